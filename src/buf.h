@@ -1,0 +1,21 @@
+/* A growable byte buffer.  Appends return 0, or -1 when memory ran out
+ * (the buffer is left as it was), so callers holding taken messages can
+ * put them back instead of dying. */
+#ifndef IPCTOOL_BUF_H
+#define IPCTOOL_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+int buf_reserve(struct buf *b, size_t extra);
+int buf_append(struct buf *b, const void *data, size_t n);
+int buf_append_str(struct buf *b, const char *s);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+#endif

@@ -1,0 +1,165 @@
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "parse.h"
+
+struct poptOption cli_help_options[] = {
+	{ "help", 'h', POPT_ARG_NONE, NULL, CLI_OPT_HELP, "show this help and exit", NULL },
+	POPT_TABLEEND
+};
+
+struct poptOption cli_create_options[] = {
+	{ "mode", 'm', POPT_ARG_STRING, NULL, CLI_OPT_MODE,
+	  "permissions in octal (default 0600)", "MODE" },
+	{ "exclusive", 'x', POPT_ARG_NONE, NULL, CLI_OPT_EXCLUSIVE,
+	  "fail if the object already exists", NULL },
+	POPT_TABLEEND
+};
+
+struct poptOption cli_wait_options[] = {
+	{ "nowait", 'n', POPT_ARG_NONE, NULL, CLI_OPT_NOWAIT,
+	  "do not wait: exit 3 at once if it would block", NULL },
+	{ "timeout", 't', POPT_ARG_STRING, NULL, CLI_OPT_TIMEOUT,
+	  "wait at most SECS (decimals allowed), then exit 3", "SECS" },
+	POPT_TABLEEND
+};
+
+int cli_bad_value(const char *option, const char *text, const char *why)
+{
+	return usage_error("invalid %s value '%s': %s", option, text, why);
+}
+
+int cli_extra_args(const struct cli *cli, int first_extra)
+{
+	if (first_extra >= cli->nargs)
+		return 0;
+	return usage_error("unexpected argument '%s'", cli->args[first_extra]);
+}
+
+static int report_bad_option(poptContext ctx, int rc)
+{
+	return usage_error("%s: %s", poptBadOption(ctx, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
+}
+
+static int show_help(struct cli *cli)
+{
+	poptPrintHelp(cli->ctx, stdout, 0);
+	return CLI_HELP_SHOWN;
+}
+
+int cli_parse(struct cli *cli, int argc, const char **argv,
+	      const struct poptOption *table, const char *synopsis,
+	      cli_option_fn on_option, void *data)
+{
+	static const char *no_args[] = { NULL };
+	const char *sub = argv[0];
+	int rc;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->args = no_args;
+	/* popt names the program after argv[0] in --help; make it the whole
+	 * "ipctool SUB" a user types. */
+	size_t len = strlen("ipctool ") + strlen(sub) + 1;
+	cli->prog = malloc(len);
+	cli->argv = malloc(sizeof(*cli->argv) * ((size_t)argc + 1));
+	if (!cli->prog || !cli->argv)
+		return fail("out of memory");
+	snprintf(cli->prog, len, "ipctool %s", sub);
+	cli->argv[0] = cli->prog;
+	for (int i = 1; i < argc; i++)
+		cli->argv[i] = argv[i];
+	cli->argv[argc] = NULL;
+
+	cli->ctx = poptGetContext(cli->prog, argc, cli->argv, table, 0);
+	if (!cli->ctx)
+		return fail("cannot parse the command line");
+	poptSetOtherOptionHelp(cli->ctx, synopsis);
+
+	while ((rc = poptGetNextOpt(cli->ctx)) > 0) {
+		if (rc == CLI_OPT_HELP)
+			return show_help(cli);
+		char *arg = poptGetOptArg(cli->ctx);
+		int status = on_option(rc, arg, data);
+		free(arg);
+		if (status == CLI_UNHANDLED)
+			return fail("internal error: option %d has no handler", rc);
+		if (status != 0)
+			return status;
+	}
+	if (rc < -1)
+		return report_bad_option(cli->ctx, rc);
+
+	const char **rest = poptGetArgs(cli->ctx);
+	if (rest) {
+		cli->args = rest;
+		while (rest[cli->nargs])
+			cli->nargs++;
+	}
+	return 0;
+}
+
+void cli_free(struct cli *cli)
+{
+	if (cli->ctx)
+		poptFreeContext(cli->ctx);
+	free(cli->argv);
+	free(cli->prog);
+	memset(cli, 0, sizeof(*cli));
+}
+
+int cli_status(int rc)
+{
+	return rc == CLI_HELP_SHOWN ? 0 : rc;
+}
+
+void create_options_init(struct create_options *o)
+{
+	o->mode = 0600;
+	o->exclusive = false;
+}
+
+int create_option(struct create_options *o, int val, const char *arg)
+{
+	const char *why;
+
+	switch (val) {
+	case CLI_OPT_MODE:
+		if ((why = parse_mode(arg, &o->mode)))
+			return cli_bad_value("--mode", arg, why);
+		return 0;
+	case CLI_OPT_EXCLUSIVE:
+		o->exclusive = true;
+		return 0;
+	default:
+		return CLI_UNHANDLED;
+	}
+}
+
+int wait_option(struct wait_options *o, int val, const char *arg)
+{
+	const char *why;
+
+	switch (val) {
+	case CLI_OPT_NOWAIT:
+		o->nowait = true;
+		return 0;
+	case CLI_OPT_TIMEOUT:
+		if ((why = parse_duration(arg, &o->timeout)))
+			return cli_bad_value("--timeout", arg, why);
+		o->has_timeout = true;
+		return 0;
+	default:
+		return CLI_UNHANDLED;
+	}
+}
+
+int wait_options_check(const struct wait_options *o)
+{
+	if (o->nowait && o->has_timeout)
+		return usage_error("--nowait and --timeout contradict each other");
+	return 0;
+}

@@ -1,0 +1,81 @@
+/* Option parsing with popt, the same way for every subcommand.
+ *
+ * Each subcommand has one poptOption table.  Every option in it carries a
+ * val and no arg pointer, so cli_parse hands each (val, text) to the
+ * subcommand's callback, which parses numbers with parse.h and reports a
+ * bad value as a usage error.  Options shared by several subcommands are
+ * tables of their own, included with POPT_ARG_INCLUDE_TABLE, each with a
+ * small handler that claims its own vals. */
+#ifndef IPCTOOL_CLI_H
+#define IPCTOOL_CLI_H
+
+#include <popt.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* Option vals: subcommands use 1..999; shared tables claim ranges here. */
+enum {
+	CLI_OPT_HELP = 1000,
+	CLI_OPT_KEY = 1010, CLI_OPT_FTOK,
+	CLI_OPT_MODE = 1020, CLI_OPT_EXCLUSIVE,
+	CLI_OPT_NOWAIT = 1030, CLI_OPT_TIMEOUT,
+};
+
+/* Returned by option handlers for a val that is not theirs. */
+#define CLI_UNHANDLED (-1)
+/* Returned by cli_parse when --help was shown: exit 0. */
+#define CLI_HELP_SHOWN (-2)
+
+extern struct poptOption cli_help_options[];
+extern struct poptOption cli_create_options[];
+extern struct poptOption cli_wait_options[];
+
+#define CLI_INCLUDE(table, title) \
+	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (table), 0, (title), NULL }
+#define CLI_HELP_TABLE CLI_INCLUDE(cli_help_options, "Help options:")
+
+struct cli {
+	poptContext ctx;
+	const char **args;    /* positional arguments, NULL-terminated */
+	int nargs;
+	const char *help_argv0;
+	char *prog;           /* "ipctool SUB", shown in --help */
+	const char **argv;    /* argv as handed to popt */
+};
+
+/* Called for each option: returns EXIT_OK to go on, or a status to stop. */
+typedef int (*cli_option_fn)(int val, const char *arg, void *data);
+
+/* Parse ARGV (ARGV[0] is the subcommand name).  Returns EXIT_OK,
+ * CLI_HELP_SHOWN, or a status from the callback or a usage error.
+ * cli_free must be called in every case. */
+int cli_parse(struct cli *cli, int argc, const char **argv,
+	      const struct poptOption *table, const char *synopsis,
+	      cli_option_fn on_option, void *data);
+void cli_free(struct cli *cli);
+/* Map cli_parse's result to the exit status (help shown is 0). */
+int cli_status(int rc);
+
+/* "invalid --type value 'x': expected ..." as a usage error. */
+int cli_bad_value(const char *option, const char *text, const char *why);
+/* Usage error for positional arguments left over. */
+int cli_extra_args(const struct cli *cli, int first_extra);
+
+struct create_options {
+	mode_t mode;          /* default 0600 */
+	bool exclusive;
+};
+void create_options_init(struct create_options *o);
+int create_option(struct create_options *o, int val, const char *arg);
+
+struct wait_options {
+	bool nowait;
+	bool has_timeout;
+	struct timespec timeout;
+};
+int wait_option(struct wait_options *o, int val, const char *arg);
+/* --nowait with --timeout contradict each other (SPEC §4). */
+int wait_options_check(const struct wait_options *o);
+
+#endif

@@ -1,0 +1,10 @@
+/* Every subcommand's entry point.  argv[0] is the subcommand's name; the
+ * return value is the exit status (error.h). */
+#ifndef IPCTOOL_COMMANDS_H
+#define IPCTOOL_COMMANDS_H
+
+int cmd_mkq(int argc, const char **argv);
+int cmd_send(int argc, const char **argv);
+int cmd_recv(int argc, const char **argv);
+
+#endif

@@ -1,0 +1,23 @@
+/* I/O loops used by every module: they retry EINTR and continue after
+ * short reads and writes, so no module writes its own loop.  A pending
+ * termination signal (see wait.h) stops the retrying so the caller can
+ * finish what it holds and exit. */
+#ifndef IPCTOOL_IO_H
+#define IPCTOOL_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* One read(2) of up to N bytes.  Returns the count, 0 at end of file,
+ * -1 with errno on error (EINTR only when a termination is pending). */
+ssize_t read_some(int fd, void *buf, size_t n);
+/* Read until N bytes or end of file; returns the count or -1. */
+ssize_t read_full(int fd, void *buf, size_t n);
+/* Write all N bytes.  Returns 0, or -1 with errno set; *done (if not NULL)
+ * always holds how many bytes did reach FD. */
+int write_all(int fd, const void *buf, size_t n, size_t *done);
+/* Flush and close stdout, so a lost write is status 1, never a silent 0.
+ * Returns EXIT_OK or EXIT_FAIL (after reporting). */
+int finish_stdout(void);
+
+#endif

@@ -1,0 +1,109 @@
+#include "json.h"
+
+#include <stdio.h>
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+ * U+10FFFF, since a JSON parser would reject or alter those bytes. */
+bool utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len;
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			if (c == 0xE0) lo = 0xA0;
+			if (c == 0xED) hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			if (c == 0xF0) lo = 0x90;
+			if (c == 0xF4) hi = 0x8F;
+		} else {
+			return false;
+		}
+		if (n - i < len)
+			return false;
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return false;
+		for (size_t k = 2; k < len; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+				return false;
+		i += len;
+	}
+	return true;
+}
+
+int json_append_string(struct buf *b, const char *s, size_t n)
+{
+	/* Worst case every byte becomes \u00XX. */
+	if (n > ((size_t)-1 - 2) / 6 || buf_reserve(b, n * 6 + 2) != 0)
+		return -1;
+	char *out = b->data + b->len;
+	*out++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': *out++ = '\\'; *out++ = '"'; break;
+		case '\\': *out++ = '\\'; *out++ = '\\'; break;
+		case '\n': *out++ = '\\'; *out++ = 'n'; break;
+		case '\r': *out++ = '\\'; *out++ = 'r'; break;
+		case '\t': *out++ = '\\'; *out++ = 't'; break;
+		case '\b': *out++ = '\\'; *out++ = 'b'; break;
+		case '\f': *out++ = '\\'; *out++ = 'f'; break;
+		default:
+			if (c < 0x20) {
+				static const char hex[] = "0123456789abcdef";
+				*out++ = '\\'; *out++ = 'u'; *out++ = '0'; *out++ = '0';
+				*out++ = hex[c >> 4];
+				*out++ = hex[c & 15];
+			} else {
+				*out++ = (char)c;
+			}
+		}
+	}
+	*out++ = '"';
+	b->len = (size_t)(out - b->data);
+	return 0;
+}
+
+int base64_append(struct buf *b, const unsigned char *s, size_t n)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t groups = n / 3 + (n % 3 != 0);
+
+	if (groups > ((size_t)-1) / 4 || buf_reserve(b, groups * 4) != 0)
+		return -1;
+	char *out = b->data + b->len;
+	size_t i = 0;
+	for (; i + 3 <= n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
+		*out++ = alphabet[v >> 18];
+		*out++ = alphabet[(v >> 12) & 63];
+		*out++ = alphabet[(v >> 6) & 63];
+		*out++ = alphabet[v & 63];
+	}
+	if (n - i == 1) {
+		unsigned v = (unsigned)s[i] << 16;
+		*out++ = alphabet[v >> 18];
+		*out++ = alphabet[(v >> 12) & 63];
+		*out++ = '=';
+		*out++ = '=';
+	} else if (n - i == 2) {
+		unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8;
+		*out++ = alphabet[v >> 18];
+		*out++ = alphabet[(v >> 12) & 63];
+		*out++ = alphabet[(v >> 6) & 63];
+		*out++ = '=';
+	}
+	b->len = (size_t)(out - b->data);
+	return 0;
+}

@@ -1,0 +1,17 @@
+/* JSON text for --json output: strings escaped per RFC 8259, and a test
+ * for well-formed UTF-8 (bytes that are not go out as base64 instead). */
+#ifndef IPCTOOL_JSON_H
+#define IPCTOOL_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+bool utf8_valid(const unsigned char *s, size_t n);
+/* Append S as a quoted JSON string; S must be valid UTF-8. */
+int json_append_string(struct buf *b, const char *s, size_t n);
+/* Append the standard base64 (RFC 4648, padded) of S, unquoted. */
+int base64_append(struct buf *b, const unsigned char *s, size_t n);
+
+#endif

@@ -1,0 +1,123 @@
+/* ipctool: every Linux IPC mechanism from the shell.
+ *
+ * Adding a subcommand, in one pass:
+ *   1. write its handler in the mechanism's module (src/MECHANISM.c), with
+ *      one popt table, and declare it in commands.h;
+ *   2. add one line to `commands` below (name, handler, one-line summary):
+ *      dispatch, --help, `ipctool help`, --list-commands all read it;
+ *   3. document it in man/ipctool.1 (SYNOPSIS and its own .Ss) and in
+ *      ../shared/SPEC.md if the contract grows;
+ *   4. add it and its options to completions/ (bash, zsh, fish);
+ *   5. add tests/MECHANISM.bats covering every option and bad input.
+ * tests/cli.bats fails until 3 and 4 are done for every name in the table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "error.h"
+#include "io.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, const char **argv);
+	const char *summary;
+};
+
+static int cmd_help(int argc, const char **argv);
+
+static const struct command commands[] = {
+	{ "mkq", cmd_mkq, "create a System V message queue, or find one by key" },
+	{ "send", cmd_send, "send messages from arguments or standard input to a queue" },
+	{ "recv", cmd_recv, "receive (or peek at) messages from a queue" },
+	{ "help", cmd_help, "show help for ipctool or for one subcommand" },
+};
+
+static const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ncommands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_overview(FILE *out)
+{
+	fputs("Usage: ipctool [--help] [--version] SUBCOMMAND [OPTIONS] [ARGS]\n"
+	      "       ipctool help [SUBCOMMAND]\n"
+	      "\n"
+	      "Create, use, inspect and remove Linux IPC objects from the shell.\n"
+	      "\n"
+	      "Subcommands:\n", out);
+	for (size_t i = 0; i < ncommands; i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n"
+	      "TARGET names an object: an id (123), a key (0x4d2), --key N, --ftok PATH[:PROJ],\n"
+	      "or a POSIX /name.  Exit status: 0 done, 1 failed, 2 usage error, 3 nothing in time.\n"
+	      "Run 'ipctool SUBCOMMAND --help' for its options; see ipctool(1).\n", out);
+}
+
+static int unknown_subcommand(const char *name)
+{
+	return usage_error("unknown subcommand '%s'", name);
+}
+
+static int run_command(const struct command *cmd, int argc, const char **argv)
+{
+	error_set_subcommand(cmd->name);
+	return cmd->run(argc, argv);
+}
+
+static int cmd_help(int argc, const char **argv)
+{
+	if (argc > 2)
+		return usage_error("takes at most one SUBCOMMAND");
+	if (argc < 2 || strcmp(argv[1], "help") == 0) {
+		print_overview(stdout);
+		return EXIT_OK;
+	}
+	const struct command *cmd = find_command(argv[1]);
+	if (!cmd) {
+		error_set_subcommand(NULL);
+		return unknown_subcommand(argv[1]);
+	}
+	const char *help_argv[] = { cmd->name, "--help", NULL };
+	return run_command(cmd, 2, help_argv);
+}
+
+static int dispatch(int argc, const char **argv)
+{
+	const char *word = argv[1];
+
+	if (argc < 2) {
+		print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
+		print_overview(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(word, "--version") == 0 || strcmp(word, "-V") == 0) {
+		printf("ipctool %s\n", IPCTOOL_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(word, "--list-commands") == 0) {
+		for (size_t i = 0; i < ncommands; i++)
+			puts(commands[i].name);
+		return EXIT_OK;
+	}
+	const struct command *cmd = find_command(word);
+	if (!cmd)
+		return unknown_subcommand(word);
+	return run_command(cmd, argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	int status = dispatch(argc, (const char **)argv);
+	int flushed = finish_stdout();
+
+	return status != EXIT_OK ? status : flushed;
+}

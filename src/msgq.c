@@ -1,0 +1,762 @@
+/* mkq, send and recv: message queues from the shell (SPEC §3, §4). */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "error.h"
+#include "io.h"
+#include "json.h"
+#include "parse.h"
+#include "queue.h"
+#include "target.h"
+#include "wait.h"
+
+/* ---- mkq --------------------------------------------------------------- */
+
+enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
+       OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK };
+
+struct mkq_options {
+	struct target target;
+	struct create_options create;
+	unsigned long max_bytes;
+};
+
+static struct poptOption mkq_table[] = {
+	TARGET_TABLE,
+	CLI_INCLUDE(cli_create_options, "Creating:"),
+	{ "max-bytes", 'b', POPT_ARG_STRING, NULL, OPT_MAX_BYTES,
+	  "the queue's capacity in bytes (msg_qbytes; K, M, G allowed)", "N" },
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int mkq_option(int val, const char *arg, void *data)
+{
+	struct mkq_options *o = data;
+	unsigned long long v;
+	const char *why;
+	int rc;
+
+	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if ((rc = create_option(&o->create, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if (val == OPT_MAX_BYTES) {
+		if ((why = parse_size(arg, 1, INT_MAX, &v)))
+			return cli_bad_value("--max-bytes", arg, why);
+		o->max_bytes = (unsigned long)v;
+		return 0;
+	}
+	return CLI_UNHANDLED;
+}
+
+static int mkq_run(struct mkq_options *o, const struct cli *cli)
+{
+	int next, id, rc;
+
+	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
+		return rc;
+	if (o->target.kind == TARGET_ID)
+		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
+				   o->target.text);
+	if ((rc = queue_create(&o->target, &o->create, o->max_bytes, &id)))
+		return rc;
+	printf("%d\n", id);
+	return EXIT_OK;
+}
+
+int cmd_mkq(int argc, const char **argv)
+{
+	struct mkq_options o = { .max_bytes = 0 };
+	struct cli cli;
+
+	target_init(&o.target);
+	create_options_init(&o.create);
+	int rc = cli_parse(&cli, argc, argv, mkq_table,
+			   "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N]", mkq_option, &o);
+	if (rc == 0)
+		rc = mkq_run(&o, &cli);
+	cli_free(&cli);
+	return cli_status(rc);
+}
+
+/* ---- send -------------------------------------------------------------- */
+
+enum input_mode { INPUT_WHOLE, INPUT_LINES, INPUT_NULL };
+
+struct send_options {
+	struct target target;
+	struct wait_options wait;
+	long type;
+	enum input_mode input;
+	bool lines, null;
+};
+
+static struct poptOption send_table[] = {
+	TARGET_TABLE,
+	{ "type", 'T', POPT_ARG_STRING, NULL, OPT_TYPE, "message type, 1 or more (default 1)", "N" },
+	{ "lines", 'l', POPT_ARG_NONE, NULL, OPT_LINES, "send each line of standard input as one message", NULL },
+	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "send each NUL-terminated record of standard input", NULL },
+	CLI_INCLUDE(cli_wait_options, "Waiting:"),
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int send_option(int val, const char *arg, void *data)
+{
+	struct send_options *o = data;
+	long long v;
+	const char *why;
+	int rc;
+
+	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	switch (val) {
+	case OPT_TYPE:
+		if ((why = parse_signed(arg, 1, LONG_MAX, &v)))
+			return cli_bad_value("--type", arg, why);
+		o->type = (long)v;
+		return 0;
+	case OPT_LINES:
+		o->lines = true;
+		return 0;
+	case OPT_NULL:
+		o->null = true;
+		return 0;
+	}
+	return CLI_UNHANDLED;
+}
+
+struct sender {
+	struct queue queue;
+	struct wait wait;
+	struct queue_record *rec;   /* room for the largest message */
+	long type;
+	unsigned long long sent;    /* records sent so far */
+};
+
+/* The outcome of one send, worded for the record it concerns. */
+static int send_one(struct sender *s, const char *data, size_t size, const char *what)
+{
+	if (size > s->queue.max_message)
+		return fail("%s is %zu bytes, more than %s can hold (%zu bytes, %s)%s",
+			    what, size, queue_name(&s->queue), s->queue.max_message,
+			    s->queue.limit_name, s->sent ? "; the ones before it were sent" : "");
+	s->rec->size = size;
+	s->rec->tag = s->type;
+	if (size)
+		memcpy(s->rec->data, data, size);
+	switch (queue_send(&s->queue, s->rec, &s->wait)) {
+	case QUEUE_OK:
+		s->sent++;
+		return EXIT_OK;
+	case QUEUE_NOTHING:
+		if (s->wait.nowait)
+			warn("%s is full; %s was not sent", queue_name(&s->queue), what);
+		else
+			warn("%s stayed full until the timeout; %s was not sent", queue_name(&s->queue), what);
+		return EXIT_NOTHING;
+	case QUEUE_INTERRUPTED:
+		warn("interrupted; %s was not sent", what);
+		termination_honour();
+		return EXIT_FAIL;
+	default:
+		return queue_report(&s->queue, "send to");
+	}
+}
+
+static int send_arguments(struct sender *s, const char **args, int nargs)
+{
+	char what[64];
+
+	/* All or nothing for arguments: check every size before sending any. */
+	for (int i = 0; i < nargs; i++) {
+		size_t size = strlen(args[i]);
+		if (size > s->queue.max_message)
+			return fail("message %d is %zu bytes, more than %s can hold (%zu bytes, %s); nothing was sent",
+				    i + 1, size, queue_name(&s->queue), s->queue.max_message, s->queue.limit_name);
+	}
+	for (int i = 0; i < nargs; i++) {
+		snprintf(what, sizeof(what), "message %d", i + 1);
+		int rc = send_one(s, args[i], strlen(args[i]), what);
+		if (rc)
+			return rc;
+	}
+	return EXIT_OK;
+}
+
+/* Read and count what is left of an oversized record, so the error can
+ * name its real size; returns the total, or -1 on a read error. */
+static long long measure_rest(char *buf, size_t cap, int delim, long long counted, bool *done)
+{
+	for (;;) {
+		ssize_t got = read_some(STDIN_FILENO, buf, cap);
+		if (got < 0)
+			return -1;
+		if (got == 0) {
+			*done = true;
+			return counted;
+		}
+		char *end = delim >= 0 ? memchr(buf, delim, (size_t)got) : NULL;
+		if (end)
+			return counted + (end - buf);
+		counted += got;
+	}
+}
+
+static int oversize_record(struct sender *s, const char *what, long long size)
+{
+	return fail("%s is %lld bytes, more than %s can hold (%zu bytes, %s)%s",
+		    what, size, queue_name(&s->queue), s->queue.max_message, s->queue.limit_name,
+		    s->sent ? "; the records before it were sent" : "; nothing was sent");
+}
+
+static int read_error(void)
+{
+	if (errno == EINTR) {
+		termination_honour();
+	}
+	return fail_errno("cannot read standard input");
+}
+
+/* The whole of stdin as one message: read at most max+1 bytes so an
+ * oversized input is known without holding it. */
+static int send_whole_input(struct sender *s)
+{
+	size_t cap = s->queue.max_message + 1;
+	char *buf = malloc(cap);
+	int rc;
+
+	if (!buf)
+		return fail("out of memory for a %zu-byte message", cap);
+	ssize_t got = read_full(STDIN_FILENO, buf, cap);
+	if (got < 0) {
+		rc = read_error();
+	} else if ((size_t)got > s->queue.max_message) {
+		bool done = false;
+		long long total = measure_rest(buf, cap, -1, got, &done);
+		rc = total < 0 ? read_error() : oversize_record(s, "standard input", total);
+	} else {
+		rc = send_one(s, buf, (size_t)got, "standard input");
+	}
+	free(buf);
+	return rc;
+}
+
+/* A stream of records, one message each, in constant memory: a buffer of
+ * READ_CHUNK plus room for the largest message. */
+enum { READ_CHUNK = 64 * 1024 };
+
+static int send_records(struct sender *s, int delim)
+{
+	size_t max = s->queue.max_message;
+	size_t cap = max + 1 + READ_CHUNK;
+	char *buf = malloc(cap);
+	size_t start = 0, end = 0;
+	bool eof = false;
+	unsigned long long record = 0;
+	char what[64];
+	int rc = EXIT_OK;
+
+	if (!buf)
+		return fail("out of memory");
+	while (rc == EXIT_OK) {
+		char *found = memchr(buf + start, delim, end - start);
+		if (found || (eof && end > start)) {
+			size_t len = found ? (size_t)(found - (buf + start)) : end - start;
+			snprintf(what, sizeof(what), "record %llu", ++record);
+			rc = send_one(s, buf + start, len, what);
+			start += len + (found != NULL);
+			continue;
+		}
+		if (eof)
+			break;
+		if (end - start > max) {
+			snprintf(what, sizeof(what), "record %llu", ++record);
+			bool done = false;
+			long long total = measure_rest(buf, cap, delim, (long long)(end - start), &done);
+			rc = total < 0 ? read_error() : oversize_record(s, what, total);
+			break;
+		}
+		if (start > 0) {
+			memmove(buf, buf + start, end - start);
+			end -= start;
+			start = 0;
+		}
+		ssize_t got = read_some(STDIN_FILENO, buf + end, cap - end);
+		if (got < 0)
+			rc = read_error();
+		else if (got == 0)
+			eof = true;
+		else
+			end += (size_t)got;
+	}
+	free(buf);
+	return rc;
+}
+
+static int send_check(const struct send_options *o, const struct cli *cli, int next)
+{
+	int rc;
+
+	if ((rc = wait_options_check(&o->wait)))
+		return rc;
+	if (o->lines && o->null)
+		return usage_error("--lines and --null contradict each other");
+	if ((o->lines || o->null) && next < cli->nargs)
+		return usage_error("--%s reads standard input; it takes no MESSAGE arguments",
+				   o->lines ? "lines" : "null");
+	return 0;
+}
+
+static int send_run(struct send_options *o, const struct cli *cli)
+{
+	struct sender s = { .type = o->type };
+	int next, rc;
+
+	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = send_check(o, cli, next)))
+		return rc;
+	if ((rc = queue_open(&s.queue, &o->target)))
+		return rc;
+	wait_init(&s.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
+	s.rec = malloc(queue_record_span(s.queue.max_message));
+	if (!s.rec)
+		return fail("out of memory");
+	termination_catch();
+	if (next < cli->nargs)
+		rc = send_arguments(&s, cli->args + next, cli->nargs - next);
+	else if (o->lines)
+		rc = send_records(&s, '\n');
+	else if (o->null)
+		rc = send_records(&s, '\0');
+	else
+		rc = send_whole_input(&s);
+	wait_disarm();
+	free(s.rec);
+	return rc;
+}
+
+int cmd_send(int argc, const char **argv)
+{
+	struct send_options o = { .type = 1 };
+	struct cli cli;
+
+	target_init(&o.target);
+	int rc = cli_parse(&cli, argc, argv, send_table,
+			   "TARGET [MESSAGE...] [--type N] [--lines | --null] [--nowait] [--timeout SECS]",
+			   send_option, &o);
+	if (rc == 0)
+		rc = send_run(&o, &cli);
+	cli_free(&cli);
+	return cli_status(rc);
+}
+
+/* ---- recv -------------------------------------------------------------- */
+
+enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON };
+
+struct recv_options {
+	struct target target;
+	struct wait_options wait;
+	struct queue_selector sel;
+	bool type_given;
+	bool count_given;
+	unsigned long long count;
+	bool follow;
+	bool peek;
+	enum output_mode output;
+	int output_options;        /* how many of --null/--raw/--json */
+};
+
+static struct poptOption recv_table[] = {
+	TARGET_TABLE,
+	{ "type", 'T', POPT_ARG_STRING, NULL, OPT_TYPE,
+	  "0 any (default), N the first of type N, -N the lowest type <= N", "N" },
+	{ "except", 'e', POPT_ARG_NONE, NULL, OPT_EXCEPT, "with --type N > 0: the first message not of type N", NULL },
+	{ "count", 'c', POPT_ARG_STRING, NULL, OPT_COUNT, "receive N messages (default 1; with --peek 0 is all)", "N" },
+	{ "follow", 'F', POPT_ARG_NONE, NULL, OPT_FOLLOW, "keep receiving; with --timeout, stop after SECS of silence", NULL },
+	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "end each message with NUL instead of newline", NULL },
+	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "write the bytes alone, nothing between messages", NULL },
+	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON, "one JSON object per line: type, size, data or data_base64", NULL },
+	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (MSG_COPY)", NULL },
+	CLI_INCLUDE(cli_wait_options, "Waiting:"),
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int set_output(struct recv_options *o, enum output_mode mode)
+{
+	o->output = mode;
+	o->output_options++;
+	return 0;
+}
+
+static int recv_option(int val, const char *arg, void *data)
+{
+	struct recv_options *o = data;
+	long long v;
+	unsigned long long u;
+	const char *why;
+	int rc;
+
+	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	switch (val) {
+	case OPT_TYPE:
+		if ((why = parse_signed(arg, -LONG_MAX, LONG_MAX, &v)))
+			return cli_bad_value("--type", arg, why);
+		o->sel.type = (long)v;
+		o->type_given = true;
+		return 0;
+	case OPT_EXCEPT:
+		o->sel.except = true;
+		return 0;
+	case OPT_COUNT:
+		if ((why = parse_unsigned(arg, 0, LLONG_MAX, &u)))
+			return cli_bad_value("--count", arg, why);
+		o->count = u;
+		o->count_given = true;
+		return 0;
+	case OPT_FOLLOW:
+		o->follow = true;
+		return 0;
+	case OPT_NULL:
+		return set_output(o, OUTPUT_NULL);
+	case OPT_RAW:
+		return set_output(o, OUTPUT_RAW);
+	case OPT_JSON:
+		return set_output(o, OUTPUT_JSON);
+	case OPT_PEEK:
+		o->peek = true;
+		return 0;
+	}
+	return CLI_UNHANDLED;
+}
+
+static int peek_check(const struct recv_options *o)
+{
+	if (o->type_given || o->sel.except)
+		return usage_error("--peek shows messages in queue order; it takes no --type or --except");
+	if (o->follow)
+		return usage_error("--peek never waits; it takes no --follow");
+	if (o->wait.has_timeout)
+		return usage_error("--peek never waits; it takes no --timeout");
+	return 0;
+}
+
+static int recv_check(const struct recv_options *o)
+{
+	int rc;
+
+	if ((rc = wait_options_check(&o->wait)))
+		return rc;
+	if (o->output_options > 1)
+		return usage_error("--null, --raw and --json contradict each other: choose one");
+	if (o->count_given && o->follow)
+		return usage_error("--count and --follow contradict each other");
+	if (o->sel.except && o->sel.type <= 0)
+		return usage_error("--except needs --type N with N > 0");
+	if (o->peek)
+		return peek_check(o);
+	if (o->count_given && o->count == 0)
+		return usage_error("--count must be at least 1 (0 means all only with --peek)");
+	return 0;
+}
+
+/* Messages taken but not yet written: their records back to back in an
+ * arena, their formatted text in OUT, and where each one's text ends, so a
+ * failed write tells exactly which messages to put back. */
+enum { BATCH_BYTES = 64 * 1024, BATCH_MESSAGES = 512 };
+
+struct batch {
+	char *arena;
+	size_t used, cap;
+	size_t count;
+	struct buf out;
+	size_t ends[BATCH_MESSAGES];
+};
+
+struct receiver {
+	struct queue queue;
+	struct wait wait;
+	struct batch batch;
+	enum output_mode output;
+	bool peek;
+	unsigned long long taken;  /* messages taken off the queue (or copied) */
+	unsigned long long written;
+};
+
+static struct queue_record *batch_record(struct batch *b, size_t offset)
+{
+	return (struct queue_record *)(void *)(b->arena + offset);
+}
+
+/* Room left for one more record's data. */
+static size_t batch_room(const struct batch *b)
+{
+	size_t header = sizeof(struct queue_record);
+
+	if (b->count >= BATCH_MESSAGES || b->used + header >= b->cap)
+		return 0;
+	return b->cap - b->used - header;
+}
+
+static int batch_init(struct batch *b, size_t max_message)
+{
+	memset(b, 0, sizeof(*b));
+	b->cap = BATCH_BYTES + queue_record_span(max_message);
+	b->arena = malloc(b->cap);
+	return b->arena ? 0 : -1;
+}
+
+/* An empty batch whose arena cannot hold the next message grows. */
+static int batch_grow(struct batch *b)
+{
+	if (b->cap > ((size_t)INT_MAX) * 2)
+		return -1;
+	char *p = realloc(b->arena, b->cap * 2);
+	if (!p)
+		return -1;
+	b->arena = p;
+	b->cap *= 2;
+	return 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->arena);
+	buf_free(&b->out);
+}
+
+static int format_json(struct buf *out, const struct queue_record *rec)
+{
+	const unsigned char *data = (const unsigned char *)rec->data;
+	bool text = utf8_valid(data, rec->size);
+
+	if (buf_printf(out, "{\"type\":%ld,\"size\":%zu,\"%s\":", rec->tag, rec->size,
+		       text ? "data" : "data_base64") != 0)
+		return -1;
+	if (text ? json_append_string(out, rec->data, rec->size) != 0
+		 : (buf_append(out, "\"", 1) != 0 || base64_append(out, data, rec->size) != 0 ||
+		    buf_append(out, "\"", 1) != 0))
+		return -1;
+	return buf_append(out, "}\n", 2);
+}
+
+static int format_record(struct buf *out, const struct queue_record *rec, enum output_mode mode)
+{
+	switch (mode) {
+	case OUTPUT_JSON:
+		return format_json(out, rec);
+	case OUTPUT_RAW:
+		return buf_append(out, rec->data, rec->size);
+	case OUTPUT_NULL:
+		return buf_append(out, rec->data, rec->size) || buf_append(out, "", 1);
+	default:
+		return buf_append(out, rec->data, rec->size) || buf_append(out, "\n", 1);
+	}
+}
+
+/* Put back, in order, every message of the batch from index FIRST on. */
+static int put_back_from(struct receiver *r, size_t first, unsigned long long *returned)
+{
+	size_t offset = 0;
+
+	*returned = 0;
+	for (size_t i = 0; i < r->batch.count; i++) {
+		struct queue_record *rec = batch_record(&r->batch, offset);
+		offset += queue_record_span(rec->size);
+		if (i < first)
+			continue;
+		if (queue_put_back(&r->queue, rec) != 0)
+			return queue_report(&r->queue, "put a message back on");
+		(*returned)++;
+	}
+	return 0;
+}
+
+static void batch_clear(struct batch *b)
+{
+	b->used = 0;
+	b->count = 0;
+	b->out.len = 0;
+}
+
+/* Write the batch.  On failure the messages not wholly written go back to
+ * the queue (copies from --peek were never taken) before the error. */
+static int batch_flush(struct receiver *r)
+{
+	struct batch *b = &r->batch;
+	size_t offset = 0, done = 0;
+	int format_failed = 0, write_errno = 0;
+
+	if (b->count == 0)
+		return 0;
+	b->out.len = 0;
+	for (size_t i = 0; i < b->count && !format_failed; i++) {
+		struct queue_record *rec = batch_record(b, offset);
+		offset += queue_record_span(rec->size);
+		format_failed = format_record(&b->out, rec, r->output) != 0;
+		b->ends[i] = b->out.len;
+	}
+	if (!format_failed && write_all(STDOUT_FILENO, b->out.data, b->out.len, &done) == 0) {
+		r->written += b->count;
+		batch_clear(b);
+		return 0;
+	}
+	write_errno = format_failed ? ENOMEM : errno;
+	size_t first = 0;
+	while (!format_failed && first < b->count && b->ends[first] <= done)
+		first++;
+	r->written += first;
+	unsigned long long returned = 0;
+	int rc = r->peek ? 0 : put_back_from(r, format_failed ? 0 : first, &returned);
+	batch_clear(b);
+	if (rc)
+		return rc;
+	if (write_errno == EINTR && termination_pending())
+		termination_honour();
+	errno = write_errno;
+	if (r->peek)
+		return fail_errno("cannot write to standard output");
+	return fail("cannot write to standard output: %s; %llu message(s) put back on %s",
+		    strerror(write_errno), returned, queue_name(&r->queue));
+}
+
+/* Take (or copy) one message into the batch, growing an empty batch for a
+ * message larger than its room. */
+static enum queue_result take_one(struct receiver *r, const struct queue_selector *sel,
+				  size_t index, struct wait *w)
+{
+	struct batch *b = &r->batch;
+
+	for (;;) {
+		size_t room = batch_room(b);
+		struct queue_record *rec = batch_record(b, b->used);
+		enum queue_result res = room == 0 ? QUEUE_TOO_BIG
+			: r->peek ? queue_copy(&r->queue, index, rec, room)
+				  : queue_receive(&r->queue, sel, rec, room, w);
+		if (res == QUEUE_OK) {
+			b->used += queue_record_span(rec->size);
+			b->count++;
+			r->taken++;
+			return res;
+		}
+		if (res != QUEUE_TOO_BIG || b->count > 0)
+			return res;
+		if (batch_grow(b) != 0) {
+			errno = ENOMEM;
+			return QUEUE_ERROR;
+		}
+	}
+}
+
+/* Fetch one message, waiting as the options say, then whatever else is
+ * ready without waiting, up to WANT in all (0: no limit). */
+static enum queue_result fetch_batch(struct receiver *r, const struct queue_selector *sel,
+				     unsigned long long want)
+{
+	struct wait nowait;
+	enum queue_result res = take_one(r, sel, r->taken, &r->wait);
+
+	if (res != QUEUE_OK)
+		return res;
+	wait_init(&nowait, true, NULL);
+	while ((want == 0 || r->taken < want) && batch_room(&r->batch) > 0)
+		if (take_one(r, sel, r->taken, &nowait) != QUEUE_OK)
+			break;   /* the next fetch meets any error again, after this flush */
+	return QUEUE_OK;
+}
+
+static int report_shortfall(const struct receiver *r, unsigned long long want)
+{
+	if (r->peek && want == 0)
+		warn("%s is empty", queue_name(&r->queue));
+	else if (r->taken == 0)
+		warn("no message on %s%s", queue_name(&r->queue),
+		     r->wait.nowait ? "" : " before the timeout");
+	else
+		warn("only %llu of %llu messages arrived from %s", r->taken, want, queue_name(&r->queue));
+	return EXIT_NOTHING;
+}
+
+static int receive_loop(struct receiver *r, const struct queue_selector *sel,
+			unsigned long long want, bool follow)
+{
+	for (;;) {
+		if (!follow && want && r->taken >= want)
+			return EXIT_OK;
+		enum queue_result res = fetch_batch(r, sel, want);
+		int rc = batch_flush(r);
+		if (rc)
+			return rc;
+		switch (res) {
+		case QUEUE_OK:
+			if (follow)
+				wait_restart(&r->wait);
+			continue;
+		case QUEUE_NOTHING:
+			if (follow && r->taken > 0)
+				return EXIT_OK;
+			if (r->peek && want == 0 && r->taken > 0)
+				return EXIT_OK;
+			return report_shortfall(r, want);
+		case QUEUE_INTERRUPTED:
+			termination_honour();
+			return EXIT_FAIL;
+		default:
+			return queue_report(&r->queue, r->peek ? "peek at" : "receive from");
+		}
+	}
+}
+
+static int recv_run(struct recv_options *o, const struct cli *cli)
+{
+	struct receiver r = { .output = o->output, .peek = o->peek };
+	unsigned long long want = o->count_given ? o->count : 1;
+	int next, rc;
+
+	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
+	    (rc = recv_check(o)))
+		return rc;
+	if ((rc = queue_open(&r.queue, &o->target)))
+		return rc;
+	if (batch_init(&r.batch, r.queue.max_message) != 0)
+		return fail("out of memory");
+	wait_init(&r.wait, o->wait.nowait || o->peek, o->wait.has_timeout ? &o->wait.timeout : NULL);
+	/* A closed pipe must show up as EPIPE while we still hold the message. */
+	signal(SIGPIPE, SIG_IGN);
+	termination_catch();
+	rc = receive_loop(&r, &o->sel, o->follow ? 0 : want, o->follow);
+	wait_disarm();
+	batch_free(&r.batch);
+	return rc;
+}
+
+int cmd_recv(int argc, const char **argv)
+{
+	struct recv_options o = { .output = OUTPUT_LINES };
+	struct cli cli;
+
+	target_init(&o.target);
+	int rc = cli_parse(&cli, argc, argv, recv_table,
+			   "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
+			   "[--null | --raw | --json] [--peek]",
+			   recv_option, &o);
+	if (rc == 0)
+		rc = recv_run(&o, &cli);
+	cli_free(&cli);
+	return cli_status(rc);
+}

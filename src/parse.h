@@ -1,0 +1,33 @@
+/* Strict parsers for the numbers users type (SPEC §2, §11, §12 "Numbers").
+ * Each returns NULL when TEXT is valid and stores the value, or returns a
+ * phrase saying what was expected ("a whole number from 1 to 255"), which
+ * the caller puts into its usage error.  No sign where a value cannot be
+ * negative, no spaces, no exponent, no trailing garbage. */
+#ifndef IPCTOOL_PARSE_H
+#define IPCTOOL_PARSE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* Longest duration accepted, in seconds (about 31 years). */
+#define DURATION_MAX_SECONDS 1000000000LL
+
+const char *parse_unsigned(const char *text, unsigned long long min,
+			   unsigned long long max, unsigned long long *out);
+const char *parse_signed(const char *text, long long min, long long max, long long *out);
+/* A System V key: decimal or 0x hex, 1 to 0xffffffff (0 is IPC_PRIVATE). */
+const char *parse_key(const char *text, key_t *out);
+/* A System V id: decimal, 0 to INT_MAX. */
+const char *parse_id(const char *text, int *out);
+/* Octal permission bits, at most 0777. */
+const char *parse_mode(const char *text, mode_t *out);
+/* Bytes with an optional K, M or G (powers of 1024) suffix. */
+const char *parse_size(const char *text, unsigned long long min,
+		       unsigned long long max, unsigned long long *out);
+/* Decimal seconds ("3", "0.25", ".5"), 0 to DURATION_MAX_SECONDS. */
+const char *parse_duration(const char *text, struct timespec *out);
+
+bool is_all_digits(const char *text);
+
+#endif

@@ -1,0 +1,275 @@
+/* System V message queues: msgget, msgsnd, msgrcv, msgctl. */
+#include "queue.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+
+#include "error.h"
+
+size_t queue_record_span(size_t size)
+{
+	const size_t align = alignof(struct queue_record);
+	size_t span = sizeof(struct queue_record) + size;
+
+	return (span + align - 1) / align * align;
+}
+
+const char *queue_name(const struct queue *q)
+{
+	static char name[4300];
+
+	snprintf(name, sizeof(name), "message queue %s", target_describe(&q->target));
+	return name;
+}
+
+/* msgmax: the kernel's limit on one message.  IPC_INFO fills a struct
+ * msginfo through the msqid_ds pointer, as msgctl(2) documents. */
+static size_t kernel_msgmax(void)
+{
+	struct msginfo info;
+
+	if (msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&info) >= 0 && info.msgmax > 0)
+		return (size_t)info.msgmax;
+	FILE *f = fopen("/proc/sys/kernel/msgmax", "r");
+	unsigned long v = 8192;
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 8192;
+		fclose(f);
+	}
+	return v;
+}
+
+static int no_such_queue(const struct target *t)
+{
+	return fail("no message queue with %s%s", target_describe(t),
+		    target_other_kind_hint(t, IPC_KIND_QUEUE));
+}
+
+static int find_id(struct target *t, int *id)
+{
+	key_t key;
+	int rc;
+
+	if (t->kind == TARGET_ID) {
+		*id = t->id;
+		return 0;
+	}
+	if ((rc = target_key(t, &key)))
+		return rc;
+	*id = msgget(key, 0);
+	if (*id < 0) {
+		if (errno == ENOENT)
+			return no_such_queue(t);
+		return fail_errno("cannot open message queue %s", target_describe(t));
+	}
+	return 0;
+}
+
+int queue_open(struct queue *q, struct target *t)
+{
+	struct msqid_ds ds;
+	int rc;
+
+	memset(q, 0, sizeof(*q));
+	if (t->kind == TARGET_POSIX)
+		return fail("%s: POSIX message queues are not supported yet; use a System V id or key", t->path);
+	if ((rc = find_id(t, &q->id)))
+		return rc;
+	q->target = *t;
+	q->max_message = kernel_msgmax();
+	q->limit_name = "msgmax";
+	if (msgctl(q->id, IPC_STAT, &ds) == 0) {
+		if (ds.msg_qbytes < q->max_message) {
+			q->max_message = ds.msg_qbytes;
+			q->limit_name = "msg_qbytes";
+		}
+	} else if (errno == EINVAL || errno == EIDRM) {
+		return no_such_queue(t);
+	} else if (errno != EACCES) {
+		return fail_errno("cannot inspect %s", queue_name(q));
+	}
+	/* EACCES: no read permission to see msg_qbytes; sending may still be
+	 * allowed, and msgmax is the limit we can know. */
+	return 0;
+}
+
+static int set_max_bytes(int id, unsigned long max_bytes)
+{
+	struct msqid_ds ds;
+
+	if (msgctl(id, IPC_STAT, &ds) != 0)
+		return -1;
+	ds.msg_qbytes = max_bytes;
+	return msgctl(id, IPC_SET, &ds);
+}
+
+static int max_bytes_failed(unsigned long max_bytes)
+{
+	if (errno == EPERM) {
+		unsigned long msgmnb = 0;
+		FILE *f = fopen("/proc/sys/kernel/msgmnb", "r");
+		if (f) {
+			if (fscanf(f, "%lu", &msgmnb) != 1)
+				msgmnb = 0;
+			fclose(f);
+		}
+		return fail("cannot set --max-bytes %lu: above msgmnb (%lu) it needs CAP_SYS_RESOURCE; "
+			    "the queue was not created", max_bytes, msgmnb);
+	}
+	return fail_errno("cannot set --max-bytes %lu; the queue was not created", max_bytes);
+}
+
+static int create_failed(const struct target *t)
+{
+	if (errno == ENOSPC)
+		return fail("cannot create message queue %s: the system limit on queues (msgmni) is reached",
+			    target_describe(t));
+	return fail_errno("cannot create message queue %s", target_describe(t));
+}
+
+int queue_create(struct target *t, const struct create_options *o,
+		 unsigned long max_bytes, int *id)
+{
+	key_t key = IPC_PRIVATE;
+	int rc;
+
+	if (t->kind != TARGET_NONE && (rc = target_key(t, &key)))
+		return rc;
+	for (;;) {
+		*id = msgget(key, IPC_CREAT | IPC_EXCL | (int)o->mode);
+		if (*id >= 0)
+			break;
+		if (errno != EEXIST)
+			return create_failed(t);
+		if (o->exclusive)
+			return fail("message queue %s already exists", target_describe(t));
+		/* Idempotent: hand back the existing queue unchanged (SPEC §12). */
+		*id = msgget(key, 0);
+		if (*id >= 0)
+			return 0;
+		if (errno != ENOENT)
+			return fail_errno("cannot open message queue %s", target_describe(t));
+		/* Removed between the two calls: try to create it again. */
+	}
+	if (max_bytes && set_max_bytes(*id, max_bytes) != 0) {
+		int saved = errno;
+		msgctl(*id, IPC_RMID, NULL);   /* all or nothing: no half-made queue */
+		errno = saved;
+		return max_bytes_failed(max_bytes);
+	}
+	return 0;
+}
+
+/* One blocking System V call under a struct wait: returns 0 when done,
+ * or a queue_result.  Bounded waits first try without blocking, so a
+ * flowing stream never pays for arming the timer. */
+static enum queue_result wait_result(struct wait *w, bool *armed)
+{
+	if (errno == EINTR) {
+		if (termination_pending())
+			return QUEUE_INTERRUPTED;
+		return wait_expired(w) ? QUEUE_NOTHING : QUEUE_OK;   /* QUEUE_OK: try again */
+	}
+	if (errno == EAGAIN || errno == ENOMSG) {
+		if (w->nowait || !w->bounded || *armed)
+			return QUEUE_NOTHING;
+		if (wait_expired(w))
+			return QUEUE_NOTHING;
+		if (wait_arm(w) != 0)
+			return QUEUE_ERROR;
+		*armed = true;
+		return QUEUE_OK;
+	}
+	if (errno == E2BIG)
+		return QUEUE_TOO_BIG;
+	return QUEUE_ERROR;
+}
+
+static int wait_flags(const struct wait *w, bool armed)
+{
+	if (w->nowait || (w->bounded && !armed))
+		return IPC_NOWAIT;
+	return 0;
+}
+
+enum queue_result queue_send(struct queue *q, const struct queue_record *rec, struct wait *w)
+{
+	bool armed = false;
+
+	for (;;) {
+		if (msgsnd(q->id, &rec->tag, rec->size, wait_flags(w, armed)) == 0)
+			return QUEUE_OK;
+		enum queue_result r = wait_result(w, &armed);
+		if (r != QUEUE_OK)
+			return r;
+	}
+}
+
+enum queue_result queue_receive(struct queue *q, const struct queue_selector *sel,
+				struct queue_record *rec, size_t room, struct wait *w)
+{
+	bool armed = false;
+	int sel_flags = sel->except ? MSG_EXCEPT : 0;
+
+	for (;;) {
+		ssize_t n = msgrcv(q->id, &rec->tag, room, sel->type, sel_flags | wait_flags(w, armed));
+		if (n >= 0) {
+			rec->size = (size_t)n;
+			return QUEUE_OK;
+		}
+		enum queue_result r = wait_result(w, &armed);
+		if (r != QUEUE_OK)
+			return r;
+	}
+}
+
+enum queue_result queue_copy(struct queue *q, size_t index, struct queue_record *rec, size_t room)
+{
+	if (index > (size_t)LONG_MAX) {
+		errno = ENOMSG;
+		return QUEUE_NOTHING;
+	}
+	/* MSG_COPY takes the message's position in msgtyp and needs IPC_NOWAIT. */
+	ssize_t n = msgrcv(q->id, &rec->tag, room, (long)index, MSG_COPY | IPC_NOWAIT);
+	if (n >= 0) {
+		rec->size = (size_t)n;
+		return QUEUE_OK;
+	}
+	if (errno == ENOMSG)
+		return QUEUE_NOTHING;
+	if (errno == E2BIG)
+		return QUEUE_TOO_BIG;
+	return QUEUE_ERROR;
+}
+
+int queue_put_back(struct queue *q, const struct queue_record *rec)
+{
+	for (;;) {
+		if (msgsnd(q->id, &rec->tag, rec->size, 0) == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+int queue_report(const struct queue *q, const char *action)
+{
+	switch (errno) {
+	case EIDRM:
+	case EINVAL:
+		return fail("cannot %s %s: it was removed", action, queue_name(q));
+	case ENOSYS:
+		return fail("cannot %s %s: this kernel has no MSG_COPY (it needs CONFIG_CHECKPOINT_RESTORE)",
+			    action, queue_name(q));
+	default:
+		return fail_errno("cannot %s %s", action, queue_name(q));
+	}
+}

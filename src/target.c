@@ -1,0 +1,252 @@
+#include "target.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+#include "error.h"
+#include "parse.h"
+
+#define POSIX_NAME_MAX 255
+
+struct poptOption target_options[] = {
+	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY,
+	  "System V key, decimal or 0x hex", "KEY" },
+	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
+	  "System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)", "PATH[:PROJ]" },
+	POPT_TABLEEND
+};
+
+void target_init(struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->kind = TARGET_NONE;
+}
+
+static int already_named(const struct target *t, const char *text)
+{
+	return usage_error("two targets given ('%s' and '%s'): name one object", t->text, text);
+}
+
+static int parse_key_option(struct target *t, const char *arg)
+{
+	const char *why = parse_key(arg, &t->key);
+
+	if (why)
+		return cli_bad_value("--key", arg, why);
+	t->kind = TARGET_KEY;
+	snprintf(t->text, sizeof(t->text), "0x%08x", (unsigned)(uint32_t)t->key);
+	return 0;
+}
+
+/* SPEC §12: split at the last ':'; digits after it are PROJ (1-255), one
+ * non-digit character is PROJ too, nothing after it is an error, anything
+ * else means the whole string is the path. */
+static int parse_ftok_option(struct target *t, const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	size_t path_len = strlen(arg);
+
+	t->proj = 1;
+	if (colon) {
+		const char *proj = colon + 1;
+		unsigned long long v;
+		if (!*proj)
+			return cli_bad_value("--ftok", arg, "nothing after ':' (PROJ is 1-255 or one character)");
+		if (is_all_digits(proj)) {
+			const char *why = parse_unsigned(proj, 1, 255, &v);
+			if (why)
+				return cli_bad_value("--ftok", arg, "PROJ must be a number from 1 to 255 or one character");
+			t->proj = (int)v;
+			path_len = (size_t)(colon - arg);
+		} else if (proj[1] == '\0') {
+			t->proj = (unsigned char)proj[0];
+			path_len = (size_t)(colon - arg);
+		}
+	}
+	if (path_len == 0)
+		return cli_bad_value("--ftok", arg, "PATH is empty");
+	if (path_len >= sizeof(t->path))
+		return cli_bad_value("--ftok", arg, "PATH is too long");
+	memcpy(t->path, arg, path_len);
+	t->path[path_len] = '\0';
+	t->kind = TARGET_FTOK;
+	snprintf(t->text, sizeof(t->text), "--ftok %s:%d", t->path, t->proj);
+	return 0;
+}
+
+int target_option(struct target *t, int val, const char *arg)
+{
+	if (val != CLI_OPT_KEY && val != CLI_OPT_FTOK)
+		return CLI_UNHANDLED;
+	if (t->kind != TARGET_NONE)
+		return already_named(t, arg);
+	return val == CLI_OPT_KEY ? parse_key_option(t, arg) : parse_ftok_option(t, arg);
+}
+
+static int parse_posix_name(struct target *t, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (len < 2)
+		return usage_error("invalid POSIX name '%s': a name is '/' followed by 1 to %d characters",
+				   text, POSIX_NAME_MAX);
+	if (len - 1 > POSIX_NAME_MAX)
+		return usage_error("invalid POSIX name '%.40s...': longer than %d characters",
+				   text, POSIX_NAME_MAX);
+	if (strchr(text + 1, '/'))
+		return usage_error("invalid POSIX name '%s': no '/' may follow the first", text);
+	t->kind = TARGET_POSIX;
+	memcpy(t->path, text, len + 1);
+	snprintf(t->text, sizeof(t->text), "%s", text);
+	return 0;
+}
+
+int target_parse(struct target *t, const char *text)
+{
+	const char *why;
+
+	if (t->kind != TARGET_NONE)
+		return already_named(t, text);
+	if (text[0] == '/')
+		return parse_posix_name(t, text);
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+		if ((why = parse_key(text, &t->key)))
+			return usage_error("invalid target '%s': %s", text, why);
+		t->kind = TARGET_KEY;
+		snprintf(t->text, sizeof(t->text), "0x%08x", (unsigned)(uint32_t)t->key);
+		return 0;
+	}
+	if (is_all_digits(text)) {
+		if ((why = parse_id(text, &t->id)))
+			return usage_error("invalid id '%s': %s", text, why);
+		t->kind = TARGET_ID;
+		snprintf(t->text, sizeof(t->text), "%d", t->id);
+		return 0;
+	}
+	return usage_error("invalid target '%s': expected an id, a 0xKEY, a /name, --key or --ftok", text);
+}
+
+int target_finish(struct target *t, const struct cli *cli, bool required, int *next)
+{
+	*next = 0;
+	if (t->kind == TARGET_NONE && cli->nargs > 0) {
+		int rc = target_parse(t, cli->args[0]);
+		if (rc)
+			return rc;
+		*next = 1;
+	}
+	if (required && t->kind == TARGET_NONE)
+		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok)");
+	return 0;
+}
+
+int target_key(struct target *t, key_t *key)
+{
+	if (t->kind == TARGET_FTOK) {
+		errno = 0;
+		key_t k = ftok(t->path, t->proj);
+		if (k == (key_t)-1)
+			return fail_errno("cannot make a key from %s with ftok", t->path);
+		t->key = k;
+	}
+	*key = t->key;
+	return 0;
+}
+
+const char *target_describe(const struct target *t)
+{
+	static char text[4200];
+
+	switch (t->kind) {
+	case TARGET_ID:
+		snprintf(text, sizeof(text), "id %d", t->id);
+		break;
+	case TARGET_KEY:
+		snprintf(text, sizeof(text), "key 0x%08x", (unsigned)(uint32_t)t->key);
+		break;
+	case TARGET_FTOK:
+		snprintf(text, sizeof(text), "key 0x%08x (%s)", (unsigned)(uint32_t)t->key, t->text);
+		break;
+	case TARGET_POSIX:
+		snprintf(text, sizeof(text), "%s", t->path);
+		break;
+	default:
+		snprintf(text, sizeof(text), "(private)");
+		break;
+	}
+	return text;
+}
+
+const char *ipc_kind_name(enum ipc_kind kind)
+{
+	switch (kind) {
+	case IPC_KIND_QUEUE: return "message queue";
+	case IPC_KIND_SHM: return "shared memory segment";
+	case IPC_KIND_SEM: return "semaphore set";
+	}
+	return "object";
+}
+
+/* Existence probes: a call that succeeds or is refused for permission
+ * means the object is there. */
+static bool key_exists(enum ipc_kind kind, key_t key)
+{
+	int rc;
+
+	switch (kind) {
+	case IPC_KIND_QUEUE: rc = msgget(key, 0); break;
+	case IPC_KIND_SHM: rc = shmget(key, 0, 0); break;
+	default: rc = semget(key, 0, 0); break;
+	}
+	return rc >= 0 || errno == EACCES;
+}
+
+static bool id_exists(enum ipc_kind kind, int id)
+{
+	int rc;
+
+	switch (kind) {
+	case IPC_KIND_QUEUE: {
+		struct msqid_ds ds;
+		rc = msgctl(id, IPC_STAT, &ds);
+		break;
+	}
+	case IPC_KIND_SHM: {
+		struct shmid_ds ds;
+		rc = shmctl(id, IPC_STAT, &ds);
+		break;
+	}
+	default: {
+		struct semid_ds ds;
+		rc = semctl(id, 0, IPC_STAT, &ds);
+		break;
+	}
+	}
+	return rc >= 0 || errno == EACCES;
+}
+
+const char *target_other_kind_hint(const struct target *t, enum ipc_kind expected)
+{
+	static char hint[96];
+	static const enum ipc_kind kinds[] = { IPC_KIND_QUEUE, IPC_KIND_SHM, IPC_KIND_SEM };
+
+	if (t->kind != TARGET_ID && t->kind != TARGET_KEY && t->kind != TARGET_FTOK)
+		return "";
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (kinds[i] == expected)
+			continue;
+		bool there = t->kind == TARGET_ID ? id_exists(kinds[i], t->id)
+						  : key_exists(kinds[i], t->key);
+		if (there) {
+			snprintf(hint, sizeof(hint), " (it names a %s)", ipc_kind_name(kinds[i]));
+			return hint;
+		}
+	}
+	return "";
+}

@@ -1,0 +1,54 @@
+/* TARGET: how a command line names an IPC object (SPEC §1, §12).
+ *
+ *   123            System V id          0x4d2        System V key
+ *   --key N        key, decimal or hex  --ftok P[:J] key from ftok(3)
+ *   /name          POSIX object
+ *
+ * target_option() takes --key/--ftok from the shared option table;
+ * target_finish() takes the first positional argument when neither was
+ * given.  Resolving a key to an object happens later, per mechanism. */
+#ifndef IPCTOOL_TARGET_H
+#define IPCTOOL_TARGET_H
+
+#include <popt.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cli.h"
+
+enum target_kind { TARGET_NONE, TARGET_ID, TARGET_KEY, TARGET_FTOK, TARGET_POSIX };
+
+enum ipc_kind { IPC_KIND_QUEUE, IPC_KIND_SHM, IPC_KIND_SEM };
+
+struct target {
+	enum target_kind kind;
+	int id;                 /* TARGET_ID */
+	key_t key;              /* TARGET_KEY, and TARGET_FTOK once resolved */
+	char text[4120];         /* as the user wrote it: "0x4d2", "--ftok /etc:1" */
+	char path[4096];        /* TARGET_FTOK path, TARGET_POSIX name */
+	int proj;               /* TARGET_FTOK */
+};
+
+extern struct poptOption target_options[];
+#define TARGET_TABLE CLI_INCLUDE(target_options, "Naming the object:")
+
+void target_init(struct target *t);
+/* Handle --key/--ftok; CLI_UNHANDLED for other vals. */
+int target_option(struct target *t, int val, const char *arg);
+/* Parse one positional TARGET. */
+int target_parse(struct target *t, const char *text);
+/* After option parsing: take the first positional argument as TARGET unless
+ * --key/--ftok gave one.  *next is the index of the first argument left.
+ * REQUIRED: a missing target is a usage error. */
+int target_finish(struct target *t, const struct cli *cli, bool required, int *next);
+
+/* Compute the key of a --ftok target (status 1 if PATH is unusable). */
+int target_key(struct target *t, key_t *key);
+/* "key 0x000004d2", "id 5", "/name", "key 0x... (--ftok /etc:1)" */
+const char *target_describe(const struct target *t);
+const char *ipc_kind_name(enum ipc_kind kind);
+/* If the key or id names an object of another System V kind, a phrase for
+ * an error message (" (it is a shared memory segment)"), else "". */
+const char *target_other_kind_hint(const struct target *t, enum ipc_kind expected);
+
+#endif

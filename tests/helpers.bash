@@ -1,0 +1,65 @@
+# Loaded by every test file: the binary under test first on PATH, C locale,
+# bats-support and bats-assert, a guard that we run in a private IPC
+# namespace, and a teardown that leaves nothing behind.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+export LC_ALL=C
+IPCTOOL_DIR=$(cd "$(dirname "$IPCTOOL")" && pwd)
+export PATH="$IPCTOOL_DIR:$PATH"
+
+# Refuse to run against the host's IPC objects.
+in_private_namespace() {
+	[ -n "${IPCTOOL_TEST_INSIDE:-}" ] || return 1
+	local mine host
+	mine=$(readlink /proc/self/ns/ipc) || return 1
+	host=$(readlink /proc/1/ns/ipc 2>/dev/null) || return 0
+	[ "$mine" != "$host" ]
+}
+if ! in_private_namespace; then
+	echo "tests must run through tests/run (private IPC namespace)" >&2
+	exit 1
+fi
+
+# Remove every System V object in this private namespace and every POSIX
+# object in its private /dev/shm.
+ipc_cleanup() {
+	ipcrm --all >/dev/null 2>&1 || true
+	rm -f /dev/shm/* 2>/dev/null || true
+}
+
+# Background jobs started with `bg_start CMD...` are killed in teardown.
+BG_PIDS=()
+bg_start() {
+	"$@" 3>&- &
+	BG_PIDS+=("$!")
+}
+bg_cleanup() {
+	local pid
+	for pid in "${BG_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	BG_PIDS=()
+}
+
+common_teardown() {
+	bg_cleanup
+	ipc_cleanup
+}
+
+# Run as an unprivileged user (nobody), for permission tests; needs root.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to an unprivileged user"
+	# In a user namespace made by unshare -Uri, uid 65534 is not mapped.
+	grep -q '^ *0 *0 ' /proc/self/uid_map || skip "needs the initial user namespace"
+}
+
+# Count System V objects of a kind in this namespace.
+count_queues() { tail -n +2 /proc/sysvipc/msg | wc -l; }
+count_shm() { tail -n +2 /proc/sysvipc/shm | wc -l; }
+count_sems() { tail -n +2 /proc/sysvipc/sem | wc -l; }
