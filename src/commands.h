@@ -6,5 +6,9 @@
 int cmd_mkq(int argc, const char **argv);
 int cmd_send(int argc, const char **argv);
 int cmd_recv(int argc, const char **argv);
+int cmd_fifo(int argc, const char **argv);
+int cmd_pipe_run(int argc, const char **argv);
+int cmd_signal_send(int argc, const char **argv);
+int cmd_signal_wait(int argc, const char **argv);
 
 #endif

@@ -30,6 +30,10 @@ static const struct command commands[] = {
 	{ "mkq", cmd_mkq, "create a System V message queue, or find one by key" },
 	{ "send", cmd_send, "send messages from arguments or standard input to a queue" },
 	{ "recv", cmd_recv, "receive (or peek at) messages from a queue" },
+	{ "fifo", cmd_fifo, "create a named pipe, or read or write one with a timeout" },
+	{ "pipe-run", cmd_pipe_run, "run commands connected by pipes, without a shell" },
+	{ "signal-send", cmd_signal_send, "send a signal (or a queued value) to processes; list signals" },
+	{ "signal-wait", cmd_signal_wait, "wait for signals and print who sent them" },
 	{ "help", cmd_help, "show help for ipctool or for one subcommand" },
 };
 

@@ -1,0 +1,620 @@
+/* signal-send and signal-wait: signals from the shell (SPEC §9, §12), and
+ * the signal names every module prints. */
+#include "signals.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "error.h"
+#include "parse.h"
+#include "wait.h"
+
+/* ---- names ------------------------------------------------------------- */
+
+/* Linux's classic signals, by number; aliases after them. */
+static const char *const classic_names[] = {
+	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+	[SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGBUS] = "BUS", [SIGFPE] = "FPE",
+	[SIGKILL] = "KILL", [SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM", [SIGSTKFLT] = "STKFLT",
+	[SIGCHLD] = "CHLD", [SIGCONT] = "CONT", [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
+	[SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU", [SIGURG] = "URG", [SIGXCPU] = "XCPU",
+	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
+	[SIGIO] = "IO", [SIGPWR] = "PWR", [SIGSYS] = "SYS",
+};
+enum { CLASSIC_LAST = SIGSYS };
+
+static const struct { const char *name; int sig; } aliases[] = {
+	{ "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "POLL", SIGIO },
+};
+
+const char *signal_name(int sig, char buf[SIGNAL_NAME_MAX])
+{
+	int span = SIGRTMAX - SIGRTMIN;
+
+	if (sig >= 1 && sig <= CLASSIC_LAST && classic_names[sig])
+		snprintf(buf, SIGNAL_NAME_MAX, "SIG%s", classic_names[sig]);
+	else if (sig == SIGRTMIN)
+		snprintf(buf, SIGNAL_NAME_MAX, "SIGRTMIN");
+	else if (sig == SIGRTMAX)
+		snprintf(buf, SIGNAL_NAME_MAX, "SIGRTMAX");
+	/* The lower half counts up from RTMIN, the upper down from RTMAX, as
+	 * kill -l does. */
+	else if (sig > SIGRTMIN && sig - SIGRTMIN <= span / 2)
+		snprintf(buf, SIGNAL_NAME_MAX, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else if (sig > SIGRTMIN && sig < SIGRTMAX)
+		snprintf(buf, SIGNAL_NAME_MAX, "SIGRTMAX-%d", SIGRTMAX - sig);
+	else
+		snprintf(buf, SIGNAL_NAME_MAX, "signal %d", sig);
+	return buf;
+}
+
+static char signal_expectation[160];
+
+static const char *signal_expected(void)
+{
+	snprintf(signal_expectation, sizeof(signal_expectation),
+		 "expected a name (TERM, SIGUSR1, RTMIN+N, RTMAX-N) or a number from 1 to 31 or %d to %d; "
+		 "see 'ipctool signal-send --list'", SIGRTMIN, SIGRTMAX);
+	return signal_expectation;
+}
+
+/* "RTMIN", "RTMIN+N", "RTMAX", "RTMAX-N" (already upper case, no SIG). */
+static bool parse_realtime(const char *name, int *out)
+{
+	int span = SIGRTMAX - SIGRTMIN;
+	unsigned long long n = 0;
+	bool from_min = strncmp(name, "RTMIN", 5) == 0;
+
+	if (!from_min && strncmp(name, "RTMAX", 5) != 0)
+		return false;
+	if (name[5] != '\0') {
+		if (name[5] != (from_min ? '+' : '-') || parse_unsigned(name + 6, 0, (unsigned long long)span, &n))
+			return false;
+	}
+	*out = from_min ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;
+	return true;
+}
+
+static bool parse_signal_name(const char *text, int *out)
+{
+	char name[16];
+	size_t len;
+
+	if (strncasecmp(text, "SIG", 3) == 0)
+		text += 3;
+	len = strlen(text);
+	if (len == 0 || len >= sizeof(name))
+		return false;
+	for (size_t i = 0; i <= len; i++)
+		name[i] = (char)toupper((unsigned char)text[i]);
+	for (int sig = 1; sig <= CLASSIC_LAST; sig++) {
+		if (classic_names[sig] && strcmp(classic_names[sig], name) == 0) {
+			*out = sig;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(aliases[i].name, name) == 0) {
+			*out = aliases[i].sig;
+			return true;
+		}
+	}
+	return parse_realtime(name, out);
+}
+
+const char *signal_parse(const char *text, bool allow_zero, int *out)
+{
+	unsigned long long n;
+
+	if (!is_all_digits(text))
+		return parse_signal_name(text, out) ? NULL : signal_expected();
+	if (parse_unsigned(text, 0, (unsigned long long)SIGRTMAX, &n))
+		return signal_expected();
+	if (n == 0 && !allow_zero)
+		return "signal 0 is no signal: it only checks that a process exists";
+	/* glibc keeps 32 and 33 for its threads; SIGRTMIN starts after them. */
+	if (n > CLASSIC_LAST && (int)n < SIGRTMIN)
+		return signal_expected();
+	*out = (int)n;
+	return NULL;
+}
+
+static int bad_signal(const char *text, const char *why)
+{
+	return usage_error("invalid signal '%s': %s", text, why);
+}
+
+/* Seconds as a user would write them: "0.5", "3". */
+static double seconds(const struct timespec *ts)
+{
+	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+}
+
+/* ---- signal-send ------------------------------------------------------- */
+
+enum { OPT_VALUE = 1, OPT_GROUP, OPT_WAIT, OPT_KILL_AFTER, OPT_LIST, OPT_COUNT };
+
+struct send_options {
+	bool has_value;
+	int value;
+	bool group;
+	bool has_wait, has_kill_after;
+	struct timespec wait, kill_after;
+	bool list;
+};
+
+static struct poptOption send_table[] = {
+	{ "value", 'v', POPT_ARG_STRING, NULL, OPT_VALUE,
+	  "send with sigqueue(3) carrying this integer value", "N" },
+	{ "group", 'g', POPT_ARG_NONE, NULL, OPT_GROUP, "each PID is a process group id", NULL },
+	{ "wait", 'w', POPT_ARG_STRING, NULL, OPT_WAIT,
+	  "wait up to SECS for every target to exit, else exit 3", "SECS" },
+	{ "kill-after", 'k', POPT_ARG_STRING, NULL, OPT_KILL_AFTER,
+	  "send SIGKILL to targets still alive SECS after SIGNAL", "SECS" },
+	{ "list", 'l', POPT_ARG_NONE, NULL, OPT_LIST, "list every signal: number, name, description", NULL },
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int send_option(int val, const char *arg, void *data)
+{
+	struct send_options *o = data;
+	long long v;
+	const char *why;
+
+	switch (val) {
+	case OPT_VALUE:
+		if ((why = parse_signed(arg, INT_MIN, INT_MAX, &v)))
+			return cli_bad_value("--value", arg, why);
+		o->value = (int)v;
+		o->has_value = true;
+		return 0;
+	case OPT_GROUP:
+		o->group = true;
+		return 0;
+	case OPT_WAIT:
+		if ((why = parse_duration(arg, &o->wait)))
+			return cli_bad_value("--wait", arg, why);
+		o->has_wait = true;
+		return 0;
+	case OPT_KILL_AFTER:
+		if ((why = parse_duration(arg, &o->kill_after)))
+			return cli_bad_value("--kill-after", arg, why);
+		o->has_kill_after = true;
+		return 0;
+	case OPT_LIST:
+		o->list = true;
+		return 0;
+	}
+	return CLI_UNHANDLED;
+}
+
+static int list_signals(void)
+{
+	char name[SIGNAL_NAME_MAX];
+
+	for (int sig = 1; sig <= SIGRTMAX; sig++) {
+		if (sig > CLASSIC_LAST && sig < SIGRTMIN)
+			continue;
+		printf("%2d %-12s %s\n", sig, signal_name(sig, name), strsignal(sig));
+	}
+	return EXIT_OK;
+}
+
+/* A PID as the user wrote it.  0, -1 and other negative numbers mean
+ * something else entirely to kill(2), so each is refused with the reason. */
+static int parse_pid(const char *text, bool group, pid_t *out)
+{
+	unsigned long long v;
+
+	if (strcmp(text, "0") == 0)
+		return usage_error("PID 0 would signal ipctool's own process group; "
+				   "name a group with --group PGID");
+	if (strcmp(text, "-1") == 0)
+		return usage_error("PID -1 would signal every process you may signal; it is refused");
+	if (text[0] == '-' && is_all_digits(text + 1))
+		return usage_error("negative PID '%s' would signal a process group; use --group %s",
+				   text, text + 1);
+	if (parse_unsigned(text, 1, INT_MAX, &v))
+		return usage_error("invalid PID '%s': expected a whole number from 1 to %d", text, INT_MAX);
+	if (group && v == 1)
+		return usage_error("process group 1 cannot be named: kill(-1) signals every process");
+	*out = (pid_t)v;
+	return 0;
+}
+
+/* popt would take "-1" or "-9" for an option; one that is really a PID
+ * or a kill(1)-style signal is found here first, so the refusal says
+ * why.  Values of options that take one (--value -5) are skipped. */
+static int refuse_dashed_numbers(int argc, const char **argv)
+{
+	int positional = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return 0;
+		if (strcmp(a, "--value") == 0 || strcmp(a, "-v") == 0 || strcmp(a, "--wait") == 0 ||
+		    strcmp(a, "-w") == 0 || strcmp(a, "--kill-after") == 0 || strcmp(a, "-k") == 0) {
+			i++;
+			continue;
+		}
+		if (a[0] == '-' && is_all_digits(a + 1)) {
+			if (positional == 0)
+				return usage_error("invalid signal '%s': write it without '-' (%s or its name)",
+						   a, a + 1);
+			return parse_pid(a, false, &(pid_t){ 0 });
+		}
+		if (a[0] != '-')
+			positional++;
+	}
+	return 0;
+}
+
+struct victim {
+	pid_t id;
+	int pidfd;        /* -1: watched through /proc */
+	bool sent;        /* the signal reached it: watch it */
+	bool gone;
+};
+
+static int pidfd_open_pid(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* State letter and process group of PID from /proc/PID/stat; 0 if it is
+ * gone. */
+static char proc_state(pid_t pid, pid_t *pgrp)
+{
+	char path[64], line[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	size_t n = fread(line, 1, sizeof(line) - 1, f);
+	fclose(f);
+	line[n] = '\0';
+	/* The command name may hold spaces and parentheses: skip to the last ')'. */
+	char *p = strrchr(line, ')');
+	char state;
+	int ppid, group;
+	if (!p || sscanf(p + 1, " %c %d %d", &state, &ppid, &group) != 3)
+		return 0;
+	if (pgrp)
+		*pgrp = (pid_t)group;
+	return state;
+}
+
+static bool is_live_state(char state)
+{
+	return state != 0 && state != 'Z' && state != 'X';
+}
+
+/* A group is alive while one of its members is not a zombie. */
+static bool group_alive(pid_t pgid)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *e;
+	bool alive = false;
+
+	if (!dir)
+		return kill(-pgid, 0) == 0;
+	while (!alive && (e = readdir(dir))) {
+		pid_t group = 0;
+		if (!is_all_digits(e->d_name))
+			continue;
+		char state = proc_state((pid_t)atoi(e->d_name), &group);
+		alive = is_live_state(state) && group == pgid;
+	}
+	closedir(dir);
+	return alive;
+}
+
+static bool victim_gone(const struct victim *v, bool group)
+{
+	if (v->pidfd >= 0) {
+		struct pollfd p = { .fd = v->pidfd, .events = POLLIN };
+		return poll(&p, 1, 0) > 0;
+	}
+	if (group)
+		return !group_alive(v->id);
+	return !is_live_state(proc_state(v->id, NULL));
+}
+
+/* Wait until every victim that was signalled is gone or SPAN has passed.
+ * Returns how many are still alive. */
+static int wait_for_victims(struct victim *vs, int n, bool group, const struct timespec *span)
+{
+	struct wait w;
+	struct pollfd *fds = calloc((size_t)n + 1, sizeof(*fds));
+
+	wait_init(&w, false, span);
+	for (;;) {
+		int alive = 0, nfds = 0;
+		bool polled_only = true;
+		for (int i = 0; i < n; i++) {
+			if (!vs[i].sent || vs[i].gone)
+				continue;
+			vs[i].gone = victim_gone(&vs[i], group);
+			if (vs[i].gone)
+				continue;
+			alive++;
+			if (vs[i].pidfd >= 0 && fds)
+				fds[nfds++] = (struct pollfd){ .fd = vs[i].pidfd, .events = POLLIN };
+			else
+				polled_only = false;
+		}
+		if (alive == 0 || wait_expired(&w)) {
+			free(fds);
+			return alive;
+		}
+		/* pidfds wake us when a process exits; /proc is looked at again
+		 * every 10 ms. */
+		int ms = wait_remaining_ms(&w);
+		if (!polled_only && (ms < 0 || ms > 10))
+			ms = 10;
+		poll(fds, (nfds_t)nfds, ms);
+	}
+}
+
+static const char *victim_kind(bool group)
+{
+	return group ? "process group" : "process";
+}
+
+static int send_to(const struct victim *v, const struct send_options *o, int sig)
+{
+	int rc;
+
+	if (o->group)
+		rc = kill(-v->id, sig);
+	else if (o->has_value)
+		rc = sigqueue(v->id, sig, (union sigval){ .sival_int = o->value });
+	else
+		rc = kill(v->id, sig);
+	if (rc == 0)
+		return EXIT_OK;
+	if (errno == ESRCH)
+		return fail("no %s %d", victim_kind(o->group), (int)v->id);
+	return fail_errno("cannot signal %s %d", victim_kind(o->group), (int)v->id);
+}
+
+static void kill_survivors(struct victim *vs, int n, const struct send_options *o)
+{
+	for (int i = 0; i < n; i++) {
+		if (!vs[i].sent || vs[i].gone)
+			continue;
+		warn("%s %d still alive %g s after the signal; sending SIGKILL",
+		     victim_kind(o->group), (int)vs[i].id, seconds(&o->kill_after));
+		if (o->group)
+			kill(-vs[i].id, SIGKILL);
+		else
+			kill(vs[i].id, SIGKILL);
+	}
+}
+
+static int report_survivors(const struct victim *vs, int n, const struct send_options *o)
+{
+	for (int i = 0; i < n; i++)
+		if (vs[i].sent && !vs[i].gone)
+			warn("%s %d is still alive after %g s", victim_kind(o->group), (int)vs[i].id,
+			     seconds(&o->wait));
+	return EXIT_NOTHING;
+}
+
+static int send_run(const struct send_options *o, const struct cli *cli)
+{
+	int sig, n = cli->nargs - 1, failed = 0, rc;
+	const char *why;
+
+	if (o->list)
+		return cli->nargs ? usage_error("--list takes no SIGNAL or PID") : list_signals();
+	if (cli->nargs == 0)
+		return usage_error("missing SIGNAL and PID");
+	if ((why = signal_parse(cli->args[0], true, &sig)))
+		return bad_signal(cli->args[0], why);
+	if (n == 0)
+		return usage_error("missing PID after %s", cli->args[0]);
+	if (o->has_value && o->group)
+		return usage_error("--value sends with sigqueue, which targets one process; it takes no --group");
+
+	struct victim *vs = calloc((size_t)n, sizeof(*vs));
+	if (!vs)
+		return fail("out of memory");
+	for (int i = 0; i < n; i++) {
+		vs[i].pidfd = -1;
+		if ((rc = parse_pid(cli->args[i + 1], o->group, &vs[i].id))) {
+			free(vs);
+			return rc;
+		}
+	}
+	bool watch = o->has_wait || o->has_kill_after;
+	for (int i = 0; i < n; i++) {
+		/* Pin the process before signalling it, so the wait cannot
+		 * follow a recycled PID. */
+		if (watch && !o->group)
+			vs[i].pidfd = pidfd_open_pid(vs[i].id);
+		if (send_to(&vs[i], o, sig) != EXIT_OK)
+			failed++;
+		else
+			vs[i].sent = true;
+	}
+	rc = EXIT_OK;
+	if (o->has_kill_after && wait_for_victims(vs, n, o->group, &o->kill_after) > 0)
+		kill_survivors(vs, n, o);
+	if (o->has_wait && wait_for_victims(vs, n, o->group, &o->wait) > 0)
+		rc = report_survivors(vs, n, o);
+	for (int i = 0; i < n; i++)
+		if (vs[i].pidfd >= 0)
+			close(vs[i].pidfd);
+	free(vs);
+	return failed ? EXIT_FAIL : rc;
+}
+
+int cmd_signal_send(int argc, const char **argv)
+{
+	struct send_options o = { .value = 0 };
+	struct cli cli;
+	int rc = refuse_dashed_numbers(argc, argv);
+
+	if (rc)
+		return rc;
+	rc = cli_parse(&cli, argc, argv, send_table,
+		       "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS] | --list",
+		       send_option, &o);
+	if (rc == 0)
+		rc = send_run(&o, &cli);
+	cli_free(&cli);
+	return cli_status(rc);
+}
+
+/* ---- signal-wait ------------------------------------------------------- */
+
+struct wait_sig_options {
+	struct wait_options wait;
+	unsigned long long count;
+};
+
+static struct poptOption wait_table[] = {
+	{ "timeout", 't', POPT_ARG_STRING, NULL, CLI_OPT_TIMEOUT,
+	  "wait at most SECS in all (decimals allowed), then exit 3", "SECS" },
+	{ "count", 'c', POPT_ARG_STRING, NULL, OPT_COUNT, "wait for N signals (default 1)", "N" },
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int wait_sig_option(int val, const char *arg, void *data)
+{
+	struct wait_sig_options *o = data;
+	const char *why;
+	int rc;
+
+	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if (val == OPT_COUNT) {
+		if ((why = parse_unsigned(arg, 1, INT_MAX, &o->count)))
+			return cli_bad_value("--count", arg, why);
+		return 0;
+	}
+	return CLI_UNHANDLED;
+}
+
+static int signal_set(const struct cli *cli, sigset_t *set)
+{
+	char name[SIGNAL_NAME_MAX];
+	const char *why;
+	int sig;
+
+	sigemptyset(set);
+	if (cli->nargs == 0)
+		return usage_error("missing SIGNAL");
+	for (int i = 0; i < cli->nargs; i++) {
+		if ((why = signal_parse(cli->args[i], false, &sig)))
+			return bad_signal(cli->args[i], why);
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return usage_error("%s cannot be caught or blocked, so it cannot be waited for",
+					   signal_name(sig, name));
+		sigaddset(set, sig);
+	}
+	return 0;
+}
+
+static int print_arrival(const siginfo_t *info)
+{
+	char name[SIGNAL_NAME_MAX];
+
+	printf("%s", signal_name(info->si_signo, name));
+	if (info->si_code == SI_QUEUE)
+		printf(" value=%d", info->si_value.sival_int);
+	printf(" pid=%d uid=%u\n", (int)info->si_pid, (unsigned)info->si_uid);
+	/* Scripts read each line as it comes. */
+	if (fflush(stdout) != 0)
+		return fail_errno("cannot write to standard output");
+	return EXIT_OK;
+}
+
+/* One signal of SET, waiting as W says: 1 on arrival, 0 on timeout. */
+static int take_signal(const sigset_t *set, const struct wait *w, siginfo_t *info)
+{
+	for (;;) {
+		int ms = wait_remaining_ms(w);
+		int got;
+		if (ms < 0) {
+			got = sigwaitinfo(set, info);
+		} else {
+			struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+			got = sigtimedwait(set, info, &ts);
+		}
+		if (got > 0)
+			return 1;
+		if (errno == EAGAIN && wait_expired(w))
+			return 0;
+		if (errno != EINTR && errno != EAGAIN)
+			return -1;
+	}
+}
+
+static int wait_sig_run(struct wait_sig_options *o, const struct cli *cli)
+{
+	sigset_t set;
+	struct wait w;
+	siginfo_t info;
+	int rc;
+
+	if ((rc = signal_set(cli, &set)))
+		return rc;
+	/* Blocked before the PID is shown, so a signal sent as soon as a
+	 * script reads it waits in the queue for us. */
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return fail_errno("cannot block the signals");
+	fprintf(stderr, "%d\n", (int)getpid());
+	wait_init(&w, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
+	for (unsigned long long got = 0; got < o->count; got++) {
+		int r = take_signal(&set, &w, &info);
+		if (r < 0)
+			return fail_errno("cannot wait for signals");
+		if (r == 0) {
+			if (got == 0)
+				warn("no signal arrived before the timeout");
+			else
+				warn("only %llu of %llu signals arrived before the timeout", got, o->count);
+			return EXIT_NOTHING;
+		}
+		if ((rc = print_arrival(&info)))
+			return rc;
+	}
+	return EXIT_OK;
+}
+
+int cmd_signal_wait(int argc, const char **argv)
+{
+	struct wait_sig_options o = { .count = 1 };
+	struct cli cli;
+	int rc = cli_parse(&cli, argc, argv, wait_table, "SIGNAL... [--timeout SECS] [--count N]",
+			   wait_sig_option, &o);
+
+	if (rc == 0)
+		rc = wait_sig_run(&o, &cli);
+	cli_free(&cli);
+	return cli_status(rc);
+}
