@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -193,21 +194,30 @@ static int move_fd(int from, int to)
 	return dup2(from, to);
 }
 
+/* Every signal to its default action.  glibc's sigaction refuses its two
+ * internal signals (32 and 33), which a parent may have left ignored (its
+ * own posix_spawn does), so the kernel is asked directly: an all-zero
+ * kernel sigaction is SIG_DFL with no flags and an empty mask, whatever
+ * the architecture's field order. */
+static void reset_dispositions(void)
+{
+	for (int sig = 1; sig < NSIG; sig++) {
+		unsigned long dfl[8] = { 0 };
+		/* KILL and STOP are refused, harmlessly. */
+		syscall(SYS_rt_sigaction, sig, dfl, NULL, (size_t)8);
+	}
+}
+
 /* In the child: default dispositions for every signal (an ignored one
  * would survive exec), an empty mask, the pipe ends as stdin and stdout,
  * then exec.  An exec failure goes back to the parent as an errno through
  * REPORT, which exec closes on success. */
 static void exec_stage(const struct stage *s, int in, int out, int report)
 {
-	struct sigaction dfl;
 	sigset_t none;
 	int err;
 
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL);     /* KILL, STOP, glibc's own: refused, harmless */
+	reset_dispositions();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if ((in >= 0 && move_fd(in, STDIN_FILENO) < 0) || (out >= 0 && move_fd(out, STDOUT_FILENO) < 0)) {
