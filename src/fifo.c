@@ -340,8 +340,8 @@ int cmd_fifo(int argc, const char **argv)
 
 	create_options_init(&o.create);
 	int rc = cli_parse(&cli, argc, argv, fifo_table,
-			   "PATH [--mode MODE] [--exclusive] | PATH --read [--timeout SECS] | "
-			   "PATH --write [DATA] [--nowait] [--timeout SECS]",
+			   "PATH [--mode MODE] [--exclusive] | PATH --read [--nowait | --timeout SECS] | "
+			   "PATH --write [DATA] [--nowait | --timeout SECS]",
 			   fifo_option, &o);
 	if (rc == 0)
 		rc = fifo_run(&o, &cli);
