@@ -167,6 +167,21 @@ wait_for() {
 	assert_output --partial "no writer has data in p"
 }
 
+@test "--read --nowait takes data a writer left waiting" {
+	ipctool fifo p
+	exec 5<>p          # a writer (and reader) that never blocks
+	printf 'waiting' >&5
+	bg_start ipctool fifo p --read --nowait > out 5>&-
+	pid=$!
+	wait_for '[ -n "$(find /proc/$pid/fd -lname "$D/p" 2>/dev/null)" ]'
+	exec 5>&-
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 0 ]
+	run cat out
+	assert_output waiting
+}
+
 @test "--write reports a reader that closed early" {
 	ipctool fifo p
 	bg_start sh -c 'ipctool fifo p --read | head -c 1 >/dev/null'
