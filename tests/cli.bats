@@ -333,3 +333,35 @@ install_tree() {
 	assert_output "./usr/bin/other
 ./usr/share/man/man1/other.1"
 }
+
+# ---- the demo -------------------------------------------------------------
+
+@test "examples/demo.sh passes every line between the jobs and leaves no queue behind" {
+	run --separate-stderr env IPCTOOL_DEMO_NAMESPACE=current DEMO_LINES=300 "$ROOT/examples/demo.sh"
+	assert_line --index 0 --partial "in current IPC namespace"
+	assert_success
+	assert_line "received 300 lines, first 'line 1', last 'line 300'"
+	assert_line "all of them, in order, none lost or doubled"
+	assert_line --regexp '^0x[0-9a-f]{8} +[0-9]+ .* 600 +35 +2 *$'
+	assert_line '{"type":2,"size":16,"data":"disk almost full"}'
+	assert_line --partial "exit status 3"
+	[ "$(count_queues)" -eq 0 ]
+	# By default (root: in a private namespace of its own) it works too.
+	run env DEMO_LINES=50 "$ROOT/examples/demo.sh"
+	assert_success
+	assert_line "all of them, in order, none lost or doubled"
+	[ "$(count_queues)" -eq 0 ]
+}
+
+@test "examples/demo.sh refuses to run when its key is in use and leaves that queue alone" {
+	local demo
+	demo=$(realpath "$ROOT/examples/demo.sh")
+	ipctool mkq --ftok "$demo:D" >/dev/null
+	ipctool send --ftok "$demo:D" "not the demo's"
+	run --separate-stderr env IPCTOOL_DEMO_NAMESPACE=current "$demo"
+	assert_failure 1
+	[[ $stderr == *"already in use"* ]]
+	run ipctool recv --ftok "$demo:D" --nowait
+	assert_success
+	assert_output "not the demo's"
+}
