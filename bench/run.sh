@@ -44,49 +44,60 @@ echo "$QBYTES" > /proc/sys/kernel/msgmnb 2>/dev/null ||
 
 newq() { "$IPCTOOL" mkq; }
 
-sender() {    # KIND QUEUE
-	if [ "$1" = ipctool ]; then "$IPCTOOL" send "$2" --lines; else "$REF" send "$2"; fi
-}
-receiver() {  # KIND QUEUE COUNT
-	if [ "$1" = ipctool ]; then "$IPCTOOL" recv "$2" --count "$3"; else "$REF" recv "$2" "$3"; fi
+# commands KIND QUEUE COUNT: the sender and receiver command lines.
+commands() {
+	if [ "$1" = ipctool ]; then
+		scmd=("$IPCTOOL" send "$2" --lines) rcmd=("$IPCTOOL" recv "$2" --count "$3")
+	else
+		scmd=("$REF" send "$2") rcmd=("$REF" recv "$2" "$3")
+	fi
 }
 
-# time_pair KIND COUNT INPUT: wall microseconds from starting the receiver
-# to both ends finishing.  INPUT is "seq" (seq 1 COUNT piped in) or a file.
+# CPU centiseconds (user + system) from a `/usr/bin/time -f '%U %S'` file.
+cpu_cs() { local u s; read -r u s < <(tail -n1 "$1"); echo $((10#${u/./} + 10#${s/./})); }
+
+# time_pair KIND COUNT INPUT: "WALL CPU": wall microseconds from starting
+# the receiver to both ends finishing, and the CPU centiseconds both ends
+# used.  INPUT is "seq" (seq 1 COUNT piped in) or a file.
 time_pair() {
 	local kind=$1 count=$2 input=$3 q t0 t1 rp
 	q=$(newq) || die "cannot create a queue"
+	commands "$kind" "$q" "$count"
 	t0=${EPOCHREALTIME/./}
-	receiver "$kind" "$q" "$count" >/dev/null &
+	/usr/bin/time -f '%U %S' -o "$tmp/cpu_r" "${rcmd[@]}" >/dev/null &
 	rp=$!
 	if [ "$input" = seq ]; then
-		seq 1 "$count" | sender "$kind" "$q" || die "$kind sender failed"
+		seq 1 "$count" | /usr/bin/time -f '%U %S' -o "$tmp/cpu_s" "${scmd[@]}" ||
+			die "$kind sender failed"
 	else
-		sender "$kind" "$q" < "$input" || die "$kind sender failed"
+		/usr/bin/time -f '%U %S' -o "$tmp/cpu_s" "${scmd[@]}" < "$input" || die "$kind sender failed"
 	fi
 	wait "$rp" || die "$kind receiver failed"
 	t1=${EPOCHREALTIME/./}
 	ipcrm -q "$q"
-	echo $((t1 - t0))
+	echo $((t1 - t0)) $(($(cpu_cs "$tmp/cpu_s") + $(cpu_cs "$tmp/cpu_r")))
 }
 
 secs() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }
 rate() { echo $(($1 * 1000000 / $2)); }   # COUNT MICROSECONDS -> per second
 ratio() { local x=$(($1 * 100 / $2)); printf '%d.%02d' $((x / 100)) $((x % 100)); }
 
-# best_of RESULT_I RESULT_R COUNT INPUT: interleaved runs, minimum of each,
-# every run's time kept in the _all variables for the spread.
+# best_of RESULT_I RESULT_R COUNT INPUT: interleaved runs, the least wall
+# time of each; every run's wall time kept in all_i/all_r for the spread,
+# and the least CPU time of each in cpu_i/cpu_r (centiseconds).
 best_of() {
 	local -n best_i=$1 best_r=$2
-	local count=$3 input=$4 t
-	best_i=0 best_r=0 all_i="" all_r=""
+	local count=$3 input=$4 t c
+	best_i=0 best_r=0 all_i="" all_r="" cpu_i=0 cpu_r=0
 	for ((r = 0; r < RUNS; r++)); do
-		t=$(time_pair ipctool "$count" "$input")
+		read -r t c < <(time_pair ipctool "$count" "$input")
 		all_i+=" $(secs "$t")"
 		if ((best_i == 0 || t < best_i)); then best_i=$t; fi
-		t=$(time_pair ref "$count" "$input")
+		if ((cpu_i == 0 || c < cpu_i)); then cpu_i=$c; fi
+		read -r t c < <(time_pair ref "$count" "$input")
 		all_r+=" $(secs "$t")"
 		if ((best_r == 0 || t < best_r)); then best_r=$t; fi
+		if ((cpu_r == 0 || c < cpu_r)); then cpu_r=$c; fi
 	done
 }
 
@@ -102,6 +113,8 @@ best_of ti tr "$LINES" seq
 echo "(a) seq 1 $LINES | send Q --lines  &  recv Q --count $LINES >/dev/null"
 printf '    %-9s %7s s   runs:%s\n' ipctool "$(secs "$ti")" "$all_i" reference "$(secs "$tr")" "$all_r"
 echo "    ratio ipctool/reference: $(ratio "$ti" "$tr")x   (goal: at most 1.25x)"
+echo "    least CPU, both ends (user+sys): ipctool $(secs $((cpu_i * 10000))) s," \
+	"reference $(secs $((cpu_r * 10000))) s, ratio $(ratio "$cpu_i" "$cpu_r")x"
 echo
 
 # (b) Throughput by message size, from files so the input costs nothing.
@@ -123,11 +136,7 @@ for n in 100000 "$LINES"; do
 	row=""
 	for kind in ipctool ref; do
 		q=$(newq); queues+=("$q")
-		if [ $kind = ipctool ]; then
-			scmd=("$IPCTOOL" send "$q" --lines) rcmd=("$IPCTOOL" recv "$q" --count "$n")
-		else
-			scmd=("$REF" send "$q") rcmd=("$REF" recv "$q" "$n")
-		fi
+		commands "$kind" "$q" "$n"
 		/usr/bin/time -f %M -o "$tmp/recv" "${rcmd[@]}" | cksum > "$tmp/sum" &
 		rp=$!
 		seq 1 "$n" | /usr/bin/time -f %M -o "$tmp/send" "${scmd[@]}" || die "$kind sender failed"
