@@ -130,9 +130,12 @@ struct output {
 	size_t ncols;
 };
 
+/* "message queues, semaphore sets"; two calls may share one message. */
 static const char *kind_names(unsigned kinds)
 {
-	static char text[96];
+	static char texts[2][96];
+	static int turn;
+	char *text = texts[turn ^= 1];
 
 	text[0] = '\0';
 	for (int k = 0; k < NKINDS; k++) {
