@@ -150,7 +150,7 @@ static const char *kind_names(unsigned kinds)
 
 /* ---- cells ------------------------------------------------------------- */
 
-static void format_time(time_t t, char *buf, size_t size)
+static void format_time_uncached(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
 	char zone[8];
@@ -163,6 +163,20 @@ static void format_time(time_t t, char *buf, size_t size)
 	/* ISO 8601 extended form: +01:00, as lsipc --time-format=iso. */
 	size_t len = strlen(buf);
 	snprintf(buf + len, size - len, "%.3s:%s", zone, zone + 3);
+}
+
+/* Objects made together share their times: one localtime and strftime per
+ * distinct second, not per row. */
+static void format_time(time_t t, char *buf, size_t size)
+{
+	static time_t last_time;
+	static char last_text[64];
+
+	if (t != last_time || !last_text[0]) {
+		format_time_uncached(t, last_text, sizeof(last_text));
+		last_time = t;
+	}
+	snprintf(buf, size, "%s", last_text);
 }
 
 static void format_perms(unsigned mode, char *buf)
@@ -535,6 +549,69 @@ static int arena_add_row(struct cell_arena *a, const struct kind_table *kt, cons
 	return 0;
 }
 
+/* TEXT padded to WIDTH, on the left for a right-aligned (number) column;
+ * the last column, left-aligned, is not padded, as libsmartcols does. */
+static const char *pad(const char *text, size_t width, bool right, bool last, char *buf, size_t size)
+{
+	size_t len = strlen(text);
+
+	if (len >= width || (last && !right) || width >= size)
+		return text;
+	if (right) {
+		memset(buf, ' ', width - len);
+		memcpy(buf + width - len, text, len + 1);
+	} else {
+		memcpy(buf, text, len);
+		memset(buf + len, ' ', width - len);
+		buf[width] = '\0';
+	}
+	return buf;
+}
+
+static void put_cell(const char *text, size_t width, bool right, bool last)
+{
+	char buf[4096];
+
+	fputs(pad(text, width, right, last, buf, sizeof(buf)), stdout);
+	putchar(last ? '\n' : ' ');
+}
+
+/* The default table, with every width already known.  libsmartcols would
+ * measure each cell again with mbrtowc and wcwidth, the largest cost of a
+ * 20,000-row listing (half of it), so this one format is written here, in
+ * the layout libsmartcols gives it: one space between columns, numbers
+ * and their headings on the right, the last column unpadded. */
+static int print_aligned(struct table_printer *tp, const struct cell_arena *a,
+			 const struct kind_table *shape, enum ipc_kind kind)
+{
+	bool right[NCOLS + 1];
+	size_t col = 0;
+
+	if (shape->type_column)
+		right[col++] = false;
+	for (size_t i = 0; i < shape->ncols; i++)
+		right[col++] = columns[shape->cols[i]].type == V_NUMBER;
+	if (tp->printed)
+		putchar('\n');
+	tp->printed++;
+	if (tp->titles && !tp->out->noheadings)
+		printf(a->nrows ? "%s:\n" : "%s: none\n", kinds_info[kind].title);
+	if (a->nrows == 0)
+		return 0;
+	if (!tp->out->noheadings)
+		for (col = 0; col < a->ncells; col++)
+			put_cell(shape->type_column && col == 0 ? "TYPE"
+				 : columns[shape->cols[col - shape->type_column]].name,
+				 a->widths[col], right[col], col + 1 == a->ncells);
+	for (size_t row = 0; row < a->nrows; row++)
+		for (col = 0; col < a->ncells; col++) {
+			size_t at = a->offsets[row * a->ncells + col];
+			put_cell(at == NO_CELL ? "" : a->text.data + at, a->widths[col], right[col],
+				 col + 1 == a->ncells);
+		}
+	return 0;
+}
+
 static int print_chunk(struct table_printer *tp, const struct cell_arena *a, enum ipc_kind kind,
 		       size_t first, size_t last, bool type_column)
 {
@@ -582,7 +659,10 @@ static int print_kind_chunked(struct table_printer *tp, const struct sysv_list *
 		if (o->kind == kind && (!user || o->uid == *user) && arena_add_row(&a, &shape, o) != 0)
 			rc = fail("out of memory");
 	}
-	for (size_t first = 0; rc == 0 && (first < a.nrows || first == 0); first += CHUNK_ROWS) {
+	if (rc == 0 && tp->out->mode == OUT_TABLE)
+		rc = print_aligned(tp, &a, &shape, kind);
+	for (size_t first = 0; rc == 0 && tp->out->mode != OUT_TABLE && (first < a.nrows || first == 0);
+	     first += CHUNK_ROWS) {
 		size_t last = first + CHUNK_ROWS < a.nrows ? first + CHUNK_ROWS : a.nrows;
 		rc = print_chunk(tp, &a, kind, first, last, type_column);
 	}
