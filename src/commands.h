@@ -6,5 +6,7 @@
 int cmd_mkq(int argc, const char **argv);
 int cmd_send(int argc, const char **argv);
 int cmd_recv(int argc, const char **argv);
+int cmd_list(int argc, const char **argv);
+int cmd_rm(int argc, const char **argv);
 
 #endif

@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	{ "mkq", cmd_mkq, "create a System V message queue, or find one by key" },
 	{ "send", cmd_send, "send messages from arguments or standard input to a queue" },
 	{ "recv", cmd_recv, "receive (or peek at) messages from a queue" },
+	{ "list", cmd_list, "list System V objects, show one in detail, or the kernel's limits" },
+	{ "rm", cmd_rm, "remove System V objects by id or key, or all that a selection names" },
 	{ "help", cmd_help, "show help for ipctool or for one subcommand" },
 };
 
