@@ -6,7 +6,7 @@
 # its TARGET is a System V object.  tests/cli.bats checks the first two
 # against the binary.
 
-_ipctool_commands="mkq send recv help"
+_ipctool_commands="mkq send recv list rm help"
 
 # The long options of each subcommand; OPTION= takes a value.
 _ipctool_options()
@@ -15,6 +15,8 @@ _ipctool_options()
 	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --help" ;;
 	send) echo "--key= --ftok= --type= --lines --null --nowait --timeout= --help" ;;
 	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --peek --nowait --timeout= --help" ;;
+	list) echo "--key= --ftok= --queues --shm --sems --sysv --posix --user= --json --raw --export --noheadings --output= --limits --summary --peek --help" ;;
+	rm) echo "--key= --ftok= --queue --shm --sem --all --user= --sysv --posix --dry-run --help" ;;
 	esac
 }
 
@@ -24,13 +26,14 @@ _ipctool_targets()
 	local table
 	case $1 in
 	mkq | send | recv) table=/proc/sysvipc/msg ;;
+	list | rm) table="/proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem" ;;
 	*) return ;;
 	esac
-	awk 'NR > 1 {
+	awk 'FNR > 1 {
 		print $2
 		k = $1 + 0
 		if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
-	}' "$table" 2>/dev/null
+	}' $table 2>/dev/null
 }
 
 _ipctool()
@@ -64,7 +67,11 @@ _ipctool()
 		prev=${COMP_WORDS[COMP_CWORD - 2]}
 	fi
 	if [[ $prev == --* && $opts == *" $prev= "* ]]; then
-		[[ $prev == --ftok ]] && COMPREPLY=($(compgen -f -- "$cur"))
+		case $prev in
+		--ftok) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		--user) COMPREPLY=($(compgen -u -- "$cur")) ;;
+		--output) COMPREPLY=($(compgen -W "$(ipctool list --output help 2>/dev/null | awk '{ print $1 }')" -- "$cur")) ;;
+		esac
 		return
 	fi
 	if [[ $cur == -* ]]; then
@@ -84,6 +91,8 @@ _ipctool()
 			;;
 		esac
 	done
+	# rm takes any number of TARGETs.
+	[[ $sub == rm ]] && positional=0
 	((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_targets "$sub")" -- "$cur"))
 }
 complete -F _ipctool ipctool

@@ -10,5 +10,7 @@ int cmd_fifo(int argc, const char **argv);
 int cmd_pipe_run(int argc, const char **argv);
 int cmd_signal_send(int argc, const char **argv);
 int cmd_signal_wait(int argc, const char **argv);
+int cmd_list(int argc, const char **argv);
+int cmd_rm(int argc, const char **argv);
 
 #endif

@@ -34,6 +34,8 @@ static const struct command commands[] = {
 	{ "pipe-run", cmd_pipe_run, "run commands connected by pipes, without a shell" },
 	{ "signal-send", cmd_signal_send, "send a signal (or a queued value) to processes; list signals" },
 	{ "signal-wait", cmd_signal_wait, "wait for signals and print who sent them" },
+	{ "list", cmd_list, "list System V objects, show one in detail, or the kernel's limits" },
+	{ "rm", cmd_rm, "remove System V objects by id or key, or all that a selection names" },
 	{ "help", cmd_help, "show help for ipctool or for one subcommand" },
 };
 
