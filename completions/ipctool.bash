@@ -6,7 +6,7 @@
 # its TARGET is a System V object.  tests/cli.bats checks the first two
 # against the binary.
 
-_ipctool_commands="mkq send recv list rm help"
+_ipctool_commands="mkq send recv fifo pipe-run signal-send signal-wait list rm help"
 
 # The long options of each subcommand; OPTION= takes a value.
 _ipctool_options()
@@ -15,6 +15,10 @@ _ipctool_options()
 	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --help" ;;
 	send) echo "--key= --ftok= --type= --lines --null --nowait --timeout= --help" ;;
 	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --peek --nowait --timeout= --help" ;;
+	fifo) echo "--mode= --exclusive --read --write --nowait --timeout= --help" ;;
+	pipe-run) echo "--pipefail --status --sep= --help" ;;
+	signal-send) echo "--value= --group --wait= --kill-after= --list --help" ;;
+	signal-wait) echo "--timeout= --count= --help" ;;
 	list) echo "--key= --ftok= --queues --shm --sems --sysv --posix --user= --json --raw --export --noheadings --output= --limits --summary --peek --help" ;;
 	rm) echo "--key= --ftok= --queue --shm --sem --all --user= --sysv --posix --dry-run --help" ;;
 	esac
@@ -34,6 +38,37 @@ _ipctool_targets()
 		k = $1 + 0
 		if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
 	}' $table 2>/dev/null
+}
+
+# Signal names as `ipctool signal-send --list' prints them, and without SIG.
+_ipctool_signals()
+{
+	ipctool signal-send --list 2>/dev/null | awk '{ print $2; sub(/^SIG/, "", $2); print $2 }'
+}
+
+# pipe-run after its `--': a command name at the start of each stage, then
+# its arguments (files).  Returns 1 before the `--'.
+_ipctool_pipe_run()
+{
+	local i sep='|' dd=0
+	for ((i = $1 + 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--sep | -S) ((i + 1 < COMP_CWORD)) && sep=${COMP_WORDS[i + 1]}; ((i++)) ;;
+		--sep=*) sep=${COMP_WORDS[i]#--sep=} ;;
+		--) dd=$i; break ;;
+		esac
+	done
+	((dd)) || return 1
+	local prev=${COMP_WORDS[COMP_CWORD - 1]}
+	prev=${prev//\'/}
+	prev=${prev//\"/}
+	prev=${prev#\\}
+	if ((COMP_CWORD == dd + 1)) || [[ $prev == "$sep" ]]; then
+		COMPREPLY=($(compgen -c -- "$cur"))
+	else
+		COMPREPLY=($(compgen -f -- "$cur"))
+	fi
+	return 0
 }
 
 _ipctool()
@@ -56,6 +91,8 @@ _ipctool()
 		((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "$_ipctool_commands" -- "$cur"))
 		return
 	fi
+
+	[[ $sub == pipe-run ]] && _ipctool_pipe_run "$i" && return
 
 	local opts
 	opts=" $(_ipctool_options "$sub") "
@@ -91,6 +128,29 @@ _ipctool()
 			;;
 		esac
 	done
+	case $sub in
+	fifo)
+		((positional)) || COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	signal-wait)
+		COMPREPLY=($(compgen -W "$(_ipctool_signals)" -- "$cur"))
+		return
+		;;
+	signal-send)
+		# SIGNAL first, then PIDs.
+		if ((positional)); then
+			COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_ipctool_signals)" -- "$cur"))
+		fi
+		return
+		;;
+	pipe-run)
+		[[ $cur ]] || COMPREPLY=(--)
+		return
+		;;
+	esac
 	# rm takes any number of TARGETs.
 	[[ $sub == rm ]] && positional=0
 	((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_targets "$sub")" -- "$cur"))

@@ -5,7 +5,7 @@
 # `-n "__fish_seen_subcommand_from SUB"'.  tests/cli.bats checks both
 # against the binary.
 
-set -l ipctool_commands mkq send recv list rm help
+set -l ipctool_commands mkq send recv fifo pipe-run signal-send signal-wait list rm help
 
 # Existing System V message queues: ids, then keys as ipcs prints them.
 function __ipctool_queues
@@ -23,6 +23,33 @@ function __ipctool_objects
         k = $1 + 0
         if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
     }' /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem 2>/dev/null
+end
+
+# Signal names as `ipctool signal-send --list' prints them, and without SIG.
+function __ipctool_signals
+    ipctool signal-send --list 2>/dev/null | awk '{ print $2; sub(/^SIG/, "", $2); print $2 }'
+end
+
+# True when no positional argument follows signal-send yet (its SIGNAL).
+function __ipctool_needs_signal
+    set -l words (commandline -opc)
+    set -e words[1..2]
+    set -l skip 0
+    for w in $words
+        if test $skip -eq 1
+            set skip 0
+        else if contains -- $w --value --wait --kill-after -v -w -k
+            set skip 1
+        else if not string match -q -- '-*' $w
+            return 1
+        end
+    end
+    return 0
+end
+
+# True after pipe-run's `--'.
+function __ipctool_after_double_dash
+    contains -- -- (commandline -opc)
 end
 
 # True when no positional argument (the TARGET) follows the subcommand yet.
@@ -56,6 +83,10 @@ complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a se
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a recv -d 'receive (or peek at) messages from a queue'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a list -d 'list System V objects, one in detail, or the limits'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a rm -d 'remove System V objects by id or key, or by selection'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a fifo -d 'create a named pipe, or read or write one with a timeout'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a pipe-run -d 'run commands connected by pipes, without a shell'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a signal-send -d 'send a signal (or a queued value) to processes'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a signal-wait -d 'wait for signals and print who sent them'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a help -d 'show help for ipctool or for one subcommand'
 
 complete -c ipctool -n "__fish_seen_subcommand_from help" -a "$ipctool_commands"
@@ -129,3 +160,36 @@ complete -c ipctool -n "__fish_seen_subcommand_from rm" -l posix -d 'POSIX objec
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s n -l dry-run -d 'show what would go; remove nothing'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s h -l help -d 'show the options and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_objects)"
+
+# fifo
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s m -l mode -x -d 'permissions of a new FIFO in octal'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s x -l exclusive -d 'fail if the FIFO already exists'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s r -l read -d 'copy from the FIFO to standard output'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s w -l write -d 'copy DATA or standard input into the FIFO'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s n -l nowait -d 'do not wait for the other end'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s t -l timeout -x -d 'wait at most SECS for the other end'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -F
+
+# pipe-run
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run; and not __ipctool_after_double_dash" -s p -l pipefail -d 'exit with the rightmost failed status'
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run; and not __ipctool_after_double_dash" -s s -l status -d 'print each stage status to stderr'
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run; and not __ipctool_after_double_dash" -s S -l sep -x -d 'the separator between stages'
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run; and not __ipctool_after_double_dash" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run; and __ipctool_after_double_dash" -F -a "(__fish_complete_command)"
+
+# signal-send
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s v -l value -x -d 'send with sigqueue(3) carrying this value'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s g -l group -d 'each PID is a process group id'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s w -l wait -x -d 'wait up to SECS for the targets to exit'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s k -l kill-after -x -d 'SIGKILL the targets alive after SECS'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s l -l list -d 'list every signal'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send; and __ipctool_needs_signal" -a "(__ipctool_signals)"
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send; and not __ipctool_needs_signal" -a "(__fish_complete_pids)"
+
+# signal-wait
+complete -c ipctool -n "__fish_seen_subcommand_from signal-wait" -s t -l timeout -x -d 'wait at most SECS in all'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-wait" -s c -l count -x -d 'wait for N signals'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-wait" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-wait" -a "(__ipctool_signals)"

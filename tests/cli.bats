@@ -273,6 +273,36 @@ fish_complete() {
 	assert_output ""
 }
 
+@test "bash completes signal names, pids, FIFO paths and pipe-run's commands" {
+	run bash_complete ipctool signal-send TE
+	assert_output TERM
+	run bash_complete ipctool signal-send SIGUS
+	assert_line SIGUSR1
+	assert_line SIGUSR2
+	run bash_complete ipctool signal-send --kill-after 1 RTMAX-1
+	assert_line RTMAX-1
+	run bash_complete ipctool signal-send TERM 1
+	assert_line 1
+	run bash_complete ipctool signal-wait USR1 HU
+	assert_output HUP
+	cd "$BATS_TEST_TMPDIR"
+	mkfifo work.fifo
+	run bash_complete ipctool fifo work
+	assert_output work.fifo
+	run bash_complete ipctool pipe-run -- ipct
+	assert_line ipctool
+	run bash_complete ipctool pipe-run -- cat "'|'" ipct
+	assert_line ipctool
+}
+
+@test "fish completes signal names for signal-send and signal-wait" {
+	run fish_complete "ipctool signal-send SIGTE"
+	assert_output SIGTERM
+	run fish_complete "ipctool signal-wait -t 1 USR"
+	assert_line USR1
+	assert_line USR2
+}
+
 @test "the zsh completion parses" {
 	run zsh -n "$ZSH_COMP"
 	assert_success
