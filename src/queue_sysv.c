@@ -47,6 +47,12 @@ static size_t kernel_msgmax(void)
 	return v;
 }
 
+static int posix_not_supported(const struct target *t)
+{
+	return fail("%s: POSIX message queues are not supported yet; name a System V queue "
+		    "(an id, 0xKEY, --key or --ftok)", t->path);
+}
+
 static int no_such_queue(const struct target *t)
 {
 	return fail("no message queue with %s%s", target_describe(t),
@@ -80,7 +86,7 @@ int queue_open(struct queue *q, struct target *t)
 
 	memset(q, 0, sizeof(*q));
 	if (t->kind == TARGET_POSIX)
-		return fail("%s: POSIX message queues are not supported yet; use a System V id or key", t->path);
+		return posix_not_supported(t);
 	if ((rc = find_id(t, &q->id)))
 		return rc;
 	q->target = *t;
@@ -141,6 +147,9 @@ int queue_create(struct target *t, const struct create_options *o,
 	key_t key = IPC_PRIVATE;
 	int rc;
 
+	/* target_key() would hand back key 0 for a /name: a private queue. */
+	if (t->kind == TARGET_POSIX)
+		return posix_not_supported(t);
 	if (t->kind != TARGET_NONE && (rc = target_key(t, &key)))
 		return rc;
 	for (;;) {
