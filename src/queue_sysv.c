@@ -214,6 +214,10 @@ enum queue_result queue_send(struct queue *q, const struct queue_record *rec, st
 	bool armed = false;
 
 	for (;;) {
+		/* A termination that landed outside a blocking call must not
+		 * be missed by the next one (see wait_result). */
+		if (termination_pending())
+			return QUEUE_INTERRUPTED;
 		if (msgsnd(q->id, &rec->tag, rec->size, wait_flags(w, armed)) == 0)
 			return QUEUE_OK;
 		enum queue_result r = wait_result(w, &armed);
@@ -229,6 +233,8 @@ enum queue_result queue_receive(struct queue *q, const struct queue_selector *se
 	int sel_flags = sel->except ? MSG_EXCEPT : 0;
 
 	for (;;) {
+		if (termination_pending())
+			return QUEUE_INTERRUPTED;
 		ssize_t n = msgrcv(q->id, &rec->tag, room, sel->type, sel_flags | wait_flags(w, armed));
 		if (n >= 0) {
 			rec->size = (size_t)n;
