@@ -275,11 +275,26 @@ int queue_put_back(struct queue *q, const struct queue_record *rec)
 	}
 }
 
+/* After EINVAL: is the queue really gone, or was the call refused? */
+static bool queue_gone(const struct queue *q)
+{
+	struct msqid_ds ds;
+
+	return msgctl(q->id, IPC_STAT, &ds) != 0 && (errno == EINVAL || errno == EIDRM);
+}
+
 int queue_report(const struct queue *q, const char *action)
 {
 	switch (errno) {
-	case EIDRM:
 	case EINVAL:
+		if (!queue_gone(q))
+			/* MSG_COPY refuses a message larger than the current
+			 * msgmax (lowered since it was sent). */
+			return fail("cannot %s %s: %s%s", action, queue_name(q), strerror(EINVAL),
+				    strcmp(action, "peek at") == 0
+				    ? " (a message larger than msgmax cannot be copied)" : "");
+		return fail("cannot %s %s: it was removed", action, queue_name(q));
+	case EIDRM:
 		return fail("cannot %s %s: it was removed", action, queue_name(q));
 	case ENOSYS:
 		return fail("cannot %s %s: this kernel has no MSG_COPY (it needs CONFIG_CHECKPOINT_RESTORE)",
