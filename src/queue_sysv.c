@@ -79,6 +79,21 @@ static int find_id(struct target *t, int *id)
 	return 0;
 }
 
+/* A write-only user may not IPC_STAT the queue, yet must know msg_qbytes:
+ * a message larger than that would wait for room forever.  MSG_STAT_ANY
+ * (Linux 4.17) reads the same data with no permission check, but takes
+ * the kernel's slot index, the id's low bits (IPCMNI 32768, or 2^24 with
+ * ipcmni_extend); the call returns the full id so a wrong slot is seen. */
+static bool stat_any(int id, struct msqid_ds *ds)
+{
+	static const int masks[] = { 0x7fff, 0xffffff };
+
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++)
+		if (msgctl(id & masks[i], MSG_STAT_ANY, ds) == id)
+			return true;
+	return false;
+}
+
 int queue_open(struct queue *q, struct target *t)
 {
 	struct msqid_ds ds;
@@ -101,9 +116,10 @@ int queue_open(struct queue *q, struct target *t)
 		return no_such_queue(t);
 	} else if (errno != EACCES) {
 		return fail_errno("cannot inspect %s", queue_name(q));
+	} else if (stat_any(q->id, &ds) && ds.msg_qbytes < q->max_message) {
+		q->max_message = ds.msg_qbytes;
+		q->limit_name = "msg_qbytes";
 	}
-	/* EACCES: no read permission to see msg_qbytes; sending may still be
-	 * allowed, and msgmax is the limit we can know. */
 	return 0;
 }
 
@@ -214,6 +230,9 @@ enum queue_result queue_send(struct queue *q, const struct queue_record *rec, st
 	bool armed = false;
 
 	for (;;) {
+		/* --timeout bounds the whole call, even while messages flow. */
+		if (w->bounded && !w->nowait && wait_expired(w))
+			return QUEUE_NOTHING;
 		/* A termination that landed outside a blocking call must not
 		 * be missed by the next one (see wait_result). */
 		if (termination_pending())
@@ -233,6 +252,9 @@ enum queue_result queue_receive(struct queue *q, const struct queue_selector *se
 	int sel_flags = sel->except ? MSG_EXCEPT : 0;
 
 	for (;;) {
+		/* --timeout bounds the whole call, even while messages flow. */
+		if (w->bounded && !w->nowait && wait_expired(w))
+			return QUEUE_NOTHING;
 		if (termination_pending())
 			return QUEUE_INTERRUPTED;
 		ssize_t n = msgrcv(q->id, &rec->tag, room, sel->type, sel_flags | wait_flags(w, armed));

@@ -679,6 +679,17 @@ assert_between() {
 	assert_equal "$(qnum "$wo")" 1
 }
 
+@test "a write-only sender still knows the queue's capacity and refuses a message above it" {
+	need_root
+	id=$(ipctool mkq --mode 0622 --max-bytes 1000)
+	big=$(head -c 1500 /dev/zero | tr '\0' a)
+	# Without read permission IPC_STAT fails; the capacity must still be
+	# known, or the message would wait for room that never comes.
+	run --separate-stderr as_nobody ipctool send "$id" --nowait "$big"
+	assert_only_error 1 send "message 1 is 1500 bytes, more than message queue id $id can hold \\(1000 bytes, msg_qbytes\\)"
+	assert_equal "$(qnum "$id")" 0
+}
+
 # ---- recv (SPEC §4, §12) -------------------------------------------------
 
 @test "recv --type follows msgrcv: 0 the first, N the first of N, -N the lowest <= N" {
@@ -778,6 +789,18 @@ assert_between() {
 	assert_output c
 	assert_between 280 3000 $((t1 - t0))
 	assert_equal "$(qnum "$id")" 0
+}
+
+@test "recv --timeout bounds the whole call even while messages are there to take" {
+	set_sysctl msgmnb 4000000
+	id=$(ipctool mkq)
+	seq 200000 | ipctool send "$id" --lines
+	# 200,000 receives take far longer than 0.01 s, so a call bounded as a
+	# whole stops with most of them still queued.
+	run --separate-stderr ipctool recv "$id" --count 300000 --timeout 0.01 --raw
+	assert_equal "$status" 3
+	assert_regex "${stderr_lines[0]}" "^ipctool: recv: only [0-9]+ of 300000 messages arrived"
+	[ "$(qnum "$id")" -gt 0 ] || fail "the whole queue was drained past the timeout"
 }
 
 @test "recv on an empty queue: --nowait exits 3 at once, --timeout after about that long" {
