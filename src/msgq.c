@@ -388,7 +388,7 @@ struct recv_options {
 	bool follow;
 	bool peek;
 	enum output_mode output;
-	int output_options;        /* how many of --null/--raw/--json */
+	int output_options;        /* how many different ones of --null/--raw/--json */
 };
 
 static struct poptOption recv_table[] = {
@@ -407,10 +407,12 @@ static struct poptOption recv_table[] = {
 	POPT_TABLEEND
 };
 
+/* Counts the different modes asked for: --json twice is no contradiction. */
 static int set_output(struct recv_options *o, enum output_mode mode)
 {
+	if (o->output_options == 0 || o->output != mode)
+		o->output_options++;
 	o->output = mode;
-	o->output_options++;
 	return 0;
 }
 
