@@ -22,11 +22,12 @@ if ! in_private_namespace; then
 	exit 1
 fi
 
-# Remove every System V object in this private namespace and every POSIX
-# object in its private /dev/shm.
+# Remove every System V object in this private namespace, every POSIX
+# object in its private /dev/shm and every POSIX queue in its mqueue mount.
 ipc_cleanup() {
 	ipcrm --all >/dev/null 2>&1 || true
 	rm -f /dev/shm/* 2>/dev/null || true
+	[ -z "${IPCTOOL_TEST_MQUEUE:-}" ] || rm -f "$IPCTOOL_TEST_MQUEUE"/* 2>/dev/null || true
 }
 
 # Background jobs started with `bg_start CMD...` are killed in teardown.
