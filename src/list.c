@@ -239,15 +239,25 @@ static bool read_qbytes(int id, unsigned long long *qbytes)
 	return true;
 }
 
+/* Decimal digits without snprintf, whose format parsing was a tenth of a
+ * 20,000-row listing.  SIZE is at least 21. */
 static const char *number(char *buf, size_t size, unsigned long long v)
 {
-	snprintf(buf, size, "%llu", v);
-	return buf;
+	char *p = buf + size - 1;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return memmove(buf, p, (size_t)(buf + size - p));
 }
 
 static const char *signed_number(char *buf, size_t size, long long v)
 {
-	snprintf(buf, size, "%lld", v);
+	if (v >= 0)
+		return number(buf, size, (unsigned long long)v);
+	buf[0] = '-';
+	number(buf + 1, size - 1, -(unsigned long long)v);
 	return buf;
 }
 
@@ -271,9 +281,17 @@ static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t 
 	unsigned long long u;
 
 	switch (c) {
-	case COL_KEY:
-		snprintf(buf, size, "0x%08x", (unsigned)(uint32_t)o->key);
+	case COL_KEY: {
+		static const char hex[] = "0123456789abcdef";
+		uint32_t key = (uint32_t)o->key;
+		buf[0] = '0';
+		buf[1] = 'x';
+		for (int i = 0; i < 8; i++)
+			buf[2 + i] = hex[(key >> (28 - 4 * i)) & 0xf];
+		buf[10] = '\0';
+		(void)size;
 		return buf;
+	}
 	case COL_ID: return signed_number(buf, size, o->id);
 	case COL_OWNER:
 	case COL_USER: return user_name(o->uid);
@@ -502,7 +520,7 @@ static int print_table(struct table_printer *tp, struct libscols_table *tb, cons
  * one table whose lines are refilled for each chunk, its columns fixed at
  * the widths of the whole.  20,000 rows held as smartcols lines at once
  * would cost ten allocations each and page faults, twice the time of
- * formatting them. */
+ * formatting them.  bench/LIST.md has the figures. */
 enum { CHUNK_ROWS = 1024 };
 
 struct cell_arena {
@@ -510,6 +528,7 @@ struct cell_arena {
 	size_t *offsets;       /* per row and column; NO_CELL for no value */
 	size_t nrows, cap, ncells;
 	size_t widths[NCOLS + 1];
+	bool unsafe[NCOLS + 1];  /* a cell libsmartcols would encode (not plain) */
 };
 
 #define NO_CELL ((size_t)-1)
@@ -522,7 +541,11 @@ static int arena_store(struct cell_arena *a, size_t row, size_t col, const char 
 		*slot = NO_CELL;
 		return 0;
 	}
-	size_t len = strlen(text);
+	size_t len = 0;
+	for (; text[len]; len++)
+		if ((unsigned char)text[len] < 0x20 || (unsigned char)text[len] >= 0x7f ||
+		    (text[len] == '\\' && text[len + 1] == 'x'))
+			a->unsafe[col] = true;
 	*slot = a->text.len;
 	if (len > a->widths[col])
 		a->widths[col] = len;
@@ -585,6 +608,43 @@ static int fill_chunk(struct libscols_table *tb, const struct cell_arena *a, siz
 	return rc;
 }
 
+/* The width of a cell of plain text: its length.  As a column's custom
+ * wrap function (which never wraps: one chunk per cell), it spares
+ * libsmartcols measuring the cell character by character with mbrtowc and
+ * wcwidth, half of a 20,000-row table's printing time. */
+static size_t plain_width(const struct libscols_column *cl, const char *data, void *userdata)
+{
+	(void)cl;
+	(void)userdata;
+	return strlen(data);
+}
+
+static char *plain_no_more_chunks(const struct libscols_column *cl, char *data, void *userdata)
+{
+	(void)cl;
+	(void)data;
+	(void)userdata;
+	return NULL;
+}
+
+/* Columns whose every cell is printable ASCII are measured by plain_width;
+ * when all are, the table needs no \x encoding, which would change nothing. */
+static void declare_plain_columns(struct libscols_table *tb, const struct cell_arena *a)
+{
+	bool all_plain = true;
+
+	for (size_t col = 0; col < a->ncells; col++) {
+		struct libscols_column *cl = scols_table_get_column(tb, col);
+		if (a->unsafe[col] || !cl) {
+			all_plain = false;
+			continue;
+		}
+		scols_column_set_flags(cl, scols_column_get_flags(cl) | SCOLS_FL_WRAP);
+		scols_column_set_wrapfunc(cl, plain_width, plain_no_more_chunks, NULL);
+	}
+	scols_table_enable_noencoding(tb, all_plain);
+}
+
 static int print_kind_chunked(struct table_printer *tp, const struct sysv_list *objs, enum ipc_kind kind,
 			      const uid_t *user, bool type_column)
 {
@@ -606,6 +666,8 @@ static int print_kind_chunked(struct table_printer *tp, const struct sysv_list *
 	}
 	if (rc == 0)
 		rc = kind_table_init(&kt, kind, tp->out, type_column, a.widths);
+	if (rc == 0 && tp->out->mode == OUT_TABLE)
+		declare_plain_columns(kt.tb, &a);
 	for (size_t first = 0; rc == 0 && (first < a.nrows || first == 0); first += CHUNK_ROWS) {
 		size_t last = first + CHUNK_ROWS < a.nrows ? first + CHUNK_ROWS : a.nrows;
 		rc = fill_chunk(kt.tb, &a, first, last);
