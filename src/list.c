@@ -239,15 +239,25 @@ static bool read_qbytes(int id, unsigned long long *qbytes)
 	return true;
 }
 
+/* Decimal digits without snprintf, whose format parsing was a tenth of a
+ * 20,000-row listing.  SIZE is at least 21. */
 static const char *number(char *buf, size_t size, unsigned long long v)
 {
-	snprintf(buf, size, "%llu", v);
-	return buf;
+	char *p = buf + size - 1;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return memmove(buf, p, (size_t)(buf + size - p));
 }
 
 static const char *signed_number(char *buf, size_t size, long long v)
 {
-	snprintf(buf, size, "%lld", v);
+	if (v >= 0)
+		return number(buf, size, (unsigned long long)v);
+	buf[0] = '-';
+	number(buf + 1, size - 1, -(unsigned long long)v);
 	return buf;
 }
 
@@ -271,9 +281,17 @@ static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t 
 	unsigned long long u;
 
 	switch (c) {
-	case COL_KEY:
-		snprintf(buf, size, "0x%08x", (unsigned)(uint32_t)o->key);
+	case COL_KEY: {
+		static const char hex[] = "0123456789abcdef";
+		uint32_t key = (uint32_t)o->key;
+		buf[0] = '0';
+		buf[1] = 'x';
+		for (int i = 0; i < 8; i++)
+			buf[2 + i] = hex[(key >> (28 - 4 * i)) & 0xf];
+		buf[10] = '\0';
+		(void)size;
 		return buf;
+	}
 	case COL_ID: return signed_number(buf, size, o->id);
 	case COL_OWNER:
 	case COL_USER: return user_name(o->uid);
@@ -497,10 +515,12 @@ static int print_table(struct table_printer *tp, struct libscols_table *tb, cons
 	return 0;
 }
 
-/* Tables are printed CHUNK_ROWS lines at a time, each chunk a small
- * libsmartcols table with the widths of the whole: 20,000 rows held as
- * smartcols lines cost ten allocations each and page faults, twice the
- * time of formatting them.  The cells are formatted once, into one arena. */
+/* A listing is formatted once, into one arena, which gives every column's
+ * width; then libsmartcols prints it CHUNK_ROWS lines at a time through
+ * one table whose lines are refilled for each chunk, its columns fixed at
+ * the widths of the whole.  20,000 rows held as smartcols lines at once
+ * would cost ten allocations each and page faults, twice the time of
+ * formatting them.  bench/LIST.md has the figures. */
 enum { CHUNK_ROWS = 1024 };
 
 struct cell_arena {
@@ -508,6 +528,7 @@ struct cell_arena {
 	size_t *offsets;       /* per row and column; NO_CELL for no value */
 	size_t nrows, cap, ncells;
 	size_t widths[NCOLS + 1];
+	bool unsafe[NCOLS + 1];  /* a cell libsmartcols would encode (not plain) */
 };
 
 #define NO_CELL ((size_t)-1)
@@ -520,7 +541,11 @@ static int arena_store(struct cell_arena *a, size_t row, size_t col, const char 
 		*slot = NO_CELL;
 		return 0;
 	}
-	size_t len = strlen(text);
+	size_t len = 0;
+	for (; text[len]; len++)
+		if ((unsigned char)text[len] < 0x20 || (unsigned char)text[len] >= 0x7f ||
+		    (text[len] == '\\' && text[len + 1] == 'x'))
+			a->unsafe[col] = true;
 	*slot = a->text.len;
 	if (len > a->widths[col])
 		a->widths[col] = len;
@@ -549,123 +574,111 @@ static int arena_add_row(struct cell_arena *a, const struct kind_table *kt, cons
 	return 0;
 }
 
-/* TEXT padded to WIDTH, on the left for a right-aligned (number) column;
- * the last column, left-aligned, is not padded, as libsmartcols does. */
-static const char *pad(const char *text, size_t width, bool right, bool last, char *buf, size_t size)
+/* One row of the arena into LN, the cells it has no value for emptied. */
+static int fill_line(struct libscols_line *ln, const struct cell_arena *a, size_t row)
 {
-	size_t len = strlen(text);
-
-	if (len >= width || (last && !right) || width >= size)
-		return text;
-	if (right) {
-		memset(buf, ' ', width - len);
-		memcpy(buf + width - len, text, len + 1);
-	} else {
-		memcpy(buf, text, len);
-		memset(buf + len, ' ', width - len);
-		buf[width] = '\0';
+	for (size_t col = 0; col < a->ncells; col++) {
+		size_t at = a->offsets[row * a->ncells + col];
+		if (scols_line_set_data(ln, col, at == NO_CELL ? NULL : a->text.data + at) != 0)
+			return fail("out of memory");
 	}
-	return buf;
-}
-
-static void put_cell(const char *text, size_t width, bool right, bool last)
-{
-	char buf[4096];
-
-	fputs(pad(text, width, right, last, buf, sizeof(buf)), stdout);
-	putchar(last ? '\n' : ' ');
-}
-
-/* The default table, with every width already known.  libsmartcols would
- * measure each cell again with mbrtowc and wcwidth, the largest cost of a
- * 20,000-row listing (half of it), so this one format is written here, in
- * the layout libsmartcols gives it: one space between columns, numbers
- * and their headings on the right, the last column unpadded. */
-static int print_aligned(struct table_printer *tp, const struct cell_arena *a,
-			 const struct kind_table *shape, enum ipc_kind kind)
-{
-	bool right[NCOLS + 1];
-	size_t col = 0;
-
-	if (shape->type_column)
-		right[col++] = false;
-	for (size_t i = 0; i < shape->ncols; i++)
-		right[col++] = columns[shape->cols[i]].type == V_NUMBER;
-	if (tp->printed)
-		putchar('\n');
-	tp->printed++;
-	if (tp->titles && !tp->out->noheadings)
-		printf(a->nrows ? "%s:\n" : "%s: none\n", kinds_info[kind].title);
-	if (a->nrows == 0)
-		return 0;
-	if (!tp->out->noheadings)
-		for (col = 0; col < a->ncells; col++)
-			put_cell(shape->type_column && col == 0 ? "TYPE"
-				 : columns[shape->cols[col - shape->type_column]].name,
-				 a->widths[col], right[col], col + 1 == a->ncells);
-	for (size_t row = 0; row < a->nrows; row++)
-		for (col = 0; col < a->ncells; col++) {
-			size_t at = a->offsets[row * a->ncells + col];
-			put_cell(at == NO_CELL ? "" : a->text.data + at, a->widths[col], right[col],
-				 col + 1 == a->ncells);
-		}
 	return 0;
 }
 
-static int print_chunk(struct table_printer *tp, const struct cell_arena *a, enum ipc_kind kind,
-		       size_t first, size_t last, bool type_column)
+/* Rows FIRST to LAST of the arena into TB's lines, adding lines while it
+ * has fewer and dropping those past LAST. */
+static int fill_chunk(struct libscols_table *tb, const struct cell_arena *a, size_t first, size_t last)
 {
-	struct output out = *tp->out;
-	struct kind_table kt;
-	int rc;
+	struct libscols_iter *itr = scols_new_iter(SCOLS_ITER_FORWARD);
+	struct libscols_line *ln;
+	size_t row = first;
+	int rc = itr ? 0 : fail("out of memory");
 
-	out.noheadings = out.noheadings || first > 0;
-	if ((rc = kind_table_init(&kt, kind, &out, type_column, a->widths)) == 0) {
-		for (size_t row = first; row < last && rc == 0; row++) {
-			struct libscols_line *ln = scols_table_new_line(kt.tb, NULL);
-			if (!ln)
-				rc = fail("out of memory");
-			for (size_t col = 0; col < a->ncells && rc == 0; col++) {
-				size_t at = a->offsets[row * a->ncells + col];
-				if (at != NO_CELL && scols_line_set_data(ln, col, a->text.data + at) != 0)
-					rc = fail("out of memory");
-			}
+	while (rc == 0 && scols_table_next_line(tb, itr, &ln) == 0) {
+		if (row == last) {
+			/* The last chunk is shorter: drop the lines past it. */
+			scols_table_remove_line(tb, ln);
+			continue;
 		}
-		if (rc == 0 && first > 0 && scols_print_table(kt.tb) != 0)
-			rc = fail("cannot print the table");
-		else if (rc == 0 && first == 0)
-			rc = print_table(tp, kt.tb, kinds_info[kind].title);
+		rc = fill_line(ln, a, row++);
 	}
-	scols_unref_table(kt.tb);
+	while (rc == 0 && row < last)
+		rc = (ln = scols_table_new_line(tb, NULL)) ? fill_line(ln, a, row++) : fail("out of memory");
+	scols_free_iter(itr);
 	return rc;
+}
+
+/* The width of a cell of plain text: its length.  As a column's custom
+ * wrap function (which never wraps: one chunk per cell), it spares
+ * libsmartcols measuring the cell character by character with mbrtowc and
+ * wcwidth, half of a 20,000-row table's printing time. */
+static size_t plain_width(const struct libscols_column *cl, const char *data, void *userdata)
+{
+	(void)cl;
+	(void)userdata;
+	return strlen(data);
+}
+
+static char *plain_no_more_chunks(const struct libscols_column *cl, char *data, void *userdata)
+{
+	(void)cl;
+	(void)data;
+	(void)userdata;
+	return NULL;
+}
+
+/* Columns whose every cell is printable ASCII are measured by plain_width;
+ * when all are, the table needs no \x encoding, which would change nothing. */
+static void declare_plain_columns(struct libscols_table *tb, const struct cell_arena *a)
+{
+	bool all_plain = true;
+
+	for (size_t col = 0; col < a->ncells; col++) {
+		struct libscols_column *cl = scols_table_get_column(tb, col);
+		if (a->unsafe[col] || !cl) {
+			all_plain = false;
+			continue;
+		}
+		scols_column_set_flags(cl, scols_column_get_flags(cl) | SCOLS_FL_WRAP);
+		scols_column_set_wrapfunc(cl, plain_width, plain_no_more_chunks, NULL);
+	}
+	scols_table_enable_noencoding(tb, all_plain);
 }
 
 static int print_kind_chunked(struct table_printer *tp, const struct sysv_list *objs, enum ipc_kind kind,
 			      const uid_t *user, bool type_column)
 {
 	struct cell_arena a = { .text = { 0 } };
-	struct kind_table shape = { .type_column = type_column };
+	struct kind_table kt = { .type_column = type_column };
 	int rc = 0;
 
-	shape.ncols = kind_columns(kind, tp->out, shape.cols);
-	a.ncells = shape.ncols + type_column;
+	kt.ncols = kind_columns(kind, tp->out, kt.cols);
+	a.ncells = kt.ncols + type_column;
 	size_t col = 0;
 	if (type_column)
 		a.widths[col++] = strlen("TYPE");
-	for (size_t i = 0; i < shape.ncols; i++)
-		a.widths[col++] = strlen(columns[shape.cols[i]].name);
+	for (size_t i = 0; i < kt.ncols; i++)
+		a.widths[col++] = strlen(columns[kt.cols[i]].name);
 	for (size_t i = 0; i < objs->n && rc == 0; i++) {
 		const struct sysv_obj *o = &objs->objs[i];
-		if (o->kind == kind && (!user || o->uid == *user) && arena_add_row(&a, &shape, o) != 0)
+		if (o->kind == kind && (!user || o->uid == *user) && arena_add_row(&a, &kt, o) != 0)
 			rc = fail("out of memory");
 	}
+	if (rc == 0)
+		rc = kind_table_init(&kt, kind, tp->out, type_column, a.widths);
 	if (rc == 0 && tp->out->mode == OUT_TABLE)
-		rc = print_aligned(tp, &a, &shape, kind);
-	for (size_t first = 0; rc == 0 && tp->out->mode != OUT_TABLE && (first < a.nrows || first == 0);
-	     first += CHUNK_ROWS) {
+		declare_plain_columns(kt.tb, &a);
+	for (size_t first = 0; rc == 0 && (first < a.nrows || first == 0); first += CHUNK_ROWS) {
 		size_t last = first + CHUNK_ROWS < a.nrows ? first + CHUNK_ROWS : a.nrows;
-		rc = print_chunk(tp, &a, kind, first, last, type_column);
+		rc = fill_chunk(kt.tb, &a, first, last);
+		if (rc == 0 && first == 0)
+			rc = print_table(tp, kt.tb, kinds_info[kind].title);
+		else if (rc == 0 && scols_print_table(kt.tb) != 0)
+			rc = fail("cannot print the table");
+		/* The heading goes over the first chunk only. */
+		scols_table_enable_noheadings(kt.tb, 1);
 	}
+	scols_unref_table(kt.tb);
 	buf_free(&a.text);
 	free(a.offsets);
 	return rc;
