@@ -30,6 +30,12 @@ static const struct command commands[] = {
 	{ "mkq", cmd_mkq, "create a System V message queue, or find one by key" },
 	{ "send", cmd_send, "send messages from arguments or standard input to a queue" },
 	{ "recv", cmd_recv, "receive (or peek at) messages from a queue" },
+	{ "mkshm", cmd_mkshm, "create a System V shared memory segment, or find one by key" },
+	{ "shm-write", cmd_shm_write, "write an argument or standard input into a segment, all or nothing" },
+	{ "shm-read", cmd_shm_read, "write a segment's bytes to standard output, raw, as a string or hex" },
+	{ "mksem", cmd_mksem, "create a System V semaphore set, or find one by key" },
+	{ "sem-p", cmd_sem_p, "take a semaphore (wait, decrement), or hold it around a COMMAND" },
+	{ "sem-v", cmd_sem_v, "give a semaphore back (increment)" },
 	{ "help", cmd_help, "show help for ipctool or for one subcommand" },
 };
 
