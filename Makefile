@@ -66,7 +66,8 @@ bench: ipctool
 
 # Every Debian package the build, tests, demo and benchmarks use.
 DEB_PACKAGES := gcc make pkg-config libpopt-dev libsmartcols-dev bats bats-assert \
-                bats-support jq mandoc man-db util-linux procps time psmisc
+                bats-support jq mandoc man-db util-linux procps time psmisc \
+                zsh fish
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \

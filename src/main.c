@@ -80,7 +80,8 @@ static int cmd_help(int argc, const char **argv)
 {
 	if (argc > 2)
 		return usage_error("takes at most one SUBCOMMAND");
-	if (argc < 2 || strcmp(argv[1], "help") == 0) {
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
 		print_overview(stdout);
 		return EXIT_OK;
 	}

@@ -141,6 +141,8 @@ int queue_create(struct target *t, const struct create_options *o,
 	key_t key = IPC_PRIVATE;
 	int rc;
 
+	if (t->kind == TARGET_POSIX)
+		return fail("%s: POSIX message queues are not supported yet; use a System V key", t->path);
 	if (t->kind != TARGET_NONE && (rc = target_key(t, &key)))
 		return rc;
 	for (;;) {

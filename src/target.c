@@ -76,7 +76,7 @@ static int parse_ftok_option(struct target *t, const char *arg)
 	memcpy(t->path, arg, path_len);
 	t->path[path_len] = '\0';
 	t->kind = TARGET_FTOK;
-	snprintf(t->text, sizeof(t->text), "--ftok %s:%d", t->path, t->proj);
+	snprintf(t->text, sizeof(t->text), "--ftok %s", arg);   /* as typed: PROJ may be a letter */
 	return 0;
 }
 

@@ -118,7 +118,7 @@ int wait_arm(const struct wait *w)
 {
 	struct itimerspec spec;
 
-	if (!w->bounded || w->nowait)
+	if (!w->bounded || w->nowait || termination_signal)
 		return 0;
 	if (timer_armed && timespec_cmp(armed_for, w->deadline) == 0)
 		return 0;
@@ -138,16 +138,28 @@ void wait_disarm(void)
 {
 	struct itimerspec off;
 
-	if (!timer_armed)
+	if (!timer_armed || termination_signal)
 		return;
 	memset(&off, 0, sizeof(off));
 	timer_settime(deadline_timer, 0, &off, NULL);
 	timer_armed = false;
 }
 
+/* The flag alone could be missed: a signal that lands just before a
+ * blocking call starts leaves the call waiting forever.  So the handler
+ * also sets the timer repeating at once (timer_settime is
+ * async-signal-safe), and every blocking call from then on is interrupted
+ * within a few milliseconds and sees the flag. */
 static void on_termination(int sig)
 {
 	termination_signal = sig;
+	if (timer_ready) {
+		struct itimerspec spec = {
+			.it_value = { 0, REPEAT_NSEC },
+			.it_interval = { 0, REPEAT_NSEC },
+		};
+		timer_settime(deadline_timer, 0, &spec, NULL);
+	}
 }
 
 void termination_catch(void)
@@ -155,6 +167,7 @@ void termination_catch(void)
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa;
 
+	timer_setup();   /* without a timer the flag is all we have */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_termination;
 	sigemptyset(&sa.sa_mask);

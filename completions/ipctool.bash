@@ -1,0 +1,89 @@
+# bash completion for ipctool(1)                          -*- shell-script -*-
+#
+# Adding a subcommand: its name in _ipctool_commands, a line in
+# _ipctool_options listing every long option of `ipctool SUB --help' (with
+# a trailing = when it takes a value), and its name in _ipctool_targets if
+# its TARGET is a System V object.  tests/cli.bats checks the first two
+# against the binary.
+
+_ipctool_commands="mkq send recv help"
+
+# The long options of each subcommand; OPTION= takes a value.
+_ipctool_options()
+{
+	case $1 in
+	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --help" ;;
+	send) echo "--key= --ftok= --type= --lines --null --nowait --timeout= --help" ;;
+	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --peek --nowait --timeout= --help" ;;
+	esac
+}
+
+# Existing objects a TARGET may name: ids, then keys as ipcs prints them.
+_ipctool_targets()
+{
+	local table
+	case $1 in
+	mkq | send | recv) table=/proc/sysvipc/msg ;;
+	*) return ;;
+	esac
+	awk 'NR > 1 {
+		print $2
+		k = $1 + 0
+		if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
+	}' "$table" 2>/dev/null
+}
+
+_ipctool()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev= sub= i positional=0
+	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	COMPREPLY=()
+
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-*) ;;
+		*) sub=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+	if [[ -z $sub ]]; then
+		COMPREPLY=($(compgen -W "$_ipctool_commands --help --version" -- "$cur"))
+		return
+	fi
+	if [[ $sub == help ]]; then
+		((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "$_ipctool_commands" -- "$cur"))
+		return
+	fi
+
+	local opts
+	opts=" $(_ipctool_options "$sub") "
+	# --opt=value: bash splits the word at '='.
+	if [[ $cur == = ]]; then
+		prev=${COMP_WORDS[COMP_CWORD - 1]}
+		cur=
+	elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+		prev=${COMP_WORDS[COMP_CWORD - 2]}
+	fi
+	if [[ $prev == --* && $opts == *" $prev= "* ]]; then
+		[[ $prev == --ftok ]] && COMPREPLY=($(compgen -f -- "$cur"))
+		return
+	fi
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
+		return
+	fi
+
+	# The first positional argument is the TARGET.
+	for ((i = i + 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--key | --ftok) positional=1 ;;
+		-* | =) ;;
+		*)
+			[[ ${COMP_WORDS[i - 1]} == --* && $opts == *" ${COMP_WORDS[i - 1]}= "* ]] ||
+				[[ ${COMP_WORDS[i - 1]} == = ]] || positional=1
+			;;
+		esac
+	done
+	((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_targets "$sub")" -- "$cur"))
+}
+complete -F _ipctool ipctool

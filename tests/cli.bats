@@ -1,0 +1,368 @@
+#!/usr/bin/env bats
+# The command line as a whole: help, version, usage errors, lost output,
+# and the documentation (man page, completions) kept in step with the
+# binary.  A subcommand or option missing from the man page or from any
+# completion script fails here.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+MAN=$ROOT/man/ipctool.1
+BASH_COMP=$ROOT/completions/ipctool.bash
+ZSH_COMP=$ROOT/completions/_ipctool
+FISH_COMP=$ROOT/completions/ipctool.fish
+
+teardown() { common_teardown; }
+
+subcommands() { ipctool --list-commands; }
+
+# The long options `ipctool SUB --help' lists, one a line, without dashes.
+# Option lines are indented 2 to 6 spaces; wrapped descriptions are deeper.
+help_options() {
+	ipctool "$1" --help | sed -nE 's/^ {2,6}(-[^ -], )?--([a-z0-9][a-z0-9-]*).*/\2/p' | sort -u
+}
+
+# The text of SUB's own .Ss in the man page.
+man_section() {
+	awk -v name="$1" '/^\.S[hs] / { inside = ($0 == ".Ss " name || $0 == ".Ss Cm " name); next }
+		inside' "$MAN"
+}
+
+# The case branch `SUB)' of a shell completion script, up to its `;;'.
+case_branch() {
+	awk -v name="$1" '!inside && $0 ~ "^[ \t]*" name "\\)" { inside = 1 }
+		inside { print } inside && /;;/ { exit }' "$2"
+}
+
+# The fish `complete' lines conditioned on SUB alone.
+fish_lines() {
+	grep -E "__fish_seen_subcommand_from $1[\";]" "$FISH_COMP" || true
+}
+
+# Subcommand lists kept in each completion script, one name a line, sorted.
+bash_commands() { sed -n 's/^_ipctool_commands="\(.*\)"$/\1/p' "$BASH_COMP" | tr ' ' '\n' | sort; }
+zsh_commands() {
+	sed -n '/^[[:space:]]*commands=(/,/^[[:space:]]*)/p' "$ZSH_COMP" |
+		sed -nE "s/^[[:space:]]*'([a-z0-9-]+):.*/\1/p" | sort
+}
+fish_commands() { sed -n 's/^set -l ipctool_commands //p' "$FISH_COMP" | tr ' ' '\n' | sort; }
+
+# Run bash completion for a command line given as words (last one: the
+# word being completed); prints the candidates one a line.
+bash_complete() {
+	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_COMP" "$@"
+}
+
+fish_complete() {
+	XDG_CONFIG_HOME=$BATS_TEST_TMPDIR XDG_DATA_HOME=$BATS_TEST_TMPDIR \
+		fish --no-config -c "source $FISH_COMP; complete -C'$1'" | cut -f1
+}
+
+# ---- help, version, usage errors ----------------------------------------
+
+@test "--help and -h print the overview on stdout and exit 0" {
+	for flag in --help -h; do
+		run --separate-stderr ipctool "$flag"
+		assert_success
+		assert_line --index 0 --partial "Usage: ipctool"
+		assert_line --partial "Subcommands:"
+		[ -z "$stderr" ]
+	done
+}
+
+@test "--version and -V print the version and exit 0" {
+	for flag in --version -V; do
+		run --separate-stderr ipctool "$flag"
+		assert_success
+		assert_output --regexp '^ipctool [0-9]+\.[0-9]+\.[0-9]+$'
+		[ -z "$stderr" ]
+	done
+}
+
+@test "help alone prints the overview" {
+	run --separate-stderr ipctool help
+	assert_success
+	assert_line --index 0 --partial "Usage: ipctool"
+	[ -z "$stderr" ]
+}
+
+@test "help SUB and SUB --help print the subcommand's help and exit 0" {
+	local sub
+	for sub in $(subcommands); do
+		run --separate-stderr ipctool help "$sub"
+		assert_success
+		[ -n "$output" ]
+		[ -z "$stderr" ]
+		local via_help=$output
+		run --separate-stderr ipctool "$sub" --help
+		assert_success
+		[ -z "$stderr" ]
+		assert_equal "$output" "$via_help"
+		[ "$sub" = help ] || assert_line --index 0 --partial "Usage: ipctool $sub "
+	done
+}
+
+@test "-h after a subcommand is --help" {
+	local sub
+	for sub in $(subcommands); do
+		run --separate-stderr ipctool "$sub" -h
+		assert_success
+		[ -n "$output" ]
+	done
+}
+
+@test "an unknown subcommand is status 2 with the Try hint, nothing on stdout" {
+	run --separate-stderr ipctool nosuch
+	assert_failure 2
+	assert_output ""
+	[ "${stderr_lines[0]}" = "ipctool: unknown subcommand 'nosuch'" ]
+	[ "${stderr_lines[1]}" = "Try 'ipctool --help' for more information." ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+}
+
+@test "no subcommand is status 2, with the overview on stderr only" {
+	run --separate-stderr ipctool
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == *"Usage: ipctool"* ]]
+}
+
+@test "an unknown option is status 2: one error line naming it, then the Try hint" {
+	local sub
+	for sub in $(subcommands); do
+		[ "$sub" != help ] || continue
+		run --separate-stderr ipctool "$sub" --no-such-option
+		assert_failure 2
+		assert_output ""
+		[ "${#stderr_lines[@]}" -eq 2 ]
+		[[ ${stderr_lines[0]} == "ipctool: $sub: "*"--no-such-option"* ]]
+		[ "${stderr_lines[1]}" = "Try 'ipctool $sub --help' for more information." ]
+	done
+}
+
+@test "help with an unknown subcommand or two arguments is status 2" {
+	run --separate-stderr ipctool help nosuch
+	assert_failure 2
+	assert_output ""
+	[[ ${stderr_lines[0]} == *"unknown subcommand 'nosuch'"* ]]
+	[[ ${stderr_lines[1]} == "Try 'ipctool "* ]]
+	run --separate-stderr ipctool help mkq send
+	assert_failure 2
+	assert_output ""
+}
+
+@test "a lost write to stdout is status 1 with an error on stderr" {
+	run --separate-stderr bash -c 'ipctool --help >/dev/full'
+	assert_failure 1
+	[[ $stderr == "ipctool: "*"No space left on device"* ]]
+	run --separate-stderr bash -c 'ipctool --version >/dev/full'
+	assert_failure 1
+	[ -n "$stderr" ]
+	run --separate-stderr bash -c 'ipctool recv --help >/dev/full'
+	assert_failure 1
+	[ -n "$stderr" ]
+}
+
+@test "mkq /name is refused and creates nothing (POSIX queues not supported yet)" {
+	run --separate-stderr ipctool mkq /docs-test
+	assert_failure 1
+	assert_output ""
+	[[ $stderr == *"/docs-test"*"POSIX message queues"* ]]
+	[ "$(count_queues)" -eq 0 ]
+}
+
+# ---- every subcommand and option documented and completed ---------------
+
+@test "every subcommand is in --help, the man page (SYNOPSIS and a .Ss) and each completion" {
+	local sub overview
+	overview=$(ipctool --help)
+	[ -n "$(subcommands)" ]
+	for sub in $(subcommands); do
+		grep -qE "^  $sub +[a-z]" <<<"$overview" || fail "'$sub' missing from ipctool --help"
+		grep -qxE "\.Ss (Cm )?$sub" "$MAN" || fail "'$sub' has no .Ss in man/ipctool.1"
+		sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$MAN" | grep -qx "\.Cm $sub" ||
+			fail "'$sub' missing from the man page's SYNOPSIS"
+		grep -qE "^[[:space:]]*'$sub:" "$ZSH_COMP" || fail "'$sub' has no description in _ipctool"
+		grep -qE -- "-a $sub -d " "$FISH_COMP" || fail "'$sub' has no description in ipctool.fish"
+	done
+}
+
+@test "each completion script's subcommand list is exactly --list-commands" {
+	local want
+	want=$(subcommands | sort)
+	[ -n "$want" ]
+	assert_equal "$(bash_commands)" "$want"
+	assert_equal "$(zsh_commands)" "$want"
+	assert_equal "$(fish_commands)" "$want"
+}
+
+@test "option lists are read from --help (the checks below are not vacuous)" {
+	local sub
+	for sub in $(subcommands); do
+		[ "$sub" != help ] || continue
+		help_options "$sub" | grep -qx help || fail "no options read from 'ipctool $sub --help'"
+	done
+	run help_options recv
+	assert_line peek
+	[ "${#lines[@]}" -ge 10 ]
+}
+
+@test "every long option of every subcommand has an .It entry in its man page section" {
+	local sub section documented missing
+	for sub in $(subcommands); do
+		section=$(man_section "$sub")
+		[ -n "$section" ] || fail "no .Ss $sub in man/ipctool.1"
+		documented=$(grep -E '^\.It ' <<<"$section" | grep -oE 'Fl -[a-z0-9][a-z0-9-]*' |
+			sed 's/^Fl -//' | sort -u)
+		missing=$(comm -23 <(help_options "$sub") <(echo "$documented"))
+		[ -z "$missing" ] ||
+			fail "not documented in the .Ss $sub of man/ipctool.1: $(echo $missing)"
+	done
+}
+
+@test "every long option of every subcommand is in each completion script, and no others" {
+	local sub opt block have want
+	for sub in $(subcommands); do
+		want=$(help_options "$sub")
+		block=$(case_branch "$sub" "$BASH_COMP")
+		have=$(grep -oE -- '--[a-z0-9][a-z0-9-]*' <<<"$block" | sed 's/^--//' | sort -u)
+		assert_equal "bash $sub: $have" "bash $sub: $want"
+		block=$(case_branch "$sub" "$ZSH_COMP")
+		have=$(grep -oE -- '--[a-z0-9][a-z0-9-]*' <<<"$block" | sed 's/^--//' | sort -u)
+		assert_equal "zsh $sub: $have" "zsh $sub: $want"
+		block=$(fish_lines "$sub")
+		have=$(grep -oE -- ' -l [a-z0-9][a-z0-9-]*' <<<"$block" | sed 's/^ -l //' | sort -u)
+		assert_equal "fish $sub: $have" "fish $sub: $want"
+	done
+}
+
+# ---- the man page and completions themselves ---------------------------
+
+@test "man/ipctool.1 is clean under mandoc -Tlint -Wwarning" {
+	run mandoc -Tlint -Wwarning "$MAN"
+	assert_success
+	assert_output ""
+}
+
+@test "man/ipctool.1 renders with man(1) and has the expected sections" {
+	run bash -c "MANWIDTH=80 man -l '$MAN' 2>&1 | col -b"
+	assert_success
+	local s
+	for s in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
+		assert_line "$s"
+	done
+}
+
+@test "the bash completion loads and completes subcommands, options and queue targets" {
+	run bash -c "source '$BASH_COMP' && complete -p ipctool"
+	assert_success
+	assert_output --partial "-F _ipctool"
+	run bash_complete ipctool re
+	assert_output recv
+	run bash_complete ipctool recv --pe
+	assert_output -- --peek
+	run bash_complete ipctool help m
+	assert_output mkq
+	id=$(ipctool mkq --key 0x4d2)
+	run bash_complete ipctool recv ""
+	assert_line "$id"
+	assert_line 0x000004d2
+	run bash_complete ipctool recv "$id" ""
+	assert_output ""
+}
+
+@test "the zsh completion parses" {
+	run zsh -n "$ZSH_COMP"
+	assert_success
+	assert_output ""
+	run head -n 1 "$ZSH_COMP"
+	assert_output "#compdef ipctool"
+}
+
+@test "the fish completion parses and completes subcommands, options and queue targets" {
+	run fish -n "$FISH_COMP"
+	assert_success
+	assert_output ""
+	run fish_complete "ipctool se"
+	assert_output send
+	run fish_complete "ipctool mkq --max"
+	assert_output -- --max-bytes
+	id=$(ipctool mkq --key 0x4d2)
+	run fish_complete "ipctool send "
+	assert_line "$id"
+	assert_line 0x000004d2
+}
+
+# ---- install and uninstall ----------------------------------------------
+
+# A copy of what `make install' needs, with the binary under test in place
+# of a build, so the test never builds or writes in the source tree.
+install_tree() {
+	local tree=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$tree"
+	cp -r "$ROOT/Makefile" "$ROOT/man" "$ROOT/completions" "$tree/"
+	cp "$IPCTOOL" "$tree/ipctool"
+	echo "$tree"
+}
+
+@test "make install puts binary, man page and three completions under DESTDIR; uninstall removes exactly those" {
+	local tree dest=$BATS_TEST_TMPDIR/dest
+	tree=$(install_tree)
+	run make -s -C "$tree" install DESTDIR="$dest" PREFIX=/usr
+	assert_success
+	run bash -c "cd '$dest' && find . -type f | sort"
+	assert_output "./usr/bin/ipctool
+./usr/share/bash-completion/completions/ipctool
+./usr/share/fish/vendor_completions.d/ipctool.fish
+./usr/share/man/man1/ipctool.1
+./usr/share/zsh/site-functions/_ipctool"
+	[ -x "$dest/usr/bin/ipctool" ]
+	cmp "$ROOT/man/ipctool.1" "$dest/usr/share/man/man1/ipctool.1"
+	cmp "$BASH_COMP" "$dest/usr/share/bash-completion/completions/ipctool"
+	run stat -c %a "$dest/usr/share/man/man1/ipctool.1"
+	assert_output 644
+	run "$dest/usr/bin/ipctool" --version
+	assert_success
+
+	# Neighbours in the same directories must survive uninstall.
+	touch "$dest/usr/bin/other" "$dest/usr/share/man/man1/other.1"
+	run make -s -C "$tree" uninstall DESTDIR="$dest" PREFIX=/usr
+	assert_success
+	run bash -c "cd '$dest' && find . -type f | sort"
+	assert_output "./usr/bin/other
+./usr/share/man/man1/other.1"
+}
+
+# ---- the demo -------------------------------------------------------------
+
+@test "examples/demo.sh passes every line between the jobs and leaves no queue behind" {
+	run --separate-stderr env IPCTOOL_DEMO_NAMESPACE=current DEMO_LINES=300 "$ROOT/examples/demo.sh"
+	assert_line --index 0 --partial "in current IPC namespace"
+	assert_success
+	assert_line "received 300 lines, first 'line 1', last 'line 300'"
+	assert_line "all of them, in order, none lost or doubled"
+	assert_line --regexp '^0x[0-9a-f]{8} +[0-9]+ .* 600 +35 +2 *$'
+	assert_line '{"type":2,"size":16,"data":"disk almost full"}'
+	assert_line --partial "exit status 3"
+	[ "$(count_queues)" -eq 0 ]
+	# By default (root: in a private namespace of its own) it works too.
+	run env DEMO_LINES=50 "$ROOT/examples/demo.sh"
+	assert_success
+	assert_line "all of them, in order, none lost or doubled"
+	[ "$(count_queues)" -eq 0 ]
+}
+
+@test "examples/demo.sh refuses to run when its key is in use and leaves that queue alone" {
+	local demo
+	demo=$(realpath "$ROOT/examples/demo.sh")
+	ipctool mkq --ftok "$demo:D" >/dev/null
+	ipctool send --ftok "$demo:D" "not the demo's"
+	run --separate-stderr env IPCTOOL_DEMO_NAMESPACE=current "$demo"
+	assert_failure 1
+	[[ $stderr == *"already in use"* ]]
+	run ipctool recv --ftok "$demo:D" --nowait
+	assert_success
+	assert_output "not the demo's"
+}
