@@ -6,7 +6,7 @@
 # its TARGET is a System V object.  tests/cli.bats checks the first two
 # against the binary.
 
-_ipctool_commands="mkq send recv help"
+_ipctool_commands="mkq send recv mkshm shm-write shm-read mksem sem-p sem-v help"
 
 # The long options of each subcommand; OPTION= takes a value.
 _ipctool_options()
@@ -15,6 +15,12 @@ _ipctool_options()
 	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --help" ;;
 	send) echo "--key= --ftok= --type= --lines --null --nowait --timeout= --help" ;;
 	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --peek --nowait --timeout= --help" ;;
+	mkshm) echo "--key= --ftok= --size= --mode= --exclusive --help" ;;
+	shm-write) echo "--key= --ftok= --offset= --string --lock= --help" ;;
+	shm-read) echo "--key= --ftok= --offset= --length= --string --hex --lock= --help" ;;
+	mksem) echo "--key= --ftok= --nsems= --value= --mode= --exclusive --help" ;;
+	sem-p) echo "--key= --ftok= --num= --count= --nowait --timeout= --help" ;;
+	sem-v) echo "--key= --ftok= --num= --count= --help" ;;
 	esac
 }
 
@@ -24,6 +30,8 @@ _ipctool_targets()
 	local table
 	case $1 in
 	mkq | send | recv) table=/proc/sysvipc/msg ;;
+	mkshm | shm-write | shm-read) table=/proc/sysvipc/shm ;;
+	mksem | sem-p | sem-v) table=/proc/sysvipc/sem ;;
 	*) return ;;
 	esac
 	awk 'NR > 1 {
@@ -35,7 +43,7 @@ _ipctool_targets()
 
 _ipctool()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= sub= i positional=0
+	local cur=${COMP_WORDS[COMP_CWORD]} prev= sub= i j positional=0
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
 
@@ -54,6 +62,20 @@ _ipctool()
 		return
 	fi
 
+	# sem-p ... -- COMMAND ARGS: a command name, then its arguments.
+	if [[ $sub == sem-p ]]; then
+		for ((j = i + 1; j < COMP_CWORD; j++)); do
+			if [[ ${COMP_WORDS[j]} == -- ]]; then
+				if ((COMP_CWORD == j + 1)); then
+					COMPREPLY=($(compgen -c -- "$cur"))
+				else
+					COMPREPLY=($(compgen -f -- "$cur"))
+				fi
+				return
+			fi
+		done
+	fi
+
 	local opts
 	opts=" $(_ipctool_options "$sub") "
 	# --opt=value: bash splits the word at '='.
@@ -65,6 +87,7 @@ _ipctool()
 	fi
 	if [[ $prev == --* && $opts == *" $prev= "* ]]; then
 		[[ $prev == --ftok ]] && COMPREPLY=($(compgen -f -- "$cur"))
+		[[ $prev == --lock ]] && COMPREPLY=($(compgen -W "$(_ipctool_targets sem-p)" -- "$cur"))
 		return
 	fi
 	if [[ $cur == -* ]]; then
