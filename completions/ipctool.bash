@@ -6,7 +6,7 @@
 # its TARGET is a System V object.  tests/cli.bats checks the first two
 # against the binary.
 
-_ipctool_commands="mkq send recv mkshm shm-write shm-read mksem sem-p sem-v help"
+_ipctool_commands="mkq send recv mkshm shm-write shm-read mksem sem-p sem-v list rm help"
 
 # The long options of each subcommand; OPTION= takes a value.
 _ipctool_options()
@@ -21,6 +21,8 @@ _ipctool_options()
 	mksem) echo "--key= --ftok= --nsems= --value= --mode= --exclusive --help" ;;
 	sem-p) echo "--key= --ftok= --num= --count= --nowait --timeout= --help" ;;
 	sem-v) echo "--key= --ftok= --num= --count= --help" ;;
+	list) echo "--key= --ftok= --queues --shm --sems --sysv --posix --user= --json --raw --export --noheadings --output= --limits --summary --peek --help" ;;
+	rm) echo "--key= --ftok= --queue --shm --sem --all --user= --sysv --posix --dry-run --help" ;;
 	esac
 }
 
@@ -32,13 +34,14 @@ _ipctool_targets()
 	mkq | send | recv) table=/proc/sysvipc/msg ;;
 	mkshm | shm-write | shm-read) table=/proc/sysvipc/shm ;;
 	mksem | sem-p | sem-v) table=/proc/sysvipc/sem ;;
+	list | rm) table="/proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem" ;;
 	*) return ;;
 	esac
-	awk 'NR > 1 {
+	awk 'FNR > 1 {
 		print $2
 		k = $1 + 0
 		if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
-	}' "$table" 2>/dev/null
+	}' $table 2>/dev/null
 }
 
 _ipctool()
@@ -86,8 +89,12 @@ _ipctool()
 		prev=${COMP_WORDS[COMP_CWORD - 2]}
 	fi
 	if [[ $prev == --* && $opts == *" $prev= "* ]]; then
-		[[ $prev == --ftok ]] && COMPREPLY=($(compgen -f -- "$cur"))
-		[[ $prev == --lock ]] && COMPREPLY=($(compgen -W "$(_ipctool_targets sem-p)" -- "$cur"))
+		case $prev in
+		--ftok) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		--lock) COMPREPLY=($(compgen -W "$(_ipctool_targets sem-p)" -- "$cur")) ;;
+		--user) COMPREPLY=($(compgen -u -- "$cur")) ;;
+		--output) COMPREPLY=($(compgen -W "$(ipctool list --output help 2>/dev/null | awk '{ print $1 }')" -- "$cur")) ;;
+		esac
 		return
 	fi
 	if [[ $cur == -* ]]; then
@@ -107,6 +114,8 @@ _ipctool()
 			;;
 		esac
 	done
+	# rm takes any number of TARGETs.
+	[[ $sub == rm ]] && positional=0
 	((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_targets "$sub")" -- "$cur"))
 }
 complete -F _ipctool ipctool

@@ -5,7 +5,7 @@
 # `-n "__fish_seen_subcommand_from SUB"'.  tests/cli.bats checks both
 # against the binary.
 
-set -l ipctool_commands mkq send recv mkshm shm-write shm-read mksem sem-p sem-v help
+set -l ipctool_commands mkq send recv mkshm shm-write shm-read mksem sem-p sem-v list rm help
 
 # Existing System V objects of a kind: ids, then keys as ipcs prints them.
 function __ipctool_sysv
@@ -25,11 +25,44 @@ function __ipctool_sems
     __ipctool_sysv sem
 end
 
+# Every existing System V object: ids, then keys.
+function __ipctool_objects
+    awk 'FNR > 1 {
+        print $2
+        k = $1 + 0
+        if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
+    }' /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem 2>/dev/null
+end
+
 # True when no positional argument (the TARGET) follows the subcommand yet.
 function __ipctool_needs_target
     set -l words (commandline -opc)
+    set -l takes_value --key --ftok -k -f
+    switch "$words[2]"
+        case mkq
+            set -a takes_value --mode --max-bytes -m -b
+        case send
+            set -a takes_value --type --timeout -T -t
+        case recv
+            set -a takes_value --type --count --timeout -T -c -t
+        case mkshm
+            set -a takes_value --size --mode -s -m
+        case shm-write
+            set -a takes_value --offset --lock -o -L
+        case shm-read
+            set -a takes_value --offset --length --lock -o -l -L
+        case mksem
+            set -a takes_value --nsems --value --mode -N -v -m
+        case sem-p
+            set -a takes_value --num --count --timeout -i -c -t
+        case sem-v
+            set -a takes_value --num --count -i -c
+        case list
+            set -a takes_value --user --output -o
+        case rm
+            set -a takes_value --user
+    end
     set -e words[1..2]
-    set -l takes_value --key --ftok --mode --max-bytes --type --count --timeout --size --offset --length --lock --nsems --value --num -k -f -m -b -T -c -t -s -o -l -L -N -v -i
     set -l skip 0
     for w in $words
         if test $skip -eq 1
@@ -60,6 +93,8 @@ complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sh
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mksem -d 'create a System V semaphore set, or find one by key'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sem-p -d 'take a semaphore, or hold it around a COMMAND'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sem-v -d 'give a semaphore back (increment)'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a list -d 'list System V objects, one in detail, or the limits'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a rm -d 'remove System V objects by id or key, or by selection'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a help -d 'show help for ipctool or for one subcommand'
 
 complete -c ipctool -n "__fish_seen_subcommand_from help" -a "$ipctool_commands"
@@ -156,3 +191,37 @@ complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s i -l num -x -d 'wh
 complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s c -l count -x -d 'how much to add (default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s h -l help -d 'show the options and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-v; and __ipctool_needs_target" -a "(__ipctool_sems)"
+
+# list
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s k -l key -x -d 'System V key, decimal or 0x hex'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s q -l queues -d 'message queues'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s m -l shm -d 'shared memory segments'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s s -l sems -d 'semaphore sets'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l sysv -d 'System V objects (the default)'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l posix -d 'POSIX objects (not supported yet)'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l user -x -a '(__fish_complete_users)' -d 'only objects owned by USER'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s J -l json -d 'one JSON document'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s r -l raw -d 'raw output'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s e -l export -d 'NAME="value" pairs'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l noheadings -d 'no header line'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s o -l output -x -a '(ipctool list --output help 2>/dev/null | string replace -r " .*" "")' -d 'columns to show'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l limits -d "the kernel's limits"
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l summary -d 'what is in use'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s p -l peek -d "with a queue TARGET: each message's type and size"
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from list; and __ipctool_needs_target" -a "(__ipctool_objects)"
+
+# rm
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s k -l key -x -d 'System V key (repeatable)'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s f -l ftok -r -F -d 'key from ftok(3) of PATH[:PROJ] (repeatable)'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s q -l queue -d 'message queues only'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s m -l shm -d 'shared memory segments only'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s s -l sem -d 'semaphore sets only'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s a -l all -d 'every object of the chosen kinds'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l user -x -a '(__fish_complete_users)' -d 'with --all: only objects owned by USER'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l sysv -d 'System V objects (the default)'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l posix -d 'POSIX objects (not supported yet)'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s n -l dry-run -d 'show what would go; remove nothing'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_objects)"

@@ -12,5 +12,7 @@ int cmd_shm_read(int argc, const char **argv);
 int cmd_mksem(int argc, const char **argv);
 int cmd_sem_p(int argc, const char **argv);
 int cmd_sem_v(int argc, const char **argv);
+int cmd_list(int argc, const char **argv);
+int cmd_rm(int argc, const char **argv);
 
 #endif

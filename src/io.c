@@ -1,15 +1,30 @@
 #include "io.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "wait.h"
 
+/* A termination signal that came while we were not blocked (between two
+ * calls, or ending a blocking call after part of the data moved) has run
+ * its handler already: the next call would block with nothing left to
+ * interrupt it.  So a pending termination ends the I/O as EINTR would. */
+static bool stop_for_termination(void)
+{
+	if (!termination_pending())
+		return false;
+	errno = EINTR;
+	return true;
+}
+
 ssize_t read_some(int fd, void *buf, size_t n)
 {
 	for (;;) {
+		if (stop_for_termination())
+			return -1;
 		ssize_t got = read(fd, buf, n);
 		if (got >= 0 || errno != EINTR || termination_pending())
 			return got;
@@ -37,6 +52,10 @@ int write_all(int fd, const void *buf, size_t n, size_t *done)
 	int rc = 0;
 
 	while (total < n) {
+		if (stop_for_termination()) {
+			rc = -1;
+			break;
+		}
 		ssize_t put = write(fd, (const char *)buf + total, n - total);
 		if (put < 0) {
 			if (errno == EINTR && !termination_pending())

@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	{ "mksem", cmd_mksem, "create a System V semaphore set, or find one by key" },
 	{ "sem-p", cmd_sem_p, "take a semaphore (wait, decrement), or hold it around a COMMAND" },
 	{ "sem-v", cmd_sem_v, "give a semaphore back (increment)" },
+	{ "list", cmd_list, "list System V objects, show one in detail, or the kernel's limits" },
+	{ "rm", cmd_rm, "remove System V objects by id or key, or all that a selection names" },
 	{ "help", cmd_help, "show help for ipctool or for one subcommand" },
 };
 

@@ -47,6 +47,12 @@ static size_t kernel_msgmax(void)
 	return v;
 }
 
+static int posix_not_supported(const struct target *t)
+{
+	return fail("%s: POSIX message queues are not supported yet; name a System V queue "
+		    "(an id, 0xKEY, --key or --ftok)", t->path);
+}
+
 static int no_such_queue(const struct target *t)
 {
 	return fail("no message queue with %s%s", target_describe(t),
@@ -73,6 +79,21 @@ static int find_id(struct target *t, int *id)
 	return 0;
 }
 
+/* A write-only user may not IPC_STAT the queue, yet must know msg_qbytes:
+ * a message larger than that would wait for room forever.  MSG_STAT_ANY
+ * (Linux 4.17) reads the same data with no permission check, but takes
+ * the kernel's slot index, the id's low bits (IPCMNI 32768, or 2^24 with
+ * ipcmni_extend); the call returns the full id so a wrong slot is seen. */
+static bool stat_any(int id, struct msqid_ds *ds)
+{
+	static const int masks[] = { 0x7fff, 0xffffff };
+
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++)
+		if (msgctl(id & masks[i], MSG_STAT_ANY, ds) == id)
+			return true;
+	return false;
+}
+
 int queue_open(struct queue *q, struct target *t)
 {
 	struct msqid_ds ds;
@@ -80,7 +101,7 @@ int queue_open(struct queue *q, struct target *t)
 
 	memset(q, 0, sizeof(*q));
 	if (t->kind == TARGET_POSIX)
-		return fail("%s: POSIX message queues are not supported yet; use a System V id or key", t->path);
+		return posix_not_supported(t);
 	if ((rc = find_id(t, &q->id)))
 		return rc;
 	q->target = *t;
@@ -95,9 +116,10 @@ int queue_open(struct queue *q, struct target *t)
 		return no_such_queue(t);
 	} else if (errno != EACCES) {
 		return fail_errno("cannot inspect %s", queue_name(q));
+	} else if (stat_any(q->id, &ds) && ds.msg_qbytes < q->max_message) {
+		q->max_message = ds.msg_qbytes;
+		q->limit_name = "msg_qbytes";
 	}
-	/* EACCES: no read permission to see msg_qbytes; sending may still be
-	 * allowed, and msgmax is the limit we can know. */
 	return 0;
 }
 
@@ -141,8 +163,9 @@ int queue_create(struct target *t, const struct create_options *o,
 	key_t key = IPC_PRIVATE;
 	int rc;
 
+	/* target_key() would hand back key 0 for a /name: a private queue. */
 	if (t->kind == TARGET_POSIX)
-		return fail("%s: POSIX message queues are not supported yet; use a System V key", t->path);
+		return posix_not_supported(t);
 	if (t->kind != TARGET_NONE && (rc = target_key(t, &key)))
 		return rc;
 	for (;;) {
@@ -207,6 +230,13 @@ enum queue_result queue_send(struct queue *q, const struct queue_record *rec, st
 	bool armed = false;
 
 	for (;;) {
+		/* --timeout bounds the whole call, even while messages flow. */
+		if (w->bounded && !w->nowait && wait_expired(w))
+			return QUEUE_NOTHING;
+		/* A termination that landed outside a blocking call must not
+		 * be missed by the next one (see wait_result). */
+		if (termination_pending())
+			return QUEUE_INTERRUPTED;
 		if (msgsnd(q->id, &rec->tag, rec->size, wait_flags(w, armed)) == 0)
 			return QUEUE_OK;
 		enum queue_result r = wait_result(w, &armed);
@@ -222,6 +252,11 @@ enum queue_result queue_receive(struct queue *q, const struct queue_selector *se
 	int sel_flags = sel->except ? MSG_EXCEPT : 0;
 
 	for (;;) {
+		/* --timeout bounds the whole call, even while messages flow. */
+		if (w->bounded && !w->nowait && wait_expired(w))
+			return QUEUE_NOTHING;
+		if (termination_pending())
+			return QUEUE_INTERRUPTED;
 		ssize_t n = msgrcv(q->id, &rec->tag, room, sel->type, sel_flags | wait_flags(w, armed));
 		if (n >= 0) {
 			rec->size = (size_t)n;
@@ -262,11 +297,26 @@ int queue_put_back(struct queue *q, const struct queue_record *rec)
 	}
 }
 
+/* After EINVAL: is the queue really gone, or was the call refused? */
+static bool queue_gone(const struct queue *q)
+{
+	struct msqid_ds ds;
+
+	return msgctl(q->id, IPC_STAT, &ds) != 0 && (errno == EINVAL || errno == EIDRM);
+}
+
 int queue_report(const struct queue *q, const char *action)
 {
 	switch (errno) {
-	case EIDRM:
 	case EINVAL:
+		if (!queue_gone(q))
+			/* MSG_COPY refuses a message larger than the current
+			 * msgmax (lowered since it was sent). */
+			return fail("cannot %s %s: %s%s", action, queue_name(q), strerror(EINVAL),
+				    strcmp(action, "peek at") == 0
+				    ? " (a message larger than msgmax cannot be copied)" : "");
+		return fail("cannot %s %s: it was removed", action, queue_name(q));
+	case EIDRM:
 		return fail("cannot %s %s: it was removed", action, queue_name(q));
 	case ENOSYS:
 		return fail("cannot %s %s: this kernel has no MSG_COPY (it needs CONFIG_CHECKPOINT_RESTORE)",

@@ -1,24 +1,1249 @@
 #!/usr/bin/env bats
-# System V message queues: mkq, send, recv (SPEC §3, §4).
+# System V message queues: mkq, send, recv (SPEC §1-§4, §12).
+#
+# Every check looks at stdout, at the one-line error on stderr (which must
+# name the object), at the exit status, and at the kernel object afterwards
+# through /proc/sysvipc/msg or ipcs.
 
 load helpers
 
-teardown() { common_teardown; }
+bats_require_minimum_version 1.5.0
+
+# Kernel limits a test changed in this namespace, restored in teardown.
+SAVED_SYSCTLS=()
+
+teardown() {
+	common_teardown
+	local entry
+	for entry in "${SAVED_SYSCTLS[@]}"; do
+		echo "${entry#*=}" >"/proc/sys/kernel/${entry%%=*}"
+	done
+	SAVED_SYSCTLS=()
+}
+
+# set_sysctl NAME VALUE: change an IPC limit of this namespace for one test.
+set_sysctl() {
+	SAVED_SYSCTLS+=("$1=$(cat "/proc/sys/kernel/$1")")
+	echo "$2" >"/proc/sys/kernel/$1"
+}
+
+# Run ipctool with stdout in $output and stderr in $stderr / $stderr_lines.
+run_tool() {
+	run --separate-stderr ipctool "$@"
+}
+
+# run_tool_to FILE ARGS...: the same with stdout sent to FILE.
+run_tool_to() {
+	run --separate-stderr bash -c 'out=$1; shift; exec ipctool "$@" >"$out"' _ "$@"
+}
+
+# wait_exit PID: wait for background job PID, which must end within 5 s
+# (a hang is a failure, not a stuck suite); its status goes in EXIT_RC.
+wait_exit() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1"
+		wait "$1" || true
+		fail "process $1 did not exit"
+	fi
+	EXIT_RC=0
+	wait "$1" || EXIT_RC=$?
+}
+
+# re_quote TEXT: TEXT as an extended regular expression matching itself.
+re_quote() {
+	printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
+}
+
+# assert_error STATUS SUB REGEX: the last run exited STATUS with one error
+# line "ipctool: SUB: ..." matching REGEX, followed by the Try hint when
+# STATUS is 2 (a usage error).
+assert_error() {
+	local want=$1 sub=$2 re=$3
+	assert_equal "$status" "$want"
+	if [ "$want" -eq 2 ]; then
+		assert_equal "${#stderr_lines[@]}" 2
+		assert_equal "${stderr_lines[1]}" "Try 'ipctool $sub --help' for more information."
+	else
+		assert_equal "${#stderr_lines[@]}" 1
+	fi
+	assert_regex "${stderr_lines[0]}" "^ipctool: $sub: .*$re"
+}
+
+# The same, and nothing on stdout.
+assert_only_error() {
+	assert_error "$@"
+	assert_equal "$output" ""
+}
+
+# Facts about queue ID from the kernel.
+qfield() { awk -v id="$1" -v col="$2" '$2 == id { print $col }' /proc/sysvipc/msg; }
+qperms() { qfield "$1" 3; }
+qbytes_used() { qfield "$1" 4; }
+qnum() { qfield "$1" 5; }
+qexists() { [ -n "$(qfield "$1" 2)" ]; }
+# msg_qbytes, the capacity (not in /proc/sysvipc/msg).
+qcapacity() { ipcs -q -i "$1" | sed -n 's/.*qbytes=\([0-9]*\).*/\1/p'; }
+# The key as ipcs prints it (0x%08x).
+qkey() { ipcs -q | awk -v id="$1" '$2 == id { print $1 }'; }
+# The id of the queue with key KEY (0x%08x form), if any.
+qid_of_key() { ipcs -q | awk -v k="$1" '$1 == k { print $2 }'; }
+
+# ftok(3) as glibc computes it: PROJ (a number) in the top byte.
+ftok_key() {
+	local dev ino
+	read -r dev ino < <(stat -c '%d %i' "$1")
+	printf '0x%08x\n' $(( (($2 & 0xff) << 24) | ((dev & 0xff) << 16) | (ino & 0xffff) ))
+}
+
+now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
+
+# assert_between LOW HIGH VALUE (milliseconds): a wide sanity bound.
+assert_between() {
+	if [ "$3" -lt "$1" ] || [ "$3" -gt "$2" ]; then
+		fail "expected between $1 and $2, got $3"
+	fi
+}
+
+# ---- TARGET forms (SPEC §1, §12) -----------------------------------------
 
 @test "mkq with a key prints the id alone and makes a 0600 queue" {
-	run ipctool mkq --key 0x4d2
+	run_tool mkq --key 0x4d2
 	assert_success
 	assert_output --regexp '^[0-9]+$'
+	assert_equal "$stderr" ""
 	run awk '$1 == 1234 { print $3 }' /proc/sysvipc/msg
 	assert_output 600
 }
 
 @test "send then recv round-trips a message" {
 	id=$(ipctool mkq)
-	run ipctool send "$id" hello
+	run_tool send "$id" hello
 	assert_success
 	assert_output ""
-	run ipctool recv "$id"
+	assert_equal "$stderr" ""
+	assert_equal "$(qnum "$id")" 1
+	run_tool recv "$id"
 	assert_success
 	assert_output hello
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "a queue is named by id, 0xKEY, --key decimal and --key hex alike" {
+	id=$(ipctool mkq --key 1234)
+	assert_equal "$(qkey "$id")" 0x000004d2
+	ipctool send "$id" by-id
+	ipctool send 0x4d2 by-0x
+	ipctool send 0X4D2 by-0X
+	ipctool send --key 1234 by-decimal
+	ipctool send --key 0x4d2 by-hex
+	assert_equal "$(qnum "$id")" 5
+	run_tool recv --key 0x4D2 --count 5
+	assert_success
+	assert_output "$(printf '%s\n' by-id by-0x by-0X by-decimal by-hex)"
+}
+
+@test "--ftok PATH uses PROJ 1; PATH:PROJ takes digits or one character" {
+	f=$BATS_TEST_TMPDIR/anchor
+	touch "$f"
+	id1=$(ipctool mkq --ftok "$f")
+	assert_equal "$(qkey "$id1")" "$(ftok_key "$f" 1)"
+	id7=$(ipctool mkq --ftok "$f:7")
+	assert_equal "$(qkey "$id7")" "$(ftok_key "$f" 7)"
+	ida=$(ipctool mkq --ftok "$f:a")
+	assert_equal "$(qkey "$ida")" "$(ftok_key "$f" 97)"
+	id255=$(ipctool mkq --ftok "$f:255")
+	assert_equal "$(qkey "$id255")" "$(ftok_key "$f" 255)"
+	assert_equal "$(count_queues)" 4
+	# The same key through another spelling reaches the same queue.
+	ipctool send --ftok "$f:1" one
+	ipctool send --ftok "$f:007" seven
+	assert_equal "$(qnum "$id1")" 1
+	assert_equal "$(qnum "$id7")" 1
+	run_tool recv --ftok "$f:a" --nowait
+	assert_error 3 recv "no message on message queue key $(ftok_key "$f" 97)"
+}
+
+@test "--ftok: a colon followed by more than one non-digit is part of PATH" {
+	d=$BATS_TEST_TMPDIR
+	touch "$d/a:bc"
+	id=$(ipctool mkq --ftok "$d/a:bc")
+	assert_equal "$(qkey "$id")" "$(ftok_key "$d/a:bc" 1)"
+	# Not split: a missing "a:bc" is reported with the whole path.
+	run_tool mkq --ftok "$d/x:bc"
+	assert_only_error 1 mkq "$d/x:bc"
+	assert_equal "$(count_queues)" 1
+}
+
+@test "--ftok: nothing after the colon, PROJ 0 or 256, or an empty PATH is a usage error" {
+	f=$BATS_TEST_TMPDIR/anchor
+	touch "$f"
+	for bad in "$f:" "$f:0" "$f:256" "$f:1000" ":5" ""; do
+		run_tool mkq --ftok "$bad"
+		assert_only_error 2 mkq "invalid --ftok value '$(re_quote "$bad")'"
+	done
+	run_tool send --ftok "$f:" x
+	assert_only_error 2 send "invalid --ftok value '$(re_quote "$f"):': nothing after ':'"
+	run_tool recv --ftok "$f:0"
+	assert_only_error 2 recv "invalid --ftok value '$(re_quote "$f"):0': PROJ must be a number from 1 to 255"
+	assert_equal "$(count_queues)" 0
+}
+
+@test "--ftok of a missing PATH is status 1 naming it" {
+	run_tool send --ftok /nonexistent/where x
+	assert_only_error 1 send "/nonexistent/where.*No such file"
+	run_tool mkq --ftok /nonexistent/where:3
+	assert_only_error 1 mkq "/nonexistent/where"
+	assert_equal "$(count_queues)" 0
+}
+
+@test "two targets, in any forms, are a usage error" {
+	id=$(ipctool mkq --key 5)
+	run_tool mkq --key 1 --key 2
+	assert_only_error 2 mkq "two targets"
+	run_tool mkq --key 1 --ftok /etc
+	assert_only_error 2 mkq "two targets"
+	run_tool mkq 0x1 0x2
+	assert_only_error 2 mkq "unexpected argument '0x2'"
+	run_tool mkq --key 1 0x2
+	assert_only_error 2 mkq "unexpected argument '0x2'"
+	run_tool recv "$id" 0x5
+	assert_only_error 2 recv "unexpected argument '0x5'"
+	run_tool recv --key 5 "$id"
+	assert_only_error 2 recv "unexpected argument '$id'"
+	run_tool send --key 5 --ftok /etc x
+	assert_only_error 2 send "two targets"
+	assert_equal "$(count_queues)" 1
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "with --key, send takes every argument as a message" {
+	id=$(ipctool mkq --key 5)
+	run_tool send --key 5 0x5 "$id"
+	assert_success
+	run_tool recv "$id" --count 2
+	assert_output "$(printf '0x5\n%s' "$id")"
+}
+
+@test "a malformed target is a usage error that names it" {
+	id=$(ipctool mkq)
+	ipctool send "$id" keep
+	for bad in abc 12abc 0x 0xZZ 0x100000000 -1 ' 1' 2147483648 / /a/b; do
+		run_tool send -- "$bad" x
+		assert_only_error 2 send "'$(re_quote "$bad")'"
+	done
+	for bad in 12abc 0xZZ 99999999999 //; do
+		run_tool recv -- "$bad"
+		assert_only_error 2 recv "'$(re_quote "$bad")'"
+	done
+	for bad in abc 0x1g 4294967296 -5 ''; do
+		run_tool send --key="$bad" x
+		assert_only_error 2 send "invalid --key value '$(re_quote "$bad")'"
+	done
+	run_tool recv
+	assert_only_error 2 recv "missing TARGET"
+	run_tool send
+	assert_only_error 2 send "missing TARGET"
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "key 0 (IPC_PRIVATE) never names a queue: usage error" {
+	ipctool mkq >/dev/null
+	for cmd in send recv mkq; do
+		run_tool "$cmd" 0x0
+		assert_only_error 2 "$cmd" "IPC_PRIVATE"
+		run_tool "$cmd" --key 0
+		assert_only_error 2 "$cmd" "IPC_PRIVATE"
+		run_tool "$cmd" --key 0x00000000
+		assert_only_error 2 "$cmd" "IPC_PRIVATE"
+	done
+	assert_equal "$(count_queues)" 1
+}
+
+@test "a key or id with no queue is status 1 naming it" {
+	run_tool send 0x1234 x
+	assert_only_error 1 send "no message queue with key 0x00001234"
+	run_tool recv --key 4660
+	assert_only_error 1 recv "no message queue with key 0x00001234"
+	run_tool recv 4242
+	assert_only_error 1 recv "no message queue with id 4242"
+	run_tool send 4242 x
+	assert_only_error 1 send "no message queue with id 4242"
+	assert_equal "$(count_queues)" 0
+}
+
+@test "an id or key of a shared memory segment or semaphore set says what it names" {
+	shmid=$(ipcmk -M 4096 | awk '{ print $NF }')
+	shmkey=$(ipcs -m | awk -v id="$shmid" '$2 == id { print $1 }')
+	run_tool send "$shmid" x
+	assert_only_error 1 send "no message queue with id $shmid \\(it names a shared memory segment\\)"
+	run_tool recv "$shmkey"
+	assert_only_error 1 recv "no message queue with key $shmkey \\(it names a shared memory segment\\)"
+	ipcrm -m "$shmid"
+	semid=$(ipcmk -S 2 | awk '{ print $NF }')
+	semkey=$(ipcs -s | awk -v id="$semid" '$2 == id { print $1 }')
+	run_tool recv "$semid"
+	assert_only_error 1 recv "no message queue with id $semid \\(it names a semaphore set\\)"
+	run_tool send "$semkey" x
+	assert_only_error 1 send "no message queue with key $semkey \\(it names a semaphore set\\)"
+	assert_equal "$(count_queues)" 0
+}
+
+@test "a POSIX /name is a clear status-1 error: not implemented yet" {
+	for cmd in "send /jobs x" "recv /jobs" "mkq /jobs"; do
+		run_tool $cmd
+		assert_only_error 1 "${cmd%% *}" "/jobs: POSIX message queues are not supported yet"
+	done
+	assert_equal "$(count_queues)" 0
+	assert_equal "$(ls /dev/mqueue 2>/dev/null | wc -l)" 0
+}
+
+# ---- mkq (SPEC §3, §12) --------------------------------------------------
+
+@test "mkq with no target makes a new private 0600 queue each time" {
+	run_tool mkq
+	assert_success
+	assert_output --regexp '^[0-9]+$'
+	a=$output
+	run_tool mkq
+	assert_success
+	b=$output
+	assert_not_equal "$a" "$b"
+	assert_equal "$(qkey "$a")" 0x00000000
+	assert_equal "$(qperms "$a")" 600
+	assert_equal "$(qperms "$b")" 600
+	assert_equal "$(count_queues)" 2
+}
+
+@test "mkq on an existing key returns the same queue unchanged" {
+	id=$(ipctool mkq --key 0x99 --mode 640 --max-bytes 4096)
+	ipctool send "$id" kept
+	run_tool mkq --key 0x99 --mode 666 --max-bytes 1000
+	assert_success
+	assert_output "$id"
+	run_tool mkq 0x99
+	assert_output "$id"
+	assert_equal "$(qperms "$id")" 640
+	assert_equal "$(qcapacity "$id")" 4096
+	assert_equal "$(qnum "$id")" 1
+	assert_equal "$(count_queues)" 1
+}
+
+@test "mkq --exclusive fails on an existing key and creates a new one" {
+	run_tool mkq --key 0x99 --exclusive
+	assert_success
+	id=$output
+	run_tool mkq --key 0x99 --exclusive
+	assert_only_error 1 mkq "message queue key 0x00000099 already exists"
+	run_tool mkq -x 0x99
+	assert_only_error 1 mkq "key 0x00000099 already exists"
+	assert_equal "$(count_queues)" 1
+	assert_equal "$(qid_of_key 0x00000099)" "$id"
+}
+
+@test "mkq --mode is applied exactly, whatever the umask" {
+	umask 077
+	a=$(ipctool mkq --mode 640)
+	b=$(ipctool mkq --mode 0640)
+	c=$(ipctool mkq --key 7 --mode 0777)
+	d=$(ipctool mkq -m 0)
+	umask 022
+	e=$(ipctool mkq --mode 602)
+	assert_equal "$(qperms "$a")" 640
+	assert_equal "$(qperms "$b")" 640
+	assert_equal "$(qperms "$c")" 777
+	assert_equal "$(qperms "$d")" 0
+	assert_equal "$(qperms "$e")" 602
+}
+
+@test "mkq --mode refuses a mode that is not octal up to 0777" {
+	for bad in 8 09 1000 01000 0x1 -1 '' 6a4 ' 644' +644; do
+		run_tool mkq --mode="$bad"
+		assert_only_error 2 mkq "invalid --mode value '$(re_quote "$bad")'"
+	done
+	run_tool mkq --mode
+	assert_only_error 2 mkq "--mode"
+	assert_equal "$(count_queues)" 0
+}
+
+@test "mkq beyond msgmni fails with status 1 saying so" {
+	set_sysctl msgmni 1
+	ipctool mkq >/dev/null
+	run_tool mkq --key 0x42
+	assert_only_error 1 mkq "cannot create message queue key 0x00000042: the system limit on queues \\(msgmni\\) is reached"
+	assert_equal "$(count_queues)" 1
+}
+
+@test "mkq refuses to create by id" {
+	run_tool mkq 123
+	assert_only_error 2 mkq "never by id \\('123'\\)"
+	run_tool mkq 0
+	assert_only_error 2 mkq "never by id"
+	assert_equal "$(count_queues)" 0
+}
+
+@test "mkq --max-bytes within msgmnb sets msg_qbytes" {
+	a=$(ipctool mkq --max-bytes 4096)
+	b=$(ipctool mkq --key 8 --max-bytes 2K)
+	c=$(ipctool mkq -b 1)
+	d=$(ipctool mkq)
+	assert_equal "$(qcapacity "$a")" 4096
+	assert_equal "$(qcapacity "$b")" 2048
+	assert_equal "$(qcapacity "$c")" 1
+	assert_equal "$(qcapacity "$d")" "$(cat /proc/sys/kernel/msgmnb)"
+	# The capacity is real: a 2049-byte message no longer fits.
+	run_tool send "$b" "$(head -c 2049 /dev/zero | tr '\0' x)"
+	assert_only_error 1 send "message 1 is 2049 bytes, more than message queue id $b can hold \\(2048 bytes, msg_qbytes\\)"
+}
+
+@test "mkq --max-bytes above msgmnb without CAP_SYS_RESOURCE is status 1 and leaves no queue" {
+	over=$(( $(cat /proc/sys/kernel/msgmnb) + 1 ))
+	for target in "" "--key 0x77"; do
+		run --separate-stderr setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource \
+			ipctool mkq $target --max-bytes "$over"
+		assert_only_error 1 mkq "--max-bytes $over: above msgmnb \\([0-9]+\\) it needs CAP_SYS_RESOURCE; the queue was not created"
+		assert_equal "$(count_queues)" 0
+	done
+}
+
+@test "mkq --max-bytes above the default msgmnb works once msgmnb allows it" {
+	set_sysctl msgmnb 100000
+	id=$(setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource ipctool mkq --max-bytes 100000)
+	assert_equal "$(qcapacity "$id")" 100000
+}
+
+@test "mkq --max-bytes refuses malformed and out-of-range sizes" {
+	for bad in 12abc -1 0 3X '' 1.5K 0x10 2G 99999999999999999999 K; do
+		run_tool mkq --max-bytes="$bad"
+		assert_only_error 2 mkq "invalid --max-bytes value '$(re_quote "$bad")'"
+	done
+	assert_equal "$(count_queues)" 0
+}
+
+@test "mkq --help shows its options and exits 0" {
+	run_tool mkq --help
+	assert_success
+	assert_output --partial --max-bytes
+	assert_output --partial --exclusive
+	run_tool mkq --bogus
+	assert_only_error 2 mkq "--bogus"
+}
+
+# ---- send (SPEC §4) ------------------------------------------------------
+
+@test "send sends each MESSAGE argument as one message, in order" {
+	id=$(ipctool mkq)
+	run_tool send "$id" one "two words" "" three
+	assert_success
+	assert_output ""
+	assert_equal "$(qnum "$id")" 4
+	assert_equal "$(qbytes_used "$id")" 17
+	run_tool recv "$id" --json --count 4
+	assert_success
+	assert_output "$(printf '%s\n' '{"type":1,"size":3,"data":"one"}' \
+		'{"type":1,"size":9,"data":"two words"}' '{"type":1,"size":0,"data":""}' \
+		'{"type":1,"size":5,"data":"three"}')"
+}
+
+@test "send: after --, arguments that look like options are messages" {
+	id=$(ipctool mkq)
+	ipctool send "$id" -- -n --lines -
+	run_tool recv "$id" --count 3
+	assert_output "$(printf '%s\n' -n --lines -)"
+}
+
+@test "send --type sets the message type" {
+	id=$(ipctool mkq)
+	ipctool send "$id" --type 5 five
+	ipctool send "$id" -T 9223372036854775807 max
+	run_tool recv "$id" --json --count 2
+	assert_output "$(printf '%s\n' '{"type":5,"size":4,"data":"five"}' \
+		'{"type":9223372036854775807,"size":3,"data":"max"}')"
+}
+
+@test "send --type must be 1 or more" {
+	id=$(ipctool mkq)
+	for bad in 0 -1 abc '' 1.5 9223372036854775808 +3; do
+		run_tool send "$id" --type="$bad" x
+		assert_only_error 2 send "invalid --type value '$(re_quote "$bad")'"
+	done
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "send with no MESSAGE sends all of stdin as one message, binary-safe" {
+	id=$(ipctool mkq)
+	{ printf 'a\0b\n\0'; head -c 3000 /dev/urandom; printf '\0\0'; } >"$BATS_TEST_TMPDIR/in"
+	size=$(stat -c %s "$BATS_TEST_TMPDIR/in")
+	run_tool send "$id" <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_equal "$(qnum "$id")" 1
+	assert_equal "$(qbytes_used "$id")" "$size"
+	ipctool recv "$id" --raw >"$BATS_TEST_TMPDIR/out"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "send of an empty stdin sends one empty message" {
+	id=$(ipctool mkq)
+	run_tool send "$id" </dev/null
+	assert_success
+	assert_equal "$(qnum "$id")" 1
+	assert_equal "$(qbytes_used "$id")" 0
+	run_tool recv "$id" --json
+	assert_output '{"type":1,"size":0,"data":""}'
+}
+
+@test "send --lines sends each line, empty ones too, and a last line without newline" {
+	id=$(ipctool mkq)
+	printf 'first\n\nthird line\n\n\nlast' | ipctool send "$id" --lines --type 3
+	assert_equal "$(qnum "$id")" 6
+	run_tool recv "$id" --count 6 --json
+	assert_output "$(printf '%s\n' '{"type":3,"size":5,"data":"first"}' '{"type":3,"size":0,"data":""}' \
+		'{"type":3,"size":10,"data":"third line"}' '{"type":3,"size":0,"data":""}' \
+		'{"type":3,"size":0,"data":""}' '{"type":3,"size":4,"data":"last"}')"
+	# A final newline ends the last line; it does not start an empty one.
+	printf 'x\ny\n' | ipctool send "$id" -l
+	assert_equal "$(qnum "$id")" 2
+	# No input, no message.
+	ipctool send "$id" --lines </dev/null
+	assert_equal "$(qnum "$id")" 2
+}
+
+@test "send --null sends each NUL-terminated record, newlines included" {
+	id=$(ipctool mkq)
+	printf 'a\0\0b\nc\0last' | ipctool send "$id" --null
+	assert_equal "$(qnum "$id")" 4
+	run_tool recv "$id" --count 4 --json
+	assert_output "$(printf '%s\n' '{"type":1,"size":1,"data":"a"}' '{"type":1,"size":0,"data":""}' \
+		'{"type":1,"size":3,"data":"b\nc"}' '{"type":1,"size":4,"data":"last"}')"
+}
+
+@test "send: --lines with --null, and either with MESSAGE arguments, are usage errors" {
+	id=$(ipctool mkq)
+	run_tool send "$id" --lines --null </dev/null
+	assert_only_error 2 send "--lines and --null contradict each other"
+	run_tool send "$id" --lines x </dev/null
+	assert_only_error 2 send "--lines reads standard input; it takes no MESSAGE arguments"
+	run_tool send "$id" x --null </dev/null
+	assert_only_error 2 send "--null reads standard input"
+	run_tool send --key 1 --lines x </dev/null
+	assert_only_error 2 send "--lines reads standard input"
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "send: an oversized argument is refused and nothing is sent" {
+	id=$(ipctool mkq)
+	big=$(head -c 8193 /dev/zero | tr '\0' x)
+	run_tool send "$id" ok "$big" after
+	assert_only_error 1 send "message 2 is 8193 bytes, more than message queue id $id can hold \\(8192 bytes, msgmax\\); nothing was sent"
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "send: an oversized stdin is refused naming its size" {
+	id=$(ipctool mkq --max-bytes 100)
+	head -c 100 /dev/zero | ipctool send "$id"
+	ipctool recv "$id" --raw >/dev/null
+	run_tool send "$id" < <(head -c 20000 /dev/zero)
+	assert_only_error 1 send "standard input is 20000 bytes, more than message queue id $id can hold \\(100 bytes, msg_qbytes\\)"
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "send: an oversized record in a stream is refused by number, earlier ones stay sent" {
+	id=$(ipctool mkq)
+	big=$(head -c 9000 /dev/zero | tr '\0' x)
+	run_tool send "$id" --lines < <(printf 'one\ntwo\n%s\nfour\n' "$big")
+	assert_only_error 1 send "record 3 is 9000 bytes, more than message queue id $id can hold \\(8192 bytes, msgmax\\)"
+	assert_equal "$(qnum "$id")" 2
+	run_tool recv "$id" --count 2
+	assert_output "$(printf 'one\ntwo')"
+	# The last record, without its terminator, is measured too.
+	run_tool send "$id" --null < <(printf 'a\0%s' "$big$big")
+	assert_only_error 1 send "record 2 is 18000 bytes"
+	assert_equal "$(qnum "$id")" 1
+	# A first record too big: nothing was sent.
+	run_tool send "$id" --lines < <(printf '%s\nsmall\n' "$big")
+	assert_only_error 1 send "record 1 is 9000 bytes"
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "the largest message the kernel allows round-trips byte for byte" {
+	set_sysctl msgmax 65536
+	set_sysctl msgmnb 65536
+	id=$(ipctool mkq)
+	head -c 65536 /dev/urandom >"$BATS_TEST_TMPDIR/max"
+	run_tool send "$id" <"$BATS_TEST_TMPDIR/max"
+	assert_success
+	assert_equal "$(qbytes_used "$id")" 65536
+	ipctool recv "$id" --raw >"$BATS_TEST_TMPDIR/out"
+	cmp "$BATS_TEST_TMPDIR/max" "$BATS_TEST_TMPDIR/out"
+	# Through --lines too, as one full-size record among small ones.
+	{ echo small; head -c 65536 /dev/zero | tr '\0' y; echo; echo tail; } >"$BATS_TEST_TMPDIR/lines"
+	ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/lines" &
+	ipctool recv "$id" --count 3 >"$BATS_TEST_TMPDIR/out"
+	wait $!
+	cmp "$BATS_TEST_TMPDIR/lines" "$BATS_TEST_TMPDIR/out"
+	# One byte more is refused.
+	run_tool send "$id" < <(head -c 65537 /dev/zero)
+	assert_only_error 1 send "standard input is 65537 bytes, more than message queue id $id can hold \\(65536 bytes"
+}
+
+@test "recv receives a message whole even if msgmax was lowered since it was sent" {
+	set_sysctl msgmax 300000
+	set_sysctl msgmnb 400000
+	id=$(ipctool mkq)
+	head -c 300000 /dev/urandom >"$BATS_TEST_TMPDIR/big"
+	ipctool send "$id" <"$BATS_TEST_TMPDIR/big"
+	ipctool send "$id" after
+	echo 8192 >/proc/sys/kernel/msgmax
+	# MSG_COPY cannot copy it any more; the queue is not "removed".
+	run_tool recv "$id" --peek
+	assert_only_error 1 recv "cannot peek at message queue id $id: Invalid argument \\(a message larger than msgmax cannot be copied\\)"
+	assert_equal "$(qnum "$id")" 2
+	ipctool recv "$id" --raw >"$BATS_TEST_TMPDIR/out"
+	cmp "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/out"
+	run_tool recv "$id"
+	assert_output after
+}
+
+@test "send to a full queue: --nowait exits 3 at once, nothing sent" {
+	id=$(ipctool mkq --max-bytes 10)
+	ipctool send "$id" 0123456789
+	run_tool send "$id" --nowait more
+	assert_only_error 3 send "message queue id $id is full; message 1 was not sent"
+	run_tool send "$id" -n < <(printf 'x')
+	assert_only_error 3 send "is full; standard input was not sent"
+	assert_equal "$(qnum "$id")" 1
+	# In a stream, the records that fit stay sent.
+	ipctool recv "$id" >/dev/null
+	run_tool send "$id" --lines --nowait < <(printf '1234\n5678\nabcd\n')
+	assert_only_error 3 send "is full; record 3 was not sent"
+	assert_equal "$(qnum "$id")" 2
+}
+
+@test "send to a full queue: --timeout exits 3 after about that long" {
+	id=$(ipctool mkq --max-bytes 10)
+	ipctool send "$id" 0123456789
+	t0=$(now_ms)
+	run_tool send "$id" --timeout 0.3 more
+	t1=$(now_ms)
+	assert_only_error 3 send "message queue id $id stayed full until the timeout; message 1 was not sent"
+	assert_between 280 3000 $((t1 - t0))
+	assert_equal "$(qnum "$id")" 1
+	# --timeout 0 is --nowait.
+	run_tool send "$id" --timeout 0 more
+	assert_only_error 3 send "is full"
+}
+
+@test "send blocks while the queue is full and goes on when room appears" {
+	id=$(ipctool mkq --max-bytes 10)
+	ipctool send "$id" 0123456789
+	(sleep 0.3; ipctool recv "$id" >/dev/null) &
+	run_tool send "$id" --timeout 5 later
+	assert_success
+	wait $!
+	run_tool recv "$id"
+	assert_output later
+}
+
+@test "send: --nowait with --timeout, and bad --timeout values, are usage errors" {
+	id=$(ipctool mkq)
+	run_tool send "$id" --nowait --timeout 1 x
+	assert_only_error 2 send "--nowait and --timeout contradict each other"
+	for bad in -1 abc '' 1e3 0x10 1.2.3 . 1000000001; do
+		run_tool send "$id" --timeout="$bad" x
+		assert_only_error 2 send "invalid --timeout value '$(re_quote "$bad")'"
+	done
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "send and recv without permission fail with status 1" {
+	need_root
+	id=$(ipctool mkq --key 0x31)
+	ipctool send "$id" secret
+	run --separate-stderr as_nobody ipctool send "$id" x
+	assert_only_error 1 send "cannot send to message queue id $id: Permission denied"
+	run --separate-stderr as_nobody ipctool recv 0x31
+	assert_only_error 1 recv "message queue key 0x00000031: Permission denied"
+	run --separate-stderr as_nobody ipctool recv 0x31 --peek
+	assert_only_error 1 recv "message queue key 0x00000031: Permission denied"
+	assert_equal "$(qnum "$id")" 1
+	# With write permission only, sending works; receiving still does not.
+	wo=$(ipctool mkq --mode 0622)
+	run --separate-stderr as_nobody ipctool send "$wo" hello
+	assert_success
+	run --separate-stderr as_nobody ipctool recv "$wo"
+	assert_only_error 1 recv "Permission denied"
+	assert_equal "$(qnum "$wo")" 1
+}
+
+@test "a write-only sender still knows the queue's capacity and refuses a message above it" {
+	need_root
+	id=$(ipctool mkq --mode 0622 --max-bytes 1000)
+	big=$(head -c 1500 /dev/zero | tr '\0' a)
+	# Without read permission IPC_STAT fails; the capacity must still be
+	# known, or the message would wait for room that never comes.
+	run --separate-stderr as_nobody ipctool send "$id" --nowait "$big"
+	assert_only_error 1 send "message 1 is 1500 bytes, more than message queue id $id can hold \\(1000 bytes, msg_qbytes\\)"
+	assert_equal "$(qnum "$id")" 0
+}
+
+# ---- recv (SPEC §4, §12) -------------------------------------------------
+
+@test "recv --type follows msgrcv: 0 the first, N the first of N, -N the lowest <= N" {
+	id=$(ipctool mkq)
+	ipctool send "$id" --type 3 c1
+	ipctool send "$id" --type 1 a1
+	ipctool send "$id" --type 2 b1
+	ipctool send "$id" --type 1 a2
+	ipctool send "$id" --type 5 e1
+	run_tool recv "$id" --type 2
+	assert_output b1
+	run_tool recv "$id" --type -3
+	assert_output a1
+	run_tool recv "$id" --type 0
+	assert_output c1
+	run_tool recv "$id" --type 7 --nowait
+	assert_only_error 3 recv "no message on message queue id $id"
+	run_tool recv "$id" --type -4 --nowait --json
+	assert_output '{"type":1,"size":2,"data":"a2"}'
+	run_tool recv "$id" -T 5
+	assert_output e1
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "recv --except takes the first message not of the type" {
+	id=$(ipctool mkq)
+	ipctool send "$id" --type 1 a1
+	ipctool send "$id" --type 1 a2
+	ipctool send "$id" --type 4 d1
+	ipctool send "$id" --type 2 b1
+	run_tool recv "$id" --type 1 --except --count 2
+	assert_output "$(printf 'd1\nb1')"
+	run_tool recv "$id" --type 1 -e --nowait
+	assert_only_error 3 recv "no message"
+	assert_equal "$(qnum "$id")" 2
+}
+
+@test "recv --except needs a positive --type; bad --type values are usage errors" {
+	id=$(ipctool mkq)
+	ipctool send "$id" x
+	for args in "--except" "--except --type 0" "--except --type -2"; do
+		run_tool recv "$id" $args
+		assert_only_error 2 recv "--except needs --type N with N > 0"
+	done
+	for bad in abc '' 1.5 9223372036854775808 -9223372036854775809 +1 ' 1'; do
+		run_tool recv "$id" --type="$bad"
+		assert_only_error 2 recv "invalid --type value '$(re_quote "$bad")'"
+	done
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "recv --count N receives N messages" {
+	id=$(ipctool mkq)
+	ipctool send "$id" 1 2 3 4 5
+	run_tool recv "$id" --count 3
+	assert_success
+	assert_output "$(printf '1\n2\n3')"
+	assert_equal "$(qnum "$id")" 2
+	run_tool recv "$id" -c 1
+	assert_output 4
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "recv --count waits for messages still to come" {
+	id=$(ipctool mkq)
+	ipctool send "$id" first
+	(sleep 0.3; ipctool send "$id" second) &
+	run_tool recv "$id" --count 2 --timeout 5
+	assert_success
+	assert_output "$(printf 'first\nsecond')"
+	wait $!
+}
+
+@test "recv --count: malformed counts, and 0 without --peek, are usage errors" {
+	id=$(ipctool mkq)
+	ipctool send "$id" x
+	for bad in abc -1 '' 1.5 0x2 18446744073709551616 +2; do
+		run_tool recv "$id" --count="$bad"
+		assert_only_error 2 recv "invalid --count value '$(re_quote "$bad")'"
+	done
+	run_tool recv "$id" --count 0
+	assert_only_error 2 recv "--count must be at least 1"
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "recv --nowait or --timeout with fewer than --count writes what came, then exits 3" {
+	id=$(ipctool mkq)
+	ipctool send "$id" a b
+	run_tool recv "$id" --count 3 --nowait
+	assert_error 3 recv "only 2 of 3 messages arrived from message queue id $id"
+	assert_output "$(printf 'a\nb')"
+	ipctool send "$id" c
+	t0=$(now_ms)
+	run_tool recv "$id" --count 2 --timeout 0.3
+	t1=$(now_ms)
+	assert_error 3 recv "only 1 of 2 messages arrived"
+	assert_output c
+	assert_between 280 3000 $((t1 - t0))
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "recv --timeout bounds the whole call even while messages are there to take" {
+	set_sysctl msgmnb 4000000
+	id=$(ipctool mkq)
+	seq 200000 | ipctool send "$id" --lines
+	# 200,000 receives take far longer than 0.01 s, so a call bounded as a
+	# whole stops with most of them still queued.
+	run --separate-stderr ipctool recv "$id" --count 300000 --timeout 0.01 --raw
+	assert_equal "$status" 3
+	assert_regex "${stderr_lines[0]}" "^ipctool: recv: only [0-9]+ of 300000 messages arrived"
+	[ "$(qnum "$id")" -gt 0 ] || fail "the whole queue was drained past the timeout"
+}
+
+@test "recv on an empty queue: --nowait exits 3 at once, --timeout after about that long" {
+	id=$(ipctool mkq)
+	run_tool recv "$id" --nowait
+	assert_only_error 3 recv "no message on message queue id $id$"
+	t0=$(now_ms)
+	run_tool recv "$id" --timeout 0.3
+	t1=$(now_ms)
+	assert_only_error 3 recv "no message on message queue id $id before the timeout"
+	assert_between 280 3000 $((t1 - t0))
+	run_tool recv "$id" --timeout 0
+	assert_only_error 3 recv "no message"
+	run_tool recv "$id" --timeout=.2
+	assert_only_error 3 recv "no message"
+}
+
+@test "recv: --nowait with --timeout, and bad --timeout values, are usage errors" {
+	id=$(ipctool mkq)
+	ipctool send "$id" x
+	run_tool recv "$id" --nowait --timeout 1
+	assert_only_error 2 recv "--nowait and --timeout contradict each other"
+	for bad in -1 '' inf 5s; do
+		run_tool recv "$id" --timeout="$bad"
+		assert_only_error 2 recv "invalid --timeout value '$(re_quote "$bad")'"
+	done
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "recv --follow --timeout takes everything, then exits 0 after the silence" {
+	id=$(ipctool mkq)
+	ipctool send "$id" a b
+	(sleep 0.2; ipctool send "$id" c; sleep 0.2; ipctool send "$id" d) &
+	t0=$(now_ms)
+	run_tool recv "$id" --follow --timeout 1
+	t1=$(now_ms)
+	wait $!
+	assert_success
+	assert_output "$(printf 'a\nb\nc\nd')"
+	assert_equal "$stderr" ""
+	# The silence counts from the last message (about 1.4 s in all).
+	assert_between 1350 6000 $((t1 - t0))
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "recv --follow exits 3 when nothing came" {
+	id=$(ipctool mkq)
+	run_tool recv "$id" --follow --timeout 0.2
+	assert_only_error 3 recv "no message on message queue id $id before the timeout"
+	run_tool recv "$id" -F --nowait
+	assert_only_error 3 recv "no message"
+	ipctool send "$id" only
+	run_tool recv "$id" --follow --nowait
+	assert_success
+	assert_output only
+}
+
+@test "recv --count with --follow is a usage error" {
+	id=$(ipctool mkq)
+	ipctool send "$id" x
+	run_tool recv "$id" --count 2 --follow
+	assert_only_error 2 recv "--count and --follow contradict each other"
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "recv output: newline after each message by default, NUL with --null, nothing with --raw" {
+	id=$(ipctool mkq)
+	ipctool send "$id" one "two
+lines" ""
+	ipctool recv "$id" --count 3 >"$BATS_TEST_TMPDIR/plain"
+	printf 'one\ntwo\nlines\n\n' | cmp - "$BATS_TEST_TMPDIR/plain"
+	ipctool send "$id" one "" two
+	ipctool recv "$id" --count 3 --null >"$BATS_TEST_TMPDIR/null"
+	printf 'one\0\0two\0' | cmp - "$BATS_TEST_TMPDIR/null"
+	ipctool send "$id" one "" two
+	ipctool recv "$id" --count 3 --raw >"$BATS_TEST_TMPDIR/raw"
+	printf 'onetwo' | cmp - "$BATS_TEST_TMPDIR/raw"
+}
+
+@test "recv --json writes one valid object per line; non-UTF-8 goes in data_base64" {
+	id=$(ipctool mkq)
+	ipctool send "$id" --type 7 "quote \" back \\ tab	é"
+	printf 'ctl\001\n' | ipctool send "$id"
+	head -c 2000 /dev/urandom >"$BATS_TEST_TMPDIR/bin"
+	printf '\377' >>"$BATS_TEST_TMPDIR/bin"
+	ipctool send "$id" --type 2 <"$BATS_TEST_TMPDIR/bin"
+	run_tool recv "$id" --count 3 --json
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/json"
+	run jq -c '[.type, .size, .data]' <(sed -n 1p "$BATS_TEST_TMPDIR/json")
+	assert_output '[7,21,"quote \" back \\ tab\té"]'
+	run jq -c '[.type, .size, .data]' <(sed -n 2p "$BATS_TEST_TMPDIR/json")
+	assert_output '[1,5,"ctl\u0001\n"]'
+	run jq -r '[.type, .size, has("data")] | @tsv' <(sed -n 3p "$BATS_TEST_TMPDIR/json")
+	assert_output "$(printf '2\t2001\tfalse')"
+	sed -n 3p "$BATS_TEST_TMPDIR/json" | jq -r .data_base64 | base64 -d >"$BATS_TEST_TMPDIR/decoded"
+	cmp "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/decoded"
+}
+
+@test "recv: two output modes together are a usage error" {
+	id=$(ipctool mkq)
+	ipctool send "$id" x
+	for pair in "--null --raw" "--null --json" "--raw --json" "--json --json --raw"; do
+		run_tool recv "$id" $pair
+		assert_only_error 2 recv "--null, --raw and --json contradict each other"
+	done
+	assert_equal "$(qnum "$id")" 1
+	# The same mode twice is no contradiction.
+	run_tool recv "$id" --json -j
+	assert_success
+	assert_output '{"type":1,"size":1,"data":"x"}'
+}
+
+@test "recv --peek shows messages without removing them" {
+	id=$(ipctool mkq)
+	ipctool send "$id" --type 4 one
+	ipctool send "$id" two three
+	run_tool recv "$id" --peek
+	assert_success
+	assert_output one
+	run_tool recv "$id" --peek --count 2 --json
+	assert_output "$(printf '%s\n' '{"type":4,"size":3,"data":"one"}' '{"type":1,"size":3,"data":"two"}')"
+	run_tool recv "$id" --peek --count 0
+	assert_success
+	assert_output "$(printf 'one\ntwo\nthree')"
+	assert_equal "$(qnum "$id")" 3
+	run_tool recv "$id" --peek --count 5
+	assert_error 3 recv "only 3 of 5 messages arrived"
+	assert_output "$(printf 'one\ntwo\nthree')"
+	assert_equal "$(qnum "$id")" 3
+	run_tool recv "$id" --count 3
+	assert_output "$(printf 'one\ntwo\nthree')"
+}
+
+@test "recv --peek --count 0 shows more messages than one batch holds" {
+	id=$(ipctool mkq --max-bytes 16384)
+	seq 1 1500 | ipctool send "$id" --lines
+	run_tool recv "$id" --peek --count 0
+	assert_success
+	assert_equal "${#lines[@]}" 1500
+	assert_equal "$output" "$(seq 1 1500)"
+	assert_equal "$(qnum "$id")" 1500
+}
+
+@test "recv --peek on an empty queue exits 3" {
+	id=$(ipctool mkq)
+	run_tool recv "$id" --peek
+	assert_only_error 3 recv "no message on message queue id $id"
+	run_tool recv "$id" --peek --count 0
+	assert_only_error 3 recv "message queue id $id is empty"
+}
+
+@test "recv --peek with --type, --except, --follow or --timeout is a usage error" {
+	id=$(ipctool mkq)
+	ipctool send "$id" x
+	for args in "--type 1" "--type 0" "--type 2 --except" "--follow" "--timeout 1" "--timeout 0"; do
+		run_tool recv "$id" --peek $args
+		assert_only_error 2 recv "--peek"
+	done
+	assert_equal "$(qnum "$id")" 1
+}
+
+# ---- nothing lost (SPEC §4, §12) -----------------------------------------
+
+@test "recv to /dev/full puts the message back with its type" {
+	id=$(ipctool mkq)
+	ipctool send "$id" --type 7 keep
+	run_tool_to /dev/full recv "$id" --type 7
+	assert_error 1 recv "cannot write to standard output: No space left on device; 1 message\\(s\\) put back on message queue id $id"
+	assert_equal "$(qnum "$id")" 1
+	run_tool recv "$id" --json
+	assert_output '{"type":7,"size":4,"data":"keep"}'
+	# Several at once go back in order.
+	ipctool send "$id" --type 2 a
+	ipctool send "$id" --type 3 b
+	ipctool send "$id" --type 4 c
+	run_tool_to /dev/full recv "$id" --count 3
+	assert_error 1 recv "3 message\\(s\\) put back"
+	run_tool recv "$id" --count 3 --json
+	assert_output "$(printf '%s\n' '{"type":2,"size":1,"data":"a"}' '{"type":3,"size":1,"data":"b"}' \
+		'{"type":4,"size":1,"data":"c"}')"
+	# A closed stdout too.
+	ipctool send "$id" --type 4 closed
+	run --separate-stderr bash -c "ipctool recv $id >&-"
+	assert_error 1 recv "cannot write to standard output: Bad file descriptor; 1 message\\(s\\) put back"
+	run_tool recv "$id" --json
+	assert_output '{"type":4,"size":6,"data":"closed"}'
+	# A copy made by --peek was never taken: nothing to put back.
+	ipctool send "$id" peeked
+	run_tool_to /dev/full recv "$id" --peek
+	assert_error 1 recv "cannot write to standard output: No space left on device"
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "recv into a closed pipe puts back what it could not deliver" {
+	id=$(ipctool mkq)
+	ipctool send "$id" one two three four five
+	run bash -c "(sleep 0.3; ipctool recv $id --count 5 2>$BATS_TEST_TMPDIR/err; echo \$? >$BATS_TEST_TMPDIR/rc) | true"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" 1
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output "ipctool: recv: cannot write to standard output: Broken pipe; 5 message(s) put back on message queue id $id"
+	assert_equal "$(qnum "$id")" 5
+	run_tool recv "$id" --count 5
+	assert_output "$(printf '%s\n' one two three four five)"
+	# Same with a reader that reads nothing.
+	ipctool send "$id" six
+	run bash -c "(sleep 0.3; ipctool recv $id --follow --timeout 0.2 2>/dev/null) | head -c0"
+	assert_equal "$(qnum "$id")" 1
+}
+
+@test "recv blocked in msgrcv and killed by SIGTERM exits 143 and takes nothing" {
+	id=$(ipctool mkq)
+	ipctool recv "$id" --count 2 >"$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	sleep 0.2
+	ipctool send "$id" first
+	sleep 0.3
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" first
+	ipctool send "$id" second
+	sleep 0.1
+	assert_equal "$(qnum "$id")" 1
+	# --follow runs until a termination signal, and took what it wrote.
+	ipctool recv "$id" --follow >"$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	ipctool send "$id" third
+	sleep 0.3
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$(printf 'second\nthird')"
+	assert_equal "$(qnum "$id")" 0
+}
+
+@test "recv blocked writing to a full pipe and killed by SIGTERM puts back what it did not write" {
+	set_sysctl msgmnb 200000
+	id=$(ipctool mkq)
+	msg=$(head -c 8000 /dev/zero | tr '\0' m)
+	for i in $(seq 1 20); do
+		ipctool send "$id" "$msg"
+	done
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	# A reader that leaves the pipe full for a while, then reads it all.
+	(sleep 2; cat) <"$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/out" &
+	reader=$!
+	ipctool recv "$id" --count 20 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 1
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	wait "$reader"
+	# Every message is either wholly in the pipe or back on the queue;
+	# one cut in the middle by the signal went back too.
+	written=$(tr -cd '\n' <"$BATS_TEST_TMPDIR/out" | wc -c)
+	[ "$written" -ge 1 ]
+	assert_equal $((written + $(qnum "$id"))) 20
+	# It dies of the signal, quietly, as a killed command does.
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+}
+
+@test "send blocked on a full queue and killed by SIGTERM exits 143" {
+	id=$(ipctool mkq --max-bytes 10)
+	ipctool send "$id" 0123456789
+	ipctool send "$id" more 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 0.3
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	assert_equal "$(qnum "$id")" 1
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output "ipctool: send: interrupted; message 1 was not sent"
+}
+
+# ---- timeouts and signals (SPEC §4) --------------------------------------
+
+@test "a recv --timeout stopped and continued still ends on time" {
+	id=$(ipctool mkq)
+	t0=$(now_ms)
+	ipctool recv "$id" --timeout 1 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 0.2
+	kill -STOP "$pid"
+	sleep 0.6
+	kill -CONT "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	t1=$(now_ms)
+	assert_equal "$rc" 3
+	# About 1 s in all: not 1.6 s (the wait restarted), not 0.8 s (ended by CONT).
+	assert_between 950 1500 $((t1 - t0))
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output "ipctool: recv: no message on message queue id $id before the timeout"
+}
+
+@test "a recv --timeout stopped past its deadline ends when continued" {
+	id=$(ipctool mkq)
+	t0=$(now_ms)
+	ipctool recv "$id" --timeout 0.3 2>/dev/null &
+	pid=$!
+	sleep 0.1
+	kill -STOP "$pid"
+	sleep 1
+	kill -CONT "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	t1=$(now_ms)
+	assert_equal "$rc" 3
+	assert_between 1000 2500 $((t1 - t0))
+}
+
+@test "SIGCONT and a handled SIGALRM do not end a recv --timeout or a send --timeout early" {
+	id=$(ipctool mkq --max-bytes 1)
+	t0=$(now_ms)
+	ipctool recv "$id" --type 9 --timeout 1 2>/dev/null &
+	rpid=$!
+	ipctool send "$id" x
+	ipctool send "$id" y --timeout 1 2>/dev/null &
+	spid=$!
+	sleep 0.4
+	kill -CONT "$rpid" "$spid"
+	kill -ALRM "$rpid" "$spid"
+	sleep 0.2
+	kill -0 "$rpid"
+	kill -0 "$spid"
+	rc=0
+	wait "$rpid" || rc=$?
+	assert_equal "$rc" 3
+	rc=0
+	wait "$spid" || rc=$?
+	assert_equal "$rc" 3
+	t1=$(now_ms)
+	assert_between 950 3000 $((t1 - t0))
+	assert_equal "$(qnum "$id")" 1
+}
+
+# ---- several processes at once -------------------------------------------
+
+@test "four writers and two readers at once: nothing lost, nothing doubled" {
+	id=$(ipctool mkq)
+	for w in 1 2 3 4; do
+		seq -f "w$w-%g" 1 500 >"$BATS_TEST_TMPDIR/in$w"
+	done
+	ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out1" &
+	r1=$!
+	ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out2" &
+	r2=$!
+	writers=()
+	for w in 1 2 3 4; do
+		ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in$w" &
+		writers+=($!)
+	done
+	for pid in "${writers[@]}"; do
+		wait "$pid"
+	done
+	# A reader that got nothing (the other took all) exits 3.
+	for pid in "$r1" "$r2"; do
+		rc=0
+		wait "$pid" || rc=$?
+		[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]
+	done
+	cat "$BATS_TEST_TMPDIR"/in? | sort >"$BATS_TEST_TMPDIR/want"
+	cat "$BATS_TEST_TMPDIR"/out? | sort >"$BATS_TEST_TMPDIR/got"
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/got")" 2000
+	assert_equal "$(uniq -d "$BATS_TEST_TMPDIR/got")" ""
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	# Each writer's lines arrive in the order it sent them.
+	for w in 1 2 3 4; do
+		for r in 1 2; do
+			{ grep "^w$w-" "$BATS_TEST_TMPDIR/out$r" || true; } | sort -t- -k2 -n -c
+		done
+	done
+	assert_equal "$(qnum "$id")" 0
+}
+
+# ---- interop with util-linux ---------------------------------------------
+
+@test "a queue made by ipcmk -Q works with send and recv" {
+	id=$(ipcmk -Q | awk '{ print $NF }')
+	key=$(qkey "$id")
+	run_tool send "$id" from-id
+	assert_success
+	run_tool send "$key" from-key
+	assert_success
+	assert_equal "$(qnum "$id")" 2
+	run_tool recv "$key" --count 2
+	assert_output "$(printf 'from-id\nfrom-key')"
+	run_tool mkq "$key"
+	assert_output "$id"
+}
+
+@test "ipcs -q shows our queue with its key, perms and message count" {
+	id=$(ipctool mkq --key 0x5eed --mode 640)
+	ipctool send "$id" a bb ccc
+	run bash -c "ipcs -q | awk '\$2 == $id { print \$1, \$4, \$5, \$6 }'"
+	assert_output "0x00005eed 640 6 3"
+}
+
+@test "after ipcrm, send and recv report the queue missing" {
+	id=$(ipctool mkq --key 0x66)
+	ipcrm -q "$id"
+	run_tool send "$id" x
+	assert_only_error 1 send "no message queue with id $id"
+	run_tool recv "$id"
+	assert_only_error 1 recv "no message queue with id $id"
+	run_tool send 0x66 x
+	assert_only_error 1 send "no message queue with key 0x00000066"
+}
+
+@test "a recv blocked on a queue that is removed reports it, status 1" {
+	id=$(ipctool mkq)
+	ipctool recv "$id" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 0.3
+	ipcrm -q "$id"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 1
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output "ipctool: recv: cannot receive from message queue id $id: it was removed"
+}
+
+# ---- constant memory -----------------------------------------------------
+
+@test "send --lines streams in constant memory" {
+	# Room for every message, so the sender never waits for a reader.
+	set_sysctl msgmnb 33554432
+	seq 1 200000 >"$BATS_TEST_TMPDIR/small"
+	seq 1 2000000 >"$BATS_TEST_TMPDIR/large"
+	a=$(ipctool mkq)
+	b=$(ipctool mkq)
+	small=$(/usr/bin/time -f %M ipctool send "$a" --lines <"$BATS_TEST_TMPDIR/small" 2>&1)
+	large=$(/usr/bin/time -f %M ipctool send "$b" --lines <"$BATS_TEST_TMPDIR/large" 2>&1)
+	assert_equal "$(qnum "$a")" 200000
+	assert_equal "$(qnum "$b")" 2000000
+	# Ten times the input, at most 1 MiB more resident memory.
+	if [ "$large" -gt $((small + 1024)) ]; then
+		fail "max RSS grew from $small KiB to $large KiB"
+	fi
 }

@@ -1,0 +1,72 @@
+/* Every System V object of a kind, as list and rm see them.
+ *
+ * Loading reads /proc/sysvipc/{msg,shm,sem} in one pass when present (it
+ * shows every object, readable or not, and costs one read per 4 KiB); when
+ * not, it walks the kernel's index with MSG_STAT_ANY/SHM_STAT_ANY/
+ * SEM_STAT_ANY up to the highest index *_INFO reports. */
+#ifndef IPCTOOL_SYSVOBJ_H
+#define IPCTOOL_SYSVOBJ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "target.h"
+
+#define KIND_BIT(kind) (1u << (kind))
+#define KINDS_ALL (KIND_BIT(IPC_KIND_QUEUE) | KIND_BIT(IPC_KIND_SHM) | KIND_BIT(IPC_KIND_SEM))
+#define NKINDS 3
+
+struct sysv_obj {
+	enum ipc_kind kind;
+	key_t key;
+	int id;
+	unsigned mode;             /* permission bits and, for shm, SHM_DEST etc. */
+	uid_t uid, cuid;
+	gid_t gid, cgid;
+	time_t ctime;
+	/* message queues */
+	unsigned long long cbytes, qnum;
+	pid_t lspid, lrpid;
+	time_t stime, rtime;
+	/* shared memory */
+	unsigned long long segsz, nattch, rss, swap;  /* rss, swap in bytes; /proc only */
+	pid_t cpid, lpid;
+	time_t atime, dtime;
+	/* semaphore sets */
+	unsigned long long nsems;
+	time_t otime;
+};
+
+struct sysv_list {
+	struct sysv_obj *objs;
+	size_t n, cap;
+};
+
+/* Append every object of KIND to LIST.  Returns 0 or a reported status. */
+int sysv_load(enum ipc_kind kind, struct sysv_list *list);
+/* Load every kind in KINDS (a mask of KIND_BIT). */
+int sysv_load_kinds(unsigned kinds, struct sysv_list *list);
+void sysv_list_free(struct sysv_list *list);
+
+/* Objects of the kinds in KINDS that TARGET (an id, key or resolved ftok)
+ * names: at most one per kind, stored in FOUND[]; returns how many. */
+size_t sysv_find(const struct sysv_list *list, const struct target *t, unsigned kinds,
+		 const struct sysv_obj *found[NKINDS]);
+
+/* IPC_RMID; 0, or -1 with errno. */
+int sysv_remove(const struct sysv_obj *o);
+
+/* "message queue id 5 (key 0x000004d2)" for messages. */
+const char *sysv_describe(const struct sysv_obj *o);
+
+/* Owner names, through a small cache: "root", or the number when the id
+ * has no name.  The text stays valid until the next call. */
+const char *user_name(uid_t uid);
+const char *group_name(gid_t gid);
+
+/* --user USER: a name or a uid.  NULL when valid, else a phrase. */
+const char *parse_user(const char *text, uid_t *uid);
+
+#endif

@@ -1,0 +1,416 @@
+#!/usr/bin/env bats
+# list: tables, JSON, one object in detail, limits and usage (SPEC §10).
+
+load helpers
+
+teardown() { common_teardown; }
+
+# N private queues / segments / semaphore sets, made in one process.
+make_queues() { perl -e 'for (1..$ARGV[0]) { defined msgget(0, 01600) or die "msgget: $!" }' "$1"; }
+make_shms() { perl -e 'for (1..$ARGV[0]) { defined shmget(0, 4096, 01600) or die "shmget: $!" }' "$1"; }
+make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "semget: $!" }' "$1"; }
+
+@test "list with no option shows every kind under a title" {
+	ipcmk -Q >/dev/null; ipcmk -M 4096 >/dev/null; ipcmk -S 2 >/dev/null
+	run ipctool list
+	assert_success
+	assert_line "Message queues:"
+	assert_line "Shared memory segments:"
+	assert_line "Semaphore sets:"
+	assert_line --regexp '^KEY +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID$'
+	assert_line --regexp '^KEY +ID PERMS +OWNER SIZE NATTCH STATUS CTIME +CPID +LPID$'
+	assert_line --regexp '^KEY +ID PERMS +OWNER NSEMS$'
+}
+
+@test "an empty kind under a title says none" {
+	ipcmk -Q >/dev/null
+	run ipctool list
+	assert_success
+	assert_line "Shared memory segments: none"
+	run ipctool list --shm
+	assert_success
+	assert_output ""
+}
+
+@test "2000 queues: list counts and ids match ipcs and lsipc" {
+	make_queues 2000
+	run ipctool list --queues --noheadings
+	assert_success
+	[ "${#lines[@]}" -eq 2000 ]
+	[ "$(ipcs -q | grep -c '^0x')" -eq 2000 ]
+	diff <(ipctool list -q -r --noheadings -o ID) <(lsipc -q -r --noheadings -o ID)
+	diff <(ipctool list -q -r --noheadings -o ID | sort -n) <(ipcs -q | awk '/^0x/ { print $2 }' | sort -n)
+}
+
+@test "queue fields match lsipc's" {
+	make_queues 300
+	ipcmk -Q -p 0640 >/dev/null
+	id=$(ipctool mkq --key 0x1234)
+	ipctool send "$id" hello there
+	cols=KEY,ID,PERMS,OWNER,USEDBYTES,MSGS,LSPID,LRPID,CUID,CGID,UID,GID,USER,GROUP,CUSER,CGROUP
+	diff <(ipctool list -q -r -o $cols) <(lsipc -q -r -b -o $cols)
+}
+
+@test "shared memory fields match lsipc's, 1000 segments" {
+	make_shms 1000
+	cols=KEY,ID,PERMS,OWNER,SIZE,NATTCH,CPID,LPID
+	diff <(ipctool list -m -r -o $cols) <(lsipc -m -r -b -o $cols)
+	[ "$(ipctool list --shm --noheadings | wc -l)" -eq "$(ipcs -m | grep -c '^0x')" ]
+}
+
+@test "semaphore fields match lsipc's, 500 sets" {
+	make_sems 500
+	cols=KEY,ID,PERMS,OWNER,NSEMS
+	diff <(ipctool list -s -r -o $cols) <(lsipc -s -r -o $cols)
+	[ "$(ipctool list --sems --noheadings | wc -l)" -eq 500 ]
+}
+
+@test "--json is one document with numbers as numbers and times twice" {
+	make_queues 50
+	ipcmk -M 4096 >/dev/null; ipcmk -S 2 >/dev/null
+	run ipctool list --json
+	assert_success
+	echo "$output" | jq -e '.messages | length == 50'
+	echo "$output" | jq -e '.messages[0].id | type == "number"'
+	echo "$output" | jq -e '.messages[0].key | type == "string"'
+	echo "$output" | jq -e '.sharedmemory[0].size == 4096'
+	echo "$output" | jq -e '.sharedmemory[0].ctime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$")'
+	echo "$output" | jq -e '.sharedmemory[0].ctime_epoch | type == "number"'
+	echo "$output" | jq -e '.semaphores[0].nsems == 2'
+}
+
+@test "--json of one kind holds that kind alone; empty is an empty array" {
+	run ipctool list --queues --json
+	assert_success
+	echo "$output" | jq -e '. == {"messages": []}'
+}
+
+@test "--json times: unset is null, set matches ctime_epoch" {
+	id=$(ipctool mkq)
+	run ipctool list -q --json -o ID,SEND,CTIME
+	echo "$output" | jq -e '.messages[0].send == null and .messages[0].send_epoch == null'
+	epoch=$(awk -v id="$id" '$2 == id { print $14 }' /proc/sysvipc/msg)
+	echo "$output" | jq -e --argjson e "$epoch" '.messages[0].ctime_epoch == $e'
+}
+
+@test "--raw: space-separated, TYPE first when several kinds" {
+	ipcmk -Q >/dev/null; ipcmk -S 1 >/dev/null
+	run ipctool list --raw
+	assert_success
+	assert_line "TYPE KEY ID PERMS OWNER USEDBYTES MSGS LSPID LRPID"
+	assert_line --regexp '^queue 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 0 0 0 0$'
+	assert_line --regexp '^sem 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 1$'
+	run ipctool list --queues --raw
+	refute_line --partial TYPE
+}
+
+@test "--export prints NAME=\"value\" pairs" {
+	id=$(ipctool mkq --key 0x77)
+	run ipctool list -q --export -o KEY,ID,MSGS
+	assert_success
+	assert_output "KEY=\"0x00000077\" ID=\"$id\" MSGS=\"0\""
+}
+
+@test "--noheadings drops headers and titles" {
+	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null
+	run ipctool list --noheadings
+	assert_success
+	refute_line --partial KEY
+	refute_line --partial "Message queues"
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "--output picks columns, case-insensitive, in order" {
+	id=$(ipctool mkq --key 0x55)
+	run ipctool list -q -r -o id,key
+	assert_success
+	assert_output "ID KEY
+$id 0x00000055"
+}
+
+@test "--output +COLS adds to the default columns" {
+	ipctool mkq >/dev/null
+	run ipctool list -q -o +CTIME,QBYTES
+	assert_success
+	assert_line --index 0 --regexp '^KEY +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID CTIME +QBYTES$'
+}
+
+@test "--output of kind columns alone picks that kind" {
+	ipcmk -Q >/dev/null; ipcmk -M 8192 >/dev/null
+	run ipctool list -r -o ID,SIZE
+	assert_success
+	assert_output --regexp '^ID SIZE
+[0-9]+ 8192$'
+}
+
+@test "--output with a column of another kind is a usage error" {
+	run ipctool list --queues -o SIZE
+	assert_failure 2
+	assert_line --index 0 "ipctool: list: column SIZE is not shown for message queues (it belongs to shared memory segments)"
+	assert_line --index 1 --partial "Try 'ipctool list --help'"
+}
+
+@test "an unknown column is a usage error listing the valid ones" {
+	run ipctool list -o KEY,NOPE
+	assert_failure 2
+	assert_line --index 0 --partial "unknown column 'NOPE'"
+	assert_line --index 0 --partial "KEY,ID,OWNER,PERMS"
+	assert_line --index 0 --partial "USEDBYTES,MSGS,SEND,RECV,LSPID,LRPID"
+	run ipctool list -o ""
+	assert_failure 2
+	run ipctool list -o ,
+	assert_failure 2
+}
+
+@test "--output help lists the columns and exits 0" {
+	run ipctool list --output help
+	assert_success
+	assert_line --regexp '^NATTCH +number of attached processes \(shared memory segments\)$'
+	assert_line --regexp '^KEY +resource key$'
+}
+
+@test "every column can be shown in every mode" {
+	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
+	all=$(ipctool list --output help | awk '{ print $1 }' | paste -sd,)
+	run ipctool list -o "$all"
+	assert_success
+	run ipctool list -o "$all" --json
+	assert_success
+	echo "$output" | jq -e '.messages[0] | has("qbytes") and has("lrpid") and has("cgroup")'
+	echo "$output" | jq -e '.sharedmemory[0] | has("rss") and has("command") and has("attach_epoch")'
+	echo "$output" | jq -e '.semaphores[0] | has("otime")'
+}
+
+@test "COMMAND shows the creator's command line while it runs" {
+	bg_start perl -e '$id = shmget(0, 4096, 01600); sleep 30'
+	for i in $(seq 50); do [ "$(count_shm)" -gt 0 ] && break; sleep 0.1; done
+	run ipctool list --shm --json -o ID,COMMAND
+	assert_success
+	echo "$output" | jq -e '.sharedmemory[0].command | test("^perl -e .*sleep 30$")'
+}
+
+@test "STATUS shows a locked segment" {
+	need_root
+	perl -e '$id = shmget(0, 4096, 01600); shmctl($id, 11, 0) or die "SHM_LOCK: $!"'   # SHM_LOCK
+	ipcmk -M 10 >/dev/null
+	run ipctool list --shm -r --noheadings -o STATUS,SIZE
+	assert_line "locked 4096"
+	assert_line " 10"
+}
+
+@test "--user filters by owner name or uid" {
+	need_root
+	ipcmk -Q >/dev/null
+	as_nobody ipcmk -Q >/dev/null
+	run ipctool list -q -r --noheadings -o OWNER --user nobody
+	assert_output nobody
+	run ipctool list -q -r --noheadings -o OWNER --user 0
+	assert_output root
+	run ipctool list -q -r --noheadings -o UID --user 65534
+	assert_output 65534
+}
+
+@test "--user with an unknown name or a bad uid is a usage error" {
+	run ipctool list --user no-such-user-here
+	assert_failure 2
+	assert_line --index 0 --partial "invalid --user value 'no-such-user-here': no such user"
+	run ipctool list --user -1
+	assert_failure 2
+}
+
+@test "list TARGET shows every detail of a queue" {
+	id=$(ipctool mkq --key 0x4d2)
+	ipctool send "$id" abc
+	run ipctool list "$id"
+	assert_success
+	assert_line "message queue id $id (key 0x000004d2):"
+	assert_line --regexp '^MSGS +1$'
+	assert_line --regexp '^USEDBYTES +3$'
+	assert_line --regexp '^QBYTES +16384$'
+	assert_line --regexp '^RECV +not set$'
+	assert_line --regexp "^LSPID +[0-9]+$"
+	for target in 0x4d2 "--key 1234"; do
+		run ipctool list $target
+		assert_success
+		assert_line --regexp "^ID +$id$"
+	done
+}
+
+@test "list --ftok TARGET finds the object" {
+	touch "$BATS_TEST_TMPDIR/f"
+	ipcmk -S 2 -p 600 >/dev/null
+	id=$(ipctool mkq --ftok "$BATS_TEST_TMPDIR/f:7")
+	run ipctool list --ftok "$BATS_TEST_TMPDIR/f:7"
+	assert_success
+	assert_line --regexp "^ID +$id$"
+}
+
+@test "list TARGET of a semaphore set shows each value, pid, ncnt and zcnt" {
+	id=$(perl -e '$id = semget(0, 3, 01600); semop($id, pack("s!3", 1, 5, 0)) or die; print $id')
+	bg_start perl -e 'semop($ARGV[0], pack("s!3", 2, -1, 0))' "$id"
+	for i in $(seq 50); do
+		[ "$(ipctool list "$id" --sems -r --noheadings | awk '$1 == 2 { print $3 }')" = 1 ] && break
+		sleep 0.1
+	done
+	run ipctool list "$id" --sems
+	assert_success
+	assert_line --regexp '^SEMNUM VALUE NCNT ZCNT +PID$'
+	assert_line --regexp '^ +1 +5 +0 +0 +[1-9][0-9]*$'
+	assert_line --regexp '^ +2 +0 +1 +0 +0$'
+	run ipctool list "$id" --sems --json
+	assert_success
+	echo "$output" | jq -e '.values | length == 3'
+	echo "$output" | jq -e '.values[1].value == 5 and .values[2].ncnt == 1'
+	echo "$output" | jq -e '.semaphores[0].nsems == 3'
+}
+
+@test "list TARGET --peek shows each message's type and size and takes nothing" {
+	id=$(ipctool mkq)
+	ipctool send "$id" a
+	ipctool send -T 9 "$id" hello
+	run ipctool list "$id" --peek
+	assert_success
+	assert_line --regexp '^INDEX TYPE SIZE$'
+	assert_line --regexp '^ +0 +1 +1$'
+	assert_line --regexp '^ +1 +9 +5$'
+	run ipctool list "$id" --peek --json
+	echo "$output" | jq -e '.contents == [{"index":0,"type":1,"size":1},{"index":1,"type":9,"size":5}]'
+	[ "$(awk -v id="$id" '$2 == id { print $5 }' /proc/sysvipc/msg)" -eq 2 ]
+}
+
+# Objects with id 777 in several kinds (the kernel's *_next_id).
+same_id() {
+	local kind
+	for kind in "$@"; do
+		echo 777 > /proc/sys/kernel/${kind}_next_id
+		case $kind in msg) ipcmk -Q ;; shm) ipcmk -M 10 ;; sem) ipcmk -S 1 ;; esac >/dev/null
+	done
+}
+
+@test "an id several kinds use is refused, naming them and the options" {
+	same_id msg shm
+	run ipctool list 777
+	assert_failure 1
+	assert_output "ipctool: list: id 777 names a message queue and a shared memory segment: add --queues or --shm"
+	run ipctool list 777 --shm
+	assert_success
+	assert_line --regexp '^shared memory segment id 777 \(key 0x[0-9a-f]{8}\):$'
+}
+
+@test "a TARGET that does not exist is status 1 (ipcs -i says 0)" {
+	run ipctool list 12345
+	assert_failure 1
+	assert_output "ipctool: list: no IPC object with id 12345"
+	run ipctool list 0x999 --queues
+	assert_failure 1
+	assert_output "ipctool: list: no message queues with key 0x00000999"
+}
+
+@test "--peek needs a queue TARGET" {
+	run ipctool list --peek
+	assert_failure 2
+	run ipctool list 0 --peek --shm
+	assert_failure 2
+	same_id sem
+	run ipctool list 777 --peek
+	assert_failure 1
+	assert_output --partial "is a semaphore set"
+}
+
+@test "a semaphore set nobody may read is status 1 in detail, listed all the same" {
+	need_root
+	id=$(perl -e 'print semget(0, 2, 01600)')
+	run as_nobody ipctool list --sems -r --noheadings -o ID
+	assert_success
+	assert_output "$id"
+	run as_nobody ipctool list "$id"
+	assert_failure 1
+	assert_output --partial "cannot read semaphore 0 of semaphore set id $id (private): Permission denied"
+}
+
+@test "--limits agrees with ipcs -l" {
+	run ipctool list --limits
+	assert_success
+	msgmni=$(ipcs -l | awk -F' = ' '/max queues system wide/ { print $2 }')
+	semvmx=$(ipcs -l | awk -F' = ' '/semaphore max value/ { print $2 }')
+	assert_line --regexp "^MSGMNI +Number of message queues +$msgmni$"
+	assert_line --regexp "^SEMVMX +Semaphore max value +$semvmx$"
+	run ipctool list --limits --json
+	echo "$output" | jq -e --argjson m "$msgmni" '.limits[] | select(.resource == "MSGMNI") | .limit == $m'
+	run ipctool list --limits --queues -r --noheadings
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "--summary agrees with ipcs -u" {
+	make_queues 40
+	ipcmk -S 4 >/dev/null
+	id=$(ipctool mkq); ipctool send "$id" abcde
+	run ipctool list --summary
+	assert_success
+	queues=$(ipcs -u | awk -F' = ' '/allocated queues/ { print $2 }')
+	assert_line --regexp "^MSGQUEUES +Allocated queues +$queues$"
+	assert_line --regexp '^MSGBYTES +Bytes in all queues +5$'
+	assert_line --regexp '^SEMS +Semaphores in all sets +4$'
+	run ipctool list --summary --json
+	echo "$output" | jq -e '.summary[] | select(.resource == "MSGQUEUES") | .used == 41'
+}
+
+@test "listing works without /proc/sysvipc, through the ctl calls" {
+	make_queues 30
+	ipcmk -M 4096 >/dev/null; ipcmk -S 2 >/dev/null
+	expected=$(ipctool list -r -o KEY,ID,PERMS,OWNER,CTIME,CUID,UID)
+	run unshare --mount --propagation private sh -c \
+		'mount -t tmpfs none /proc/sysvipc && [ ! -e /proc/sysvipc/msg ] && ipctool list -r -o KEY,ID,PERMS,OWNER,CTIME,CUID,UID'
+	assert_success
+	assert_output "$expected"
+}
+
+@test "usage errors: contradictions, extra arguments, bad options" {
+	run ipctool list --json --raw
+	assert_failure 2
+	assert_line --index 0 "ipctool: list: --json, --raw and --export contradict each other: choose one"
+	run ipctool list --export --raw
+	assert_failure 2
+	run ipctool list --limits --summary
+	assert_failure 2
+	run ipctool list --limits 0
+	assert_failure 2
+	run ipctool list --summary -o KEY
+	assert_failure 2
+	run ipctool list 1 2
+	assert_failure 2
+	assert_line --index 0 --partial "unexpected argument '2'"
+	run ipctool list 0 --user root
+	assert_failure 2
+	run ipctool list 0 -o KEY
+	assert_failure 2
+	run ipctool list 12abc
+	assert_failure 2
+	run ipctool list --key 0
+	assert_failure 2
+	run ipctool list --bogus
+	assert_failure 2
+	assert_line --index 1 "Try 'ipctool list --help' for more information."
+}
+
+@test "--posix and /name are not supported yet: status 1, not an empty list" {
+	run ipctool list --posix
+	assert_failure 1
+	assert_output --partial "POSIX objects are not supported yet"
+	run ipctool list /thing
+	assert_failure 1
+	assert_output "ipctool: list: /thing: POSIX objects are not supported yet"
+	ipcmk -Q >/dev/null
+	run ipctool list --sysv --queues --noheadings
+	assert_success
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "list --help shows the options" {
+	run ipctool list --help
+	assert_success
+	for opt in --queues --shm --sems --sysv --posix --json --raw --export --noheadings --output \
+		--limits --summary --user --peek --key --ftok; do
+		assert_output --partial -- "$opt"
+	done
+}

@@ -1,0 +1,264 @@
+#!/usr/bin/env bats
+# rm: remove by TARGET, or by selection with --all (SPEC §10, §12).
+
+load helpers
+
+teardown() { common_teardown; }
+
+make_queues() { perl -e 'for (1..$ARGV[0]) { defined msgget(0, 01600) or die "msgget: $!" }' "$1"; }
+
+# Objects with id 777 in several kinds (the kernel's *_next_id).
+same_id() {
+	local kind
+	for kind in "$@"; do
+		echo 777 > /proc/sys/kernel/${kind}_next_id
+		case $kind in msg) ipcmk -Q ;; shm) ipcmk -M 10 ;; sem) ipcmk -S 1 ;; esac >/dev/null
+	done
+}
+
+@test "rm ID removes the one object with that id, silently" {
+	ipcmk -M 10 >/dev/null
+	echo 555 > /proc/sys/kernel/msg_next_id
+	id=$(ipctool mkq)
+	run ipctool rm "$id"
+	assert_success
+	assert_output ""
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_shm)" -eq 1 ]
+}
+
+@test "rm 0xKEY, --key and repeated --key/--ftok remove each" {
+	touch "$BATS_TEST_TMPDIR/f"
+	ipctool mkq --key 0x10 >/dev/null
+	ipctool mkq --key 0x11 >/dev/null
+	ipctool mkq --key 0x12 >/dev/null
+	ipctool mkq --ftok "$BATS_TEST_TMPDIR/f:z" >/dev/null
+	perl -e 'defined shmget(0x13, 10, 01600) or die "shmget: $!"'
+	run ipctool rm 0x10
+	assert_success
+	run ipctool rm --key 17 --key 0x12 --ftok "$BATS_TEST_TMPDIR/f:z" 0x13
+	assert_success
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_shm)" -eq 0 ]
+}
+
+@test "an id in several kinds is refused, naming the kinds and options; nothing goes" {
+	same_id msg shm sem
+	run ipctool rm 777
+	assert_failure 1
+	assert_output "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queue or --shm or --sem to say which"
+	[ "$(count_queues)" -eq 1 ] && [ "$(count_shm)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+}
+
+@test "a kind option says which: --queue, --queues, --shm, --sem, --sems" {
+	same_id msg shm sem
+	run ipctool rm 777 --shm
+	assert_success
+	[ "$(count_shm)" -eq 0 ] && [ "$(count_queues)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	run ipctool rm 777 --queue
+	assert_success
+	[ "$(count_queues)" -eq 0 ] && [ "$(count_sems)" -eq 1 ]
+	run ipctool rm 777 --sems
+	assert_success
+	[ "$(count_sems)" -eq 0 ]
+	same_id msg sem
+	run ipctool rm 777 --queues
+	assert_success
+	run ipctool rm 777 --sem
+	assert_success
+	[ "$(count_queues)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+}
+
+@test "two kind options still refuse an id both use" {
+	same_id msg shm
+	run ipctool rm 777 --queue --shm
+	assert_failure 1
+	assert_output --partial "add --queue or --shm"
+}
+
+@test "a kind option that misses says what the id names" {
+	id=$(ipctool mkq)
+	run ipctool rm "$id" --shm
+	assert_failure 1
+	assert_output "ipctool: rm: no shared memory segment with id $id (it names a message queue)"
+	[ "$(count_queues)" -eq 1 ]
+}
+
+@test "rm goes on after a failure, exits 1 and names each failure" {
+	a=$(ipctool mkq --key 0x21)
+	b=$(ipctool mkq --key 0x22)
+	run ipctool rm "$a" 99999 0x77 "$b"
+	assert_failure 1
+	assert_line "ipctool: rm: no System V object with id 99999"
+	assert_line "ipctool: rm: no System V object with key 0x00000077"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(count_queues)" -eq 0 ]
+}
+
+@test "the same object named twice is removed once" {
+	id=$(ipctool mkq --key 0x31)
+	run ipctool rm "$id" 0x31 --key 0x31
+	assert_success
+	[ "$(count_queues)" -eq 0 ]
+}
+
+@test "rm --all --queues removes 2000 queues and nothing else" {
+	make_queues 2000
+	ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
+	run ipctool rm --all --queues
+	assert_success
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(ipcs -q | grep -c '^0x')" -eq 0 ]
+	[ "$(count_shm)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+}
+
+@test "rm --all with no kind removes every System V kind" {
+	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
+	run ipctool rm --all
+	assert_success
+	[ "$(count_queues)" -eq 0 ] && [ "$(count_shm)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+}
+
+@test "rm --all --shm --sems keeps queues; --sysv is the same family" {
+	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
+	run ipctool rm --all --shm --sems --sysv
+	assert_success
+	[ "$(count_queues)" -eq 1 ] && [ "$(count_shm)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+}
+
+@test "rm --all --user removes only that user's objects" {
+	need_root
+	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null
+	as_nobody ipcmk -Q >/dev/null; as_nobody ipcmk -M 10 >/dev/null
+	run ipctool rm --all --queues --user nobody
+	assert_success
+	run ipctool list -r --noheadings -o OWNER --queues
+	assert_output root
+	run ipctool list -r --noheadings -o OWNER --shm
+	assert_output "root
+nobody"
+	run ipctool rm --all --user 65534
+	assert_success
+	[ "$(count_shm)" -eq 1 ] && [ "$(count_queues)" -eq 1 ]
+}
+
+@test "--dry-run prints the rows that would go and removes nothing" {
+	make_queues 20
+	ipcmk -M 10 >/dev/null
+	run ipctool rm --all --queues --dry-run
+	assert_success
+	assert_line --index 0 --regexp '^KEY +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID$'
+	[ "${#lines[@]}" -eq 21 ]
+	[ "$(count_queues)" -eq 20 ] && [ "$(count_shm)" -eq 1 ]
+	id=$(ipctool list --shm -r --noheadings -o ID)
+	run ipctool rm "$id" -n
+	assert_success
+	assert_line --regexp "^0x[0-9a-f]{8} +$id rw-r--r-- root +10 "
+	[ "$(count_shm)" -eq 1 ]
+}
+
+@test "--dry-run of several kinds shows one titled table each" {
+	ipcmk -Q >/dev/null; ipcmk -S 2 >/dev/null
+	run ipctool rm --all --dry-run
+	assert_success
+	assert_line "Message queues:"
+	assert_line "Shared memory segments: none"
+	assert_line "Semaphore sets:"
+	[ "$(count_queues)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+}
+
+@test "--dry-run still reports a missing TARGET" {
+	run ipctool rm 4242 --dry-run
+	assert_failure 1
+	assert_output "ipctool: rm: no System V object with id 4242"
+}
+
+@test "permission denied as another user: status 1, object intact" {
+	need_root
+	id=$(ipctool mkq)
+	run as_nobody ipctool rm "$id"
+	assert_failure 1
+	assert_output "ipctool: rm: cannot remove message queue id $id (private): Operation not permitted"
+	[ "$(count_queues)" -eq 1 ]
+	run as_nobody ipctool rm --all
+	assert_failure 1
+	[ "$(count_queues)" -eq 1 ]
+}
+
+@test "nobody's rm --all --user nobody removes only nobody's" {
+	need_root
+	ipcmk -Q >/dev/null
+	as_nobody ipcmk -Q >/dev/null
+	run as_nobody ipctool rm --all --user nobody
+	assert_success
+	run ipctool list -q -r --noheadings -o OWNER
+	assert_output root
+}
+
+@test "usage errors change nothing" {
+	id=$(ipctool mkq)
+	run ipctool rm
+	assert_failure 2
+	assert_line --index 0 "ipctool: rm: missing TARGET (an id, 0xKEY, --key or --ftok), or --all"
+	assert_line --index 1 "Try 'ipctool rm --help' for more information."
+	run ipctool rm --all "$id"
+	assert_failure 2
+	run ipctool rm "$id" --user root
+	assert_failure 2
+	run ipctool rm --all --user no-such-user-here
+	assert_failure 2
+	run ipctool rm "$id" 12abc
+	assert_failure 2
+	assert_line --index 0 --partial "'12abc'"
+	run ipctool rm --key 0
+	assert_failure 2
+	run ipctool rm --key zz
+	assert_failure 2
+	run ipctool rm --ftok /etc:0
+	assert_failure 2
+	run ipctool rm "$id" --bogus
+	assert_failure 2
+	[ "$(count_queues)" -eq 1 ]
+}
+
+@test "a missing --ftok path is status 1" {
+	run ipctool rm --ftok /no/such/file
+	assert_failure 1
+	assert_output --partial "/no/such/file"
+}
+
+@test "--posix and /name are not supported yet: status 1" {
+	ipcmk -Q >/dev/null
+	run ipctool rm --all --posix
+	assert_failure 1
+	assert_output --partial "POSIX objects are not supported yet"
+	run ipctool rm /thing
+	assert_failure 1
+	assert_output "ipctool: rm: /thing: POSIX objects are not supported yet"
+	[ "$(count_queues)" -eq 1 ]
+}
+
+@test "rm --help shows the options" {
+	run ipctool rm --help
+	assert_success
+	for opt in --queue --shm --sem --all --user --sysv --posix --dry-run --key --ftok; do
+		assert_output --partial -- "$opt"
+	done
+}
+
+@test "bash completion offers the ids and keys of every kind for rm and list" {
+	perl -e 'defined shmget(0x4d2, 10, 01600) or die; defined semget(0x4d3, 1, 01600) or die'
+	q=$(ipctool mkq)
+	comp() {
+		bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
+			printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
+	}
+	run comp ipctool rm "$q" 0x
+	assert_line 0x000004d2
+	assert_line 0x000004d3
+	run comp ipctool list ""
+	assert_line "$q"
+	run comp ipctool list --output N
+	assert_line NATTCH
+	assert_line NSEMS
+}
