@@ -6,7 +6,7 @@
 # its TARGET is a System V object.  tests/cli.bats checks the first two
 # against the binary.
 
-_ipctool_commands="mkq send recv fifo pipe-run signal-send signal-wait list rm help"
+_ipctool_commands="mkq send recv mkshm shm-write shm-read mksem sem-p sem-v fifo pipe-run signal-send signal-wait list rm help"
 
 # The long options of each subcommand; OPTION= takes a value.
 _ipctool_options()
@@ -19,6 +19,12 @@ _ipctool_options()
 	pipe-run) echo "--pipefail --status --sep= --help" ;;
 	signal-send) echo "--value= --group --wait= --kill-after= --list --help" ;;
 	signal-wait) echo "--timeout= --count= --help" ;;
+	mkshm) echo "--key= --ftok= --size= --mode= --exclusive --help" ;;
+	shm-write) echo "--key= --ftok= --offset= --string --lock= --help" ;;
+	shm-read) echo "--key= --ftok= --offset= --length= --string --hex --lock= --help" ;;
+	mksem) echo "--key= --ftok= --nsems= --value= --mode= --exclusive --help" ;;
+	sem-p) echo "--key= --ftok= --num= --count= --nowait --timeout= --help" ;;
+	sem-v) echo "--key= --ftok= --num= --count= --help" ;;
 	list) echo "--key= --ftok= --queues --shm --sems --sysv --posix --user= --json --raw --export --noheadings --output= --limits --summary --peek --help" ;;
 	rm) echo "--key= --ftok= --queue --shm --sem --all --user= --sysv --posix --dry-run --help" ;;
 	esac
@@ -30,6 +36,8 @@ _ipctool_targets()
 	local table
 	case $1 in
 	mkq | send | recv) table=/proc/sysvipc/msg ;;
+	mkshm | shm-write | shm-read) table=/proc/sysvipc/shm ;;
+	mksem | sem-p | sem-v) table=/proc/sysvipc/sem ;;
 	list | rm) table="/proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem" ;;
 	*) return ;;
 	esac
@@ -73,7 +81,7 @@ _ipctool_pipe_run()
 
 _ipctool()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= sub= i positional=0
+	local cur=${COMP_WORDS[COMP_CWORD]} prev= sub= i j positional=0
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
 
@@ -93,6 +101,19 @@ _ipctool()
 	fi
 
 	[[ $sub == pipe-run ]] && _ipctool_pipe_run "$i" && return
+	# sem-p ... -- COMMAND ARGS: a command name, then its arguments.
+	if [[ $sub == sem-p ]]; then
+		for ((j = i + 1; j < COMP_CWORD; j++)); do
+			if [[ ${COMP_WORDS[j]} == -- ]]; then
+				if ((COMP_CWORD == j + 1)); then
+					COMPREPLY=($(compgen -c -- "$cur"))
+				else
+					COMPREPLY=($(compgen -f -- "$cur"))
+				fi
+				return
+			fi
+		done
+	fi
 
 	local opts
 	opts=" $(_ipctool_options "$sub") "
@@ -106,6 +127,7 @@ _ipctool()
 	if [[ $prev == --* && $opts == *" $prev= "* ]]; then
 		case $prev in
 		--ftok) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		--lock) COMPREPLY=($(compgen -W "$(_ipctool_targets sem-p)" -- "$cur")) ;;
 		--user) COMPREPLY=($(compgen -u -- "$cur")) ;;
 		--output) COMPREPLY=($(compgen -W "$(ipctool list --output help 2>/dev/null | awk '{ print $1 }')" -- "$cur")) ;;
 		esac

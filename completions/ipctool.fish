@@ -5,15 +5,24 @@
 # `-n "__fish_seen_subcommand_from SUB"'.  tests/cli.bats checks both
 # against the binary.
 
-set -l ipctool_commands mkq send recv fifo pipe-run signal-send signal-wait list rm help
+set -l ipctool_commands mkq send recv mkshm shm-write shm-read mksem sem-p sem-v fifo pipe-run signal-send signal-wait list rm help
 
-# Existing System V message queues: ids, then keys as ipcs prints them.
-function __ipctool_queues
+# Existing System V objects of a kind: ids, then keys as ipcs prints them.
+function __ipctool_sysv
     awk 'NR > 1 {
         print $2
         k = $1 + 0
         if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
-    }' /proc/sysvipc/msg 2>/dev/null
+    }' /proc/sysvipc/$argv[1] 2>/dev/null
+end
+function __ipctool_queues
+    __ipctool_sysv msg
+end
+function __ipctool_segments
+    __ipctool_sysv shm
+end
+function __ipctool_sems
+    __ipctool_sysv sem
 end
 
 # Every existing System V object: ids, then keys.
@@ -55,8 +64,32 @@ end
 # True when no positional argument (the TARGET) follows the subcommand yet.
 function __ipctool_needs_target
     set -l words (commandline -opc)
+    set -l takes_value --key --ftok -k -f
+    switch "$words[2]"
+        case mkq
+            set -a takes_value --mode --max-bytes -m -b
+        case send
+            set -a takes_value --type --timeout -T -t
+        case recv
+            set -a takes_value --type --count --timeout -T -c -t
+        case mkshm
+            set -a takes_value --size --mode -s -m
+        case shm-write
+            set -a takes_value --offset --lock -o -L
+        case shm-read
+            set -a takes_value --offset --length --lock -o -l -L
+        case mksem
+            set -a takes_value --nsems --value --mode -N -v -m
+        case sem-p
+            set -a takes_value --num --count --timeout -i -c -t
+        case sem-v
+            set -a takes_value --num --count -i -c
+        case list
+            set -a takes_value --user --output -o
+        case rm
+            set -a takes_value --user
+    end
     set -e words[1..2]
-    set -l takes_value --key --ftok --mode --max-bytes --type --count --timeout --user --output -k -f -m -b -T -c -t -o
     set -l skip 0
     for w in $words
         if test $skip -eq 1
@@ -81,6 +114,12 @@ complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -s V 
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkq -d 'create a System V message queue, or find one by key'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a send -d 'send messages to a queue'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a recv -d 'receive (or peek at) messages from a queue'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkshm -d 'create a System V shared memory segment, or find one by key'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a shm-write -d 'write an argument or standard input into a segment'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a shm-read -d 'write a segment\'s bytes to standard output'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mksem -d 'create a System V semaphore set, or find one by key'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sem-p -d 'take a semaphore, or hold it around a COMMAND'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sem-v -d 'give a semaphore back (increment)'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a list -d 'list System V objects, one in detail, or the limits'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a rm -d 'remove System V objects by id or key, or by selection'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a fifo -d 'create a named pipe, or read or write one with a timeout'
@@ -126,6 +165,63 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -s n -l nowait -d 'tak
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s t -l timeout -x -d 'bound the whole call to SECS'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s h -l help -d 'show the options and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from recv; and __ipctool_needs_target" -a "(__ipctool_queues)"
+
+# mkshm
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s k -l key -x -d 'System V key, decimal or 0x hex'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s s -l size -x -d 'size in bytes (K, M, G allowed)'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s m -l mode -x -d 'permissions in octal (default 0600)'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s x -l exclusive -d 'fail if the segment already exists'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm; and __ipctool_needs_target" -a "(__ipctool_segments)"
+
+# shm-write
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s k -l key -x -d 'System V key, decimal or 0x hex'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s o -l offset -x -d 'write at byte N'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s S -l string -d 'write a terminating NUL after the data'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s L -l lock -x -a '(__ipctool_sems)' -d 'hold semaphore 0 of this set around the write'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write; and __ipctool_needs_target" -a "(__ipctool_segments)"
+
+# shm-read
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s k -l key -x -d 'System V key, decimal or 0x hex'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s o -l offset -x -d 'start at byte N'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s l -l length -x -d 'read N bytes'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s S -l string -d 'stop at the first NUL and add a newline'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s x -l hex -d 'hex and ASCII dump, as hexdump -C'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s L -l lock -x -a '(__ipctool_sems)' -d 'hold semaphore 0 of this set around the read'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read; and __ipctool_needs_target" -a "(__ipctool_segments)"
+
+# mksem
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s k -l key -x -d 'System V key, decimal or 0x hex'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s N -l nsems -x -d 'semaphores in the set (default 1)'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s v -l value -x -d 'initial value, only when created here'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s m -l mode -x -d 'permissions in octal (default 0600)'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s x -l exclusive -d 'fail if the set already exists'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem; and __ipctool_needs_target" -a "(__ipctool_sems)"
+
+# sem-p
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s k -l key -x -d 'System V key, decimal or 0x hex'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s i -l num -x -d 'which semaphore of the set (default 0)'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s c -l count -x -d 'how much to take (default 1)'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s n -l nowait -d 'exit 3 at once if it would block'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s t -l timeout -x -d 'wait at most SECS, then exit 3'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p; and __ipctool_needs_target" -a "(__ipctool_sems)"
+
+# sem-v
+complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s k -l key -x -d 'System V key, decimal or 0x hex'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s i -l num -x -d 'which semaphore of the set (default 0)'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s c -l count -x -d 'how much to add (default 1)'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s h -l help -d 'show the options and exit'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-v; and __ipctool_needs_target" -a "(__ipctool_sems)"
 
 # list
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s k -l key -x -d 'System V key, decimal or 0x hex'

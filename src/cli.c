@@ -111,6 +111,14 @@ void cli_free(struct cli *cli)
 	memset(cli, 0, sizeof(*cli));
 }
 
+int cli_command_start(int argc, const char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+	return argc;
+}
+
 int cli_status(int rc)
 {
 	return rc == CLI_HELP_SHOWN ? 0 : rc;

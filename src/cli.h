@@ -54,6 +54,11 @@ int cli_parse(struct cli *cli, int argc, const char **argv,
 	      const struct poptOption *table, const char *synopsis,
 	      cli_option_fn on_option, void *data);
 void cli_free(struct cli *cli);
+/* Where a COMMAND follows `--` (sem-p ... -- COMMAND ARGS): the index of
+ * the first "--" in ARGV after ARGV[0], or ARGC when there is none.  popt
+ * drops the "--" from its leftovers, so a caller that runs a command
+ * splits ARGV here and hands cli_parse only the part before it. */
+int cli_command_start(int argc, const char **argv);
 /* Map cli_parse's result to the exit status (help shown is 0). */
 int cli_status(int rc);
 

@@ -263,8 +263,12 @@ fish_complete() {
 	assert_output recv
 	run bash_complete ipctool recv --pe
 	assert_output -- --peek
-	run bash_complete ipctool help m
+	run bash_complete ipctool help mkq
 	assert_output mkq
+	run bash_complete ipctool help mks
+	assert_line mkshm
+	assert_line mksem
+	[ "${#lines[@]}" -eq 2 ]
 	id=$(ipctool mkq --key 0x4d2)
 	run bash_complete ipctool recv ""
 	assert_line "$id"
@@ -303,6 +307,29 @@ fish_complete() {
 	assert_line USR2
 }
 
+@test "the bash completion offers segments, semaphore sets, --lock sets and sem-p's COMMAND" {
+	shm=$(ipctool mkshm --key 0x4d2 --size 16)
+	sem=$(ipctool mksem --key 0x4d3)
+	run bash_complete ipctool shm-read ""
+	assert_output "$shm
+0x000004d2"
+	run bash_complete ipctool shm-write --key 0x4d2 --lock ""
+	assert_output "$sem
+0x000004d3"
+	run bash_complete ipctool sem-p ""
+	assert_output "$sem
+0x000004d3"
+	run bash_complete ipctool mksem --nsems 3 ""
+	assert_line 0x000004d3
+	run bash_complete ipctool sem-p "$sem" --num 1 -- ipctoo
+	assert_line ipctool
+	run bash_complete ipctool sem-v --co
+	assert_output -- --count=
+	run bash_complete ipctool shm-read --h
+	assert_line -- --hex
+	assert_line -- --help
+}
+
 @test "the zsh completion parses" {
 	run zsh -n "$ZSH_COMP"
 	assert_success
@@ -315,14 +342,33 @@ fish_complete() {
 	run fish -n "$FISH_COMP"
 	assert_success
 	assert_output ""
-	run fish_complete "ipctool se"
+	run fish_complete "ipctool sen"
 	assert_output send
+	run fish_complete "ipctool se"
+	assert_output "sem-p
+sem-v
+send"
 	run fish_complete "ipctool mkq --max"
 	assert_output -- --max-bytes
 	id=$(ipctool mkq --key 0x4d2)
 	run fish_complete "ipctool send "
 	assert_line "$id"
 	assert_line 0x000004d2
+}
+
+@test "the fish completion offers segments and semaphore sets" {
+	shm=$(ipctool mkshm --key 0x4d2 --size 16)
+	sem=$(ipctool mksem --key 0x4d3)
+	run fish_complete "ipctool shm-read "
+	assert_line "$shm"
+	assert_line 0x000004d2
+	run fish_complete "ipctool sem-v "
+	assert_line "$sem"
+	assert_line 0x000004d3
+	run fish_complete "ipctool shm-read --lock "
+	assert_line 0x000004d3
+	run fish_complete "ipctool mksem --nsem"
+	assert_output -- --nsems
 }
 
 # ---- install and uninstall ----------------------------------------------

@@ -1,0 +1,677 @@
+/* mkshm, shm-write and shm-read: System V shared memory from the shell
+ * (SPEC §3, §5, §12). */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "commands.h"
+#include "error.h"
+#include "io.h"
+#include "parse.h"
+#include "sem.h"
+#include "target.h"
+
+enum { OPT_SIZE = 1, OPT_OFFSET, OPT_LENGTH, OPT_STRING, OPT_HEX, OPT_LOCK };
+
+struct segment {
+	struct target target;
+	int id;
+	size_t size;
+};
+
+static const char *segment_name(const struct segment *s)
+{
+	static char name[4300];
+
+	snprintf(name, sizeof(name), "shared memory segment %s", target_describe(&s->target));
+	return name;
+}
+
+static int no_such_segment(const struct target *t)
+{
+	return fail("no shared memory segment with %s%s", target_describe(t),
+		    target_other_kind_hint(t, IPC_KIND_SHM));
+}
+
+static int posix_not_supported(const struct target *t)
+{
+	return fail("%s: POSIX shared memory is not supported yet; use a System V id or key", t->path);
+}
+
+static int segment_open(struct segment *s, struct target *t)
+{
+	struct shmid_ds ds;
+	key_t key;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (t->kind == TARGET_POSIX)
+		return posix_not_supported(t);
+	if (t->kind == TARGET_ID) {
+		s->id = t->id;
+	} else {
+		if ((rc = target_key(t, &key)))
+			return rc;
+		s->id = shmget(key, 0, 0);
+		if (s->id < 0) {
+			if (errno == ENOENT)
+				return no_such_segment(t);
+			return fail_errno("cannot open shared memory segment %s", target_describe(t));
+		}
+	}
+	s->target = *t;
+	if (shmctl(s->id, IPC_STAT, &ds) != 0) {
+		if (errno == EINVAL || errno == EIDRM)
+			return no_such_segment(t);
+		/* Attaching needs read permission too, so EACCES here is final. */
+		return fail_errno("cannot open %s", segment_name(s));
+	}
+	s->size = ds.shm_segsz;
+	return 0;
+}
+
+static int segment_attach(const struct segment *s, bool read_only, void **addr)
+{
+	*addr = shmat(s->id, NULL, read_only ? SHM_RDONLY : 0);
+	if (*addr != (void *)-1)
+		return 0;
+	if (errno == EINVAL || errno == EIDRM)
+		return fail("cannot attach %s: it was removed", segment_name(s));
+	return fail_errno("cannot attach %s%s", segment_name(s), read_only ? "" : " for writing");
+}
+
+/* Status 1 naming the segment's size when OFFSET and LENGTH do not lie
+ * within it (SPEC §12). */
+static int check_range(const struct segment *s, unsigned long long offset, unsigned long long length,
+		       const char *what)
+{
+	if (offset > s->size)
+		return fail("--offset %llu is past the end of %s (%zu bytes)", offset, segment_name(s), s->size);
+	if (length > s->size - offset)
+		return fail("%s of %llu bytes from offset %llu passes the end of %s (%zu bytes)", what, length,
+			    offset, segment_name(s), s->size);
+	return 0;
+}
+
+/* --lock SEMTARGET: an id, 0xKEY or /name given as the option's value. */
+struct lock_option {
+	bool given;
+	struct target target;
+	struct semset set;
+};
+
+static int lock_option(struct lock_option *l, const char *arg)
+{
+	if (l->given)
+		return usage_error("--lock given twice: name one semaphore set");
+	target_init(&l->target);
+	if (arg[0] == '-')
+		return cli_bad_value("--lock", arg, "expected a semaphore set id, 0xKEY or /name");
+	l->given = true;
+	return target_parse(&l->target, arg);
+}
+
+/* Find the --lock set before anything else is done, so a wrong name
+ * fails before stdin is read. */
+static int lock_open(struct lock_option *l)
+{
+	if (!l->given)
+		return 0;
+	if (l->target.kind == TARGET_POSIX)
+		return fail("--lock %s: POSIX semaphores are not supported yet; use a System V id or key",
+			    l->target.path);
+	return semset_open(&l->set, &l->target);
+}
+
+static int lock_take(const struct lock_option *l)
+{
+	return l->given ? semset_lock(&l->set) : 0;
+}
+
+static int lock_release(const struct lock_option *l)
+{
+	return l->given ? semset_unlock(&l->set) : 0;
+}
+
+/* ---- mkshm -------------------------------------------------------------- */
+
+struct mkshm_options {
+	struct target target;
+	struct create_options create;
+	unsigned long long size;
+};
+
+static struct poptOption mkshm_table[] = {
+	TARGET_TABLE,
+	{ "size", 's', POPT_ARG_STRING, NULL, OPT_SIZE,
+	  "the segment's size in bytes (K, M, G allowed); required", "SIZE" },
+	CLI_INCLUDE(cli_create_options, "Creating:"),
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int mkshm_option(int val, const char *arg, void *data)
+{
+	struct mkshm_options *o = data;
+	const char *why;
+	int rc;
+
+	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if ((rc = create_option(&o->create, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if (val == OPT_SIZE) {
+		if ((why = parse_size(arg, 1, SIZE_MAX, &o->size)))
+			return cli_bad_value("--size", arg, why);
+		return 0;
+	}
+	return CLI_UNHANDLED;
+}
+
+static unsigned long long read_limit(const char *path)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+static int create_failed(const struct mkshm_options *o)
+{
+	const char *name = target_describe(&o->target);
+
+	switch (errno) {
+	case EINVAL:
+		return fail("cannot create shared memory segment %s: --size %llu is more than shmmax (%llu)",
+			    name, o->size, read_limit("/proc/sys/kernel/shmmax"));
+	case ENOSPC:
+		return fail("cannot create shared memory segment %s: the system limit on segments (shmmni) "
+			    "or on shared memory pages (shmall) is reached", name);
+	default:
+		return fail_errno("cannot create shared memory segment %s", name);
+	}
+}
+
+/* The existing segment for KEY, unchanged (SPEC §12), as long as it is at
+ * least as large as asked.  Returns 0, a status, or -1 with errno when it
+ * went away meanwhile. */
+static int join_existing(const struct mkshm_options *o, key_t key, int *id)
+{
+	struct shmid_ds ds;
+
+	*id = shmget(key, 0, 0);
+	if (*id < 0)
+		return -1;
+	if (shmctl(*id, IPC_STAT, &ds) != 0) {
+		if (errno != EACCES)
+			return -1;
+		/* Cannot see its size: let shmget compare it. */
+		if (shmget(key, (size_t)o->size, 0) < 0 && errno == EINVAL)
+			return fail("shared memory segment %s is smaller than --size %llu",
+				    target_describe(&o->target), o->size);
+		return 0;
+	}
+	if (o->size > ds.shm_segsz)
+		return fail("shared memory segment %s is %zu bytes, smaller than --size %llu",
+			    target_describe(&o->target), (size_t)ds.shm_segsz, o->size);
+	return 0;
+}
+
+static int create_segment(struct mkshm_options *o, int *id)
+{
+	key_t key = IPC_PRIVATE;
+	int rc;
+
+	if (o->target.kind != TARGET_NONE && (rc = target_key(&o->target, &key)))
+		return rc;
+	for (;;) {
+		*id = shmget(key, (size_t)o->size, IPC_CREAT | IPC_EXCL | (int)o->create.mode);
+		if (*id >= 0)
+			return 0;
+		if (errno != EEXIST)
+			return create_failed(o);
+		if (o->create.exclusive)
+			return fail("shared memory segment %s already exists", target_describe(&o->target));
+		rc = join_existing(o, key, id);
+		if (rc >= 0)
+			return rc;
+		if (errno != ENOENT && errno != EINVAL && errno != EIDRM)
+			return fail_errno("cannot open shared memory segment %s", target_describe(&o->target));
+		/* Removed between the calls: try to create it again. */
+	}
+}
+
+static int mkshm_run(struct mkshm_options *o, const struct cli *cli)
+{
+	int next, id, rc;
+
+	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
+		return rc;
+	if (o->target.kind == TARGET_ID)
+		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
+				   o->target.text);
+	if (o->size == 0)
+		return usage_error("missing --size SIZE (bytes; K, M, G allowed)");
+	if (o->target.kind == TARGET_POSIX)
+		return posix_not_supported(&o->target);
+	if ((rc = create_segment(o, &id)))
+		return rc;
+	printf("%d\n", id);
+	return EXIT_OK;
+}
+
+int cmd_mkshm(int argc, const char **argv)
+{
+	struct mkshm_options o = { .size = 0 };
+	struct cli cli;
+
+	target_init(&o.target);
+	create_options_init(&o.create);
+	int rc = cli_parse(&cli, argc, argv, mkshm_table,
+			   "[TARGET] --size SIZE [--mode MODE] [--exclusive]", mkshm_option, &o);
+	if (rc == 0)
+		rc = mkshm_run(&o, &cli);
+	cli_free(&cli);
+	return cli_status(rc);
+}
+
+/* ---- shm-write ---------------------------------------------------------- */
+
+struct write_options {
+	struct target target;
+	unsigned long long offset;
+	bool string;
+	struct lock_option lock;
+};
+
+static struct poptOption write_table[] = {
+	TARGET_TABLE,
+	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, "write at byte N of the segment (default 0)", "N" },
+	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "write a terminating NUL after the data", NULL },
+	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
+	  "hold semaphore 0 of this set (id or 0xKEY) around the write", "SEMTARGET" },
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int write_option(int val, const char *arg, void *data)
+{
+	struct write_options *o = data;
+	const char *why;
+	int rc;
+
+	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	switch (val) {
+	case OPT_OFFSET:
+		if ((why = parse_size(arg, 0, SIZE_MAX, &o->offset)))
+			return cli_bad_value("--offset", arg, why);
+		return 0;
+	case OPT_STRING:
+		o->string = true;
+		return 0;
+	case OPT_LOCK:
+		return lock_option(&o->lock, arg);
+	}
+	return CLI_UNHANDLED;
+}
+
+/* What goes into the segment: bytes in memory, or (for a regular file on
+ * stdin) FILE_BYTES read straight from stdin into the segment. */
+struct payload {
+	const char *data;
+	size_t size;
+	struct buf held;
+	bool from_file;
+	size_t file_bytes;
+};
+
+static int does_not_fit(const struct segment *s, unsigned long long offset, const char *what,
+			const char *more, unsigned long long size, bool string)
+{
+	return fail("%s (%s%llu bytes%s) does not fit in %s (%zu bytes) from offset %llu; nothing was written",
+		    what, more, size, string ? " and a NUL" : "", segment_name(s), s->size, offset);
+}
+
+static int read_error(void)
+{
+	return fail_errno("cannot read standard input; nothing was written");
+}
+
+/* A regular file's size is known before reading: check it, and read it
+ * straight into the segment later (no copy of a large file in memory). */
+static bool stdin_file_size(size_t *bytes)
+{
+	struct stat st;
+	off_t pos;
+
+	if (fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return false;   /* /proc files say 0 and hold more: read those as a stream */
+	pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
+	if (pos < 0 || pos > st.st_size)
+		return false;
+	*bytes = (size_t)(st.st_size - pos);
+	return true;
+}
+
+/* Read all of stdin before anything is copied, but never more than ROOM+1
+ * bytes: one byte past the room is enough to know it does not fit. */
+static int read_stdin(struct payload *p, const struct segment *s, unsigned long long offset, size_t room,
+		      bool string)
+{
+	if (stdin_file_size(&p->file_bytes)) {
+		if (p->file_bytes > room)
+			return does_not_fit(s, offset, "standard input", "", p->file_bytes, string);
+		p->from_file = true;
+		return 0;
+	}
+	for (;;) {
+		size_t want = room + 1 - p->held.len;
+		if (want > 64 * 1024)
+			want = 64 * 1024;
+		if (buf_reserve(&p->held, want) != 0)
+			return fail("out of memory after reading %zu bytes of standard input; nothing was written",
+				    p->held.len);
+		ssize_t got = read_some(STDIN_FILENO, p->held.data + p->held.len, want);
+		if (got < 0)
+			return read_error();
+		if (got == 0)
+			break;
+		p->held.len += (size_t)got;
+		if (p->held.len > room)
+			return does_not_fit(s, offset, "standard input", "more than ", room, string);
+	}
+	p->data = p->held.data;
+	p->size = p->held.len;
+	return 0;
+}
+
+/* Copy a regular file from stdin straight into the segment. */
+static int copy_file(struct payload *p, char *dest)
+{
+	ssize_t got = read_full(STDIN_FILENO, dest, p->file_bytes);
+	char extra;
+
+	if (got < 0)
+		return fail_errno("cannot read standard input; the segment may be partly written");
+	p->size = (size_t)got;
+	if ((size_t)got == p->file_bytes && read_some(STDIN_FILENO, &extra, 1) > 0)
+		return fail("standard input grew while it was read; only its first %zd bytes were written", got);
+	return 0;
+}
+
+static int write_into(const struct segment *s, struct payload *p, const struct write_options *o)
+{
+	void *addr;
+	int rc, unlock_rc;
+
+	if ((rc = lock_take(&o->lock)))
+		return rc;
+	if ((rc = segment_attach(s, false, &addr)) == 0) {
+		char *dest = (char *)addr + o->offset;
+		if (p->from_file)
+			rc = copy_file(p, dest);
+		else if (p->size)
+			memcpy(dest, p->data, p->size);
+		if (rc == 0 && o->string)
+			dest[p->size] = '\0';
+		shmdt(addr);
+	}
+	unlock_rc = lock_release(&o->lock);
+	return rc ? rc : unlock_rc;
+}
+
+static int write_run(struct write_options *o, const struct cli *cli)
+{
+	struct segment seg;
+	struct payload p = { .data = NULL };
+	int next, rc;
+
+	if ((rc = target_finish(&o->target, cli, true, &next)))
+		return rc;
+	const char *data = next < cli->nargs ? cli->args[next++] : NULL;
+	if ((rc = cli_extra_args(cli, next)))
+		return rc;
+	if ((rc = segment_open(&seg, &o->target)) || (rc = check_range(&seg, o->offset, 0, "")))
+		return rc;
+	if ((rc = lock_open(&o->lock)))
+		return rc;
+	size_t room = seg.size - (size_t)o->offset;
+	if (o->string) {
+		if (room == 0)
+			return does_not_fit(&seg, o->offset, data ? "DATA" : "standard input", "", 0, true);
+		room--;
+	}
+	if (data) {
+		p.data = data;
+		p.size = strlen(data);
+		if (p.size > room)
+			return does_not_fit(&seg, o->offset, "DATA", "", p.size, o->string);
+	} else if ((rc = read_stdin(&p, &seg, o->offset, room, o->string))) {
+		buf_free(&p.held);
+		return rc;
+	}
+	rc = write_into(&seg, &p, o);
+	buf_free(&p.held);
+	return rc;
+}
+
+int cmd_shm_write(int argc, const char **argv)
+{
+	struct write_options o = { .offset = 0 };
+	struct cli cli;
+
+	target_init(&o.target);
+	int rc = cli_parse(&cli, argc, argv, write_table,
+			   "TARGET [DATA] [--offset N] [--string] [--lock SEMTARGET]", write_option, &o);
+	if (rc == 0)
+		rc = write_run(&o, &cli);
+	cli_free(&cli);
+	return cli_status(rc);
+}
+
+/* ---- shm-read ----------------------------------------------------------- */
+
+enum read_format { READ_RAW, READ_STRING, READ_HEX };
+
+struct read_options {
+	struct target target;
+	unsigned long long offset;
+	bool length_given;
+	unsigned long long length;
+	enum read_format format;
+	int formats;
+	struct lock_option lock;
+};
+
+static struct poptOption read_table[] = {
+	TARGET_TABLE,
+	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, "start at byte N of the segment (default 0)", "N" },
+	{ "length", 'l', POPT_ARG_STRING, NULL, OPT_LENGTH, "read N bytes (default: to the end)", "N" },
+	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "stop at the first NUL and add a newline", NULL },
+	{ "hex", 'x', POPT_ARG_NONE, NULL, OPT_HEX, "a hex and ASCII dump, as hexdump -C", NULL },
+	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
+	  "hold semaphore 0 of this set (id or 0xKEY) around the read", "SEMTARGET" },
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int read_option(int val, const char *arg, void *data)
+{
+	struct read_options *o = data;
+	const char *why;
+	int rc;
+
+	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
+		return rc;
+	switch (val) {
+	case OPT_OFFSET:
+		if ((why = parse_size(arg, 0, SIZE_MAX, &o->offset)))
+			return cli_bad_value("--offset", arg, why);
+		return 0;
+	case OPT_LENGTH:
+		if ((why = parse_size(arg, 0, SIZE_MAX, &o->length)))
+			return cli_bad_value("--length", arg, why);
+		o->length_given = true;
+		return 0;
+	case OPT_STRING:
+		o->format = READ_STRING;
+		o->formats++;
+		return 0;
+	case OPT_HEX:
+		o->format = READ_HEX;
+		o->formats++;
+		return 0;
+	case OPT_LOCK:
+		return lock_option(&o->lock, arg);
+	}
+	return CLI_UNHANDLED;
+}
+
+static void hex_line(struct buf *out, unsigned long long at, const unsigned char *p, size_t n)
+{
+	char ascii[17];
+
+	buf_printf(out, "%08llx ", at);
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 8)
+			buf_append(out, " ", 1);
+		if (i < n)
+			buf_printf(out, " %02x", p[i]);
+		else
+			buf_append(out, "   ", 3);
+		ascii[i] = i < n && p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '.';
+	}
+	buf_printf(out, "  |%.*s|\n", (int)n, ascii);
+}
+
+/* hexdump -C: 16 bytes a line, offsets from the segment's start, a run of
+ * lines equal to the one before shown as one "*", the end offset last. */
+static int write_hex(const unsigned char *p, size_t n, unsigned long long start)
+{
+	struct buf out = { NULL, 0, 0 };
+	bool squeezing = false;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i += 16) {
+		size_t line = n - i < 16 ? n - i : 16;
+		if (i >= 16 && line == 16 && memcmp(p + i, p + i - 16, 16) == 0) {
+			if (!squeezing)
+				buf_append(&out, "*\n", 2);
+			squeezing = true;
+		} else {
+			squeezing = false;
+			hex_line(&out, start + i, p + i, line);
+		}
+		if (out.len >= 64 * 1024 || i + 16 >= n) {
+			if (i + 16 >= n)
+				buf_printf(&out, "%08llx\n", start + n);
+			if (write_all(STDOUT_FILENO, out.data, out.len, NULL) != 0)
+				rc = -1;
+			out.len = 0;
+		}
+	}
+	buf_free(&out);
+	return rc;
+}
+
+static int write_out(const struct read_options *o, const char *p, size_t n)
+{
+	int rc;
+
+	switch (o->format) {
+	case READ_HEX:
+		rc = write_hex((const unsigned char *)p, n, o->offset);
+		break;
+	case READ_STRING: {
+		const char *nul = memchr(p, '\0', n);
+		rc = write_all(STDOUT_FILENO, p, nul ? (size_t)(nul - p) : n, NULL);
+		if (rc == 0)
+			rc = write_all(STDOUT_FILENO, "\n", 1, NULL);
+		break;
+	}
+	default:
+		rc = write_all(STDOUT_FILENO, p, n, NULL);
+	}
+	if (rc != 0)
+		return fail_errno("cannot write to standard output");
+	return 0;
+}
+
+/* With --lock the bytes are copied out under the lock and written after
+ * it is released, so a slow reader of stdout never holds up writers. */
+static int read_locked(const struct segment *s, const struct read_options *o, size_t length)
+{
+	char *copy = malloc(length ? length : 1);
+	void *addr;
+	int rc;
+
+	if (!copy)
+		return fail("out of memory for a copy of %zu bytes", length);
+	if ((rc = semset_lock(&o->lock.set)) == 0) {
+		if ((rc = segment_attach(s, true, &addr)) == 0) {
+			memcpy(copy, (char *)addr + o->offset, length);
+			shmdt(addr);
+		}
+		int unlock_rc = semset_unlock(&o->lock.set);
+		rc = rc ? rc : unlock_rc;
+	}
+	if (rc == 0)
+		rc = write_out(o, copy, length);
+	free(copy);
+	return rc;
+}
+
+static int read_run(struct read_options *o, const struct cli *cli)
+{
+	struct segment seg;
+	void *addr;
+	int next, rc;
+
+	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)))
+		return rc;
+	if (o->formats > 1)
+		return usage_error("--string and --hex contradict each other: choose one");
+	if ((rc = segment_open(&seg, &o->target)))
+		return rc;
+	if (o->offset > seg.size)
+		return check_range(&seg, o->offset, 0, "");
+	size_t length = o->length_given ? (size_t)o->length : seg.size - (size_t)o->offset;
+	if ((rc = check_range(&seg, o->offset, length, "--length")) || (rc = lock_open(&o->lock)))
+		return rc;
+	if (o->lock.given)
+		return read_locked(&seg, o, length);
+	if ((rc = segment_attach(&seg, true, &addr)))
+		return rc;
+	rc = write_out(o, (const char *)addr + o->offset, length);
+	shmdt(addr);
+	return rc;
+}
+
+int cmd_shm_read(int argc, const char **argv)
+{
+	struct read_options o = { .format = READ_RAW };
+	struct cli cli;
+
+	target_init(&o.target);
+	int rc = cli_parse(&cli, argc, argv, read_table,
+			   "TARGET [--offset N] [--length N] [--string | --hex] [--lock SEMTARGET]", read_option, &o);
+	if (rc == 0)
+		rc = read_run(&o, &cli);
+	cli_free(&cli);
+	return cli_status(rc);
+}
