@@ -315,3 +315,23 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	run ipctool shm-read --help
 	assert_output --partial "/name"
 }
+
+# --- completions -----------------------------------------------------------------
+
+@test "the completions offer POSIX /names from /dev/shm: segments for shm-*, semaphores for sem-* and --lock" {
+	comp=$(cd "$(dirname "$BATS_TEST_FILENAME")/../completions" && pwd)
+	ipctool mkshm /seg --size 10
+	ipctool mksem /lock
+	run bash -c 'source "$1"; COMP_WORDS=(ipctool shm-read /); COMP_CWORD=2; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	assert_output /seg
+	run bash -c 'source "$1"; COMP_WORDS=(ipctool sem-p ""); COMP_CWORD=2; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	assert_output /lock
+	run bash -c 'source "$1"; COMP_WORDS=(ipctool shm-write /seg --lock /); COMP_CWORD=4; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	assert_output /lock
+	run env XDG_CONFIG_HOME="$BATS_TEST_TMPDIR" XDG_DATA_HOME="$BATS_TEST_TMPDIR" \
+		fish --no-config -c "source $comp/ipctool.fish; complete -C'ipctool sem-v /'"
+	assert_output --partial /lock
+	refute_output --partial /seg
+	run zsh -n "$comp/_ipctool"
+	assert_success
+}
