@@ -30,14 +30,31 @@ _ipctool_options()
 	esac
 }
 
-# Existing objects a TARGET may name: ids, then keys as ipcs prints them.
+# POSIX objects in /dev/shm as /names: shared memory (shm), or named
+# semaphores (sem, the files sem.NAME).
+_ipctool_posix_names()
+{
+	local f
+	for f in /dev/shm/*; do
+		[[ -f $f ]] || continue
+		f=${f#/dev/shm/}
+		if [[ $1 == sem ]]; then
+			[[ $f == sem.* ]] && echo "/${f#sem.}"
+		else
+			[[ $f == sem.* ]] || echo "/$f"
+		fi
+	done
+}
+
+# Existing objects a TARGET may name: ids, then keys as ipcs prints them,
+# then POSIX /names.
 _ipctool_targets()
 {
 	local table
 	case $1 in
 	mkq | send | recv) table=/proc/sysvipc/msg ;;
-	mkshm | shm-write | shm-read) table=/proc/sysvipc/shm ;;
-	mksem | sem-p | sem-v) table=/proc/sysvipc/sem ;;
+	mkshm | shm-write | shm-read) table=/proc/sysvipc/shm; _ipctool_posix_names shm ;;
+	mksem | sem-p | sem-v) table=/proc/sysvipc/sem; _ipctool_posix_names sem ;;
 	list | rm) table="/proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem" ;;
 	*) return ;;
 	esac

@@ -18,11 +18,25 @@ end
 function __ipctool_queues
     __ipctool_sysv msg
 end
+# POSIX objects in /dev/shm as /names: segments, or semaphores (sem.NAME).
+function __ipctool_posix
+    for f in /dev/shm/*
+        test -f $f; or continue
+        set -l name (string replace -r '^/dev/shm/' '' -- $f)
+        if test "$argv[1]" = sem
+            string match -q 'sem.*' -- $name; and echo /(string replace -r '^sem\.' '' -- $name)
+        else
+            string match -q 'sem.*' -- $name; or echo /$name
+        end
+    end
+end
 function __ipctool_segments
     __ipctool_sysv shm
+    __ipctool_posix shm
 end
 function __ipctool_sems
     __ipctool_sysv sem
+    __ipctool_posix sem
 end
 
 # Every existing System V object: ids, then keys.
@@ -114,10 +128,10 @@ complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -s V 
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkq -d 'create a System V message queue, or find one by key'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a send -d 'send messages to a queue'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a recv -d 'receive (or peek at) messages from a queue'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkshm -d 'create a System V shared memory segment, or find one by key'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkshm -d 'create a shared memory segment (System V or POSIX /name), or find it'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a shm-write -d 'write an argument or standard input into a segment'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a shm-read -d 'write a segment\'s bytes to standard output'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mksem -d 'create a System V semaphore set, or find one by key'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mksem -d 'create a semaphore set or POSIX /name semaphore, or find it'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sem-p -d 'take a semaphore, or hold it around a COMMAND'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sem-v -d 'give a semaphore back (increment)'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a list -d 'list System V objects, one in detail, or the limits'

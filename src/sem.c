@@ -1,5 +1,6 @@
-/* mksem, sem-p and sem-v: System V semaphore sets from the shell
- * (SPEC §3, §6, §12), and the set helpers shm.c uses for --lock. */
+/* mksem, sem-p and sem-v: semaphores from the shell (SPEC §3, §6, §12),
+ * System V sets and POSIX named semaphores through one interface (sem.h),
+ * which shm.c also uses for --lock. */
 #include "sem.h"
 
 #include <errno.h>
@@ -8,8 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/sem.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -17,152 +17,129 @@
 #include "error.h"
 #include "parse.h"
 
-/* glibc leaves the semctl(2) argument type to the caller. */
-union semun {
-	int val;
-	struct semid_ds *buf;
-	unsigned short *array;
-};
+/* ---- the interface: which implementation, and what they share ---------- */
 
-/* ---- finding and changing a set ---------------------------------------- */
+static const struct semaphore_ops *ops_for(const struct target *t)
+{
+	return t->kind == TARGET_POSIX ? &sem_posix_ops : &sem_sysv_ops;
+}
 
-const char *semset_name(const struct semset *s)
+static void semaphore_init(struct semaphore *s, const struct target *t)
+{
+	memset(s, 0, sizeof(*s));
+	s->target = *t;
+	s->ops = ops_for(t);
+	s->handle = SEM_FAILED;
+}
+
+int semaphore_open(struct semaphore *s, const struct target *t)
+{
+	semaphore_init(s, t);
+	return s->ops->open(s);
+}
+
+int semaphore_create(struct semaphore *s, const struct target *t, const struct create_options *o,
+		     unsigned long nsems, bool value_given, unsigned value)
+{
+	semaphore_init(s, t);
+	return s->ops->create(s, o, nsems, value_given, value);
+}
+
+void semaphore_close(struct semaphore *s)
+{
+	if (s->ops)
+		s->ops->close(s);
+}
+
+bool semaphore_is_posix(const struct semaphore *s)
+{
+	return s->ops == &sem_posix_ops;
+}
+
+const char *semaphore_name(const struct semaphore *s)
 {
 	static char name[4300];
 
-	snprintf(name, sizeof(name), "semaphore set %s", target_describe(&s->target));
+	snprintf(name, sizeof(name), "%s %s", semaphore_is_posix(s) ? "semaphore" : "semaphore set",
+		 target_describe(&s->target));
 	return name;
 }
 
-static int no_such_set(const struct target *t)
+const char *semaphore_which(const struct semaphore *s, unsigned num)
 {
-	return fail("no semaphore set with %s%s", target_describe(t),
-		    target_other_kind_hint(t, IPC_KIND_SEM));
+	static char which[4400];
+
+	if (semaphore_is_posix(s))
+		return semaphore_name(s);
+	snprintf(which, sizeof(which), "semaphore %u of %s", num, semaphore_name(s));
+	return which;
 }
 
-static int stat_set(int id, struct semid_ds *ds)
-{
-	union semun arg = { .buf = ds };
-
-	return semctl(id, 0, IPC_STAT, arg);
-}
-
-int semset_open(struct semset *s, struct target *t)
-{
-	struct semid_ds ds;
-	key_t key;
-	int rc;
-
-	memset(s, 0, sizeof(*s));
-	if (t->kind == TARGET_POSIX)
-		return fail("%s: POSIX semaphores are not supported yet; use a System V id or key", t->path);
-	s->target = *t;
-	if (t->kind == TARGET_ID) {
-		s->id = t->id;
-	} else {
-		if ((rc = target_key(&s->target, &key)))
-			return rc;
-		*t = s->target;
-		s->id = semget(key, 0, 0);
-		if (s->id < 0) {
-			if (errno == ENOENT)
-				return no_such_set(t);
-			return fail_errno("cannot open semaphore set %s", target_describe(t));
-		}
-	}
-	if (stat_set(s->id, &ds) == 0) {
-		s->nsems = ds.sem_nsems;
-	} else if (errno == EINVAL || errno == EIDRM) {
-		return no_such_set(t);
-	} else if (errno != EACCES) {
-		return fail_errno("cannot inspect %s", semset_name(s));
-	}
-	/* EACCES: no read permission to see the size; changing a semaphore
-	 * needs only alter permission, and semop checks the number itself. */
-	return 0;
-}
-
-int semset_check_num(const struct semset *s, unsigned num)
+int semaphore_check_num(const struct semaphore *s, unsigned num)
 {
 	if (s->nsems && num >= s->nsems)
 		return fail("--num %u is out of range: %s has %lu semaphore%s (0 to %lu)", num,
-			    semset_name(s), s->nsems, s->nsems == 1 ? "" : "s", s->nsems - 1);
+			    semaphore_name(s), s->nsems, s->nsems == 1 ? "" : "s", s->nsems - 1);
 	return 0;
 }
 
-enum sem_result semset_change(const struct semset *s, unsigned num, int delta, int flags,
-			      struct wait *w)
+enum sem_result semaphore_change(struct semaphore *s, unsigned num, int delta, bool undo,
+				 struct wait *w)
 {
-	struct sembuf op = { .sem_num = (unsigned short)num, .sem_op = (short)delta,
-			     .sem_flg = (short)flags };
-
-	if (w->nowait)
-		op.sem_flg |= IPC_NOWAIT;
-	for (;;) {
-		struct timespec left, *timeout = NULL;
-		if (w->bounded && !w->nowait) {
-			int ms = wait_remaining_ms(w);
-			if (ms == 0)
-				return SEM_NOTHING;
-			left.tv_sec = ms / 1000;
-			left.tv_nsec = (long)(ms % 1000) * 1000000L;
-			timeout = &left;
-		}
-		if (semtimedop(s->id, &op, 1, timeout) == 0)
-			return SEM_DONE;
-		/* semop is never restarted, not even after SIGSTOP/SIGCONT:
-		 * an EINTR means wait again for what is left. */
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN)
-			return SEM_NOTHING;
-		return SEM_ERROR;
-	}
+	return s->ops->change(s, num, delta, undo, w);
 }
 
-int semset_report(const struct semset *s, unsigned num, int delta, const char *action)
+int semaphore_value(const struct semaphore *s, unsigned num, int *value)
 {
-	switch (errno) {
-	case EIDRM:
-	case EINVAL:
-		return fail("cannot %s semaphore %u of %s: it was removed", action, num, semset_name(s));
-	case EFBIG:
-		return fail("cannot %s semaphore %u of %s: the set has no semaphore %u", action, num,
-			    semset_name(s), num);
-	case ERANGE:
-		if (delta > 0)
-			return fail("cannot %s semaphore %u of %s: its value would pass %d (SEMVMX)", action,
-				    num, semset_name(s), SEM_VALUE_MAX_SYSV);
-		return fail("cannot %s semaphore %u of %s: the undo record would pass its limit (semaem)",
-			    action, num, semset_name(s));
-	case ENOSPC:
-		return fail("cannot %s semaphore %u of %s: too many undo records (semmnu)", action, num,
-			    semset_name(s));
-	default:
-		return fail_errno("cannot %s semaphore %u of %s", action, num, semset_name(s));
-	}
+	return s->ops->value(s, num, value);
 }
 
-int semset_lock(const struct semset *s)
+int semaphore_report(const struct semaphore *s, unsigned num, int delta, const char *action)
+{
+	return s->ops->report(s, num, delta, action);
+}
+
+/* The signals that end a process politely; a lock without undo holds
+ * them off while it is taken. */
+static void termination_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+static sigset_t mask_before_lock;
+
+int semaphore_lock(struct semaphore *s)
 {
 	struct wait forever;
+	sigset_t set;
 
 	wait_init(&forever, false, NULL);
-	if (semset_change(s, 0, -1, SEM_UNDO, &forever) != SEM_DONE)
-		return semset_report(s, 0, -1, "take the --lock");
+	if (semaphore_change(s, 0, -1, true, &forever) != SEM_DONE)
+		return semaphore_report(s, 0, -1, "take the --lock");
+	if (!s->ops->has_undo) {
+		termination_set(&set);
+		sigprocmask(SIG_BLOCK, &set, &mask_before_lock);
+	}
 	return 0;
 }
 
-int semset_unlock(const struct semset *s)
+int semaphore_unlock(struct semaphore *s)
 {
 	struct wait forever;
+	int rc = 0;
 
 	wait_init(&forever, false, NULL);
-	/* With SEM_UNDO too, so the undo of the P is cancelled and the value
-	 * ends where it was. */
-	if (semset_change(s, 0, 1, SEM_UNDO, &forever) != SEM_DONE)
-		return semset_report(s, 0, 1, "release the --lock");
-	return 0;
+	/* With undo too (System V), so the undo of the P is cancelled and the
+	 * value ends where it was. */
+	if (semaphore_change(s, 0, 1, true, &forever) != SEM_DONE)
+		rc = semaphore_report(s, 0, 1, "release the --lock");
+	if (!s->ops->has_undo)
+		sigprocmask(SIG_SETMASK, &mask_before_lock, NULL);   /* a signal held off lands now */
+	return rc;
 }
 
 /* ---- options shared by sem-p and sem-v ---------------------------------- */
@@ -204,6 +181,15 @@ static int change_option(int val, const char *arg, void *data)
 	return CLI_UNHANDLED;
 }
 
+/* A POSIX semaphore is one semaphore: --num can only name it as 0. */
+static int check_posix_num(const struct change_options *o)
+{
+	if (o->target.kind == TARGET_POSIX && o->num != 0)
+		return usage_error("--num %u: POSIX semaphore %s is a single semaphore (only --num 0 names it)",
+				   o->num, o->target.path);
+	return 0;
+}
+
 /* ---- mksem -------------------------------------------------------------- */
 
 struct mksem_options {
@@ -211,15 +197,17 @@ struct mksem_options {
 	struct create_options create;
 	unsigned long nsems;
 	bool value_given;
-	unsigned short value;
+	unsigned value;
 };
 
 static struct poptOption mksem_table[] = {
 	TARGET_TABLE,
 	CLI_INCLUDE(cli_create_options, "Creating:"),
-	{ "nsems", 'N', POPT_ARG_STRING, NULL, OPT_NSEMS, "semaphores in the set, 1 or more (default 1)", "N" },
+	{ "nsems", 'N', POPT_ARG_STRING, NULL, OPT_NSEMS,
+	  "semaphores in the set, 1 or more (default 1; a POSIX semaphore is 1)", "N" },
 	{ "value", 'v', POPT_ARG_STRING, NULL, OPT_VALUE,
-	  "initial value of every semaphore, 0 to 32767, applied only when the set is created here", "V" },
+	  "initial value of every semaphore, 0 to 32767 (POSIX: to SEM_VALUE_MAX), applied only when "
+	  "created here", "V" },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -244,154 +232,51 @@ static int mksem_option(int val, const char *arg, void *data)
 		o->nsems = (unsigned long)v;
 		return 0;
 	case OPT_VALUE:
-		if ((why = parse_unsigned(arg, 0, SEM_VALUE_MAX_SYSV, &v)))
+		/* The limit depends on the kind, known once TARGET is. */
+		if ((why = parse_unsigned(arg, 0, SEM_VALUE_MAX, &v)))
 			return cli_bad_value("--value", arg, why);
-		o->value = (unsigned short)v;
+		o->value = (unsigned)v;
 		o->value_given = true;
 		return 0;
 	}
 	return CLI_UNHANDLED;
 }
 
-static unsigned long read_sem_limit(int field)
+static int mksem_check_kind(const struct mksem_options *o)
 {
-	unsigned long v[4] = { 0, 0, 0, 0 };
-	FILE *f = fopen("/proc/sys/kernel/sem", "r");
+	unsigned long long v;
+	char text[32];
+	const char *why;
 
-	if (f) {
-		if (fscanf(f, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
-			v[field] = 0;
-		fclose(f);
-	}
-	return v[field];
-}
-
-static int create_failed(const struct target *t, unsigned long nsems)
-{
-	if (errno == EINVAL)
-		return fail("cannot create semaphore set %s: --nsems %lu is more than semmsl (%lu)",
-			    target_describe(t), nsems, read_sem_limit(0));
-	if (errno == ENOSPC)
-		return fail("cannot create semaphore set %s: the system limit on sets (semmni %lu) "
-			    "or semaphores (semmns %lu) is reached", target_describe(t),
-			    read_sem_limit(3), read_sem_limit(1));
-	return fail_errno("cannot create semaphore set %s", target_describe(t));
-}
-
-/* Give a new set its values, then mark it ready: sem_otime stays 0 until
- * the first semop, so a joiner that sees it nonzero knows the values are
- * in place.  Taking and giving back one unit of semaphore 0 in one
- * atomic semop leaves the values as set (a 0 is waited for, which
- * succeeds at once). */
-static int initialise_set(int id, unsigned long nsems, bool value_given, unsigned short value)
-{
-	struct sembuf take_give[2] = { { 0, -1, IPC_NOWAIT }, { 0, 1, IPC_NOWAIT } };
-	struct sembuf zero = { 0, 0, IPC_NOWAIT };
-
-	if (value_given && value > 0) {
-		unsigned short *values = malloc(nsems * sizeof(*values));
-		if (!values)
-			return -1;
-		for (unsigned long i = 0; i < nsems; i++)
-			values[i] = value;
-		union semun arg = { .array = values };
-		int rc = semctl(id, 0, SETALL, arg);
-		free(values);
-		if (rc != 0)
-			return -1;
-		return semop(id, take_give, 2);
-	}
-	return semop(id, &zero, 1);
-}
-
-/* SPEC §12: a set that exists but was never operated on is being set up by
- * its creator: wait up to 1 s for it to be marked ready. */
-static void wait_until_ready(int id)
-{
-	struct timespec second = { 1, 0 }, pause = { 0, 10000000L };
-	struct semid_ds ds;
-	struct wait w;
-
-	wait_init(&w, false, &second);
-	while (stat_set(id, &ds) == 0 && ds.sem_otime == 0 && !wait_expired(&w))
-		nanosleep(&pause, NULL);
-}
-
-static int join_existing(const struct mksem_options *o, key_t key, int *id)
-{
-	struct semid_ds ds;
-
-	*id = semget(key, 0, 0);
-	if (*id < 0)
-		return -1;
-	if (stat_set(*id, &ds) != 0) {
-		if (errno != EACCES)
-			return -1;
-		/* Cannot see the size: let semget compare it. */
-		if (semget(key, (int)o->nsems, 0) < 0 && errno == EINVAL)
-			return fail("semaphore set %s has fewer semaphores than --nsems %lu",
-				    target_describe(&o->target), o->nsems);
+	if (o->target.kind == TARGET_POSIX) {
+		if (o->nsems != 1)
+			return usage_error("--nsems %lu: POSIX semaphore %s is a single semaphore (--nsems 1 only)",
+					   o->nsems, o->target.path);
 		return 0;
 	}
-	if (o->nsems > ds.sem_nsems)
-		return fail("semaphore set %s has %lu semaphore%s, fewer than --nsems %lu",
-			    target_describe(&o->target), (unsigned long)ds.sem_nsems,
-			    ds.sem_nsems == 1 ? "" : "s", o->nsems);
-	if (o->value_given && ds.sem_otime == 0)
-		wait_until_ready(*id);
-	return 0;
-}
-
-static int create_set(struct mksem_options *o, int *id)
-{
-	key_t key = IPC_PRIVATE;
-	int rc;
-
-	if (o->target.kind != TARGET_NONE && (rc = target_key(&o->target, &key)))
-		return rc;
-	for (;;) {
-		*id = semget(key, (int)o->nsems, IPC_CREAT | IPC_EXCL | (int)o->create.mode);
-		if (*id >= 0)
-			break;
-		if (errno != EEXIST)
-			return create_failed(&o->target, o->nsems);
-		if (o->create.exclusive)
-			return fail("semaphore set %s already exists", target_describe(&o->target));
-		/* Idempotent: the existing set, unchanged (SPEC §12). */
-		rc = join_existing(o, key, id);
-		if (rc >= 0)
-			return rc;
-		if (errno != ENOENT && errno != EINVAL && errno != EIDRM)
-			return fail_errno("cannot open semaphore set %s", target_describe(&o->target));
-		/* Removed between the calls: try to create it again. */
-	}
-	if (initialise_set(*id, o->nsems, o->value_given, o->value) != 0) {
-		int saved = errno;
-		union semun unused = { .val = 0 };
-		semctl(*id, 0, IPC_RMID, unused);   /* no half-made set */
-		errno = saved;
-		return fail_errno("cannot initialise semaphore set %s; it was not created",
-				  target_describe(&o->target));
-	}
+	snprintf(text, sizeof(text), "%u", o->value);
+	if (o->value_given && (why = parse_unsigned(text, 0, SEM_VALUE_MAX_SYSV, &v)))
+		return cli_bad_value("--value", text, why);
 	return 0;
 }
 
 static int mksem_run(struct mksem_options *o, const struct cli *cli)
 {
-	int next, id, rc;
+	struct semaphore sem;
+	int next, rc;
 
 	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
 		return rc;
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
 				   o->target.text);
-	if (o->target.kind == TARGET_POSIX)
-		return fail("%s: POSIX semaphores are not supported yet; use --key, --ftok or no TARGET",
-			    o->target.path);
-	if ((rc = create_set(o, &id)))
+	if ((rc = mksem_check_kind(o)))
 		return rc;
-	printf("%d\n", id);
-	return EXIT_OK;
+	rc = semaphore_create(&sem, &o->target, &o->create, o->nsems, o->value_given, o->value);
+	if (rc == 0)
+		sem.ops->print(&sem);
+	semaphore_close(&sem);
+	return rc;
 }
 
 int cmd_mksem(int argc, const char **argv)
@@ -433,10 +318,8 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* Replace ipctool with COMMAND.  The P was made with SEM_UNDO, and undo
- * records survive exec: the kernel gives the semaphore back when COMMAND
- * ends or is killed, even by SIGKILL, and the shell sees COMMAND's own
- * status.  Returns only when exec failed, with the shell's status. */
+/* Replace this process with COMMAND.  Returns only when exec failed, with
+ * the shell's status. */
 static int run_command(const char **command)
 {
 	reset_signals();
@@ -446,31 +329,134 @@ static int run_command(const char **command)
 	return status;
 }
 
+/* The child running COMMAND, for the handler that passes signals on; 0
+ * (set with the signals blocked) once it is reaped. */
+static volatile pid_t command_pid;
+
+static void pass_on(int sig, siginfo_t *info, void *ctx)
+{
+	(void)ctx;
+	/* The terminal sends Ctrl-C and friends to the whole foreground
+	 * group, the command included: passing it again would send it twice. */
+	if (info && info->si_code == SI_KERNEL)
+		return;
+	int saved = errno;
+	if (command_pid > 0)
+		kill(command_pid, sig);
+	errno = saved;
+}
+
+static void catch_and_pass_on(const sigset_t *signals)
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = pass_on;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (!sigismember(signals, sig))
+			continue;
+		/* What the shell ignored for us (nohup) stays ignored here;
+		 * the command still starts with the default. */
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+}
+
+/* Without undo the semaphore cannot be left to the kernel: run COMMAND in
+ * a child, pass INT, TERM, HUP and QUIT on to it, wait for it, give the
+ * semaphore back, and exit with the command's status as a shell would. */
+static int run_then_release(struct semaphore *s, int count, const char **command)
+{
+	sigset_t signals, old;
+	siginfo_t info;
+	struct wait forever;
+	int wstatus, status, rc;
+
+	termination_set(&signals);
+	sigprocmask(SIG_BLOCK, &signals, &old);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(run_command(command));
+	if (pid < 0) {
+		status = fail_errno("cannot start '%s'", command[0]);
+	} else {
+		command_pid = pid;
+		catch_and_pass_on(&signals);
+		sigprocmask(SIG_SETMASK, &old, NULL);   /* a signal held meanwhile is passed on now */
+		while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0 && errno == EINTR)
+			;
+		sigprocmask(SIG_BLOCK, &signals, NULL);
+		command_pid = 0;
+		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+			;
+		status = WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) : WEXITSTATUS(wstatus);
+	}
+	wait_init(&forever, false, NULL);
+	if (semaphore_change(s, 0, count, false, &forever) != SEM_DONE &&
+	    (rc = semaphore_report(s, 0, count, "release")) && status == 0)
+		status = rc;
+	return status;
+}
+
+static int semp_take(struct semaphore *s, const struct change_options *o, bool undo)
+{
+	struct wait w;
+
+	wait_init(&w, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
+	/* A take without undo that is interrupted gives back what it took
+	 * (--count K is K steps), then dies of the signal. */
+	if (!s->ops->has_undo)
+		termination_catch();
+	switch (semaphore_change(s, o->num, -o->count, undo, &w)) {
+	case SEM_DONE:
+		if (!s->ops->has_undo && termination_pending()) {
+			/* Asked to stop just as it was taken: give it back first. */
+			wait_init(&w, false, NULL);
+			semaphore_change(s, o->num, o->count, false, &w);
+			termination_honour();
+		}
+		return 0;
+	case SEM_NOTHING:
+		warn("%s could not be taken %s", semaphore_which(s, o->num),
+		     w.nowait ? "without waiting" : "before the timeout");
+		return EXIT_NOTHING;
+	case SEM_INTERRUPTED:
+		termination_honour();
+		return EXIT_FAIL;
+	default:
+		return semaphore_report(s, o->num, -o->count, "take");
+	}
+}
+
 static int semp_run(struct change_options *o, const struct cli *cli, const char **command)
 {
-	struct semset set;
-	struct wait w;
+	struct semaphore sem;
 	int next, rc;
 
 	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
-	    (rc = wait_options_check(&o->wait)))
+	    (rc = wait_options_check(&o->wait)) || (rc = check_posix_num(o)))
 		return rc;
 	if (command && !command[0])
 		return usage_error("'--' must be followed by a COMMAND to run");
-	if ((rc = semset_open(&set, &o->target)) || (rc = semset_check_num(&set, o->num)))
+	if ((rc = semaphore_open(&sem, &o->target)) || (rc = semaphore_check_num(&sem, o->num))) {
+		semaphore_close(&sem);
 		return rc;
-	wait_init(&w, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
-	switch (semset_change(&set, o->num, -o->count, command ? SEM_UNDO : 0, &w)) {
-	case SEM_DONE:
-		break;
-	case SEM_NOTHING:
-		warn("semaphore %u of %s could not be taken %s", o->num, semset_name(&set),
-		     w.nowait ? "without waiting" : "before the timeout");
-		return EXIT_NOTHING;
-	default:
-		return semset_report(&set, o->num, -o->count, "take");
 	}
-	return command ? run_command(command) : EXIT_OK;
+	if (command && !sem.ops->has_undo)
+		warn("warning: %s has no undo: if ipctool is killed (SIGKILL) while '%s' runs, "
+		     "the semaphore stays taken", semaphore_name(&sem), command[0]);
+	rc = semp_take(&sem, o, command != NULL);
+	if (rc == 0 && command) {
+		/* System V: the P was made with SEM_UNDO, and undo records
+		 * survive exec, so ipctool becomes COMMAND and the kernel gives
+		 * the semaphore back however it ends, even by SIGKILL. */
+		rc = sem.ops->has_undo ? run_command(command) : run_then_release(&sem, o->count, command);
+	}
+	semaphore_close(&sem);
+	return rc;
 }
 
 int cmd_sem_p(int argc, const char **argv)
@@ -502,18 +488,20 @@ static struct poptOption semv_table[] = {
 
 static int semv_run(struct change_options *o, const struct cli *cli)
 {
-	struct semset set;
+	struct semaphore sem;
 	struct wait w;
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
+	    (rc = check_posix_num(o)))
 		return rc;
-	if ((rc = semset_open(&set, &o->target)) || (rc = semset_check_num(&set, o->num)))
-		return rc;
-	wait_init(&w, false, NULL);
-	if (semset_change(&set, o->num, o->count, 0, &w) != SEM_DONE)
-		return semset_report(&set, o->num, o->count, "release");
-	return EXIT_OK;
+	if ((rc = semaphore_open(&sem, &o->target)) == 0 && (rc = semaphore_check_num(&sem, o->num)) == 0) {
+		wait_init(&w, false, NULL);
+		if (semaphore_change(&sem, o->num, o->count, false, &w) != SEM_DONE)
+			rc = semaphore_report(&sem, o->num, o->count, "release");
+	}
+	semaphore_close(&sem);
+	return rc;
 }
 
 int cmd_sem_v(int argc, const char **argv)

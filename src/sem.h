@@ -1,47 +1,86 @@
-/* System V semaphore sets: finding a set and changing one of its
- * semaphores, for sem-p/sem-v/mksem (sem.c) and for the --lock option of
- * shm-read and shm-write (shm.c). */
+/* Semaphores behind one small interface, so mksem, sem-p, sem-v and the
+ * --lock option of shm-read and shm-write have one code path each:
+ *   System V sets (semget/semop/semtimedop)         sem_sysv.c
+ *   POSIX named semaphores (sem_open/sem_wait/...)  sem_posix.c
+ * A POSIX semaphore is a "set" of one semaphore, number 0. */
 #ifndef IPCTOOL_SEM_H
 #define IPCTOOL_SEM_H
 
+#include <semaphore.h>
 #include <stdbool.h>
 
+#include "cli.h"
 #include "target.h"
 #include "wait.h"
 
-/* The largest value a semaphore can hold (SEMVMX) and so the largest
- * --value and --count. */
+/* The largest value a System V semaphore can hold (SEMVMX) and so the
+ * largest --value and --count. */
 #define SEM_VALUE_MAX_SYSV 32767
-
-struct semset {
-	struct target target;
-	int id;
-	unsigned long nsems;     /* 0 when the set could not be inspected (no read permission) */
-};
 
 enum sem_result {
 	SEM_DONE,
-	SEM_NOTHING,    /* --nowait would block, or --timeout ran out */
-	SEM_ERROR,      /* errno says why; semset_report() words it */
+	SEM_NOTHING,      /* --nowait would block, or --timeout ran out */
+	SEM_INTERRUPTED,  /* a termination signal came while waiting; nothing was taken */
+	SEM_ERROR,        /* errno says why; semaphore_report() words it */
 };
 
-/* Find an existing set; reports and returns a status when there is none. */
-int semset_open(struct semset *s, struct target *t);
-/* "semaphore set key 0x000004d2" for messages. */
-const char *semset_name(const struct semset *s);
+struct semaphore;
+
+struct semaphore_ops {
+	int (*open)(struct semaphore *s);
+	int (*create)(struct semaphore *s, const struct create_options *o, unsigned long nsems,
+		      bool value_given, unsigned value);
+	/* Add DELTA to semaphore NUM; a negative DELTA waits until it can be
+	 * taken, as W says.  UNDO: the kernel reverses it when the process
+	 * ends (System V only). */
+	enum sem_result (*change)(struct semaphore *s, unsigned num, int delta, bool undo,
+				  struct wait *w);
+	int (*value)(const struct semaphore *s, unsigned num, int *value);
+	int (*report)(const struct semaphore *s, unsigned num, int delta, const char *action);
+	void (*close)(struct semaphore *s);
+	/* The printable handle mksem prints: the id or the name. */
+	void (*print)(const struct semaphore *s);
+	bool has_undo;
+	unsigned long value_max;
+};
+
+struct semaphore {
+	struct target target;
+	const struct semaphore_ops *ops;
+	int id;                  /* System V */
+	unsigned long nsems;     /* System V: 0 when the set could not be inspected */
+	sem_t *handle;           /* POSIX, SEM_FAILED when closed */
+	int done;                /* POSIX: steps of the last change that were made */
+};
+
+extern const struct semaphore_ops sem_sysv_ops;
+extern const struct semaphore_ops sem_posix_ops;
+
+/* Find an existing semaphore (set); reports and returns a status. */
+int semaphore_open(struct semaphore *s, const struct target *t);
+/* Create per mksem (SPEC §3, §12), or find it unchanged. */
+int semaphore_create(struct semaphore *s, const struct target *t, const struct create_options *o,
+		     unsigned long nsems, bool value_given, unsigned value);
+void semaphore_close(struct semaphore *s);
+bool semaphore_is_posix(const struct semaphore *s);
+/* "semaphore set key 0x000004d2" or "semaphore /name" for messages. */
+const char *semaphore_name(const struct semaphore *s);
+/* "semaphore 0 of semaphore set id 5" or "semaphore /name". */
+const char *semaphore_which(const struct semaphore *s, unsigned num);
 /* Status 1 naming the set's size when NUM is not one of its semaphores. */
-int semset_check_num(const struct semset *s, unsigned num);
+int semaphore_check_num(const struct semaphore *s, unsigned num);
 
-/* Add DELTA to semaphore NUM (a negative DELTA waits until it can be taken),
- * waiting as W says.  FLAGS may hold SEM_UNDO. */
-enum sem_result semset_change(const struct semset *s, unsigned num, int delta, int flags,
-			      struct wait *w);
+enum sem_result semaphore_change(struct semaphore *s, unsigned num, int delta, bool undo,
+				 struct wait *w);
+int semaphore_value(const struct semaphore *s, unsigned num, int *value);
 /* Report the errno of a failed change ("take", "release"); returns 1. */
-int semset_report(const struct semset *s, unsigned num, int delta, const char *action);
+int semaphore_report(const struct semaphore *s, unsigned num, int delta, const char *action);
 
-/* --lock: take semaphore 0 (P with SEM_UNDO), waiting as long as it takes,
- * and give it back.  Both report and return a status. */
-int semset_lock(const struct semset *s);
-int semset_unlock(const struct semset *s);
+/* --lock: take semaphore 0 (with undo where there is one), waiting as long
+ * as it takes, and give it back.  Both report and return a status.  A
+ * POSIX semaphore has no undo: termination signals are held off while it
+ * is taken, so only SIGKILL can leave it taken. */
+int semaphore_lock(struct semaphore *s);
+int semaphore_unlock(struct semaphore *s);
 
 #endif

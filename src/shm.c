@@ -1,13 +1,12 @@
-/* mkshm, shm-write and shm-read: System V shared memory from the shell
- * (SPEC §3, §5, §12). */
+/* mkshm, shm-write and shm-read: shared memory from the shell (SPEC §3,
+ * §5, §12), System V segments and POSIX objects through one interface
+ * (segment.h). */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,76 +16,62 @@
 #include "error.h"
 #include "io.h"
 #include "parse.h"
+#include "segment.h"
 #include "sem.h"
 #include "target.h"
 
 enum { OPT_SIZE = 1, OPT_OFFSET, OPT_LENGTH, OPT_STRING, OPT_HEX, OPT_LOCK };
 
-struct segment {
-	struct target target;
-	int id;
-	size_t size;
-};
+/* ---- the segment interface: which implementation --------------------- */
 
-static const char *segment_name(const struct segment *s)
+static void segment_init(struct segment *s, const struct target *t)
+{
+	memset(s, 0, sizeof(*s));
+	s->target = *t;
+	s->ops = t->kind == TARGET_POSIX ? &segment_posix_ops : &segment_sysv_ops;
+	s->fd = -1;
+}
+
+int segment_open(struct segment *s, const struct target *t, bool read_only)
+{
+	segment_init(s, t);
+	return s->ops->open(s, read_only);
+}
+
+int segment_create(struct segment *s, const struct target *t, const struct create_options *o,
+		   unsigned long long size)
+{
+	segment_init(s, t);
+	return s->ops->create(s, o, size);
+}
+
+int segment_attach(struct segment *s, bool read_only, void **addr)
+{
+	return s->ops->attach(s, read_only, addr);
+}
+
+int segment_reserve(struct segment *s, size_t offset, size_t length)
+{
+	return s->ops->reserve(s, offset, length);
+}
+
+void segment_detach(struct segment *s, void *addr)
+{
+	s->ops->detach(s, addr);
+}
+
+void segment_close(struct segment *s)
+{
+	if (s->ops)
+		s->ops->close(s);
+}
+
+const char *segment_name(const struct segment *s)
 {
 	static char name[4300];
 
 	snprintf(name, sizeof(name), "shared memory segment %s", target_describe(&s->target));
 	return name;
-}
-
-static int no_such_segment(const struct target *t)
-{
-	return fail("no shared memory segment with %s%s", target_describe(t),
-		    target_other_kind_hint(t, IPC_KIND_SHM));
-}
-
-static int posix_not_supported(const struct target *t)
-{
-	return fail("%s: POSIX shared memory is not supported yet; use a System V id or key", t->path);
-}
-
-static int segment_open(struct segment *s, struct target *t)
-{
-	struct shmid_ds ds;
-	key_t key;
-	int rc;
-
-	memset(s, 0, sizeof(*s));
-	if (t->kind == TARGET_POSIX)
-		return posix_not_supported(t);
-	if (t->kind == TARGET_ID) {
-		s->id = t->id;
-	} else {
-		if ((rc = target_key(t, &key)))
-			return rc;
-		s->id = shmget(key, 0, 0);
-		if (s->id < 0) {
-			if (errno == ENOENT)
-				return no_such_segment(t);
-			return fail_errno("cannot open shared memory segment %s", target_describe(t));
-		}
-	}
-	s->target = *t;
-	if (shmctl(s->id, IPC_STAT, &ds) != 0) {
-		if (errno == EINVAL || errno == EIDRM)
-			return no_such_segment(t);
-		/* Attaching needs read permission too, so EACCES here is final. */
-		return fail_errno("cannot open %s", segment_name(s));
-	}
-	s->size = ds.shm_segsz;
-	return 0;
-}
-
-static int segment_attach(const struct segment *s, bool read_only, void **addr)
-{
-	*addr = shmat(s->id, NULL, read_only ? SHM_RDONLY : 0);
-	if (*addr != (void *)-1)
-		return 0;
-	if (errno == EINVAL || errno == EIDRM)
-		return fail("cannot attach %s: it was removed", segment_name(s));
-	return fail_errno("cannot attach %s%s", segment_name(s), read_only ? "" : " for writing");
 }
 
 /* Status 1 naming the segment's size when OFFSET and LENGTH do not lie
@@ -106,7 +91,7 @@ static int check_range(const struct segment *s, unsigned long long offset, unsig
 struct lock_option {
 	bool given;
 	struct target target;
-	struct semset set;
+	struct semaphore sem;
 };
 
 static int lock_option(struct lock_option *l, const char *arg)
@@ -120,26 +105,36 @@ static int lock_option(struct lock_option *l, const char *arg)
 	return target_parse(&l->target, arg);
 }
 
-/* Find the --lock set before anything else is done, so a wrong name
+/* Find the --lock semaphore before anything else is done, so a wrong name
  * fails before stdin is read. */
 static int lock_open(struct lock_option *l)
 {
+	int rc;
+
 	if (!l->given)
 		return 0;
-	if (l->target.kind == TARGET_POSIX)
-		return fail("--lock %s: POSIX semaphores are not supported yet; use a System V id or key",
-			    l->target.path);
-	return semset_open(&l->set, &l->target);
+	if ((rc = semaphore_open(&l->sem, &l->target)))
+		return rc;
+	if (semaphore_is_posix(&l->sem))
+		warn("warning: --lock %s: a POSIX semaphore has no undo: if ipctool is killed (SIGKILL) "
+		     "while holding it, it stays taken", l->target.path);
+	return 0;
 }
 
-static int lock_take(const struct lock_option *l)
+static void lock_close(struct lock_option *l)
 {
-	return l->given ? semset_lock(&l->set) : 0;
+	if (l->given)
+		semaphore_close(&l->sem);
 }
 
-static int lock_release(const struct lock_option *l)
+static int lock_take(struct lock_option *l)
 {
-	return l->given ? semset_unlock(&l->set) : 0;
+	return l->given ? semaphore_lock(&l->sem) : 0;
+}
+
+static int lock_release(struct lock_option *l)
+{
+	return l->given ? semaphore_unlock(&l->sem) : 0;
 }
 
 /* ---- mkshm -------------------------------------------------------------- */
@@ -177,87 +172,10 @@ static int mkshm_option(int val, const char *arg, void *data)
 	return CLI_UNHANDLED;
 }
 
-static unsigned long long read_limit(const char *path)
-{
-	unsigned long long v = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
-static int create_failed(const struct mkshm_options *o)
-{
-	const char *name = target_describe(&o->target);
-
-	switch (errno) {
-	case EINVAL:
-		return fail("cannot create shared memory segment %s: --size %llu is more than shmmax (%llu)",
-			    name, o->size, read_limit("/proc/sys/kernel/shmmax"));
-	case ENOSPC:
-		return fail("cannot create shared memory segment %s: the system limit on segments (shmmni) "
-			    "or on shared memory pages (shmall) is reached", name);
-	default:
-		return fail_errno("cannot create shared memory segment %s", name);
-	}
-}
-
-/* The existing segment for KEY, unchanged (SPEC §12), as long as it is at
- * least as large as asked.  Returns 0, a status, or -1 with errno when it
- * went away meanwhile. */
-static int join_existing(const struct mkshm_options *o, key_t key, int *id)
-{
-	struct shmid_ds ds;
-
-	*id = shmget(key, 0, 0);
-	if (*id < 0)
-		return -1;
-	if (shmctl(*id, IPC_STAT, &ds) != 0) {
-		if (errno != EACCES)
-			return -1;
-		/* Cannot see its size: let shmget compare it. */
-		if (shmget(key, (size_t)o->size, 0) < 0 && errno == EINVAL)
-			return fail("shared memory segment %s is smaller than --size %llu",
-				    target_describe(&o->target), o->size);
-		return 0;
-	}
-	if (o->size > ds.shm_segsz)
-		return fail("shared memory segment %s is %zu bytes, smaller than --size %llu",
-			    target_describe(&o->target), (size_t)ds.shm_segsz, o->size);
-	return 0;
-}
-
-static int create_segment(struct mkshm_options *o, int *id)
-{
-	key_t key = IPC_PRIVATE;
-	int rc;
-
-	if (o->target.kind != TARGET_NONE && (rc = target_key(&o->target, &key)))
-		return rc;
-	for (;;) {
-		*id = shmget(key, (size_t)o->size, IPC_CREAT | IPC_EXCL | (int)o->create.mode);
-		if (*id >= 0)
-			return 0;
-		if (errno != EEXIST)
-			return create_failed(o);
-		if (o->create.exclusive)
-			return fail("shared memory segment %s already exists", target_describe(&o->target));
-		rc = join_existing(o, key, id);
-		if (rc >= 0)
-			return rc;
-		if (errno != ENOENT && errno != EINVAL && errno != EIDRM)
-			return fail_errno("cannot open shared memory segment %s", target_describe(&o->target));
-		/* Removed between the calls: try to create it again. */
-	}
-}
-
 static int mkshm_run(struct mkshm_options *o, const struct cli *cli)
 {
-	int next, id, rc;
+	struct segment seg;
+	int next, rc;
 
 	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
 		return rc;
@@ -266,12 +184,10 @@ static int mkshm_run(struct mkshm_options *o, const struct cli *cli)
 				   o->target.text);
 	if (o->size == 0)
 		return usage_error("missing --size SIZE (bytes; K, M, G allowed)");
-	if (o->target.kind == TARGET_POSIX)
-		return posix_not_supported(&o->target);
-	if ((rc = create_segment(o, &id)))
-		return rc;
-	printf("%d\n", id);
-	return EXIT_OK;
+	if ((rc = segment_create(&seg, &o->target, &o->create, o->size)) == 0)
+		seg.ops->print(&seg);
+	segment_close(&seg);
+	return rc;
 }
 
 int cmd_mkshm(int argc, const char **argv)
@@ -303,7 +219,7 @@ static struct poptOption write_table[] = {
 	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, "write at byte N of the segment (default 0)", "N" },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "write a terminating NUL after the data", NULL },
 	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
-	  "hold semaphore 0 of this set (id or 0xKEY) around the write", "SEMTARGET" },
+	  "hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the write", "SEMTARGET" },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -414,12 +330,13 @@ static int copy_file(struct payload *p, char *dest)
 	return 0;
 }
 
-static int write_into(const struct segment *s, struct payload *p, const struct write_options *o)
+static int write_into(struct segment *s, struct payload *p, struct write_options *o)
 {
+	size_t bytes = (p->from_file ? p->file_bytes : p->size) + (o->string ? 1 : 0);
 	void *addr;
 	int rc, unlock_rc;
 
-	if ((rc = lock_take(&o->lock)))
+	if ((rc = segment_reserve(s, (size_t)o->offset, bytes)) || (rc = lock_take(&o->lock)))
 		return rc;
 	if ((rc = segment_attach(s, false, &addr)) == 0) {
 		char *dest = (char *)addr + o->offset;
@@ -429,16 +346,42 @@ static int write_into(const struct segment *s, struct payload *p, const struct w
 			memcpy(dest, p->data, p->size);
 		if (rc == 0 && o->string)
 			dest[p->size] = '\0';
-		shmdt(addr);
+		segment_detach(s, addr);
 	}
 	unlock_rc = lock_release(&o->lock);
 	return rc ? rc : unlock_rc;
 }
 
+static int write_segment(struct segment *seg, struct write_options *o, const char *data)
+{
+	struct payload p = { .data = NULL };
+	int rc;
+
+	if ((rc = check_range(seg, o->offset, 0, "")) || (rc = lock_open(&o->lock)))
+		return rc;
+	size_t room = seg->size - (size_t)o->offset;
+	if (o->string) {
+		if (room == 0)
+			return does_not_fit(seg, o->offset, data ? "DATA" : "standard input", "", 0, true);
+		room--;
+	}
+	if (data) {
+		p.data = data;
+		p.size = strlen(data);
+		if (p.size > room)
+			return does_not_fit(seg, o->offset, "DATA", "", p.size, o->string);
+	} else if ((rc = read_stdin(&p, seg, o->offset, room, o->string))) {
+		buf_free(&p.held);
+		return rc;
+	}
+	rc = write_into(seg, &p, o);
+	buf_free(&p.held);
+	return rc;
+}
+
 static int write_run(struct write_options *o, const struct cli *cli)
 {
 	struct segment seg;
-	struct payload p = { .data = NULL };
 	int next, rc;
 
 	if ((rc = target_finish(&o->target, cli, true, &next)))
@@ -446,27 +389,10 @@ static int write_run(struct write_options *o, const struct cli *cli)
 	const char *data = next < cli->nargs ? cli->args[next++] : NULL;
 	if ((rc = cli_extra_args(cli, next)))
 		return rc;
-	if ((rc = segment_open(&seg, &o->target)) || (rc = check_range(&seg, o->offset, 0, "")))
-		return rc;
-	if ((rc = lock_open(&o->lock)))
-		return rc;
-	size_t room = seg.size - (size_t)o->offset;
-	if (o->string) {
-		if (room == 0)
-			return does_not_fit(&seg, o->offset, data ? "DATA" : "standard input", "", 0, true);
-		room--;
-	}
-	if (data) {
-		p.data = data;
-		p.size = strlen(data);
-		if (p.size > room)
-			return does_not_fit(&seg, o->offset, "DATA", "", p.size, o->string);
-	} else if ((rc = read_stdin(&p, &seg, o->offset, room, o->string))) {
-		buf_free(&p.held);
-		return rc;
-	}
-	rc = write_into(&seg, &p, o);
-	buf_free(&p.held);
+	if ((rc = segment_open(&seg, &o->target, false)) == 0)
+		rc = write_segment(&seg, o, data);
+	lock_close(&o->lock);
+	segment_close(&seg);
 	return rc;
 }
 
@@ -505,7 +431,7 @@ static struct poptOption read_table[] = {
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "stop at the first NUL and add a newline", NULL },
 	{ "hex", 'x', POPT_ARG_NONE, NULL, OPT_HEX, "a hex and ASCII dump, as hexdump -C", NULL },
 	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
-	  "hold semaphore 0 of this set (id or 0xKEY) around the read", "SEMTARGET" },
+	  "hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the read", "SEMTARGET" },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -614,7 +540,7 @@ static int write_out(const struct read_options *o, const char *p, size_t n)
 
 /* With --lock the bytes are copied out under the lock and written after
  * it is released, so a slow reader of stdout never holds up writers. */
-static int read_locked(const struct segment *s, const struct read_options *o, size_t length)
+static int read_locked(struct segment *s, struct read_options *o, size_t length)
 {
 	char *copy = malloc(length ? length : 1);
 	void *addr;
@@ -622,12 +548,12 @@ static int read_locked(const struct segment *s, const struct read_options *o, si
 
 	if (!copy)
 		return fail("out of memory for a copy of %zu bytes", length);
-	if ((rc = semset_lock(&o->lock.set)) == 0) {
+	if ((rc = lock_take(&o->lock)) == 0) {
 		if ((rc = segment_attach(s, true, &addr)) == 0) {
 			memcpy(copy, (char *)addr + o->offset, length);
-			shmdt(addr);
+			segment_detach(s, addr);
 		}
-		int unlock_rc = semset_unlock(&o->lock.set);
+		int unlock_rc = lock_release(&o->lock);
 		rc = rc ? rc : unlock_rc;
 	}
 	if (rc == 0)
@@ -636,29 +562,38 @@ static int read_locked(const struct segment *s, const struct read_options *o, si
 	return rc;
 }
 
+static int read_segment(struct segment *seg, struct read_options *o)
+{
+	void *addr;
+	int rc;
+
+	if (o->offset > seg->size)
+		return check_range(seg, o->offset, 0, "");
+	size_t length = o->length_given ? (size_t)o->length : seg->size - (size_t)o->offset;
+	if ((rc = check_range(seg, o->offset, length, "--length")) || (rc = lock_open(&o->lock)))
+		return rc;
+	if (o->lock.given)
+		return read_locked(seg, o, length);
+	if ((rc = segment_attach(seg, true, &addr)))
+		return rc;
+	rc = write_out(o, (const char *)addr + o->offset, length);
+	segment_detach(seg, addr);
+	return rc;
+}
+
 static int read_run(struct read_options *o, const struct cli *cli)
 {
 	struct segment seg;
-	void *addr;
 	int next, rc;
 
 	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)))
 		return rc;
 	if (o->formats > 1)
 		return usage_error("--string and --hex contradict each other: choose one");
-	if ((rc = segment_open(&seg, &o->target)))
-		return rc;
-	if (o->offset > seg.size)
-		return check_range(&seg, o->offset, 0, "");
-	size_t length = o->length_given ? (size_t)o->length : seg.size - (size_t)o->offset;
-	if ((rc = check_range(&seg, o->offset, length, "--length")) || (rc = lock_open(&o->lock)))
-		return rc;
-	if (o->lock.given)
-		return read_locked(&seg, o, length);
-	if ((rc = segment_attach(&seg, true, &addr)))
-		return rc;
-	rc = write_out(o, (const char *)addr + o->offset, length);
-	shmdt(addr);
+	if ((rc = segment_open(&seg, &o->target, true)) == 0)
+		rc = read_segment(&seg, o);
+	lock_close(&o->lock);
+	segment_close(&seg);
 	return rc;
 }
 

@@ -1,6 +1,8 @@
 #include "target.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "parse.h"
@@ -231,20 +234,39 @@ static bool id_exists(enum ipc_kind kind, int id)
 	return rc >= 0 || errno == EACCES;
 }
 
+/* POSIX objects: queues in the mqueue file system (mq_open), shared
+ * memory as /dev/shm/NAME, named semaphores as /dev/shm/sem.NAME. */
+static bool name_exists(enum ipc_kind kind, const char *name)
+{
+	char path[300];
+
+	if (kind == IPC_KIND_QUEUE) {
+		mqd_t q = mq_open(name, O_RDONLY);
+		if (q != (mqd_t)-1)
+			mq_close(q);
+		return q != (mqd_t)-1 || errno == EACCES;
+	}
+	snprintf(path, sizeof(path), "/dev/shm/%s%s", kind == IPC_KIND_SEM ? "sem." : "", name + 1);
+	return access(path, F_OK) == 0;
+}
+
 const char *target_other_kind_hint(const struct target *t, enum ipc_kind expected)
 {
 	static char hint[96];
 	static const enum ipc_kind kinds[] = { IPC_KIND_QUEUE, IPC_KIND_SHM, IPC_KIND_SEM };
 
-	if (t->kind != TARGET_ID && t->kind != TARGET_KEY && t->kind != TARGET_FTOK)
+	if (t->kind == TARGET_NONE)
 		return "";
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (kinds[i] == expected)
 			continue;
-		bool there = t->kind == TARGET_ID ? id_exists(kinds[i], t->id)
-						  : key_exists(kinds[i], t->key);
+		bool there = t->kind == TARGET_POSIX ? name_exists(kinds[i], t->path)
+			     : t->kind == TARGET_ID ? id_exists(kinds[i], t->id)
+						    : key_exists(kinds[i], t->key);
 		if (there) {
-			snprintf(hint, sizeof(hint), " (it names a %s)", ipc_kind_name(kinds[i]));
+			snprintf(hint, sizeof(hint), " (it names a %s)",
+				 t->kind == TARGET_POSIX && kinds[i] == IPC_KIND_SEM ? "semaphore"
+										   : ipc_kind_name(kinds[i]));
 			return hint;
 		}
 	}

@@ -197,12 +197,6 @@ wait_value() {
 	assert_output --partial "semmsl"
 }
 
-@test "mksem /name is not supported yet" {
-	run ipctool mksem /lock
-	assert_failure 1
-	assert_output --partial "not supported yet"
-}
-
 # --- sem-p / sem-v -------------------------------------------------------------
 
 @test "sem-p decrements and the decrement stays after exit" {
@@ -338,15 +332,6 @@ wait_value() {
 	run ipctool sem-p --key 0x77
 	assert_failure 1
 	assert_output --partial "(it names a shared memory segment)"
-}
-
-@test "sem-p and sem-v /name are not supported yet" {
-	run ipctool sem-p /lock
-	assert_failure 1
-	assert_output --partial "not supported yet"
-	run ipctool sem-v /lock
-	assert_failure 1
-	assert_output --partial "not supported yet"
 }
 
 @test "without alter permission sem-p fails 1" {

@@ -140,12 +140,6 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	[ "$(count_shm)" -eq 0 ]
 }
 
-@test "mkshm /name is not supported yet" {
-	run ipctool mkshm /seg --size 64
-	assert_failure 1
-	assert_output --partial "not supported yet"
-}
-
 @test "mkshm --help shows its options" {
 	run ipctool mkshm --help
 	assert_success
@@ -399,15 +393,6 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_output --partial "(it names a semaphore set)"
 }
 
-@test "shm-read and shm-write /name are not supported yet" {
-	run ipctool shm-read /seg
-	assert_failure 1
-	assert_output --partial "not supported yet"
-	run ipctool shm-write /seg x
-	assert_failure 1
-	assert_output --partial "not supported yet"
-}
-
 @test "with read permission only, shm-read works and shm-write fails" {
 	need_root
 	id=$(ipctool mkshm --size 16 --mode 644)
@@ -472,7 +457,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_output --partial "no semaphore set with id 4242"
 }
 
-@test "--lock with a bad value is a usage error; /name is not supported yet" {
+@test "--lock with a bad value is a usage error" {
 	id=$(ipctool mkshm --size 16)
 	run ipctool shm-read "$id" --lock nonsense
 	assert_failure 2
@@ -483,7 +468,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_failure 2
 	run ipctool shm-write "$id" x --lock /lock
 	assert_failure 1
-	assert_output --partial "not supported yet"
+	assert_output --partial "no semaphore /lock"
 }
 
 # --- interop -------------------------------------------------------------------

@@ -1,0 +1,164 @@
+/* POSIX shared memory behind the segment interface (segment.h):
+ * shm_open and ftruncate to find and create, mmap to attach.  An object
+ * lives as a file in /dev/shm; its size is the file's. */
+#include "segment.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "wait.h"
+
+static int inspect(struct segment *s)
+{
+	struct stat st;
+
+	if (fstat(s->fd, &st) != 0)
+		return fail_errno("cannot inspect %s", segment_name(s));
+	if (!S_ISREG(st.st_mode))
+		return fail("%s in /dev/shm is not a shared memory segment", s->target.path);
+	s->size = (size_t)st.st_size;
+	return 0;
+}
+
+static int posix_open(struct segment *s, bool read_only)
+{
+	const char *name = s->target.path;
+
+	s->fd = shm_open(name, read_only ? O_RDONLY : O_RDWR, 0);
+	if (s->fd < 0) {
+		if (errno == ENOENT)
+			return fail("no shared memory segment %s%s", name,
+				    target_other_kind_hint(&s->target, IPC_KIND_SHM));
+		return fail_errno("cannot open %s%s", segment_name(s), read_only ? "" : " for writing");
+	}
+	return inspect(s);
+}
+
+/* mmap of length 0 is refused; a segment of 0 bytes has nothing to map. */
+static char empty_segment;
+
+static int posix_attach(struct segment *s, bool read_only, void **addr)
+{
+	if (s->size == 0) {
+		*addr = &empty_segment;
+		return 0;
+	}
+	*addr = mmap(NULL, s->size, read_only ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+	if (*addr != MAP_FAILED)
+		return 0;
+	return fail_errno("cannot map %s%s", segment_name(s), read_only ? "" : " for writing");
+}
+
+/* ftruncate makes a sparse file: a page is found only when first written,
+ * and a full /dev/shm would then kill us with SIGBUS.  Finding the pages
+ * first turns that into an error before any byte is written. */
+static int posix_reserve(struct segment *s, size_t offset, size_t length)
+{
+	int err;
+
+	if (length == 0)
+		return 0;
+	err = posix_fallocate(s->fd, (off_t)offset, (off_t)length);
+	if (err == 0 || err == EOPNOTSUPP || err == EINVAL)
+		return 0;
+	errno = err;
+	return fail_errno("cannot find memory for %zu bytes of %s; nothing was written", length,
+			  segment_name(s));
+}
+
+static void posix_detach(struct segment *s, void *addr)
+{
+	if (addr != &empty_segment)
+		munmap(addr, s->size);
+}
+
+/* ---- creating (mkshm) ---------------------------------------------------- */
+
+/* The existing object, unchanged (SPEC §12), as long as it is at least as
+ * large as asked.  One of 0 bytes is still being made by its creator
+ * (shm_open, then ftruncate): wait up to 1 s for its size.  Returns 0, a
+ * status, or -1 with errno when it cannot be opened. */
+static int join_existing(struct segment *s, unsigned long long size)
+{
+	struct timespec second = { 1, 0 }, pause = { 0, 10000000L };
+	struct wait w;
+	int rc;
+
+	s->fd = shm_open(s->target.path, O_RDONLY, 0);
+	if (s->fd < 0)
+		return -1;
+	wait_init(&w, false, &second);
+	while ((rc = inspect(s)) == 0 && s->size == 0 && !wait_expired(&w))
+		nanosleep(&pause, NULL);
+	if (rc)
+		return rc;
+	if (size > s->size)
+		return fail("shared memory segment %s is %zu bytes, smaller than --size %llu",
+			    s->target.path, s->size, size);
+	return 0;
+}
+
+/* The umask is cleared around shm_open so the mode is exact from the
+ * first moment, whatever the umask (SPEC §12). */
+static int posix_create(struct segment *s, const struct create_options *o, unsigned long long size)
+{
+	const char *name = s->target.path;
+	int rc;
+
+	for (;;) {
+		mode_t old = umask(0);
+		s->fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, o->mode);
+		umask(old);
+		if (s->fd >= 0)
+			break;
+		if (errno != EEXIST)
+			return fail_errno("cannot create shared memory segment %s", name);
+		if (o->exclusive)
+			return fail("shared memory segment %s already exists", name);
+		rc = join_existing(s, size);
+		if (rc >= 0)
+			return rc;
+		if (errno != ENOENT)
+			return fail_errno("cannot open shared memory segment %s", name);
+		/* Removed between the calls: try to create it again. */
+	}
+	if (size > (unsigned long long)INT64_MAX || ftruncate(s->fd, (off_t)size) != 0) {
+		int saved = size > (unsigned long long)INT64_MAX ? EFBIG : errno;
+		shm_unlink(name);   /* no half-made object */
+		errno = saved;
+		return fail_errno("cannot make shared memory segment %s %llu bytes long; it was not created",
+				  name, size);
+	}
+	s->size = (size_t)size;
+	return 0;
+}
+
+static void posix_close(struct segment *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+static void posix_print(const struct segment *s)
+{
+	printf("%s\n", s->target.path);
+}
+
+const struct segment_ops segment_posix_ops = {
+	.open = posix_open,
+	.create = posix_create,
+	.attach = posix_attach,
+	.reserve = posix_reserve,
+	.detach = posix_detach,
+	.close = posix_close,
+	.print = posix_print,
+};

@@ -1,0 +1,277 @@
+/* System V semaphore sets behind the semaphore interface (sem.h):
+ * semget/semctl to find and create a set, semop/semtimedop to change it. */
+#include "sem.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+
+#include "error.h"
+
+/* glibc leaves the semctl(2) argument type to the caller. */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+static int no_such_set(const struct target *t)
+{
+	return fail("no semaphore set with %s%s", target_describe(t),
+		    target_other_kind_hint(t, IPC_KIND_SEM));
+}
+
+static int stat_set(int id, struct semid_ds *ds)
+{
+	union semun arg = { .buf = ds };
+
+	return semctl(id, 0, IPC_STAT, arg);
+}
+
+static int sysv_open(struct semaphore *s)
+{
+	struct semid_ds ds;
+	struct target *t = &s->target;
+	key_t key;
+	int rc;
+
+	if (t->kind == TARGET_ID) {
+		s->id = t->id;
+	} else {
+		if ((rc = target_key(t, &key)))
+			return rc;
+		s->id = semget(key, 0, 0);
+		if (s->id < 0) {
+			if (errno == ENOENT)
+				return no_such_set(t);
+			return fail_errno("cannot open semaphore set %s", target_describe(t));
+		}
+	}
+	if (stat_set(s->id, &ds) == 0) {
+		s->nsems = ds.sem_nsems;
+	} else if (errno == EINVAL || errno == EIDRM) {
+		return no_such_set(t);
+	} else if (errno != EACCES) {
+		return fail_errno("cannot inspect %s", semaphore_name(s));
+	}
+	/* EACCES: no read permission to see the size; changing a semaphore
+	 * needs only alter permission, and semop checks the number itself. */
+	return 0;
+}
+
+static enum sem_result sysv_change(struct semaphore *s, unsigned num, int delta, bool undo,
+				   struct wait *w)
+{
+	struct sembuf op = { .sem_num = (unsigned short)num, .sem_op = (short)delta,
+			     .sem_flg = (short)(undo ? SEM_UNDO : 0) };
+
+	if (w->nowait)
+		op.sem_flg |= IPC_NOWAIT;
+	for (;;) {
+		struct timespec left, *timeout = NULL;
+		if (w->bounded && !w->nowait) {
+			int ms = wait_remaining_ms(w);
+			if (ms == 0)
+				return SEM_NOTHING;
+			left.tv_sec = ms / 1000;
+			left.tv_nsec = (long)(ms % 1000) * 1000000L;
+			timeout = &left;
+		}
+		if (semtimedop(s->id, &op, 1, timeout) == 0)
+			return SEM_DONE;
+		/* semop is never restarted, not even after SIGSTOP/SIGCONT:
+		 * an EINTR means wait again for what is left. */
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return SEM_NOTHING;
+		return SEM_ERROR;
+	}
+}
+
+static int sysv_value(const struct semaphore *s, unsigned num, int *value)
+{
+	union semun unused = { .val = 0 };
+	int v = semctl(s->id, (int)num, GETVAL, unused);
+
+	if (v < 0)
+		return -1;
+	*value = v;
+	return 0;
+}
+
+static int sysv_report(const struct semaphore *s, unsigned num, int delta, const char *action)
+{
+	const char *set = semaphore_name(s);
+
+	switch (errno) {
+	case EIDRM:
+	case EINVAL:
+		return fail("cannot %s semaphore %u of %s: it was removed", action, num, set);
+	case EFBIG:
+		return fail("cannot %s semaphore %u of %s: the set has no semaphore %u", action, num, set, num);
+	case ERANGE:
+		if (delta > 0)
+			return fail("cannot %s semaphore %u of %s: its value would pass %d (SEMVMX)", action,
+				    num, set, SEM_VALUE_MAX_SYSV);
+		return fail("cannot %s semaphore %u of %s: the undo record would pass its limit (semaem)",
+			    action, num, set);
+	case ENOSPC:
+		return fail("cannot %s semaphore %u of %s: too many undo records (semmnu)", action, num, set);
+	default:
+		return fail_errno("cannot %s semaphore %u of %s", action, num, set);
+	}
+}
+
+/* ---- creating (mksem) ---------------------------------------------------- */
+
+static unsigned long read_sem_limit(int field)
+{
+	unsigned long v[4] = { 0, 0, 0, 0 };
+	FILE *f = fopen("/proc/sys/kernel/sem", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
+			v[field] = 0;
+		fclose(f);
+	}
+	return v[field];
+}
+
+static int create_failed(const struct target *t, unsigned long nsems)
+{
+	if (errno == EINVAL)
+		return fail("cannot create semaphore set %s: --nsems %lu is more than semmsl (%lu)",
+			    target_describe(t), nsems, read_sem_limit(0));
+	if (errno == ENOSPC)
+		return fail("cannot create semaphore set %s: the system limit on sets (semmni %lu) "
+			    "or semaphores (semmns %lu) is reached", target_describe(t),
+			    read_sem_limit(3), read_sem_limit(1));
+	return fail_errno("cannot create semaphore set %s", target_describe(t));
+}
+
+/* Give a new set its values, then mark it ready: sem_otime stays 0 until
+ * the first semop, so a joiner that sees it nonzero knows the values are
+ * in place.  Taking and giving back one unit of semaphore 0 in one
+ * atomic semop leaves the values as set (a 0 is waited for, which
+ * succeeds at once). */
+static int initialise_set(int id, unsigned long nsems, bool value_given, unsigned short value)
+{
+	struct sembuf take_give[2] = { { 0, -1, IPC_NOWAIT }, { 0, 1, IPC_NOWAIT } };
+	struct sembuf zero = { 0, 0, IPC_NOWAIT };
+
+	if (value_given && value > 0) {
+		unsigned short *values = malloc(nsems * sizeof(*values));
+		if (!values)
+			return -1;
+		for (unsigned long i = 0; i < nsems; i++)
+			values[i] = value;
+		union semun arg = { .array = values };
+		int rc = semctl(id, 0, SETALL, arg);
+		free(values);
+		if (rc != 0)
+			return -1;
+		return semop(id, take_give, 2);
+	}
+	return semop(id, &zero, 1);
+}
+
+/* SPEC §12: a set that exists but was never operated on is being set up by
+ * its creator: wait up to 1 s for it to be marked ready. */
+static void wait_until_ready(int id)
+{
+	struct timespec second = { 1, 0 }, pause = { 0, 10000000L };
+	struct semid_ds ds;
+	struct wait w;
+
+	wait_init(&w, false, &second);
+	while (stat_set(id, &ds) == 0 && ds.sem_otime == 0 && !wait_expired(&w))
+		nanosleep(&pause, NULL);
+}
+
+static int join_existing(struct semaphore *s, unsigned long nsems, bool value_given, key_t key)
+{
+	struct semid_ds ds;
+
+	s->id = semget(key, 0, 0);
+	if (s->id < 0)
+		return -1;
+	if (stat_set(s->id, &ds) != 0) {
+		if (errno != EACCES)
+			return -1;
+		/* Cannot see the size: let semget compare it. */
+		if (semget(key, (int)nsems, 0) < 0 && errno == EINVAL)
+			return fail("semaphore set %s has fewer semaphores than --nsems %lu",
+				    target_describe(&s->target), nsems);
+		return 0;
+	}
+	if (nsems > ds.sem_nsems)
+		return fail("semaphore set %s has %lu semaphore%s, fewer than --nsems %lu",
+			    target_describe(&s->target), (unsigned long)ds.sem_nsems,
+			    ds.sem_nsems == 1 ? "" : "s", nsems);
+	s->nsems = ds.sem_nsems;
+	if (value_given && ds.sem_otime == 0)
+		wait_until_ready(s->id);
+	return 0;
+}
+
+static int sysv_create(struct semaphore *s, const struct create_options *o, unsigned long nsems,
+		       bool value_given, unsigned value)
+{
+	key_t key = IPC_PRIVATE;
+	int rc;
+
+	if (s->target.kind != TARGET_NONE && (rc = target_key(&s->target, &key)))
+		return rc;
+	for (;;) {
+		s->id = semget(key, (int)nsems, IPC_CREAT | IPC_EXCL | (int)o->mode);
+		if (s->id >= 0)
+			break;
+		if (errno != EEXIST)
+			return create_failed(&s->target, nsems);
+		if (o->exclusive)
+			return fail("semaphore set %s already exists", target_describe(&s->target));
+		/* Idempotent: the existing set, unchanged (SPEC §12). */
+		rc = join_existing(s, nsems, value_given, key);
+		if (rc >= 0)
+			return rc;
+		if (errno != ENOENT && errno != EINVAL && errno != EIDRM)
+			return fail_errno("cannot open semaphore set %s", target_describe(&s->target));
+		/* Removed between the calls: try to create it again. */
+	}
+	s->nsems = nsems;
+	if (initialise_set(s->id, nsems, value_given, (unsigned short)value) != 0) {
+		int saved = errno;
+		union semun unused = { .val = 0 };
+		semctl(s->id, 0, IPC_RMID, unused);   /* no half-made set */
+		errno = saved;
+		return fail_errno("cannot initialise semaphore set %s; it was not created",
+				  target_describe(&s->target));
+	}
+	return 0;
+}
+
+static void sysv_close(struct semaphore *s)
+{
+	(void)s;   /* a set id holds nothing open */
+}
+
+static void sysv_print(const struct semaphore *s)
+{
+	printf("%d\n", s->id);
+}
+
+const struct semaphore_ops sem_sysv_ops = {
+	.open = sysv_open,
+	.create = sysv_create,
+	.change = sysv_change,
+	.value = sysv_value,
+	.report = sysv_report,
+	.close = sysv_close,
+	.print = sysv_print,
+	.has_undo = true,
+	.value_max = SEM_VALUE_MAX_SYSV,
+};

@@ -1,0 +1,326 @@
+#!/usr/bin/env bats
+# POSIX named semaphores: mksem, sem-p, sem-v with a /name TARGET (SPEC §1,
+# §3, §6, §12).  A semaphore /NAME lives in the private /dev/shm as
+# sem.NAME.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+teardown() { common_teardown; }
+
+# The value of semaphore /$1, read from its file: glibc keeps it in the
+# low 32 bits of the first word (x86-64 and other 64-bit targets).
+sem_value() { od -An -t u4 -N 4 "/dev/shm/sem.$1" | tr -d ' '; }
+sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
+
+wait_value() {
+	for _ in $(seq 100); do
+		[ "$(sem_value "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "semaphore /$1 is $(sem_value "$1"), not $2" >&2
+	return 1
+}
+
+# --- mksem -----------------------------------------------------------------
+
+@test "mksem /name prints the name alone and makes sem.NAME in /dev/shm, 0600, value 0" {
+	run ipctool mksem /s
+	assert_success
+	assert_output /s
+	[ -f /dev/shm/sem.s ]
+	[ "$(sem_mode s)" = 600 ]
+	[ "$(sem_value s)" = 0 ]
+}
+
+@test "mksem /name --value sets the initial value, beyond the System V limit too" {
+	ipctool mksem /s --value 3
+	[ "$(sem_value s)" = 3 ]
+	ipctool mksem /big -v 100000
+	[ "$(sem_value big)" = 100000 ]
+	run ipctool mksem --value 100000
+	assert_failure 2
+	assert_output --partial "invalid --value value '100000'"
+	run ipctool mksem /x --value 2147483648
+	assert_failure 2
+	assert_output --partial "invalid --value value"
+	[ ! -e /dev/shm/sem.x ]
+}
+
+@test "mksem /name --mode is exact whatever the umask" {
+	umask 077
+	ipctool mksem /s --mode 664
+	[ "$(sem_mode s)" = 664 ]
+}
+
+@test "a later mksem /name --value returns it unchanged and does not reset it" {
+	ipctool mksem /s --value 1
+	ipctool sem-p /s
+	run ipctool mksem /s --value 5 --mode 666
+	assert_success
+	assert_output /s
+	[ "$(sem_value s)" = 0 ]
+	[ "$(sem_mode s)" = 600 ]
+}
+
+@test "mksem /name --exclusive fails on an existing semaphore" {
+	ipctool mksem /s
+	run ipctool mksem /s --exclusive
+	assert_failure 1
+	assert_output "ipctool: mksem: semaphore /s already exists"
+	run ipctool mksem /t -x
+	assert_success
+}
+
+@test "racing mksem /name --value 1 leaves the value 1" {
+	for i in 1 2 3 4 5 6 7 8; do
+		bg_start sh -c "ipctool mksem /race --value 1 >'$BATS_TEST_TMPDIR/out.$i'"
+	done
+	for pid in "${BG_PIDS[@]}"; do wait "$pid"; done
+	BG_PIDS=()
+	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | sort -u)" = /race ]
+	[ "$(sem_value race)" = 1 ]
+}
+
+@test "racing mksem /name --value 1 then sem-p --nowait: exactly one of eight takes it" {
+	for i in 1 2 3 4 5 6 7 8; do
+		bg_start sh -c "ipctool mksem /race --value 1 >/dev/null && ipctool sem-p /race --nowait 2>/dev/null && echo took >'$BATS_TEST_TMPDIR/took.$i'"
+	done
+	for pid in "${BG_PIDS[@]}"; do wait "$pid" || true; done
+	BG_PIDS=()
+	[ "$(cat "$BATS_TEST_TMPDIR"/took.* | wc -l)" -eq 1 ]
+	[ "$(sem_value race)" = 0 ]
+}
+
+@test "mksem /name --nsems other than 1 is a usage error that says why" {
+	run ipctool mksem /s --nsems 2
+	assert_failure 2
+	assert_output --partial "--nsems 2: POSIX semaphore /s is a single semaphore"
+	assert_output --partial "Try 'ipctool mksem --help'"
+	[ ! -e /dev/shm/sem.s ]
+	run ipctool mksem /s --nsems 1
+	assert_success
+}
+
+@test "mksem refuses bad names and extra arguments" {
+	for name in / /a/b "/$(printf 'x%.0s' {1..256})"; do
+		run ipctool mksem "$name"
+		assert_failure 2
+	done
+	run ipctool mksem /s extra
+	assert_failure 2
+	[ -z "$(ls /dev/shm)" ]
+}
+
+# --- sem-p / sem-v -------------------------------------------------------------
+
+@test "sem-p /name decrements, sem-v increments, --count K is K steps" {
+	ipctool mksem /s --value 2
+	run ipctool sem-p /s
+	assert_success
+	assert_output ""
+	[ "$(sem_value s)" = 1 ]
+	run ipctool sem-v /s --count 5
+	assert_success
+	[ "$(sem_value s)" = 6 ]
+	ipctool sem-p /s -c 4
+	[ "$(sem_value s)" = 2 ]
+	ipctool sem-p /s --num 0
+	[ "$(sem_value s)" = 1 ]
+}
+
+@test "sem-p /name --nowait and --timeout 0 exit 3" {
+	ipctool mksem /s
+	run ipctool sem-p /s --nowait
+	assert_failure 3
+	assert_output "ipctool: sem-p: semaphore /s could not be taken without waiting"
+	run ipctool sem-p /s --timeout 0
+	assert_failure 3
+	[ "$(sem_value s)" = 0 ]
+}
+
+@test "sem-p /name --timeout waits, then exits 3" {
+	ipctool mksem /s
+	start=$(date +%s%N)
+	run ipctool sem-p /s --timeout 0.3
+	end=$(date +%s%N)
+	assert_failure 3
+	assert_output --partial "could not be taken before the timeout"
+	ms=$(( (end - start) / 1000000 ))
+	[ "$ms" -ge 250 ] && [ "$ms" -lt 10000 ]
+}
+
+@test "sem-p /name --count K that cannot all be taken in time gives back what it took" {
+	ipctool mksem /s --value 2
+	run ipctool sem-p /s --count 3 --timeout 0.2
+	assert_failure 3
+	[ "$(sem_value s)" = 2 ]
+	run ipctool sem-p /s --count 3 --nowait
+	assert_failure 3
+	[ "$(sem_value s)" = 2 ]
+}
+
+@test "a sem-p /name --count K stopped by SIGTERM gives back what it took and dies of it" {
+	ipctool mksem /s --value 2
+	bg_start sh -c "ipctool sem-p /s --count 3; echo \$? >'$BATS_TEST_TMPDIR/rc'"
+	wait_value s 0
+	pkill -TERM -P "${BG_PIDS[-1]}" -x ipctool
+	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/rc" ] && break; sleep 0.1; done
+	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 143 ]
+	[ "$(sem_value s)" = 2 ]
+}
+
+@test "a waiting sem-p /name is woken by sem-v" {
+	ipctool mksem /s
+	bg_start sh -c "ipctool sem-p /s --timeout 30; echo \$? >'$BATS_TEST_TMPDIR/rc'"
+	sleep 0.2
+	ipctool sem-v /s
+	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/rc" ] && break; sleep 0.1; done
+	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 0 ]
+	[ "$(sem_value s)" = 0 ]
+}
+
+@test "sem-p and sem-v /name --num other than 0 are usage errors that say why" {
+	ipctool mksem /s --value 1
+	for sub in sem-p sem-v; do
+		run ipctool "$sub" /s --num 1
+		assert_failure 2
+		assert_output --partial "--num 1: POSIX semaphore /s is a single semaphore (only --num 0 names it)"
+		assert_output --partial "Try 'ipctool $sub --help'"
+	done
+	[ "$(sem_value s)" = 1 ]
+}
+
+@test "sem-v /name past SEM_VALUE_MAX fails and changes nothing" {
+	ipctool mksem /s --value 2147483647
+	run ipctool sem-v /s
+	assert_failure 1
+	assert_output "ipctool: sem-v: cannot release semaphore /s: its value 2147483647 plus 1 would pass SEM_VALUE_MAX (2147483647)"
+	[ "$(sem_value s)" = 2147483647 ]
+	ipctool mksem /t --value 2147483640
+	run ipctool sem-v /t --count 8
+	assert_failure 1
+	assert_output --partial "SEM_VALUE_MAX"
+	[ "$(sem_value t)" = 2147483640 ]
+	run ipctool sem-v /t --count 7
+	assert_success
+}
+
+@test "a missing /name, or one of another kind, is named in the error" {
+	for sub in sem-p sem-v; do
+		run ipctool "$sub" /nope
+		assert_failure 1
+		assert_output "ipctool: $sub: no semaphore /nope"
+	done
+	ipctool mkshm /seg --size 10
+	run ipctool sem-p /seg
+	assert_failure 1
+	assert_output "ipctool: sem-p: no semaphore /seg (it names a shared memory segment)"
+}
+
+@test "bad names are usage errors for sem-p and sem-v" {
+	for sub in sem-p sem-v; do
+		for name in / /a/b "/$(printf 'x%.0s' {1..256})"; do
+			run ipctool "$sub" "$name"
+			assert_failure 2
+		done
+	done
+}
+
+@test "without permission sem-p and sem-v /name fail 1 naming it" {
+	need_root
+	ipctool mksem /s --value 1
+	run as_nobody ipctool sem-p /s
+	assert_failure 1
+	assert_output "ipctool: sem-p: cannot open semaphore /s: Permission denied"
+	run as_nobody ipctool sem-v /s
+	assert_failure 1
+	assert_output --partial "Permission denied"
+	[ "$(sem_value s)" = 1 ]
+	ipctool mksem /open --value 1 --mode 666
+	run --separate-stderr as_nobody ipctool sem-p /open -- true
+	assert_success
+}
+
+# --- sem-p /name -- COMMAND ----------------------------------------------------
+
+@test "sem-p /name -- COMMAND holds it while the command runs, releases after, and warns" {
+	ipctool mksem /s --value 1
+	run --separate-stderr ipctool sem-p /s -- od -An -t u4 -N 4 /dev/shm/sem.s
+	assert_success
+	assert_output --regexp '^ *0$'
+	[ "$stderr" = "ipctool: sem-p: warning: semaphore /s has no undo: if ipctool is killed (SIGKILL) while 'od' runs, the semaphore stays taken" ]
+	[ "$(sem_value s)" = 1 ]
+}
+
+@test "sem-p /name -- COMMAND exits with the command's status" {
+	ipctool mksem /s --value 1
+	run ipctool sem-p /s -- sh -c 'exit 7'
+	assert_failure 7
+	[ "$(sem_value s)" = 1 ]
+	run ipctool sem-p /s -- sh -c 'kill -TERM $$'
+	assert_failure 143
+	[ "$(sem_value s)" = 1 ]
+	run -127 ipctool sem-p /s -- no-such-command-here
+	assert_failure 127
+	assert_output --partial "cannot run 'no-such-command-here': No such file or directory"
+	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/noexec"
+	run ipctool sem-p /s -- "$BATS_TEST_TMPDIR/noexec"
+	assert_failure 126
+	[ "$(sem_value s)" = 1 ]
+}
+
+@test "sem-p /name -- COMMAND honours --nowait and --timeout before running it" {
+	ipctool mksem /s
+	run ipctool sem-p /s --nowait -- touch "$BATS_TEST_TMPDIR/ran"
+	assert_failure 3
+	run ipctool sem-p /s --timeout 0.2 -- touch "$BATS_TEST_TMPDIR/ran"
+	assert_failure 3
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	[ "$(sem_value s)" = 0 ]
+}
+
+@test "sem-p /name -- COMMAND starts it with default signal dispositions and an empty mask" {
+	ipctool mksem /s --value 1
+	run --separate-stderr bash -c "trap '' PIPE INT HUP TERM; exec ipctool sem-p /s -- grep -E '^Sig(Ign|Blk):' /proc/self/status"
+	assert_success
+	assert_line "SigBlk:	0000000000000000"
+	ignored=$(awk '$1 == "SigIgn:" { print $2 }' <<<"$output")
+	[ $(( 0x$ignored & ~0x180000000 )) -eq 0 ]
+}
+
+@test "SIGTERM to sem-p /name -- COMMAND is passed to the command, and the semaphore is given back" {
+	ipctool mksem /s --value 1
+	bg_start sh -c "ipctool sem-p /s -- sleep 100 2>/dev/null; echo \$? >'$BATS_TEST_TMPDIR/rc'"
+	wait_value s 0
+	pkill -TERM -P "${BG_PIDS[-1]}" -x ipctool
+	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/rc" ] && break; sleep 0.1; done
+	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 143 ]
+	[ "$(sem_value s)" = 1 ]
+	! pgrep -x -f 'sleep 100'
+}
+
+@test "SIGKILL of sem-p /name -- COMMAND leaves the semaphore taken, as the warning says" {
+	ipctool mksem /s --value 1
+	bg_start ipctool sem-p /s -- sleep 0.5
+	pid=${BG_PIDS[-1]}
+	wait_value s 0
+	kill -KILL "$pid"
+	sleep 1
+	[ "$(sem_value s)" = 0 ]
+}
+
+@test "four jobs incrementing a counter 100 times each under sem-p /name lose nothing" {
+	ipctool mksem /s --value 1
+	counter=$BATS_TEST_TMPDIR/counter
+	echo 0 >"$counter"
+	printf 'i=0; while [ $i -lt 100 ]; do ipctool sem-p /s -- sh -c '"'"'read n <"$1"; echo $((n + 1)) >"$1"'"'"' sh "$1" 2>/dev/null || exit 1; i=$((i + 1)); done\n' \
+		>"$BATS_TEST_TMPDIR/job"
+	for _ in 1 2 3 4; do
+		bg_start sh "$BATS_TEST_TMPDIR/job" "$counter"
+	done
+	for pid in "${BG_PIDS[@]}"; do wait "$pid"; done
+	BG_PIDS=()
+	[ "$(cat "$counter")" = 400 ]
+	[ "$(sem_value s)" = 1 ]
+}
