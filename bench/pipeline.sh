@@ -13,8 +13,8 @@ best_of() {
 	local n=$1 best= t0 t1 d; shift
 	for ((i = 0; i < n; i++)); do
 		t0=$(now); "$@" >/dev/null; t1=$(now)
-		d=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$best" ] || [ "$(echo "$d < $best" | bc -l)" = 1 ]; then best=$d; fi
+		d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+		if [ -z "$best" ] || awk -v d="$d" -v b="$best" 'BEGIN { exit !(d < b) }'; then best=$d; fi
 	done
 	printf '%.4f\n' "$best"
 }
@@ -25,9 +25,9 @@ with_bash() { head -c 2G /dev/zero | cat | wc -c; }
 t_ipc= t_bash=
 for ((r = 0; r < RUNS; r++)); do
 	a=$(best_of 1 with_ipctool); b=$(best_of 1 with_bash)
-	if [ -z "$t_ipc" ] || [ "$(echo "$a < $t_ipc" | bc -l)" = 1 ]; then t_ipc=$a; fi
-	if [ -z "$t_bash" ] || [ "$(echo "$b < $t_bash" | bc -l)" = 1 ]; then t_bash=$b; fi
+	if [ -z "$t_ipc" ] || awk -v d="$a" -v b="$t_ipc" 'BEGIN { exit !(d < b) }'; then t_ipc=$a; fi
+	if [ -z "$t_bash" ] || awk -v d="$b" -v b="$t_bash" 'BEGIN { exit !(d < b) }'; then t_bash=$b; fi
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 printf 'pipe-run 2 GiB through 3 stages: %ss, bash pipeline: %ss, ratio %.3fx (best of %d)\n' \
-	"$t_ipc" "$t_bash" "$(echo "$t_ipc / $t_bash" | bc -l)" "$RUNS"
+	"$t_ipc" "$t_bash" "$(awk -v a="$t_ipc" -v b="$t_bash" 'BEGIN { print a / b }')" "$RUNS"

@@ -23,12 +23,12 @@ best_of() {
 	local n=$1 best= t0 t1 d; shift
 	for ((i = 0; i < n; i++)); do
 		t0=$(now); "$@"; t1=$(now)
-		d=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$best" ] || [ "$(echo "$d < $best" | bc -l)" = 1 ]; then best=$d; fi
+		d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+		if [ -z "$best" ] || awk -v d="$d" -v b="$best" 'BEGIN { exit !(d < b) }'; then best=$d; fi
 	done
 	printf '%.4f\n' "$best"
 }
-ratio() { printf '%.3f' "$(echo "$1 / $2" | bc -l)"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
 sem_loop() { for ((k = 0; k < 300; k++)); do "$IPCTOOL" sem-p "$S" -- true; done; }
 flock_loop() { for ((k = 0; k < 300; k++)); do flock "$tmp/lock" true; done; }
