@@ -165,14 +165,6 @@ fish_complete() {
 	[ -n "$stderr" ]
 }
 
-@test "mkq /name is refused and creates nothing (POSIX queues not supported yet)" {
-	run --separate-stderr ipctool mkq /docs-test
-	assert_failure 1
-	assert_output ""
-	[[ $stderr == *"/docs-test"*"POSIX message queues"* ]]
-	[ "$(count_queues)" -eq 0 ]
-}
-
 # ---- every subcommand and option documented and completed ---------------
 
 @test "every subcommand is in --help, the man page (SYNOPSIS and a .Ss) and each completion" {
@@ -317,7 +309,7 @@ fish_complete() {
 	assert_output ""
 	run fish_complete "ipctool se"
 	assert_output send
-	run fish_complete "ipctool mkq --max"
+	run fish_complete "ipctool mkq --max-b"
 	assert_output -- --max-bytes
 	id=$(ipctool mkq --key 0x4d2)
 	run fish_complete "ipctool send "
