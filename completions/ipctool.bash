@@ -12,8 +12,8 @@ _ipctool_commands="mkq send recv fifo pipe-run signal-send signal-wait list rm h
 _ipctool_options()
 {
 	case $1 in
-	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --help" ;;
-	send) echo "--key= --ftok= --type= --lines --null --nowait --timeout= --help" ;;
+	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --max-messages= --message-size= --help" ;;
+	send) echo "--key= --ftok= --type= --priority= --lines --null --nowait --timeout= --help" ;;
 	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --peek --nowait --timeout= --help" ;;
 	fifo) echo "--mode= --exclusive --read --write --nowait --timeout= --help" ;;
 	pipe-run) echo "--pipefail --status --sep= --help" ;;
@@ -24,12 +24,22 @@ _ipctool_options()
 	esac
 }
 
-# Existing objects a TARGET may name: ids, then keys as ipcs prints them.
+# POSIX message queues as /names, from wherever the mqueue file system is
+# mounted (usually /dev/mqueue).
+_ipctool_mq_names()
+{
+	local dir
+	dir=$(awk '$3 == "mqueue" { print $2; exit }' /proc/self/mounts 2>/dev/null)
+	[[ -n $dir ]] && ls -A "$dir" 2>/dev/null | sed 's|^|/|'
+}
+
+# Existing objects a TARGET may name: ids, then keys as ipcs prints them,
+# then POSIX queue names.
 _ipctool_targets()
 {
 	local table
 	case $1 in
-	mkq | send | recv) table=/proc/sysvipc/msg ;;
+	mkq | send | recv) table=/proc/sysvipc/msg; _ipctool_mq_names ;;
 	list | rm) table="/proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem" ;;
 	*) return ;;
 	esac

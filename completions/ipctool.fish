@@ -7,13 +7,16 @@
 
 set -l ipctool_commands mkq send recv fifo pipe-run signal-send signal-wait list rm help
 
-# Existing System V message queues: ids, then keys as ipcs prints them.
+# Existing message queues: System V ids, then keys as ipcs prints them,
+# then POSIX /names from the mqueue file system (usually /dev/mqueue).
 function __ipctool_queues
     awk 'NR > 1 {
         print $2
         k = $1 + 0
         if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
     }' /proc/sysvipc/msg 2>/dev/null
+    set -l dir (awk '$3 == "mqueue" { print $2; exit }' /proc/self/mounts 2>/dev/null)
+    test -n "$dir"; and ls -A $dir 2>/dev/null | sed 's|^|/|'
 end
 
 # Every existing System V object: ids, then keys.
@@ -56,7 +59,7 @@ end
 function __ipctool_needs_target
     set -l words (commandline -opc)
     set -e words[1..2]
-    set -l takes_value --key --ftok --mode --max-bytes --type --count --timeout --user --output -k -f -m -b -T -c -t -o
+    set -l takes_value --key --ftok --mode --max-bytes --max-messages --message-size --type --priority --count --timeout --user --output -k -f -m -b -M -s -T -P -c -t -o
     set -l skip 0
     for w in $words
         if test $skip -eq 1
@@ -78,7 +81,7 @@ complete -c ipctool -f
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -s h -l help -d 'show help and exit'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -s V -l version -d 'show the version and exit'
 
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkq -d 'create a System V message queue, or find one by key'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkq -d 'create a System V or POSIX message queue, or find one'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a send -d 'send messages to a queue'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a recv -d 'receive (or peek at) messages from a queue'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a list -d 'list System V objects, one in detail, or the limits'
@@ -97,6 +100,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s f -l ftok -r -F -d '
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s m -l mode -x -d 'permissions in octal (default 0600)'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s x -l exclusive -d 'fail if the queue already exists'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s b -l max-bytes -x -d 'capacity in bytes (msg_qbytes)'
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s M -l max-messages -x -d 'POSIX queue: how many messages it holds'
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s s -l message-size -x -d 'POSIX queue: the largest message in bytes'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s h -l help -d 'show the options and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq; and __ipctool_needs_target" -a "(__ipctool_queues)"
 
@@ -104,6 +109,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from mkq; and __ipctool_needs_tar
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s T -l type -x -d 'message type, 1 or more'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -s P -l priority -x -d 'POSIX queue: priority, 0 to 32767'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s l -l lines -d 'one message per line of standard input'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s 0 -l null -d 'one message per NUL-terminated record'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s n -l nowait -d 'exit 3 at once if the queue is full'

@@ -265,6 +265,23 @@ fish_complete() {
 	assert_output ""
 }
 
+@test "bash, zsh and fish complete POSIX queue /names from the mqueue file system" {
+	ipctool mkq /jobs-done >/dev/null
+	run bash_complete ipctool recv /jobs
+	assert_output /jobs-done
+	run bash_complete ipctool send ""
+	assert_line /jobs-done
+	run fish_complete "ipctool send /jo"
+	assert_output /jobs-done
+	run zsh -c 'source "$1"; _wanted() { shift 3; "$@"; }; compadd() { shift; print -l -- "${(@P)1}"; }
+		_ipctool_queues' _ "$ZSH_COMP"
+	assert_line /jobs-done
+	run bash_complete ipctool mkq --max-m
+	assert_output -- --max-messages=
+	run bash_complete ipctool send --pri
+	assert_output -- --priority=
+}
+
 @test "bash completes signal names, pids, FIFO paths and pipe-run's commands" {
 	run bash_complete ipctool signal-send TE
 	assert_output TERM
