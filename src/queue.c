@@ -37,6 +37,7 @@ int queue_open(struct queue *q, struct target *t)
 	q->target = *t;
 	q->ops = flavour(t);
 	q->mqd = (mqd_t)-1;
+	q->mqd_nowait = (mqd_t)-1;
 	return q->ops->open(q);
 }
 

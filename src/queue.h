@@ -34,7 +34,8 @@ struct queue {
 	struct target target;
 	const struct queue_ops *ops;
 	int id;                  /* System V msqid */
-	mqd_t mqd;               /* POSIX descriptor */
+	mqd_t mqd;               /* POSIX descriptor, blocking */
+	mqd_t mqd_nowait;        /* the same queue with O_NONBLOCK */
 	int access;              /* POSIX: O_RDWR, O_WRONLY or O_RDONLY, as permission allowed */
 	size_t max_message;      /* the largest message the queue can ever take */
 	const char *limit_name;  /* which limit set max_message: msgmax, msg_qbytes, mq_msgsize */

@@ -49,7 +49,9 @@ static int posix_open(struct queue *q)
 		if (q->mqd != (mqd_t)-1 || errno != EACCES)
 			break;
 	}
-	if (q->mqd == (mqd_t)-1) {
+	if (q->mqd != (mqd_t)-1)
+		q->mqd_nowait = mq_open(q->target.path, q->access | O_NONBLOCK);
+	if (q->mqd == (mqd_t)-1 || q->mqd_nowait == (mqd_t)-1) {
 		if (errno == ENOENT)
 			return no_such_queue(&q->target);
 		if (errno == ENOSYS)
@@ -69,7 +71,10 @@ static void posix_close(struct queue *q)
 {
 	if (q->mqd != (mqd_t)-1)
 		mq_close(q->mqd);
+	if (q->mqd_nowait != (mqd_t)-1)
+		mq_close(q->mqd_nowait);
 	q->mqd = (mqd_t)-1;
+	q->mqd_nowait = (mqd_t)-1;
 }
 
 /* --max-messages and --message-size against msg_max and msgsize_max,
@@ -155,26 +160,28 @@ static int posix_create(struct target *t, const struct create_options *o,
 	return 0;
 }
 
+/* How the next call waits: not at all (on the O_NONBLOCK descriptor), for
+ * ever, or until a deadline.  Not waiting is --nowait, and a bounded wait's
+ * first try, so a flowing stream never pays for arming the timer.  (A
+ * timed call with a time already past would not do: the kernel then sleeps
+ * until the timer interrupt even to say ETIMEDOUT.) */
+enum call_wait { CALL_NOWAIT, CALL_FOREVER, CALL_UNTIL };
+
+static enum call_wait call_wait(const struct wait *w, bool armed)
+{
+	if (w->nowait || (w->bounded && !armed))
+		return CALL_NOWAIT;
+	return w->bounded ? CALL_UNTIL : CALL_FOREVER;
+}
+
 /* mq_timedsend and mq_timedreceive take an absolute CLOCK_REALTIME time,
  * while our deadline is on CLOCK_MONOTONIC.  Convert what is left of it
  * afresh before every call, so a clock change costs at most one call's
  * worth; the armed wait.h timer interrupts the call at the monotonic
- * deadline whatever the realtime clock does.  NULL means wait forever.
- * A time already past (the epoch) makes the call take what is there and
- * never block: that is --nowait, and a bounded wait's first try, so a
- * flowing stream never pays for arming the timer.  (Not O_NONBLOCK: the
- * same descriptor must block for a put-back and within one batch.) */
-static const struct timespec *call_deadline(const struct wait *w, bool armed, struct timespec *abs)
+ * deadline whatever the realtime clock does. */
+static const struct timespec *realtime_deadline(const struct wait *w, struct timespec *abs)
 {
 	static const long NSEC = 1000000000L;
-
-	if (w->nowait || (w->bounded && !armed)) {
-		abs->tv_sec = 0;
-		abs->tv_nsec = 0;
-		return abs;
-	}
-	if (!w->bounded)
-		return NULL;
 	struct timespec mono = monotonic_now();
 	clock_gettime(CLOCK_REALTIME, abs);
 	long long left = (long long)(w->deadline.tv_sec - mono.tv_sec) * NSEC +
@@ -230,9 +237,19 @@ static enum queue_result posix_send(struct queue *q, const struct queue_record *
 			return QUEUE_NOTHING;
 		if (termination_pending())
 			return QUEUE_INTERRUPTED;
-		const struct timespec *until = call_deadline(w, armed, &abs);
-		int rc = until ? mq_timedsend(q->mqd, rec->data, rec->size, (unsigned)rec->tag, until)
-			       : mq_send(q->mqd, rec->data, rec->size, (unsigned)rec->tag);
+		unsigned priority = (unsigned)rec->tag;
+		int rc;
+		switch (call_wait(w, armed)) {
+		case CALL_NOWAIT:
+			rc = mq_send(q->mqd_nowait, rec->data, rec->size, priority);
+			break;
+		case CALL_FOREVER:
+			rc = mq_send(q->mqd, rec->data, rec->size, priority);
+			break;
+		default:
+			rc = mq_timedsend(q->mqd, rec->data, rec->size, priority, realtime_deadline(w, &abs));
+			break;
+		}
 		if (rc == 0)
 			return QUEUE_OK;
 		enum queue_result r = wait_result(w, &armed);
@@ -264,9 +281,18 @@ static enum queue_result posix_receive(struct queue *q, const struct queue_selec
 			return QUEUE_NOTHING;
 		if (termination_pending())
 			return QUEUE_INTERRUPTED;
-		const struct timespec *until = call_deadline(w, armed, &abs);
-		ssize_t n = until ? mq_timedreceive(q->mqd, rec->data, room, &priority, until)
-				  : mq_receive(q->mqd, rec->data, room, &priority);
+		ssize_t n;
+		switch (call_wait(w, armed)) {
+		case CALL_NOWAIT:
+			n = mq_receive(q->mqd_nowait, rec->data, room, &priority);
+			break;
+		case CALL_FOREVER:
+			n = mq_receive(q->mqd, rec->data, room, &priority);
+			break;
+		default:
+			n = mq_timedreceive(q->mqd, rec->data, room, &priority, realtime_deadline(w, &abs));
+			break;
+		}
 		if (n >= 0) {
 			rec->size = (size_t)n;
 			rec->tag = (long)priority;
