@@ -12,8 +12,8 @@ _ipctool_commands="mkq send recv mkshm shm-write shm-read mksem sem-p sem-v fifo
 _ipctool_options()
 {
 	case $1 in
-	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --help" ;;
-	send) echo "--key= --ftok= --type= --lines --null --nowait --timeout= --help" ;;
+	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --max-messages= --message-size= --help" ;;
+	send) echo "--key= --ftok= --type= --priority= --lines --null --nowait --timeout= --help" ;;
 	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --peek --nowait --timeout= --help" ;;
 	fifo) echo "--mode= --exclusive --read --write --nowait --timeout= --help" ;;
 	pipe-run) echo "--pipefail --status --sep= --help" ;;
@@ -46,13 +46,22 @@ _ipctool_posix_names()
 	done
 }
 
+# POSIX message queues as /names, from wherever the mqueue file system is
+# mounted (usually /dev/mqueue).
+_ipctool_mq_names()
+{
+	local dir
+	dir=$(awk '$3 == "mqueue" { print $2; exit }' /proc/self/mounts 2>/dev/null)
+	[[ -n $dir ]] && ls -A "$dir" 2>/dev/null | sed 's|^|/|'
+}
+
 # Existing objects a TARGET may name: ids, then keys as ipcs prints them,
 # then POSIX /names.
 _ipctool_targets()
 {
 	local table
 	case $1 in
-	mkq | send | recv) table=/proc/sysvipc/msg ;;
+	mkq | send | recv) table=/proc/sysvipc/msg; _ipctool_mq_names ;;
 	mkshm | shm-write | shm-read) table=/proc/sysvipc/shm; _ipctool_posix_names shm ;;
 	mksem | sem-p | sem-v) table=/proc/sysvipc/sem; _ipctool_posix_names sem ;;
 	list | rm) table="/proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem" ;;

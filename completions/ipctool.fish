@@ -15,8 +15,12 @@ function __ipctool_sysv
         if (k != 0) { if (k < 0) k += 4294967296; printf "0x%08x\n", k }
     }' /proc/sysvipc/$argv[1] 2>/dev/null
 end
+# Message queues: System V ids and keys, then POSIX /names from the mqueue
+# file system (usually /dev/mqueue).
 function __ipctool_queues
     __ipctool_sysv msg
+    set -l dir (awk '$3 == "mqueue" { print $2; exit }' /proc/self/mounts 2>/dev/null)
+    test -n "$dir"; and ls -A $dir 2>/dev/null | sed 's|^|/|'
 end
 # POSIX objects in /dev/shm as /names: segments, or semaphores (sem.NAME).
 function __ipctool_posix
@@ -81,9 +85,9 @@ function __ipctool_needs_target
     set -l takes_value --key --ftok -k -f
     switch "$words[2]"
         case mkq
-            set -a takes_value --mode --max-bytes -m -b
+            set -a takes_value --mode --max-bytes --max-messages --message-size -m -b -M -s
         case send
-            set -a takes_value --type --timeout -T -t
+            set -a takes_value --type --priority --timeout -T -P -t
         case recv
             set -a takes_value --type --count --timeout -T -c -t
         case mkshm
@@ -125,7 +129,7 @@ complete -c ipctool -f
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -s h -l help -d 'show help and exit'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -s V -l version -d 'show the version and exit'
 
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkq -d 'create a System V message queue, or find one by key'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkq -d 'create a System V or POSIX message queue, or find one'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a send -d 'send messages to a queue'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a recv -d 'receive (or peek at) messages from a queue'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkshm -d 'create a shared memory segment (System V or POSIX /name), or find it'
@@ -150,6 +154,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s f -l ftok -r -F -d '
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s m -l mode -x -d 'permissions in octal (default 0600)'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s x -l exclusive -d 'fail if the queue already exists'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s b -l max-bytes -x -d 'capacity in bytes (msg_qbytes)'
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s M -l max-messages -x -d 'POSIX queue: how many messages it holds'
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s s -l message-size -x -d 'POSIX queue: the largest message in bytes'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s h -l help -d 'show the options and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq; and __ipctool_needs_target" -a "(__ipctool_queues)"
 
@@ -157,6 +163,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from mkq; and __ipctool_needs_tar
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH[:PROJ]'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s T -l type -x -d 'message type, 1 or more'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -s P -l priority -x -d 'POSIX queue: priority, 0 to 32767'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s l -l lines -d 'one message per line of standard input'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s 0 -l null -d 'one message per NUL-terminated record'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s n -l nowait -d 'exit 3 at once if the queue is full'

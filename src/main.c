@@ -27,7 +27,7 @@ struct command {
 static int cmd_help(int argc, const char **argv);
 
 static const struct command commands[] = {
-	{ "mkq", cmd_mkq, "create a System V message queue, or find one by key" },
+	{ "mkq", cmd_mkq, "create a System V or POSIX message queue, or find one by key or name" },
 	{ "send", cmd_send, "send messages from arguments or standard input to a queue" },
 	{ "recv", cmd_recv, "receive (or peek at) messages from a queue" },
 	{ "mkshm", cmd_mkshm, "create a shared memory segment (System V or POSIX /name), or find it" },

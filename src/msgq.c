@@ -21,12 +21,13 @@
 /* ---- mkq --------------------------------------------------------------- */
 
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
-       OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK };
+       OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
+       OPT_PRIORITY };
 
 struct mkq_options {
 	struct target target;
 	struct create_options create;
-	unsigned long max_bytes;
+	struct queue_limits limits;
 };
 
 static struct poptOption mkq_table[] = {
@@ -34,6 +35,10 @@ static struct poptOption mkq_table[] = {
 	CLI_INCLUDE(cli_create_options, "Creating:"),
 	{ "max-bytes", 'b', POPT_ARG_STRING, NULL, OPT_MAX_BYTES,
 	  "the queue's capacity in bytes (msg_qbytes; K, M, G allowed)", "N" },
+	{ "max-messages", 'M', POPT_ARG_STRING, NULL, OPT_MAX_MESSAGES,
+	  "POSIX queue: how many messages it holds (mq_maxmsg)", "N" },
+	{ "message-size", 's', POPT_ARG_STRING, NULL, OPT_MESSAGE_SIZE,
+	  "POSIX queue: the largest message in bytes (mq_msgsize; K, M allowed)", "N" },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -52,7 +57,19 @@ static int mkq_option(int val, const char *arg, void *data)
 	if (val == OPT_MAX_BYTES) {
 		if ((why = parse_size(arg, 1, INT_MAX, &v)))
 			return cli_bad_value("--max-bytes", arg, why);
-		o->max_bytes = (unsigned long)v;
+		o->limits.max_bytes = (unsigned long)v;
+		return 0;
+	}
+	if (val == OPT_MAX_MESSAGES) {
+		if ((why = parse_unsigned(arg, 1, LONG_MAX, &v)))
+			return cli_bad_value("--max-messages", arg, why);
+		o->limits.max_messages = (long)v;
+		return 0;
+	}
+	if (val == OPT_MESSAGE_SIZE) {
+		if ((why = parse_size(arg, 1, LONG_MAX, &v)))
+			return cli_bad_value("--message-size", arg, why);
+		o->limits.message_size = (long)v;
 		return 0;
 	}
 	return CLI_UNHANDLED;
@@ -67,21 +84,32 @@ static int mkq_run(struct mkq_options *o, const struct cli *cli)
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
 				   o->target.text);
-	if ((rc = queue_create(&o->target, &o->create, o->max_bytes, &id)))
+	bool posix = o->target.kind == TARGET_POSIX;
+	if (posix && o->limits.max_bytes)
+		return usage_error("--max-bytes sets a System V queue's msg_qbytes; a POSIX queue holds "
+				   "--max-messages messages of at most --message-size bytes");
+	if (!posix && (o->limits.max_messages || o->limits.message_size))
+		return usage_error("--%s applies to POSIX queues (/name); a System V queue's capacity "
+				   "is --max-bytes", o->limits.max_messages ? "max-messages" : "message-size");
+	if ((rc = queue_create(&o->target, &o->create, &o->limits, &id)))
 		return rc;
-	printf("%d\n", id);
+	if (posix)
+		printf("%s\n", o->target.path);
+	else
+		printf("%d\n", id);
 	return EXIT_OK;
 }
 
 int cmd_mkq(int argc, const char **argv)
 {
-	struct mkq_options o = { .max_bytes = 0 };
+	struct mkq_options o = { .limits = { .max_bytes = 0 } };
 	struct cli cli;
 
 	target_init(&o.target);
 	create_options_init(&o.create);
 	int rc = cli_parse(&cli, argc, argv, mkq_table,
-			   "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N]", mkq_option, &o);
+			   "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N | --max-messages N --message-size N]",
+			   mkq_option, &o);
 	if (rc == 0)
 		rc = mkq_run(&o, &cli);
 	cli_free(&cli);
@@ -96,6 +124,8 @@ struct send_options {
 	struct target target;
 	struct wait_options wait;
 	long type;
+	long priority;
+	bool type_given, priority_given;
 	enum input_mode input;
 	bool lines, null;
 };
@@ -103,6 +133,8 @@ struct send_options {
 static struct poptOption send_table[] = {
 	TARGET_TABLE,
 	{ "type", 'T', POPT_ARG_STRING, NULL, OPT_TYPE, "message type, 1 or more (default 1)", "N" },
+	{ "priority", 'P', POPT_ARG_STRING, NULL, OPT_PRIORITY,
+	  "POSIX queue: message priority, 0 (default) to 32767; higher is received first", "N" },
 	{ "lines", 'l', POPT_ARG_NONE, NULL, OPT_LINES, "send each line of standard input as one message", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "send each NUL-terminated record of standard input", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
@@ -113,6 +145,7 @@ static struct poptOption send_table[] = {
 static int send_option(int val, const char *arg, void *data)
 {
 	struct send_options *o = data;
+	unsigned long long u;
 	long long v;
 	const char *why;
 	int rc;
@@ -126,6 +159,13 @@ static int send_option(int val, const char *arg, void *data)
 		if ((why = parse_signed(arg, 1, LONG_MAX, &v)))
 			return cli_bad_value("--type", arg, why);
 		o->type = (long)v;
+		o->type_given = true;
+		return 0;
+	case OPT_PRIORITY:
+		if ((why = parse_unsigned(arg, 0, (unsigned long long)sysconf(_SC_MQ_PRIO_MAX) - 1, &u)))
+			return cli_bad_value("--priority", arg, why);
+		o->priority = (long)u;
+		o->priority_given = true;
 		return 0;
 	case OPT_LINES:
 		o->lines = true;
@@ -141,7 +181,7 @@ struct sender {
 	struct queue queue;
 	struct wait wait;
 	struct queue_record *rec;   /* room for the largest message */
-	long type;
+	long tag;                   /* the System V type or the POSIX priority */
 	unsigned long long sent;    /* records sent so far */
 };
 
@@ -169,7 +209,7 @@ static int send_one(struct sender *s, const char *data, size_t size,
 			    record_name(text, sizeof(text), noun, number), size, queue_name(&s->queue), s->queue.max_message,
 			    s->queue.limit_name, s->sent ? "; the ones before it were sent" : "");
 	s->rec->size = size;
-	s->rec->tag = s->type;
+	s->rec->tag = s->tag;
 	if (size)
 		memcpy(s->rec->data, data, size);
 	switch (queue_send(&s->queue, s->rec, &s->wait)) {
@@ -329,22 +369,32 @@ static int send_check(const struct send_options *o, const struct cli *cli, int n
 	if ((o->lines || o->null) && next < cli->nargs)
 		return usage_error("--%s reads standard input; it takes no MESSAGE arguments",
 				   o->lines ? "lines" : "null");
+	if (o->target.kind == TARGET_POSIX && o->type_given)
+		return usage_error("--type is for System V queues; a POSIX queue orders messages by --priority");
+	if (o->target.kind != TARGET_POSIX && o->priority_given)
+		return usage_error("--priority is for POSIX queues (/name); a System V message has a --type");
 	return 0;
 }
 
 static int send_run(struct send_options *o, const struct cli *cli)
 {
-	struct sender s = { .type = o->type };
+	struct sender s = { .tag = o->type };
 	int next, rc;
 
 	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = send_check(o, cli, next)))
 		return rc;
-	if ((rc = queue_open(&s.queue, &o->target)))
+	if (o->target.kind == TARGET_POSIX)
+		s.tag = o->priority;
+	if ((rc = queue_open(&s.queue, &o->target))) {
+		queue_close(&s.queue);
 		return rc;
+	}
 	wait_init(&s.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
 	s.rec = malloc(queue_record_span(s.queue.max_message));
-	if (!s.rec)
+	if (!s.rec) {
+		queue_close(&s.queue);
 		return fail("out of memory");
+	}
 	termination_catch();
 	if (next < cli->nargs)
 		rc = send_arguments(&s, cli->args + next, cli->nargs - next);
@@ -356,6 +406,7 @@ static int send_run(struct send_options *o, const struct cli *cli)
 		rc = send_whole_input(&s);
 	wait_disarm();
 	free(s.rec);
+	queue_close(&s.queue);
 	return rc;
 }
 
@@ -366,7 +417,8 @@ int cmd_send(int argc, const char **argv)
 
 	target_init(&o.target);
 	int rc = cli_parse(&cli, argc, argv, send_table,
-			   "TARGET [MESSAGE...] [--type N] [--lines | --null] [--nowait] [--timeout SECS]",
+			   "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--nowait] "
+			   "[--timeout SECS]",
 			   send_option, &o);
 	if (rc == 0)
 		rc = send_run(&o, &cli);
@@ -400,8 +452,9 @@ static struct poptOption recv_table[] = {
 	{ "follow", 'F', POPT_ARG_NONE, NULL, OPT_FOLLOW, "keep receiving; with --timeout, stop after SECS of silence", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "end each message with NUL instead of newline", NULL },
 	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "write the bytes alone, nothing between messages", NULL },
-	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON, "one JSON object per line: type, size, data or data_base64", NULL },
-	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (MSG_COPY)", NULL },
+	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
+	  "one JSON object per line: type (POSIX: priority), size, data or data_base64", NULL },
+	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (System V only: MSG_COPY)", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -477,6 +530,9 @@ static int recv_check(const struct recv_options *o)
 
 	if ((rc = wait_options_check(&o->wait)))
 		return rc;
+	if (o->target.kind == TARGET_POSIX && (o->type_given || o->sel.except))
+		return usage_error("--%s is for System V queues; a POSIX queue gives its highest priority first",
+				   o->type_given ? "type" : "except");
 	if (o->output_options > 1)
 		return usage_error("--null, --raw and --json contradict each other: choose one");
 	if (o->count_given && o->follow)
@@ -555,12 +611,13 @@ static void batch_free(struct batch *b)
 	buf_free(&b->out);
 }
 
-static int format_json(struct buf *out, const struct queue_record *rec)
+/* TAG_NAME: "type" (System V) or "priority" (POSIX). */
+static int format_json(struct buf *out, const struct queue_record *rec, const char *tag_name)
 {
 	const unsigned char *data = (const unsigned char *)rec->data;
 	bool text = utf8_valid(data, rec->size);
 
-	if (buf_printf(out, "{\"type\":%ld,\"size\":%zu,\"%s\":", rec->tag, rec->size,
+	if (buf_printf(out, "{\"%s\":%ld,\"size\":%zu,\"%s\":", tag_name, rec->tag, rec->size,
 		       text ? "data" : "data_base64") != 0)
 		return -1;
 	if (text ? json_append_string(out, rec->data, rec->size) != 0
@@ -570,11 +627,12 @@ static int format_json(struct buf *out, const struct queue_record *rec)
 	return buf_append(out, "}\n", 2);
 }
 
-static int format_record(struct buf *out, const struct queue_record *rec, enum output_mode mode)
+static int format_record(struct buf *out, const struct queue_record *rec, enum output_mode mode,
+			 const char *tag_name)
 {
 	switch (mode) {
 	case OUTPUT_JSON:
-		return format_json(out, rec);
+		return format_json(out, rec, tag_name);
 	case OUTPUT_RAW:
 		return buf_append(out, rec->data, rec->size);
 	case OUTPUT_NULL:
@@ -623,7 +681,7 @@ static int batch_flush(struct receiver *r)
 	for (size_t i = 0; i < b->count && !format_failed; i++) {
 		struct queue_record *rec = batch_record(b, offset);
 		offset += queue_record_span(rec->size);
-		format_failed = format_record(&b->out, rec, r->output) != 0;
+		format_failed = format_record(&b->out, rec, r->output, r->queue.tag_name) != 0;
 		b->ends[i] = b->out.len;
 	}
 	if (!format_failed && write_all(STDOUT_FILENO, b->out.data, b->out.len, &done) == 0) {
@@ -746,10 +804,14 @@ static int recv_run(struct recv_options *o, const struct cli *cli)
 	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
 	    (rc = recv_check(o)))
 		return rc;
-	if ((rc = queue_open(&r.queue, &o->target)))
+	if ((rc = queue_open(&r.queue, &o->target))) {
+		queue_close(&r.queue);
 		return rc;
-	if (batch_init(&r.batch, r.queue.max_message) != 0)
+	}
+	if (batch_init(&r.batch, r.queue.max_message) != 0) {
+		queue_close(&r.queue);
 		return fail("out of memory");
+	}
 	wait_init(&r.wait, o->wait.nowait || o->peek, o->wait.has_timeout ? &o->wait.timeout : NULL);
 	/* A closed pipe must show up as EPIPE while we still hold the message. */
 	signal(SIGPIPE, SIG_IGN);
@@ -757,6 +819,7 @@ static int recv_run(struct recv_options *o, const struct cli *cli)
 	rc = receive_loop(&r, &o->sel, o->follow ? 0 : want, o->follow);
 	wait_disarm();
 	batch_free(&r.batch);
+	queue_close(&r.queue);
 	return rc;
 }
 

@@ -1,12 +1,16 @@
 /* Message queues behind one small interface, so send/recv/mkq do not care
- * which flavour they talk to.  System V is implemented in queue_sysv.c.
+ * which flavour they talk to: System V (queue_sysv.c) or POSIX
+ * (queue_posix.c).  queue.c picks the flavour from the TARGET (a /name is
+ * POSIX) and dispatches through its table of operations.
  *
  * A message in memory is a queue_record: its size, its tag (the System V
- * type), then its bytes.  The tag and bytes sit exactly as msgsnd/msgrcv
- * want them, so nothing is copied on the way in or out. */
+ * type or the POSIX priority), then its bytes.  The tag and bytes sit
+ * exactly as msgsnd/msgrcv want them, so nothing is copied on the way in or
+ * out; mq_send/mq_receive take the bytes and the tag apart. */
 #ifndef IPCTOOL_QUEUE_H
 #define IPCTOOL_QUEUE_H
 
+#include <mqueue.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,16 +28,31 @@ struct queue_record {
  * record is aligned. */
 size_t queue_record_span(size_t size);
 
+struct queue_ops;
+
 struct queue {
 	struct target target;
-	int id;
+	const struct queue_ops *ops;
+	int id;                  /* System V msqid */
+	mqd_t mqd;               /* POSIX descriptor, blocking */
+	mqd_t mqd_nowait;        /* the same queue with O_NONBLOCK */
+	int access;              /* POSIX: O_RDWR, O_WRONLY or O_RDONLY, as permission allowed */
 	size_t max_message;      /* the largest message the queue can ever take */
-	const char *limit_name;  /* which limit set max_message: msgmax, msg_qbytes */
+	const char *limit_name;  /* which limit set max_message: msgmax, msg_qbytes, mq_msgsize */
+	const char *tag_name;    /* what the tag is called: "type" or "priority" */
 };
 
 struct queue_selector {
 	long type;               /* msgrcv(2) msgtyp: 0 any, >0 that type, <0 lowest <= |type| */
 	bool except;             /* with type > 0: the first message not of that type */
+};
+
+/* mkq's sizes; 0 leaves the kernel's default.  max_bytes is System V
+ * (msg_qbytes), the others POSIX (mq_maxmsg, mq_msgsize). */
+struct queue_limits {
+	unsigned long max_bytes;
+	long max_messages;
+	long message_size;
 };
 
 enum queue_result {
@@ -46,22 +65,44 @@ enum queue_result {
 
 /* Find an existing queue; reports and returns a status when there is none. */
 int queue_open(struct queue *q, struct target *t);
-/* Create per mkq (SPEC §3); prints nothing, reports errors, stores the id. */
+/* Give back what queue_open took (the POSIX descriptor). */
+void queue_close(struct queue *q);
+/* Create per mkq (SPEC §3); prints nothing, reports errors, stores the
+ * System V id (POSIX queues are known by their name). */
 int queue_create(struct target *t, const struct create_options *o,
-		 unsigned long max_bytes, int *id);
-/* "message queue key 0x000004d2" for messages. */
+		 const struct queue_limits *limits, int *id);
+/* "message queue key 0x000004d2", "message queue /name" for messages. */
 const char *queue_name(const struct queue *q);
 
 enum queue_result queue_send(struct queue *q, const struct queue_record *rec, struct wait *w);
 enum queue_result queue_receive(struct queue *q, const struct queue_selector *sel,
 				struct queue_record *rec, size_t room, struct wait *w);
-/* Copy the message at INDEX (0 = head) without removing it (MSG_COPY). */
+/* Copy the message at INDEX (0 = head) without removing it (MSG_COPY).
+ * POSIX queues cannot: QUEUE_ERROR with errno EOPNOTSUPP. */
 enum queue_result queue_copy(struct queue *q, size_t index, struct queue_record *rec, size_t room);
-/* Send a taken message back, waiting as long as it takes; signals do not
- * stop it.  Returns 0, or -1 with errno if the queue is gone. */
+/* Send a taken message back with its tag, waiting as long as it takes;
+ * signals do not stop it.  Returns 0, or -1 with errno if the queue is gone. */
 int queue_put_back(struct queue *q, const struct queue_record *rec);
 /* Report the errno of a failed operation ACTION ("send to", "receive from"),
  * naming the queue.  Returns EXIT_FAIL. */
 int queue_report(const struct queue *q, const char *action);
+
+/* What each flavour implements; queue.c is the only caller. */
+struct queue_ops {
+	int (*open)(struct queue *q);
+	void (*close)(struct queue *q);
+	int (*create)(struct target *t, const struct create_options *o,
+		      const struct queue_limits *limits, int *id);
+	enum queue_result (*send)(struct queue *q, const struct queue_record *rec, struct wait *w);
+	enum queue_result (*receive)(struct queue *q, const struct queue_selector *sel,
+				     struct queue_record *rec, size_t room, struct wait *w);
+	enum queue_result (*copy)(struct queue *q, size_t index, struct queue_record *rec,
+				  size_t room);   /* NULL: the kernel cannot peek */
+	int (*put_back)(struct queue *q, const struct queue_record *rec);
+	int (*report)(const struct queue *q, const char *action);
+};
+
+extern const struct queue_ops queue_sysv_ops;
+extern const struct queue_ops queue_posix_ops;
 
 #endif

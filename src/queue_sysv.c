@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,22 +11,6 @@
 #include <sys/msg.h>
 
 #include "error.h"
-
-size_t queue_record_span(size_t size)
-{
-	const size_t align = alignof(struct queue_record);
-	size_t span = sizeof(struct queue_record) + size;
-
-	return (span + align - 1) / align * align;
-}
-
-const char *queue_name(const struct queue *q)
-{
-	static char name[4300];
-
-	snprintf(name, sizeof(name), "message queue %s", target_describe(&q->target));
-	return name;
-}
 
 /* msgmax: the kernel's limit on one message.  IPC_INFO fills a struct
  * msginfo through the msqid_ds pointer, as msgctl(2) documents. */
@@ -45,12 +28,6 @@ static size_t kernel_msgmax(void)
 		fclose(f);
 	}
 	return v;
-}
-
-static int posix_not_supported(const struct target *t)
-{
-	return fail("%s: POSIX message queues are not supported yet; name a System V queue "
-		    "(an id, 0xKEY, --key or --ftok)", t->path);
 }
 
 static int no_such_queue(const struct target *t)
@@ -94,17 +71,15 @@ static bool stat_any(int id, struct msqid_ds *ds)
 	return false;
 }
 
-int queue_open(struct queue *q, struct target *t)
+static int sysv_open(struct queue *q)
 {
+	struct target *t = &q->target;
 	struct msqid_ds ds;
 	int rc;
 
-	memset(q, 0, sizeof(*q));
-	if (t->kind == TARGET_POSIX)
-		return posix_not_supported(t);
 	if ((rc = find_id(t, &q->id)))
 		return rc;
-	q->target = *t;
+	q->tag_name = "type";
 	q->max_message = kernel_msgmax();
 	q->limit_name = "msgmax";
 	if (msgctl(q->id, IPC_STAT, &ds) == 0) {
@@ -157,15 +132,13 @@ static int create_failed(const struct target *t)
 	return fail_errno("cannot create message queue %s", target_describe(t));
 }
 
-int queue_create(struct target *t, const struct create_options *o,
-		 unsigned long max_bytes, int *id)
+static int sysv_create(struct target *t, const struct create_options *o,
+		       const struct queue_limits *limits, int *id)
 {
+	unsigned long max_bytes = limits->max_bytes;
 	key_t key = IPC_PRIVATE;
 	int rc;
 
-	/* target_key() would hand back key 0 for a /name: a private queue. */
-	if (t->kind == TARGET_POSIX)
-		return posix_not_supported(t);
 	if (t->kind != TARGET_NONE && (rc = target_key(t, &key)))
 		return rc;
 	for (;;) {
@@ -225,7 +198,7 @@ static int wait_flags(const struct wait *w, bool armed)
 	return 0;
 }
 
-enum queue_result queue_send(struct queue *q, const struct queue_record *rec, struct wait *w)
+static enum queue_result sysv_send(struct queue *q, const struct queue_record *rec, struct wait *w)
 {
 	bool armed = false;
 
@@ -245,8 +218,8 @@ enum queue_result queue_send(struct queue *q, const struct queue_record *rec, st
 	}
 }
 
-enum queue_result queue_receive(struct queue *q, const struct queue_selector *sel,
-				struct queue_record *rec, size_t room, struct wait *w)
+static enum queue_result sysv_receive(struct queue *q, const struct queue_selector *sel,
+					  struct queue_record *rec, size_t room, struct wait *w)
 {
 	bool armed = false;
 	int sel_flags = sel->except ? MSG_EXCEPT : 0;
@@ -268,7 +241,8 @@ enum queue_result queue_receive(struct queue *q, const struct queue_selector *se
 	}
 }
 
-enum queue_result queue_copy(struct queue *q, size_t index, struct queue_record *rec, size_t room)
+static enum queue_result sysv_copy(struct queue *q, size_t index, struct queue_record *rec,
+				   size_t room)
 {
 	if (index > (size_t)LONG_MAX) {
 		errno = ENOMSG;
@@ -287,7 +261,7 @@ enum queue_result queue_copy(struct queue *q, size_t index, struct queue_record 
 	return QUEUE_ERROR;
 }
 
-int queue_put_back(struct queue *q, const struct queue_record *rec)
+static int sysv_put_back(struct queue *q, const struct queue_record *rec)
 {
 	for (;;) {
 		if (msgsnd(q->id, &rec->tag, rec->size, 0) == 0)
@@ -305,7 +279,7 @@ static bool queue_gone(const struct queue *q)
 	return msgctl(q->id, IPC_STAT, &ds) != 0 && (errno == EINVAL || errno == EIDRM);
 }
 
-int queue_report(const struct queue *q, const char *action)
+static int sysv_report(const struct queue *q, const char *action)
 {
 	switch (errno) {
 	case EINVAL:
@@ -325,3 +299,13 @@ int queue_report(const struct queue *q, const char *action)
 		return fail_errno("cannot %s %s", action, queue_name(q));
 	}
 }
+
+const struct queue_ops queue_sysv_ops = {
+	.open = sysv_open,
+	.create = sysv_create,
+	.send = sysv_send,
+	.receive = sysv_receive,
+	.copy = sysv_copy,
+	.put_back = sysv_put_back,
+	.report = sysv_report,
+};

@@ -165,14 +165,6 @@ fish_complete() {
 	[ -n "$stderr" ]
 }
 
-@test "mkq /name is refused and creates nothing (POSIX queues not supported yet)" {
-	run --separate-stderr ipctool mkq /docs-test
-	assert_failure 1
-	assert_output ""
-	[[ $stderr == *"/docs-test"*"POSIX message queues"* ]]
-	[ "$(count_queues)" -eq 0 ]
-}
-
 # ---- every subcommand and option documented and completed ---------------
 
 @test "every subcommand is in --help, the man page (SYNOPSIS and a .Ss) and each completion" {
@@ -277,6 +269,23 @@ fish_complete() {
 	assert_output ""
 }
 
+@test "bash, zsh and fish complete POSIX queue /names from the mqueue file system" {
+	ipctool mkq /jobs-done >/dev/null
+	run bash_complete ipctool recv /jobs
+	assert_output /jobs-done
+	run bash_complete ipctool send ""
+	assert_line /jobs-done
+	run fish_complete "ipctool send /jo"
+	assert_output /jobs-done
+	run zsh -c 'source "$1"; _wanted() { shift 3; "$@"; }; compadd() { shift; print -l -- "${(@P)1}"; }
+		_ipctool_queues' _ "$ZSH_COMP"
+	assert_line /jobs-done
+	run bash_complete ipctool mkq --max-m
+	assert_output -- --max-messages=
+	run bash_complete ipctool send --pri
+	assert_output -- --priority=
+}
+
 @test "bash completes signal names, pids, FIFO paths and pipe-run's commands" {
 	run bash_complete ipctool signal-send TE
 	assert_output TERM
@@ -348,7 +357,7 @@ fish_complete() {
 	assert_output "sem-p
 sem-v
 send"
-	run fish_complete "ipctool mkq --max"
+	run fish_complete "ipctool mkq --max-b"
 	assert_output -- --max-bytes
 	id=$(ipctool mkq --key 0x4d2)
 	run fish_complete "ipctool send "

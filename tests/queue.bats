@@ -293,15 +293,6 @@ assert_between() {
 	assert_equal "$(count_queues)" 0
 }
 
-@test "a POSIX /name is a clear status-1 error: not implemented yet" {
-	for cmd in "send /jobs x" "recv /jobs" "mkq /jobs"; do
-		run_tool $cmd
-		assert_only_error 1 "${cmd%% *}" "/jobs: POSIX message queues are not supported yet"
-	done
-	assert_equal "$(count_queues)" 0
-	assert_equal "$(ls /dev/mqueue 2>/dev/null | wc -l)" 0
-}
-
 # ---- mkq (SPEC §3, §12) --------------------------------------------------
 
 @test "mkq with no target makes a new private 0600 queue each time" {
