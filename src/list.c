@@ -1197,7 +1197,9 @@ static int print_column_help(void)
 		unsigned tables = columns[c].kinds;
 		const char *kind = tables == (KINDS_ALL | POSIX_KINDS_ALL) ? ""
 				   : tables == KINDS_ALL ? "System V"
-				   : tables == POSIX_KINDS_ALL ? "POSIX" : kind_names(tables);
+				   : tables == POSIX_KINDS_ALL ? "POSIX"
+				   : tables == (KINDS_ALL | POSIX_KINDS_ALL) - POSIX_KIND_BIT(IPC_KIND_QUEUE)
+				   ? "all but POSIX message queues" : kind_names(tables);
 		printf("%-10s %s%s%s%s\n", columns[c].name, columns[c].help,
 		       *kind ? " (" : "", kind, *kind ? ")" : "");
 	}
