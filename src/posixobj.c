@@ -210,6 +210,14 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct posix_obj *)a)->name, ((const struct posix_obj *)b)->name);
 }
 
+/* Objects FIRST to the end of LIST by name (qsort must not see a NULL
+ * array, which an empty list has). */
+static void sort_from(struct posix_list *list, size_t first)
+{
+	if (list->n > first)
+		qsort(list->objs + first, list->n - first, sizeof(*list->objs), by_name);
+}
+
 static bool regular_entry(int dirfd, const struct dirent *d, struct stat *st)
 {
 	if (d->d_type != DT_REG && d->d_type != DT_UNKNOWN)
@@ -241,7 +249,7 @@ static int load_queues(struct posix_list *list)
 		rc = posix_list_add(list, &o);
 	}
 	closedir(d);
-	qsort(list->objs + first, list->n - first, sizeof(*list->objs), by_name);
+	sort_from(list, first);
 	return rc;
 }
 
@@ -273,9 +281,9 @@ static int load_shm_dir(unsigned kinds, struct posix_list *list)
 	}
 	closedir(d);
 	/* Shared memory first, then semaphores, each by name. */
+	sort_from(list, first);
 	size_t n = list->n - first, nshm = 0;
 	struct posix_obj *objs = list->objs + first;
-	qsort(objs, n, sizeof(*objs), by_name);
 	for (size_t i = 0; i < n; i++)
 		if (objs[i].kind == IPC_KIND_SHM) {
 			struct posix_obj o = objs[i];
