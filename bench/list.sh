@@ -51,7 +51,7 @@ best() {
 
 row() {   # NAME SECONDS IPCS FLOOR
 	awk -v name="$1" -v t="$2" -v ipcs="$3" -v floor="$4" \
-		'BEGIN { printf "| %-34s | %7.4f | %5.2fx | %6.1fx |\n", name, t, t / ipcs, t / floor }'
+		'BEGIN { printf "| %-36s | %7.4f | %5.2fx | %6.1fx |\n", name, t, t / ipcs, t / floor }'
 }
 
 report() {   # KIND-OPTION-FOR-IPCS PROC-FILE LIST-OPTION LSIPC-OPTION TITLE
@@ -61,14 +61,14 @@ report() {   # KIND-OPTION-FOR-IPCS PROC-FILE LIST-OPTION LSIPC-OPTION TITLE
 	echo
 	echo "$5 ($n objects, $measure, best of $runs runs)"
 	echo
-	echo "| command                            | seconds | vs ipcs | vs /proc |"
-	echo "|------------------------------------|---------|---------|----------|"
+	echo "| command                              | seconds | vs ipcs | vs /proc |"
+	echo "|--------------------------------------|---------|---------|----------|"
 	row "cat /proc/sysvipc/$2 (floor)" "$floor" "$ipcs" "$floor"
 	row "ipcs $1" "$ipcs" "$ipcs" "$floor"
 	row "lsipc $4" "$(best lsipc "$4")" "$ipcs" "$floor"
-	row "ipctool list $3" "$(best "$IPCTOOL" list "$3")" "$ipcs" "$floor"
-	row "ipctool list $3 --raw" "$(best "$IPCTOOL" list "$3" --raw)" "$ipcs" "$floor"
-	row "ipctool list $3 --json" "$(best "$IPCTOOL" list "$3" --json)" "$ipcs" "$floor"
+	row "ipctool list --sysv $3" "$(best "$IPCTOOL" list --sysv "$3")" "$ipcs" "$floor"
+	row "ipctool list --sysv $3 --raw" "$(best "$IPCTOOL" list --sysv "$3" --raw)" "$ipcs" "$floor"
+	row "ipctool list --sysv $3 --json" "$(best "$IPCTOOL" list --sysv "$3" --json)" "$ipcs" "$floor"
 }
 
 echo "ipctool $("$IPCTOOL" --version | awk '{ print $2 }'), $(ipcs --version), $(nproc) CPUs, $(uname -r)"

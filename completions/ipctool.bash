@@ -74,6 +74,19 @@ _ipctool_targets()
 	}' $table 2>/dev/null
 }
 
+# Existing POSIX objects as /names: files in /dev/shm (sem.NAME is the
+# semaphore /NAME) and in the mqueue mount that /proc/self/mountinfo names.
+_ipctool_posix_names()
+{
+	local f mq
+	mq=$(awk '/ - mqueue / { d = $5 } END { print d }' /proc/self/mountinfo 2>/dev/null)
+	for f in /dev/shm/* ${mq:+"$mq"/*}; do
+		[[ -f $f ]] || continue
+		f=${f##*/}
+		printf '/%s\n' "${f#sem.}"
+	done
+}
+
 # Signal names as `ipctool signal-send --list' prints them, and without SIG.
 _ipctool_signals()
 {
@@ -201,6 +214,10 @@ _ipctool()
 	esac
 	# rm takes any number of TARGETs.
 	[[ $sub == rm ]] && positional=0
+	if [[ $cur == /* && ($sub == list || $sub == rm) ]]; then
+		((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_posix_names)" -- "$cur"))
+		return
+	fi
 	((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_targets "$sub")" -- "$cur"))
 }
 complete -F _ipctool ipctool

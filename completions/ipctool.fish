@@ -52,6 +52,13 @@ function __ipctool_objects
     }' /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem 2>/dev/null
 end
 
+# Every existing POSIX object as a /name: files in /dev/shm (sem.NAME is
+# /NAME) and in the mqueue mount.
+function __ipctool_posix_names
+    sh -c 'mq=$(awk "/ - mqueue / { d = \$5 } END { print d }" /proc/self/mountinfo 2>/dev/null)
+		for f in /dev/shm/* ${mq:+"$mq"/*}; do [ -f "$f" ] || continue; f=${f##*/}; printf "/%s\n" "${f#sem.}"; done' 2>/dev/null
+end
+
 # Signal names as `ipctool signal-send --list' prints them, and without SIG.
 function __ipctool_signals
     ipctool signal-send --list 2>/dev/null | awk '{ print $2; sub(/^SIG/, "", $2); print $2 }'
@@ -262,7 +269,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from list" -l limits -d "the kern
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l summary -d 'what is in use'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s p -l peek -d "with a queue TARGET: each message's type and size"
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s h -l help -d 'show the options and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from list; and __ipctool_needs_target" -a "(__ipctool_objects)"
+complete -c ipctool -n "__fish_seen_subcommand_from list; and __ipctool_needs_target" -a "(__ipctool_objects; __ipctool_posix_names)"
 
 # rm
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s k -l key -x -d 'System V key (repeatable)'
@@ -276,7 +283,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from rm" -l sysv -d 'System V obj
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l posix -d 'POSIX objects (not supported yet)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s n -l dry-run -d 'show what would go; remove nothing'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s h -l help -d 'show the options and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_objects)"
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_objects; __ipctool_posix_names)"
 
 # fifo
 complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s m -l mode -x -d 'permissions of a new FIFO in octal'

@@ -1,6 +1,10 @@
-/* list: System V objects as tables (lsipc's columns and output modes),
- * one object in every detail (as ipcs -i), the kernel's limits and usage
- * (as ipcs -l and ipcs -u).  SPEC §10. */
+/* list: System V and POSIX objects as tables (lsipc's columns and output
+ * modes), one object in every detail (as ipcs -i), the kernel's limits and
+ * usage (as ipcs -l and ipcs -u).  SPEC §10.
+ *
+ * Each kind of each family is a table of its own: bits 0-2 of a table
+ * mask are the System V kinds (KIND_BIT), bits 3-5 the POSIX ones
+ * (POSIX_KIND_BIT). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,6 +29,7 @@
 #include "io.h"
 #include "list.h"
 #include "parse.h"
+#include "posixobj.h"
 #include "queue.h"
 #include "sysvobj.h"
 #include "target.h"
@@ -33,11 +38,12 @@
 
 enum col {
 	COL_KEY, COL_ID, COL_OWNER, COL_PERMS, COL_CUID, COL_CUSER, COL_CGID, COL_CGROUP,
-	COL_UID, COL_USER, COL_GID, COL_GROUP, COL_CTIME,
+	COL_UID, COL_USER, COL_GID, COL_GROUP, COL_CTIME, COL_NAME, COL_MTIME,
 	COL_SIZE, COL_NATTCH, COL_STATUS, COL_ATTACH, COL_DETACH, COL_COMMAND, COL_CPID,
 	COL_LPID, COL_RSS, COL_SWAP,
 	COL_USEDBYTES, COL_MSGS, COL_SEND, COL_RECV, COL_LSPID, COL_LRPID, COL_QBYTES,
-	COL_NSEMS, COL_OTIME,
+	COL_MAXMSGS, COL_MSGSIZE, COL_NOTIFYPID,
+	COL_NSEMS, COL_OTIME, COL_SVAL,
 	NCOLS
 };
 
@@ -46,6 +52,10 @@ enum value_type { V_STRING, V_NUMBER, V_TIME };
 #define Q KIND_BIT(IPC_KIND_QUEUE)
 #define M KIND_BIT(IPC_KIND_SHM)
 #define S KIND_BIT(IPC_KIND_SEM)
+#define PQ POSIX_KIND_BIT(IPC_KIND_QUEUE)
+#define PM POSIX_KIND_BIT(IPC_KIND_SHM)
+#define PS POSIX_KIND_BIT(IPC_KIND_SEM)
+#define BOTH (KINDS_ALL | POSIX_KINDS_ALL)
 
 static const struct column {
 	const char *name;
@@ -55,18 +65,21 @@ static const struct column {
 } columns[NCOLS] = {
 	[COL_KEY] = { "KEY", KINDS_ALL, V_STRING, "resource key" },
 	[COL_ID] = { "ID", KINDS_ALL, V_NUMBER, "resource id" },
-	[COL_OWNER] = { "OWNER", KINDS_ALL, V_STRING, "owner's user name or uid" },
-	[COL_PERMS] = { "PERMS", KINDS_ALL, V_STRING, "permissions" },
+	[COL_OWNER] = { "OWNER", BOTH, V_STRING, "owner's user name or uid" },
+	[COL_PERMS] = { "PERMS", BOTH, V_STRING, "permissions" },
 	[COL_CUID] = { "CUID", KINDS_ALL, V_NUMBER, "creator uid" },
 	[COL_CUSER] = { "CUSER", KINDS_ALL, V_STRING, "creator user" },
 	[COL_CGID] = { "CGID", KINDS_ALL, V_NUMBER, "creator gid" },
 	[COL_CGROUP] = { "CGROUP", KINDS_ALL, V_STRING, "creator group" },
-	[COL_UID] = { "UID", KINDS_ALL, V_NUMBER, "owner uid" },
-	[COL_USER] = { "USER", KINDS_ALL, V_STRING, "owner user" },
-	[COL_GID] = { "GID", KINDS_ALL, V_NUMBER, "owner gid" },
-	[COL_GROUP] = { "GROUP", KINDS_ALL, V_STRING, "owner group" },
-	[COL_CTIME] = { "CTIME", KINDS_ALL, V_TIME, "time of the last change" },
-	[COL_SIZE] = { "SIZE", M, V_NUMBER, "segment size in bytes" },
+	[COL_UID] = { "UID", BOTH, V_NUMBER, "owner uid" },
+	[COL_USER] = { "USER", BOTH, V_STRING, "owner user" },
+	[COL_GID] = { "GID", BOTH, V_NUMBER, "owner gid" },
+	[COL_GROUP] = { "GROUP", BOTH, V_STRING, "owner group" },
+	/* Reading a queue's mqueue file sets its ctime: no CTIME for POSIX queues. */
+	[COL_CTIME] = { "CTIME", KINDS_ALL | PM | PS, V_TIME, "time of the last change" },
+	[COL_NAME] = { "NAME", POSIX_KINDS_ALL, V_STRING, "POSIX name" },
+	[COL_MTIME] = { "MTIME", POSIX_KINDS_ALL, V_TIME, "time of the last write (queues: send or receive)" },
+	[COL_SIZE] = { "SIZE", M | PM, V_NUMBER, "segment size in bytes" },
 	[COL_NATTCH] = { "NATTCH", M, V_NUMBER, "number of attached processes" },
 	[COL_STATUS] = { "STATUS", M, V_STRING, "dest, locked, hugetlb, noreserve" },
 	[COL_ATTACH] = { "ATTACH", M, V_TIME, "time of the last attach" },
@@ -76,20 +89,28 @@ static const struct column {
 	[COL_LPID] = { "LPID", M, V_NUMBER, "pid of the last user" },
 	[COL_RSS] = { "RSS", M, V_NUMBER, "bytes resident in memory" },
 	[COL_SWAP] = { "SWAP", M, V_NUMBER, "bytes swapped out" },
-	[COL_USEDBYTES] = { "USEDBYTES", Q, V_NUMBER, "bytes in the queue" },
-	[COL_MSGS] = { "MSGS", Q, V_NUMBER, "messages in the queue" },
+	[COL_USEDBYTES] = { "USEDBYTES", Q | PQ, V_NUMBER, "bytes in the queue (POSIX: needs read permission)" },
+	[COL_MSGS] = { "MSGS", Q | PQ, V_NUMBER, "messages in the queue (POSIX: needs permission to open it)" },
 	[COL_SEND] = { "SEND", Q, V_TIME, "time of the last send" },
 	[COL_RECV] = { "RECV", Q, V_TIME, "time of the last receive" },
 	[COL_LSPID] = { "LSPID", Q, V_NUMBER, "pid of the last sender" },
 	[COL_LRPID] = { "LRPID", Q, V_NUMBER, "pid of the last receiver" },
 	[COL_QBYTES] = { "QBYTES", Q, V_NUMBER, "capacity in bytes (needs read permission)" },
+	[COL_MAXMSGS] = { "MAXMSGS", PQ, V_NUMBER, "capacity in messages (needs permission to open it)" },
+	[COL_MSGSIZE] = { "MSGSIZE", PQ, V_NUMBER, "largest message in bytes (needs permission to open it)" },
+	[COL_NOTIFYPID] = { "NOTIFYPID", PQ, V_NUMBER, "pid registered with mq_notify, 0 for none (needs read permission)" },
 	[COL_NSEMS] = { "NSEMS", S, V_NUMBER, "semaphores in the set" },
 	[COL_OTIME] = { "OTIME", S, V_TIME, "time of the last semop" },
+	[COL_SVAL] = { "SVAL", PS, V_NUMBER, "semaphore value (needs read and write permission)" },
 };
 
 #undef Q
 #undef M
 #undef S
+#undef PQ
+#undef PM
+#undef PS
+#undef BOTH
 
 /* lsipc's defaults, without COMMAND (a /proc/PID read per row). */
 static const enum col default_queue_cols[] = {
@@ -102,6 +123,17 @@ static const enum col default_shm_cols[] = {
 static const enum col default_sem_cols[] = {
 	COL_KEY, COL_ID, COL_PERMS, COL_OWNER, COL_NSEMS,
 };
+static const enum col default_posix_queue_cols[] = {
+	COL_NAME, COL_PERMS, COL_OWNER, COL_USEDBYTES, COL_MSGS, COL_MAXMSGS, COL_MSGSIZE, COL_NOTIFYPID,
+};
+static const enum col default_posix_shm_cols[] = {
+	COL_NAME, COL_PERMS, COL_OWNER, COL_SIZE, COL_MTIME,
+};
+static const enum col default_posix_sem_cols[] = {
+	COL_NAME, COL_PERMS, COL_OWNER, COL_SVAL,
+};
+
+#define DEFAULTS(cols) cols, sizeof(cols) / sizeof(cols[0])
 
 static const struct kind_info {
 	const char *json_name;   /* lsipc's */
@@ -110,14 +142,21 @@ static const struct kind_info {
 	const char *type;        /* the TYPE column */
 	const enum col *defaults;
 	size_t ndefaults;
-} kinds_info[NKINDS] = {
-	[IPC_KIND_QUEUE] = { "messages", "Message queues", "message queues", "queue", default_queue_cols,
-			     sizeof(default_queue_cols) / sizeof(default_queue_cols[0]) },
-	[IPC_KIND_SHM] = { "sharedmemory", "Shared memory segments", "shared memory segments", "shm", default_shm_cols,
-			   sizeof(default_shm_cols) / sizeof(default_shm_cols[0]) },
-	[IPC_KIND_SEM] = { "semaphores", "Semaphore sets", "semaphore sets", "sem", default_sem_cols,
-			   sizeof(default_sem_cols) / sizeof(default_sem_cols[0]) },
+} kinds_info[NTABLES] = {
+	[IPC_KIND_QUEUE] = { "messages", "Message queues", "message queues", "queue",
+			     DEFAULTS(default_queue_cols) },
+	[IPC_KIND_SHM] = { "sharedmemory", "Shared memory segments", "shared memory segments", "shm",
+			   DEFAULTS(default_shm_cols) },
+	[IPC_KIND_SEM] = { "semaphores", "Semaphore sets", "semaphore sets", "sem", DEFAULTS(default_sem_cols) },
+	[NKINDS + IPC_KIND_QUEUE] = { "posixmessages", "POSIX message queues", "POSIX message queues",
+				      "posix-queue", DEFAULTS(default_posix_queue_cols) },
+	[NKINDS + IPC_KIND_SHM] = { "posixsharedmemory", "POSIX shared memory", "POSIX shared memory objects",
+				    "posix-shm", DEFAULTS(default_posix_shm_cols) },
+	[NKINDS + IPC_KIND_SEM] = { "posixsemaphores", "POSIX semaphores", "POSIX semaphores", "posix-sem",
+				    DEFAULTS(default_posix_sem_cols) },
 };
+
+#undef DEFAULTS
 
 enum out_mode { OUT_TABLE, OUT_JSON, OUT_RAW, OUT_EXPORT };
 
@@ -130,20 +169,25 @@ struct output {
 	size_t ncols;
 };
 
-/* "message queues, semaphore sets"; two calls may share one message. */
-static const char *kind_names(unsigned kinds)
+/* "message queues, semaphore sets" for a table mask: a kind in both
+ * families is named plainly, one in one family with "System V" or
+ * "POSIX".  Two calls may share one message. */
+static const char *kind_names(unsigned tables)
 {
-	static char texts[2][96];
+	static char texts[2][256];
 	static int turn;
 	char *text = texts[turn ^= 1];
 
 	text[0] = '\0';
 	for (int k = 0; k < NKINDS; k++) {
-		if (!(kinds & KIND_BIT(k)))
+		bool sysv = tables & KIND_BIT(k), posix = tables & POSIX_KIND_BIT(k);
+		if (!sysv && !posix)
 			continue;
 		if (text[0])
 			strcat(text, ", ");
-		strcat(text, kinds_info[k].plural);
+		if (sysv && !posix && (tables & POSIX_KINDS_ALL))
+			strcat(text, "System V ");
+		strcat(text, posix && !sysv ? kinds_info[NKINDS + k].plural : kinds_info[k].plural);
 	}
 	return text;
 }
@@ -333,10 +377,82 @@ static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t 
 		format_time(t, buf, size);
 		return buf;
 	}
+	case COL_NAME:
+	case COL_MTIME:
+	case COL_MAXMSGS:
+	case COL_MSGSIZE:
+	case COL_NOTIFYPID:
+	case COL_SVAL:
 	case NCOLS:
 		break;
 	}
 	return NULL;
+}
+
+static time_t posix_time_of(const struct posix_obj *o, enum col c)
+{
+	if (!o->has_stat)
+		return 0;
+	return c == COL_CTIME ? o->ctime : c == COL_MTIME ? o->mtime : 0;
+}
+
+/* A POSIX object's cell; NULL where it has no value or the value could
+ * not be read (a queue or semaphore this user may not open). */
+static const char *posix_cell(const struct posix_obj *o, enum col c, char *buf, size_t size)
+{
+	if (c == COL_NAME)
+		return o->name;
+	if (c == COL_MSGS || c == COL_MAXMSGS || c == COL_MSGSIZE) {
+		if (!o->has_attr)
+			return NULL;
+		long long v = c == COL_MSGS ? o->curmsgs : c == COL_MAXMSGS ? o->maxmsg : o->msgsize;
+		return signed_number(buf, size, v);
+	}
+	if (c == COL_USEDBYTES || c == COL_NOTIFYPID) {
+		if (!o->has_qsize)
+			return NULL;
+		return c == COL_USEDBYTES ? number(buf, size, o->qsize) : signed_number(buf, size, o->notify_pid);
+	}
+	if (c == COL_SVAL)
+		return o->has_value ? signed_number(buf, size, o->value) : NULL;
+	if (!o->has_stat)
+		return NULL;
+	switch (c) {
+	case COL_OWNER:
+	case COL_USER: return user_name(o->uid);
+	case COL_PERMS:
+		format_perms(o->mode, buf);
+		return buf;
+	case COL_UID: return number(buf, size, o->uid);
+	case COL_GID: return number(buf, size, o->gid);
+	case COL_GROUP: return group_name(o->gid);
+	case COL_SIZE: return number(buf, size, o->size);
+	case COL_CTIME:
+	case COL_MTIME: {
+		time_t t = posix_time_of(o, c);
+		if (t == 0)
+			return NULL;
+		format_time(t, buf, size);
+		return buf;
+	}
+	default: return NULL;
+	}
+}
+
+/* One row of a table: an object of either family. */
+struct row {
+	const struct sysv_obj *sysv;
+	const struct posix_obj *posix;
+};
+
+static const char *row_cell(const struct row *r, enum col c, char *buf, size_t size)
+{
+	return r->sysv ? cell(r->sysv, c, buf, size) : posix_cell(r->posix, c, buf, size);
+}
+
+static time_t row_time(const struct row *r, enum col c)
+{
+	return r->sysv ? time_of(r->sysv, c) : posix_time_of(r->posix, c);
 }
 
 /* ---- tables ------------------------------------------------------------ */
@@ -378,10 +494,10 @@ static bool add_column(struct libscols_table *tb, const char *name, enum value_t
 	return add_column_width(tb, name, type, 0);
 }
 
-/* The columns a table of KIND shows. */
-static size_t kind_columns(enum ipc_kind kind, const struct output *out, enum col *cols)
+/* The columns TABLE (an index in kinds_info) shows. */
+static size_t kind_columns(int table, const struct output *out, enum col *cols)
 {
-	const struct kind_info *ki = &kinds_info[kind];
+	const struct kind_info *ki = &kinds_info[table];
 	size_t n = 0;
 
 	if (!out->cols_given || out->cols_plus)
@@ -392,7 +508,7 @@ static size_t kind_columns(enum ipc_kind kind, const struct output *out, enum co
 			bool dup = false;
 			for (size_t j = 0; j < n; j++)
 				dup = dup || cols[j] == out->cols[i];
-			if (!dup && (columns[out->cols[i]].kinds & KIND_BIT(kind)))
+			if (!dup && (columns[out->cols[i]].kinds & (1u << table)))
 				cols[n++] = out->cols[i];
 		}
 	return n;
@@ -400,17 +516,19 @@ static size_t kind_columns(enum ipc_kind kind, const struct output *out, enum co
 
 struct kind_table {
 	struct libscols_table *tb;
+	int table;
 	enum col cols[NCOLS];
 	size_t ncols;
 	bool type_column;
 };
 
 /* WIDTHS: NULL, or each column's fixed width (TYPE first if shown). */
-static int kind_table_init(struct kind_table *kt, enum ipc_kind kind, const struct output *out,
+static int kind_table_init(struct kind_table *kt, int table, const struct output *out,
 			   bool type_column, const size_t *widths)
 {
-	kt->tb = new_table(kinds_info[kind].json_name, out);
-	kt->ncols = kind_columns(kind, out, kt->cols);
+	kt->tb = new_table(kinds_info[table].json_name, out);
+	kt->table = table;
+	kt->ncols = kind_columns(table, out, kt->cols);
 	kt->type_column = type_column;
 	if (!kt->tb)
 		return fail("out of memory");
@@ -430,7 +548,7 @@ static int kind_table_init(struct kind_table *kt, enum ipc_kind kind, const stru
 	return ok ? 0 : fail("out of memory");
 }
 
-static int kind_table_add(struct kind_table *kt, const struct sysv_obj *o, const struct output *out)
+static int kind_table_add(struct kind_table *kt, const struct row *o, const struct output *out)
 {
 	struct libscols_line *ln = scols_table_new_line(kt->tb, NULL);
 	char buf[4096];
@@ -438,15 +556,15 @@ static int kind_table_add(struct kind_table *kt, const struct sysv_obj *o, const
 
 	if (!ln)
 		return fail("out of memory");
-	if (kt->type_column && scols_line_set_data(ln, n++, kinds_info[o->kind].type) != 0)
+	if (kt->type_column && scols_line_set_data(ln, n++, kinds_info[kt->table].type) != 0)
 		return fail("out of memory");
 	for (size_t i = 0; i < kt->ncols; i++) {
-		const char *text = cell(o, kt->cols[i], buf, sizeof(buf));
+		const char *text = row_cell(o, kt->cols[i], buf, sizeof(buf));
 		if (text && scols_line_set_data(ln, n, text) != 0)
 			return fail("out of memory");
 		n++;
 		if (columns[kt->cols[i]].type == V_TIME && out->mode == OUT_JSON) {
-			time_t t = time_of(o, kt->cols[i]);
+			time_t t = row_time(o, kt->cols[i]);
 			if (t && scols_line_set_data(ln, n, signed_number(buf, sizeof(buf), t)) != 0)
 				return fail("out of memory");
 			n++;
@@ -499,6 +617,9 @@ static int print_table(struct table_printer *tp, struct libscols_table *tb, cons
 {
 	if (tp->out->mode == OUT_JSON)
 		return json_add_table(&tp->doc, tb);
+	/* Without headings an empty table leaves no trace, not even a gap. */
+	if (tp->out->noheadings && scols_table_is_empty(tb))
+		return 0;
 	if (tp->printed && tp->out->mode == OUT_TABLE)
 		putchar('\n');
 	tp->printed++;
@@ -693,7 +814,7 @@ static int print_kind_json(struct table_printer *tp, const struct sysv_list *obj
 	for (size_t i = 0; i < objs->n && rc == 0; i++) {
 		const struct sysv_obj *o = &objs->objs[i];
 		if (o->kind == kind && (!user || o->uid == *user))
-			rc = kind_table_add(&kt, o, tp->out);
+			rc = kind_table_add(&kt, &(struct row){ .sysv = o }, tp->out);
 	}
 	if (rc == 0)
 		rc = print_table(tp, kt.tb, NULL);
@@ -701,36 +822,57 @@ static int print_kind_json(struct table_printer *tp, const struct sysv_list *obj
 	return rc;
 }
 
-/* One table per kind: the kinds' columns differ. */
-static int print_objects(const struct sysv_list *objs, unsigned kinds, const struct output *out,
-			 const uid_t *user)
+/* POSIX objects are files, a few per system: one table of them all,
+ * measured by libsmartcols, in every mode. */
+static int print_posix_kind(struct table_printer *tp, const struct posix_list *objs, enum ipc_kind kind,
+			    const uid_t *user, bool type_column)
+{
+	struct kind_table kt;
+	int rc = kind_table_init(&kt, NKINDS + kind, tp->out, type_column, NULL);
+
+	for (size_t i = 0; i < objs->n && rc == 0; i++) {
+		const struct posix_obj *o = &objs->objs[i];
+		if (o->kind == kind && (!user || o->uid == *user))
+			rc = kind_table_add(&kt, &(struct row){ .posix = o }, tp->out);
+	}
+	if (rc == 0)
+		rc = print_table(tp, kt.tb, kinds_info[NKINDS + kind].title);
+	scols_unref_table(kt.tb);
+	return rc;
+}
+
+/* One table per kind of each family in TABLES: their columns differ. */
+static int print_objects(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables,
+			 const struct output *out, const uid_t *user)
 {
 	struct table_printer tp = { .out = out };
-	int nkinds = 0, rc = 0;
+	int ntables = 0, rc = 0;
 
-	for (int k = 0; k < NKINDS; k++)
-		nkinds += (kinds & KIND_BIT(k)) != 0;
-	tp.titles = nkinds > 1 && out->mode == OUT_TABLE;
-	bool type_column = nkinds > 1 && (out->mode == OUT_RAW || out->mode == OUT_EXPORT);
+	for (int t = 0; t < NTABLES; t++)
+		ntables += (tables & (1u << t)) != 0;
+	tp.titles = ntables > 1 && out->mode == OUT_TABLE;
+	bool type_column = ntables > 1 && (out->mode == OUT_RAW || out->mode == OUT_EXPORT);
 
-	for (int k = 0; k < NKINDS && rc == 0; k++) {
-		if (!(kinds & KIND_BIT(k)))
+	for (int t = 0; t < NTABLES && rc == 0; t++) {
+		if (!(tables & (1u << t)))
 			continue;
-		if (out->mode == OUT_JSON)
-			rc = print_kind_json(&tp, objs, (enum ipc_kind)k, user);
+		if (t >= NKINDS)
+			rc = print_posix_kind(&tp, posix, (enum ipc_kind)(t - NKINDS), user, type_column);
+		else if (out->mode == OUT_JSON)
+			rc = print_kind_json(&tp, objs, (enum ipc_kind)t, user);
 		else
-			rc = print_kind_chunked(&tp, objs, (enum ipc_kind)k, user, type_column);
+			rc = print_kind_chunked(&tp, objs, (enum ipc_kind)t, user, type_column);
 	}
 	if (rc == 0 && out->mode == OUT_JSON)
 		json_end(&tp.doc);
 	return rc;
 }
 
-int list_print_default(const struct sysv_list *objs, unsigned kinds)
+int list_print_default(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables)
 {
 	struct output out = { .mode = OUT_TABLE };
 
-	return print_objects(objs, kinds, &out, NULL);
+	return print_objects(objs, posix, tables, &out, NULL);
 }
 
 /* ---- one object in detail ---------------------------------------------- */
@@ -803,7 +945,7 @@ static int queue_contents(const struct sysv_obj *o, struct libscols_table *tb)
 
 /* Every column of the object's kind, one "NAME: value" line each, as
  * ipcs -i; the JSON form is one row with them all. */
-static int print_detail_fields(const struct sysv_obj *o, const struct output *out,
+static int print_detail_fields(const struct row *o, int table, const struct output *out,
 			       struct table_printer *tp)
 {
 	struct output all = *out;
@@ -812,12 +954,14 @@ static int print_detail_fields(const struct sysv_obj *o, const struct output *ou
 	all.cols_given = true;
 	all.cols_plus = false;
 	all.ncols = 0;
+	if (table >= NKINDS)
+		all.cols[all.ncols++] = COL_NAME;   /* the name first, as the key and id are */
 	for (int c = 0; c < NCOLS; c++)
-		if (columns[c].kinds & KIND_BIT(o->kind))
+		if ((columns[c].kinds & (1u << table)) && !(table >= NKINDS && c == COL_NAME))
 			all.cols[all.ncols++] = (enum col)c;
 	if (out->mode != OUT_TABLE) {
 		struct kind_table kt;
-		rc = kind_table_init(&kt, o->kind, &all, false, NULL);
+		rc = kind_table_init(&kt, table, &all, false, NULL);
 		if (rc == 0)
 			rc = kind_table_add(&kt, o, &all);
 		if (rc == 0)
@@ -826,9 +970,9 @@ static int print_detail_fields(const struct sysv_obj *o, const struct output *ou
 		return rc;
 	}
 	char buf[4096];
-	printf("%s:\n", sysv_describe(o));
+	printf("%s:\n", o->sysv ? sysv_describe(o->sysv) : posix_describe(o->posix));
 	for (size_t i = 0; i < all.ncols; i++) {
-		const char *text = cell(o, all.cols[i], buf, sizeof(buf));
+		const char *text = row_cell(o, all.cols[i], buf, sizeof(buf));
 		printf("%-10s %s\n", columns[all.cols[i]].name,
 		       text ? text : columns[all.cols[i]].type == V_TIME ? "not set" : "-");
 	}
@@ -854,7 +998,7 @@ static int show_detail(const struct sysv_obj *o, const struct output *out, bool 
 		rc = extra ? queue_contents(o, extra) : fail("out of memory");
 	}
 	if (rc == 0)
-		rc = print_detail_fields(o, out, &tp);
+		rc = print_detail_fields(&(struct row){ .sysv = o }, o->kind, out, &tp);
 	if (rc == 0 && extra) {
 		tp.titles = true;
 		rc = print_table(&tp, extra, extra_title);
@@ -862,6 +1006,16 @@ static int show_detail(const struct sysv_obj *o, const struct output *out, bool 
 	if (rc == 0 && out->mode == OUT_JSON)
 		json_end(&tp.doc);
 	scols_unref_table(extra);
+	return rc;
+}
+
+static int show_posix_detail(const struct posix_obj *o, const struct output *out)
+{
+	struct table_printer tp = { .out = out };
+	int rc = print_detail_fields(&(struct row){ .posix = o }, NKINDS + o->kind, out, &tp);
+
+	if (rc == 0 && out->mode == OUT_JSON)
+		json_end(&tp.doc);
 	return rc;
 }
 
@@ -992,7 +1146,8 @@ enum { OPT_QUEUES = 1, OPT_SHM, OPT_SEMS, OPT_SYSV, OPT_POSIX, OPT_JSON, OPT_RAW
 struct list_options {
 	struct target target;
 	unsigned kinds;           /* from kind options; 0 = not given */
-	bool posix;
+	bool sysv, posix;         /* family options */
+	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
 	int modes;                /* how many of --json/--raw/--export */
 	bool limits, summary, peek;
@@ -1007,8 +1162,8 @@ static struct poptOption list_table[] = {
 	{ "shmems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_SHM, NULL, NULL },
 	{ "sems", 's', POPT_ARG_NONE, NULL, OPT_SEMS, "semaphore sets", NULL },
 	{ "semaphores", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_SEMS, NULL, NULL },
-	{ "sysv", '\0', POPT_ARG_NONE, NULL, OPT_SYSV, "System V objects (the default)", NULL },
-	{ "posix", '\0', POPT_ARG_NONE, NULL, OPT_POSIX, "POSIX objects (not supported yet)", NULL },
+	{ "sysv", '\0', POPT_ARG_NONE, NULL, OPT_SYSV, "System V objects (default: both families)", NULL },
+	{ "posix", '\0', POPT_ARG_NONE, NULL, OPT_POSIX, "POSIX objects (default: both families)", NULL },
 	{ "user", '\0', POPT_ARG_STRING, NULL, OPT_USER, "only objects owned by USER (name or uid)", "USER" },
 	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "one JSON document", NULL },
 	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "raw output, as lsipc --raw", NULL },
@@ -1018,7 +1173,7 @@ static struct poptOption list_table[] = {
 	  "columns to show, comma-separated; +COLS adds to the default; 'help' lists them", "COLS" },
 	{ "limits", '\0', POPT_ARG_NONE, NULL, OPT_LIMITS, "the kernel's limits (as ipcs -l)", NULL },
 	{ "summary", '\0', POPT_ARG_NONE, NULL, OPT_SUMMARY, "what is in use (as ipcs -u)", NULL },
-	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "with a queue TARGET: each message's type and size", NULL },
+	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -1039,7 +1194,12 @@ static const char *valid_columns(void)
 static int print_column_help(void)
 {
 	for (int c = 0; c < NCOLS; c++) {
-		const char *kind = columns[c].kinds == KINDS_ALL ? "" : kind_names(columns[c].kinds);
+		unsigned tables = columns[c].kinds;
+		const char *kind = tables == (KINDS_ALL | POSIX_KINDS_ALL) ? ""
+				   : tables == KINDS_ALL ? "System V"
+				   : tables == POSIX_KINDS_ALL ? "POSIX"
+				   : tables == (KINDS_ALL | POSIX_KINDS_ALL) - POSIX_KIND_BIT(IPC_KIND_QUEUE)
+				   ? "all but POSIX message queues" : kind_names(tables);
 		printf("%-10s %s%s%s%s\n", columns[c].name, columns[c].help,
 		       *kind ? " (" : "", kind, *kind ? ")" : "");
 	}
@@ -1090,7 +1250,7 @@ static int list_option(int val, const char *arg, void *data)
 	case OPT_QUEUES: o->kinds |= KIND_BIT(IPC_KIND_QUEUE); return 0;
 	case OPT_SHM: o->kinds |= KIND_BIT(IPC_KIND_SHM); return 0;
 	case OPT_SEMS: o->kinds |= KIND_BIT(IPC_KIND_SEM); return 0;
-	case OPT_SYSV: return 0;
+	case OPT_SYSV: o->sysv = true; return 0;
 	case OPT_POSIX: o->posix = true; return 0;
 	case OPT_JSON: o->out.mode = OUT_JSON; o->modes++; return 0;
 	case OPT_RAW: o->out.mode = OUT_RAW; o->modes++; return 0;
@@ -1109,25 +1269,59 @@ static int list_option(int val, const char *arg, void *data)
 	return CLI_UNHANDLED;
 }
 
-/* The kinds to show: the kind options, else those the --output columns
- * belong to, else all.  A column no chosen kind has is a usage error. */
-static int choose_kinds(struct list_options *o)
+enum { FAMILY_SYSV = 1, FAMILY_POSIX = 2, FAMILIES_ALL = 3 };
+
+/* The kinds and the families a table mask holds. */
+static unsigned kinds_of(unsigned tables)
+{
+	return (tables | tables >> NKINDS) & KINDS_ALL;
+}
+
+static unsigned families_of(unsigned tables)
+{
+	return (tables & KINDS_ALL ? FAMILY_SYSV : 0) | (tables & POSIX_KINDS_ALL ? FAMILY_POSIX : 0);
+}
+
+/* The tables to show: the kind options, else the kinds the --output
+ * columns belong to, else all; likewise the family options, else the
+ * families of the columns or the TARGET, else both.  A column no chosen
+ * table has is a usage error. */
+static int choose_tables(struct list_options *o)
 {
 	const struct output *out = &o->out;
-	unsigned specific = 0;
+	unsigned kinds = 0, families = 0;
 
 	if (out->cols_given && !out->cols_plus)
-		for (size_t i = 0; i < out->ncols; i++)
-			if (columns[out->cols[i]].kinds != KINDS_ALL)
-				specific |= columns[out->cols[i]].kinds;
-	if (!o->kinds)
-		o->kinds = specific ? specific : KINDS_ALL;
+		for (size_t i = 0; i < out->ncols; i++) {
+			unsigned k = kinds_of(columns[out->cols[i]].kinds);
+			unsigned f = families_of(columns[out->cols[i]].kinds);
+			kinds |= k != KINDS_ALL ? k : 0;
+			families |= f != FAMILIES_ALL ? f : 0;
+		}
+	if (o->kinds)
+		kinds = o->kinds;
+	if (o->sysv || o->posix)
+		families = (o->sysv ? FAMILY_SYSV : 0) | (o->posix ? FAMILY_POSIX : 0);
+	if (o->target.kind != TARGET_NONE) {
+		unsigned mine = o->target.kind == TARGET_POSIX ? FAMILY_POSIX : FAMILY_SYSV;
+		if (families && !(families & mine))
+			return usage_error("%s is a %s object: --%s contradicts it", o->target.text,
+					   mine == FAMILY_POSIX ? "POSIX" : "System V",
+					   mine == FAMILY_POSIX ? "sysv" : "posix");
+		families = mine;
+	}
+	if (!kinds)
+		kinds = KINDS_ALL;
+	if (!families)
+		families = FAMILIES_ALL;
+	o->kinds = kinds;
+	o->tables = (families & FAMILY_SYSV ? kinds : 0) | (families & FAMILY_POSIX ? kinds << NKINDS : 0);
 	if (!out->cols_given)
 		return 0;
 	for (size_t i = 0; i < out->ncols; i++)
-		if (!(columns[out->cols[i]].kinds & o->kinds))
+		if (!(columns[out->cols[i]].kinds & o->tables))
 			return usage_error("column %s is not shown for %s (it belongs to %s)",
-					   columns[out->cols[i]].name, kind_names(o->kinds),
+					   columns[out->cols[i]].name, kind_names(o->tables),
 					   kind_names(columns[out->cols[i]].kinds));
 	return 0;
 }
@@ -1141,29 +1335,36 @@ static int list_check(struct list_options *o, bool has_target)
 	if ((o->limits || o->summary) && (has_target || o->out.cols_given || o->has_user || o->peek))
 		return usage_error("--%s takes no TARGET, --output, --user or --peek",
 				   o->limits ? "limits" : "summary");
+	if ((o->limits || o->summary) && o->posix)
+		return usage_error("--%s shows System V figures; it takes no --posix",
+				   o->limits ? "limits" : "summary");
 	if (has_target && (o->has_user || o->out.cols_given))
 		return usage_error("a TARGET is shown in full: it takes no --user or --output");
 	if (o->peek && !has_target)
 		return usage_error("--peek needs a queue TARGET");
 	if (o->peek && o->kinds & ~KIND_BIT(IPC_KIND_QUEUE))
 		return usage_error("--peek shows a message queue's messages; it takes no --shm or --sems");
-	return choose_kinds(o);
+	if (o->peek && o->target.kind == TARGET_POSIX)
+		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
+				   "message without taking it");
+	return choose_tables(o);
 }
 
-static const char *kinds_found(const struct sysv_obj *found[], size_t n)
+/* "message queue and a shared memory segment" */
+static const char *kinds_found(const enum ipc_kind kinds[], size_t n, bool posix)
 {
-	static char text[128];
+	static char text[160];
 
 	text[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(text);
 		snprintf(text + len, sizeof(text) - len, "%s%s", i == 0 ? "" : i + 1 == n ? " and a " : ", a ",
-			 ipc_kind_name(found[i]->kind));
+			 posix ? posix_kind_name(kinds[i]) : ipc_kind_name(kinds[i]));
 	}
 	return text;
 }
 
-static const char *kind_option_hint(const struct sysv_obj *found[], size_t n)
+static const char *kind_option_hint(const enum ipc_kind kinds[], size_t n)
 {
 	static const char *const options[NKINDS] = { "--queues", "--shm", "--sems" };
 	static char text[64];
@@ -1171,29 +1372,50 @@ static const char *kind_option_hint(const struct sysv_obj *found[], size_t n)
 	text[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(text);
-		snprintf(text + len, sizeof(text) - len, "%s%s", i ? " or " : "", options[found[i]->kind]);
+		snprintf(text + len, sizeof(text) - len, "%s%s", i ? " or " : "", options[kinds[i]]);
 	}
 	return text;
+}
+
+/* A /name: its kind is inferred, or refused when several kinds use it. */
+static int list_posix_target(struct list_options *o)
+{
+	struct posix_obj found[NKINDS];
+	enum ipc_kind kinds[NKINDS];
+	size_t n = posix_find(o->target.path, o->kinds, found);
+
+	for (size_t i = 0; i < n; i++)
+		kinds[i] = found[i].kind;
+	if (n == 0)
+		return fail("no %s named %s", o->kinds == KINDS_ALL ? "POSIX object" : kind_names(o->kinds << NKINDS),
+			    o->target.path);
+	if (n > 1)
+		return fail("%s names a %s: add %s", o->target.path, kinds_found(kinds, n, true),
+			    kind_option_hint(kinds, n));
+	return show_posix_detail(&found[0], &o->out);
 }
 
 static int list_target(struct list_options *o)
 {
 	struct sysv_list objs = { 0 };
 	const struct sysv_obj *found[NKINDS];
+	enum ipc_kind kinds[NKINDS];
 	key_t key;
 	int rc;
 
 	if (o->target.kind == TARGET_POSIX)
-		return fail("%s: POSIX objects are not supported yet", o->target.path);
+		return list_posix_target(o);
 	if ((rc = target_key(&o->target, &key)) || (rc = sysv_load_kinds(o->kinds, &objs)))
 		goto out;
 	size_t n = sysv_find(&objs, &o->target, o->kinds, found);
+	for (size_t i = 0; i < n; i++)
+		kinds[i] = found[i]->kind;
 	if (n == 0)
 		rc = fail("no %s with %s", o->kinds == KINDS_ALL ? "IPC object" : kind_names(o->kinds),
 			  target_describe(&o->target));
 	else if (n > 1)
-		rc = fail("%s names a %s: add %s", target_describe(&o->target), kinds_found(found, n),
-			  kind_option_hint(found, n));
+		rc = fail("%s names a %s: add %s", target_describe(&o->target), kinds_found(kinds, n, false),
+			  kind_option_hint(kinds, n));
 	else if (o->peek && found[0]->kind != IPC_KIND_QUEUE)
 		rc = fail("--peek shows a message queue's messages; %s is a %s", target_describe(&o->target),
 			  ipc_kind_name(found[0]->kind));
@@ -1204,26 +1426,46 @@ out:
 	return rc;
 }
 
+/* POSIX queues are listed through an mqueue mount.  Without one, they are
+ * left out with a warning, or, when nothing else was asked for, it fails. */
+static int check_mqueue_mount(struct list_options *o)
+{
+	const unsigned queues = POSIX_KIND_BIT(IPC_KIND_QUEUE);
+	static const char why[] = "no mqueue file system is mounted (mount -t mqueue none /dev/mqueue)";
+
+	if (!(o->tables & queues) || posix_mqueue_dir())
+		return 0;
+	o->tables &= ~queues;
+	if (!o->tables)
+		return fail("cannot list POSIX message queues: %s", why);
+	warn("POSIX message queues are not listed: %s", why);
+	return 0;
+}
+
 static int list_run(struct list_options *o, const struct cli *cli)
 {
 	struct sysv_list objs = { 0 };
+	struct posix_list posix = { 0 };
 	int next, rc;
 
 	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)) ||
 	    (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
-	if (o->posix)
-		return fail("POSIX objects are not supported yet (list shows System V objects)");
 	if (o->limits)
 		return show_limits(o->kinds, &o->out);
 	if (o->summary)
 		return show_summary(o->kinds, &o->out);
 	if (o->target.kind != TARGET_NONE)
 		return list_target(o);
-	rc = sysv_load_kinds(o->kinds, &objs);
+	if ((rc = check_mqueue_mount(o)))
+		return rc;
+	rc = sysv_load_kinds(o->tables & KINDS_ALL, &objs);
 	if (rc == 0)
-		rc = print_objects(&objs, o->kinds, &o->out, o->has_user ? &o->user : NULL);
+		rc = posix_load_kinds(o->tables >> NKINDS, &posix);
+	if (rc == 0)
+		rc = print_objects(&objs, &posix, o->tables, &o->out, o->has_user ? &o->user : NULL);
 	sysv_list_free(&objs);
+	posix_list_free(&posix);
 	return rc;
 }
 
@@ -1234,7 +1476,7 @@ int cmd_list(int argc, const char **argv)
 
 	target_init(&o.target);
 	int rc = cli_parse(&cli, argc, argv, list_table,
-			   "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--json | --raw | --export] "
+			   "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
 			   "[--noheadings] [--output COLS] [--user USER] [--limits | --summary] [--peek]",
 			   list_option, &o);
 	if (rc == 0)

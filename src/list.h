@@ -3,10 +3,18 @@
 #ifndef IPCTOOL_LIST_H
 #define IPCTOOL_LIST_H
 
+#include "posixobj.h"
 #include "sysvobj.h"
 
-/* Print the objects of the kinds in KINDS with list's default columns and
- * table format: one table per kind, titled when there are several. */
-int list_print_default(const struct sysv_list *objs, unsigned kinds);
+/* A table mask: KIND_BIT(kind) for the System V kinds, POSIX_KIND_BIT(kind)
+ * for the POSIX ones. */
+#define POSIX_KIND_BIT(kind) (KIND_BIT(kind) << NKINDS)
+#define POSIX_KINDS_ALL (KINDS_ALL << NKINDS)
+#define NTABLES (2 * NKINDS)
+
+/* Print the objects of the tables in TABLES with list's default columns
+ * and table format: one table per kind and family, titled when there are
+ * several. */
+int list_print_default(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables);
 
 #endif

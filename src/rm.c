@@ -1,6 +1,7 @@
-/* rm: remove System V objects by TARGET, or every object a selection
- * names with --all; never one the command line did not select.  SPEC §10,
- * §12 (Listing and removing). */
+/* rm: remove System V and POSIX objects by TARGET, or every object a
+ * selection names with --all; never one the command line did not select.
+ * --all is System V only unless a family is named: /dev/shm belongs to
+ * running programs.  SPEC §10, §12 (Listing and removing). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "commands.h"
 #include "error.h"
 #include "list.h"
+#include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
 
@@ -35,10 +37,10 @@ static struct poptOption rm_table[] = {
 	{ "shm", 'm', POPT_ARG_NONE, NULL, OPT_SHM, "shared memory segments only", NULL },
 	{ "sem", 's', POPT_ARG_NONE, NULL, OPT_SEM, "semaphore sets only (also --sems)", NULL },
 	{ "sems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_SEM, NULL, NULL },
-	{ "all", 'a', POPT_ARG_NONE, NULL, OPT_ALL, "every System V object of the chosen kinds", NULL },
+	{ "all", 'a', POPT_ARG_NONE, NULL, OPT_ALL, "every object of the chosen kinds and families", NULL },
 	{ "user", '\0', POPT_ARG_STRING, NULL, OPT_USER, "with --all: only objects owned by USER (name or uid)", "USER" },
-	{ "sysv", '\0', POPT_ARG_NONE, NULL, OPT_SYSV, "System V objects (the default)", NULL },
-	{ "posix", '\0', POPT_ARG_NONE, NULL, OPT_POSIX, "POSIX objects (not supported yet)", NULL },
+	{ "sysv", '\0', POPT_ARG_NONE, NULL, OPT_SYSV, "with --all: System V objects (the default)", NULL },
+	{ "posix", '\0', POPT_ARG_NONE, NULL, OPT_POSIX, "with --all: POSIX objects (with --sysv too: both)", NULL },
 	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "show what would be removed; remove nothing", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -97,9 +99,14 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 	if (o->all && o->ntargets)
 		return usage_error("--all removes by selection; it takes no TARGET ('%s')", o->targets[0].text);
 	if (!o->all && !o->ntargets)
-		return usage_error("missing TARGET (an id, 0xKEY, --key or --ftok), or --all");
+		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all");
 	if (o->has_user && !o->all)
 		return usage_error("--user selects objects for --all; a TARGET names its object already");
+	if ((o->sysv || o->posix) && !o->all)
+		return usage_error("--%s selects a family for --all; a TARGET names its family already",
+				   o->sysv ? "sysv" : "posix");
+	if (o->all && !o->posix)
+		o->sysv = true;
 	if (!o->kinds)
 		o->kinds = KINDS_ALL;
 	return 0;
@@ -112,6 +119,15 @@ static int remove_one(const struct sysv_obj *obj)
 	if (errno == EINVAL || errno == EIDRM)
 		return fail("cannot remove %s: it is gone", sysv_describe(obj));
 	return fail_errno("cannot remove %s", sysv_describe(obj));
+}
+
+static int remove_posix(const struct posix_obj *obj)
+{
+	if (posix_remove(obj) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return fail("cannot remove %s: it is gone", posix_describe(obj));
+	return fail_errno("cannot remove %s", posix_describe(obj));
 }
 
 static const char *kind_list(const struct sysv_obj *found[], size_t n)
@@ -150,6 +166,35 @@ static const char *kinds_phrase(unsigned kinds)
 	}
 }
 
+/* The POSIX object /name names, as resolve() does for System V. */
+static int resolve_posix(const struct target *t, unsigned kinds, struct posix_obj *obj)
+{
+	struct posix_obj found[NKINDS];
+	size_t n = posix_find(t->path, kinds, found);
+	char what[160] = "";
+
+	if (n == 1) {
+		*obj = found[0];
+		return 0;
+	}
+	if (n == 0) {
+		const char *phrase = "POSIX object";
+		for (int k = 0; k < NKINDS; k++)
+			if (kinds == KIND_BIT(k))
+				phrase = posix_kind_name((enum ipc_kind)k);
+		return fail("no %s named %s", phrase, t->path);
+	}
+	static const char *const options[NKINDS] = { "--queue", "--shm", "--sem" };
+	char opts[64] = "";
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(what), olen = strlen(opts);
+		snprintf(what + len, sizeof(what) - len, "%s%s", i == 0 ? "a " : i + 1 == n ? " and a " : ", a ",
+			 posix_kind_name(found[i].kind));
+		snprintf(opts + olen, sizeof(opts) - olen, "%s%s", i ? " or " : "", options[found[i].kind]);
+	}
+	return fail("%s names %s: add %s to say which", t->path, what, opts);
+}
+
 /* Which object TARGET names, or a reported failure.  An id or key that
  * several kinds use is refused: guessing would remove the wrong one. */
 static int resolve(struct target *t, const struct sysv_list *all, unsigned kinds,
@@ -159,8 +204,6 @@ static int resolve(struct target *t, const struct sysv_list *all, unsigned kinds
 	key_t key;
 	int rc;
 
-	if (t->kind == TARGET_POSIX)
-		return fail("%s: POSIX objects are not supported yet", t->path);
 	if ((rc = target_key(t, &key)))
 		return rc;
 	size_t n = sysv_find(all, t, kinds, found);
@@ -193,66 +236,129 @@ static int add_copy(struct sysv_list *list, const struct sysv_obj *o)
 	return 0;
 }
 
+struct chosen {
+	struct sysv_list sysv;
+	struct posix_list posix;
+	unsigned tables;          /* for --dry-run: a table mask as list.h has it */
+};
+
+static bool posix_chosen(const struct posix_list *list, const struct posix_obj *o)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (list->objs[i].kind == o->kind && strcmp(list->objs[i].name, o->name) == 0)
+			return true;
+	return false;
+}
+
+/* --all --posix: every POSIX object of the chosen kinds.  Queues need an
+ * mqueue mount to be found: without one they are a failure, the rest
+ * still go. */
+static int select_posix_all(struct rm_options *o, struct chosen *c, bool *fatal)
+{
+	struct posix_list all = { 0 };
+	unsigned kinds = o->kinds;
+	int status = EXIT_OK;
+
+	if ((kinds & KIND_BIT(IPC_KIND_QUEUE)) && !posix_mqueue_dir()) {
+		status = fail("cannot find the POSIX message queues: no mqueue file system is mounted "
+			      "(mount -t mqueue none /dev/mqueue)");
+		kinds &= ~KIND_BIT(IPC_KIND_QUEUE);
+	}
+	c->tables |= kinds << NKINDS;
+	int rc = posix_load_kinds(kinds, &all);
+	for (size_t i = 0; i < all.n && rc == 0; i++)
+		if (!o->has_user || all.objs[i].uid == o->user)
+			rc = posix_list_add(&c->posix, &all.objs[i]);
+	posix_list_free(&all);
+	if (rc)
+		*fatal = true;
+	return rc ? rc : status;
+}
+
 /* The objects to remove: each TARGET's, or the --all selection.  Returns
  * EXIT_FAIL when some TARGET failed to resolve (the rest still go). */
-static int select_objects(struct rm_options *o, const struct sysv_list *all, struct sysv_list *chosen,
-			  bool *fatal)
+static int select_objects(struct rm_options *o, const struct sysv_list *all, struct chosen *c, bool *fatal)
 {
 	int status = EXIT_OK;
 
 	*fatal = false;
-	for (size_t i = 0; i < all->n && o->all; i++) {
+	if (o->all && o->sysv)
+		c->tables |= o->kinds;
+	for (size_t i = 0; i < all->n && o->all && o->sysv; i++) {
 		const struct sysv_obj *obj = &all->objs[i];
 		if ((o->kinds & KIND_BIT(obj->kind)) && (!o->has_user || obj->uid == o->user))
-			if (add_copy(chosen, obj) != 0)
+			if (add_copy(&c->sysv, obj) != 0)
 				return *fatal = true, EXIT_FAIL;
 	}
+	if (o->all && o->posix && (status = select_posix_all(o, c, fatal)) && *fatal)
+		return status;
 	for (size_t i = 0; i < o->ntargets; i++) {
+		if (o->targets[i].kind == TARGET_POSIX) {
+			struct posix_obj pobj;
+			if (resolve_posix(&o->targets[i], o->kinds, &pobj) != 0) {
+				status = EXIT_FAIL;
+				continue;
+			}
+			c->tables |= POSIX_KIND_BIT(pobj.kind);
+			if (!posix_chosen(&c->posix, &pobj) && posix_list_add(&c->posix, &pobj) != 0)
+				return *fatal = true, EXIT_FAIL;
+			continue;
+		}
 		const struct sysv_obj *obj = NULL;
 		if (resolve(&o->targets[i], all, o->kinds, &obj) != 0) {
 			status = EXIT_FAIL;
 			continue;
 		}
+		c->tables |= KIND_BIT(obj->kind);
 		bool dup = false;
-		for (size_t j = 0; j < chosen->n; j++)
-			dup = dup || (chosen->objs[j].kind == obj->kind && chosen->objs[j].id == obj->id);
-		if (!dup && add_copy(chosen, obj) != 0)
+		for (size_t j = 0; j < c->sysv.n; j++)
+			dup = dup || (c->sysv.objs[j].kind == obj->kind && c->sysv.objs[j].id == obj->id);
+		if (!dup && add_copy(&c->sysv, obj) != 0)
 			return *fatal = true, EXIT_FAIL;
 	}
 	return status;
 }
 
+/* System V objects are loaded only when --all or a TARGET needs them. */
+static bool needs_sysv(const struct rm_options *o)
+{
+	for (size_t i = 0; i < o->ntargets; i++)
+		if (o->targets[i].kind != TARGET_POSIX)
+			return true;
+	return o->all && o->sysv;
+}
+
 static int rm_run(struct rm_options *o, const struct cli *cli)
 {
-	struct sysv_list all = { 0 }, chosen = { 0 };
+	struct sysv_list all = { 0 };
+	struct chosen c = { .tables = 0 };
 	bool fatal;
 	int rc;
 
 	if ((rc = rm_check(o, cli)))
 		return rc;
-	if (o->posix)
-		return fail("POSIX objects are not supported yet (rm removes System V objects)");
-	if ((rc = sysv_load_kinds(KINDS_ALL, &all)))
+	if (needs_sysv(o) && (rc = sysv_load_kinds(KINDS_ALL, &all)))
 		goto out;
-	rc = select_objects(o, &all, &chosen, &fatal);
+	rc = select_objects(o, &all, &c, &fatal);
 	if (fatal)
 		goto out;
 	if (o->dry_run) {
-		unsigned kinds = o->all ? o->kinds : 0;
-		for (size_t i = 0; i < chosen.n; i++)
-			kinds |= KIND_BIT(chosen.objs[i].kind);
-		if (kinds) {
-			int printed = list_print_default(&chosen, kinds);
+		if (c.tables) {
+			int printed = list_print_default(&c.sysv, &c.posix, c.tables);
 			rc = printed ? printed : rc;
 		}
 		goto out;
 	}
-	for (size_t i = 0; i < chosen.n; i++)
-		if (remove_one(&chosen.objs[i]) != 0)
+	for (size_t i = 0; i < c.sysv.n; i++)
+		if (remove_one(&c.sysv.objs[i]) != 0)
+			rc = EXIT_FAIL;
+	for (size_t i = 0; i < c.posix.n; i++)
+		if (remove_posix(&c.posix.objs[i]) != 0)
 			rc = EXIT_FAIL;
 out:
 	sysv_list_free(&all);
-	sysv_list_free(&chosen);
+	sysv_list_free(&c.sysv);
+	posix_list_free(&c.posix);
 	return rc;
 }
 
@@ -263,7 +369,7 @@ int cmd_rm(int argc, const char **argv)
 
 	int rc = cli_parse(&cli, argc, argv, rm_table,
 			   "TARGET... [--queue | --shm | --sem] [--dry-run]\n"
-			   "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--user USER] [--dry-run]",
+			   "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] [--dry-run]",
 			   rm_option, &o);
 	if (rc == 0)
 		rc = rm_run(&o, &cli);

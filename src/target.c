@@ -15,8 +15,6 @@
 #include "error.h"
 #include "parse.h"
 
-#define POSIX_NAME_MAX 255
-
 struct poptOption target_options[] = {
 	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY,
 	  "System V key, decimal or 0x hex", "KEY" },
@@ -104,6 +102,9 @@ static int parse_posix_name(struct target *t, const char *text)
 				   text, POSIX_NAME_MAX);
 	if (strchr(text + 1, '/'))
 		return usage_error("invalid POSIX name '%s': no '/' may follow the first", text);
+	/* The kernel and glibc refuse these: they are directory entries. */
+	if (strcmp(text, "/.") == 0 || strcmp(text, "/..") == 0)
+		return usage_error("invalid POSIX name '%s': '.' and '..' cannot name an object", text);
 	t->kind = TARGET_POSIX;
 	memcpy(t->path, text, len + 1);
 	snprintf(t->text, sizeof(t->text), "%s", text);

@@ -16,6 +16,9 @@
 
 #include "cli.h"
 
+/* A POSIX name is '/' and 1 to POSIX_NAME_MAX characters, no other '/'. */
+#define POSIX_NAME_MAX 255
+
 enum target_kind { TARGET_NONE, TARGET_ID, TARGET_KEY, TARGET_FTOK, TARGET_POSIX };
 
 enum ipc_kind { IPC_KIND_QUEUE, IPC_KIND_SHM, IPC_KIND_SEM };

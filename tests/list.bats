@@ -27,7 +27,8 @@ make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "s
 	run ipctool list
 	assert_success
 	assert_line "Shared memory segments: none"
-	run ipctool list --shm
+	assert_line "POSIX shared memory: none"
+	run ipctool list --sysv --shm
 	assert_success
 	assert_output ""
 }
@@ -80,9 +81,12 @@ make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "s
 }
 
 @test "--json of one kind holds that kind alone; empty is an empty array" {
-	run ipctool list --queues --json
+	run ipctool list --sysv --queues --json
 	assert_success
 	echo "$output" | jq -e '. == {"messages": []}'
+	run ipctool list --queues --json
+	assert_success
+	echo "$output" | jq -e '. == {"messages": [], "posixmessages": []}'
 }
 
 @test "--json times: unset is null, set matches ctime_epoch" {
@@ -100,7 +104,7 @@ make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "s
 	assert_line "TYPE KEY ID PERMS OWNER USEDBYTES MSGS LSPID LRPID"
 	assert_line --regexp '^queue 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 0 0 0 0$'
 	assert_line --regexp '^sem 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 1$'
-	run ipctool list --queues --raw
+	run ipctool list --sysv --queues --raw
 	refute_line --partial TYPE
 }
 
@@ -130,7 +134,7 @@ $id 0x00000055"
 
 @test "--output +COLS adds to the default columns" {
 	ipctool mkq >/dev/null
-	run ipctool list -q -o +CTIME,QBYTES
+	run ipctool list --sysv -q -o +CTIME,QBYTES
 	assert_success
 	assert_line --index 0 --regexp '^KEY +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID CTIME +QBYTES$'
 }
@@ -166,7 +170,10 @@ $id 0x00000055"
 	run ipctool list --output help
 	assert_success
 	assert_line --regexp '^NATTCH +number of attached processes \(shared memory segments\)$'
-	assert_line --regexp '^KEY +resource key$'
+	assert_line --regexp '^KEY +resource key \(System V\)$'
+	assert_line --regexp '^OWNER +owner.s user name or uid$'
+	assert_line --regexp '^SVAL +semaphore value .*\(POSIX semaphores\)$'
+	assert_line --regexp '^CTIME +time of the last change \(all but POSIX message queues\)$'
 }
 
 @test "every column can be shown in every mode" {
@@ -202,11 +209,11 @@ $id 0x00000055"
 	need_root
 	ipcmk -Q >/dev/null
 	as_nobody ipcmk -Q >/dev/null
-	run ipctool list -q -r --noheadings -o OWNER --user nobody
+	run ipctool list --sysv -q -r --noheadings -o OWNER --user nobody
 	assert_output nobody
-	run ipctool list -q -r --noheadings -o OWNER --user 0
+	run ipctool list --sysv -q -r --noheadings -o OWNER --user 0
 	assert_output root
-	run ipctool list -q -r --noheadings -o UID --user 65534
+	run ipctool list --sysv -q -r --noheadings -o UID --user 65534
 	assert_output 65534
 }
 
@@ -391,19 +398,6 @@ same_id() {
 	run ipctool list --bogus
 	assert_failure 2
 	assert_line --index 1 "Try 'ipctool list --help' for more information."
-}
-
-@test "--posix and /name are not supported yet: status 1, not an empty list" {
-	run ipctool list --posix
-	assert_failure 1
-	assert_output --partial "POSIX objects are not supported yet"
-	run ipctool list /thing
-	assert_failure 1
-	assert_output "ipctool: list: /thing: POSIX objects are not supported yet"
-	ipcmk -Q >/dev/null
-	run ipctool list --sysv --queues --noheadings
-	assert_success
-	[ "${#lines[@]}" -eq 1 ]
 }
 
 @test "list --help shows the options" {

@@ -132,9 +132,9 @@ same_id() {
 	as_nobody ipcmk -Q >/dev/null; as_nobody ipcmk -M 10 >/dev/null
 	run ipctool rm --all --queues --user nobody
 	assert_success
-	run ipctool list -r --noheadings -o OWNER --queues
+	run ipctool list --sysv -r --noheadings -o OWNER --queues
 	assert_output root
-	run ipctool list -r --noheadings -o OWNER --shm
+	run ipctool list --sysv -r --noheadings -o OWNER --shm
 	assert_output "root
 nobody"
 	run ipctool rm --all --user 65534
@@ -191,7 +191,7 @@ nobody"
 	as_nobody ipcmk -Q >/dev/null
 	run as_nobody ipctool rm --all --user nobody
 	assert_success
-	run ipctool list -q -r --noheadings -o OWNER
+	run ipctool list --sysv -q -r --noheadings -o OWNER
 	assert_output root
 }
 
@@ -199,7 +199,7 @@ nobody"
 	id=$(ipctool mkq)
 	run ipctool rm
 	assert_failure 2
-	assert_line --index 0 "ipctool: rm: missing TARGET (an id, 0xKEY, --key or --ftok), or --all"
+	assert_line --index 0 "ipctool: rm: missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all"
 	assert_line --index 1 "Try 'ipctool rm --help' for more information."
 	run ipctool rm --all "$id"
 	assert_failure 2
@@ -225,17 +225,6 @@ nobody"
 	run ipctool rm --ftok /no/such/file
 	assert_failure 1
 	assert_output --partial "/no/such/file"
-}
-
-@test "--posix and /name are not supported yet: status 1" {
-	ipcmk -Q >/dev/null
-	run ipctool rm --all --posix
-	assert_failure 1
-	assert_output --partial "POSIX objects are not supported yet"
-	run ipctool rm /thing
-	assert_failure 1
-	assert_output "ipctool: rm: /thing: POSIX objects are not supported yet"
-	[ "$(count_queues)" -eq 1 ]
 }
 
 @test "rm --help shows the options" {

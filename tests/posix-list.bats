@@ -1,0 +1,419 @@
+#!/usr/bin/env bats
+# list and rm of POSIX objects: queues through the namespace's mqueue mount,
+# shared memory and named semaphores in /dev/shm (SPEC §1, §10, §12).
+# Objects are made here with python3's ctypes, not with ipctool.
+
+load helpers
+
+# common_teardown leaves dot files and directories in /dev/shm.
+teardown() {
+	rm -rf /dev/shm/.[!.]* /dev/shm/* 2>/dev/null || true
+	common_teardown
+}
+
+# mkpq NAME [MESSAGE...]: a queue of 4 messages of 64 bytes, 0600.
+mkpq() {
+	python3 - "$@" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+class Attr(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_long), ("maxmsg", ctypes.c_long), ("msgsize", ctypes.c_long),
+                ("curmsgs", ctypes.c_long), ("pad", ctypes.c_long * 4)]
+attr = Attr(0, 4, 64, 0)
+os.umask(0)
+fd = libc.mq_open(sys.argv[1].encode(), os.O_CREAT | os.O_RDWR, 0o600, ctypes.byref(attr))
+if fd < 0:
+    sys.exit("mq_open: " + os.strerror(ctypes.get_errno()))
+for m in sys.argv[2:]:
+    if libc.mq_send(fd, m.encode(), len(m), 0) != 0:
+        sys.exit("mq_send: " + os.strerror(ctypes.get_errno()))
+PY
+}
+# mkpsem NAME [VALUE]: a named semaphore, 0600.
+mkpsem() {
+	python3 - "$@" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.sem_open.restype = ctypes.c_void_p
+os.umask(0)
+value = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+p = libc.sem_open(sys.argv[1].encode(), os.O_CREAT, 0o600, value)
+if p is None or p == ctypes.c_void_p(-1).value:
+    sys.exit("sem_open: " + os.strerror(ctypes.get_errno()))
+PY
+}
+# mkpshm NAME SIZE: a shared memory object, 0600.
+mkpshm() { head -c "$2" /dev/zero > "/dev/shm/${1#/}"; chmod 600 "/dev/shm/${1#/}"; }
+
+mq_dir() { echo "$IPCTOOL_TEST_MQUEUE"; }
+
+@test "list shows POSIX queues, shared memory and semaphores beside System V, under titles" {
+	ipcmk -Q >/dev/null
+	mkpq /jobs hello world
+	mkpshm /seg 100
+	mkpsem /lock 3
+	run ipctool list
+	assert_success
+	assert_line "Message queues:"
+	assert_line "POSIX message queues:"
+	assert_line "POSIX shared memory:"
+	assert_line "POSIX semaphores:"
+	assert_line --regexp '^NAME +PERMS +OWNER USEDBYTES MSGS MAXMSGS MSGSIZE NOTIFYPID$'
+	assert_line --regexp '^/jobs rw------- root +10 +2 +4 +64 +0$'
+	assert_line --regexp '^NAME PERMS +OWNER SIZE MTIME +$|^NAME PERMS +OWNER SIZE MTIME$'
+	assert_line --regexp '^/seg +rw------- root +100 [0-9]{4}-[0-9]{2}-[0-9]{2}T'
+	assert_line --regexp '^NAME +PERMS +OWNER SVAL$'
+	assert_line --regexp '^/lock rw------- root +3$'
+}
+
+@test "--posix lists POSIX objects only, --sysv System V only, both together both" {
+	ipcmk -Q >/dev/null
+	mkpq /q1
+	run ipctool list --posix --queues -r --noheadings
+	assert_success
+	assert_output --regexp '^/q1 rw------- root 0 0 4 64 0$'
+	run ipctool list --sysv --queues -r --noheadings -o ID
+	assert_output --regexp '^[0-9]+$'
+	run ipctool list --sysv --posix --queues -r --noheadings -o OWNER
+	assert_output "queue root
+posix-queue root"
+}
+
+@test "objects are sorted by name; directories, symlinks and sem.* files are not shared memory" {
+	mkpshm /b 1; mkpshm /a 2; mkpshm /.hidden 3
+	mkdir /dev/shm/adir
+	ln -s /dev/shm/a /dev/shm/alink
+	mkpsem /s
+	run ipctool list --posix --shm -r --noheadings -o NAME,SIZE
+	assert_success
+	assert_output "/.hidden 3
+/a 2
+/b 1"
+	run ipctool list --posix --sems -r --noheadings -o NAME
+	assert_output "/s"
+}
+
+@test "a queue's notify pid, bytes and messages; every queue column" {
+	mkpq /n abc
+	bg_start python3 -c '
+import ctypes, sys, time
+libc = ctypes.CDLL(None)
+fd = libc.mq_open(b"/n", 0)
+ev = ctypes.create_string_buffer(64)
+ctypes.c_int.from_buffer(ev, 12).value = 1        # sigev_notify = SIGEV_NONE
+assert libc.mq_notify(fd, ev) == 0
+print("ready", flush=True)
+time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
+	pid=${BG_PIDS[-1]}
+	for i in $(seq 50); do grep -q ready "$BATS_TEST_TMPDIR/ready" && break; sleep 0.1; done
+	run ipctool list --posix -q -r --noheadings -o NAME,USEDBYTES,MSGS,MAXMSGS,MSGSIZE,NOTIFYPID
+	assert_success
+	assert_output "/n 3 1 4 64 $pid"
+	# Listing takes nothing.
+	[ "$(grep -o 'QSIZE:[0-9]*' "$(mq_dir)/n")" = QSIZE:3 ]
+}
+
+@test "--json: one document, numbers as numbers, times twice, POSIX arrays by kind" {
+	mkpq /q x
+	mkpshm /m 4096
+	mkpsem /s 7
+	run ipctool list --posix --json -o +MTIME,UID,GID,USER,GROUP
+	assert_success
+	echo "$output" | jq -e '.posixmessages[0] | .name == "/q" and .msgs == 1 and .usedbytes == 1 and .maxmsgs == 4 and .notifypid == 0'
+	echo "$output" | jq -e '.posixmessages[0].mtime_epoch | type == "number"'
+	echo "$output" | jq -e '.posixsharedmemory[0] | .size == 4096 and .uid == 0 and .user == "root" and .group == "root"'
+	echo "$output" | jq -e '.posixsharedmemory[0].mtime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$")'
+	echo "$output" | jq -e '.posixsemaphores[0].sval == 7'
+	run ipctool list --json
+	echo "$output" | jq -e 'keys == ["messages","posixmessages","posixsemaphores","posixsharedmemory","semaphores","sharedmemory"]'
+}
+
+@test "--raw and --export carry a TYPE; --noheadings drops headers and titles" {
+	mkpq /q; mkpshm /m 1; mkpsem /s
+	run ipctool list --posix --raw -o NAME
+	assert_success
+	assert_line "TYPE NAME"
+	assert_line "posix-queue /q"
+	assert_line "posix-shm /m"
+	assert_line "posix-sem /s"
+	run ipctool list --posix --shm --export -o NAME,SIZE
+	assert_output 'NAME="/m" SIZE="1"'
+	run ipctool list --posix --noheadings
+	assert_success
+	refute_line --partial NAME
+	refute_line --partial POSIX
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "--output: POSIX columns pick the POSIX family; columns of another family are refused" {
+	ipcmk -M 10 >/dev/null
+	mkpshm /m 5
+	run ipctool list -r -o NAME,SIZE
+	assert_success
+	assert_output "NAME SIZE
+/m 5"
+	run ipctool list -r -o ID,SIZE
+	assert_output --regexp '^ID SIZE
+[0-9]+ 10$'
+	run ipctool list --posix -o KEY
+	assert_failure 2
+	assert_line --index 0 "ipctool: list: column KEY is not shown for POSIX message queues, POSIX shared memory objects, POSIX semaphores (it belongs to message queues, shared memory segments, semaphore sets)"
+	run ipctool list --queues -o SVAL
+	assert_failure 2
+	assert_line --index 0 --partial "column SVAL is not shown for POSIX message queues (it belongs to POSIX semaphores)"
+	run ipctool list --posix -q -o CTIME
+	assert_failure 2
+}
+
+@test "every POSIX column in every mode" {
+	mkpq /q a; mkpshm /m 3; mkpsem /s 1
+	all=$(ipctool list --output help | awk '{ print $1 }' | paste -sd,)
+	posix=$(ipctool list --output help | grep -v -e '(System V' -e '(message queues' -e '(shared memory segments' \
+		-e '(semaphore sets' | awk '{ print $1 }' | paste -sd,)
+	for mode in "" --json --raw --export; do
+		run ipctool list --posix -o "$posix" $mode
+		assert_success
+		run ipctool list -o "$all" $mode
+		assert_success
+	done
+	run ipctool list -o "$all" --json
+	echo "$output" | jq -e '.posixmessages[0] | has("notifypid") and has("mtime_epoch") and (has("ctime") | not)'
+	echo "$output" | jq -e '.posixsemaphores[0] | has("sval") and has("ctime_epoch")'
+}
+
+@test "--user filters POSIX objects by owner" {
+	need_root
+	mkpshm /mine 1
+	mkpshm /theirs 1
+	chown nobody /dev/shm/theirs
+	run ipctool list --posix --shm -r --noheadings -o NAME --user nobody
+	assert_output /theirs
+	run ipctool list --posix --shm -r --noheadings -o NAME --user 0
+	assert_output /mine
+}
+
+@test "values nobody may read are empty, null in JSON; the rows are listed all the same" {
+	need_root
+	mkpq /q abc
+	mkpsem /s 2
+	run as_nobody ipctool list --posix --json
+	assert_success
+	echo "$output" | jq -e '.posixmessages[0] | .name == "/q" and .msgs == null and .usedbytes == null and .owner == "root"'
+	echo "$output" | jq -e '.posixsemaphores[0] | .name == "/s" and .sval == null'
+}
+
+@test "list /name shows every detail of a queue, a segment, a semaphore" {
+	mkpq /q hello
+	mkpshm /m 10
+	mkpsem /s 4
+	run ipctool list /q
+	assert_success
+	assert_line --index 0 "POSIX message queue /q:"
+	assert_line --index 1 --regexp '^NAME +/q$'
+	assert_line --regexp '^MSGS +1$'
+	assert_line --regexp '^USEDBYTES +5$'
+	assert_line --regexp '^MSGSIZE +64$'
+	run ipctool list /m
+	assert_line --index 0 "POSIX shared memory object /m:"
+	assert_line --regexp '^SIZE +10$'
+	run ipctool list /s --json
+	assert_success
+	echo "$output" | jq -e '.posixsemaphores == [.posixsemaphores[0]] and .posixsemaphores[0].sval == 4 and .posixsemaphores[0].name == "/s"'
+}
+
+@test "list /name used by two kinds is refused until a kind option says which" {
+	mkpq /x
+	mkpsem /x 1
+	run ipctool list /x
+	assert_failure 1
+	assert_output "ipctool: list: /x names a POSIX message queue and a POSIX semaphore: add --queues or --sems"
+	run ipctool list /x --sems -r --noheadings
+	assert_success
+	assert_output --partial "/x"
+	run ipctool list /x --shm
+	assert_failure 1
+	assert_output "ipctool: list: no POSIX shared memory objects named /x"
+}
+
+@test "list /missing is status 1" {
+	run ipctool list /missing
+	assert_failure 1
+	assert_output "ipctool: list: no POSIX object named /missing"
+}
+
+@test "bad names are usage errors, for list and rm" {
+	long=/$(printf 'a%.0s' $(seq 256))
+	for sub in list rm; do
+		for name in thing / //x /a/b /. /.. "$long"; do
+			run ipctool $sub "$name"
+			assert_failure 2
+			assert_line --index 1 "Try 'ipctool $sub --help' for more information."
+		done
+	done
+	run ipctool list /a/b
+	assert_line --index 0 "ipctool: list: invalid POSIX name '/a/b': no '/' may follow the first"
+	run ipctool rm "$long"
+	assert_line --index 0 --partial "longer than 255 characters"
+	ok=/$(printf 'a%.0s' $(seq 255))
+	run ipctool list "$ok"
+	assert_failure 1
+}
+
+@test "contradictions: family options against the TARGET, --peek, --limits --posix" {
+	mkpq /q
+	run ipctool list /q --sysv
+	assert_failure 2
+	assert_line --index 0 "ipctool: list: /q is a POSIX object: --sysv contradicts it"
+	run ipctool list 0 --posix
+	assert_failure 2
+	run ipctool list /q --peek
+	assert_failure 2
+	assert_line --index 0 --partial "not supported for POSIX queues"
+	run ipctool list --limits --posix
+	assert_failure 2
+	run ipctool rm /q --posix
+	assert_failure 2
+	run ipctool rm /q --sysv
+	assert_failure 2
+	[ -e "$(mq_dir)/q" ]
+}
+
+@test "without an mqueue mount: list warns once and lists the rest; queues alone fail" {
+	mkpq /q
+	mkpshm /m 1
+	ipcmk -Q >/dev/null
+	nomq() { unshare --mount --propagation private sh -c 'umount "$IPCTOOL_TEST_MQUEUE" && "$@"' _ "$@"; }
+	run nomq ipctool list --posix -r --noheadings -o NAME
+	assert_success
+	assert_line --index 0 "ipctool: list: POSIX message queues are not listed: no mqueue file system is mounted (mount -t mqueue none /dev/mqueue)"
+	assert_line --index 1 "posix-shm /m"
+	[ "${#lines[@]}" -eq 2 ]
+	run nomq ipctool list --posix --queues
+	assert_failure 1
+	assert_output --partial "cannot list POSIX message queues: no mqueue file system is mounted"
+	run nomq ipctool list --queues --noheadings -r -o OWNER
+	assert_success
+	assert_line "root"
+	# A named queue is still found, and removed.
+	run nomq ipctool list /q
+	assert_success
+	assert_line --regexp '^MAXMSGS +4$'
+	run nomq ipctool rm --all --posix
+	assert_failure 1
+	assert_output --partial "cannot find the POSIX message queues: no mqueue file system is mounted"
+	[ ! -e /dev/shm/m ] && [ -e "$(mq_dir)/q" ]
+	run nomq ipctool rm /q
+	assert_success
+	[ ! -e "$(mq_dir)/q" ]
+}
+
+@test "rm /name removes a queue, a segment, a semaphore, kind inferred" {
+	mkpq /q; mkpshm /m 1; mkpsem /s
+	run ipctool rm /q /m /s
+	assert_success
+	assert_output ""
+	[ ! -e "$(mq_dir)/q" ] && [ ! -e /dev/shm/m ] && [ ! -e /dev/shm/sem.s ]
+}
+
+@test "rm /name used by two kinds is refused; --queue, --shm, --sem say which" {
+	mkpq /x; mkpshm /x 1; mkpsem /x
+	run ipctool rm /x
+	assert_failure 1
+	assert_output "ipctool: rm: /x names a POSIX message queue, a POSIX shared memory object and a POSIX semaphore: add --queue or --shm or --sem to say which"
+	[ -e "$(mq_dir)/x" ] && [ -e /dev/shm/x ] && [ -e /dev/shm/sem.x ]
+	run ipctool rm /x --sem
+	assert_success
+	[ ! -e /dev/shm/sem.x ] && [ -e /dev/shm/x ]
+	run ipctool rm /x --shm
+	assert_success
+	run ipctool rm /x --queues
+	assert_success
+	[ ! -e "$(mq_dir)/x" ] && [ ! -e /dev/shm/x ]
+}
+
+@test "rm of a missing /name goes on with the others and exits 1" {
+	mkpshm /m 1
+	id=$(ipctool mkq)
+	run ipctool rm /nope /m "$id"
+	assert_failure 1
+	assert_output "ipctool: rm: no POSIX object named /nope"
+	run ipctool rm /gone --sem
+	assert_output "ipctool: rm: no POSIX semaphore named /gone"
+	[ ! -e /dev/shm/m ] && [ "$(count_queues)" -eq 0 ]
+}
+
+@test "rm --all is System V only; --posix POSIX only; --sysv --posix both" {
+	mkpq /q; mkpshm /m 1; mkpsem /s
+	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null
+	run ipctool rm --all
+	assert_success
+	[ "$(count_queues)" -eq 0 ] && [ "$(count_shm)" -eq 0 ]
+	[ -e "$(mq_dir)/q" ] && [ -e /dev/shm/m ] && [ -e /dev/shm/sem.s ]
+	ipcmk -Q >/dev/null
+	run ipctool rm --all --posix
+	assert_success
+	[ "$(count_queues)" -eq 1 ]
+	[ -z "$(ls -A "$(mq_dir)")" ] && [ -z "$(ls -A /dev/shm)" ]
+	mkpq /q; mkpsem /s
+	run ipctool rm --all --sysv --posix
+	assert_success
+	[ "$(count_queues)" -eq 0 ] && [ -z "$(ls -A "$(mq_dir)")" ] && [ -z "$(ls -A /dev/shm)" ]
+}
+
+@test "rm --all --posix with kind options removes those kinds only" {
+	mkpq /q; mkpshm /m 1; mkpsem /s
+	run ipctool rm --all --posix --shm --sems
+	assert_success
+	[ -e "$(mq_dir)/q" ] && [ ! -e /dev/shm/m ] && [ ! -e /dev/shm/sem.s ]
+}
+
+@test "rm --dry-run shows the POSIX rows that would go and removes nothing" {
+	mkpq /q; mkpshm /m 1; mkpsem /s 2
+	run ipctool rm --all --posix --dry-run
+	assert_success
+	assert_line "POSIX message queues:"
+	assert_line --regexp '^/q +rw------- root'
+	assert_line --regexp '^/s +rw------- root +2$'
+	run ipctool rm /m -n
+	assert_success
+	assert_line --regexp '^NAME PERMS +OWNER SIZE MTIME'
+	[ -e "$(mq_dir)/q" ] && [ -e /dev/shm/m ] && [ -e /dev/shm/sem.s ]
+}
+
+@test "rm --all --posix --user removes only that user's" {
+	need_root
+	mkpshm /mine 1; mkpshm /theirs 1
+	chown nobody /dev/shm/theirs
+	run ipctool rm --all --posix --user nobody
+	assert_success
+	[ -e /dev/shm/mine ] && [ ! -e /dev/shm/theirs ]
+}
+
+@test "permission denied as nobody: status 1 naming the object, object intact" {
+	need_root
+	mkpq /q; mkpshm /m 1; mkpsem /s
+	run as_nobody ipctool rm /q /m /s
+	assert_failure 1
+	assert_line "ipctool: rm: cannot remove POSIX message queue /q: Permission denied"
+	assert_line "ipctool: rm: cannot remove POSIX shared memory object /m: Permission denied"
+	assert_line "ipctool: rm: cannot remove POSIX semaphore /s: Permission denied"
+	run as_nobody ipctool rm --all --posix
+	assert_failure 1
+	[ -e "$(mq_dir)/q" ] && [ -e /dev/shm/m ] && [ -e /dev/shm/sem.s ]
+}
+
+@test "bash completion offers /names from /dev/shm and the mqueue mount" {
+	mkpq /queue1; mkpshm /seg1 1; mkpsem /sem1
+	comp() {
+		bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
+			printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
+	}
+	run comp ipctool rm /
+	assert_line /queue1
+	assert_line /seg1
+	assert_line /sem1
+	run comp ipctool list /se
+	assert_line /seg1
+	assert_line /sem1
+	refute_line /queue1
+}
