@@ -76,7 +76,7 @@ _ipctool_targets()
 
 # Existing POSIX objects as /names: files in /dev/shm (sem.NAME is the
 # semaphore /NAME) and in the mqueue mount that /proc/self/mountinfo names.
-_ipctool_posix_names()
+_ipctool_every_posix_name()
 {
 	local f mq
 	mq=$(awk '/ - mqueue / { d = $5 } END { print d }' /proc/self/mountinfo 2>/dev/null)
@@ -215,7 +215,7 @@ _ipctool()
 	# rm takes any number of TARGETs.
 	[[ $sub == rm ]] && positional=0
 	if [[ $cur == /* && ($sub == list || $sub == rm) ]]; then
-		((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_posix_names)" -- "$cur"))
+		((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_every_posix_name)" -- "$cur"))
 		return
 	fi
 	((positional)) || COMPREPLY=($(compgen -W "$(_ipctool_targets "$sub")" -- "$cur"))
