@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -330,6 +331,21 @@ static int copy_file(struct payload *p, char *dest)
 	return 0;
 }
 
+/* Fault the pages of [ADDR, ADDR+LEN) in with one call before copying:
+ * page by page, the faults of a large copy cost more than the copy itself
+ * (about 4x for 256 MiB here).  Best effort: kernels before 5.14 lack
+ * MADV_POPULATE_*, and then the copy faults them in as before. */
+static void prefault(const void *addr, size_t len, bool for_write)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)addr & ~(page - 1);
+	uintptr_t end = (uintptr_t)addr + len;
+
+	if (len == 0)
+		return;
+	(void)madvise((void *)start, end - start, for_write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+}
+
 static int write_into(struct segment *s, struct payload *p, struct write_options *o)
 {
 	size_t bytes = (p->from_file ? p->file_bytes : p->size) + (o->string ? 1 : 0);
@@ -340,6 +356,7 @@ static int write_into(struct segment *s, struct payload *p, struct write_options
 		return rc;
 	if ((rc = segment_attach(s, false, &addr)) == 0) {
 		char *dest = (char *)addr + o->offset;
+		prefault(dest, bytes, true);
 		if (p->from_file)
 			rc = copy_file(p, dest);
 		else if (p->size)
@@ -576,6 +593,7 @@ static int read_segment(struct segment *seg, struct read_options *o)
 		return read_locked(seg, o, length);
 	if ((rc = segment_attach(seg, true, &addr)))
 		return rc;
+	prefault((const char *)addr + o->offset, length, false);
 	rc = write_out(o, (const char *)addr + o->offset, length);
 	segment_detach(seg, addr);
 	return rc;
