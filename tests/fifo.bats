@@ -9,15 +9,6 @@ setup() {
 }
 teardown() { common_teardown; }
 
-# Run CONDITION (a shell string) until it holds, for at most 10 s.
-wait_for() {
-	local i
-	for i in $(seq 200); do
-		eval "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 @test "fifo PATH makes a FIFO with mode 0600 and prints nothing" {
 	run ipctool fifo p

@@ -61,3 +61,85 @@ need_root() {
 count_queues() { tail -n +2 /proc/sysvipc/msg | wc -l; }
 count_shm() { tail -n +2 /proc/sysvipc/shm | wc -l; }
 count_sems() { tail -n +2 /proc/sysvipc/sem | wc -l; }
+
+# ---- shared by several test files ------------------------------------------
+
+bats_require_minimum_version 1.5.0
+
+# Run CONDITION (a shell string) until it holds, for at most 10 s.
+wait_for() {
+	local i
+	for i in $(seq 200); do
+		eval "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Objects with id 777 in several kinds (the kernel's *_next_id).
+same_id() {
+	local kind
+	for kind in "$@"; do
+		echo 777 > /proc/sys/kernel/${kind}_next_id
+		case $kind in msg) ipcmk -Q ;; shm) ipcmk -M 10 ;; sem) ipcmk -S 1 ;; esac >/dev/null
+	done
+}
+
+# N private queues / segments / semaphore sets, made in one process.
+make_queues() { perl -e 'for (1..$ARGV[0]) { defined msgget(0, 01600) or die "msgget: $!" }' "$1"; }
+
+# Run ipctool with stdout in $output and stderr in $stderr / $stderr_lines.
+run_tool() {
+	run --separate-stderr ipctool "$@"
+}
+
+# run_tool_to FILE ARGS...: the same with stdout sent to FILE.
+run_tool_to() {
+	run --separate-stderr bash -c 'out=$1; shift; exec ipctool "$@" >"$out"' _ "$@"
+}
+
+# assert_error STATUS SUB REGEX: the last run exited STATUS with one error
+# line "ipctool: SUB: ..." matching REGEX, then the Try hint for status 2.
+assert_error() {
+	local want=$1 sub=$2 re=$3
+	assert_equal "$status" "$want"
+	if [ "$want" -eq 2 ]; then
+		assert_equal "${#stderr_lines[@]}" 2
+		assert_equal "${stderr_lines[1]}" "Try 'ipctool $sub --help' for more information."
+	else
+		assert_equal "${#stderr_lines[@]}" 1
+	fi
+	assert_regex "${stderr_lines[0]}" "^ipctool: $sub: .*$re"
+}
+
+assert_only_error() {
+	assert_error "$@"
+	assert_equal "$output" ""
+}
+
+re_quote() {
+	printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
+}
+
+assert_between() {
+	if [ "$3" -lt "$1" ] || [ "$3" -gt "$2" ]; then
+		fail "expected between $1 and $2, got $3"
+	fi
+}
+
+wait_exit() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1"
+		wait "$1" || true
+		fail "process $1 did not exit"
+	fi
+	EXIT_RC=0
+	wait "$1" || EXIT_RC=$?
+}
+
+now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }

@@ -5,8 +5,6 @@ load helpers
 
 teardown() { common_teardown; }
 
-# N private queues / segments / semaphore sets, made in one process.
-make_queues() { perl -e 'for (1..$ARGV[0]) { defined msgget(0, 01600) or die "msgget: $!" }' "$1"; }
 make_shms() { perl -e 'for (1..$ARGV[0]) { defined shmget(0, 4096, 01600) or die "shmget: $!" }' "$1"; }
 make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "semget: $!" }' "$1"; }
 
@@ -285,14 +283,6 @@ $id 0x00000055"
 	[ "$(awk -v id="$id" '$2 == id { print $5 }' /proc/sysvipc/msg)" -eq 2 ]
 }
 
-# Objects with id 777 in several kinds (the kernel's *_next_id).
-same_id() {
-	local kind
-	for kind in "$@"; do
-		echo 777 > /proc/sys/kernel/${kind}_next_id
-		case $kind in msg) ipcmk -Q ;; shm) ipcmk -M 10 ;; sem) ipcmk -S 1 ;; esac >/dev/null
-	done
-}
 
 @test "an id several kinds use is refused, naming them and the options" {
 	same_id msg shm

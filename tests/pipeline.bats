@@ -10,14 +10,6 @@ setup() {
 }
 teardown() { common_teardown; }
 
-wait_for() {
-	local i
-	for i in $(seq 200); do
-		eval "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 @test "pipe-run connects stages and passes shell metacharacters literally" {
 	run ipctool pipe-run -- echo 'a|b' '$HOME' '*' ';' '&&' '>x' '`id`' '|' tr a-z A-Z

@@ -29,38 +29,10 @@ set_sysctl() {
 	echo "$2" >"$MQ_SYSCTL/$1"
 }
 
-# Run ipctool with stdout in $output and stderr in $stderr / $stderr_lines.
-run_tool() {
-	run --separate-stderr ipctool "$@"
-}
 
-# run_tool_to FILE ARGS...: the same with stdout sent to FILE.
-run_tool_to() {
-	run --separate-stderr bash -c 'out=$1; shift; exec ipctool "$@" >"$out"' _ "$@"
-}
 
-# assert_error STATUS SUB REGEX: the last run exited STATUS with one error
-# line "ipctool: SUB: ..." matching REGEX, then the Try hint for status 2.
-assert_error() {
-	local want=$1 sub=$2 re=$3
-	assert_equal "$status" "$want"
-	if [ "$want" -eq 2 ]; then
-		assert_equal "${#stderr_lines[@]}" 2
-		assert_equal "${stderr_lines[1]}" "Try 'ipctool $sub --help' for more information."
-	else
-		assert_equal "${#stderr_lines[@]}" 1
-	fi
-	assert_regex "${stderr_lines[0]}" "^ipctool: $sub: .*$re"
-}
 
-assert_only_error() {
-	assert_error "$@"
-	assert_equal "$output" ""
-}
 
-re_quote() {
-	printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
-}
 
 # Facts about queue /NAME from the mqueue file system.
 mq_file() { echo "$IPCTOOL_TEST_MQUEUE/${1#/}"; }
@@ -69,28 +41,8 @@ mq_perms() { stat -c %a "$(mq_file "$1")"; }
 mq_qsize() { sed -n 's/^QSIZE:\([0-9]*\).*/\1/p' "$(mq_file "$1")"; }
 mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 
-assert_between() {
-	if [ "$3" -lt "$1" ] || [ "$3" -gt "$2" ]; then
-		fail "expected between $1 and $2, got $3"
-	fi
-}
 
-wait_exit() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		kill -KILL "$1"
-		wait "$1" || true
-		fail "process $1 did not exit"
-	fi
-	EXIT_RC=0
-	wait "$1" || EXIT_RC=$?
-}
 
 # ---- names (SPEC §1) -----------------------------------------------------
 

@@ -27,58 +27,11 @@ set_sysctl() {
 	echo "$2" >"/proc/sys/kernel/$1"
 }
 
-# Run ipctool with stdout in $output and stderr in $stderr / $stderr_lines.
-run_tool() {
-	run --separate-stderr ipctool "$@"
-}
 
-# run_tool_to FILE ARGS...: the same with stdout sent to FILE.
-run_tool_to() {
-	run --separate-stderr bash -c 'out=$1; shift; exec ipctool "$@" >"$out"' _ "$@"
-}
 
-# wait_exit PID: wait for background job PID, which must end within 5 s
-# (a hang is a failure, not a stuck suite); its status goes in EXIT_RC.
-wait_exit() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		kill -KILL "$1"
-		wait "$1" || true
-		fail "process $1 did not exit"
-	fi
-	EXIT_RC=0
-	wait "$1" || EXIT_RC=$?
-}
 
-# re_quote TEXT: TEXT as an extended regular expression matching itself.
-re_quote() {
-	printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
-}
 
-# assert_error STATUS SUB REGEX: the last run exited STATUS with one error
-# line "ipctool: SUB: ..." matching REGEX, followed by the Try hint when
-# STATUS is 2 (a usage error).
-assert_error() {
-	local want=$1 sub=$2 re=$3
-	assert_equal "$status" "$want"
-	if [ "$want" -eq 2 ]; then
-		assert_equal "${#stderr_lines[@]}" 2
-		assert_equal "${stderr_lines[1]}" "Try 'ipctool $sub --help' for more information."
-	else
-		assert_equal "${#stderr_lines[@]}" 1
-	fi
-	assert_regex "${stderr_lines[0]}" "^ipctool: $sub: .*$re"
-}
 
-# The same, and nothing on stdout.
-assert_only_error() {
-	assert_error "$@"
-	assert_equal "$output" ""
-}
 
 # Facts about queue ID from the kernel.
 qfield() { awk -v id="$1" -v col="$2" '$2 == id { print $col }' /proc/sysvipc/msg; }
@@ -100,14 +53,7 @@ ftok_key() {
 	printf '0x%08x\n' $(( (($2 & 0xff) << 24) | ((dev & 0xff) << 16) | (ino & 0xffff) ))
 }
 
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 
-# assert_between LOW HIGH VALUE (milliseconds): a wide sanity bound.
-assert_between() {
-	if [ "$3" -lt "$1" ] || [ "$3" -gt "$2" ]; then
-		fail "expected between $1 and $2, got $3"
-	fi
-}
 
 # ---- TARGET forms (SPEC §1, §12) -----------------------------------------
 

@@ -5,16 +5,7 @@ load helpers
 
 teardown() { common_teardown; }
 
-make_queues() { perl -e 'for (1..$ARGV[0]) { defined msgget(0, 01600) or die "msgget: $!" }' "$1"; }
 
-# Objects with id 777 in several kinds (the kernel's *_next_id).
-same_id() {
-	local kind
-	for kind in "$@"; do
-		echo 777 > /proc/sys/kernel/${kind}_next_id
-		case $kind in msg) ipcmk -Q ;; shm) ipcmk -M 10 ;; sem) ipcmk -S 1 ;; esac >/dev/null
-	done
-}
 
 @test "rm ID removes the one object with that id, silently" {
 	ipcmk -M 10 >/dev/null

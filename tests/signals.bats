@@ -9,14 +9,6 @@ setup() {
 }
 teardown() { common_teardown; }
 
-wait_for() {
-	local i
-	for i in $(seq 200); do
-		eval "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # Start `ipctool signal-wait ARGS...` in the background, stdout to out,
 # stderr to err; WPID is its pid, set once it has printed it (and so
