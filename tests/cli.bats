@@ -81,6 +81,32 @@ fish_complete() {
 	done
 }
 
+@test "one version: --version, every man page's footer and debian/changelog say what VERSION says" {
+	local version page
+	version=$(cat "$ROOT/VERSION")
+	assert_regex "$version" '^[0-9]+\.[0-9]+\.[0-9]+$'
+	run --separate-stderr ipctool --version
+	assert_success
+	assert_output "ipctool $version"
+	# The build writes the version into each page's bare .Os line.
+	for page in "$ROOT"/man/*.1; do
+		run grep -cx '\.Os' "$page"
+		assert_output 1
+	done
+	run dpkg-parsechangelog -l "$ROOT/debian/changelog" -S Version
+	assert_success
+	assert_output "$version"
+}
+
+@test "uid 65534 can run the binary under test, wherever the checkout lives" {
+	need_root
+	run --separate-stderr as_nobody ipctool --version
+	assert_success
+	assert_output "ipctool $(cat "$ROOT/VERSION")"
+	run --separate-stderr as_nobody bash -c 'exec ipctool --version'
+	assert_success
+}
+
 @test "help alone prints the overview" {
 	run --separate-stderr ipctool help
 	assert_success
@@ -387,7 +413,7 @@ send"
 install_tree() {
 	local tree=$BATS_TEST_TMPDIR/tree
 	mkdir -p "$tree"
-	cp -r "$ROOT/Makefile" "$ROOT/man" "$ROOT/completions" "$tree/"
+	cp -r "$ROOT/Makefile" "$ROOT/VERSION" "$ROOT/man" "$ROOT/completions" "$tree/"
 	cp "$IPCTOOL" "$tree/ipctool"
 	echo "$tree"
 }
@@ -404,7 +430,13 @@ install_tree() {
 ./usr/share/man/man1/ipctool.1
 ./usr/share/zsh/site-functions/_ipctool"
 	[ -x "$dest/usr/bin/ipctool" ]
-	cmp "$ROOT/man/ipctool.1" "$dest/usr/share/man/man1/ipctool.1"
+	# The installed page is the source with the version in its footer.
+	run diff "$ROOT/man/ipctool.1" "$dest/usr/share/man/man1/ipctool.1"
+	assert_failure 1
+	assert_output "7c7
+< .Os
+---
+> .Os ipctool $(cat "$ROOT/VERSION")"
 	cmp "$BASH_COMP" "$dest/usr/share/bash-completion/completions/ipctool"
 	run stat -c %a "$dest/usr/share/man/man1/ipctool.1"
 	assert_output 644

@@ -48,8 +48,9 @@ common_teardown() {
 }
 
 # Run as an unprivileged user (nobody), for permission tests; needs root.
+# From / : the test's own directory may be one that user cannot reach.
 as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+	(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@")
 }
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to an unprivileged user"
