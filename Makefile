@@ -90,7 +90,7 @@ bench: ipctool
 
 # Every Debian package the build, tests, demo, benchmarks and `make deb` use
 # (debian/control's Build-Depends are the build's share of these).
-DEB_PACKAGES := gcc make pkg-config libpopt-dev libsmartcols-dev \
+DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 zsh fish \
                 bash-completion clang \
