@@ -1149,7 +1149,7 @@ struct list_options {
 	bool sysv, posix;         /* family options */
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
-	int modes;                /* how many of --json/--raw/--export */
+	int modes;                /* how many different ones of --json/--raw/--export */
 	bool limits, summary, peek;
 	bool has_user;
 	uid_t user;
@@ -1238,6 +1238,15 @@ static int parse_columns(struct output *out, const char *arg)
 	return 0;
 }
 
+/* Counts the different modes asked for: --json twice is no contradiction. */
+static int set_mode(struct list_options *o, enum out_mode mode)
+{
+	if (o->modes == 0 || o->out.mode != mode)
+		o->modes++;
+	o->out.mode = mode;
+	return 0;
+}
+
 static int list_option(int val, const char *arg, void *data)
 {
 	struct list_options *o = data;
@@ -1252,9 +1261,9 @@ static int list_option(int val, const char *arg, void *data)
 	case OPT_SEMS: o->kinds |= KIND_BIT(IPC_KIND_SEM); return 0;
 	case OPT_SYSV: o->sysv = true; return 0;
 	case OPT_POSIX: o->posix = true; return 0;
-	case OPT_JSON: o->out.mode = OUT_JSON; o->modes++; return 0;
-	case OPT_RAW: o->out.mode = OUT_RAW; o->modes++; return 0;
-	case OPT_EXPORT: o->out.mode = OUT_EXPORT; o->modes++; return 0;
+	case OPT_JSON: return set_mode(o, OUT_JSON);
+	case OPT_RAW: return set_mode(o, OUT_RAW);
+	case OPT_EXPORT: return set_mode(o, OUT_EXPORT);
 	case OPT_NOHEADINGS: o->out.noheadings = true; return 0;
 	case OPT_OUTPUT: return parse_columns(&o->out, arg);
 	case OPT_LIMITS: o->limits = true; return 0;

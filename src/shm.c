@@ -437,7 +437,7 @@ struct read_options {
 	bool length_given;
 	unsigned long long length;
 	enum read_format format;
-	int formats;
+	int formats;          /* how many different ones of --string/--hex */
 	struct lock_option lock;
 };
 
@@ -452,6 +452,15 @@ static struct poptOption read_table[] = {
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
+
+/* Counts the different formats asked for: --hex twice is no contradiction. */
+static int set_format(struct read_options *o, enum read_format format)
+{
+	if (o->formats == 0 || o->format != format)
+		o->formats++;
+	o->format = format;
+	return 0;
+}
 
 static int read_option(int val, const char *arg, void *data)
 {
@@ -472,13 +481,9 @@ static int read_option(int val, const char *arg, void *data)
 		o->length_given = true;
 		return 0;
 	case OPT_STRING:
-		o->format = READ_STRING;
-		o->formats++;
-		return 0;
+		return set_format(o, READ_STRING);
 	case OPT_HEX:
-		o->format = READ_HEX;
-		o->formats++;
-		return 0;
+		return set_format(o, READ_HEX);
 	case OPT_LOCK:
 		return lock_option(&o->lock, arg);
 	}

@@ -390,6 +390,22 @@ $id 0x00000055"
 	assert_line --index 1 "Try 'ipctool list --help' for more information."
 }
 
+@test "list: the same output mode twice is no contradiction, two different ones are" {
+	ipctool mkq --key 0x51 >/dev/null
+	for flag in --json --raw --export; do
+		run_tool list --queues --sysv $flag $flag
+		assert_success
+		assert_equal "$stderr" ""
+		assert_output --partial 0x00000051
+	done
+	run_tool list --queues --sysv --json -J
+	assert_success
+	run_tool list --json --raw --json
+	assert_only_error 2 list "--json, --raw and --export contradict each other"
+	run_tool list --limits --limits
+	assert_success
+}
+
 @test "list --help shows the options" {
 	run ipctool list --help
 	assert_success
