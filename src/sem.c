@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "error.h"
+#include "made.h"
 #include "parse.h"
 
 /* ---- the interface: which implementation, and what they share ---------- */
@@ -273,8 +274,10 @@ static int mksem_run(struct mksem_options *o, const struct cli *cli)
 	if ((rc = mksem_check_kind(o)))
 		return rc;
 	rc = semaphore_create(&sem, &o->target, &o->create, o->nsems, o->value_given, o->value);
-	if (rc == 0)
+	if (rc == 0) {
 		sem.ops->print(&sem);
+		rc = made_told(&(struct made){ IPC_KIND_SEM, &sem.target, sem.id, sem.created });
+	}
 	semaphore_close(&sem);
 	return rc;
 }

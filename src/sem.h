@@ -51,6 +51,7 @@ struct semaphore {
 	unsigned long nsems;     /* System V: 0 when the set could not be inspected */
 	sem_t *handle;           /* POSIX, SEM_FAILED when closed */
 	int done;                /* POSIX: steps of the last change that were made */
+	bool created;            /* create made it (false: it existed) */
 };
 
 extern const struct semaphore_ops sem_sysv_ops;

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "error.h"
 #include "io.h"
+#include "made.h"
 #include "parse.h"
 #include "segment.h"
 #include "sem.h"
@@ -185,8 +186,10 @@ static int mkshm_run(struct mkshm_options *o, const struct cli *cli)
 				   o->target.text);
 	if (o->size == 0)
 		return usage_error("missing --size SIZE (bytes; K, M, G allowed)");
-	if ((rc = segment_create(&seg, &o->target, &o->create, o->size)) == 0)
+	if ((rc = segment_create(&seg, &o->target, &o->create, o->size)) == 0) {
 		seg.ops->print(&seg);
+		rc = made_told(&(struct made){ IPC_KIND_SHM, &seg.target, seg.id, seg.created });
+	}
 	segment_close(&seg);
 	return rc;
 }

@@ -165,6 +165,34 @@ fish_complete() {
 	[ -n "$stderr" ]
 }
 
+# Every System V object and POSIX file of this namespace, one a line.
+all_objects() {
+	tail -q -n +2 /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem | awk '{ print $1, $2 }'
+	find /dev/shm "$IPCTOOL_TEST_MQUEUE" -mindepth 1
+}
+
+@test "mk* whose new object's id or name cannot be written removes it again, one error line" {
+	for cmd in "mkq" "mkq --key 0x71" "mkshm --size 10" "mkshm --key 0x72 --size 10" \
+		"mksem" "mksem --key 0x73 --nsems 2" "mkq /q" "mkshm /s --size 10" "mksem /s --value 1"; do
+		run_tool_to /dev/full $cmd
+		assert_error 1 "${cmd%% *}" "cannot write the (id|name) of .* to standard output: No space left on device; it was new, so it is removed again$"
+		assert_equal "$(all_objects)" ""
+	done
+	run_tool_to /dev/full mkq --key 0x71
+	assert_regex "${stderr_lines[0]}" "message queue id [0-9]+ \\(key 0x00000071\\)"
+}
+
+@test "mk* that found an existing object it cannot tell of leaves it, naming its id" {
+	for cmd in "mkq --key 0x71" "mkshm --key 0x72 --size 10" "mksem --key 0x73" \
+		"mkq /q" "mkshm /s --size 10" "mksem /s"; do
+		handle=$(ipctool $cmd)
+		before=$(all_objects)
+		run_tool_to /dev/full $cmd
+		assert_error 1 "${cmd%% *}" "cannot write the (id|name) of .*$(re_quote "$handle").* to standard output: No space left on device; it existed already, so it stays as it was$"
+		assert_equal "$(all_objects)" "$before"
+	done
+}
+
 # ---- every subcommand and option documented and completed ---------------
 
 @test "every subcommand is in --help, the man page (SYNOPSIS and a .Ss) and each completion" {
