@@ -235,8 +235,20 @@ static int parse_pid(const char *text, bool group, pid_t *out)
 	return 0;
 }
 
-/* popt would take "-1" or "-9" for an option; one that is really a PID
- * or a kill(1)-style signal is found here first, so the refusal says
+/* kill(1) writes the signal as "-9" or "-TERM": in the SIGNAL place, a
+ * dash and then a number or a signal name.  No short option of ours is a
+ * signal name, so popt would only call it unknown. */
+static bool is_dashed_signal(const char *arg)
+{
+	int sig;
+
+	if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0')
+		return false;
+	return is_all_digits(arg + 1) || signal_parse(arg + 1, true, &sig) == NULL;
+}
+
+/* popt would take "-1", "-9" or "-TERM" for an option; one that is really
+ * a PID or a kill(1)-style signal is found here first, so the refusal says
  * why.  Values of options that take one (--value -5) are skipped. */
 static int refuse_dashed_numbers(int argc, const char **argv)
 {
@@ -251,12 +263,11 @@ static int refuse_dashed_numbers(int argc, const char **argv)
 			i++;
 			continue;
 		}
-		if (a[0] == '-' && is_all_digits(a + 1)) {
-			if (positional == 0)
-				return usage_error("invalid signal '%s': write it without '-' (%s or its name)",
-						   a, a + 1);
+		if (positional == 0 && is_dashed_signal(a))
+			return usage_error("invalid signal '%s': write it without '-' (%s%s)", a, a + 1,
+					   is_all_digits(a + 1) ? " or its name" : "");
+		if (a[0] == '-' && is_all_digits(a + 1))
 			return parse_pid(a, false, &(pid_t){ 0 });
-		}
 		if (a[0] != '-')
 			positional++;
 	}
