@@ -535,6 +535,9 @@ static int recv_check(const struct recv_options *o)
 	if (o->target.kind == TARGET_POSIX && (o->type_given || o->sel.except))
 		return usage_error("--%s is for System V queues; a POSIX queue gives its highest priority first",
 				   o->type_given ? "type" : "except");
+	if (o->target.kind == TARGET_POSIX && o->peek)
+		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
+				   "message without taking it");
 	if (o->output_options > 1)
 		return usage_error("--null, --raw and --json contradict each other: choose one");
 	if (o->count_given && o->follow)
