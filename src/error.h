@@ -23,6 +23,16 @@ int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print the message and the "Try ... --help" hint; return EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Every message is one line: control characters (C0, DEL, C1) and bytes
+ * that are not UTF-8 in it are shown as \n, \t, \r or \xHH.  A value
+ * echoed from the command line goes through quote_input as well, which
+ * shows it the same way and cuts it after QUOTE_MAX characters, marking
+ * the cut with "...".  The result lives for QUOTE_SLOTS calls, so one
+ * message may quote several values. */
+#define QUOTE_MAX 64
+#define QUOTE_SLOTS 4
+const char *quote_input(const char *text);
+
 /* A note on stderr that does not change the exit status. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

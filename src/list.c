@@ -1206,6 +1206,18 @@ static int print_column_help(void)
 	return CLI_HELP_SHOWN;
 }
 
+static int unknown_column(const char *name, size_t len)
+{
+	char *copy = strndup(name, len);
+
+	if (!copy)
+		return fail("out of memory");
+	int rc = usage_error("unknown column '%s' in --output; valid columns: %s", quote_input(copy),
+			     valid_columns());
+	free(copy);
+	return rc;
+}
+
 static int parse_columns(struct output *out, const char *arg)
 {
 	const char *p = arg;
@@ -1225,8 +1237,7 @@ static int parse_columns(struct output *out, const char *arg)
 			if (strlen(columns[c].name) == len && strncasecmp(columns[c].name, p, len) == 0)
 				found = c;
 		if (found < 0)
-			return usage_error("unknown column '%.*s' in --output; valid columns: %s",
-					   (int)len, p, valid_columns());
+			return unknown_column(p, len);
 		if (out->ncols < NCOLS)
 			out->cols[out->ncols++] = (enum col)found;
 		p += len;

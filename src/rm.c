@@ -97,7 +97,7 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 			return rc;
 	}
 	if (o->all && o->ntargets)
-		return usage_error("--all removes by selection; it takes no TARGET ('%s')", o->targets[0].text);
+		return usage_error("--all removes by selection; it takes no TARGET ('%s')", quote_input(o->targets[0].text));
 	if (!o->all && !o->ntargets)
 		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all");
 	if (o->has_user && !o->all)

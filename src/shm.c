@@ -104,7 +104,8 @@ static int lock_option(struct lock_option *l, const char *arg)
 	if (arg[0] == '-')
 		return cli_bad_value("--lock", arg, "expected a semaphore set id, 0xKEY or /name");
 	l->given = true;
-	return target_parse(&l->target, arg);
+	int rc = target_parse(&l->target, arg);
+	return rc ? rc : semaphore_check_name(&l->target);
 }
 
 /* Find the --lock semaphore before anything else is done, so a wrong name

@@ -31,7 +31,8 @@ void target_init(struct target *t)
 
 static int already_named(const struct target *t, const char *text)
 {
-	return usage_error("two targets given ('%s' and '%s'): name one object", t->text, text);
+	return usage_error("two targets given ('%s' and '%s'): name one object", quote_input(t->text),
+			   quote_input(text));
 }
 
 static int parse_key_option(struct target *t, const char *arg)
@@ -96,15 +97,16 @@ static int parse_posix_name(struct target *t, const char *text)
 
 	if (len < 2)
 		return usage_error("invalid POSIX name '%s': a name is '/' followed by 1 to %d characters",
-				   text, POSIX_NAME_MAX);
+				   quote_input(text), POSIX_NAME_MAX);
 	if (len - 1 > POSIX_NAME_MAX)
-		return usage_error("invalid POSIX name '%.40s...': longer than %d characters",
-				   text, POSIX_NAME_MAX);
+		return usage_error("invalid POSIX name '%s': longer than %d characters (it has %zu)",
+				   quote_input(text), POSIX_NAME_MAX, len - 1);
 	if (strchr(text + 1, '/'))
-		return usage_error("invalid POSIX name '%s': no '/' may follow the first", text);
+		return usage_error("invalid POSIX name '%s': no '/' may follow the first", quote_input(text));
 	/* The kernel and glibc refuse these: they are directory entries. */
 	if (strcmp(text, "/.") == 0 || strcmp(text, "/..") == 0)
-		return usage_error("invalid POSIX name '%s': '.' and '..' cannot name an object", text);
+		return usage_error("invalid POSIX name '%s': '.' and '..' cannot name an object",
+				   quote_input(text));
 	t->kind = TARGET_POSIX;
 	memcpy(t->path, text, len + 1);
 	snprintf(t->text, sizeof(t->text), "%s", text);
@@ -121,19 +123,20 @@ int target_parse(struct target *t, const char *text)
 		return parse_posix_name(t, text);
 	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
 		if ((why = parse_key(text, &t->key)))
-			return usage_error("invalid target '%s': %s", text, why);
+			return usage_error("invalid target '%s': %s", quote_input(text), why);
 		t->kind = TARGET_KEY;
 		snprintf(t->text, sizeof(t->text), "0x%08x", (unsigned)(uint32_t)t->key);
 		return 0;
 	}
 	if (is_all_digits(text)) {
 		if ((why = parse_id(text, &t->id)))
-			return usage_error("invalid id '%s': %s", text, why);
+			return usage_error("invalid id '%s': %s", quote_input(text), why);
 		t->kind = TARGET_ID;
 		snprintf(t->text, sizeof(t->text), "%d", t->id);
 		return 0;
 	}
-	return usage_error("invalid target '%s': expected an id, a 0xKEY, a /name, --key or --ftok", text);
+	return usage_error("invalid target '%s': expected an id, a 0xKEY, a /name, --key or --ftok",
+			   quote_input(text));
 }
 
 int target_finish(struct target *t, const struct cli *cli, bool required, int *next)

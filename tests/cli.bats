@@ -165,6 +165,53 @@ fish_complete() {
 	[ -n "$stderr" ]
 }
 
+@test "a value with a newline or control characters is echoed escaped, on one line" {
+	run_tool mkq --mode $'12\n3'
+	assert_only_error 2 mkq "invalid --mode value '12\\\\n3': expected an octal mode"
+	run_tool send 1 --type $'\e[31mred\t'
+	assert_only_error 2 send "invalid --type value '\\\\x1b\\[31mred\\\\t':"
+	run_tool recv $'1\r2'
+	assert_only_error 2 recv "invalid target '1\\\\r2':"
+	run_tool $'mk\nq'
+	assert_equal "${#stderr_lines[@]}" 2
+	assert_equal "${stderr_lines[0]}" "ipctool: unknown subcommand 'mk\\nq'"
+	run_tool mkq $'--bo\ngus'
+	assert_only_error 2 mkq "--bo\\\\ngus: unknown option"
+	run_tool signal-send TERM $'1\n'
+	assert_only_error 2 signal-send "invalid PID '1\\\\n':"
+	run_tool list -o $'KEY,\nX'
+	assert_only_error 2 list "unknown column '\\\\nX' in --output"
+}
+
+@test "a value thousands of characters long is cut after 64 with '...'" {
+	long=$(printf '7%.0s' {1..5000})
+	run_tool mkq --mode "$long"
+	assert_only_error 2 mkq "invalid --mode value '7{64}\\.\\.\\.': expected an octal mode from 0 to 0777$"
+	run_tool list --output "$long"
+	assert_only_error 2 list "unknown column '7{64}\\.\\.\\.' in --output"
+	run_tool mkq "/$long"
+	assert_only_error 2 mkq "invalid POSIX name '/7{63}\\.\\.\\.': longer than 255 characters \\(it has 5000\\)$"
+	run_tool signal-send "$long" 1
+	assert_only_error 2 signal-send "invalid signal '7{64}\\.\\.\\.':"
+	# 64 characters are not cut.
+	run_tool mkq --mode "${long:0:64}"
+	assert_only_error 2 mkq "invalid --mode value '7{64}':"
+}
+
+@test "names that are not UTF-8 or hold a newline stay one line in every error" {
+	run_tool list $'/\xff\xfe'
+	assert_only_error 1 list "no POSIX object named /\\\\xff\\\\xfe$"
+	run_tool rm $'/a\nb'
+	assert_only_error 1 rm "no POSIX object named /a\\\\nb$"
+	run_tool fifo "$BATS_TEST_TMPDIR/"$'a\nb' --read
+	assert_only_error 1 fifo "no FIFO .*/a\\\\nb \\(create it with"
+	run -127 --separate-stderr ipctool pipe-run -- $'no\nsuch'
+	assert_error 127 pipe-run "no\\\\nsuch: command not found$"
+	# UTF-8 text is shown as it is; a C1 control (U+0085) is not.
+	run_tool list --user $'\xc3\xa9t\xc3\xa9\xc2\x85'
+	assert_only_error 2 list $'invalid --user value \'\xc3\xa9t\xc3\xa9\\\\xc2\\\\x85\':'
+}
+
 # Every System V object and POSIX file of this namespace, one a line.
 all_objects() {
 	tail -q -n +2 /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem | awk '{ print $1, $2 }'
