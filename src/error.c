@@ -24,7 +24,7 @@ const char *error_subcommand(void)
 static void put_shown(const char *message);
 
 /* SPEC §2: one line, whatever the message carries (a name with a newline,
- * bytes that are not UTF-8): such characters are shown as escapes. */
+ * bytes that are not UTF-8): it is printed in the shown form. */
 static void print_prefixed(const char *fmt, va_list ap, const char *suffix)
 {
 	char *message = NULL;
@@ -88,32 +88,46 @@ static bool is_c1_control(const unsigned char *s, size_t len)
 	return len == 2 && s[0] == 0xC2 && s[1] < 0xA0;
 }
 
-/* The character at S (N > 0 bytes left) as a message shows it: itself, or
- * an escape when it is a control character or not UTF-8.  Stores at most
- * 4 bytes in OUT and returns how many; *USED is how many bytes it took. */
+/* The character at S (N > 0 bytes left) in the shown form: itself, or
+ * \xHH for a control character, a byte that is not UTF-8 (one byte at a
+ * time) and a backslash before 'x' (so that every \xHH is an escape).
+ * Stores at most 4 bytes in OUT and returns how many; *USED is how many
+ * bytes of S it took. */
 static size_t shown_char(const unsigned char *s, size_t n, char out[4], size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t len = utf8_char_len(s, n);
+	bool escape = len == 0 || s[0] < 0x20 || s[0] == 0x7f || is_c1_control(s, len) ||
+		      (s[0] == '\\' && n > 1 && s[1] == 'x');
 
-	if (len != 0 && s[0] >= 0x20 && s[0] != 0x7f && !is_c1_control(s, len)) {
+	if (!escape) {
 		memcpy(out, s, len);
 		*used = len;
 		return len;
 	}
-	/* A control character or a stray byte: one byte at a time. */
 	*used = 1;
 	out[0] = '\\';
-	switch (s[0]) {
-	case '\n': out[1] = 'n'; return 2;
-	case '\t': out[1] = 't'; return 2;
-	case '\r': out[1] = 'r'; return 2;
-	default:
-		out[1] = 'x';
-		out[2] = hex[s[0] >> 4];
-		out[3] = hex[s[0] & 15];
-		return 4;
+	out[1] = 'x';
+	out[2] = hex[s[0] >> 4];
+	out[3] = hex[s[0] & 15];
+	return 4;
+}
+
+char *shown_form(const char *text, char *out, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), at = 0;
+	char one[4];
+
+	for (size_t i = 0, used; i < n; i += used) {
+		size_t len = shown_char(s + i, n - i, one, &used);
+		if (at + len >= size)
+			break;
+		memcpy(out + at, one, len);
+		at += len;
 	}
+	out[at] = '\0';
+	return out;
 }
 
 /* MESSAGE on stderr as one line: see shown_char. */
@@ -132,20 +146,18 @@ const char *quote_input(const char *text)
 	static char slots[QUOTE_SLOTS][QUOTE_MAX * 4 + sizeof("...")];
 	static size_t next;
 	const unsigned char *s = (const unsigned char *)text;
-	size_t n = strlen(text), chars = 0, used;
-	char *start = slots[next], *out = start;
+	size_t n = strlen(text), at = 0;
+	char *out = slots[next];
 
 	next = (next + 1) % QUOTE_SLOTS;
-	for (size_t i = 0; i < n; i += used, chars++) {
-		if (chars == QUOTE_MAX) {
-			memcpy(out, "...", 3);
-			out += 3;
-			break;
-		}
-		out += shown_char(s + i, n - i, out, &used);
+	/* Characters are counted as shown_char takes them: a stray byte is one. */
+	for (size_t chars = 0; at < n && chars < QUOTE_MAX; chars++) {
+		size_t len = utf8_char_len(s + at, n - at);
+		at += len ? len : 1;
 	}
-	*out = '\0';
-	return start;
+	memcpy(out, text, at);
+	strcpy(out + at, at < n ? "..." : "");
+	return out;
 }
 
 void warn(const char *fmt, ...)

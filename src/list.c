@@ -548,6 +548,28 @@ static int kind_table_init(struct kind_table *kt, int table, const struct output
 	return ok ? 0 : fail("out of memory");
 }
 
+/* libsmartcols escapes what JSON needs escaped but copies other bytes as
+ * they are, and JSON strings are Unicode: a text cell in JSON goes out in
+ * the shown form (error.h), as tables show it, so a name that is not UTF-8
+ * is still valid JSON and reads the same as in the table. */
+static const char *json_text(const char *text, const struct column *c, const struct output *out)
+{
+	static char shown[4 * 4096 + 1];
+
+	if (!text || out->mode != OUT_JSON || c->type == V_NUMBER)
+		return text;
+	return shown_form(text, shown, sizeof(shown));
+}
+
+/* The detail view prints its lines itself: the shown form keeps each one
+ * line and a name copyable as a TARGET. */
+static const char *shown(const char *text)
+{
+	static char buf[4 * 4096 + 1];
+
+	return shown_form(text, buf, sizeof(buf));
+}
+
 static int kind_table_add(struct kind_table *kt, const struct row *o, const struct output *out)
 {
 	struct libscols_line *ln = scols_table_new_line(kt->tb, NULL);
@@ -559,7 +581,8 @@ static int kind_table_add(struct kind_table *kt, const struct row *o, const stru
 	if (kt->type_column && scols_line_set_data(ln, n++, kinds_info[kt->table].type) != 0)
 		return fail("out of memory");
 	for (size_t i = 0; i < kt->ncols; i++) {
-		const char *text = row_cell(o, kt->cols[i], buf, sizeof(buf));
+		const struct column *c = &columns[kt->cols[i]];
+		const char *text = json_text(row_cell(o, kt->cols[i], buf, sizeof(buf)), c, out);
 		if (text && scols_line_set_data(ln, n, text) != 0)
 			return fail("out of memory");
 		n++;
@@ -970,11 +993,11 @@ static int print_detail_fields(const struct row *o, int table, const struct outp
 		return rc;
 	}
 	char buf[4096];
-	printf("%s:\n", o->sysv ? sysv_describe(o->sysv) : posix_describe(o->posix));
+	printf("%s:\n", shown(o->sysv ? sysv_describe(o->sysv) : posix_describe(o->posix)));
 	for (size_t i = 0; i < all.ncols; i++) {
 		const char *text = row_cell(o, all.cols[i], buf, sizeof(buf));
 		printf("%-10s %s\n", columns[all.cols[i]].name,
-		       text ? text : columns[all.cols[i]].type == V_TIME ? "not set" : "-");
+		       text ? shown(text) : columns[all.cols[i]].type == V_TIME ? "not set" : "-");
 	}
 	tp->printed++;
 	return 0;

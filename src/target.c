@@ -5,6 +5,7 @@
 #include <mqueue.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -91,10 +92,9 @@ int target_option(struct target *t, int val, const char *arg)
 	return val == CLI_OPT_KEY ? parse_key_option(t, arg) : parse_ftok_option(t, arg);
 }
 
-static int parse_posix_name(struct target *t, const char *text)
+/* Check a /name (LEN bytes, as it will be used) and make it T. */
+static int check_posix_name(struct target *t, const char *text, size_t len)
 {
-	size_t len = strlen(text);
-
 	if (len < 2)
 		return usage_error("invalid POSIX name '%s': a name is '/' followed by 1 to %d characters",
 				   quote_input(text), POSIX_NAME_MAX);
@@ -111,6 +111,26 @@ static int parse_posix_name(struct target *t, const char *text)
 	memcpy(t->path, text, len + 1);
 	snprintf(t->text, sizeof(t->text), "%s", text);
 	return 0;
+}
+
+/* A /name as typed, or in the shown form list prints (\xHH for a byte
+ * that is not text): the checks are on the name it stands for. */
+static int parse_posix_name(struct target *t, const char *typed)
+{
+	size_t size = strlen(typed) + 1, len;   /* the name is never longer than typed */
+	char *text = malloc(size);
+	int rc;
+
+	if (!text)
+		return fail("out of memory");
+	if (!parse_shown(typed, text, size, &len))
+		rc = fail("internal error: a shown name grew when read back");
+	else if (strlen(text) != len)
+		rc = usage_error("invalid POSIX name '%s': a name cannot hold a NUL byte", quote_input(typed));
+	else
+		rc = check_posix_name(t, text, len);
+	free(text);
+	return rc;
 }
 
 int target_parse(struct target *t, const char *text)

@@ -166,21 +166,27 @@ fish_complete() {
 }
 
 @test "a value with a newline or control characters is echoed escaped, on one line" {
+	# Control characters are shown as \xHH, and so is a backslash before x,
+	# so the text can be read back; a backslash otherwise stays.
 	run_tool mkq --mode $'12\n3'
-	assert_only_error 2 mkq "invalid --mode value '12\\\\n3': expected an octal mode"
+	assert_only_error 2 mkq "invalid --mode value '12\\\\x0a3': expected an octal mode"
 	run_tool send 1 --type $'\e[31mred\t'
-	assert_only_error 2 send "invalid --type value '\\\\x1b\\[31mred\\\\t':"
+	assert_only_error 2 send "invalid --type value '\\\\x1b\\[31mred\\\\x09':"
 	run_tool recv $'1\r2'
-	assert_only_error 2 recv "invalid target '1\\\\r2':"
+	assert_only_error 2 recv "invalid target '1\\\\x0d2':"
 	run_tool $'mk\nq'
 	assert_equal "${#stderr_lines[@]}" 2
-	assert_equal "${stderr_lines[0]}" "ipctool: unknown subcommand 'mk\\nq'"
+	assert_equal "${stderr_lines[0]}" "ipctool: unknown subcommand 'mk\\x0aq'"
 	run_tool mkq $'--bo\ngus'
-	assert_only_error 2 mkq "--bo\\\\ngus: unknown option"
+	assert_only_error 2 mkq "--bo\\\\x0agus: unknown option"
 	run_tool signal-send TERM $'1\n'
-	assert_only_error 2 signal-send "invalid PID '1\\\\n':"
+	assert_only_error 2 signal-send "invalid PID '1\\\\x0a':"
 	run_tool list -o $'KEY,\nX'
-	assert_only_error 2 list "unknown column '\\\\nX' in --output"
+	assert_only_error 2 list "unknown column '\\\\x0aX' in --output"
+	run_tool list -o 'a\x41,b\c'
+	assert_only_error 2 list "unknown column 'a\\\\x5cx41' in --output"
+	run_tool list -o 'b\c'
+	assert_only_error 2 list "unknown column 'b\\\\c' in --output"
 }
 
 @test "a value thousands of characters long is cut after 64 with '...'" {
@@ -202,11 +208,11 @@ fish_complete() {
 	run_tool list $'/\xff\xfe'
 	assert_only_error 1 list "no POSIX object named /\\\\xff\\\\xfe$"
 	run_tool rm $'/a\nb'
-	assert_only_error 1 rm "no POSIX object named /a\\\\nb$"
+	assert_only_error 1 rm "no POSIX object named /a\\\\x0ab$"
 	run_tool fifo "$BATS_TEST_TMPDIR/"$'a\nb' --read
-	assert_only_error 1 fifo "no FIFO .*/a\\\\nb \\(create it with"
+	assert_only_error 1 fifo "no FIFO .*/a\\\\x0ab \\(create it with"
 	run -127 --separate-stderr ipctool pipe-run -- $'no\nsuch'
-	assert_error 127 pipe-run "no\\\\nsuch: command not found$"
+	assert_error 127 pipe-run "no\\\\x0asuch: command not found$"
 	# UTF-8 text is shown as it is; a C1 control (U+0085) is not.
 	run_tool list --user $'\xc3\xa9t\xc3\xa9\xc2\x85'
 	assert_only_error 2 list $'invalid --user value \'\xc3\xa9t\xc3\xa9\\\\xc2\\\\x85\':'

@@ -414,3 +414,15 @@ $id 0x00000055"
 		assert_output --partial -- "$opt"
 	done
 }
+
+@test "--json stays valid JSON when a creator's command line is not UTF-8 or holds control characters" {
+	bg_start perl -e 'defined shmget(0x5a, 10, 01600) or die; sleep 30' $'\xff\xfe' $'a\nb'
+	wait_for "ipctool list --shm -o KEY --noheadings --raw | grep -q 0x0000005a"
+	run_tool list --shm -o KEY,COMMAND --json
+	assert_success
+	run iconv -f UTF-8 -t UTF-8 <<<"$output"
+	assert_success
+	run jq -r '.sharedmemory[0].command' <<<"$output"
+	assert_success
+	assert_output --regexp '^perl -e .* \\xff\\xfe a\\x0ab$'
+}
