@@ -249,29 +249,13 @@ static int send_arguments(struct sender *s, const char **args, int nargs)
 	return EXIT_OK;
 }
 
-/* Read and count what is left of an oversized record, so the error can
- * name its real size; returns the total, or -1 on a read error. */
-static long long measure_rest(char *buf, size_t cap, int delim, long long counted, bool *done)
+/* A record that outgrew the queue's limit is reported as soon as it is
+ * known to be larger: its input may never end (/dev/zero, yes), so it is
+ * not read on to measure it. */
+static int oversize_record(struct sender *s, const char *what)
 {
-	for (;;) {
-		ssize_t got = read_some(STDIN_FILENO, buf, cap);
-		if (got < 0)
-			return -1;
-		if (got == 0) {
-			*done = true;
-			return counted;
-		}
-		char *end = delim >= 0 ? memchr(buf, delim, (size_t)got) : NULL;
-		if (end)
-			return counted + (end - buf);
-		counted += got;
-	}
-}
-
-static int oversize_record(struct sender *s, const char *what, long long size)
-{
-	return fail("%s is %lld bytes, more than %s can hold (%zu bytes, %s)%s",
-		    what, size, queue_name(&s->queue), s->queue.max_message, s->queue.limit_name,
+	return fail("%s is more than %zu bytes, the most %s can hold (%s)%s",
+		    what, s->queue.max_message, queue_name(&s->queue), s->queue.limit_name,
 		    s->sent ? "; the records before it were sent" : "; nothing was sent");
 }
 
@@ -283,8 +267,8 @@ static int read_error(void)
 	return fail_errno("cannot read standard input");
 }
 
-/* The whole of stdin as one message: read at most max+1 bytes so an
- * oversized input is known without holding it. */
+/* The whole of stdin as one message: read at most max+1 bytes, enough to
+ * know an input is too large without reading it to its end. */
 static int send_whole_input(struct sender *s)
 {
 	size_t cap = s->queue.max_message + 1;
@@ -297,9 +281,7 @@ static int send_whole_input(struct sender *s)
 	if (got < 0) {
 		rc = read_error();
 	} else if ((size_t)got > s->queue.max_message) {
-		bool done = false;
-		long long total = measure_rest(buf, cap, -1, got, &done);
-		rc = total < 0 ? read_error() : oversize_record(s, "standard input", total);
+		rc = oversize_record(s, "standard input");
 	} else {
 		rc = send_one(s, buf, (size_t)got, "standard input", 0);
 	}
@@ -335,10 +317,7 @@ static int send_records(struct sender *s, int delim)
 		if (eof)
 			break;
 		if (end - start > max) {
-			record_name(what, sizeof(what), "record", ++record);
-			bool done = false;
-			long long total = measure_rest(buf, cap, delim, (long long)(end - start), &done);
-			rc = total < 0 ? read_error() : oversize_record(s, what, total);
+			rc = oversize_record(s, record_name(what, sizeof(what), "record", ++record));
 			break;
 		}
 		if (start > 0) {

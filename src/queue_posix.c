@@ -232,9 +232,8 @@ static enum queue_result posix_send(struct queue *q, const struct queue_record *
 		return QUEUE_ERROR;
 	}
 	for (;;) {
-		/* --timeout bounds the whole call, even while messages flow. */
-		if (w->bounded && !w->nowait && wait_expired(w))
-			return QUEUE_NOTHING;
+		/* --timeout bounds only the wait for room (as sysv_send): the
+		 * first try never waits, whatever the clock says. */
 		if (termination_pending())
 			return QUEUE_INTERRUPTED;
 		unsigned priority = (unsigned)rec->tag;

@@ -306,7 +306,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_only_error 1 send "message 2 is 9 bytes, more than message queue /q can hold \\(8 bytes, mq_msgsize\\); nothing was sent"
 	assert_equal "$(mq_qsize /q)" 0
 	run_tool send /q < <(printf '1234567890')
-	assert_only_error 1 send "standard input is 10 bytes, more than message queue /q can hold \\(8 bytes, mq_msgsize\\)"
+	assert_only_error 1 send "standard input is more than 8 bytes, the most message queue /q can hold \\(mq_msgsize\\); nothing was sent"
 	run_tool send /q --lines < <(printf 'a\nb\n0123456789abc\nd\n')
 	assert_only_error 1 send "record 3 is 13 bytes, more than message queue /q can hold \\(8 bytes, mq_msgsize\\); the ones before it were sent"
 	assert_equal "$(mq_qsize /q)" 2
@@ -336,6 +336,30 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	wait $!
 	run_tool recv /q
 	assert_output later
+}
+
+@test "send --timeout bounds the wait for room, not the wait for input" {
+	ipctool mkq /q --max-messages 1
+	run --separate-stderr bash -c "(sleep 1; echo hello) | ipctool send /q --timeout 0.3"
+	assert_success
+	assert_equal "$(mq_qsize /q)" 6
+	t0=$(now_ms)
+	run --separate-stderr bash -c "(sleep 1; echo late) | ipctool send /q --lines --timeout 0.3"
+	t1=$(now_ms)
+	assert_error 3 send "message queue /q stayed full until the timeout; record 1 was not sent"
+	assert_between 280 3000 $((t1 - t0))
+	assert_equal "$(mq_qsize /q)" 6
+}
+
+@test "send of an endless input stops one byte past mq_msgsize" {
+	ipctool mkq /q --message-size 100
+	for opts in "" "--timeout 1" "--nowait"; do
+		run --separate-stderr timeout 10 bash -c "ipctool send /q $opts </dev/zero"
+		assert_only_error 1 send "standard input is more than 100 bytes, the most message queue /q can hold \\(mq_msgsize\\); nothing was sent"
+		run --separate-stderr timeout 10 bash -c "yes 2>/dev/null | ipctool send /q --null $opts"
+		assert_only_error 1 send "record 1 is more than 100 bytes"
+	done
+	assert_equal "$(mq_qsize /q)" 0
 }
 
 @test "send blocked on a full queue and killed by SIGTERM exits 143" {

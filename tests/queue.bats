@@ -484,7 +484,7 @@ ftok_key() {
 	head -c 100 /dev/zero | ipctool send "$id"
 	ipctool recv "$id" --raw >/dev/null
 	run_tool send "$id" < <(head -c 20000 /dev/zero)
-	assert_only_error 1 send "standard input is 20000 bytes, more than message queue id $id can hold \\(100 bytes, msg_qbytes\\)"
+	assert_only_error 1 send "standard input is more than 100 bytes, the most message queue id $id can hold \\(msg_qbytes\\); nothing was sent"
 	assert_equal "$(qnum "$id")" 0
 }
 
@@ -496,9 +496,10 @@ ftok_key() {
 	assert_equal "$(qnum "$id")" 2
 	run_tool recv "$id" --count 2
 	assert_output "$(printf 'one\ntwo')"
-	# The last record, without its terminator, is measured too.
-	run_tool send "$id" --null < <(printf 'a\0%s' "$big$big")
-	assert_only_error 1 send "record 2 is 18000 bytes"
+	# A record is not read on to its end once it is known to be too
+	# large (the input may never end), so the error says "more than".
+	run_tool send "$id" --null < <(printf 'a\0%s' "$big$big$big$big$big$big$big$big$big")
+	assert_only_error 1 send "record 2 is more than 8192 bytes, the most message queue id $id can hold \\(msgmax\\); the records before it were sent"
 	assert_equal "$(qnum "$id")" 1
 	# A first record too big: nothing was sent.
 	run_tool send "$id" --lines < <(printf '%s\nsmall\n' "$big")
@@ -524,7 +525,7 @@ ftok_key() {
 	cmp "$BATS_TEST_TMPDIR/lines" "$BATS_TEST_TMPDIR/out"
 	# One byte more is refused.
 	run_tool send "$id" < <(head -c 65537 /dev/zero)
-	assert_only_error 1 send "standard input is 65537 bytes, more than message queue id $id can hold \\(65536 bytes"
+	assert_only_error 1 send "standard input is more than 65536 bytes, the most message queue id $id can hold \\(msgmax\\)"
 }
 
 @test "recv receives a message whole even if msgmax was lowered since it was sent" {
@@ -583,6 +584,36 @@ ftok_key() {
 	wait $!
 	run_tool recv "$id"
 	assert_output later
+}
+
+@test "send --timeout bounds the wait for room, not the wait for input" {
+	id=$(ipctool mkq --max-bytes 10)
+	# The input comes after the timeout, to a queue with room: it is sent.
+	run --separate-stderr bash -c "(sleep 1; echo hello) | ipctool send $id --timeout 0.3"
+	assert_success
+	assert_equal "$(qnum "$id")" 1
+	# A late record to a full queue: the deadline is past, no more waiting.
+	t0=$(now_ms)
+	run --separate-stderr bash -c "(echo 123; sleep 1; echo late) | ipctool send $id --lines --timeout 0.3"
+	t1=$(now_ms)
+	assert_error 3 send "message queue id $id stayed full until the timeout; record 2 was not sent"
+	assert_between 280 3000 $((t1 - t0))
+	assert_equal "$(qnum "$id")" 2
+}
+
+@test "send of an endless input stops one byte past the queue's limit" {
+	id=$(ipctool mkq --max-bytes 100)
+	for opts in "" "--timeout 1" "--nowait"; do
+		run --separate-stderr timeout 10 bash -c "ipctool send $id $opts </dev/zero"
+		assert_only_error 1 send "standard input is more than 100 bytes, the most message queue id $id can hold \\(msg_qbytes\\); nothing was sent"
+		run --separate-stderr timeout 10 bash -c "yes 2>/dev/null | ipctool send $id $opts"
+		assert_only_error 1 send "standard input is more than 100 bytes"
+		run --separate-stderr timeout 10 bash -c "ipctool send $id --lines $opts </dev/zero"
+		assert_only_error 1 send "record 1 is more than 100 bytes, the most message queue id $id can hold \\(msg_qbytes\\); nothing was sent"
+		run --separate-stderr timeout 10 bash -c "yes 2>/dev/null | ipctool send $id --null $opts"
+		assert_only_error 1 send "record 1 is more than 100 bytes"
+	done
+	assert_equal "$(qnum "$id")" 0
 }
 
 @test "send: --nowait with --timeout, and bad --timeout values, are usage errors" {
