@@ -319,6 +319,13 @@ static int posix_put_back(struct queue *q, const struct queue_record *rec)
 	}
 }
 
+/* On Linux a queue descriptor is a file descriptor: poll sees it
+ * readable when a message is there. */
+static int posix_poll_fd(const struct queue *q)
+{
+	return (int)q->mqd;
+}
+
 static int posix_report(const struct queue *q, const char *action)
 {
 	switch (errno) {
@@ -341,5 +348,6 @@ const struct queue_ops queue_posix_ops = {
 	.receive = posix_receive,
 	.copy = NULL,
 	.put_back = posix_put_back,
+	.poll_fd = posix_poll_fd,
 	.report = posix_report,
 };

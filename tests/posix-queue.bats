@@ -362,6 +362,43 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_equal "$(mq_qsize /q)" 0
 }
 
+@test "recv --batch N on a POSIX queue: a SIGKILL loses at most N messages" {
+	ipctool mkq /q --max-messages 10 --message-size 8192
+	for i in $(seq 10); do printf '%08000d\n' "$i"; done | ipctool send /q --lines
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
+	ipctool recv /q --count 10 --batch 1 >"$BATS_TEST_TMPDIR/fifo" &
+	pid=$!
+	wait_for "is_stopped $READER && in_pipe_write $pid"
+	kill -KILL "$pid"
+	kill -CONT "$READER"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 137
+	wait_exit "$READER"
+	# The pipe holds 8 records; of the one the batch held, a part may be
+	# in the pipe too, and the rest is gone.
+	whole=$(grep -cx '[0-9]\{8000\}' "$BATS_TEST_TMPDIR/out")
+	[ "$whole" -ge 7 ]
+	assert_between 9 10 $((whole + $(mq_qsize /q) / 8000))
+}
+
+@test "recv --lockstep on a POSIX queue: what the reader did not read stays queued" {
+	ipctool mkq /q
+	printf '%s\n' 1 2 3 4 5 | ipctool send /q --lines
+	run --separate-stderr bash -c "ipctool recv /q --count 5 --lockstep | head -n 1"
+	assert_output 1
+	run_tool recv /q --nowait --count 5
+	assert_equal "$status" 3
+	assert_output "$(printf '3\n4\n5\n2')"
+	# A reader that leaves while recv waits for a message is seen at once.
+	ipctool send /q one
+	run --separate-stderr timeout 10 bash -c "ipctool recv /q --lockstep --follow | head -n 1; exit \${PIPESTATUS[0]}"
+	assert_output one
+	assert_error 1 recv "the reader of standard output went away; 1 message\\(s\\) written, no more taken from message queue /q"
+	run_tool recv /q --lockstep --peek
+	assert_only_error 2 recv "--lockstep paces taking messages; --peek takes none"
+}
+
 @test "send blocked on a full queue and killed by SIGTERM exits 143" {
 	ipctool mkq /q --max-messages 1
 	ipctool send /q first
