@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <linux/sockios.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -416,7 +417,7 @@ enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON };
 /* A batch's arena holds BATCH_BYTES of records (or one message, however
  * large) and --batch messages at most, BATCH_DEFAULT unless told: the
  * measurement behind it is in bench/README.md. */
-enum { BATCH_BYTES = 64 * 1024, BATCH_DEFAULT = 64, BATCH_MAX = 65536 };
+enum { BATCH_BYTES = 64 * 1024, BATCH_DEFAULT = 256, BATCH_MAX = 65536 };
 
 struct recv_options {
 	struct target target;
@@ -447,7 +448,7 @@ static struct poptOption recv_table[] = {
 	  "one JSON object per line: type (POSIX: priority), size, data or data_base64", NULL },
 	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (System V only: MSG_COPY)", NULL },
 	{ "batch", 'B', POPT_ARG_STRING, NULL, OPT_BATCH,
-	  "hold at most N taken messages not yet written (1 to 65536, default 64)", "N" },
+	  "hold at most N taken messages not yet written (1 to 65536, default 256)", "N" },
 	{ "lockstep", 'L', POPT_ARG_NONE, NULL, OPT_LOCKSTEP,
 	  "take a message only once the reader of a pipe or socket has read the last one", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
@@ -742,23 +743,28 @@ static bool reader_left(int queue_fd, int ms)
 	return (fds[0].revents & (POLLERR | POLLHUP)) != 0;
 }
 
-/* How often --lockstep looks whether the reader has read, and how often it
- * retries a System V queue (which no descriptor can watch) while waiting. */
-enum { READ_POLL_MS = 2, SYSV_POLL_MS = 10 };
+/* How often --lockstep looks whether the reader has read (no event says
+ * "empty again"), and how often it retries a System V queue (which no
+ * descriptor can watch) while waiting for a message.  A reader that keeps
+ * up reads within microseconds, so the first looks only yield the CPU;
+ * sleeping 1 ms each time would cap lockstep at 1000 messages/s. */
+enum { READ_YIELDS = 200, READ_POLL_MS = 1, SYSV_POLL_MS = 10 };
 
 /* --lockstep, after a write: wait until the reader has read it all or has
  * gone.  Returns the bytes it left unread, or -1 if a termination signal
  * came first (what was written counts as delivered, SPEC §4). */
 static long await_reader(const struct receiver *r)
 {
-	for (;;) {
+	for (int tries = 0;; tries++) {
 		long unread = stdout_unread(r->stdout_kind);
 		if (unread == 0)
 			return 0;
-		if (reader_left(-1, READ_POLL_MS))
+		if (reader_left(-1, tries < READ_YIELDS ? 0 : READ_POLL_MS))
 			return stdout_unread(r->stdout_kind);
 		if (termination_pending())
 			return -1;
+		if (tries < READ_YIELDS)
+			sched_yield();
 	}
 }
 
