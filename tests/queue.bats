@@ -1125,6 +1125,25 @@ lines" ""
 	{ seq 8 1000; printf '2\n3\n7\n'; } | cmp - "$BATS_TEST_TMPDIR/rest"
 }
 
+@test "recv --lockstep on a socket takes the next message only once the peer has read the last" {
+	id=$(ipctool mkq)
+	ipctool send "$id" one two three
+	# The peer reads one message, pauses, looks at the queue, reads the rest.
+	run --separate-stderr perl -MSocket -e '
+		socketpair(my $w, my $r, AF_UNIX, SOCK_STREAM, 0) or die "socketpair: $!";
+		my $pid = fork // die "fork: $!";
+		if ($pid == 0) { close $r; open(STDOUT, ">&", $w) or die; exec @ARGV or die "exec: $!" }
+		close $w;
+		my $first = <$r>;
+		select(undef, undef, undef, 0.3);
+		open(my $q, "<", "/proc/sysvipc/msg") or die; my @rows = <$q>;
+		my ($qnum) = (split " ", $rows[1])[4];
+		print "read $first", "queued $qnum\n", <$r>;
+		waitpid($pid, 0); exit($? >> 8);' ipctool recv "$id" --count 3 --lockstep
+	assert_success
+	assert_output "$(printf 'read one\nqueued 1\ntwo\nthree')"
+}
+
 @test "recv --lockstep notices a reader that went away while it waits for a message" {
 	id=$(ipctool mkq)
 	ipctool send "$id" one
