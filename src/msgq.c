@@ -558,7 +558,7 @@ static int recv_check(const struct recv_options *o)
 /* Messages taken but not yet written: their records back to back in an
  * arena, their formatted text in OUT, and where each one's text ends, so a
  * failed write tells exactly which messages to put back.  At most MAX
- * messages: all that a SIGKILL, or a pipe closed unread, can lose. */
+ * messages (--batch): all that a SIGKILL can lose. */
 struct batch {
 	char *arena;
 	size_t used, cap;
