@@ -87,6 +87,22 @@ int flush_stdout(void)
 	return -1;
 }
 
+int write_through(int fd, const void *buf, size_t n)
+{
+	size_t total = 0;
+
+	while (total < n) {
+		ssize_t put = write(fd, (const char *)buf + total, n - total);
+		if (put < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		total += (size_t)put;
+	}
+	return 0;
+}
+
 int finish_stdout(void)
 {
 	/* fclose reports a write error that fflush alone may not (EBADF, EIO
