@@ -537,6 +537,11 @@ static int recv_check(const struct recv_options *o)
 
 	if ((rc = wait_options_check(&o->wait)))
 		return rc;
+	/* Options that contradict each other, whatever the queue. */
+	if (o->lockstep && o->peek)
+		return usage_error("--lockstep paces taking messages; --peek takes none");
+	if (o->lockstep && o->batch_given)
+		return usage_error("--lockstep holds one message at a time; it takes no --batch");
 	if (o->target.kind == TARGET_POSIX && (o->type_given || o->sel.except))
 		return usage_error("--%s is for System V queues; a POSIX queue gives its highest priority first",
 				   o->type_given ? "type" : "except");
@@ -549,10 +554,6 @@ static int recv_check(const struct recv_options *o)
 		return usage_error("--count and --follow contradict each other");
 	if (o->sel.except && o->sel.type <= 0)
 		return usage_error("--except needs --type N with N > 0");
-	if (o->lockstep && o->peek)
-		return usage_error("--lockstep paces taking messages; --peek takes none");
-	if (o->lockstep && o->batch_given)
-		return usage_error("--lockstep holds one message at a time; it takes no --batch");
 	if (o->peek)
 		return peek_check(o);
 	if (o->count_given && o->count == 0)
