@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# Races and hostile files around semaphores and shared memory (SPEC §3, §5,
+# §12): a set used while mksem initialises it, files in /dev/shm that are
+# not what their name says, and segments truncated under a copy.  Each test
+# is bounded in time; a race is repeated so that a window hit 1 time in 100
+# fails the test with near certainty, and the verdict of every run is exact.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+teardown() { common_teardown; }
+
+KEY=0x5e
+# Semaphore 0 of the set with key $KEY (semctl GETVAL), then the set is
+# removed (IPC_RMID): one process for both, as a race runs it many times.
+take_value() {
+	perl -e 'my $id = semget(hex($ARGV[0]), 0, 0); defined $id or die "semget: $!";
+		 my $v = semctl($id, 0, 12, 0); defined $v or die "GETVAL: $!";
+		 semctl($id, 0, 0, 0) or die "IPC_RMID: $!"; print $v + 0, "\n"' "$KEY"
+}
+# /proc/sysvipc/sem shows keys in decimal.
+key_exists() { awk -v k="$((KEY))" '$1 == k { f = 1 } END { exit !f }' /proc/sysvipc/sem; }
+
+# sem-v, retried until the set exists: once it succeeds, its 1 is in.
+semv_client() {
+	for _ in $(seq 2000); do
+		ipctool sem-v --key "$KEY" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+# Up to ROUNDS rounds, or until SECS seconds have passed: three sem-v
+# clients retrying until the set exists, and at the same time mksem
+# --value 5 with the options given; every round must end at 8.  Plain
+# commands, not `run`, keep a round to a few milliseconds.
+race_mksem() {
+	local rounds=$1 secs=$2 v start round c pids
+	shift 2
+	start=$(now_ms)
+	for ((round = 1; round <= rounds; round++)); do
+		pids=()
+		for c in 1 2 3; do
+			semv_client &
+			pids+=("$!")
+		done
+		ipctool mksem --key "$KEY" --value 5 "$@" >/dev/null || fail "round $round: mksem failed"
+		for c in "${pids[@]}"; do
+			wait "$c" || fail "round $round: a sem-v client never succeeded"
+		done
+		v=$(take_value)
+		[ "$v" = 8 ] || fail "round $round: the value is $v, not 8 (5 plus three sem-v)"
+		(( $(now_ms) - start < secs * 1000 )) || break
+	done
+	echo "# $round rounds" >&3
+}
+
+# mksem --value 5 with every semop and semctl held up 300 ms at its entry
+# (strace's fault injection): the window between creating the set and
+# giving it its values, which is microseconds wide, is then 300 ms wide
+# and a client is sure to fall into it.  Returns once the set exists.
+slow_mksem() {
+	command -v strace >/dev/null || skip "needs strace (fault injection)"
+	bg_start strace -f -o /dev/null -e trace=semctl,semop,semtimedop \
+		-e inject=semctl,semop,semtimedop:delay_enter=300000 ipctool mksem --key "$KEY" --value 5 "$@" >/dev/null
+	MKSEM_PID=${BG_PIDS[-1]}
+	wait_for key_exists
+}
+
+slow_mksem_done() {
+	wait_exit "$MKSEM_PID"
+	assert_equal "$EXIT_RC" 0
+}
+
+@test "mksem --value racing sem-v: 300 rounds, every sem-v is kept" {
+	race_mksem 300 12
+}
+
+@test "mksem --nsems 30000 --value (more than semopm) racing sem-v: every sem-v is kept" {
+	[ "$(awk '{ print $3 }' /proc/sys/kernel/sem)" -lt 30000 ] || skip "semopm is at least 30000"
+	race_mksem 60 10 --nsems 30000
+}
+
+@test "sem-v in the middle of mksem's initialisation waits for it and adds to the initial value" {
+	slow_mksem
+	run_tool sem-v --key "$KEY"
+	assert_success
+	slow_mksem_done
+	assert_equal "$(take_value)" 6
+}
+
+@test "sem-v in the middle of initialising a set larger than semopm waits and adds to it" {
+	slow_mksem --nsems 30000
+	run_tool sem-v --key "$KEY"
+	assert_success
+	slow_mksem_done
+	assert_equal "$(take_value)" 6
+}
+
+@test "sem-p --nowait in the middle of mksem's initialisation waits for it and takes from the value" {
+	slow_mksem
+	run_tool sem-p --key "$KEY" --nowait
+	assert_success
+	slow_mksem_done
+	assert_equal "$(take_value)" 4
+}
+
+@test "shm-write --lock in the middle of mksem's initialisation waits for it" {
+	ipctool mkshm --key 0x77 --size 16 >/dev/null
+	slow_mksem
+	run_tool shm-write --key 0x77 --lock "$KEY" abc
+	assert_success
+	slow_mksem_done
+	assert_equal "$(take_value)" 5
+}
+
+@test "a program that semops as soon as the set exists, without waiting, is not overwritten by mksem" {
+	slow_mksem
+	run perl -e 'my $id = semget(hex($ARGV[0]), 0, 0); defined $id or die "semget: $!";
+		     semop($id, pack("s!3", 0, 1, 0)) or die "semop: $!"' "$KEY"
+	assert_success
+	slow_mksem_done
+	assert_equal "$(take_value)" 6
+}
+
+@test "sem-p and sem-v wait up to 1 s for a set never operated on, then take it as it is" {
+	# Made by another program without a semop, it is never marked ready.
+	id=$(perl -e 'my $id = semget(0, 1, 01600); defined $id or die "semget: $!";
+		      semctl($id, 0, 16, 1) or die "SETVAL: $!"; print $id')
+	start=$(now_ms)
+	run_tool sem-p "$id" --nowait
+	assert_success
+	assert_between 900 8000 $(( $(now_ms) - start ))
+	assert_equal "$(ipcs -s -i "$id" | awk '$1 == "0" { print $2 }')" 0
+	# The sem-p marked it: no wait any more.
+	start=$(now_ms)
+	run_tool sem-v "$id"
+	assert_success
+	assert_between 0 800 $(( $(now_ms) - start ))
+}
