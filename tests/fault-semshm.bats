@@ -137,3 +137,69 @@ slow_mksem_done() {
 	assert_success
 	assert_between 0 800 $(( $(now_ms) - start ))
 }
+
+# ---- files in /dev/shm that are not what their name says (SPEC §12) -------
+
+# Run ipctool ARGS with a 10 s limit: a command that blocks in open(2)
+# ends with status 124 instead of hanging the suite.
+run_bounded() {
+	run --separate-stderr timeout 10 ipctool "$@"
+}
+
+@test "a FIFO in /dev/shm: shm-read, shm-write and mkshm refuse it at once, naming it" {
+	mkfifo /dev/shm/f
+	run_bounded shm-read /f
+	assert_only_error 1 shm-read "/f in /dev/shm is a FIFO, not a shared memory segment$"
+	run_bounded shm-write /f data
+	assert_only_error 1 shm-write "/f in /dev/shm is a FIFO, not a shared memory segment$"
+	run_bounded mkshm /f --size 10
+	assert_only_error 1 mkshm "/f in /dev/shm is a FIFO, not a shared memory segment$"
+	[ -p /dev/shm/f ]
+}
+
+@test "a symbolic link in /dev/shm is not followed: status 1 naming it" {
+	echo secret > "$BATS_TEST_TMPDIR/target"
+	ln -s "$BATS_TEST_TMPDIR/target" /dev/shm/l
+	run_bounded shm-read /l
+	assert_only_error 1 shm-read "/l in /dev/shm is a symbolic link, not a shared memory segment$"
+	run_bounded shm-write /l x
+	assert_only_error 1 shm-write "/l in /dev/shm is a symbolic link, not a shared memory segment$"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/target")" secret
+	ipctool mksem /real --value 2 >/dev/null
+	ln -s sem.real /dev/shm/sem.link
+	run_bounded sem-v /link
+	assert_only_error 1 sem-v "/link in /dev/shm \(sem.link\) is a symbolic link, not a semaphore$"
+}
+
+@test "an empty sem.NAME: sem-v and sem-p --nowait give status 1, not SIGBUS" {
+	: > /dev/shm/sem.e
+	run_bounded sem-v /e
+	assert_only_error 1 sem-v "/e in /dev/shm \(sem.e\) is 0 bytes, not a semaphore \(32 bytes\)$"
+	run_bounded sem-p /e --nowait
+	assert_only_error 1 sem-p "/e in /dev/shm \(sem.e\) is 0 bytes, not a semaphore \(32 bytes\)$"
+	run_bounded mksem /e --value 1
+	assert_only_error 1 mksem "is 0 bytes, not a semaphore"
+	assert_equal "$(stat -c %s /dev/shm/sem.e)" 0
+}
+
+@test "100 random bytes in sem.NAME: sem-v gives status 1 naming it, glibc is not reached" {
+	head -c 100 /dev/urandom > /dev/shm/sem.g
+	run_bounded sem-v /g
+	assert_only_error 1 sem-v "/g in /dev/shm \(sem.g\) is 100 bytes, not a semaphore \(32 bytes\)$"
+}
+
+@test "sem.NAME of the right size holding no semaphore: status 1 naming it" {
+	head -c 32 /dev/zero | tr '\0' '\377' > /dev/shm/sem.ff
+	run_bounded sem-v /ff
+	assert_only_error 1 sem-v "/ff in /dev/shm \(sem.ff\) does not hold a semaphore: its value or flags are out of range$"
+	run_bounded sem-p /ff --nowait
+	assert_only_error 1 sem-p "does not hold a semaphore"
+}
+
+@test "a FIFO as sem.NAME: mksem and sem-p refuse it at once" {
+	mkfifo /dev/shm/sem.q
+	run_bounded mksem /q
+	assert_only_error 1 mksem "/q in /dev/shm \(sem.q\) is a FIFO, not a semaphore$"
+	run_bounded sem-p /q
+	assert_only_error 1 sem-p "/q in /dev/shm \(sem.q\) is a FIFO, not a semaphore$"
+}
