@@ -203,3 +203,128 @@ run_bounded() {
 	run_bounded sem-p /q
 	assert_only_error 1 sem-p "/q in /dev/shm \(sem.q\) is a FIFO, not a semaphore$"
 }
+
+# ---- segments truncated under a copy (SPEC §5, §12) ------------------------
+
+# Someone waits on POSIX semaphore /$1: glibc counts its waiters in the
+# high half of the semaphore's first word (64-bit targets).
+posix_waiters() { od -An -t u4 -j 4 -N 4 "/dev/shm/sem.$1" | tr -d ' '; }
+posix_value() { od -An -t u4 -N 4 "/dev/shm/sem.$1" | tr -d ' '; }
+
+# Start ipctool ARGS in the background (stdin from $BATS_TEST_TMPDIR/in
+# when there is one, stdout to .../out, stderr to .../err) and return once
+# it waits for --lock /lk, which is made taken (value 0).
+start_blocked_on_lock() {
+	ipctool mksem /lk >/dev/null
+	[ -e "$BATS_TEST_TMPDIR/in" ] || : >"$BATS_TEST_TMPDIR/in"
+	bg_start bash -c 'exec ipctool "$@" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"' \
+		_ "$@"
+	LOCKED_PID=${BG_PIDS[-1]}
+	wait_for '[ "$(posix_waiters lk)" -ge 1 ]'
+}
+
+@test "shm-read --hex --lock of a segment truncated before the copy: status 1, the lock given back" {
+	ipctool mkshm /big --size 1M >/dev/null
+	start_blocked_on_lock shm-read /big --hex --lock /lk
+	truncate -s 4096 /dev/shm/big
+	ipctool sem-v /lk
+	wait_exit "$LOCKED_PID"
+	assert_equal "$EXIT_RC" 1
+	assert_equal "$(tail -n 1 "$BATS_TEST_TMPDIR/err")" \
+		"ipctool: shm-read: shared memory segment /big shrank from 1048576 to 4096 bytes while it was read"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" ""
+	assert_equal "$(posix_value lk)" 1
+}
+
+@test "shm-read --lock (raw) of a truncated segment: status 1, the lock given back" {
+	ipctool mkshm /big --size 1M >/dev/null
+	start_blocked_on_lock shm-read /big --lock /lk
+	truncate -s 0 /dev/shm/big
+	ipctool sem-v /lk
+	wait_exit "$LOCKED_PID"
+	assert_equal "$EXIT_RC" 1
+	assert_equal "$(tail -n 1 "$BATS_TEST_TMPDIR/err")" \
+		"ipctool: shm-read: shared memory segment /big shrank from 1048576 to 0 bytes while it was read"
+	assert_equal "$(posix_value lk)" 1
+}
+
+@test "shm-write --lock into a segment truncated before the copy: status 1, the lock given back" {
+	ipctool mkshm /big --size 1M >/dev/null
+	head -c 1048576 /dev/zero | tr '\0' x > "$BATS_TEST_TMPDIR/in"
+	start_blocked_on_lock shm-write /big --lock /lk
+	truncate -s 4096 /dev/shm/big
+	ipctool sem-v /lk
+	wait_exit "$LOCKED_PID"
+	assert_equal "$EXIT_RC" 1
+	run tail -n 1 "$BATS_TEST_TMPDIR/err"
+	assert_output --regexp "^ipctool: shm-write: shared memory segment /big shrank from 1048576 to 4096 bytes while it was written"
+	assert_equal "$(posix_value lk)" 1
+}
+
+@test "shm-read --hex and --string while the segment is truncated again and again: status 0 or 1, never a signal" {
+	head -c 4194304 /dev/urandom > "$BATS_TEST_TMPDIR/data"
+	start=$(now_ms)
+	for round in $(seq 20); do
+		ipctool mkshm /big --size 4M >/dev/null
+		ipctool shm-write /big <"$BATS_TEST_TMPDIR/data"
+		for format in --hex --string; do
+			bash -c 'exec ipctool shm-read /big '"$format"' >/dev/null 2>"$1"' _ "$BATS_TEST_TMPDIR/err" &
+			pid=$!
+			truncate -s $((RANDOM * 64)) /dev/shm/big
+			wait_exit "$pid"
+			case $EXIT_RC in
+			0) ;;
+			1) assert_regex "$(cat "$BATS_TEST_TMPDIR/err")" "^ipctool: shm-read: shared memory segment /big (shrank|lost pages)" ;;
+			*) fail "round $round, $format: status $EXIT_RC ($(cat "$BATS_TEST_TMPDIR/err"))" ;;
+			esac
+			truncate -s 4M /dev/shm/big
+			ipctool shm-write /big <"$BATS_TEST_TMPDIR/data"
+		done
+		rm /dev/shm/big
+		(( $(now_ms) - start < 10000 )) || break
+	done
+}
+
+# ---- shm-write: all or nothing for every input (SPEC §5) -------------------
+
+# shm-write ARGS with stdin from $BATS_TEST_TMPDIR/grow, held up 300 ms
+# after it has measured that file (its lseek, strace's fault injection),
+# which grows meanwhile by the bytes in $BATS_TEST_TMPDIR/more.
+write_while_stdin_grows() {
+	command -v strace >/dev/null || skip "needs strace (fault injection)"
+	bg_start bash -c 'exec strace -o /dev/null -e trace=lseek -e inject=lseek:delay_exit=300000 \
+		ipctool "$@" <"$BATS_TEST_TMPDIR/grow" 2>"$BATS_TEST_TMPDIR/err"' _ "$@"
+	local pid=${BG_PIDS[-1]} lseek
+	case $(uname -m) in
+	x86_64) lseek=8 ;;
+	aarch64) lseek=62 ;;
+	*) skip "lseek's system call number is not known here" ;;
+	esac
+	# ipctool (strace's child) is held in its lseek: /proc/PID/syscall
+	# names the call a stopped task is in.
+	wait_for '[ "$(cut -d" " -f1 /proc/$(pgrep -P '"$pid"')/syscall 2>/dev/null)" = '"$lseek"' ]'
+	cat "$BATS_TEST_TMPDIR/more" >>"$BATS_TEST_TMPDIR/grow"
+	wait_exit "$pid"
+}
+
+@test "shm-write from a regular file that grows past the room while read: status 1, segment unchanged" {
+	ipctool mkshm /s --size 100 >/dev/null
+	ipctool shm-write /s "$(printf 'o%.0s' {1..100})"
+	printf 'n%.0s' {1..60} >"$BATS_TEST_TMPDIR/grow"
+	printf 'n%.0s' {1..60} >"$BATS_TEST_TMPDIR/more"
+	write_while_stdin_grows shm-write /s
+	assert_equal "$EXIT_RC" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" \
+		"ipctool: shm-write: standard input (more than 100 bytes) does not fit in shared memory segment /s (100 bytes) from offset 0; nothing was written"
+	assert_equal "$(ipctool shm-read /s)" "$(printf 'o%.0s' {1..100})"
+}
+
+@test "shm-write from a regular file that grows within the room while read: all of it is written" {
+	ipctool mkshm /s --size 100 >/dev/null
+	printf 'a%.0s' {1..10} >"$BATS_TEST_TMPDIR/grow"
+	printf 'b%.0s' {1..20} >"$BATS_TEST_TMPDIR/more"
+	write_while_stdin_grows shm-write /s --string
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	assert_equal "$(ipctool shm-read /s --string)" "$(printf 'a%.0s' {1..10})$(printf 'b%.0s' {1..20})"
+}
