@@ -60,7 +60,8 @@ race_mksem() {
 # and a client is sure to fall into it.  Returns once the set exists.
 slow_mksem() {
 	command -v strace >/dev/null || skip "needs strace (fault injection)"
-	bg_start strace -f -o /dev/null -e trace=semctl,semop,semtimedop \
+	# LeakSanitizer cannot run under ptrace: an ASan build must not try.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 bg_start strace -f -o /dev/null -e trace=semctl,semop,semtimedop \
 		-e inject=semctl,semop,semtimedop:delay_enter=300000 ipctool mksem --key "$KEY" --value 5 "$@" >/dev/null
 	MKSEM_PID=${BG_PIDS[-1]}
 	wait_for key_exists
@@ -292,7 +293,7 @@ start_blocked_on_lock() {
 # which grows meanwhile by the bytes in $BATS_TEST_TMPDIR/more.
 write_while_stdin_grows() {
 	command -v strace >/dev/null || skip "needs strace (fault injection)"
-	bg_start bash -c 'exec strace -o /dev/null -e trace=lseek -e inject=lseek:delay_exit=300000 \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 bg_start bash -c 'exec strace -o /dev/null -e trace=lseek -e inject=lseek:delay_exit=300000 \
 		ipctool "$@" <"$BATS_TEST_TMPDIR/grow" 2>"$BATS_TEST_TMPDIR/err"' _ "$@"
 	local pid=${BG_PIDS[-1]} lseek
 	case $(uname -m) in
