@@ -72,11 +72,11 @@ slow_mksem_done() {
 	assert_equal "$EXIT_RC" 0
 }
 
-@test "mksem --value racing sem-v: 300 rounds, every sem-v is kept" {
+@test "mksem --value racing three sem-v: up to 300 rounds in 12 s, every sem-v is kept" {
 	race_mksem 300 12
 }
 
-@test "mksem --nsems 30000 --value (more than semopm) racing sem-v: every sem-v is kept" {
+@test "mksem --nsems 30000 --value (more than semopm) racing three sem-v: up to 60 rounds in 10 s, every sem-v is kept" {
 	[ "$(awk '{ print $3 }' /proc/sys/kernel/sem)" -lt 30000 ] || skip "semopm is at least 30000"
 	race_mksem 60 10 --nsems 30000
 }
