@@ -51,7 +51,7 @@ race_mksem() {
 		[ "$v" = 8 ] || fail "round $round: the value is $v, not 8 (5 plus three sem-v)"
 		(( $(now_ms) - start < secs * 1000 )) || break
 	done
-	echo "# $round rounds" >&3
+	echo "# $(( round > rounds ? rounds : round )) rounds" >&3
 }
 
 # mksem --value 5 with every semop and semctl held up 300 ms at its entry
