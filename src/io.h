@@ -28,5 +28,8 @@ int write_through(int fd, const void *buf, size_t n);
 /* Flush and close stdout, so a lost write is status 1, never a silent 0.
  * Returns EXIT_OK or EXIT_FAIL (after reporting). */
 int finish_stdout(void);
+/* "a directory", "a FIFO", ... for messages about a file that is not what
+ * was asked for. */
+const char *file_kind(mode_t mode);
 
 #endif
