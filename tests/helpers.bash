@@ -23,7 +23,7 @@ fi
 # object in its private /dev/shm and every POSIX queue in its mqueue mount.
 ipc_cleanup() {
 	ipcrm --all >/dev/null 2>&1 || true
-	rm -f /dev/shm/* 2>/dev/null || true
+	rm -rf /dev/shm/* 2>/dev/null || true
 	[ -z "${IPCTOOL_TEST_MQUEUE:-}" ] || rm -f "$IPCTOOL_TEST_MQUEUE"/* 2>/dev/null || true
 }
 
