@@ -90,7 +90,7 @@ start_full_receiver() {
 		done' _ "$D" "$Q"
 	FULL_PID=$!
 }
-full_failures() { grep -cx 1 "$D/full.status" 2>/dev/null || true; }
+full_failures() { if [ -f "$D/full.status" ]; then grep -cx 1 "$D/full.status" || true; else echo 0; fi; }
 
 stop_receiver() {
 	kill -STOP "$1"
