@@ -42,7 +42,7 @@ OBJS := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build-asan/%.o)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all man check install uninstall clean deps demo bench asan asan-check deb
+.PHONY: all man check install uninstall clean deps demo bench asan asan-check deb fuzz
 
 MANS     := $(wildcard man/*.1)
 MAN_OUT  := $(MANS:man/%=build/man/%)
@@ -81,6 +81,34 @@ check: ipctool
 
 asan-check: asan
 	IPCTOOL=$(CURDIR)/build-asan/ipctool tests/run $(BATS_FLAGS)
+
+# libFuzzer harnesses (tests/fuzz/), built with clang from the parsers' own
+# sources.  `make fuzz` runs each for an equal share of FUZZ_SECONDS in all,
+# from the seed corpus in tests/fuzz/corpus/NAME/ (never written to), and
+# fails on a crash, a sanitizer report or a reference mismatch.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   := number key size mode duration target ftok signal user
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# The parsers and what they link against (error messages, option tables).
+FUZZ_DEPS    := parse target signals sysvobj cli error wait buf io
+FUZZ_OBJS    := $(FUZZ_DEPS:%=build-fuzz/obj/%.o)
+FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz-%)
+# clang's -Wformat=2 also flags error.c's vfprintf of a checked format.
+FUZZ_FLAGS   += -Wno-format-nonliteral
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+build-fuzz/obj/%.o: src/%.c $(HDRS) | build-fuzz/obj
+	$(FUZZ_CC) $(REQ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(REQ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(REQ_LIBS) -lm
+
+build-fuzz/obj:
+	mkdir -p $@
 
 demo: ipctool
 	PATH="$(CURDIR):$$PATH" examples/demo.sh
@@ -127,5 +155,5 @@ deb:
 	@echo "make deb: built ../ipctool_$(VERSION)_$$(dpkg-architecture -qDEB_HOST_ARCH).deb"
 
 clean:
-	rm -rf build build-asan ipctool
+	rm -rf build build-asan build-fuzz ipctool
 	[ ! -f bench/Makefile ] || $(MAKE) -C bench clean
