@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "error.h"
 #include "parse.h"
+#include "spawn.h"
 
 /* ---- the interface: which implementation, and what they share ---------- */
 
@@ -305,95 +305,23 @@ static struct poptOption semp_table[] = {
 	POPT_TABLEEND
 };
 
-/* The command starts as if from a fresh shell: default dispositions and
- * an empty mask (SPEC §12), whatever ipctool was handed. */
-static void reset_signals(void)
-{
-	sigset_t none;
-
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);   /* fails harmlessly for the C library's own */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-/* Replace this process with COMMAND.  Returns only when exec failed, with
- * the shell's status. */
-static int run_command(const char **command)
-{
-	reset_signals();
-	execvp(command[0], (char *const *)command);
-	int status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-	fail_errno("cannot run '%s'", command[0]);
-	return status;
-}
-
-/* The child running COMMAND, for the handler that passes signals on; 0
- * (set with the signals blocked) once it is reaped. */
-static volatile pid_t command_pid;
-
-static void pass_on(int sig, siginfo_t *info, void *ctx)
-{
-	(void)ctx;
-	/* The terminal sends Ctrl-C and friends to the whole foreground
-	 * group, the command included: passing it again would send it twice. */
-	if (info && info->si_code == SI_KERNEL)
-		return;
-	int saved = errno;
-	if (command_pid > 0)
-		kill(command_pid, sig);
-	errno = saved;
-}
-
-static void catch_and_pass_on(const sigset_t *signals)
-{
-	struct sigaction sa, old;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = pass_on;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigfillset(&sa.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (!sigismember(signals, sig))
-			continue;
-		/* What the shell ignored for us (nohup) stays ignored here;
-		 * the command still starts with the default. */
-		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-			continue;
-		sigaction(sig, &sa, NULL);
-	}
-}
-
 /* Without undo the semaphore cannot be left to the kernel: run COMMAND in
  * a child, pass INT, TERM, HUP and QUIT on to it, wait for it, give the
  * semaphore back, and exit with the command's status as a shell would. */
 static int run_then_release(struct semaphore *s, int count, const char **command)
 {
-	sigset_t signals, old;
-	siginfo_t info;
+	struct spawn child;
 	struct wait forever;
-	int wstatus, status, rc;
+	sigset_t old;
+	int status, rc;
 
-	termination_set(&signals);
-	sigprocmask(SIG_BLOCK, &signals, &old);
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(run_command(command));
-	if (pid < 0) {
-		status = fail_errno("cannot start '%s'", command[0]);
-	} else {
-		command_pid = pid;
-		catch_and_pass_on(&signals);
-		sigprocmask(SIG_SETMASK, &old, NULL);   /* a signal held meanwhile is passed on now */
-		while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0 && errno == EINTR)
-			;
-		sigprocmask(SIG_BLOCK, &signals, NULL);
-		command_pid = 0;
-		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-			;
-		status = WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) : WEXITSTATUS(wstatus);
-	}
+	spawn_init(&child, (char *const *)command);
+	/* A signal that comes while COMMAND starts is passed on once it runs. */
+	spawn_hold(&old);
+	spawn_forward_signals();
+	rc = spawn_start(&child);
+	spawn_release(&old);
+	status = rc ? spawn_report(&child, rc) : spawn_wait(&child);
 	wait_init(&forever, false, NULL);
 	if (semaphore_change(s, 0, count, false, &forever) != SEM_DONE &&
 	    (rc = semaphore_report(s, 0, count, "release")) && status == 0)
@@ -453,7 +381,8 @@ static int semp_run(struct change_options *o, const struct cli *cli, const char 
 		/* System V: the P was made with SEM_UNDO, and undo records
 		 * survive exec, so ipctool becomes COMMAND and the kernel gives
 		 * the semaphore back however it ends, even by SIGKILL. */
-		rc = sem.ops->has_undo ? run_command(command) : run_then_release(&sem, o->count, command);
+		rc = sem.ops->has_undo ? spawn_exec((char *const *)command)
+				       : run_then_release(&sem, o->count, command);
 	}
 	semaphore_close(&sem);
 	return rc;
