@@ -111,11 +111,39 @@ void cli_free(struct cli *cli)
 	memset(cli, 0, sizeof(*cli));
 }
 
-int cli_command_start(int argc, const char **argv)
+static bool option_takes_value(const struct poptOption *o)
 {
-	for (int i = 1; i < argc; i++)
+	return (o->argInfo & POPT_ARG_MASK) != POPT_ARG_NONE;
+}
+
+/* Does WORD name an option of TABLE (its included tables too) that takes
+ * its value from the next word?  "--name=VALUE" and "-xVALUE" do not. */
+static bool value_follows(const struct poptOption *table, const char *word)
+{
+	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
+		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
+			if (value_follows(o->arg, word))
+				return true;
+			continue;
+		}
+		if (!option_takes_value(o))
+			continue;
+		if (word[1] == '-' && o->longName && strcmp(word + 2, o->longName) == 0)
+			return true;
+		if (word[1] != '-' && o->shortName && word[1] == o->shortName && word[2] == '\0')
+			return true;
+	}
+	return false;
+}
+
+int cli_command_start(int argc, const char **argv, const struct poptOption *table)
+{
+	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			return i;
+		if (argv[i][0] == '-' && value_follows(table, argv[i]))
+			i++;
+	}
 	return argc;
 }
 
@@ -128,12 +156,15 @@ void create_options_init(struct create_options *o)
 {
 	o->mode = 0600;
 	o->exclusive = false;
+	o->given = false;
 }
 
 int create_option(struct create_options *o, int val, const char *arg)
 {
 	const char *why;
 
+	if (val == CLI_OPT_MODE || val == CLI_OPT_EXCLUSIVE)
+		o->given = true;
 	switch (val) {
 	case CLI_OPT_MODE:
 		if ((why = parse_mode(arg, &o->mode)))

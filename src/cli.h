@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "options.h"
+
 /* Option vals: subcommands use 1..999; shared tables claim ranges here. */
 enum {
 	CLI_OPT_HELP = 1000,
@@ -39,7 +41,7 @@ struct cli {
 	poptContext ctx;
 	const char **args;    /* positional arguments, NULL-terminated */
 	int nargs;
-	const char *help_argv0;
+	int next;             /* the first of them after the TARGET (command.c) */
 	char *prog;           /* "ipctool SUB", shown in --help */
 	const char **argv;    /* argv as handed to popt */
 };
@@ -55,10 +57,11 @@ int cli_parse(struct cli *cli, int argc, const char **argv,
 	      cli_option_fn on_option, void *data);
 void cli_free(struct cli *cli);
 /* Where a COMMAND follows `--` (sem-p ... -- COMMAND ARGS): the index of
- * the first "--" in ARGV after ARGV[0], or ARGC when there is none.  popt
- * drops the "--" from its leftovers, so a caller that runs a command
- * splits ARGV here and hands cli_parse only the part before it. */
-int cli_command_start(int argc, const char **argv);
+ * the first "--" in ARGV after ARGV[0] that is not the value of one of
+ * TABLE's options (`--sep --`), or ARGC when there is none.  popt drops the
+ * "--" from its leftovers, so a command that runs one splits ARGV here and
+ * hands cli_parse only the part before it. */
+int cli_command_start(int argc, const char **argv, const struct poptOption *table);
 /* Map cli_parse's result to the exit status (help shown is 0). */
 int cli_status(int rc);
 
@@ -67,18 +70,8 @@ int cli_bad_value(const char *option, const char *text, const char *why);
 /* Usage error for positional arguments left over. */
 int cli_extra_args(const struct cli *cli, int first_extra);
 
-struct create_options {
-	mode_t mode;          /* default 0600 */
-	bool exclusive;
-};
 void create_options_init(struct create_options *o);
 int create_option(struct create_options *o, int val, const char *arg);
-
-struct wait_options {
-	bool nowait;
-	bool has_timeout;
-	struct timespec timeout;
-};
 int wait_option(struct wait_options *o, int val, const char *arg);
 /* --nowait with --timeout contradict each other (SPEC §4). */
 int wait_options_check(const struct wait_options *o);

@@ -1,0 +1,83 @@
+/* The one runner every subcommand goes through (see command.h). */
+#include "command.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "target.h"
+
+struct run {
+	const struct command *command;
+	char *opts;
+};
+
+static void *part(const struct run *r, ptrdiff_t at)
+{
+	return r->opts + at;
+}
+
+/* The shared parts' options first, then the command's own. */
+static int claim_option(int val, const char *arg, void *data)
+{
+	const struct run *r = data;
+	const struct command *c = r->command;
+	int rc;
+
+	if (c->target != NO_PART && (rc = target_option(part(r, c->target), val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if (c->create != NO_PART && (rc = create_option(part(r, c->create), val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if (c->wait != NO_PART && (rc = wait_option(part(r, c->wait), val, arg)) != CLI_UNHANDLED)
+		return rc;
+	return c->option ? c->option(val, arg, r->opts) : CLI_UNHANDLED;
+}
+
+static void init_parts(const struct run *r)
+{
+	const struct command *c = r->command;
+
+	if (c->target != NO_PART)
+		target_init(part(r, c->target));
+	if (c->create != NO_PART)
+		create_options_init(part(r, c->create));
+	if (c->init)
+		c->init(r->opts);
+}
+
+/* After parsing: the positional TARGET, and the shared parts' own rules. */
+static int finish_parts(const struct run *r, struct cli *cli)
+{
+	const struct command *c = r->command;
+	int rc;
+
+	if (c->target != NO_PART && c->target_use != TARGET_UNUSED &&
+	    (rc = target_finish(part(r, c->target), cli, c->target_use == TARGET_REQUIRED, &cli->next)))
+		return rc;
+	if (c->wait != NO_PART && (rc = wait_options_check(part(r, c->wait))))
+		return rc;
+	return 0;
+}
+
+int command_run(const struct command *c, int argc, const char **argv)
+{
+	struct run r = { .command = c, .opts = calloc(1, c->size ? c->size : 1) };
+	struct cli cli;
+	int rc;
+
+	if (!r.opts)
+		return fail("out of memory");
+	init_parts(&r);
+	int split = c->runs_command ? cli_command_start(argc, argv, c->table) : argc;
+	const char **command = split < argc ? argv + split + 1 : NULL;
+	rc = cli_parse(&cli, split, argv, c->table, c->synopsis, claim_option, &r);
+	if (rc == 0)
+		rc = finish_parts(&r, &cli);
+	if (rc == 0)
+		rc = c->run(r.opts, &cli, command);
+	if (c->done)
+		c->done(r.opts);
+	cli_free(&cli);
+	free(r.opts);
+	return cli_status(rc);
+}

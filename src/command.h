@@ -1,0 +1,53 @@
+/* One subcommand, whole: what main.c's table lists, what the runner needs
+ * to parse, run and clean up after it, and what --help, --dump-options,
+ * the completions and the manual are made from.
+ *
+ * A command's file defines one `const struct command` and keeps everything
+ * else static.  Its options live in one struct of its own; the parts every
+ * command shares (the TARGET, --mode/--exclusive, --nowait/--timeout) are
+ * members of that struct that the entry points at, and the runner handles
+ * their options, so a command's option handler sees only its own. */
+#ifndef IPCTOOL_COMMAND_H
+#define IPCTOOL_COMMAND_H
+
+#include <stddef.h>
+
+#include "cli.h"
+
+/* Where a shared part sits in a command's options struct: offsetof(), or
+ * NO_PART. */
+#define NO_PART ((ptrdiff_t)-1)
+
+enum target_use {
+	TARGET_UNUSED,        /* the command names no object */
+	TARGET_OPTIONAL,      /* mk*: none means a private object */
+	TARGET_REQUIRED,
+};
+
+struct command {
+	const char *name;
+	const char *summary;            /* one line, for `ipctool --help` */
+	const char *synopsis;           /* what follows "ipctool NAME " */
+	const struct poptOption *table; /* its options, shared tables included */
+	size_t size;                    /* sizeof its options struct */
+	ptrdiff_t target, create, wait; /* where the shared parts are, or NO_PART */
+	enum target_use target_use;
+	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run). */
+	bool runs_command;
+	/* Defaults beyond all-zero and the shared parts' own; may be NULL. */
+	void (*init)(void *opts);
+	/* Its own options (vals 1..999); may be NULL when it has none. */
+	int (*option)(int val, const char *arg, void *opts);
+	/* The work, once the command line is parsed: CLI's positional arguments
+	 * after the TARGET start at cli->next; COMMAND is the argv after `--`
+	 * (NULL when there was none). */
+	int (*run)(void *opts, const struct cli *cli, const char **command);
+	/* Frees what the option handler allocated; may be NULL. */
+	void (*done)(void *opts);
+};
+
+/* Parse ARGV (ARGV[0] is the command's name), run it and clean up.
+ * Returns the exit status. */
+int command_run(const struct command *c, int argc, const char **argv);
+
+#endif
