@@ -30,19 +30,19 @@ struct poptOption cli_wait_options[] = {
 
 int cli_bad_value(const char *option, const char *text, const char *why)
 {
-	return usage_error("invalid %s value '%s': %s", option, text, why);
+	return usage_error("invalid %s value '%s': %s", option, quote_input(text), why);
 }
 
 int cli_extra_args(const struct cli *cli, int first_extra)
 {
 	if (first_extra >= cli->nargs)
 		return 0;
-	return usage_error("unexpected argument '%s'", cli->args[first_extra]);
+	return usage_error("unexpected argument '%s'", quote_input(cli->args[first_extra]));
 }
 
 static int report_bad_option(poptContext ctx, int rc)
 {
-	return usage_error("%s: %s", poptBadOption(ctx, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
+	return usage_error("%s: %s", quote_input(poptBadOption(ctx, POPT_BADOPTION_NOALIAS)), poptStrerror(rc));
 }
 
 static int show_help(struct cli *cli)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -68,6 +69,22 @@ int write_all(int fd, const void *buf, size_t n, size_t *done)
 	if (done)
 		*done = total;
 	return rc;
+}
+
+int flush_stdout(void)
+{
+	int bad = ferror(stdout);
+
+	errno = bad ? EIO : 0;   /* an earlier buffered write failed: its errno is gone */
+	if (fflush(stdout) != 0)
+		bad = 1;
+	if (!bad)
+		return 0;
+	int saved = errno;
+	__fpurge(stdout);
+	clearerr(stdout);
+	errno = saved;
+	return -1;
 }
 
 int finish_stdout(void)

@@ -16,6 +16,11 @@ ssize_t read_full(int fd, void *buf, size_t n);
 /* Write all N bytes.  Returns 0, or -1 with errno set; *done (if not NULL)
  * always holds how many bytes did reach FD. */
 int write_all(int fd, const void *buf, size_t n, size_t *done);
+/* Flush stdout now, for a caller that must act on a lost write before it
+ * exits (mk*: remove what nobody was told of).  Returns 0, or -1 with errno
+ * set; then what could not be written is dropped and the error cleared, so
+ * finish_stdout does not report the same loss a second time. */
+int flush_stdout(void);
 /* Flush and close stdout, so a lost write is status 1, never a silent 0.
  * Returns EXIT_OK or EXIT_FAIL (after reporting). */
 int finish_stdout(void);

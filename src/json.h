@@ -8,6 +8,9 @@
 
 #include "buf.h"
 
+/* The length of the well-formed UTF-8 character at S (N > 0 bytes left),
+ * or 0 when S does not start one. */
+size_t utf8_char_len(const unsigned char *s, size_t n);
 bool utf8_valid(const unsigned char *s, size_t n);
 /* Append S as a quoted JSON string; S must be valid UTF-8. */
 int json_append_string(struct buf *b, const char *s, size_t n);

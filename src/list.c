@@ -548,6 +548,28 @@ static int kind_table_init(struct kind_table *kt, int table, const struct output
 	return ok ? 0 : fail("out of memory");
 }
 
+/* libsmartcols escapes what JSON needs escaped but copies other bytes as
+ * they are, and JSON strings are Unicode: a text cell in JSON goes out in
+ * the shown form (error.h), as tables show it, so a name that is not UTF-8
+ * is still valid JSON and reads the same as in the table. */
+static const char *json_text(const char *text, const struct column *c, const struct output *out)
+{
+	static char shown[4 * 4096 + 1];
+
+	if (!text || out->mode != OUT_JSON || c->type == V_NUMBER)
+		return text;
+	return shown_form(text, shown, sizeof(shown));
+}
+
+/* The detail view prints its lines itself: the shown form keeps each one
+ * line and a name copyable as a TARGET. */
+static const char *shown(const char *text)
+{
+	static char buf[4 * 4096 + 1];
+
+	return shown_form(text, buf, sizeof(buf));
+}
+
 static int kind_table_add(struct kind_table *kt, const struct row *o, const struct output *out)
 {
 	struct libscols_line *ln = scols_table_new_line(kt->tb, NULL);
@@ -559,7 +581,8 @@ static int kind_table_add(struct kind_table *kt, const struct row *o, const stru
 	if (kt->type_column && scols_line_set_data(ln, n++, kinds_info[kt->table].type) != 0)
 		return fail("out of memory");
 	for (size_t i = 0; i < kt->ncols; i++) {
-		const char *text = row_cell(o, kt->cols[i], buf, sizeof(buf));
+		const struct column *c = &columns[kt->cols[i]];
+		const char *text = json_text(row_cell(o, kt->cols[i], buf, sizeof(buf)), c, out);
 		if (text && scols_line_set_data(ln, n, text) != 0)
 			return fail("out of memory");
 		n++;
@@ -970,11 +993,11 @@ static int print_detail_fields(const struct row *o, int table, const struct outp
 		return rc;
 	}
 	char buf[4096];
-	printf("%s:\n", o->sysv ? sysv_describe(o->sysv) : posix_describe(o->posix));
+	printf("%s:\n", shown(o->sysv ? sysv_describe(o->sysv) : posix_describe(o->posix)));
 	for (size_t i = 0; i < all.ncols; i++) {
 		const char *text = row_cell(o, all.cols[i], buf, sizeof(buf));
 		printf("%-10s %s\n", columns[all.cols[i]].name,
-		       text ? text : columns[all.cols[i]].type == V_TIME ? "not set" : "-");
+		       text ? shown(text) : columns[all.cols[i]].type == V_TIME ? "not set" : "-");
 	}
 	tp->printed++;
 	return 0;
@@ -1149,7 +1172,7 @@ struct list_options {
 	bool sysv, posix;         /* family options */
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
-	int modes;                /* how many of --json/--raw/--export */
+	int modes;                /* how many different ones of --json/--raw/--export */
 	bool limits, summary, peek;
 	bool has_user;
 	uid_t user;
@@ -1206,6 +1229,18 @@ static int print_column_help(void)
 	return CLI_HELP_SHOWN;
 }
 
+static int unknown_column(const char *name, size_t len)
+{
+	char *copy = strndup(name, len);
+
+	if (!copy)
+		return fail("out of memory");
+	int rc = usage_error("unknown column '%s' in --output; valid columns: %s", quote_input(copy),
+			     valid_columns());
+	free(copy);
+	return rc;
+}
+
 static int parse_columns(struct output *out, const char *arg)
 {
 	const char *p = arg;
@@ -1225,8 +1260,7 @@ static int parse_columns(struct output *out, const char *arg)
 			if (strlen(columns[c].name) == len && strncasecmp(columns[c].name, p, len) == 0)
 				found = c;
 		if (found < 0)
-			return usage_error("unknown column '%.*s' in --output; valid columns: %s",
-					   (int)len, p, valid_columns());
+			return unknown_column(p, len);
 		if (out->ncols < NCOLS)
 			out->cols[out->ncols++] = (enum col)found;
 		p += len;
@@ -1235,6 +1269,15 @@ static int parse_columns(struct output *out, const char *arg)
 	}
 	if (out->ncols == 0)
 		return usage_error("--output needs at least one column; valid columns: %s", valid_columns());
+	return 0;
+}
+
+/* Counts the different modes asked for: --json twice is no contradiction. */
+static int set_mode(struct list_options *o, enum out_mode mode)
+{
+	if (o->modes == 0 || o->out.mode != mode)
+		o->modes++;
+	o->out.mode = mode;
 	return 0;
 }
 
@@ -1252,9 +1295,9 @@ static int list_option(int val, const char *arg, void *data)
 	case OPT_SEMS: o->kinds |= KIND_BIT(IPC_KIND_SEM); return 0;
 	case OPT_SYSV: o->sysv = true; return 0;
 	case OPT_POSIX: o->posix = true; return 0;
-	case OPT_JSON: o->out.mode = OUT_JSON; o->modes++; return 0;
-	case OPT_RAW: o->out.mode = OUT_RAW; o->modes++; return 0;
-	case OPT_EXPORT: o->out.mode = OUT_EXPORT; o->modes++; return 0;
+	case OPT_JSON: return set_mode(o, OUT_JSON);
+	case OPT_RAW: return set_mode(o, OUT_RAW);
+	case OPT_EXPORT: return set_mode(o, OUT_EXPORT);
 	case OPT_NOHEADINGS: o->out.noheadings = true; return 0;
 	case OPT_OUTPUT: return parse_columns(&o->out, arg);
 	case OPT_LIMITS: o->limits = true; return 0;

@@ -73,7 +73,7 @@ static void print_overview(FILE *out)
 
 static int unknown_subcommand(const char *name)
 {
-	return usage_error("unknown subcommand '%s'", name);
+	return usage_error("unknown subcommand '%s'", quote_input(name));
 }
 
 static int run_command(const struct command *cmd, int argc, const char **argv)

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "io.h"
 #include "json.h"
+#include "made.h"
 #include "parse.h"
 #include "queue.h"
 #include "target.h"
@@ -91,13 +92,14 @@ static int mkq_run(struct mkq_options *o, const struct cli *cli)
 	if (!posix && (o->limits.max_messages || o->limits.message_size))
 		return usage_error("--%s applies to POSIX queues (/name); a System V queue's capacity "
 				   "is --max-bytes", o->limits.max_messages ? "max-messages" : "message-size");
-	if ((rc = queue_create(&o->target, &o->create, &o->limits, &id)))
+	bool created;
+	if ((rc = queue_create(&o->target, &o->create, &o->limits, &id, &created)))
 		return rc;
 	if (posix)
 		printf("%s\n", o->target.path);
 	else
 		printf("%d\n", id);
-	return EXIT_OK;
+	return made_told(&(struct made){ IPC_KIND_QUEUE, &o->target, id, created });
 }
 
 int cmd_mkq(int argc, const char **argv)
@@ -533,6 +535,9 @@ static int recv_check(const struct recv_options *o)
 	if (o->target.kind == TARGET_POSIX && (o->type_given || o->sel.except))
 		return usage_error("--%s is for System V queues; a POSIX queue gives its highest priority first",
 				   o->type_given ? "type" : "except");
+	if (o->target.kind == TARGET_POSIX && o->peek)
+		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
+				   "message without taking it");
 	if (o->output_options > 1)
 		return usage_error("--null, --raw and --json contradict each other: choose one");
 	if (o->count_given && o->follow)

@@ -23,6 +23,33 @@ static const char *expect_range(const char *what, long long min, unsigned long l
 	return expectation;
 }
 
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+bool parse_shown(const char *text, char *out, size_t size, size_t *len)
+{
+	size_t at = 0;
+
+	while (*text) {
+		if (at + 1 >= size)
+			return false;
+		int hi, lo;
+		if (text[0] == '\\' && text[1] == 'x' && (hi = hex_value(text[2])) >= 0 &&
+		    (lo = hex_value(text[3])) >= 0) {
+			out[at++] = (char)(hi << 4 | lo);
+			text += 4;
+		} else {
+			out[at++] = *text++;
+		}
+	}
+	out[at] = '\0';
+	*len = at;
+	return true;
+}
+
 bool is_all_digits(const char *text)
 {
 	if (!*text)

@@ -28,6 +28,12 @@ const char *parse_size(const char *text, unsigned long long min,
 /* Decimal seconds ("3", "0.25", ".5"), 0 to DURATION_MAX_SECONDS. */
 const char *parse_duration(const char *text, struct timespec *out);
 
+/* The reverse of shown_form (error.h): each \xHH (two hex digits) in
+ * TEXT becomes the byte HH, any other character stays.  Stores the result
+ * and its length in OUT (SIZE bytes) and *LEN; returns false when it does
+ * not fit.  The result may hold a NUL: the caller decides. */
+bool parse_shown(const char *text, char *out, size_t size, size_t *len);
+
 bool is_all_digits(const char *text);
 
 #endif

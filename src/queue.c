@@ -48,9 +48,10 @@ void queue_close(struct queue *q)
 }
 
 int queue_create(struct target *t, const struct create_options *o,
-		 const struct queue_limits *limits, int *id)
+		 const struct queue_limits *limits, int *id, bool *created)
 {
-	return flavour(t)->create(t, o, limits, id);
+	*created = false;
+	return flavour(t)->create(t, o, limits, id, created);
 }
 
 enum queue_result queue_send(struct queue *q, const struct queue_record *rec, struct wait *w)

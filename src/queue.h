@@ -68,9 +68,10 @@ int queue_open(struct queue *q, struct target *t);
 /* Give back what queue_open took (the POSIX descriptor). */
 void queue_close(struct queue *q);
 /* Create per mkq (SPEC §3); prints nothing, reports errors, stores the
- * System V id (POSIX queues are known by their name). */
+ * System V id (POSIX queues are known by their name) and whether this call
+ * made the queue (false: it existed). */
 int queue_create(struct target *t, const struct create_options *o,
-		 const struct queue_limits *limits, int *id);
+		 const struct queue_limits *limits, int *id, bool *created);
 /* "message queue key 0x000004d2", "message queue /name" for messages. */
 const char *queue_name(const struct queue *q);
 
@@ -92,7 +93,7 @@ struct queue_ops {
 	int (*open)(struct queue *q);
 	void (*close)(struct queue *q);
 	int (*create)(struct target *t, const struct create_options *o,
-		      const struct queue_limits *limits, int *id);
+		      const struct queue_limits *limits, int *id, bool *created);
 	enum queue_result (*send)(struct queue *q, const struct queue_record *rec, struct wait *w);
 	enum queue_result (*receive)(struct queue *q, const struct queue_selector *sel,
 				     struct queue_record *rec, size_t room, struct wait *w);

@@ -123,7 +123,7 @@ static int create_failed(const struct target *t)
 }
 
 static int posix_create(struct target *t, const struct create_options *o,
-			const struct queue_limits *limits, int *id)
+			const struct queue_limits *limits, int *id, bool *created)
 {
 	struct mq_attr attr = { .mq_maxmsg = 0 };
 	bool sized = limits->max_messages || limits->message_size;
@@ -157,6 +157,7 @@ static int posix_create(struct target *t, const struct create_options *o,
 				  target_describe(t));
 	}
 	mq_close(mqd);
+	*created = true;
 	return 0;
 }
 

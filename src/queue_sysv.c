@@ -133,7 +133,7 @@ static int create_failed(const struct target *t)
 }
 
 static int sysv_create(struct target *t, const struct create_options *o,
-		       const struct queue_limits *limits, int *id)
+		       const struct queue_limits *limits, int *id, bool *created)
 {
 	unsigned long max_bytes = limits->max_bytes;
 	key_t key = IPC_PRIVATE;
@@ -163,6 +163,7 @@ static int sysv_create(struct target *t, const struct create_options *o,
 		errno = saved;
 		return max_bytes_failed(max_bytes);
 	}
+	*created = true;
 	return 0;
 }
 

@@ -97,7 +97,7 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 			return rc;
 	}
 	if (o->all && o->ntargets)
-		return usage_error("--all removes by selection; it takes no TARGET ('%s')", o->targets[0].text);
+		return usage_error("--all removes by selection; it takes no TARGET ('%s')", quote_input(o->targets[0].text));
 	if (!o->all && !o->ntargets)
 		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all");
 	if (o->has_user && !o->all)
@@ -112,21 +112,30 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 	return 0;
 }
 
-static int remove_one(const struct sysv_obj *obj)
+/* An object --all listed moments ago that someone else removed since is
+ * gone as asked: no failure, nothing to say (as rm -f).  A TARGET named on
+ * the command line that vanished is still reported. */
+static int remove_one(const struct sysv_obj *obj, bool selected_by_all)
 {
 	if (sysv_remove(obj) == 0)
 		return 0;
-	if (errno == EINVAL || errno == EIDRM)
+	if (errno == EINVAL || errno == EIDRM) {
+		if (selected_by_all)
+			return 0;
 		return fail("cannot remove %s: it is gone", sysv_describe(obj));
+	}
 	return fail_errno("cannot remove %s", sysv_describe(obj));
 }
 
-static int remove_posix(const struct posix_obj *obj)
+static int remove_posix(const struct posix_obj *obj, bool selected_by_all)
 {
 	if (posix_remove(obj) == 0)
 		return 0;
-	if (errno == ENOENT)
+	if (errno == ENOENT) {
+		if (selected_by_all)
+			return 0;
 		return fail("cannot remove %s: it is gone", posix_describe(obj));
+	}
 	return fail_errno("cannot remove %s", posix_describe(obj));
 }
 
@@ -350,10 +359,10 @@ static int rm_run(struct rm_options *o, const struct cli *cli)
 		goto out;
 	}
 	for (size_t i = 0; i < c.sysv.n; i++)
-		if (remove_one(&c.sysv.objs[i]) != 0)
+		if (remove_one(&c.sysv.objs[i], o->all) != 0)
 			rc = EXIT_FAIL;
 	for (size_t i = 0; i < c.posix.n; i++)
-		if (remove_posix(&c.posix.objs[i]) != 0)
+		if (remove_posix(&c.posix.objs[i], o->all) != 0)
 			rc = EXIT_FAIL;
 out:
 	sysv_list_free(&all);

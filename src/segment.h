@@ -35,6 +35,7 @@ struct segment {
 	int id;          /* System V */
 	int fd;          /* POSIX, -1 when closed */
 	size_t size;
+	bool created;    /* create made it (false: it existed) */
 };
 
 extern const struct segment_ops segment_sysv_ops;

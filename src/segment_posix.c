@@ -138,6 +138,7 @@ static int posix_create(struct segment *s, const struct create_options *o, unsig
 				  name, size);
 	}
 	s->size = (size_t)size;
+	s->created = true;
 	return 0;
 }
 

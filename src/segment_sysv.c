@@ -135,6 +135,7 @@ static int sysv_create(struct segment *s, const struct create_options *o, unsign
 		s->id = shmget(key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)o->mode);
 		if (s->id >= 0) {
 			s->size = (size_t)size;
+			s->created = true;
 			return 0;
 		}
 		if (errno != EEXIST)

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "error.h"
+#include "made.h"
 #include "parse.h"
 #include "spawn.h"
 
@@ -30,6 +31,17 @@ static void semaphore_init(struct semaphore *s, const struct target *t)
 	s->target = *t;
 	s->ops = ops_for(t);
 	s->handle = SEM_FAILED;
+}
+
+int semaphore_check_name(const struct target *t)
+{
+	size_t len = strlen(t->path);
+
+	if (t->kind == TARGET_POSIX && len - 1 > SEM_NAME_MAX)
+		return usage_error("invalid semaphore name '%s': longer than %d characters (it has %zu; "
+				   "glibc keeps it as the file /dev/shm/sem.NAME)",
+				   quote_input(t->path), SEM_NAME_MAX, len - 1);
+	return 0;
 }
 
 int semaphore_open(struct semaphore *s, const struct target *t)
@@ -184,6 +196,10 @@ static int change_option(int val, const char *arg, void *data)
 /* A POSIX semaphore is one semaphore: --num can only name it as 0. */
 static int check_posix_num(const struct change_options *o)
 {
+	int rc;
+
+	if ((rc = semaphore_check_name(&o->target)))
+		return rc;
 	if (o->target.kind == TARGET_POSIX && o->num != 0)
 		return usage_error("--num %u: POSIX semaphore %s is a single semaphore (only --num 0 names it)",
 				   o->num, o->target.path);
@@ -249,6 +265,9 @@ static int mksem_check_kind(const struct mksem_options *o)
 	const char *why;
 
 	if (o->target.kind == TARGET_POSIX) {
+		int rc = semaphore_check_name(&o->target);
+		if (rc)
+			return rc;
 		if (o->nsems != 1)
 			return usage_error("--nsems %lu: POSIX semaphore %s is a single semaphore (--nsems 1 only)",
 					   o->nsems, o->target.path);
@@ -273,8 +292,10 @@ static int mksem_run(struct mksem_options *o, const struct cli *cli)
 	if ((rc = mksem_check_kind(o)))
 		return rc;
 	rc = semaphore_create(&sem, &o->target, &o->create, o->nsems, o->value_given, o->value);
-	if (rc == 0)
+	if (rc == 0) {
 		sem.ops->print(&sem);
+		rc = made_told(&(struct made){ IPC_KIND_SEM, &sem.target, sem.id, sem.created });
+	}
 	semaphore_close(&sem);
 	return rc;
 }

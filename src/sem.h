@@ -51,10 +51,17 @@ struct semaphore {
 	unsigned long nsems;     /* System V: 0 when the set could not be inspected */
 	sem_t *handle;           /* POSIX, SEM_FAILED when closed */
 	int done;                /* POSIX: steps of the last change that were made */
+	bool created;            /* create made it (false: it existed) */
 };
 
 extern const struct semaphore_ops sem_sysv_ops;
 extern const struct semaphore_ops sem_posix_ops;
+
+/* glibc keeps semaphore /name as the file /dev/shm/sem.name, and that
+ * file name must fit NAME_MAX: four characters fewer than other names. */
+#define SEM_NAME_MAX (POSIX_NAME_MAX - 4)
+/* A usage error when T is a POSIX name too long for a semaphore, else 0. */
+int semaphore_check_name(const struct target *t);
 
 /* Find an existing semaphore (set); reports and returns a status. */
 int semaphore_open(struct semaphore *s, const struct target *t);

@@ -41,8 +41,10 @@ static int posix_create(struct semaphore *s, const struct create_options *o, uns
 		mode_t old = umask(0);
 		s->handle = sem_open(name, O_CREAT | O_EXCL, o->mode, value_given ? value : 0);
 		umask(old);
-		if (s->handle != SEM_FAILED)
+		if (s->handle != SEM_FAILED) {
+			s->created = true;
 			return 0;
+		}
 		if (errno != EEXIST)
 			return fail_errno("cannot create semaphore %s", name);
 		if (o->exclusive)

@@ -251,6 +251,7 @@ static int sysv_create(struct semaphore *s, const struct create_options *o, unsi
 		return fail_errno("cannot initialise semaphore set %s; it was not created",
 				  target_describe(&s->target));
 	}
+	s->created = true;
 	return 0;
 }
 

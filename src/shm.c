@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "error.h"
 #include "io.h"
+#include "made.h"
 #include "parse.h"
 #include "segment.h"
 #include "sem.h"
@@ -103,7 +104,8 @@ static int lock_option(struct lock_option *l, const char *arg)
 	if (arg[0] == '-')
 		return cli_bad_value("--lock", arg, "expected a semaphore set id, 0xKEY or /name");
 	l->given = true;
-	return target_parse(&l->target, arg);
+	int rc = target_parse(&l->target, arg);
+	return rc ? rc : semaphore_check_name(&l->target);
 }
 
 /* Find the --lock semaphore before anything else is done, so a wrong name
@@ -185,8 +187,10 @@ static int mkshm_run(struct mkshm_options *o, const struct cli *cli)
 				   o->target.text);
 	if (o->size == 0)
 		return usage_error("missing --size SIZE (bytes; K, M, G allowed)");
-	if ((rc = segment_create(&seg, &o->target, &o->create, o->size)) == 0)
+	if ((rc = segment_create(&seg, &o->target, &o->create, o->size)) == 0) {
 		seg.ops->print(&seg);
+		rc = made_told(&(struct made){ IPC_KIND_SHM, &seg.target, seg.id, seg.created });
+	}
 	segment_close(&seg);
 	return rc;
 }
@@ -437,7 +441,7 @@ struct read_options {
 	bool length_given;
 	unsigned long long length;
 	enum read_format format;
-	int formats;
+	int formats;          /* how many different ones of --string/--hex */
 	struct lock_option lock;
 };
 
@@ -452,6 +456,15 @@ static struct poptOption read_table[] = {
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
+
+/* Counts the different formats asked for: --hex twice is no contradiction. */
+static int set_format(struct read_options *o, enum read_format format)
+{
+	if (o->formats == 0 || o->format != format)
+		o->formats++;
+	o->format = format;
+	return 0;
+}
 
 static int read_option(int val, const char *arg, void *data)
 {
@@ -472,13 +485,9 @@ static int read_option(int val, const char *arg, void *data)
 		o->length_given = true;
 		return 0;
 	case OPT_STRING:
-		o->format = READ_STRING;
-		o->formats++;
-		return 0;
+		return set_format(o, READ_STRING);
 	case OPT_HEX:
-		o->format = READ_HEX;
-		o->formats++;
-		return 0;
+		return set_format(o, READ_HEX);
 	case OPT_LOCK:
 		return lock_option(&o->lock, arg);
 	}

@@ -133,7 +133,7 @@ const char *signal_parse(const char *text, bool allow_zero, int *out)
 
 static int bad_signal(const char *text, const char *why)
 {
-	return usage_error("invalid signal '%s': %s", text, why);
+	return usage_error("invalid signal '%s': %s", quote_input(text), why);
 }
 
 /* Seconds as a user would write them: "0.5", "3". */
@@ -226,17 +226,30 @@ static int parse_pid(const char *text, bool group, pid_t *out)
 		return usage_error("PID -1 would signal every process you may signal; it is refused");
 	if (text[0] == '-' && is_all_digits(text + 1))
 		return usage_error("negative PID '%s' would signal a process group; use --group %s",
-				   text, text + 1);
+				   quote_input(text), quote_input(text + 1));
 	if (parse_unsigned(text, 1, INT_MAX, &v))
-		return usage_error("invalid PID '%s': expected a whole number from 1 to %d", text, INT_MAX);
+		return usage_error("invalid PID '%s': expected a whole number from 1 to %d", quote_input(text),
+				   INT_MAX);
 	if (group && v == 1)
 		return usage_error("process group 1 cannot be named: kill(-1) signals every process");
 	*out = (pid_t)v;
 	return 0;
 }
 
-/* popt would take "-1" or "-9" for an option; one that is really a PID
- * or a kill(1)-style signal is found here first, so the refusal says
+/* kill(1) writes the signal as "-9" or "-TERM": in the SIGNAL place, a
+ * dash and then a number or a signal name.  No short option of ours is a
+ * signal name, so popt would only call it unknown. */
+static bool is_dashed_signal(const char *arg)
+{
+	int sig;
+
+	if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0')
+		return false;
+	return is_all_digits(arg + 1) || signal_parse(arg + 1, true, &sig) == NULL;
+}
+
+/* popt would take "-1", "-9" or "-TERM" for an option; one that is really
+ * a PID or a kill(1)-style signal is found here first, so the refusal says
  * why.  Values of options that take one (--value -5) are skipped. */
 static int refuse_dashed_numbers(int argc, const char **argv)
 {
@@ -251,12 +264,12 @@ static int refuse_dashed_numbers(int argc, const char **argv)
 			i++;
 			continue;
 		}
-		if (a[0] == '-' && is_all_digits(a + 1)) {
-			if (positional == 0)
-				return usage_error("invalid signal '%s': write it without '-' (%s or its name)",
-						   a, a + 1);
+		if (positional == 0 && is_dashed_signal(a))
+			return usage_error("invalid signal '%s': write it without '-' (%s%s)", quote_input(a),
+					   quote_input(a + 1),
+					   is_all_digits(a + 1) ? " or its name" : "");
+		if (a[0] == '-' && is_all_digits(a + 1))
 			return parse_pid(a, false, &(pid_t){ 0 });
-		}
 		if (a[0] != '-')
 			positional++;
 	}

@@ -5,6 +5,7 @@
 #include <mqueue.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -31,7 +32,8 @@ void target_init(struct target *t)
 
 static int already_named(const struct target *t, const char *text)
 {
-	return usage_error("two targets given ('%s' and '%s'): name one object", t->text, text);
+	return usage_error("two targets given ('%s' and '%s'): name one object", quote_input(t->text),
+			   quote_input(text));
 }
 
 static int parse_key_option(struct target *t, const char *arg)
@@ -90,25 +92,45 @@ int target_option(struct target *t, int val, const char *arg)
 	return val == CLI_OPT_KEY ? parse_key_option(t, arg) : parse_ftok_option(t, arg);
 }
 
-static int parse_posix_name(struct target *t, const char *text)
+/* Check a /name (LEN bytes, as it will be used) and make it T. */
+static int check_posix_name(struct target *t, const char *text, size_t len)
 {
-	size_t len = strlen(text);
-
 	if (len < 2)
 		return usage_error("invalid POSIX name '%s': a name is '/' followed by 1 to %d characters",
-				   text, POSIX_NAME_MAX);
+				   quote_input(text), POSIX_NAME_MAX);
 	if (len - 1 > POSIX_NAME_MAX)
-		return usage_error("invalid POSIX name '%.40s...': longer than %d characters",
-				   text, POSIX_NAME_MAX);
+		return usage_error("invalid POSIX name '%s': longer than %d characters (it has %zu)",
+				   quote_input(text), POSIX_NAME_MAX, len - 1);
 	if (strchr(text + 1, '/'))
-		return usage_error("invalid POSIX name '%s': no '/' may follow the first", text);
+		return usage_error("invalid POSIX name '%s': no '/' may follow the first", quote_input(text));
 	/* The kernel and glibc refuse these: they are directory entries. */
 	if (strcmp(text, "/.") == 0 || strcmp(text, "/..") == 0)
-		return usage_error("invalid POSIX name '%s': '.' and '..' cannot name an object", text);
+		return usage_error("invalid POSIX name '%s': '.' and '..' cannot name an object",
+				   quote_input(text));
 	t->kind = TARGET_POSIX;
 	memcpy(t->path, text, len + 1);
 	snprintf(t->text, sizeof(t->text), "%s", text);
 	return 0;
+}
+
+/* A /name as typed, or in the shown form list prints (\xHH for a byte
+ * that is not text): the checks are on the name it stands for. */
+static int parse_posix_name(struct target *t, const char *typed)
+{
+	size_t size = strlen(typed) + 1, len;   /* the name is never longer than typed */
+	char *text = malloc(size);
+	int rc;
+
+	if (!text)
+		return fail("out of memory");
+	if (!parse_shown(typed, text, size, &len))
+		rc = fail("internal error: a shown name grew when read back");
+	else if (strlen(text) != len)
+		rc = usage_error("invalid POSIX name '%s': a name cannot hold a NUL byte", quote_input(typed));
+	else
+		rc = check_posix_name(t, text, len);
+	free(text);
+	return rc;
 }
 
 int target_parse(struct target *t, const char *text)
@@ -121,19 +143,20 @@ int target_parse(struct target *t, const char *text)
 		return parse_posix_name(t, text);
 	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
 		if ((why = parse_key(text, &t->key)))
-			return usage_error("invalid target '%s': %s", text, why);
+			return usage_error("invalid target '%s': %s", quote_input(text), why);
 		t->kind = TARGET_KEY;
 		snprintf(t->text, sizeof(t->text), "0x%08x", (unsigned)(uint32_t)t->key);
 		return 0;
 	}
 	if (is_all_digits(text)) {
 		if ((why = parse_id(text, &t->id)))
-			return usage_error("invalid id '%s': %s", text, why);
+			return usage_error("invalid id '%s': %s", quote_input(text), why);
 		t->kind = TARGET_ID;
 		snprintf(t->text, sizeof(t->text), "%d", t->id);
 		return 0;
 	}
-	return usage_error("invalid target '%s': expected an id, a 0xKEY, a /name, --key or --ftok", text);
+	return usage_error("invalid target '%s': expected an id, a 0xKEY, a /name, --key or --ftok",
+			   quote_input(text));
 }
 
 int target_finish(struct target *t, const struct cli *cli, bool required, int *next)

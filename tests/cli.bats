@@ -191,6 +191,87 @@ fish_complete() {
 	[ -n "$stderr" ]
 }
 
+@test "a value with a newline or control characters is echoed escaped, on one line" {
+	# Control characters are shown as \xHH, and so is a backslash before x,
+	# so the text can be read back; a backslash otherwise stays.
+	run_tool mkq --mode $'12\n3'
+	assert_only_error 2 mkq "invalid --mode value '12\\\\x0a3': expected an octal mode"
+	run_tool send 1 --type $'\e[31mred\t'
+	assert_only_error 2 send "invalid --type value '\\\\x1b\\[31mred\\\\x09':"
+	run_tool recv $'1\r2'
+	assert_only_error 2 recv "invalid target '1\\\\x0d2':"
+	run_tool $'mk\nq'
+	assert_equal "${#stderr_lines[@]}" 2
+	assert_equal "${stderr_lines[0]}" "ipctool: unknown subcommand 'mk\\x0aq'"
+	run_tool mkq $'--bo\ngus'
+	assert_only_error 2 mkq "--bo\\\\x0agus: unknown option"
+	run_tool signal-send TERM $'1\n'
+	assert_only_error 2 signal-send "invalid PID '1\\\\x0a':"
+	run_tool list -o $'KEY,\nX'
+	assert_only_error 2 list "unknown column '\\\\x0aX' in --output"
+	run_tool list -o 'a\x41,b\c'
+	assert_only_error 2 list "unknown column 'a\\\\x5cx41' in --output"
+	run_tool list -o 'b\c'
+	assert_only_error 2 list "unknown column 'b\\\\c' in --output"
+}
+
+@test "a value thousands of characters long is cut after 64 with '...'" {
+	long=$(printf '7%.0s' {1..5000})
+	run_tool mkq --mode "$long"
+	assert_only_error 2 mkq "invalid --mode value '7{64}\\.\\.\\.': expected an octal mode from 0 to 0777$"
+	run_tool list --output "$long"
+	assert_only_error 2 list "unknown column '7{64}\\.\\.\\.' in --output"
+	run_tool mkq "/$long"
+	assert_only_error 2 mkq "invalid POSIX name '/7{63}\\.\\.\\.': longer than 255 characters \\(it has 5000\\)$"
+	run_tool signal-send "$long" 1
+	assert_only_error 2 signal-send "invalid signal '7{64}\\.\\.\\.':"
+	# 64 characters are not cut.
+	run_tool mkq --mode "${long:0:64}"
+	assert_only_error 2 mkq "invalid --mode value '7{64}':"
+}
+
+@test "names that are not UTF-8 or hold a newline stay one line in every error" {
+	run_tool list $'/\xff\xfe'
+	assert_only_error 1 list "no POSIX object named /\\\\xff\\\\xfe$"
+	run_tool rm $'/a\nb'
+	assert_only_error 1 rm "no POSIX object named /a\\\\x0ab$"
+	run_tool fifo "$BATS_TEST_TMPDIR/"$'a\nb' --read
+	assert_only_error 1 fifo "no FIFO .*/a\\\\x0ab \\(create it with"
+	run -127 --separate-stderr ipctool pipe-run -- $'no\nsuch'
+	assert_error 127 pipe-run "no\\\\x0asuch: command not found$"
+	# UTF-8 text is shown as it is; a C1 control (U+0085) is not.
+	run_tool list --user $'\xc3\xa9t\xc3\xa9\xc2\x85'
+	assert_only_error 2 list $'invalid --user value \'\xc3\xa9t\xc3\xa9\\\\xc2\\\\x85\':'
+}
+
+# Every System V object and POSIX file of this namespace, one a line.
+all_objects() {
+	tail -q -n +2 /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem | awk '{ print $1, $2 }'
+	find /dev/shm "$IPCTOOL_TEST_MQUEUE" -mindepth 1
+}
+
+@test "mk* whose new object's id or name cannot be written removes it again, one error line" {
+	for cmd in "mkq" "mkq --key 0x71" "mkshm --size 10" "mkshm --key 0x72 --size 10" \
+		"mksem" "mksem --key 0x73 --nsems 2" "mkq /q" "mkshm /s --size 10" "mksem /s --value 1"; do
+		run_tool_to /dev/full $cmd
+		assert_error 1 "${cmd%% *}" "cannot write the (id|name) of .* to standard output: No space left on device; it was new, so it is removed again$"
+		assert_equal "$(all_objects)" ""
+	done
+	run_tool_to /dev/full mkq --key 0x71
+	assert_regex "${stderr_lines[0]}" "message queue id [0-9]+ \\(key 0x00000071\\)"
+}
+
+@test "mk* that found an existing object it cannot tell of leaves it, naming its id" {
+	for cmd in "mkq --key 0x71" "mkshm --key 0x72 --size 10" "mksem --key 0x73" \
+		"mkq /q" "mkshm /s --size 10" "mksem /s"; do
+		handle=$(ipctool $cmd)
+		before=$(all_objects)
+		run_tool_to /dev/full $cmd
+		assert_error 1 "${cmd%% *}" "cannot write the (id|name) of .*$(re_quote "$handle").* to standard output: No space left on device; it existed already, so it stays as it was$"
+		assert_equal "$(all_objects)" "$before"
+	done
+}
+
 # ---- every subcommand and option documented and completed ---------------
 
 @test "every subcommand is in --help, the man page (SYNOPSIS and a .Ss) and each completion" {

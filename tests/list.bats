@@ -390,6 +390,22 @@ $id 0x00000055"
 	assert_line --index 1 "Try 'ipctool list --help' for more information."
 }
 
+@test "list: the same output mode twice is no contradiction, two different ones are" {
+	ipctool mkq --key 0x51 >/dev/null
+	for flag in --json --raw --export; do
+		run_tool list --queues --sysv $flag $flag
+		assert_success
+		assert_equal "$stderr" ""
+		assert_output --partial 0x00000051
+	done
+	run_tool list --queues --sysv --json -J
+	assert_success
+	run_tool list --json --raw --json
+	assert_only_error 2 list "--json, --raw and --export contradict each other"
+	run_tool list --limits --limits
+	assert_success
+}
+
 @test "list --help shows the options" {
 	run ipctool list --help
 	assert_success
@@ -397,4 +413,16 @@ $id 0x00000055"
 		--limits --summary --user --peek --key --ftok; do
 		assert_output --partial -- "$opt"
 	done
+}
+
+@test "--json stays valid JSON when a creator's command line is not UTF-8 or holds control characters" {
+	bg_start perl -e 'defined shmget(0x5a, 10, 01600) or die; sleep 30' $'\xff\xfe' $'a\nb'
+	wait_for "ipctool list --shm -o KEY --noheadings --raw | grep -q 0x0000005a"
+	run_tool list --shm -o KEY,COMMAND --json
+	assert_success
+	run iconv -f UTF-8 -t UTF-8 <<<"$output"
+	assert_success
+	run jq -r '.sharedmemory[0].command' <<<"$output"
+	assert_success
+	assert_output --regexp '^perl -e .* \\xff\\xfe a\\x0ab$'
 }

@@ -21,7 +21,7 @@ class Attr(ctypes.Structure):
                 ("curmsgs", ctypes.c_long), ("pad", ctypes.c_long * 4)]
 attr = Attr(0, 4, 64, 0)
 os.umask(0)
-fd = libc.mq_open(sys.argv[1].encode(), os.O_CREAT | os.O_RDWR, 0o600, ctypes.byref(attr))
+fd = libc.mq_open(os.fsencode(sys.argv[1]), os.O_CREAT | os.O_RDWR, 0o600, ctypes.byref(attr))
 if fd < 0:
     sys.exit("mq_open: " + os.strerror(ctypes.get_errno()))
 for m in sys.argv[2:]:
@@ -37,7 +37,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 libc.sem_open.restype = ctypes.c_void_p
 os.umask(0)
 value = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-p = libc.sem_open(sys.argv[1].encode(), os.O_CREAT, 0o600, value)
+p = libc.sem_open(os.fsencode(sys.argv[1]), os.O_CREAT, 0o600, value)
 if p is None or p == ctypes.c_void_p(-1).value:
     sys.exit("sem_open: " + os.strerror(ctypes.get_errno()))
 PY
@@ -424,4 +424,99 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	assert_line /seg1
 	assert_line /sem1
 	refute_line /queue1
+}
+
+# ---- names that are not plain text --------------------------------------
+
+# Objects whose names hold what a JSON string or a table line cannot carry
+# as it is: bytes that are not UTF-8, control characters (C0, DEL, C1), a
+# backslash before x, quotes; and UTF-8 text, shown as it is.
+make_nasty_names() {
+	for name in $'\xff\xfe' $'a\nb\x01c"\\d' 'x y' 'a\x41' 'b\' $'del\x7f' 'q"' $'\xc3\xa9t\xc3\xa9\xc2\x85'; do
+		touch "/dev/shm/$name"
+	done
+	mkpsem $'/s\xff\n'
+	mkpq $'/q\xfe\t'
+}
+
+# Strict UTF-8 (jq would replace bad bytes silently) and JSON both.
+assert_valid_json() {
+	run iconv -f UTF-8 -t UTF-8 <<<"$1"
+	assert_success
+	run jq -e . <<<"$1"
+	assert_success
+}
+
+@test "list --posix --json is valid JSON whatever the names; each name is as the table shows it" {
+	make_nasty_names
+	run_tool list --posix --json
+	assert_success
+	assert_valid_json "$output"
+	json=$output
+	run jq -r '.posixsharedmemory[].name' <<<"$json"
+	assert_success
+	assert_line '/\xff\xfe'
+	assert_line '/a\x0ab\x01c"\d'
+	assert_line '/a\x5cx41'
+	assert_line '/b\'
+	assert_line '/del\x7f'
+	assert_line $'/\xc3\xa9t\xc3\xa9\\xc2\\x85'
+	assert_equal "${#lines[@]}" 8
+	run jq -r '.posixsemaphores[].name, .posixmessages[].name' <<<"$json"
+	assert_output $'/s\\xff\\x0a\n/q\\xfe\\x09'
+	# The table shows the same, but for UTF-8: JSON keeps it, the table
+	# (libsmartcols, C locale) shows its bytes as \xHH, both read back alike.
+	run_tool list --posix --shm -o NAME --noheadings
+	assert_success
+	assert_line '/\xc3\xa9t\xc3\xa9\xc2\x85'
+	assert_equal "$(grep -v xc3 <<<"$output")" "$(jq -r '.posixsharedmemory[].name' <<<"$json" | grep -v $'\xc3')"
+}
+
+@test "every name list --json prints, given back to rm, removes its object" {
+	make_nasty_names
+	run_tool list --posix --json
+	assert_success
+	while IFS= read -r name; do
+		run_tool rm "$name"
+		assert_success
+		assert_equal "$stderr" ""
+	done < <(jq -r '.[][].name' <<<"$output")
+	run find /dev/shm "$(mq_dir)" -mindepth 1
+	assert_output ""
+}
+
+@test "every name the table, --raw and --export print, given back to rm, removes its object" {
+	for mode in "" --raw --export; do
+		make_nasty_names
+		for kind in --queues --shm --sems; do
+			run_tool list --posix $kind $mode -o NAME --noheadings
+			assert_success
+			while IFS= read -r name; do
+				[ "$mode" != --export ] || name=$(sed -E 's/^NAME="(.*)"$/\1/' <<<"$name")
+				run_tool rm "$name"
+				assert_success
+			done <<<"$output"
+		done
+		run find /dev/shm "$(mq_dir)" -mindepth 1
+		assert_output ""
+	done
+}
+
+@test "a TARGET in the shown form names the object; a NUL in it is refused" {
+	touch $'/dev/shm/\xff\n'
+	run_tool list '/\xff\x0a'
+	assert_success
+	assert_line --index 0 'POSIX shared memory object /\xff\x0a:'
+	run_tool rm '/a\x00b'
+	assert_only_error 2 rm "a name cannot hold a NUL byte"
+	run_tool rm '/a\x2fb'
+	assert_only_error 2 rm "no '/' may follow the first"
+	# A backslash not before xHH is itself.
+	touch '/dev/shm/c\d'
+	run_tool rm '/c\d'
+	assert_success
+	run_tool rm '/\xff\x0a'
+	assert_success
+	run find /dev/shm -mindepth 1
+	assert_output ""
 }

@@ -388,14 +388,19 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_equal "$(mq_qsize /q)" 1
 }
 
-@test "recv --peek on a POSIX queue is status 1: not supported by the kernel; nothing is taken" {
+@test "recv --peek on a POSIX queue is a usage error, as list's; nothing is taken" {
 	ipctool mkq /q
 	ipctool send /q keep
 	run_tool recv /q --peek
-	assert_only_error 1 recv "cannot peek at message queue /q: not supported by the kernel"
+	assert_only_error 2 recv "--peek is not supported for POSIX queues: the kernel cannot read a message without taking it$"
 	run_tool recv /q --peek --count 0
-	assert_only_error 1 recv "not supported by the kernel"
+	assert_only_error 2 recv "not supported for POSIX queues"
+	run_tool list /q --peek
+	assert_only_error 2 list "--peek is not supported for POSIX queues: the kernel cannot read a message without taking it$"
 	assert_equal "$(mq_qsize /q)" 4
+	# Found before the queue is touched: one that does not exist says the same.
+	run_tool recv /nosuch --peek
+	assert_only_error 2 recv "not supported for POSIX queues"
 }
 
 @test "recv on an empty queue: --nowait exits 3 at once, --timeout after about that long" {

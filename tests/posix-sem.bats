@@ -112,6 +112,38 @@ wait_value() {
 	[ -z "$(ls /dev/shm)" ]
 }
 
+@test "a semaphore name is at most 251 characters, as sem.NAME must fit NAME_MAX" {
+	ok=/$(printf 'k%.0s' {1..251})
+	run_tool mksem "$ok" --value 1
+	assert_success
+	assert_output "$ok"
+	[ -e "/dev/shm/sem.${ok#/}" ]
+	run_tool sem-p "$ok" --nowait
+	assert_success
+	run_tool sem-v "$ok"
+	assert_success
+	long=/$(printf 'l%.0s' {1..252})
+	for sub in mksem sem-p sem-v; do
+		run_tool $sub "$long"
+		assert_only_error 2 $sub "invalid semaphore name '/l{63}\\.\\.\\.': longer than 251 characters \\(it has 252; glibc keeps it as the file /dev/shm/sem.NAME\\)$"
+	done
+	id=$(ipctool mkshm --size 4)
+	run_tool shm-read "$id" --lock "/$(printf 'l%.0s' {1..255})"
+	assert_only_error 2 shm-read "longer than 251 characters \\(it has 255;"
+	run find /dev/shm -name 'sem.l*'
+	assert_output ""
+}
+
+@test "queue and shared memory names may have 255 characters" {
+	name=/$(printf 'n%.0s' {1..255})
+	run_tool mkq "$name"
+	assert_success
+	assert_output "$name"
+	run_tool mkshm "$name" --size 4
+	assert_success
+	assert_output "$name"
+}
+
 # --- sem-p / sem-v -------------------------------------------------------------
 
 @test "sem-p /name decrements, sem-v increments, --count K is K steps" {

@@ -103,6 +103,37 @@ teardown() { common_teardown; }
 	[ "$(count_shm)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
 }
 
+# rm with a /proc/sysvipc/msg that still lists a queue someone removed
+# since: the moment between rm's listing and its IPC_RMID, made certain.
+rm_with_stale_listing() {
+	run --separate-stderr unshare --mount --propagation private sh -c \
+		'mount -t tmpfs none /proc/sysvipc && printf "%s\n" "$1" >/proc/sysvipc/msg && shift &&
+		 exec ipctool rm "$@"' _ "$listing" "$@"
+}
+
+@test "rm --all: an object that vanished after it was listed is no failure" {
+	ipctool mkq --key 0x61 >/dev/null
+	gone=$(ipctool mkq --key 0x62)
+	listing=$(cat /proc/sysvipc/msg)
+	run ipcrm -q "$gone"
+	assert_success
+	rm_with_stale_listing --all --queues
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(count_queues)" 0
+}
+
+@test "rm TARGET that vanished after it was listed is still status 1" {
+	ipctool mkq --key 0x61 >/dev/null
+	gone=$(ipctool mkq --key 0x62)
+	listing=$(cat /proc/sysvipc/msg)
+	run ipcrm -q "$gone"
+	assert_success
+	rm_with_stale_listing "$gone" 0x61
+	assert_error 1 rm "cannot remove message queue id $gone .*: it is gone"
+	assert_equal "$(count_queues)" 0
+}
+
 @test "rm --all with no kind removes every System V kind" {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
 	run ipctool rm --all

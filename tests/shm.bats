@@ -340,6 +340,20 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_output --partial "contradict"
 }
 
+@test "shm-read: the same format twice is no contradiction" {
+	id=$(ipctool mkshm --size 4)
+	ipctool shm-write "$id" --string abc
+	run_tool shm-read "$id" --hex --hex
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line --index 0 --partial "61 62 63 00"
+	run_tool shm-read "$id" --string -S
+	assert_success
+	assert_output abc
+	run_tool shm-read "$id" --hex --string --hex
+	assert_only_error 2 shm-read "--string and --hex contradict each other"
+}
+
 @test "a 1 MiB random round trip is byte for byte, from a file and from a pipe" {
 	head -c 1M /dev/urandom >"$BATS_TEST_TMPDIR/in"
 	id=$(ipctool mkshm --size 1M)

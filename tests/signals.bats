@@ -159,6 +159,18 @@ start_stubborn() {
 	assert_output --partial "process group 1 cannot be named"
 }
 
+@test "signal-send -9 and -TERM, kill(1)'s way, say to write the signal without '-'" {
+	run_tool signal-send -9 1
+	assert_only_error 2 signal-send "invalid signal '-9': write it without '-' \\(9 or its name\\)$"
+	for sig in -TERM -term -SIGUSR1 -RTMIN+1; do
+		run_tool signal-send "$sig" 1
+		assert_only_error 2 signal-send "invalid signal '$(re_quote "$sig")': write it without '-' \\($(re_quote "${sig#-}")\\)$"
+	done
+	# Not a signal name: popt's word for it stands.
+	run_tool signal-send -X 1
+	assert_only_error 2 signal-send "unknown option"
+}
+
 @test "signal-send usage errors exit 2 and send nothing" {
 	start_waiter USR1 --timeout 2
 	for args in "" "USR1" "nosuch $WPID" "65 $WPID" "32 $WPID" "RTMIN+99 $WPID" "SIG $WPID" \

@@ -1,0 +1,60 @@
+#include "made.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "io.h"
+#include "posixobj.h"
+#include "sysvobj.h"
+
+/* The object in the form rm removes and describes it. */
+struct made_object {
+	bool posix;
+	struct sysv_obj sysv;
+	struct posix_obj px;
+};
+
+static void made_object_init(struct made_object *o, const struct made *m)
+{
+	memset(o, 0, sizeof(*o));
+	o->posix = m->target->kind == TARGET_POSIX;
+	o->sysv.kind = m->kind;
+	o->sysv.id = m->id;
+	o->sysv.key = m->target->kind == TARGET_NONE ? 0 : m->target->key;
+	o->px.kind = m->kind;
+	/* target_parse allows no longer name */
+	size_t len = strnlen(m->target->path, sizeof(o->px.name) - 1);
+	memcpy(o->px.name, m->target->path, len);
+}
+
+static const char *describe(const struct made_object *o)
+{
+	return o->posix ? posix_describe(&o->px) : sysv_describe(&o->sysv);
+}
+
+static int remove_made(const struct made_object *o)
+{
+	return o->posix ? posix_remove(&o->px) : sysv_remove(&o->sysv);
+}
+
+int made_told(const struct made *m)
+{
+	struct made_object o;
+
+	if (flush_stdout() == 0)
+		return EXIT_OK;
+	int write_errno = errno;
+	made_object_init(&o, m);
+	const char *what = o.posix ? "name" : "id";
+	if (!m->created)
+		return fail("cannot write the %s of %s to standard output: %s; it existed already, "
+			    "so it stays as it was", what, describe(&o), strerror(write_errno));
+	if (remove_made(&o) != 0)
+		return fail("cannot write the %s of %s to standard output: %s; it is new, and removing "
+			    "it failed too (%s), so it stays", what, describe(&o), strerror(write_errno),
+			    strerror(errno));
+	return fail("cannot write the %s of %s to standard output: %s; it was new, so it is "
+		    "removed again", what, describe(&o), strerror(write_errno));
+}

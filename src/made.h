@@ -1,0 +1,24 @@
+/* What mk* prints (SPEC §3): the System V id or the POSIX /name of the
+ * object it made or found, alone on a line.  That line is the only way a
+ * caller learns of a private queue, so an object this call created whose
+ * handle could not be written is removed again; one that existed already
+ * is left as it was.  Either way the error names the object. */
+#ifndef IPCTOOL_MADE_H
+#define IPCTOOL_MADE_H
+
+#include <stdbool.h>
+
+#include "target.h"
+
+struct made {
+	enum ipc_kind kind;
+	const struct target *target;  /* as created: a /name, or the key resolved */
+	int id;                       /* System V */
+	bool created;                 /* this call made it */
+};
+
+/* After the handle was printed: flush it to stdout.  Returns EXIT_OK, or
+ * EXIT_FAIL after removing a new object and reporting. */
+int made_told(const struct made *m);
+
+#endif
