@@ -12,6 +12,14 @@ struct poptOption cli_help_options[] = {
 	POPT_TABLEEND
 };
 
+struct poptOption cli_target_options[] = {
+	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY,
+	  "System V key, decimal or 0x hex", "KEY" },
+	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
+	  "System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)", "PATH[:PROJ]" },
+	POPT_TABLEEND
+};
+
 struct poptOption cli_create_options[] = {
 	{ "mode", 'm', POPT_ARG_STRING, NULL, CLI_OPT_MODE,
 	  "permissions in octal (default 0600)", "MODE" },
@@ -27,11 +35,6 @@ struct poptOption cli_wait_options[] = {
 	  "wait at most SECS (decimals allowed), then exit 3", "SECS" },
 	POPT_TABLEEND
 };
-
-int cli_bad_value(const char *option, const char *text, const char *why)
-{
-	return usage_error("invalid %s value '%s': %s", option, quote_input(text), why);
-}
 
 int cli_extra_args(const struct cli *cli, int first_extra)
 {
@@ -150,6 +153,23 @@ int cli_command_start(int argc, const char **argv, const struct poptOption *tabl
 int cli_status(int rc)
 {
 	return rc == CLI_HELP_SHOWN ? 0 : rc;
+}
+
+int target_option(struct target *t, int val, const char *arg)
+{
+	switch (val) {
+	case CLI_OPT_KEY:
+		return target_set_key(t, arg);
+	case CLI_OPT_FTOK:
+		return target_set_ftok(t, arg);
+	default:
+		return CLI_UNHANDLED;
+	}
+}
+
+int cli_target_finish(const struct cli *cli, struct target *t, bool required, int *next)
+{
+	return target_finish(t, cli->args, cli->nargs, required, next);
 }
 
 void create_options_init(struct create_options *o)

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "options.h"
+#include "target.h"
 
 /* Option vals: subcommands use 1..999; shared tables claim ranges here. */
 enum {
@@ -30,12 +31,14 @@ enum {
 #define CLI_HELP_SHOWN (-2)
 
 extern struct poptOption cli_help_options[];
+extern struct poptOption cli_target_options[];
 extern struct poptOption cli_create_options[];
 extern struct poptOption cli_wait_options[];
 
 #define CLI_INCLUDE(table, title) \
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (table), 0, (title), NULL }
 #define CLI_HELP_TABLE CLI_INCLUDE(cli_help_options, "Help options:")
+#define TARGET_TABLE CLI_INCLUDE(cli_target_options, "Naming the object:")
 
 struct cli {
 	poptContext ctx;
@@ -65,10 +68,14 @@ int cli_command_start(int argc, const char **argv, const struct poptOption *tabl
 /* Map cli_parse's result to the exit status (help shown is 0). */
 int cli_status(int rc);
 
-/* "invalid --type value 'x': expected ..." as a usage error. */
-int cli_bad_value(const char *option, const char *text, const char *why);
 /* Usage error for positional arguments left over. */
 int cli_extra_args(const struct cli *cli, int first_extra);
+
+/* --key/--ftok; CLI_UNHANDLED for other vals. */
+int target_option(struct target *t, int val, const char *arg);
+/* The first positional argument as TARGET unless --key/--ftok gave one;
+ * *NEXT becomes the index of the first argument after it. */
+int cli_target_finish(const struct cli *cli, struct target *t, bool required, int *next);
 
 void create_options_init(struct create_options *o);
 int create_option(struct create_options *o, int val, const char *arg);

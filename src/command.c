@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "error.h"
-#include "target.h"
 
 struct run {
 	const struct command *command;
@@ -52,7 +51,7 @@ static int finish_parts(const struct run *r, struct cli *cli)
 	int rc;
 
 	if (c->target != NO_PART && c->target_use != TARGET_UNUSED &&
-	    (rc = target_finish(part(r, c->target), cli, c->target_use == TARGET_REQUIRED, &cli->next)))
+	    (rc = cli_target_finish(cli, part(r, c->target), c->target_use == TARGET_REQUIRED, &cli->next)))
 		return rc;
 	if (c->wait != NO_PART && (rc = wait_options_check(part(r, c->wait))))
 		return rc;

@@ -1491,7 +1491,7 @@ static int list_run(struct list_options *o, const struct cli *cli)
 	struct posix_list posix = { 0 };
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)) ||
+	if ((rc = cli_target_finish(cli, &o->target, false, &next)) || (rc = cli_extra_args(cli, next)) ||
 	    (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
 	if (o->limits)

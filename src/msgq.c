@@ -80,7 +80,7 @@ static int mkq_run(struct mkq_options *o, const struct cli *cli)
 {
 	int next, id, rc;
 
-	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_target_finish(cli, &o->target, false, &next)) || (rc = cli_extra_args(cli, next)))
 		return rc;
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
@@ -383,7 +383,7 @@ static int send_run(struct send_options *o, const struct cli *cli)
 	struct sender s = { .tag = o->type };
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = send_check(o, cli, next)))
+	if ((rc = cli_target_finish(cli, &o->target, true, &next)) || (rc = send_check(o, cli, next)))
 		return rc;
 	if (o->target.kind == TARGET_POSIX)
 		s.tag = o->priority;
@@ -806,7 +806,7 @@ static int recv_run(struct recv_options *o, const struct cli *cli)
 	unsigned long long want = o->count_given ? o->count : 1;
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
+	if ((rc = cli_target_finish(cli, &o->target, true, &next)) || (rc = cli_extra_args(cli, next)) ||
 	    (rc = recv_check(o)))
 		return rc;
 	if ((rc = queue_open(&r.queue, &o->target))) {

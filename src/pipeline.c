@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "error.h"
-#include "signals.h"
+#include "signame.h"
 #include "spawn.h"
 
 enum { OPT_PIPEFAIL = 1, OPT_STATUS, OPT_SEP };

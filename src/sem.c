@@ -284,7 +284,7 @@ static int mksem_run(struct mksem_options *o, const struct cli *cli)
 	struct semaphore sem;
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_target_finish(cli, &o->target, false, &next)) || (rc = cli_extra_args(cli, next)))
 		return rc;
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
@@ -385,7 +385,7 @@ static int semp_run(struct change_options *o, const struct cli *cli, const char 
 	struct semaphore sem;
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
+	if ((rc = cli_target_finish(cli, &o->target, true, &next)) || (rc = cli_extra_args(cli, next)) ||
 	    (rc = wait_options_check(&o->wait)) || (rc = check_posix_num(o)))
 		return rc;
 	if (command && !command[0])
@@ -442,7 +442,7 @@ static int semv_run(struct change_options *o, const struct cli *cli)
 	struct wait w;
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
+	if ((rc = cli_target_finish(cli, &o->target, true, &next)) || (rc = cli_extra_args(cli, next)) ||
 	    (rc = check_posix_num(o)))
 		return rc;
 	if ((rc = semaphore_open(&sem, &o->target)) == 0 && (rc = semaphore_check_num(&sem, o->num)) == 0) {

@@ -180,7 +180,7 @@ static int mkshm_run(struct mkshm_options *o, const struct cli *cli)
 	struct segment seg;
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_target_finish(cli, &o->target, false, &next)) || (rc = cli_extra_args(cli, next)))
 		return rc;
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
@@ -405,7 +405,7 @@ static int write_run(struct write_options *o, const struct cli *cli)
 	struct segment seg;
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)))
+	if ((rc = cli_target_finish(cli, &o->target, true, &next)))
 		return rc;
 	const char *data = next < cli->nargs ? cli->args[next++] : NULL;
 	if ((rc = cli_extra_args(cli, next)))
@@ -613,7 +613,7 @@ static int read_run(struct read_options *o, const struct cli *cli)
 	struct segment seg;
 	int next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_target_finish(cli, &o->target, true, &next)) || (rc = cli_extra_args(cli, next)))
 		return rc;
 	if (o->formats > 1)
 		return usage_error("--string and --hex contradict each other: choose one");
