@@ -96,7 +96,7 @@ function __ipctool_needs_target
         case send
             set -a takes_value --type --priority --timeout -T -P -t
         case recv
-            set -a takes_value --type --count --timeout -T -c -t
+            set -a takes_value --type --count --timeout --batch -T -c -t -B
         case mkshm
             set -a takes_value --size --mode -s -m
         case shm-write
@@ -189,6 +189,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -s 0 -l null -d 'end e
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s r -l raw -d 'the bytes alone'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s j -l json -d 'one JSON object per line'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s p -l peek -d 'show messages without removing them'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s B -l batch -x -d 'hold at most N taken messages not yet written'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s L -l lockstep -d 'take a message only once the reader has read the last one'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s n -l nowait -d 'take what is there without waiting'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s t -l timeout -x -d 'bound the whole call to SECS'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s h -l help -d 'show the options and exit'

@@ -24,6 +24,21 @@ int buf_reserve(struct buf *b, size_t extra)
 	return 0;
 }
 
+int buf_reserve_exact(struct buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX - b->len)
+		return -1;
+	size_t need = b->len + extra;
+	if (need <= b->cap)
+		return 0;
+	char *p = realloc(b->data, need);
+	if (!p)
+		return -1;
+	b->data = p;
+	b->cap = need;
+	return 0;
+}
+
 int buf_append(struct buf *b, const void *data, size_t n)
 {
 	if (buf_reserve(b, n) != 0)

@@ -13,6 +13,9 @@ struct buf {
 };
 
 int buf_reserve(struct buf *b, size_t extra);
+/* The same, but room for exactly EXTRA more when it must grow: for a size
+ * known in advance (a file), where doubling would waste up to as much. */
+int buf_reserve_exact(struct buf *b, size_t extra);
 int buf_append(struct buf *b, const void *data, size_t n);
 int buf_append_str(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -52,21 +52,6 @@ static int fifo_option(int val, const char *arg, void *data)
 	return CLI_UNHANDLED;
 }
 
-static const char *file_kind(mode_t mode)
-{
-	if (S_ISREG(mode))
-		return "a regular file";
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISLNK(mode))
-		return "a symbolic link";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	if (S_ISCHR(mode) || S_ISBLK(mode))
-		return "a device";
-	return "not a FIFO";
-}
-
 static int not_a_fifo(const char *path, mode_t mode)
 {
 	return fail("%s exists and is %s, not a FIFO; it was left untouched", path, file_kind(mode));

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdio_ext.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -87,6 +88,22 @@ int flush_stdout(void)
 	return -1;
 }
 
+int write_through(int fd, const void *buf, size_t n)
+{
+	size_t total = 0;
+
+	while (total < n) {
+		ssize_t put = write(fd, (const char *)buf + total, n - total);
+		if (put < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		total += (size_t)put;
+	}
+	return 0;
+}
+
 int finish_stdout(void)
 {
 	/* fclose reports a write error that fflush alone may not (EBADF, EIO
@@ -99,4 +116,21 @@ int finish_stdout(void)
 	if (bad)
 		return fail_errno("write error on standard output");
 	return EXIT_OK;
+}
+
+const char *file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	return "a special file";
 }

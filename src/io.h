@@ -21,8 +21,15 @@ int write_all(int fd, const void *buf, size_t n, size_t *done);
  * set; then what could not be written is dropped and the error cleared, so
  * finish_stdout does not report the same loss a second time. */
 int flush_stdout(void);
+/* Write all N bytes even when a termination is pending, for the rest of
+ * a record that is already partly out (a torn record is worse than a late
+ * exit).  Returns 0, or -1 with errno on a write error. */
+int write_through(int fd, const void *buf, size_t n);
 /* Flush and close stdout, so a lost write is status 1, never a silent 0.
  * Returns EXIT_OK or EXIT_FAIL (after reporting). */
 int finish_stdout(void);
+/* "a directory", "a FIFO", ... for messages about a file that is not what
+ * was asked for. */
+const char *file_kind(mode_t mode);
 
 #endif

@@ -1,10 +1,15 @@
 /* mkq, send and recv: message queues from the shell (SPEC §3, §4). */
 #include <errno.h>
 #include <limits.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -23,7 +28,7 @@
 
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
        OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
-       OPT_PRIORITY };
+       OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP };
 
 struct mkq_options {
 	struct target target;
@@ -251,29 +256,13 @@ static int send_arguments(struct sender *s, const char **args, int nargs)
 	return EXIT_OK;
 }
 
-/* Read and count what is left of an oversized record, so the error can
- * name its real size; returns the total, or -1 on a read error. */
-static long long measure_rest(char *buf, size_t cap, int delim, long long counted, bool *done)
+/* A record that outgrew the queue's limit is reported as soon as it is
+ * known to be larger: its input may never end (/dev/zero, yes), so it is
+ * not read on to measure it. */
+static int oversize_record(struct sender *s, const char *what)
 {
-	for (;;) {
-		ssize_t got = read_some(STDIN_FILENO, buf, cap);
-		if (got < 0)
-			return -1;
-		if (got == 0) {
-			*done = true;
-			return counted;
-		}
-		char *end = delim >= 0 ? memchr(buf, delim, (size_t)got) : NULL;
-		if (end)
-			return counted + (end - buf);
-		counted += got;
-	}
-}
-
-static int oversize_record(struct sender *s, const char *what, long long size)
-{
-	return fail("%s is %lld bytes, more than %s can hold (%zu bytes, %s)%s",
-		    what, size, queue_name(&s->queue), s->queue.max_message, s->queue.limit_name,
+	return fail("%s is more than %zu bytes, the most %s can hold (%s)%s",
+		    what, s->queue.max_message, queue_name(&s->queue), s->queue.limit_name,
 		    s->sent ? "; the records before it were sent" : "; nothing was sent");
 }
 
@@ -285,8 +274,8 @@ static int read_error(void)
 	return fail_errno("cannot read standard input");
 }
 
-/* The whole of stdin as one message: read at most max+1 bytes so an
- * oversized input is known without holding it. */
+/* The whole of stdin as one message: read at most max+1 bytes, enough to
+ * know an input is too large without reading it to its end. */
 static int send_whole_input(struct sender *s)
 {
 	size_t cap = s->queue.max_message + 1;
@@ -299,9 +288,7 @@ static int send_whole_input(struct sender *s)
 	if (got < 0) {
 		rc = read_error();
 	} else if ((size_t)got > s->queue.max_message) {
-		bool done = false;
-		long long total = measure_rest(buf, cap, -1, got, &done);
-		rc = total < 0 ? read_error() : oversize_record(s, "standard input", total);
+		rc = oversize_record(s, "standard input");
 	} else {
 		rc = send_one(s, buf, (size_t)got, "standard input", 0);
 	}
@@ -337,10 +324,7 @@ static int send_records(struct sender *s, int delim)
 		if (eof)
 			break;
 		if (end - start > max) {
-			record_name(what, sizeof(what), "record", ++record);
-			bool done = false;
-			long long total = measure_rest(buf, cap, delim, (long long)(end - start), &done);
-			rc = total < 0 ? read_error() : oversize_record(s, what, total);
+			rc = oversize_record(s, record_name(what, sizeof(what), "record", ++record));
 			break;
 		}
 		if (start > 0) {
@@ -432,6 +416,11 @@ int cmd_send(int argc, const char **argv)
 
 enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON };
 
+/* A batch's arena holds BATCH_BYTES of records (or one message, however
+ * large) and --batch messages at most, BATCH_DEFAULT unless told: the
+ * measurement behind it is in bench/README.md. */
+enum { BATCH_BYTES = 64 * 1024, BATCH_DEFAULT = 256, BATCH_MAX = 65536 };
+
 struct recv_options {
 	struct target target;
 	struct wait_options wait;
@@ -441,6 +430,9 @@ struct recv_options {
 	unsigned long long count;
 	bool follow;
 	bool peek;
+	bool lockstep;
+	bool batch_given;
+	size_t batch;              /* --batch: messages taken but unwritten, at most */
 	enum output_mode output;
 	int output_options;        /* how many different ones of --null/--raw/--json */
 };
@@ -457,6 +449,10 @@ static struct poptOption recv_table[] = {
 	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "one JSON object per line: type (POSIX: priority), size, data or data_base64", NULL },
 	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (System V only: MSG_COPY)", NULL },
+	{ "batch", 'B', POPT_ARG_STRING, NULL, OPT_BATCH,
+	  "hold at most N taken messages not yet written (1 to 65536, default 256)", "N" },
+	{ "lockstep", 'L', POPT_ARG_NONE, NULL, OPT_LOCKSTEP,
+	  "take a message only once the reader of a pipe or socket has read the last one", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -511,6 +507,15 @@ static int recv_option(int val, const char *arg, void *data)
 	case OPT_PEEK:
 		o->peek = true;
 		return 0;
+	case OPT_BATCH:
+		if ((why = parse_unsigned(arg, 1, BATCH_MAX, &u)))
+			return cli_bad_value("--batch", arg, why);
+		o->batch = (size_t)u;
+		o->batch_given = true;
+		return 0;
+	case OPT_LOCKSTEP:
+		o->lockstep = true;
+		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -532,6 +537,11 @@ static int recv_check(const struct recv_options *o)
 
 	if ((rc = wait_options_check(&o->wait)))
 		return rc;
+	/* Options that contradict each other, whatever the queue. */
+	if (o->lockstep && o->peek)
+		return usage_error("--lockstep paces taking messages; --peek takes none");
+	if (o->lockstep && o->batch_given)
+		return usage_error("--lockstep holds one message at a time; it takes no --batch");
 	if (o->target.kind == TARGET_POSIX && (o->type_given || o->sel.except))
 		return usage_error("--%s is for System V queues; a POSIX queue gives its highest priority first",
 				   o->type_given ? "type" : "except");
@@ -553,16 +563,19 @@ static int recv_check(const struct recv_options *o)
 
 /* Messages taken but not yet written: their records back to back in an
  * arena, their formatted text in OUT, and where each one's text ends, so a
- * failed write tells exactly which messages to put back. */
-enum { BATCH_BYTES = 64 * 1024, BATCH_MESSAGES = 512 };
-
+ * failed write tells exactly which messages to put back.  At most MAX
+ * messages (--batch): all that a SIGKILL can lose. */
 struct batch {
 	char *arena;
 	size_t used, cap;
-	size_t count;
+	size_t count, max;
 	struct buf out;
-	size_t ends[BATCH_MESSAGES];
+	size_t *ends;              /* MAX entries */
 };
+
+/* What stdout is, for --lockstep: a pipe or a socket can say how much of
+ * what was written is still unread; anything else counts as read at once. */
+enum stdout_kind { STDOUT_OTHER, STDOUT_PIPE, STDOUT_SOCKET };
 
 struct receiver {
 	struct queue queue;
@@ -570,6 +583,9 @@ struct receiver {
 	struct batch batch;
 	enum output_mode output;
 	bool peek;
+	bool lockstep;
+	bool reader_gone;          /* --lockstep saw stdout's last reader go */
+	enum stdout_kind stdout_kind;
 	unsigned long long taken;  /* messages taken off the queue (or copied) */
 	unsigned long long written;
 };
@@ -584,17 +600,19 @@ static size_t batch_room(const struct batch *b)
 {
 	size_t header = sizeof(struct queue_record);
 
-	if (b->count >= BATCH_MESSAGES || b->used + header >= b->cap)
+	if (b->count >= b->max || b->used + header >= b->cap)
 		return 0;
 	return b->cap - b->used - header;
 }
 
-static int batch_init(struct batch *b, size_t max_message)
+static int batch_init(struct batch *b, size_t max_message, size_t max_count)
 {
 	memset(b, 0, sizeof(*b));
+	b->max = max_count;
 	b->cap = BATCH_BYTES + queue_record_span(max_message);
 	b->arena = malloc(b->cap);
-	return b->arena ? 0 : -1;
+	b->ends = calloc(max_count, sizeof(*b->ends));
+	return b->arena && b->ends ? 0 : -1;
 }
 
 /* An empty batch whose arena cannot hold the next message grows. */
@@ -613,6 +631,7 @@ static int batch_grow(struct batch *b)
 static void batch_free(struct batch *b)
 {
 	free(b->arena);
+	free(b->ends);
 	buf_free(&b->out);
 }
 
@@ -672,6 +691,110 @@ static void batch_clear(struct batch *b)
 	b->out.len = 0;
 }
 
+/* How far the text of the batch got: the messages wholly written.  A
+ * termination signal that cut a message part way finishes writing it (it
+ * is partly delivered already, so putting it back would deliver it twice);
+ * only messages not started go back. */
+static size_t written_whole(struct batch *b, size_t done, int write_errno)
+{
+	size_t first = 0;
+
+	while (first < b->count && b->ends[first] <= done)
+		first++;
+	size_t start = first ? b->ends[first - 1] : 0;
+	if (first < b->count && done > start && write_errno == EINTR && termination_pending() &&
+	    write_through(STDOUT_FILENO, b->out.data + done, b->ends[first] - done) == 0)
+		first++;
+	return first;
+}
+
+/* Bytes written to stdout that its reader has not read yet: a pipe's
+ * FIONREAD counts what it holds, from either end; a socket's SIOCOUTQ
+ * what the peer has not taken.  Anything else (a file, a terminal) has
+ * nothing unread once written. */
+static long stdout_unread(enum stdout_kind kind)
+{
+	int n = 0;
+
+	if (kind == STDOUT_OTHER)
+		return 0;
+	if (ioctl(STDOUT_FILENO, kind == STDOUT_PIPE ? FIONREAD : SIOCOUTQ, &n) != 0)
+		return 0;
+	return n;
+}
+
+static enum stdout_kind stdout_kind(void)
+{
+	struct stat st;
+
+	if (fstat(STDOUT_FILENO, &st) != 0)
+		return STDOUT_OTHER;
+	if (S_ISFIFO(st.st_mode))
+		return STDOUT_PIPE;
+	return S_ISSOCK(st.st_mode) ? STDOUT_SOCKET : STDOUT_OTHER;
+}
+
+/* Wait up to MS milliseconds (-1: for ever) for stdout's last reader to go
+ * (POLLERR on a pipe, POLLHUP on a socket or terminal) or for QUEUE_FD
+ * (-1: none) to be readable.  True when the reader is gone. */
+static bool reader_left(int queue_fd, int ms)
+{
+	struct pollfd fds[2] = {
+		{ .fd = STDOUT_FILENO, .events = 0 },
+		{ .fd = queue_fd, .events = POLLIN },
+	};
+
+	if (poll(fds, queue_fd >= 0 ? 2 : 1, ms) <= 0)
+		return false;   /* EINTR: the caller looks at the termination flag */
+	return (fds[0].revents & (POLLERR | POLLHUP)) != 0;
+}
+
+/* How often --lockstep looks whether the reader has read (no event says
+ * "empty again"), and how often it retries a System V queue (which no
+ * descriptor can watch) while waiting for a message.  A reader that keeps
+ * up reads within microseconds, so the first looks only yield the CPU;
+ * sleeping 1 ms each time would cap lockstep at 1000 messages/s. */
+enum { READ_YIELDS = 200, READ_POLL_MS = 1, SYSV_POLL_MS = 10 };
+
+/* --lockstep, after a write: wait until the reader has read it all or has
+ * gone.  Returns the bytes it left unread, or -1 if a termination signal
+ * came first (what was written counts as delivered, SPEC §4). */
+static long await_reader(const struct receiver *r)
+{
+	for (int tries = 0;; tries++) {
+		long unread = stdout_unread(r->stdout_kind);
+		if (unread == 0)
+			return 0;
+		if (reader_left(-1, tries < READ_YIELDS ? 0 : READ_POLL_MS))
+			return stdout_unread(r->stdout_kind);
+		if (termination_pending())
+			return -1;
+		if (tries < READ_YIELDS)
+			sched_yield();
+	}
+}
+
+/* --lockstep: the message just written is delivered once its reader reads
+ * it; if the reader went away leaving all of it unread it goes back on the
+ * queue.  One the reader began to read counts as delivered. */
+static int await_delivery(struct receiver *r)
+{
+	unsigned long long returned = 0;
+	long unread = await_reader(r);
+
+	if (unread <= 0)
+		return 0;
+	r->reader_gone = true;
+	if ((size_t)unread < r->batch.out.len)
+		return 0;
+	int rc = put_back_from(r, 0, &returned);
+	batch_clear(&r->batch);
+	if (rc)
+		return rc;
+	return fail("the reader of standard output went away without reading message %llu; "
+		    "it was put back on %s", r->taken, queue_name(&r->queue));
+}
+
 /* Write the batch.  On failure the messages not wholly written go back to
  * the queue (copies from --peek were never taken) before the error. */
 static int batch_flush(struct receiver *r)
@@ -690,17 +813,18 @@ static int batch_flush(struct receiver *r)
 		b->ends[i] = b->out.len;
 	}
 	if (!format_failed && write_all(STDOUT_FILENO, b->out.data, b->out.len, &done) == 0) {
+		int rc = r->lockstep ? await_delivery(r) : 0;
+		if (rc)
+			return rc;
 		r->written += b->count;
 		batch_clear(b);
 		return 0;
 	}
 	write_errno = format_failed ? ENOMEM : errno;
-	size_t first = 0;
-	while (!format_failed && first < b->count && b->ends[first] <= done)
-		first++;
+	size_t first = format_failed ? 0 : written_whole(b, done, write_errno);
 	r->written += first;
 	unsigned long long returned = 0;
-	int rc = r->peek ? 0 : put_back_from(r, format_failed ? 0 : first, &returned);
+	int rc = r->peek ? 0 : put_back_from(r, first, &returned);
 	batch_clear(b);
 	if (rc)
 		return rc;
@@ -741,13 +865,35 @@ static enum queue_result take_one(struct receiver *r, const struct queue_selecto
 	}
 }
 
+/* --lockstep: wait for a message as the options say, but in poll(2), so
+ * that a reader going away meanwhile is seen before anything is taken. */
+static enum queue_result take_watching(struct receiver *r, const struct queue_selector *sel)
+{
+	int queue_fd = queue_poll_fd(&r->queue);
+	struct wait nowait;
+
+	wait_init(&nowait, true, NULL);
+	for (;;) {
+		enum queue_result res = take_one(r, sel, r->taken, &nowait);
+		if (res != QUEUE_NOTHING || wait_expired(&r->wait))
+			return res;
+		int ms = wait_remaining_ms(&r->wait);
+		if (queue_fd < 0 && (ms < 0 || ms > SYSV_POLL_MS))
+			ms = SYSV_POLL_MS;
+		if (reader_left(queue_fd, ms)) {
+			r->reader_gone = true;
+			return QUEUE_ERROR;
+		}
+	}
+}
+
 /* Fetch one message, waiting as the options say, then whatever else is
  * ready without waiting, up to WANT in all (0: no limit). */
 static enum queue_result fetch_batch(struct receiver *r, const struct queue_selector *sel,
 				     unsigned long long want)
 {
 	struct wait nowait;
-	enum queue_result res = take_one(r, sel, r->taken, &r->wait);
+	enum queue_result res = r->lockstep ? take_watching(r, sel) : take_one(r, sel, r->taken, &r->wait);
 
 	if (res != QUEUE_OK)
 		return res;
@@ -780,6 +926,9 @@ static int receive_loop(struct receiver *r, const struct queue_selector *sel,
 		int rc = batch_flush(r);
 		if (rc)
 			return rc;
+		if (r->reader_gone)
+			return fail("the reader of standard output went away; %llu message(s) written, "
+				    "no more taken from %s", r->written, queue_name(&r->queue));
 		switch (res) {
 		case QUEUE_OK:
 			if (follow)
@@ -802,7 +951,7 @@ static int receive_loop(struct receiver *r, const struct queue_selector *sel,
 
 static int recv_run(struct recv_options *o, const struct cli *cli)
 {
-	struct receiver r = { .output = o->output, .peek = o->peek };
+	struct receiver r = { .output = o->output, .peek = o->peek, .lockstep = o->lockstep };
 	unsigned long long want = o->count_given ? o->count : 1;
 	int next, rc;
 
@@ -813,13 +962,15 @@ static int recv_run(struct recv_options *o, const struct cli *cli)
 		queue_close(&r.queue);
 		return rc;
 	}
-	if (batch_init(&r.batch, r.queue.max_message) != 0) {
+	if (batch_init(&r.batch, r.queue.max_message, o->lockstep ? 1 : o->batch) != 0) {
 		queue_close(&r.queue);
 		return fail("out of memory");
 	}
 	wait_init(&r.wait, o->wait.nowait || o->peek, o->wait.has_timeout ? &o->wait.timeout : NULL);
 	/* A closed pipe must show up as EPIPE while we still hold the message. */
 	signal(SIGPIPE, SIG_IGN);
+	if (r.lockstep)
+		r.stdout_kind = stdout_kind();
 	termination_catch();
 	rc = receive_loop(&r, &o->sel, o->follow ? 0 : want, o->follow);
 	wait_disarm();
@@ -830,13 +981,13 @@ static int recv_run(struct recv_options *o, const struct cli *cli)
 
 int cmd_recv(int argc, const char **argv)
 {
-	struct recv_options o = { .output = OUTPUT_LINES };
+	struct recv_options o = { .output = OUTPUT_LINES, .batch = BATCH_DEFAULT };
 	struct cli cli;
 
 	target_init(&o.target);
 	int rc = cli_parse(&cli, argc, argv, recv_table,
 			   "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
-			   "[--null | --raw | --json] [--peek]",
+			   "[--null | --raw | --json] [--peek] [--batch N | --lockstep]",
 			   recv_option, &o);
 	if (rc == 0)
 		rc = recv_run(&o, &cli);

@@ -365,6 +365,50 @@ size_t posix_find(const char *name, unsigned kinds, struct posix_obj found[NKIND
 	return n;
 }
 
+/* ---- opening a file in /dev/shm ---------------------------------------- */
+
+/* Close FD after a failed call, keeping that call's errno; returns -1. */
+static int close_failed(int fd)
+{
+	int saved = errno;
+
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int posix_shm_file_open(const char *file, int flags, mode_t mode, mode_t *type)
+{
+	char path[sizeof(POSIX_SHM_DIR) + sizeof(SEM_PREFIX) + POSIX_NAME_MAX + 2];
+	struct stat st;
+	int fd, fl;
+
+	snprintf(path, sizeof(path), "%s/%s", POSIX_SHM_DIR, file);
+	/* Look first, so a device or FIFO is not even opened... */
+	if (!(flags & O_CREAT) && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*type = st.st_mode;
+		return POSIX_NOT_REGULAR;
+	}
+	fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, mode);
+	if (fd < 0) {
+		if (errno != ELOOP && errno != EISDIR)
+			return -1;
+		*type = errno == ELOOP ? S_IFLNK : S_IFDIR;
+		return POSIX_NOT_REGULAR;
+	}
+	/* ...and check again what was opened: it may have been replaced. */
+	if (fstat(fd, &st) != 0)
+		return close_failed(fd);
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		*type = st.st_mode;
+		return POSIX_NOT_REGULAR;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return close_failed(fd);
+	return fd;
+}
+
 int posix_remove(const struct posix_obj *o)
 {
 	switch (o->kind) {

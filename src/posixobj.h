@@ -59,6 +59,15 @@ int posix_list_add(struct posix_list *list, const struct posix_obj *o);
  * many. */
 size_t posix_find(const char *name, unsigned kinds, struct posix_obj found[NKINDS]);
 
+/* Open FILE ("name" or "sem.name") in /dev/shm as shm_open(3) would
+ * (O_NOFOLLOW, O_CLOEXEC), but without ever blocking or opening what is
+ * not a regular file: open(2) of a FIFO waits for a writer forever, and a
+ * device may act on being opened.  Returns the descriptor (blocking); -1
+ * with errno when open fails; POSIX_NOT_REGULAR, with the file's type in
+ * *TYPE, when it is not a regular file. */
+#define POSIX_NOT_REGULAR (-2)
+int posix_shm_file_open(const char *file, int flags, mode_t mode, mode_t *type);
+
 /* mq_unlink, shm_unlink or sem_unlink; 0, or -1 with errno. */
 int posix_remove(const struct posix_obj *o);
 

@@ -79,6 +79,11 @@ int queue_put_back(struct queue *q, const struct queue_record *rec)
 	return q->ops->put_back(q, rec);
 }
 
+int queue_poll_fd(const struct queue *q)
+{
+	return q->ops->poll_fd ? q->ops->poll_fd(q) : -1;
+}
+
 int queue_report(const struct queue *q, const char *action)
 {
 	return q->ops->report(q, action);

@@ -84,6 +84,9 @@ enum queue_result queue_copy(struct queue *q, size_t index, struct queue_record 
 /* Send a taken message back with its tag, waiting as long as it takes;
  * signals do not stop it.  Returns 0, or -1 with errno if the queue is gone. */
 int queue_put_back(struct queue *q, const struct queue_record *rec);
+/* A descriptor poll(2) sees readable when a message arrives (POSIX), or
+ * -1 when the kernel offers none (System V): the caller polls for time. */
+int queue_poll_fd(const struct queue *q);
 /* Report the errno of a failed operation ACTION ("send to", "receive from"),
  * naming the queue.  Returns EXIT_FAIL. */
 int queue_report(const struct queue *q, const char *action);
@@ -100,6 +103,7 @@ struct queue_ops {
 	enum queue_result (*copy)(struct queue *q, size_t index, struct queue_record *rec,
 				  size_t room);   /* NULL: the kernel cannot peek */
 	int (*put_back)(struct queue *q, const struct queue_record *rec);
+	int (*poll_fd)(const struct queue *q);   /* NULL: none */
 	int (*report)(const struct queue *q, const char *action);
 };
 

@@ -233,9 +233,8 @@ static enum queue_result posix_send(struct queue *q, const struct queue_record *
 		return QUEUE_ERROR;
 	}
 	for (;;) {
-		/* --timeout bounds the whole call, even while messages flow. */
-		if (w->bounded && !w->nowait && wait_expired(w))
-			return QUEUE_NOTHING;
+		/* --timeout bounds only the wait for room (as sysv_send): the
+		 * first try never waits, whatever the clock says. */
 		if (termination_pending())
 			return QUEUE_INTERRUPTED;
 		unsigned priority = (unsigned)rec->tag;
@@ -321,6 +320,13 @@ static int posix_put_back(struct queue *q, const struct queue_record *rec)
 	}
 }
 
+/* On Linux a queue descriptor is a file descriptor: poll sees it
+ * readable when a message is there. */
+static int posix_poll_fd(const struct queue *q)
+{
+	return (int)q->mqd;
+}
+
 static int posix_report(const struct queue *q, const char *action)
 {
 	switch (errno) {
@@ -343,5 +349,6 @@ const struct queue_ops queue_posix_ops = {
 	.receive = posix_receive,
 	.copy = NULL,
 	.put_back = posix_put_back,
+	.poll_fd = posix_poll_fd,
 	.report = posix_report,
 };

@@ -204,11 +204,12 @@ static enum queue_result sysv_send(struct queue *q, const struct queue_record *r
 	bool armed = false;
 
 	for (;;) {
-		/* --timeout bounds the whole call, even while messages flow. */
-		if (w->bounded && !w->nowait && wait_expired(w))
-			return QUEUE_NOTHING;
-		/* A termination that landed outside a blocking call must not
-		 * be missed by the next one (see wait_result). */
+		/* --timeout bounds only the wait for room: a message the queue
+		 * has room for is sent even past the deadline (its input may
+		 * have come late), and the first try never waits, so only a
+		 * full queue ends in QUEUE_NOTHING.  A termination that landed
+		 * outside a blocking call must not be missed by the next one
+		 * (see wait_result). */
 		if (termination_pending())
 			return QUEUE_INTERRUPTED;
 		if (msgsnd(q->id, &rec->tag, rec->size, wait_flags(w, armed)) == 0)

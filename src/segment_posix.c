@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "io.h"
+#include "posixobj.h"
 #include "wait.h"
 
 static int inspect(struct segment *s)
@@ -22,24 +24,43 @@ static int inspect(struct segment *s)
 
 	if (fstat(s->fd, &st) != 0)
 		return fail_errno("cannot inspect %s", segment_name(s));
-	if (!S_ISREG(st.st_mode))
-		return fail("%s in /dev/shm is not a shared memory segment", s->target.path);
 	s->size = (size_t)st.st_size;
 	return 0;
+}
+
+static int not_a_segment(const struct segment *s, mode_t type)
+{
+	return fail("%s in %s is %s, not a shared memory segment", s->target.path, POSIX_SHM_DIR,
+		    file_kind(type));
+}
+
+/* shm_open(3), with what posix_shm_file_open adds: a FIFO, device, directory
+ * or symbolic link in /dev/shm is refused without blocking (POSIX_NOT_REGULAR,
+ * reported here), so only a failed open is left to the caller (-1). */
+static int open_object(struct segment *s, int flags, mode_t mode)
+{
+	mode_t type = 0;
+
+	s->fd = posix_shm_file_open(s->target.path + 1, flags, mode, &type);
+	if (s->fd == POSIX_NOT_REGULAR) {
+		s->fd = -1;
+		return not_a_segment(s, type);
+	}
+	return s->fd < 0 ? -1 : 0;
 }
 
 static int posix_open(struct segment *s, bool read_only)
 {
 	const char *name = s->target.path;
+	int rc;
 
-	s->fd = shm_open(name, read_only ? O_RDONLY : O_RDWR, 0);
-	if (s->fd < 0) {
+	if ((rc = open_object(s, read_only ? O_RDONLY : O_RDWR, 0)) < 0) {
 		if (errno == ENOENT)
 			return fail("no shared memory segment %s%s", name,
 				    target_other_kind_hint(&s->target, IPC_KIND_SHM));
 		return fail_errno("cannot open %s%s", segment_name(s), read_only ? "" : " for writing");
 	}
-	return inspect(s);
+	return rc ? rc : inspect(s);
 }
 
 /* mmap of length 0 is refused; a segment of 0 bytes has nothing to map. */
@@ -92,9 +113,8 @@ static int join_existing(struct segment *s, unsigned long long size)
 	struct wait w;
 	int rc;
 
-	s->fd = shm_open(s->target.path, O_RDONLY, 0);
-	if (s->fd < 0)
-		return -1;
+	if ((rc = open_object(s, O_RDONLY, 0)))
+		return rc;
 	wait_init(&w, false, &second);
 	while ((rc = inspect(s)) == 0 && s->size == 0 && !wait_expired(&w))
 		nanosleep(&pause, NULL);
@@ -115,10 +135,12 @@ static int posix_create(struct segment *s, const struct create_options *o, unsig
 
 	for (;;) {
 		mode_t old = umask(0);
-		s->fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, o->mode);
+		rc = open_object(s, O_RDWR | O_CREAT | O_EXCL, o->mode);
 		umask(old);
-		if (s->fd >= 0)
+		if (rc == 0)
 			break;
+		if (rc > 0)
+			return rc;
 		if (errno != EEXIST)
 			return fail_errno("cannot create shared memory segment %s", name);
 		if (o->exclusive)

@@ -7,17 +7,83 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "error.h"
+#include "io.h"
+#include "posixobj.h"
+
+/* glibc's futex flag for a semaphore shared between processes, which its
+ * sem_open writes into every semaphore it makes. */
+#define GLIBC_SEM_SHARED 128
+
+/* What glibc itself would make of these bytes (its layout on 64-bit
+ * targets: a 64-bit word holding the value in its low half and the count
+ * of waiters in its high half, then the futex flag): a value past
+ * SEM_VALUE_MAX or a flag that is not one of the two glibc uses makes its
+ * futex calls fail, and glibc aborts.  Elsewhere only the size is known. */
+static bool plausible_sem(const unsigned char *bytes)
+{
+#if defined(__GLIBC__) && __SIZEOF_POINTER__ == 8
+	uint64_t data;
+	uint32_t flag;
+
+	memcpy(&data, bytes, sizeof(data));
+	memcpy(&flag, bytes + sizeof(data), sizeof(flag));
+	return (data & 0xffffffffu) <= (uint64_t)SEM_VALUE_MAX && (flag == 0 || flag == GLIBC_SEM_SHARED);
+#else
+	(void)bytes;
+	return true;
+#endif
+}
+
+/* sem_open(3) maps the first sizeof(sem_t) bytes of /dev/shm/sem.NAME and
+ * trusts them: a shorter file kills us with SIGBUS at the first use, a
+ * FIFO blocks the open forever, garbage makes glibc abort.  So the file is
+ * looked at first (without blocking) and anything else is status 1 naming
+ * it.  Returns 0 too when it cannot be opened: sem_open then says why. */
+static int check_sem_file(const struct semaphore *s)
+{
+	char file[POSIX_NAME_MAX + 8];
+	unsigned char bytes[sizeof(sem_t)];
+	struct stat st;
+	mode_t type = 0;
+	int rc = 0;
+
+	snprintf(file, sizeof(file), "sem.%s", s->target.path + 1);
+	int fd = posix_shm_file_open(file, O_RDONLY, 0, &type);
+	if (fd == POSIX_NOT_REGULAR)
+		return fail("%s in %s (%s) is %s, not a semaphore", s->target.path, POSIX_SHM_DIR, file,
+			    file_kind(type));
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0)
+		rc = fail_errno("cannot inspect semaphore %s", s->target.path);
+	else if (st.st_size != (off_t)sizeof(sem_t))
+		rc = fail("%s in %s (%s) is %lld bytes, not a semaphore (%zu bytes)", s->target.path,
+			  POSIX_SHM_DIR, file, (long long)st.st_size, sizeof(sem_t));
+	else if (pread(fd, bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes))
+		rc = fail_errno("cannot read semaphore %s", s->target.path);
+	else if (!plausible_sem(bytes))
+		rc = fail("%s in %s (%s) does not hold a semaphore: its value or flags are out of range",
+			  s->target.path, POSIX_SHM_DIR, file);
+	close(fd);
+	return rc;
+}
 
 static int posix_open(struct semaphore *s)
 {
 	const char *name = s->target.path;
 
+	int rc;
+
 	s->nsems = 1;
+	if ((rc = check_sem_file(s)))
+		return rc;
 	s->handle = sem_open(name, 0);
 	if (s->handle != SEM_FAILED)
 		return 0;
@@ -50,6 +116,9 @@ static int posix_create(struct semaphore *s, const struct create_options *o, uns
 		if (o->exclusive)
 			return fail("semaphore %s already exists", name);
 		/* Idempotent: the existing semaphore, unchanged (SPEC §12). */
+		int rc = check_sem_file(s);
+		if (rc)
+			return rc;
 		s->handle = sem_open(name, 0);
 		if (s->handle != SEM_FAILED)
 			return 0;

@@ -31,6 +31,21 @@ static int stat_set(int id, struct semid_ds *ds)
 	return semctl(id, 0, IPC_STAT, arg);
 }
 
+/* SPEC §12: a set that exists but was never operated on is being set up by
+ * its creator: wait up to 1 s for it to be marked ready, then take it as it
+ * is.  mksem, sem-p, sem-v and --lock all wait, so none of them changes a
+ * set before its values are in place (SPEC §3). */
+static void wait_until_ready(int id)
+{
+	struct timespec second = { 1, 0 }, pause = { 0, 10000000L };
+	struct semid_ds ds;
+	struct wait w;
+
+	wait_init(&w, false, &second);
+	while (stat_set(id, &ds) == 0 && ds.sem_otime == 0 && !wait_expired(&w))
+		nanosleep(&pause, NULL);
+}
+
 static int sysv_open(struct semaphore *s)
 {
 	struct semid_ds ds;
@@ -52,6 +67,8 @@ static int sysv_open(struct semaphore *s)
 	}
 	if (stat_set(s->id, &ds) == 0) {
 		s->nsems = ds.sem_nsems;
+		if (ds.sem_otime == 0)
+			wait_until_ready(s->id);
 	} else if (errno == EINVAL || errno == EIDRM) {
 		return no_such_set(t);
 	} else if (errno != EACCES) {
@@ -153,43 +170,75 @@ static int create_failed(const struct target *t, unsigned long nsems)
 	return fail_errno("cannot create semaphore set %s", target_describe(t));
 }
 
-/* Give a new set its values, then mark it ready: sem_otime stays 0 until
- * the first semop, so a joiner that sees it nonzero knows the values are
- * in place.  Taking and giving back one unit of semaphore 0 in one
- * atomic semop leaves the values as set (a 0 is waited for, which
- * succeeds at once). */
-static int initialise_set(int id, unsigned long nsems, bool value_given, unsigned short value)
+/* Give a new set its values and mark it ready in one step: sem_otime
+ * stays 0 until the first semop, and sem-p, sem-v and --lock wait for it
+ * (wait_until_ready), so they only ever see the set initialised.  Adding V
+ * to every semaphore in one semop (rather than SETALL, which leaves
+ * sem_otime 0) also keeps an operation that got in first, from a program
+ * that does not wait: it adds to V instead of being overwritten. */
+static int add_to_every(int id, unsigned long nsems, unsigned short value)
 {
-	struct sembuf take_give[2] = { { 0, -1, IPC_NOWAIT }, { 0, 1, IPC_NOWAIT } };
-	struct sembuf zero = { 0, 0, IPC_NOWAIT };
+	struct sembuf *ops = calloc(nsems, sizeof(*ops));
 
-	if (value_given && value > 0) {
-		unsigned short *values = malloc(nsems * sizeof(*values));
-		if (!values)
-			return -1;
-		for (unsigned long i = 0; i < nsems; i++)
-			values[i] = value;
-		union semun arg = { .array = values };
-		int rc = semctl(id, 0, SETALL, arg);
-		free(values);
-		if (rc != 0)
-			return -1;
-		return semop(id, take_give, 2);
+	if (!ops)
+		return -1;
+	for (unsigned long i = 0; i < nsems; i++) {
+		ops[i].sem_num = (unsigned short)i;
+		ops[i].sem_op = (short)value;
+		ops[i].sem_flg = IPC_NOWAIT;
 	}
-	return semop(id, &zero, 1);
+	int rc = semop(id, ops, nsems);
+	free(ops);
+	return rc;
 }
 
-/* SPEC §12: a set that exists but was never operated on is being set up by
- * its creator: wait up to 1 s for it to be marked ready. */
-static void wait_until_ready(int id)
+/* A set larger than semopm (sembufs per semop) cannot be given its values
+ * in one semop, and in several it would be marked ready by the first.
+ * SETALL sets them all at once without marking it; then one semop that
+ * takes and gives back a unit of semaphore 0 marks it and leaves the
+ * values as set.  sem-p, sem-v and --lock, which wait for the mark, are
+ * still never overwritten; a program that does not wait may be (the man
+ * page says so). */
+static int set_all_then_mark(int id, unsigned long nsems, unsigned short value)
 {
-	struct timespec second = { 1, 0 }, pause = { 0, 10000000L };
-	struct semid_ds ds;
-	struct wait w;
+	struct sembuf take_give[2] = { { 0, -1, IPC_NOWAIT }, { 0, 1, IPC_NOWAIT } };
+	unsigned short *values = malloc(nsems * sizeof(*values));
 
-	wait_init(&w, false, &second);
-	while (stat_set(id, &ds) == 0 && ds.sem_otime == 0 && !wait_expired(&w))
-		nanosleep(&pause, NULL);
+	if (!values)
+		return -1;
+	for (unsigned long i = 0; i < nsems; i++)
+		values[i] = value;
+	union semun arg = { .array = values };
+	int rc = semctl(id, 0, SETALL, arg);
+	free(values);
+	if (rc != 0)
+		return -1;
+	return semop(id, take_give, 2);
+}
+
+static int initialise_set(int id, unsigned long nsems, bool value_given, unsigned short value)
+{
+	struct sembuf zero = { 0, 0, IPC_NOWAIT };
+
+	if (!value_given || value == 0)
+		return semop(id, &zero, 1);   /* the kernel made them 0: only mark it */
+	if (nsems <= read_sem_limit(2))
+		return add_to_every(id, nsems, value);
+	return set_all_then_mark(id, nsems, value);
+}
+
+/* The set was created with the access its initialisation needs (read and
+ * alter for its owner); now give it the mode asked for, as mkq and mkshm
+ * do, however little it allows (SPEC §12). */
+static int set_mode(int id, mode_t mode)
+{
+	struct semid_ds ds;
+	union semun arg = { .buf = &ds };
+
+	if (stat_set(id, &ds) != 0)
+		return -1;
+	ds.sem_perm.mode = (unsigned short)(mode & 0777);
+	return semctl(id, 0, IPC_SET, arg);
 }
 
 static int join_existing(struct semaphore *s, unsigned long nsems, bool value_given, key_t key)
@@ -227,7 +276,7 @@ static int sysv_create(struct semaphore *s, const struct create_options *o, unsi
 	if (s->target.kind != TARGET_NONE && (rc = target_key(&s->target, &key)))
 		return rc;
 	for (;;) {
-		s->id = semget(key, (int)nsems, IPC_CREAT | IPC_EXCL | (int)o->mode);
+		s->id = semget(key, (int)nsems, IPC_CREAT | IPC_EXCL | (int)(o->mode | 0600));
 		if (s->id >= 0)
 			break;
 		if (errno != EEXIST)
@@ -243,7 +292,8 @@ static int sysv_create(struct semaphore *s, const struct create_options *o, unsi
 		/* Removed between the calls: try to create it again. */
 	}
 	s->nsems = nsems;
-	if (initialise_set(s->id, nsems, value_given, (unsigned short)value) != 0) {
+	if (initialise_set(s->id, nsems, value_given, (unsigned short)value) != 0 ||
+	    ((o->mode & 0600) != 0600 && set_mode(s->id, o->mode) != 0)) {
 		int saved = errno;
 		union semun unused = { .val = 0 };
 		semctl(s->id, 0, IPC_RMID, unused);   /* no half-made set */

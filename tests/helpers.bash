@@ -23,7 +23,7 @@ fi
 # object in its private /dev/shm and every POSIX queue in its mqueue mount.
 ipc_cleanup() {
 	ipcrm --all >/dev/null 2>&1 || true
-	rm -f /dev/shm/* 2>/dev/null || true
+	rm -rf /dev/shm/* 2>/dev/null || true
 	[ -z "${IPCTOOL_TEST_MQUEUE:-}" ] || rm -f "$IPCTOOL_TEST_MQUEUE"/* 2>/dev/null || true
 }
 
@@ -178,3 +178,15 @@ C
 	fi
 	"$launcher" "$@"
 }
+
+# start_stopped_reader FIFO OUT: a reader that opens FIFO and stops itself
+# (SIGSTOP) before reading, so what a writer puts in stays in the pipe
+# until `kill -CONT "$READER"` lets it copy everything to OUT.
+start_stopped_reader() {
+	bg_start bash -c 'exec <"$1"; kill -STOP $$; exec cat' _ "$1" >"$2"
+	READER=${BG_PIDS[-1]}
+}
+# Process PID is stopped (state T).
+is_stopped() { [ "$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = T ]; }
+# Process PID sleeps in a write to a full pipe.
+in_pipe_write() { grep -q pipe_write "/proc/$1/wchan" 2>/dev/null; }

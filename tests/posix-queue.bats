@@ -306,7 +306,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_only_error 1 send "message 2 is 9 bytes, more than message queue /q can hold \\(8 bytes, mq_msgsize\\); nothing was sent"
 	assert_equal "$(mq_qsize /q)" 0
 	run_tool send /q < <(printf '1234567890')
-	assert_only_error 1 send "standard input is 10 bytes, more than message queue /q can hold \\(8 bytes, mq_msgsize\\)"
+	assert_only_error 1 send "standard input is more than 8 bytes, the most message queue /q can hold \\(mq_msgsize\\); nothing was sent"
 	run_tool send /q --lines < <(printf 'a\nb\n0123456789abc\nd\n')
 	assert_only_error 1 send "record 3 is 13 bytes, more than message queue /q can hold \\(8 bytes, mq_msgsize\\); the ones before it were sent"
 	assert_equal "$(mq_qsize /q)" 2
@@ -336,6 +336,67 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	wait $!
 	run_tool recv /q
 	assert_output later
+}
+
+@test "send --timeout bounds the wait for room, not the wait for input" {
+	ipctool mkq /q --max-messages 1
+	run --separate-stderr bash -c "(sleep 1; echo hello) | ipctool send /q --timeout 0.3"
+	assert_success
+	assert_equal "$(mq_qsize /q)" 6
+	t0=$(now_ms)
+	run --separate-stderr bash -c "(sleep 1; echo late) | ipctool send /q --lines --timeout 0.3"
+	t1=$(now_ms)
+	assert_error 3 send "message queue /q stayed full until the timeout; record 1 was not sent"
+	assert_between 280 3000 $((t1 - t0))
+	assert_equal "$(mq_qsize /q)" 6
+}
+
+@test "send of an endless input stops one byte past mq_msgsize" {
+	ipctool mkq /q --message-size 100
+	for opts in "" "--timeout 1" "--nowait"; do
+		run --separate-stderr timeout 10 bash -c "ipctool send /q $opts </dev/zero"
+		assert_only_error 1 send "standard input is more than 100 bytes, the most message queue /q can hold \\(mq_msgsize\\); nothing was sent"
+		run --separate-stderr timeout 10 bash -c "yes 2>/dev/null | ipctool send /q --null $opts"
+		assert_only_error 1 send "record 1 is more than 100 bytes"
+	done
+	assert_equal "$(mq_qsize /q)" 0
+}
+
+@test "recv --batch N on a POSIX queue: a SIGKILL loses at most N messages" {
+	ipctool mkq /q --max-messages 10 --message-size 8192
+	for i in $(seq 10); do printf '%08000d\n' "$i"; done | ipctool send /q --lines
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
+	ipctool recv /q --count 10 --batch 1 >"$BATS_TEST_TMPDIR/fifo" &
+	pid=$!
+	wait_for "is_stopped $READER && in_pipe_write $pid"
+	kill -KILL "$pid"
+	kill -CONT "$READER"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 137
+	wait_exit "$READER"
+	# The pipe holds 8 records; of the one the batch held, a part may be
+	# in the pipe too, and the rest is gone.
+	whole=$(grep -cx '[0-9]\{8000\}' "$BATS_TEST_TMPDIR/out")
+	[ "$whole" -ge 7 ]
+	assert_between 9 10 $((whole + $(mq_qsize /q) / 8000))
+}
+
+@test "recv --lockstep on a POSIX queue: what the reader did not read stays queued" {
+	ipctool mkq /q
+	printf '%s\n' 1 2 3 4 5 | ipctool send /q --lines
+	run --separate-stderr bash -c "ipctool recv /q --count 5 --lockstep | head -n 1"
+	assert_output 1
+	run_tool recv /q --nowait --count 5
+	assert_equal "$status" 3
+	assert_output "$(printf '3\n4\n5\n2')"
+	# A reader that leaves while recv waits for a message is seen at once.
+	ipctool send /q one
+	run --separate-stderr timeout 10 bash -c "ipctool recv /q --lockstep --follow | head -n 1; exit \${PIPESTATUS[0]}"
+	assert_output one
+	assert_error 1 recv "the reader of standard output went away; 1 message\\(s\\) written, no more taken from message queue /q"
+	run_tool recv /q --lockstep --peek
+	assert_only_error 2 recv "--lockstep paces taking messages; --peek takes none"
 }
 
 @test "send blocked on a full queue and killed by SIGTERM exits 143" {

@@ -259,6 +259,21 @@ wait_value() {
 	done
 }
 
+@test "mksem /name and mkshm /name as an unprivileged user accept a mode that denies the owner" {
+	need_root
+	chmod 1777 /dev/shm
+	run --separate-stderr as_nobody ipctool mksem /z --mode 0 --value 3
+	assert_success
+	run --separate-stderr as_nobody ipctool mksem /w --mode 200
+	assert_success
+	run --separate-stderr as_nobody ipctool mkshm /y --mode 0 --size 10
+	assert_success
+	assert_equal "$(sem_mode z)" 0
+	assert_equal "$(sem_value z)" 3
+	assert_equal "$(sem_mode w)" 200
+	assert_equal "$(stat -c '%a %s' /dev/shm/y)" "0 10"
+}
+
 @test "without permission sem-p and sem-v /name fail 1 naming it" {
 	need_root
 	ipctool mksem /s --value 1

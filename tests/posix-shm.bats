@@ -217,7 +217,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	mkdir /dev/shm/dir
 	run ipctool shm-read /dir
 	assert_failure 1
-	assert_output --partial "/dir in /dev/shm is not a shared memory segment"
+	assert_output "ipctool: shm-read: /dir in /dev/shm is a directory, not a shared memory segment"
 }
 
 @test "bad names are usage errors for shm-read and shm-write" {

@@ -484,7 +484,7 @@ ftok_key() {
 	head -c 100 /dev/zero | ipctool send "$id"
 	ipctool recv "$id" --raw >/dev/null
 	run_tool send "$id" < <(head -c 20000 /dev/zero)
-	assert_only_error 1 send "standard input is 20000 bytes, more than message queue id $id can hold \\(100 bytes, msg_qbytes\\)"
+	assert_only_error 1 send "standard input is more than 100 bytes, the most message queue id $id can hold \\(msg_qbytes\\); nothing was sent"
 	assert_equal "$(qnum "$id")" 0
 }
 
@@ -496,9 +496,10 @@ ftok_key() {
 	assert_equal "$(qnum "$id")" 2
 	run_tool recv "$id" --count 2
 	assert_output "$(printf 'one\ntwo')"
-	# The last record, without its terminator, is measured too.
-	run_tool send "$id" --null < <(printf 'a\0%s' "$big$big")
-	assert_only_error 1 send "record 2 is 18000 bytes"
+	# A record is not read on to its end once it is known to be too
+	# large (the input may never end), so the error says "more than".
+	run_tool send "$id" --null < <(printf 'a\0%s' "$big$big$big$big$big$big$big$big$big")
+	assert_only_error 1 send "record 2 is more than 8192 bytes, the most message queue id $id can hold \\(msgmax\\); the records before it were sent"
 	assert_equal "$(qnum "$id")" 1
 	# A first record too big: nothing was sent.
 	run_tool send "$id" --lines < <(printf '%s\nsmall\n' "$big")
@@ -524,7 +525,7 @@ ftok_key() {
 	cmp "$BATS_TEST_TMPDIR/lines" "$BATS_TEST_TMPDIR/out"
 	# One byte more is refused.
 	run_tool send "$id" < <(head -c 65537 /dev/zero)
-	assert_only_error 1 send "standard input is 65537 bytes, more than message queue id $id can hold \\(65536 bytes"
+	assert_only_error 1 send "standard input is more than 65536 bytes, the most message queue id $id can hold \\(msgmax\\)"
 }
 
 @test "recv receives a message whole even if msgmax was lowered since it was sent" {
@@ -583,6 +584,36 @@ ftok_key() {
 	wait $!
 	run_tool recv "$id"
 	assert_output later
+}
+
+@test "send --timeout bounds the wait for room, not the wait for input" {
+	id=$(ipctool mkq --max-bytes 10)
+	# The input comes after the timeout, to a queue with room: it is sent.
+	run --separate-stderr bash -c "(sleep 1; echo hello) | ipctool send $id --timeout 0.3"
+	assert_success
+	assert_equal "$(qnum "$id")" 1
+	# A late record to a full queue: the deadline is past, no more waiting.
+	t0=$(now_ms)
+	run --separate-stderr bash -c "(echo 123; sleep 1; echo late) | ipctool send $id --lines --timeout 0.3"
+	t1=$(now_ms)
+	assert_error 3 send "message queue id $id stayed full until the timeout; record 2 was not sent"
+	assert_between 280 3000 $((t1 - t0))
+	assert_equal "$(qnum "$id")" 2
+}
+
+@test "send of an endless input stops one byte past the queue's limit" {
+	id=$(ipctool mkq --max-bytes 100)
+	for opts in "" "--timeout 1" "--nowait"; do
+		run --separate-stderr timeout 10 bash -c "ipctool send $id $opts </dev/zero"
+		assert_only_error 1 send "standard input is more than 100 bytes, the most message queue id $id can hold \\(msg_qbytes\\); nothing was sent"
+		run --separate-stderr timeout 10 bash -c "yes 2>/dev/null | ipctool send $id $opts"
+		assert_only_error 1 send "standard input is more than 100 bytes"
+		run --separate-stderr timeout 10 bash -c "ipctool send $id --lines $opts </dev/zero"
+		assert_only_error 1 send "record 1 is more than 100 bytes, the most message queue id $id can hold \\(msg_qbytes\\); nothing was sent"
+		run --separate-stderr timeout 10 bash -c "yes 2>/dev/null | ipctool send $id --null $opts"
+		assert_only_error 1 send "record 1 is more than 100 bytes"
+	done
+	assert_equal "$(qnum "$id")" 0
 }
 
 @test "send: --nowait with --timeout, and bad --timeout values, are usage errors" {
@@ -1001,6 +1032,130 @@ lines" ""
 	assert_equal $((written + $(qnum "$id"))) 20
 	# It dies of the signal, quietly, as a killed command does.
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+}
+
+@test "SIGTERM while the reader is stopped: every message once, whole, in the output or on the queue" {
+	set_sysctl msgmnb 200000
+	id=$(ipctool mkq)
+	# 1001-byte records, taken as many at a time as 64 KiB holds (72): the
+	# first write leaves 65 and a part of the 66th in a 64 KiB pipe.
+	for i in $(seq 100); do printf '%04d%0996d\n' "$i" 0; done >"$BATS_TEST_TMPDIR/in"
+	ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
+	ipctool recv "$id" --count 100 --batch 100 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_for "is_stopped $READER && in_pipe_write $pid"
+	kill -TERM "$pid"
+	kill -CONT "$READER"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	wait_exit "$READER"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	# No torn record: every line of the output is a whole one.
+	run grep -cvx '[0-9]\{1000\}' "$BATS_TEST_TMPDIR/out"
+	assert_output 0
+	written=$(wc -l <"$BATS_TEST_TMPDIR/out")
+	[ "$written" -ge 66 ]
+	assert_equal $((written + $(qnum "$id"))) 100
+	run_tool recv "$id" --nowait --count 100
+	{ cat "$BATS_TEST_TMPDIR/out"; printf '%s\n' "$output"; } | sort >"$BATS_TEST_TMPDIR/all"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/all"
+}
+
+@test "recv --batch N: a SIGKILL loses at most N messages" {
+	set_sysctl msgmnb 400000
+	id=$(ipctool mkq)
+	seq -f '%099g' 1000 | ipctool send "$id" --lines
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
+	ipctool recv "$id" --count 1000 --batch 3 >"$BATS_TEST_TMPDIR/fifo" &
+	pid=$!
+	wait_for "is_stopped $READER && in_pipe_write $pid"
+	kill -KILL "$pid"
+	kill -CONT "$READER"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 137
+	wait_exit "$READER"
+	# What the pipe holds is delivered; of the three the batch held, a part
+	# may be in the pipe too, and the rest is gone.
+	whole=$(grep -cx '[0-9]\{99\}' "$BATS_TEST_TMPDIR/out")
+	[ "$whole" -ge 600 ]
+	assert_between 997 1000 $((whole + $(qnum "$id")))
+}
+
+@test "recv --batch takes 1 to 65536; --lockstep takes no --batch and no --peek" {
+	id=$(ipctool mkq)
+	ipctool send "$id" a b c
+	for bad in 0 65537 -1 abc '' 1.5; do
+		run_tool recv "$id" --batch="$bad"
+		assert_only_error 2 recv "invalid --batch value '$(re_quote "$bad")'"
+	done
+	run_tool recv "$id" --lockstep --batch 1
+	assert_only_error 2 recv "--lockstep holds one message at a time; it takes no --batch"
+	run_tool recv "$id" --lockstep --peek
+	assert_only_error 2 recv "--lockstep paces taking messages; --peek takes none"
+	assert_equal "$(qnum "$id")" 3
+	run_tool recv "$id" --batch 1 --count 2
+	assert_success
+	assert_output "$(printf 'a\nb')"
+	run_tool recv "$id" --batch 65536 --peek
+	assert_output c
+}
+
+@test "recv --lockstep: a pipe reader that stops early leaves every message it did not read" {
+	set_sysctl msgmnb 200000
+	id=$(ipctool mkq)
+	seq 1000 | ipctool send "$id" --lines
+	run --separate-stderr bash -c "ipctool recv $id --count 1000 --lockstep | head -n 1"
+	assert_output 1
+	assert_equal "$(qnum "$id")" 999
+	# A reader that never reads: the message written goes back.
+	run --separate-stderr bash -c "ipctool recv $id --count 1000 --lockstep | sleep 0.3; exit \${PIPESTATUS[0]}"
+	# (A reader gone before the write makes it EPIPE: put back too.)
+	assert_error 1 recv "(the reader of standard output went away without reading message 1; it was put back|Broken pipe; 1 message\\(s\\) put back) on message queue id $id"
+	assert_equal "$(qnum "$id")" 999
+	# A shell loop that breaks out: what it did not read stays.  (Each
+	# message put back went to the tail: 2, 3, then 7 are last now.)
+	run --separate-stderr bash -c "ipctool recv $id --lockstep --follow | while read -r l; do echo \$l; [ \$l = 6 ] && break; done"
+	assert_output "$(printf '4\n5\n6')"
+	assert_equal "$(qnum "$id")" 996
+	ipctool recv "$id" --count 996 >"$BATS_TEST_TMPDIR/rest"
+	{ seq 8 1000; printf '2\n3\n7\n'; } | cmp - "$BATS_TEST_TMPDIR/rest"
+}
+
+@test "recv --lockstep on a socket takes the next message only once the peer has read the last" {
+	id=$(ipctool mkq)
+	ipctool send "$id" one two three
+	# The peer reads one message, pauses, looks at the queue, reads the rest.
+	run --separate-stderr perl -MSocket -e '
+		socketpair(my $w, my $r, AF_UNIX, SOCK_STREAM, 0) or die "socketpair: $!";
+		my $pid = fork // die "fork: $!";
+		if ($pid == 0) { close $r; open(STDOUT, ">&", $w) or die; exec @ARGV or die "exec: $!" }
+		close $w;
+		my $first = <$r>;
+		select(undef, undef, undef, 0.3);
+		open(my $q, "<", "/proc/sysvipc/msg") or die; my @rows = <$q>;
+		my ($qnum) = (split " ", $rows[1])[4];
+		print "read $first", "queued $qnum\n", <$r>;
+		waitpid($pid, 0); exit($? >> 8);' ipctool recv "$id" --count 3 --lockstep
+	assert_success
+	assert_output "$(printf 'read one\nqueued 1\ntwo\nthree')"
+}
+
+@test "recv --lockstep notices a reader that went away while it waits for a message" {
+	id=$(ipctool mkq)
+	ipctool send "$id" one
+	run --separate-stderr timeout 10 bash -c "ipctool recv $id --lockstep --follow | head -n 1; exit \${PIPESTATUS[0]}"
+	assert_output one
+	assert_error 1 recv "the reader of standard output went away; 1 message\\(s\\) written, no more taken from message queue id $id"
+	ipctool send "$id" two
+	assert_equal "$(qnum "$id")" 1
+	# Not a pipe or socket: every write counts as read at once.
+	run_tool_to "$BATS_TEST_TMPDIR/out" recv "$id" --lockstep --follow --timeout 0.2
+	assert_success
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" two
 }
 
 @test "send blocked on a full queue and killed by SIGTERM exits 143" {

@@ -65,6 +65,27 @@ wait_value() {
 	[ "$(sem_perms 16)" = 664 ]
 }
 
+@test "mksem as an unprivileged user accepts any mode, even one that denies its owner, --value too" {
+	need_root
+	run --separate-stderr as_nobody ipctool mksem --key 0x21 --mode 200
+	assert_success
+	run --separate-stderr as_nobody ipctool mksem --key 0x22 --mode 0 --nsems 3 --value 2
+	assert_success
+	id0=$output
+	run --separate-stderr as_nobody ipctool mksem --key 0x23 --mode 444 --value 3
+	assert_success
+	id444=$output
+	assert_equal "$(sem_perms 33)" 200
+	assert_equal "$(sem_perms 34)" 0
+	assert_equal "$(sem_perms 35)" 444
+	assert_equal "$(sem_value "$id0" 2)" 2
+	assert_equal "$(sem_value "$id444")" 3
+	# Made ready by the initialisation: sem-p does not wait for it.
+	run ipctool sem-p "$id444" --nowait
+	assert_success
+	assert_equal "$(sem_value "$id444")" 2
+}
+
 @test "a later mksem --value returns the set unchanged and does not reset it" {
 	a=$(ipctool mksem --key 0x4d2 --value 1)
 	ipctool sem-p "$a"
