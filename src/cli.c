@@ -119,13 +119,11 @@ static bool option_takes_value(const struct poptOption *o)
 	return (o->argInfo & POPT_ARG_MASK) != POPT_ARG_NONE;
 }
 
-/* Does WORD name an option of TABLE (its included tables too) that takes
- * its value from the next word?  "--name=VALUE" and "-xVALUE" do not. */
-static bool value_follows(const struct poptOption *table, const char *word)
+bool cli_value_follows(const struct poptOption *table, const char *word)
 {
 	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
 		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
-			if (value_follows(o->arg, word))
+			if (cli_value_follows(o->arg, word))
 				return true;
 			continue;
 		}
@@ -144,7 +142,7 @@ int cli_command_start(int argc, const char **argv, const struct poptOption *tabl
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			return i;
-		if (argv[i][0] == '-' && value_follows(table, argv[i]))
+		if (argv[i][0] == '-' && cli_value_follows(table, argv[i]))
 			i++;
 	}
 	return argc;

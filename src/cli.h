@@ -45,6 +45,7 @@ struct cli {
 	const char **args;    /* positional arguments, NULL-terminated */
 	int nargs;
 	int next;             /* the first of them after the TARGET (command.c) */
+	const char **command; /* what follows `--`, NULL-terminated, or NULL */
 	char *prog;           /* "ipctool SUB", shown in --help */
 	const char **argv;    /* argv as handed to popt */
 };
@@ -65,6 +66,9 @@ void cli_free(struct cli *cli);
  * "--" from its leftovers, so a command that runs one splits ARGV here and
  * hands cli_parse only the part before it. */
 int cli_command_start(int argc, const char **argv, const struct poptOption *table);
+/* Does WORD name an option of TABLE (its included tables too) that takes
+ * its value from the next word?  "--name=VALUE" and "-xVALUE" do not. */
+bool cli_value_follows(const struct poptOption *table, const char *word);
 /* Map cli_parse's result to the exit status (help shown is 0). */
 int cli_status(int rc);
 

@@ -60,20 +60,29 @@ static int finish_parts(const struct run *r, struct cli *cli)
 
 int command_run(const struct command *c, int argc, const char **argv)
 {
-	struct run r = { .command = c, .opts = calloc(1, c->size ? c->size : 1) };
+	struct run r;
 	struct cli cli;
 	int rc;
 
+	if (c->legacy)
+		return c->legacy(argc, argv);
+	r.command = c;
+	r.opts = calloc(1, c->size ? c->size : 1);
 	if (!r.opts)
 		return fail("out of memory");
+	if (c->check_words && (rc = c->check_words(argc, argv, c->table))) {
+		free(r.opts);
+		return rc;
+	}
 	init_parts(&r);
 	int split = c->runs_command ? cli_command_start(argc, argv, c->table) : argc;
 	const char **command = split < argc ? argv + split + 1 : NULL;
 	rc = cli_parse(&cli, split, argv, c->table, c->synopsis, claim_option, &r);
+	cli.command = command;
 	if (rc == 0)
 		rc = finish_parts(&r, &cli);
 	if (rc == 0)
-		rc = c->run(r.opts, &cli, command);
+		rc = c->run(r.opts, &cli);
 	if (c->done)
 		c->done(r.opts);
 	cli_free(&cli);

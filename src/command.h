@@ -34,16 +34,21 @@ struct command {
 	enum target_use target_use;
 	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run). */
 	bool runs_command;
+	/* A look at the words before popt sees them, for a command whose
+	 * words popt would misread (signal-send's `-9`); may be NULL. */
+	int (*check_words)(int argc, const char **argv, const struct poptOption *table);
 	/* Defaults beyond all-zero and the shared parts' own; may be NULL. */
 	void (*init)(void *opts);
 	/* Its own options (vals 1..999); may be NULL when it has none. */
 	int (*option)(int val, const char *arg, void *opts);
 	/* The work, once the command line is parsed: CLI's positional arguments
-	 * after the TARGET start at cli->next; COMMAND is the argv after `--`
-	 * (NULL when there was none). */
-	int (*run)(void *opts, const struct cli *cli, const char **command);
+	 * after the TARGET start at cli->next; cli->command is the argv after
+	 * `--` for a command that runs one (NULL when there was none). */
+	int (*run)(void *opts, const struct cli *cli);
 	/* Frees what the option handler allocated; may be NULL. */
 	void (*done)(void *opts);
+	/* Transitional, for list and rm until they move to the runner. */
+	int (*legacy)(int argc, const char **argv);
 };
 
 /* Parse ARGV (ARGV[0] is the command's name), run it and clean up.

@@ -288,13 +288,12 @@ static int fifo_check(const struct fifo_options *o, const struct cli *cli)
 	return 0;
 }
 
-static int fifo_run(void *opts, const struct cli *cli, const char **command)
+static int fifo_run(void *opts, const struct cli *cli)
 {
 	struct fifo_options *o = opts;
 	struct wait w;
 	int rc;
 
-	(void)command;
 	if ((rc = fifo_check(o, cli)))
 		return rc;
 	const char *path = cli->args[0];

@@ -14,45 +14,69 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "io.h"
 
-static int help_run(void *opts, const struct cli *cli, const char **command);
+/* `ipctool help [SUB]`: the overview, or SUB's own --help.  `help --help`
+ * is the overview too, so its --help is its own (hidden) option. */
+enum { OPT_OVERVIEW = 1 };
+
+struct help_options {
+	bool overview;
+};
+
+static struct poptOption help_table[] = {
+	{ "help", 'h', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_OVERVIEW, NULL, NULL },
+	POPT_TABLEEND
+};
+
+static int help_option(int val, const char *arg, void *opts)
+{
+	struct help_options *o = opts;
+
+	(void)arg;
+	if (val != OPT_OVERVIEW)
+		return CLI_UNHANDLED;
+	o->overview = true;
+	return 0;
+}
+
+static int help_run(void *opts, const struct cli *cli);
 
 static const struct command command_help = {
 	.name = "help",
 	.summary = "show help for ipctool or for one subcommand",
 	.synopsis = "[SUBCOMMAND]",
 	.table = help_table,
+	.size = sizeof(struct help_options),
 	.target = NO_PART, .create = NO_PART, .wait = NO_PART,
+	.option = help_option,
 	.run = help_run,
 };
 
-/* Transitional: commands not yet on the runner keep their old entry point. */
-#define LEGACY(id, word, text) \
-	static const struct command legacy_##id = { .name = word, .summary = text, .legacy = cmd_##id }
-LEGACY(mkq, "mkq", "create a System V or POSIX message queue, or find one by key or name");
-LEGACY(send, "send", "send messages from arguments or standard input to a queue");
-LEGACY(recv, "recv", "receive (or peek at) messages from a queue");
-LEGACY(mkshm, "mkshm", "create a shared memory segment (System V or POSIX /name), or find it");
-LEGACY(shm_write, "shm-write", "write an argument or standard input into a segment, all or nothing");
-LEGACY(shm_read, "shm-read", "write a segment's bytes to standard output, raw, as a string or hex");
-LEGACY(mksem, "mksem", "create a semaphore set or POSIX /name semaphore, or find it");
-LEGACY(sem_p, "sem-p", "take a semaphore (wait, decrement), or hold it around a COMMAND");
-LEGACY(sem_v, "sem-v", "give a semaphore back (increment)");
-LEGACY(list, "list", "list System V objects, show one in detail, or the kernel's limits");
-LEGACY(rm, "rm", "remove System V objects by id or key, or all that a selection names");
+/* Transitional: list and rm keep their own entry points for now. */
+const struct command command_list = {
+	.name = "list",
+	.summary = "list System V objects, show one in detail, or the kernel's limits",
+	.legacy = cmd_list,
+};
+const struct command command_rm = {
+	.name = "rm",
+	.summary = "remove System V objects by id or key, or all that a selection names",
+	.legacy = cmd_rm,
+};
 
 /* Every subcommand, in the order --help lists them.  Dispatch, --help,
  * `ipctool help`, --list-commands and --dump-options all read this. */
 static const struct command *const commands[] = {
-	&legacy_mkq, &legacy_send, &legacy_recv,
-	&legacy_mkshm, &legacy_shm_write, &legacy_shm_read,
-	&legacy_mksem, &legacy_sem_p, &legacy_sem_v,
+	&command_mkq, &command_send, &command_recv,
+	&command_mkshm, &command_shm_write, &command_shm_read,
+	&command_mksem, &command_sem_p, &command_sem_v,
 	&command_fifo, &command_pipe_run,
 	&command_signal_send, &command_signal_wait,
-	&legacy_list, &legacy_rm,
+	&command_list, &command_rm,
 	&command_help,
 };
 
@@ -90,22 +114,23 @@ static int unknown_subcommand(const char *name)
 static int run_command(const struct command *cmd, int argc, const char **argv)
 {
 	error_set_subcommand(cmd->name);
-	return cmd->run(argc, argv);
+	return command_run(cmd, argc, argv);
 }
 
-static int cmd_help(int argc, const char **argv)
+static int help_run(void *opts, const struct cli *cli)
 {
-	if (argc > 2)
+	const struct help_options *o = opts;
+
+	if (cli->nargs > 1)
 		return usage_error("takes at most one SUBCOMMAND");
-	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
+	if (cli->nargs == 0 || o->overview) {
 		print_overview(stdout);
 		return EXIT_OK;
 	}
-	const struct command *cmd = find_command(argv[1]);
+	const struct command *cmd = find_command(cli->args[0]);
 	if (!cmd) {
 		error_set_subcommand(NULL);
-		return unknown_subcommand(argv[1]);
+		return unknown_subcommand(cli->args[0]);
 	}
 	const char *help_argv[] = { cmd->name, "--help", NULL };
 	return run_command(cmd, 2, help_argv);

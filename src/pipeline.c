@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "signame.h"
@@ -61,19 +62,6 @@ static int pipe_option(int val, const char *arg, void *data)
 }
 
 /* ---- parsing ----------------------------------------------------------- */
-
-/* Index of the "--" that ends ipctool's options, or 0 if there is none.
- * The value of --sep may itself look like anything. */
-static int find_double_dash(int argc, const char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--sep") == 0 || strcmp(argv[i], "-S") == 0)
-			i++;
-		else if (strcmp(argv[i], "--") == 0)
-			return i;
-	}
-	return 0;
-}
 
 /* Split WORDS at the separator into stages; the separators become the
  * NULLs ending each stage's argv. */
@@ -185,32 +173,53 @@ static int pipe_run(const struct pipe_options *o, char **words, int nwords)
 	return rc;
 }
 
-int cmd_pipe_run(int argc, const char **argv)
+static int pipe_run_command(void *opts, const struct cli *cli)
 {
-	struct pipe_options o = { .sep = "|" };
-	struct cli cli;
-	int dd = find_double_dash(argc, argv);
-	int rc = cli_parse(&cli, dd ? dd : argc, argv, pipe_table,
-			   "[--pipefail] [--status] [--sep TOKEN] -- COMMAND [ARGS...] '|' COMMAND [ARGS...] ...",
-			   pipe_option, &o);
+	struct pipe_options *o = opts;
+	const char **command = cli->command;
+	int rc;
 
-	if (rc == 0 && !dd)
-		rc = usage_error("needs -- before the first COMMAND (pipe-run [OPTIONS] -- COMMAND ...)");
-	if (rc == 0)
-		rc = cli_extra_args(&cli, 0);
-	if (rc == 0) {
-		/* The stages' words, copied so separators can become NULLs. */
-		int nwords = argc - dd - 1;
-		char **words = calloc((size_t)nwords + 1, sizeof(*words));
-		if (!words) {
-			rc = fail("out of memory");
-		} else {
-			memcpy(words, argv + dd + 1, sizeof(*words) * (size_t)nwords);
-			rc = pipe_run(&o, words, nwords);
-			free(words);
-		}
-	}
-	free(o.sep_owned);
-	cli_free(&cli);
-	return cli_status(rc);
+	if (!command)
+		return usage_error("needs -- before the first COMMAND (pipe-run [OPTIONS] -- COMMAND ...)");
+	if ((rc = cli_extra_args(cli, 0)))
+		return rc;
+	/* The stages' words, copied so separators can become NULLs. */
+	int nwords = 0;
+	while (command[nwords])
+		nwords++;
+	char **words = calloc((size_t)nwords + 1, sizeof(*words));
+	if (!words)
+		return fail("out of memory");
+	memcpy(words, command, sizeof(*words) * (size_t)nwords);
+	rc = pipe_run(o, words, nwords);
+	free(words);
+	return rc;
 }
+
+static void pipe_init(void *opts)
+{
+	struct pipe_options *o = opts;
+
+	o->sep = "|";
+}
+
+static void pipe_done(void *opts)
+{
+	struct pipe_options *o = opts;
+
+	free(o->sep_owned);
+}
+
+const struct command command_pipe_run = {
+	.name = "pipe-run",
+	.summary = "run commands connected by pipes, without a shell",
+	.synopsis = "[--pipefail] [--status] [--sep TOKEN] -- COMMAND [ARGS...] '|' COMMAND [ARGS...] ...",
+	.table = pipe_table,
+	.size = sizeof(struct pipe_options),
+	.target = NO_PART, .create = NO_PART, .wait = NO_PART,
+	.runs_command = true,
+	.init = pipe_init,
+	.option = pipe_option,
+	.run = pipe_run_command,
+	.done = pipe_done,
+};

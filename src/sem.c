@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "made.h"
@@ -170,12 +171,7 @@ static int change_option(int val, const char *arg, void *data)
 	struct change_options *o = data;
 	unsigned long long v;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_NUM:
 		if ((why = parse_unsigned(arg, 0, USHRT_MAX, &v)))
@@ -233,12 +229,7 @@ static int mksem_option(int val, const char *arg, void *data)
 	struct mksem_options *o = data;
 	unsigned long long v;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if ((rc = create_option(&o->create, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_NSEMS:
 		if (strcmp(arg, "0") == 0)
@@ -279,12 +270,13 @@ static int mksem_check_kind(const struct mksem_options *o)
 	return 0;
 }
 
-static int mksem_run(struct mksem_options *o, const struct cli *cli)
+static int mksem_run(void *opts, const struct cli *cli)
 {
+	struct mksem_options *o = opts;
 	struct semaphore sem;
-	int next, rc;
+	int rc;
 
-	if ((rc = cli_target_finish(cli, &o->target, false, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_extra_args(cli, cli->next)))
 		return rc;
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
@@ -300,20 +292,27 @@ static int mksem_run(struct mksem_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_mksem(int argc, const char **argv)
+static void mksem_init(void *opts)
 {
-	struct mksem_options o = { .nsems = 1 };
-	struct cli cli;
+	struct mksem_options *o = opts;
 
-	target_init(&o.target);
-	create_options_init(&o.create);
-	int rc = cli_parse(&cli, argc, argv, mksem_table,
-			   "[TARGET] [--nsems N] [--value V] [--mode MODE] [--exclusive]", mksem_option, &o);
-	if (rc == 0)
-		rc = mksem_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
+	o->nsems = 1;
 }
+
+const struct command command_mksem = {
+	.name = "mksem",
+	.summary = "create a semaphore set or POSIX /name semaphore, or find it",
+	.synopsis = "[TARGET] [--nsems N] [--value V] [--mode MODE] [--exclusive]",
+	.table = mksem_table,
+	.size = sizeof(struct mksem_options),
+	.target = offsetof(struct mksem_options, target),
+	.target_use = TARGET_OPTIONAL,
+	.create = offsetof(struct mksem_options, create),
+	.wait = NO_PART,
+	.init = mksem_init,
+	.option = mksem_option,
+	.run = mksem_run,
+};
 
 /* ---- sem-p -------------------------------------------------------------- */
 
@@ -380,13 +379,14 @@ static int semp_take(struct semaphore *s, const struct change_options *o, bool u
 	}
 }
 
-static int semp_run(struct change_options *o, const struct cli *cli, const char **command)
+static int semp_run(void *opts, const struct cli *cli)
 {
+	struct change_options *o = opts;
+	const char **command = cli->command;
 	struct semaphore sem;
-	int next, rc;
+	int rc;
 
-	if ((rc = cli_target_finish(cli, &o->target, true, &next)) || (rc = cli_extra_args(cli, next)) ||
-	    (rc = wait_options_check(&o->wait)) || (rc = check_posix_num(o)))
+	if ((rc = cli_extra_args(cli, cli->next)) || (rc = check_posix_num(o)))
 		return rc;
 	if (command && !command[0])
 		return usage_error("'--' must be followed by a COMMAND to run");
@@ -409,22 +409,29 @@ static int semp_run(struct change_options *o, const struct cli *cli, const char 
 	return rc;
 }
 
-int cmd_sem_p(int argc, const char **argv)
+/* sem-p and sem-v take one unit of semaphore 0 unless told. */
+static void change_init(void *opts)
 {
-	struct change_options o = { .count = 1 };
-	struct cli cli;
-	int split = cli_command_start(argc, argv);
-	const char **command = split < argc ? argv + split + 1 : NULL;
+	struct change_options *o = opts;
 
-	target_init(&o.target);
-	int rc = cli_parse(&cli, split, argv, semp_table,
-			   "TARGET [--num I] [--count K] [--nowait | --timeout SECS] [-- COMMAND [ARGS...]]",
-			   change_option, &o);
-	if (rc == 0)
-		rc = semp_run(&o, &cli, command);
-	cli_free(&cli);
-	return cli_status(rc);
+	o->count = 1;
 }
+
+const struct command command_sem_p = {
+	.name = "sem-p",
+	.summary = "take a semaphore (wait, decrement), or hold it around a COMMAND",
+	.synopsis = "TARGET [--num I] [--count K] [--nowait | --timeout SECS] [-- COMMAND [ARGS...]]",
+	.table = semp_table,
+	.size = sizeof(struct change_options),
+	.target = offsetof(struct change_options, target),
+	.target_use = TARGET_REQUIRED,
+	.create = NO_PART,
+	.wait = offsetof(struct change_options, wait),
+	.runs_command = true,
+	.init = change_init,
+	.option = change_option,
+	.run = semp_run,
+};
 
 /* ---- sem-v -------------------------------------------------------------- */
 
@@ -436,14 +443,14 @@ static struct poptOption semv_table[] = {
 	POPT_TABLEEND
 };
 
-static int semv_run(struct change_options *o, const struct cli *cli)
+static int semv_run(void *opts, const struct cli *cli)
 {
+	struct change_options *o = opts;
 	struct semaphore sem;
 	struct wait w;
-	int next, rc;
+	int rc;
 
-	if ((rc = cli_target_finish(cli, &o->target, true, &next)) || (rc = cli_extra_args(cli, next)) ||
-	    (rc = check_posix_num(o)))
+	if ((rc = cli_extra_args(cli, cli->next)) || (rc = check_posix_num(o)))
 		return rc;
 	if ((rc = semaphore_open(&sem, &o->target)) == 0 && (rc = semaphore_check_num(&sem, o->num)) == 0) {
 		wait_init(&w, false, NULL);
@@ -454,16 +461,17 @@ static int semv_run(struct change_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_sem_v(int argc, const char **argv)
-{
-	struct change_options o = { .count = 1 };
-	struct cli cli;
-
-	target_init(&o.target);
-	int rc = cli_parse(&cli, argc, argv, semv_table, "TARGET [--num I] [--count K]",
-			   change_option, &o);
-	if (rc == 0)
-		rc = semv_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_sem_v = {
+	.name = "sem-v",
+	.summary = "give a semaphore back (increment)",
+	.synopsis = "TARGET [--num I] [--count K]",
+	.table = semv_table,
+	.size = sizeof(struct change_options),
+	.target = offsetof(struct change_options, target),
+	.target_use = TARGET_REQUIRED,
+	.create = NO_PART,
+	.wait = NO_PART,
+	.init = change_init,
+	.option = change_option,
+	.run = semv_run,
+};

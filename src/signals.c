@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "parse.h"
@@ -139,7 +140,7 @@ static bool is_dashed_signal(const char *arg)
 /* popt would take "-1", "-9" or "-TERM" for an option; one that is really
  * a PID or a kill(1)-style signal is found here first, so the refusal says
  * why.  Values of options that take one (--value -5) are skipped. */
-static int refuse_dashed_numbers(int argc, const char **argv)
+static int refuse_dashed_numbers(int argc, const char **argv, const struct poptOption *table)
 {
 	int positional = 0;
 
@@ -147,8 +148,7 @@ static int refuse_dashed_numbers(int argc, const char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0)
 			return 0;
-		if (strcmp(a, "--value") == 0 || strcmp(a, "-v") == 0 || strcmp(a, "--wait") == 0 ||
-		    strcmp(a, "-w") == 0 || strcmp(a, "--kill-after") == 0 || strcmp(a, "-k") == 0) {
+		if (a[0] == '-' && cli_value_follows(table, a)) {
 			i++;
 			continue;
 		}
@@ -323,8 +323,9 @@ static int report_survivors(const struct victim *vs, int n, const struct send_op
 	return EXIT_NOTHING;
 }
 
-static int send_run(const struct send_options *o, const struct cli *cli)
+static int send_run(void *opts, const struct cli *cli)
 {
+	const struct send_options *o = opts;
 	int sig, n = cli->nargs - 1, failed = 0, rc;
 	const char *why;
 
@@ -372,22 +373,17 @@ static int send_run(const struct send_options *o, const struct cli *cli)
 	return failed ? EXIT_FAIL : rc;
 }
 
-int cmd_signal_send(int argc, const char **argv)
-{
-	struct send_options o = { .value = 0 };
-	struct cli cli;
-	int rc = refuse_dashed_numbers(argc, argv);
-
-	if (rc)
-		return rc;
-	rc = cli_parse(&cli, argc, argv, send_table,
-		       "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS] | --list",
-		       send_option, &o);
-	if (rc == 0)
-		rc = send_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_signal_send = {
+	.name = "signal-send",
+	.summary = "send a signal (or a queued value) to processes; list signals",
+	.synopsis = "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS] | --list",
+	.table = send_table,
+	.size = sizeof(struct send_options),
+	.target = NO_PART, .create = NO_PART, .wait = NO_PART,
+	.check_words = refuse_dashed_numbers,
+	.option = send_option,
+	.run = send_run,
+};
 
 /* ---- signal-wait ------------------------------------------------------- */
 
@@ -408,10 +404,7 @@ static int wait_sig_option(int val, const char *arg, void *data)
 {
 	struct wait_sig_options *o = data;
 	const char *why;
-	int rc;
 
-	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	if (val == OPT_COUNT) {
 		if ((why = parse_unsigned(arg, 1, INT_MAX, &o->count)))
 			return cli_bad_value("--count", arg, why);
@@ -475,8 +468,9 @@ static int take_signal(const sigset_t *set, const struct wait *w, siginfo_t *inf
 	}
 }
 
-static int wait_sig_run(struct wait_sig_options *o, const struct cli *cli)
+static int wait_sig_run(void *opts, const struct cli *cli)
 {
+	struct wait_sig_options *o = opts;
 	sigset_t set;
 	struct wait w;
 	siginfo_t info;
@@ -507,15 +501,22 @@ static int wait_sig_run(struct wait_sig_options *o, const struct cli *cli)
 	return EXIT_OK;
 }
 
-int cmd_signal_wait(int argc, const char **argv)
+static void wait_sig_init(void *opts)
 {
-	struct wait_sig_options o = { .count = 1 };
-	struct cli cli;
-	int rc = cli_parse(&cli, argc, argv, wait_table, "SIGNAL... [--timeout SECS] [--count N]",
-			   wait_sig_option, &o);
+	struct wait_sig_options *o = opts;
 
-	if (rc == 0)
-		rc = wait_sig_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
+	o->count = 1;
 }
+
+const struct command command_signal_wait = {
+	.name = "signal-wait",
+	.summary = "wait for signals and print who sent them",
+	.synopsis = "SIGNAL... [--timeout SECS] [--count N]",
+	.table = wait_table,
+	.size = sizeof(struct wait_sig_options),
+	.target = NO_PART, .create = NO_PART,
+	.wait = offsetof(struct wait_sig_options, wait),
+	.init = wait_sig_init,
+	.option = wait_sig_option,
+	.run = wait_sig_run,
+};
