@@ -11,9 +11,9 @@ struct run {
 	char *opts;
 };
 
-static void *part(const struct run *r, ptrdiff_t at)
+static void *part(const struct run *r, size_t at)
 {
-	return r->opts + at;
+	return r->opts + at - 1;
 }
 
 /* The shared parts' options first, then the command's own. */
@@ -23,11 +23,11 @@ static int claim_option(int val, const char *arg, void *data)
 	const struct command *c = r->command;
 	int rc;
 
-	if (c->target != NO_PART && (rc = target_option(part(r, c->target), val, arg)) != CLI_UNHANDLED)
+	if (c->target && (rc = target_option(part(r, c->target), val, arg)) != CLI_UNHANDLED)
 		return rc;
-	if (c->create != NO_PART && (rc = create_option(part(r, c->create), val, arg)) != CLI_UNHANDLED)
+	if (c->create && (rc = create_option(part(r, c->create), val, arg)) != CLI_UNHANDLED)
 		return rc;
-	if (c->wait != NO_PART && (rc = wait_option(part(r, c->wait), val, arg)) != CLI_UNHANDLED)
+	if (c->wait && (rc = wait_option(part(r, c->wait), val, arg)) != CLI_UNHANDLED)
 		return rc;
 	return c->option ? c->option(val, arg, r->opts) : CLI_UNHANDLED;
 }
@@ -36,9 +36,9 @@ static void init_parts(const struct run *r)
 {
 	const struct command *c = r->command;
 
-	if (c->target != NO_PART)
+	if (c->target)
 		target_init(part(r, c->target));
-	if (c->create != NO_PART)
+	if (c->create)
 		create_options_init(part(r, c->create));
 	if (c->init)
 		c->init(r->opts);
@@ -50,10 +50,10 @@ static int finish_parts(const struct run *r, struct cli *cli)
 	const struct command *c = r->command;
 	int rc;
 
-	if (c->target != NO_PART && c->target_use != TARGET_UNUSED &&
+	if (c->target &&
 	    (rc = cli_target_finish(cli, part(r, c->target), c->target_use == TARGET_REQUIRED, &cli->next)))
 		return rc;
-	if (c->wait != NO_PART && (rc = wait_options_check(part(r, c->wait))))
+	if (c->wait && (rc = wait_options_check(part(r, c->wait))))
 		return rc;
 	return 0;
 }

@@ -14,14 +14,13 @@
 
 #include "cli.h"
 
-/* Where a shared part sits in a command's options struct: offsetof(), or
- * NO_PART. */
-#define NO_PART ((ptrdiff_t)-1)
+/* Where a shared part sits in a command's options struct, for the entry's
+ * .target, .create and .wait; an entry leaves out the parts it has not. */
+#define PART(type, member) (offsetof(type, member) + 1)
 
 enum target_use {
-	TARGET_UNUSED,        /* the command names no object */
+	TARGET_REQUIRED,      /* the default */
 	TARGET_OPTIONAL,      /* mk*: none means a private object */
-	TARGET_REQUIRED,
 };
 
 struct command {
@@ -30,7 +29,7 @@ struct command {
 	const char *synopsis;           /* what follows "ipctool NAME " */
 	const struct poptOption *table; /* its options, shared tables included */
 	size_t size;                    /* sizeof its options struct */
-	ptrdiff_t target, create, wait; /* where the shared parts are, or NO_PART */
+	size_t target, create, wait;    /* PART(), or 0 when it has none */
 	enum target_use target_use;
 	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run). */
 	bool runs_command;

@@ -316,9 +316,8 @@ const struct command command_fifo = {
 		    "PATH --write [DATA] [--nowait | --timeout SECS]",
 	.table = fifo_table,
 	.size = sizeof(struct fifo_options),
-	.target = NO_PART,
-	.create = offsetof(struct fifo_options, create),
-	.wait = offsetof(struct fifo_options, wait),
+	.create = PART(struct fifo_options, create),
+	.wait = PART(struct fifo_options, wait),
 	.option = fifo_option,
 	.run = fifo_run,
 };

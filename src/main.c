@@ -51,7 +51,6 @@ static const struct command command_help = {
 	.synopsis = "[SUBCOMMAND]",
 	.table = help_table,
 	.size = sizeof(struct help_options),
-	.target = NO_PART, .create = NO_PART, .wait = NO_PART,
 	.option = help_option,
 	.run = help_run,
 };

@@ -216,7 +216,6 @@ const struct command command_pipe_run = {
 	.synopsis = "[--pipefail] [--status] [--sep TOKEN] -- COMMAND [ARGS...] '|' COMMAND [ARGS...] ...",
 	.table = pipe_table,
 	.size = sizeof(struct pipe_options),
-	.target = NO_PART, .create = NO_PART, .wait = NO_PART,
 	.runs_command = true,
 	.init = pipe_init,
 	.option = pipe_option,
