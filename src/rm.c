@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "error.h"
-#include "list.h"
+#include "listcols.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
@@ -248,7 +248,7 @@ static int add_copy(struct sysv_list *list, const struct sysv_obj *o)
 struct chosen {
 	struct sysv_list sysv;
 	struct posix_list posix;
-	unsigned tables;          /* for --dry-run: a table mask as list.h has it */
+	unsigned tables;          /* for --dry-run: a table mask as listcols.h has it */
 };
 
 static bool posix_chosen(const struct posix_list *list, const struct posix_obj *o)
@@ -353,7 +353,7 @@ static int rm_run(struct rm_options *o, const struct cli *cli)
 		goto out;
 	if (o->dry_run) {
 		if (c.tables) {
-			int printed = list_print_default(&c.sysv, &c.posix, c.tables);
+			int printed = objects_print_default(&c.sysv, &c.posix, c.tables);
 			rc = printed ? printed : rc;
 		}
 		goto out;
