@@ -64,8 +64,6 @@ int command_run(const struct command *c, int argc, const char **argv)
 	struct cli cli;
 	int rc;
 
-	if (c->legacy)
-		return c->legacy(argc, argv);
 	r.command = c;
 	r.opts = calloc(1, c->size ? c->size : 1);
 	if (!r.opts)

@@ -46,8 +46,6 @@ struct command {
 	int (*run)(void *opts, const struct cli *cli);
 	/* Frees what the option handler allocated; may be NULL. */
 	void (*done)(void *opts);
-	/* Transitional, for list and rm until they move to the runner. */
-	int (*legacy)(int argc, const char **argv);
 };
 
 /* Parse ARGV (ARGV[0] is the command's name), run it and clean up.

@@ -11,7 +11,5 @@ extern const struct command command_mksem, command_sem_p, command_sem_v;
 extern const struct command command_fifo, command_pipe_run;
 extern const struct command command_signal_send, command_signal_wait;
 extern const struct command command_list, command_rm;
-int cmd_list(int argc, const char **argv);
-int cmd_rm(int argc, const char **argv);
 
 #endif

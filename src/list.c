@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "listcols.h"
@@ -139,10 +140,7 @@ static int list_option(int val, const char *arg, void *data)
 {
 	struct list_options *o = data;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_QUEUES: o->kinds |= KIND_BIT(IPC_KIND_QUEUE); return 0;
 	case OPT_SHM: o->kinds |= KIND_BIT(IPC_KIND_SHM); return 0;
@@ -339,14 +337,14 @@ static int check_mqueue_mount(struct list_options *o)
 	return 0;
 }
 
-static int list_run(struct list_options *o, const struct cli *cli)
+static int list_run(void *opts, const struct cli *cli)
 {
+	struct list_options *o = opts;
 	struct sysv_list objs = { 0 };
 	struct posix_list posix = { 0 };
-	int next, rc;
+	int rc;
 
-	if ((rc = cli_target_finish(cli, &o->target, false, &next)) || (rc = cli_extra_args(cli, next)) ||
-	    (rc = list_check(o, o->target.kind != TARGET_NONE)))
+	if ((rc = cli_extra_args(cli, cli->next)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
 	if (o->limits)
 		return limits_show(o->kinds, &o->out.format);
@@ -366,19 +364,16 @@ static int list_run(struct list_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_list(int argc, const char **argv)
-{
-	struct list_options o = { .kinds = 0 };
-	struct cli cli;
-
-	target_init(&o.target);
-	int rc = cli_parse(&cli, argc, argv, list_table,
-			   "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-			   "[--noheadings] [--output COLS] [--user USER] [--limits | --summary] [--peek]",
-			   list_option, &o);
-	if (rc == 0)
-		rc = list_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_list = {
+	.name = "list",
+	.summary = "list System V objects, show one in detail, or the kernel's limits",
+	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
+		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary] [--peek]",
+	.table = list_table,
+	.size = sizeof(struct list_options),
+	.target = PART(struct list_options, target),
+	.target_use = TARGET_OPTIONAL,
+	.option = list_option,
+	.run = list_run,
+};
 

@@ -55,18 +55,6 @@ static const struct command command_help = {
 	.run = help_run,
 };
 
-/* Transitional: list and rm keep their own entry points for now. */
-const struct command command_list = {
-	.name = "list",
-	.summary = "list System V objects, show one in detail, or the kernel's limits",
-	.legacy = cmd_list,
-};
-const struct command command_rm = {
-	.name = "rm",
-	.summary = "remove System V objects by id or key, or all that a selection names",
-	.legacy = cmd_rm,
-};
-
 /* Every subcommand, in the order --help lists them.  Dispatch, --help,
  * `ipctool help`, --list-commands and --dump-options all read this. */
 static const struct command *const commands[] = {
