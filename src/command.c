@@ -60,23 +60,19 @@ static int finish_parts(const struct run *r, struct cli *cli)
 
 int command_run(const struct command *c, int argc, const char **argv)
 {
-	struct run r;
 	struct cli cli;
 	int rc;
 
-	r.command = c;
-	r.opts = calloc(1, c->size ? c->size : 1);
+	if (c->check_words && (rc = c->check_words(argc, argv, c->table)))
+		return rc;
+	struct run r = { .command = c, .opts = calloc(1, c->size ? c->size : 1) };
 	if (!r.opts)
 		return fail("out of memory");
-	if (c->check_words && (rc = c->check_words(argc, argv, c->table))) {
-		free(r.opts);
-		return rc;
-	}
 	init_parts(&r);
+	/* What follows `--` is the COMMAND to run, which popt must not see. */
 	int split = c->runs_command ? cli_command_start(argc, argv, c->table) : argc;
-	const char **command = split < argc ? argv + split + 1 : NULL;
 	rc = cli_parse(&cli, split, argv, c->table, c->synopsis, claim_option, &r);
-	cli.command = command;
+	cli.command = split < argc ? argv + split + 1 : NULL;
 	if (rc == 0)
 		rc = finish_parts(&r, &cli);
 	if (rc == 0)
