@@ -1,14 +1,28 @@
 /* ipctool: every Linux IPC mechanism from the shell.
  *
+ * The layers, each calling only the ones below it:
+ *   commands     one file per subcommand family (msgq.c, shm.c, sem.c, fifo.c,
+ *                pipeline.c, signals.c, list.c, rm.c), each exporting one
+ *                `const struct command` per subcommand (command.h);
+ *   mechanisms   one interface per mechanism with its System V and POSIX
+ *                implementations: queue.h, segment.h, sem.h;
+ *   inventory    what objects exist: sysvobj.c, posixobj.c, and the tables
+ *                of them: listcols.c, listdetail.c, listlimits.c, table.c;
+ *   helpers      cli.c (the only user of popt) and command.c (the runner),
+ *                parse, target, error, io, wait, buf, json, guard, signame,
+ *                spawn (every COMMAND ipctool starts).
+ *
  * Adding a subcommand, in one pass:
- *   1. write its handler in the mechanism's module (src/MECHANISM.c), with
- *      one popt table, and declare it in commands.h;
- *   2. add one line to `commands` below (name, handler, one-line summary):
- *      dispatch, --help, `ipctool help`, --list-commands all read it;
- *   3. document it in man/ipctool.1 (SYNOPSIS and its own .Ss) and in
- *      ../shared/SPEC.md if the contract grows;
- *   4. add it and its options to completions/ (bash, zsh, fish);
- *   5. add tests/MECHANISM.bats covering every option and bad input.
+ *   1. write its file: an options struct, one popt table (shared tables
+ *      included with TARGET_TABLE / CLI_INCLUDE), an option handler for its
+ *      own options, a run function, and its `const struct command`, whose
+ *      .target/.create/.wait (PART()) hand the shared options to the runner;
+ *      a COMMAND it starts goes through spawn.h;
+ *   2. add one line to `commands` below and one extern to commands.h:
+ *      dispatch, --help, `ipctool help`, --list-commands read the table;
+ *   3. its manual page and ../shared/SPEC.md if the contract grows;
+ *   4. regenerate the completions;
+ *   5. tests/SUBCOMMAND.bats covering every option and bad input.
  * tests/cli.bats fails until 3 and 4 are done for every name in the table.
  */
 #include <stdio.h>
