@@ -25,13 +25,16 @@
  *   5. tests/SUBCOMMAND.bats covering every option and bad input.
  * tests/cli.bats fails until 3 and 4 are done for every name in the table.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "io.h"
+#include "spawn.h"
 
 /* `ipctool help [SUB]`: the overview, or SUB's own --help.  `help --help`
  * is the overview too, so its --help is its own (hidden) option. */
@@ -118,6 +121,41 @@ static int run_command(const struct command *cmd, int argc, const char **argv)
 	return command_run(cmd, argc, argv);
 }
 
+/* Whether man(1) finds PAGE, asked quietly. */
+static bool manual_exists(const char *page)
+{
+	char *argv[] = { "man", "-w", (char *)page, NULL };
+	struct spawn probe;
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (null < 0)
+		return false;
+	spawn_init(&probe, argv);
+	probe.out = probe.err = null;
+	bool found = spawn_start(&probe) == 0 && spawn_wait(&probe) == 0;
+	close(null);
+	return found;
+}
+
+/* On a terminal, `help SUB` is SUB's manual page when man(1) has it (as
+ * `git help log` is git-log(1)); otherwise, and for scripts, SUB --help.
+ * Returns -1 when the page is not shown. */
+static int show_manual(const struct command *cmd)
+{
+	char page[64];
+
+	if (!isatty(STDOUT_FILENO))
+		return -1;
+	if (strcmp(cmd->name, "help") == 0)
+		snprintf(page, sizeof(page), "ipctool");
+	else
+		snprintf(page, sizeof(page), "ipctool-%s", cmd->name);
+	if (!manual_exists(page))
+		return -1;
+	char *argv[] = { "man", page, NULL };
+	return spawn_exec(argv);
+}
+
 static int help_run(void *opts, const struct cli *cli)
 {
 	const struct help_options *o = opts;
@@ -133,6 +171,9 @@ static int help_run(void *opts, const struct cli *cli)
 		error_set_subcommand(NULL);
 		return unknown_subcommand(cli->args[0]);
 	}
+	int shown = show_manual(cmd);
+	if (shown >= 0)
+		return shown;
 	const char *help_argv[] = { cmd->name, "--help", NULL };
 	return run_command(cmd, 2, help_argv);
 }

@@ -137,7 +137,7 @@ static int move_fd(int from, int to)
 	return dup2(from, to);
 }
 
-/* In the child: prepared, stdin and stdout in place, exec.  A failure goes
+/* In the child: prepared, stdin, stdout and stderr in place, exec.  A failure goes
  * back to the parent as an errno through REPORT, which exec closes. */
 static void exec_child(const struct spawn *s, int report)
 {
@@ -145,7 +145,8 @@ static void exec_child(const struct spawn *s, int report)
 
 	prepare_to_exec();
 	if ((s->in >= 0 && move_fd(s->in, STDIN_FILENO) < 0) ||
-	    (s->out >= 0 && move_fd(s->out, STDOUT_FILENO) < 0)) {
+	    (s->out >= 0 && move_fd(s->out, STDOUT_FILENO) < 0) ||
+	    (s->err >= 0 && move_fd(s->err, STDERR_FILENO) < 0)) {
 		err = errno;
 	} else {
 		execvp(s->argv[0], s->argv);
@@ -160,7 +161,7 @@ void spawn_init(struct spawn *s, char *const *argv)
 {
 	memset(s, 0, sizeof(*s));
 	s->argv = argv;
-	s->in = s->out = -1;
+	s->in = s->out = s->err = -1;
 }
 
 /* Wait for the child to tell whether exec worked: REPORT reads EOF when it

@@ -19,7 +19,7 @@
 
 struct spawn {
 	char *const *argv;   /* NULL-terminated; argv[0] is looked up in PATH */
-	int in, out;         /* become stdin and stdout; -1 keeps ipctool's */
+	int in, out, err;    /* become stdin, stdout, stderr; -1 keeps ipctool's */
 	pid_t pid;           /* while it runs; 0 before and after */
 	int status;          /* as a shell reports it, once reaped */
 	int signal;          /* the signal that killed it, or 0 */
