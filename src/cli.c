@@ -12,6 +12,14 @@ struct poptOption cli_help_options[] = {
 	POPT_TABLEEND
 };
 
+struct poptOption cli_target_options[] = {
+	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY,
+	  "System V key, decimal or 0x hex", "KEY" },
+	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
+	  "System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)", "PATH[:PROJ]" },
+	POPT_TABLEEND
+};
+
 struct poptOption cli_create_options[] = {
 	{ "mode", 'm', POPT_ARG_STRING, NULL, CLI_OPT_MODE,
 	  "permissions in octal (default 0600)", "MODE" },
@@ -27,11 +35,6 @@ struct poptOption cli_wait_options[] = {
 	  "wait at most SECS (decimals allowed), then exit 3", "SECS" },
 	POPT_TABLEEND
 };
-
-int cli_bad_value(const char *option, const char *text, const char *why)
-{
-	return usage_error("invalid %s value '%s': %s", option, quote_input(text), why);
-}
 
 int cli_extra_args(const struct cli *cli, int first_extra)
 {
@@ -111,11 +114,37 @@ void cli_free(struct cli *cli)
 	memset(cli, 0, sizeof(*cli));
 }
 
-int cli_command_start(int argc, const char **argv)
+static bool option_takes_value(const struct poptOption *o)
 {
-	for (int i = 1; i < argc; i++)
+	return (o->argInfo & POPT_ARG_MASK) != POPT_ARG_NONE;
+}
+
+bool cli_value_follows(const struct poptOption *table, const char *word)
+{
+	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
+		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
+			if (cli_value_follows(o->arg, word))
+				return true;
+			continue;
+		}
+		if (!option_takes_value(o))
+			continue;
+		if (word[1] == '-' && o->longName && strcmp(word + 2, o->longName) == 0)
+			return true;
+		if (word[1] != '-' && o->shortName && word[1] == o->shortName && word[2] == '\0')
+			return true;
+	}
+	return false;
+}
+
+int cli_command_start(int argc, const char **argv, const struct poptOption *table)
+{
+	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			return i;
+		if (argv[i][0] == '-' && cli_value_follows(table, argv[i]))
+			i++;
+	}
 	return argc;
 }
 
@@ -124,16 +153,36 @@ int cli_status(int rc)
 	return rc == CLI_HELP_SHOWN ? 0 : rc;
 }
 
+int target_option(struct target *t, int val, const char *arg)
+{
+	switch (val) {
+	case CLI_OPT_KEY:
+		return target_set_key(t, arg);
+	case CLI_OPT_FTOK:
+		return target_set_ftok(t, arg);
+	default:
+		return CLI_UNHANDLED;
+	}
+}
+
+int cli_target_finish(const struct cli *cli, struct target *t, bool required, int *next)
+{
+	return target_finish(t, cli->args, cli->nargs, required, next);
+}
+
 void create_options_init(struct create_options *o)
 {
 	o->mode = 0600;
 	o->exclusive = false;
+	o->given = false;
 }
 
 int create_option(struct create_options *o, int val, const char *arg)
 {
 	const char *why;
 
+	if (val == CLI_OPT_MODE || val == CLI_OPT_EXCLUSIVE)
+		o->given = true;
 	switch (val) {
 	case CLI_OPT_MODE:
 		if ((why = parse_mode(arg, &o->mode)))

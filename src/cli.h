@@ -14,6 +14,9 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "options.h"
+#include "target.h"
+
 /* Option vals: subcommands use 1..999; shared tables claim ranges here. */
 enum {
 	CLI_OPT_HELP = 1000,
@@ -28,18 +31,21 @@ enum {
 #define CLI_HELP_SHOWN (-2)
 
 extern struct poptOption cli_help_options[];
+extern struct poptOption cli_target_options[];
 extern struct poptOption cli_create_options[];
 extern struct poptOption cli_wait_options[];
 
 #define CLI_INCLUDE(table, title) \
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (table), 0, (title), NULL }
 #define CLI_HELP_TABLE CLI_INCLUDE(cli_help_options, "Help options:")
+#define TARGET_TABLE CLI_INCLUDE(cli_target_options, "Naming the object:")
 
 struct cli {
 	poptContext ctx;
 	const char **args;    /* positional arguments, NULL-terminated */
 	int nargs;
-	const char *help_argv0;
+	int next;             /* the first of them after the TARGET (command.c) */
+	const char **command; /* what follows `--`, NULL-terminated, or NULL */
 	char *prog;           /* "ipctool SUB", shown in --help */
 	const char **argv;    /* argv as handed to popt */
 };
@@ -55,30 +61,28 @@ int cli_parse(struct cli *cli, int argc, const char **argv,
 	      cli_option_fn on_option, void *data);
 void cli_free(struct cli *cli);
 /* Where a COMMAND follows `--` (sem-p ... -- COMMAND ARGS): the index of
- * the first "--" in ARGV after ARGV[0], or ARGC when there is none.  popt
- * drops the "--" from its leftovers, so a caller that runs a command
- * splits ARGV here and hands cli_parse only the part before it. */
-int cli_command_start(int argc, const char **argv);
+ * the first "--" in ARGV after ARGV[0] that is not the value of one of
+ * TABLE's options (`--sep --`), or ARGC when there is none.  popt drops the
+ * "--" from its leftovers, so a command that runs one splits ARGV here and
+ * hands cli_parse only the part before it. */
+int cli_command_start(int argc, const char **argv, const struct poptOption *table);
+/* Does WORD name an option of TABLE (its included tables too) that takes
+ * its value from the next word?  "--name=VALUE" and "-xVALUE" do not. */
+bool cli_value_follows(const struct poptOption *table, const char *word);
 /* Map cli_parse's result to the exit status (help shown is 0). */
 int cli_status(int rc);
 
-/* "invalid --type value 'x': expected ..." as a usage error. */
-int cli_bad_value(const char *option, const char *text, const char *why);
 /* Usage error for positional arguments left over. */
 int cli_extra_args(const struct cli *cli, int first_extra);
 
-struct create_options {
-	mode_t mode;          /* default 0600 */
-	bool exclusive;
-};
+/* --key/--ftok; CLI_UNHANDLED for other vals. */
+int target_option(struct target *t, int val, const char *arg);
+/* The first positional argument as TARGET unless --key/--ftok gave one;
+ * *NEXT becomes the index of the first argument after it. */
+int cli_target_finish(const struct cli *cli, struct target *t, bool required, int *next);
+
 void create_options_init(struct create_options *o);
 int create_option(struct create_options *o, int val, const char *arg);
-
-struct wait_options {
-	bool nowait;
-	bool has_timeout;
-	struct timespec timeout;
-};
 int wait_option(struct wait_options *o, int val, const char *arg);
 /* --nowait with --timeout contradict each other (SPEC §4). */
 int wait_options_check(const struct wait_options *o);

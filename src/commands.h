@@ -1,22 +1,15 @@
-/* Every subcommand's entry point.  argv[0] is the subcommand's name; the
- * return value is the exit status (error.h). */
+/* Every subcommand's entry (command.h), each defined in its own file;
+ * main.c's table lists them. */
 #ifndef IPCTOOL_COMMANDS_H
 #define IPCTOOL_COMMANDS_H
 
-int cmd_mkq(int argc, const char **argv);
-int cmd_send(int argc, const char **argv);
-int cmd_recv(int argc, const char **argv);
-int cmd_mkshm(int argc, const char **argv);
-int cmd_shm_write(int argc, const char **argv);
-int cmd_shm_read(int argc, const char **argv);
-int cmd_mksem(int argc, const char **argv);
-int cmd_sem_p(int argc, const char **argv);
-int cmd_sem_v(int argc, const char **argv);
-int cmd_fifo(int argc, const char **argv);
-int cmd_pipe_run(int argc, const char **argv);
-int cmd_signal_send(int argc, const char **argv);
-int cmd_signal_wait(int argc, const char **argv);
-int cmd_list(int argc, const char **argv);
-int cmd_rm(int argc, const char **argv);
+#include "command.h"
+
+extern const struct command command_mkq, command_send, command_recv;
+extern const struct command command_mkshm, command_shm_write, command_shm_read;
+extern const struct command command_mksem, command_sem_p, command_sem_v;
+extern const struct command command_fifo, command_pipe_run;
+extern const struct command command_signal_send, command_signal_wait;
+extern const struct command command_list, command_rm;
 
 #endif

@@ -168,3 +168,8 @@ void warn(const char *fmt, ...)
 	print_prefixed(fmt, ap, NULL);
 	va_end(ap);
 }
+
+int cli_bad_value(const char *option, const char *text, const char *why)
+{
+	return usage_error("invalid %s value '%s': %s", option, quote_input(text), why);
+}

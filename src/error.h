@@ -46,4 +46,7 @@ const char *quote_input(const char *text);
 /* A note on stderr that does not change the exit status. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "invalid --type value 'x': expected ..." as a usage error. */
+int cli_bad_value(const char *option, const char *text, const char *why);
+
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "io.h"
@@ -20,7 +21,6 @@ enum { OPT_READ = 1, OPT_WRITE };
 
 struct fifo_options {
 	struct create_options create;
-	bool create_given;        /* --mode or --exclusive */
 	struct wait_options wait;
 	bool read, write;
 };
@@ -39,14 +39,8 @@ static struct poptOption fifo_table[] = {
 static int fifo_option(int val, const char *arg, void *data)
 {
 	struct fifo_options *o = data;
-	int rc;
 
-	if ((rc = create_option(&o->create, val, arg)) != CLI_UNHANDLED) {
-		o->create_given = true;
-		return rc;
-	}
-	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
-		return rc;
+	(void)arg;
 	switch (val) {
 	case OPT_READ:
 		o->read = true;
@@ -278,15 +272,11 @@ static int fifo_write(const char *path, const char *data, const struct wait *w)
 
 static int fifo_check(const struct fifo_options *o, const struct cli *cli)
 {
-	int rc;
-
 	if (cli->nargs == 0)
 		return usage_error("missing PATH");
 	if (o->read && o->write)
 		return usage_error("--read and --write contradict each other");
-	if ((rc = wait_options_check(&o->wait)))
-		return rc;
-	if ((o->read || o->write) && o->create_given)
+	if ((o->read || o->write) && o->create.given)
 		return usage_error("--mode and --exclusive apply when creating; create the FIFO first, "
 				   "then --%s", o->read ? "read" : "write");
 	if (!o->read && !o->write && (o->wait.nowait || o->wait.has_timeout))
@@ -298,8 +288,9 @@ static int fifo_check(const struct fifo_options *o, const struct cli *cli)
 	return 0;
 }
 
-static int fifo_run(struct fifo_options *o, const struct cli *cli)
+static int fifo_run(void *opts, const struct cli *cli)
 {
+	struct fifo_options *o = opts;
 	struct wait w;
 	int rc;
 
@@ -318,18 +309,15 @@ static int fifo_run(struct fifo_options *o, const struct cli *cli)
 	return fifo_write(path, cli->nargs > 1 ? cli->args[1] : NULL, &w);
 }
 
-int cmd_fifo(int argc, const char **argv)
-{
-	struct fifo_options o = { .read = false };
-	struct cli cli;
-
-	create_options_init(&o.create);
-	int rc = cli_parse(&cli, argc, argv, fifo_table,
-			   "PATH [--mode MODE] [--exclusive] | PATH --read [--nowait | --timeout SECS] | "
-			   "PATH --write [DATA] [--nowait | --timeout SECS]",
-			   fifo_option, &o);
-	if (rc == 0)
-		rc = fifo_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_fifo = {
+	.name = "fifo",
+	.summary = "create a named pipe, or read or write one with a timeout",
+	.synopsis = "PATH [--mode MODE] [--exclusive] | PATH --read [--nowait | --timeout SECS] | "
+		    "PATH --write [DATA] [--nowait | --timeout SECS]",
+	.table = fifo_table,
+	.size = sizeof(struct fifo_options),
+	.create = PART(struct fifo_options, create),
+	.wait = PART(struct fifo_options, wait),
+	.option = fifo_option,
+	.run = fifo_run,
+};

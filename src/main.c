@@ -1,48 +1,87 @@
 /* ipctool: every Linux IPC mechanism from the shell.
  *
+ * The layers, each calling only the ones below it:
+ *   commands     one file per subcommand family (msgq.c, shm.c, sem.c, fifo.c,
+ *                pipeline.c, signals.c, list.c, rm.c), each exporting one
+ *                `const struct command` per subcommand (command.h);
+ *   mechanisms   one interface per mechanism with its System V and POSIX
+ *                implementations: queue.h, segment.h, sem.h;
+ *   inventory    what objects exist: sysvobj.c, posixobj.c, and the tables
+ *                of them: listcols.c, listdetail.c, listlimits.c, table.c;
+ *   helpers      cli.c (the only user of popt) and command.c (the runner),
+ *                parse, target, error, io, wait, buf, json, guard, signame,
+ *                spawn (every COMMAND ipctool starts).
+ *
  * Adding a subcommand, in one pass:
- *   1. write its handler in the mechanism's module (src/MECHANISM.c), with
- *      one popt table, and declare it in commands.h;
- *   2. add one line to `commands` below (name, handler, one-line summary):
- *      dispatch, --help, `ipctool help`, --list-commands all read it;
- *   3. document it in man/ipctool.1 (SYNOPSIS and its own .Ss) and in
- *      ../shared/SPEC.md if the contract grows;
- *   4. add it and its options to completions/ (bash, zsh, fish);
- *   5. add tests/MECHANISM.bats covering every option and bad input.
+ *   1. write its file: an options struct, one popt table (shared tables
+ *      included with TARGET_TABLE / CLI_INCLUDE), an option handler for its
+ *      own options, a run function, and its `const struct command`, whose
+ *      .target/.create/.wait (PART()) hand the shared options to the runner;
+ *      a COMMAND it starts goes through spawn.h;
+ *   2. add one line to `commands` below and one extern to commands.h:
+ *      dispatch, --help, `ipctool help`, --list-commands read the table;
+ *   3. its manual page and ../shared/SPEC.md if the contract grows;
+ *   4. regenerate the completions;
+ *   5. tests/SUBCOMMAND.bats covering every option and bad input.
  * tests/cli.bats fails until 3 and 4 are done for every name in the table.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "io.h"
+#include "spawn.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, const char **argv);
-	const char *summary;
+/* `ipctool help [SUB]`: the overview, or SUB's own --help.  `help --help`
+ * is the overview too, so its --help is its own (hidden) option. */
+enum { OPT_OVERVIEW = 1 };
+
+struct help_options {
+	bool overview;
 };
 
-static int cmd_help(int argc, const char **argv);
+static struct poptOption help_table[] = {
+	{ "help", 'h', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_OVERVIEW, NULL, NULL },
+	POPT_TABLEEND
+};
 
-static const struct command commands[] = {
-	{ "mkq", cmd_mkq, "create a System V or POSIX message queue, or find one by key or name" },
-	{ "send", cmd_send, "send messages from arguments or standard input to a queue" },
-	{ "recv", cmd_recv, "receive (or peek at) messages from a queue" },
-	{ "mkshm", cmd_mkshm, "create a shared memory segment (System V or POSIX /name), or find it" },
-	{ "shm-write", cmd_shm_write, "write an argument or standard input into a segment, all or nothing" },
-	{ "shm-read", cmd_shm_read, "write a segment's bytes to standard output, raw, as a string or hex" },
-	{ "mksem", cmd_mksem, "create a semaphore set or POSIX /name semaphore, or find it" },
-	{ "sem-p", cmd_sem_p, "take a semaphore (wait, decrement), or hold it around a COMMAND" },
-	{ "sem-v", cmd_sem_v, "give a semaphore back (increment)" },
-	{ "fifo", cmd_fifo, "create a named pipe, or read or write one with a timeout" },
-	{ "pipe-run", cmd_pipe_run, "run commands connected by pipes, without a shell" },
-	{ "signal-send", cmd_signal_send, "send a signal (or a queued value) to processes; list signals" },
-	{ "signal-wait", cmd_signal_wait, "wait for signals and print who sent them" },
-	{ "list", cmd_list, "list System V objects, show one in detail, or the kernel's limits" },
-	{ "rm", cmd_rm, "remove System V objects by id or key, or all that a selection names" },
-	{ "help", cmd_help, "show help for ipctool or for one subcommand" },
+static int help_option(int val, const char *arg, void *opts)
+{
+	struct help_options *o = opts;
+
+	(void)arg;
+	if (val != OPT_OVERVIEW)
+		return CLI_UNHANDLED;
+	o->overview = true;
+	return 0;
+}
+
+static int help_run(void *opts, const struct cli *cli);
+
+static const struct command command_help = {
+	.name = "help",
+	.summary = "show help for ipctool or for one subcommand",
+	.synopsis = "[SUBCOMMAND]",
+	.table = help_table,
+	.size = sizeof(struct help_options),
+	.option = help_option,
+	.run = help_run,
+};
+
+/* Every subcommand, in the order --help lists them.  Dispatch, --help,
+ * `ipctool help`, --list-commands and --dump-options all read this. */
+static const struct command *const commands[] = {
+	&command_mkq, &command_send, &command_recv,
+	&command_mkshm, &command_shm_write, &command_shm_read,
+	&command_mksem, &command_sem_p, &command_sem_v,
+	&command_fifo, &command_pipe_run,
+	&command_signal_send, &command_signal_wait,
+	&command_list, &command_rm,
+	&command_help,
 };
 
 static const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
@@ -50,8 +89,8 @@ static const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
 static const struct command *find_command(const char *name)
 {
 	for (size_t i = 0; i < ncommands; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
 	return NULL;
 }
 
@@ -64,7 +103,7 @@ static void print_overview(FILE *out)
 	      "\n"
 	      "Subcommands:\n", out);
 	for (size_t i = 0; i < ncommands; i++)
-		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n"
 	      "TARGET names an object: an id (123), a key (0x4d2), --key N, --ftok PATH[:PROJ],\n"
 	      "or a POSIX /name.  Exit status: 0 done, 1 failed, 2 usage error, 3 nothing in time.\n"
@@ -79,23 +118,62 @@ static int unknown_subcommand(const char *name)
 static int run_command(const struct command *cmd, int argc, const char **argv)
 {
 	error_set_subcommand(cmd->name);
-	return cmd->run(argc, argv);
+	return command_run(cmd, argc, argv);
 }
 
-static int cmd_help(int argc, const char **argv)
+/* Whether man(1) finds PAGE, asked quietly. */
+static bool manual_exists(const char *page)
 {
-	if (argc > 2)
+	char *argv[] = { "man", "-w", (char *)page, NULL };
+	struct spawn probe;
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (null < 0)
+		return false;
+	spawn_init(&probe, argv);
+	probe.out = probe.err = null;
+	bool found = spawn_start(&probe) == 0 && spawn_wait(&probe) == 0;
+	close(null);
+	return found;
+}
+
+/* On a terminal, `help SUB` is SUB's manual page when man(1) has it (as
+ * `git help log` is git-log(1)); otherwise, and for scripts, SUB --help.
+ * Returns -1 when the page is not shown. */
+static int show_manual(const struct command *cmd)
+{
+	char page[64];
+
+	if (!isatty(STDOUT_FILENO))
+		return -1;
+	if (strcmp(cmd->name, "help") == 0)
+		snprintf(page, sizeof(page), "ipctool");
+	else
+		snprintf(page, sizeof(page), "ipctool-%s", cmd->name);
+	if (!manual_exists(page))
+		return -1;
+	char *argv[] = { "man", page, NULL };
+	return spawn_exec(argv);
+}
+
+static int help_run(void *opts, const struct cli *cli)
+{
+	const struct help_options *o = opts;
+
+	if (cli->nargs > 1)
 		return usage_error("takes at most one SUBCOMMAND");
-	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
+	if (cli->nargs == 0 || o->overview) {
 		print_overview(stdout);
 		return EXIT_OK;
 	}
-	const struct command *cmd = find_command(argv[1]);
+	const struct command *cmd = find_command(cli->args[0]);
 	if (!cmd) {
 		error_set_subcommand(NULL);
-		return unknown_subcommand(argv[1]);
+		return unknown_subcommand(cli->args[0]);
 	}
+	int shown = show_manual(cmd);
+	if (shown >= 0)
+		return shown;
 	const char *help_argv[] = { cmd->name, "--help", NULL };
 	return run_command(cmd, 2, help_argv);
 }
@@ -118,7 +196,7 @@ static int dispatch(int argc, const char **argv)
 	}
 	if (strcmp(word, "--list-commands") == 0) {
 		for (size_t i = 0; i < ncommands; i++)
-			puts(commands[i].name);
+			puts(commands[i]->name);
 		return EXIT_OK;
 	}
 	const struct command *cmd = find_command(word);

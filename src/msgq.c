@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "io.h"
@@ -54,12 +55,7 @@ static int mkq_option(int val, const char *arg, void *data)
 	struct mkq_options *o = data;
 	unsigned long long v;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if ((rc = create_option(&o->create, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	if (val == OPT_MAX_BYTES) {
 		if ((why = parse_size(arg, 1, INT_MAX, &v)))
 			return cli_bad_value("--max-bytes", arg, why);
@@ -81,11 +77,12 @@ static int mkq_option(int val, const char *arg, void *data)
 	return CLI_UNHANDLED;
 }
 
-static int mkq_run(struct mkq_options *o, const struct cli *cli)
+static int mkq_run(void *opts, const struct cli *cli)
 {
-	int next, id, rc;
+	struct mkq_options *o = opts;
+	int id, rc;
 
-	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_extra_args(cli, cli->next)))
 		return rc;
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
@@ -107,21 +104,18 @@ static int mkq_run(struct mkq_options *o, const struct cli *cli)
 	return made_told(&(struct made){ IPC_KIND_QUEUE, &o->target, id, created });
 }
 
-int cmd_mkq(int argc, const char **argv)
-{
-	struct mkq_options o = { .limits = { .max_bytes = 0 } };
-	struct cli cli;
-
-	target_init(&o.target);
-	create_options_init(&o.create);
-	int rc = cli_parse(&cli, argc, argv, mkq_table,
-			   "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N | --max-messages N --message-size N]",
-			   mkq_option, &o);
-	if (rc == 0)
-		rc = mkq_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_mkq = {
+	.name = "mkq",
+	.summary = "create a System V or POSIX message queue, or find one by key or name",
+	.synopsis = "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N | --max-messages N --message-size N]",
+	.table = mkq_table,
+	.size = sizeof(struct mkq_options),
+	.target = PART(struct mkq_options, target),
+	.target_use = TARGET_OPTIONAL,
+	.create = PART(struct mkq_options, create),
+	.option = mkq_option,
+	.run = mkq_run,
+};
 
 /* ---- send -------------------------------------------------------------- */
 
@@ -155,12 +149,7 @@ static int send_option(int val, const char *arg, void *data)
 	unsigned long long u;
 	long long v;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_TYPE:
 		if ((why = parse_signed(arg, 1, LONG_MAX, &v)))
@@ -346,10 +335,6 @@ static int send_records(struct sender *s, int delim)
 
 static int send_check(const struct send_options *o, const struct cli *cli, int next)
 {
-	int rc;
-
-	if ((rc = wait_options_check(&o->wait)))
-		return rc;
 	if (o->lines && o->null)
 		return usage_error("--lines and --null contradict each other");
 	if ((o->lines || o->null) && next < cli->nargs)
@@ -362,12 +347,13 @@ static int send_check(const struct send_options *o, const struct cli *cli, int n
 	return 0;
 }
 
-static int send_run(struct send_options *o, const struct cli *cli)
+static int send_run(void *opts, const struct cli *cli)
 {
+	struct send_options *o = opts;
 	struct sender s = { .tag = o->type };
-	int next, rc;
+	int next = cli->next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = send_check(o, cli, next)))
+	if ((rc = send_check(o, cli, next)))
 		return rc;
 	if (o->target.kind == TARGET_POSIX)
 		s.tag = o->priority;
@@ -396,21 +382,26 @@ static int send_run(struct send_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_send(int argc, const char **argv)
+static void send_init(void *opts)
 {
-	struct send_options o = { .type = 1 };
-	struct cli cli;
+	struct send_options *o = opts;
 
-	target_init(&o.target);
-	int rc = cli_parse(&cli, argc, argv, send_table,
-			   "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--nowait] "
-			   "[--timeout SECS]",
-			   send_option, &o);
-	if (rc == 0)
-		rc = send_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
+	o->type = 1;
 }
+
+const struct command command_send = {
+	.name = "send",
+	.summary = "send messages from arguments or standard input to a queue",
+	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--nowait] "
+		    "[--timeout SECS]",
+	.table = send_table,
+	.size = sizeof(struct send_options),
+	.target = PART(struct send_options, target),
+	.wait = PART(struct send_options, wait),
+	.init = send_init,
+	.option = send_option,
+	.run = send_run,
+};
 
 /* ---- recv -------------------------------------------------------------- */
 
@@ -473,12 +464,7 @@ static int recv_option(int val, const char *arg, void *data)
 	long long v;
 	unsigned long long u;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_TYPE:
 		if ((why = parse_signed(arg, -LONG_MAX, LONG_MAX, &v)))
@@ -533,10 +519,6 @@ static int peek_check(const struct recv_options *o)
 
 static int recv_check(const struct recv_options *o)
 {
-	int rc;
-
-	if ((rc = wait_options_check(&o->wait)))
-		return rc;
 	/* Options that contradict each other, whatever the queue. */
 	if (o->lockstep && o->peek)
 		return usage_error("--lockstep paces taking messages; --peek takes none");
@@ -949,14 +931,14 @@ static int receive_loop(struct receiver *r, const struct queue_selector *sel,
 	}
 }
 
-static int recv_run(struct recv_options *o, const struct cli *cli)
+static int recv_run(void *opts, const struct cli *cli)
 {
+	struct recv_options *o = opts;
 	struct receiver r = { .output = o->output, .peek = o->peek, .lockstep = o->lockstep };
 	unsigned long long want = o->count_given ? o->count : 1;
-	int next, rc;
+	int rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
-	    (rc = recv_check(o)))
+	if ((rc = cli_extra_args(cli, cli->next)) || (rc = recv_check(o)))
 		return rc;
 	if ((rc = queue_open(&r.queue, &o->target))) {
 		queue_close(&r.queue);
@@ -979,18 +961,24 @@ static int recv_run(struct recv_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_recv(int argc, const char **argv)
+static void recv_init(void *opts)
 {
-	struct recv_options o = { .output = OUTPUT_LINES, .batch = BATCH_DEFAULT };
-	struct cli cli;
+	struct recv_options *o = opts;
 
-	target_init(&o.target);
-	int rc = cli_parse(&cli, argc, argv, recv_table,
-			   "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
-			   "[--null | --raw | --json] [--peek] [--batch N | --lockstep]",
-			   recv_option, &o);
-	if (rc == 0)
-		rc = recv_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
+	o->output = OUTPUT_LINES;
+	o->batch = BATCH_DEFAULT;
 }
+
+const struct command command_recv = {
+	.name = "recv",
+	.summary = "receive (or peek at) messages from a queue",
+	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
+		    "[--null | --raw | --json] [--peek] [--batch N | --lockstep]",
+	.table = recv_table,
+	.size = sizeof(struct recv_options),
+	.target = PART(struct recv_options, target),
+	.wait = PART(struct recv_options, wait),
+	.init = recv_init,
+	.option = recv_option,
+	.run = recv_run,
+};

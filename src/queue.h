@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
+#include "options.h"
 #include "target.h"
 #include "wait.h"
 

@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
-#include "list.h"
+#include "listcols.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
@@ -248,7 +249,7 @@ static int add_copy(struct sysv_list *list, const struct sysv_obj *o)
 struct chosen {
 	struct sysv_list sysv;
 	struct posix_list posix;
-	unsigned tables;          /* for --dry-run: a table mask as list.h has it */
+	unsigned tables;          /* for --dry-run: a table mask as listcols.h has it */
 };
 
 static bool posix_chosen(const struct posix_list *list, const struct posix_obj *o)
@@ -337,8 +338,9 @@ static bool needs_sysv(const struct rm_options *o)
 	return o->all && o->sysv;
 }
 
-static int rm_run(struct rm_options *o, const struct cli *cli)
+static int rm_run(void *opts, const struct cli *cli)
 {
+	struct rm_options *o = opts;
 	struct sysv_list all = { 0 };
 	struct chosen c = { .tables = 0 };
 	bool fatal;
@@ -353,7 +355,7 @@ static int rm_run(struct rm_options *o, const struct cli *cli)
 		goto out;
 	if (o->dry_run) {
 		if (c.tables) {
-			int printed = list_print_default(&c.sysv, &c.posix, c.tables);
+			int printed = objects_print_default(&c.sysv, &c.posix, c.tables);
 			rc = printed ? printed : rc;
 		}
 		goto out;
@@ -371,18 +373,21 @@ out:
 	return rc;
 }
 
-int cmd_rm(int argc, const char **argv)
+static void rm_done(void *opts)
 {
-	struct rm_options o = { .kinds = 0 };
-	struct cli cli;
+	struct rm_options *o = opts;
 
-	int rc = cli_parse(&cli, argc, argv, rm_table,
-			   "TARGET... [--queue | --shm | --sem] [--dry-run]\n"
-			   "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] [--dry-run]",
-			   rm_option, &o);
-	if (rc == 0)
-		rc = rm_run(&o, &cli);
-	cli_free(&cli);
-	free(o.targets);
-	return cli_status(rc);
+	free(o->targets);
 }
+
+const struct command command_rm = {
+	.name = "rm",
+	.summary = "remove System V objects by id or key, or all that a selection names",
+	.synopsis = "TARGET... [--queue | --shm | --sem] [--dry-run]\n"
+		    "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] [--dry-run]",
+	.table = rm_table,
+	.size = sizeof(struct rm_options),
+	.option = rm_option,
+	.run = rm_run,
+	.done = rm_done,
+};

@@ -9,150 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "made.h"
 #include "parse.h"
-
-/* ---- the interface: which implementation, and what they share ---------- */
-
-static const struct semaphore_ops *ops_for(const struct target *t)
-{
-	return t->kind == TARGET_POSIX ? &sem_posix_ops : &sem_sysv_ops;
-}
-
-static void semaphore_init(struct semaphore *s, const struct target *t)
-{
-	memset(s, 0, sizeof(*s));
-	s->target = *t;
-	s->ops = ops_for(t);
-	s->handle = SEM_FAILED;
-}
-
-int semaphore_check_name(const struct target *t)
-{
-	size_t len = strlen(t->path);
-
-	if (t->kind == TARGET_POSIX && len - 1 > SEM_NAME_MAX)
-		return usage_error("invalid semaphore name '%s': longer than %d characters (it has %zu; "
-				   "glibc keeps it as the file /dev/shm/sem.NAME)",
-				   quote_input(t->path), SEM_NAME_MAX, len - 1);
-	return 0;
-}
-
-int semaphore_open(struct semaphore *s, const struct target *t)
-{
-	semaphore_init(s, t);
-	return s->ops->open(s);
-}
-
-int semaphore_create(struct semaphore *s, const struct target *t, const struct create_options *o,
-		     unsigned long nsems, bool value_given, unsigned value)
-{
-	semaphore_init(s, t);
-	return s->ops->create(s, o, nsems, value_given, value);
-}
-
-void semaphore_close(struct semaphore *s)
-{
-	if (s->ops)
-		s->ops->close(s);
-}
-
-bool semaphore_is_posix(const struct semaphore *s)
-{
-	return s->ops == &sem_posix_ops;
-}
-
-const char *semaphore_name(const struct semaphore *s)
-{
-	static char name[4300];
-
-	snprintf(name, sizeof(name), "%s %s", semaphore_is_posix(s) ? "semaphore" : "semaphore set",
-		 target_describe(&s->target));
-	return name;
-}
-
-const char *semaphore_which(const struct semaphore *s, unsigned num)
-{
-	static char which[4400];
-
-	if (semaphore_is_posix(s))
-		return semaphore_name(s);
-	snprintf(which, sizeof(which), "semaphore %u of %s", num, semaphore_name(s));
-	return which;
-}
-
-int semaphore_check_num(const struct semaphore *s, unsigned num)
-{
-	if (s->nsems && num >= s->nsems)
-		return fail("--num %u is out of range: %s has %lu semaphore%s (0 to %lu)", num,
-			    semaphore_name(s), s->nsems, s->nsems == 1 ? "" : "s", s->nsems - 1);
-	return 0;
-}
-
-enum sem_result semaphore_change(struct semaphore *s, unsigned num, int delta, bool undo,
-				 struct wait *w)
-{
-	return s->ops->change(s, num, delta, undo, w);
-}
-
-int semaphore_value(const struct semaphore *s, unsigned num, int *value)
-{
-	return s->ops->value(s, num, value);
-}
-
-int semaphore_report(const struct semaphore *s, unsigned num, int delta, const char *action)
-{
-	return s->ops->report(s, num, delta, action);
-}
-
-/* The signals that end a process politely; a lock without undo holds
- * them off while it is taken. */
-static void termination_set(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
-}
-
-static sigset_t mask_before_lock;
-
-int semaphore_lock(struct semaphore *s)
-{
-	struct wait forever;
-	sigset_t set;
-
-	wait_init(&forever, false, NULL);
-	if (semaphore_change(s, 0, -1, true, &forever) != SEM_DONE)
-		return semaphore_report(s, 0, -1, "take the --lock");
-	if (!s->ops->has_undo) {
-		termination_set(&set);
-		sigprocmask(SIG_BLOCK, &set, &mask_before_lock);
-	}
-	return 0;
-}
-
-int semaphore_unlock(struct semaphore *s)
-{
-	struct wait forever;
-	int rc = 0;
-
-	wait_init(&forever, false, NULL);
-	/* With undo too (System V), so the undo of the P is cancelled and the
-	 * value ends where it was. */
-	if (semaphore_change(s, 0, 1, true, &forever) != SEM_DONE)
-		rc = semaphore_report(s, 0, 1, "release the --lock");
-	if (!s->ops->has_undo)
-		sigprocmask(SIG_SETMASK, &mask_before_lock, NULL);   /* a signal held off lands now */
-	return rc;
-}
+#include "spawn.h"
 
 /* ---- options shared by sem-p and sem-v ---------------------------------- */
 
@@ -170,12 +35,7 @@ static int change_option(int val, const char *arg, void *data)
 	struct change_options *o = data;
 	unsigned long long v;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_NUM:
 		if ((why = parse_unsigned(arg, 0, USHRT_MAX, &v)))
@@ -233,12 +93,7 @@ static int mksem_option(int val, const char *arg, void *data)
 	struct mksem_options *o = data;
 	unsigned long long v;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if ((rc = create_option(&o->create, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_NSEMS:
 		if (strcmp(arg, "0") == 0)
@@ -279,12 +134,13 @@ static int mksem_check_kind(const struct mksem_options *o)
 	return 0;
 }
 
-static int mksem_run(struct mksem_options *o, const struct cli *cli)
+static int mksem_run(void *opts, const struct cli *cli)
 {
+	struct mksem_options *o = opts;
 	struct semaphore sem;
-	int next, rc;
+	int rc;
 
-	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_extra_args(cli, cli->next)))
 		return rc;
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
@@ -300,20 +156,26 @@ static int mksem_run(struct mksem_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_mksem(int argc, const char **argv)
+static void mksem_init(void *opts)
 {
-	struct mksem_options o = { .nsems = 1 };
-	struct cli cli;
+	struct mksem_options *o = opts;
 
-	target_init(&o.target);
-	create_options_init(&o.create);
-	int rc = cli_parse(&cli, argc, argv, mksem_table,
-			   "[TARGET] [--nsems N] [--value V] [--mode MODE] [--exclusive]", mksem_option, &o);
-	if (rc == 0)
-		rc = mksem_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
+	o->nsems = 1;
 }
+
+const struct command command_mksem = {
+	.name = "mksem",
+	.summary = "create a semaphore set or POSIX /name semaphore, or find it",
+	.synopsis = "[TARGET] [--nsems N] [--value V] [--mode MODE] [--exclusive]",
+	.table = mksem_table,
+	.size = sizeof(struct mksem_options),
+	.target = PART(struct mksem_options, target),
+	.target_use = TARGET_OPTIONAL,
+	.create = PART(struct mksem_options, create),
+	.init = mksem_init,
+	.option = mksem_option,
+	.run = mksem_run,
+};
 
 /* ---- sem-p -------------------------------------------------------------- */
 
@@ -326,95 +188,23 @@ static struct poptOption semp_table[] = {
 	POPT_TABLEEND
 };
 
-/* The command starts as if from a fresh shell: default dispositions and
- * an empty mask (SPEC §12), whatever ipctool was handed. */
-static void reset_signals(void)
-{
-	sigset_t none;
-
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);   /* fails harmlessly for the C library's own */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-/* Replace this process with COMMAND.  Returns only when exec failed, with
- * the shell's status. */
-static int run_command(const char **command)
-{
-	reset_signals();
-	execvp(command[0], (char *const *)command);
-	int status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-	fail_errno("cannot run '%s'", command[0]);
-	return status;
-}
-
-/* The child running COMMAND, for the handler that passes signals on; 0
- * (set with the signals blocked) once it is reaped. */
-static volatile pid_t command_pid;
-
-static void pass_on(int sig, siginfo_t *info, void *ctx)
-{
-	(void)ctx;
-	/* The terminal sends Ctrl-C and friends to the whole foreground
-	 * group, the command included: passing it again would send it twice. */
-	if (info && info->si_code == SI_KERNEL)
-		return;
-	int saved = errno;
-	if (command_pid > 0)
-		kill(command_pid, sig);
-	errno = saved;
-}
-
-static void catch_and_pass_on(const sigset_t *signals)
-{
-	struct sigaction sa, old;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = pass_on;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigfillset(&sa.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (!sigismember(signals, sig))
-			continue;
-		/* What the shell ignored for us (nohup) stays ignored here;
-		 * the command still starts with the default. */
-		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-			continue;
-		sigaction(sig, &sa, NULL);
-	}
-}
-
 /* Without undo the semaphore cannot be left to the kernel: run COMMAND in
  * a child, pass INT, TERM, HUP and QUIT on to it, wait for it, give the
  * semaphore back, and exit with the command's status as a shell would. */
 static int run_then_release(struct semaphore *s, int count, const char **command)
 {
-	sigset_t signals, old;
-	siginfo_t info;
+	struct spawn child;
 	struct wait forever;
-	int wstatus, status, rc;
+	sigset_t old;
+	int status, rc;
 
-	termination_set(&signals);
-	sigprocmask(SIG_BLOCK, &signals, &old);
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(run_command(command));
-	if (pid < 0) {
-		status = fail_errno("cannot start '%s'", command[0]);
-	} else {
-		command_pid = pid;
-		catch_and_pass_on(&signals);
-		sigprocmask(SIG_SETMASK, &old, NULL);   /* a signal held meanwhile is passed on now */
-		while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0 && errno == EINTR)
-			;
-		sigprocmask(SIG_BLOCK, &signals, NULL);
-		command_pid = 0;
-		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-			;
-		status = WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) : WEXITSTATUS(wstatus);
-	}
+	spawn_init(&child, (char *const *)command);
+	/* A signal that comes while COMMAND starts is passed on once it runs. */
+	spawn_hold(&old);
+	spawn_forward_signals();
+	rc = spawn_start(&child);
+	spawn_release(&old);
+	status = rc ? spawn_report(&child, rc) : spawn_wait(&child);
 	wait_init(&forever, false, NULL);
 	if (semaphore_change(s, 0, count, false, &forever) != SEM_DONE &&
 	    (rc = semaphore_report(s, 0, count, "release")) && status == 0)
@@ -452,13 +242,14 @@ static int semp_take(struct semaphore *s, const struct change_options *o, bool u
 	}
 }
 
-static int semp_run(struct change_options *o, const struct cli *cli, const char **command)
+static int semp_run(void *opts, const struct cli *cli)
 {
+	struct change_options *o = opts;
+	const char **command = cli->command;
 	struct semaphore sem;
-	int next, rc;
+	int rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
-	    (rc = wait_options_check(&o->wait)) || (rc = check_posix_num(o)))
+	if ((rc = cli_extra_args(cli, cli->next)) || (rc = check_posix_num(o)))
 		return rc;
 	if (command && !command[0])
 		return usage_error("'--' must be followed by a COMMAND to run");
@@ -474,28 +265,34 @@ static int semp_run(struct change_options *o, const struct cli *cli, const char 
 		/* System V: the P was made with SEM_UNDO, and undo records
 		 * survive exec, so ipctool becomes COMMAND and the kernel gives
 		 * the semaphore back however it ends, even by SIGKILL. */
-		rc = sem.ops->has_undo ? run_command(command) : run_then_release(&sem, o->count, command);
+		rc = sem.ops->has_undo ? spawn_exec((char *const *)command)
+				       : run_then_release(&sem, o->count, command);
 	}
 	semaphore_close(&sem);
 	return rc;
 }
 
-int cmd_sem_p(int argc, const char **argv)
+/* sem-p and sem-v take one unit of semaphore 0 unless told. */
+static void change_init(void *opts)
 {
-	struct change_options o = { .count = 1 };
-	struct cli cli;
-	int split = cli_command_start(argc, argv);
-	const char **command = split < argc ? argv + split + 1 : NULL;
+	struct change_options *o = opts;
 
-	target_init(&o.target);
-	int rc = cli_parse(&cli, split, argv, semp_table,
-			   "TARGET [--num I] [--count K] [--nowait | --timeout SECS] [-- COMMAND [ARGS...]]",
-			   change_option, &o);
-	if (rc == 0)
-		rc = semp_run(&o, &cli, command);
-	cli_free(&cli);
-	return cli_status(rc);
+	o->count = 1;
 }
+
+const struct command command_sem_p = {
+	.name = "sem-p",
+	.summary = "take a semaphore (wait, decrement), or hold it around a COMMAND",
+	.synopsis = "TARGET [--num I] [--count K] [--nowait | --timeout SECS] [-- COMMAND [ARGS...]]",
+	.table = semp_table,
+	.size = sizeof(struct change_options),
+	.target = PART(struct change_options, target),
+	.wait = PART(struct change_options, wait),
+	.runs_command = true,
+	.init = change_init,
+	.option = change_option,
+	.run = semp_run,
+};
 
 /* ---- sem-v -------------------------------------------------------------- */
 
@@ -507,14 +304,14 @@ static struct poptOption semv_table[] = {
 	POPT_TABLEEND
 };
 
-static int semv_run(struct change_options *o, const struct cli *cli)
+static int semv_run(void *opts, const struct cli *cli)
 {
+	struct change_options *o = opts;
 	struct semaphore sem;
 	struct wait w;
-	int next, rc;
+	int rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)) ||
-	    (rc = check_posix_num(o)))
+	if ((rc = cli_extra_args(cli, cli->next)) || (rc = check_posix_num(o)))
 		return rc;
 	if ((rc = semaphore_open(&sem, &o->target)) == 0 && (rc = semaphore_check_num(&sem, o->num)) == 0) {
 		wait_init(&w, false, NULL);
@@ -525,16 +322,14 @@ static int semv_run(struct change_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_sem_v(int argc, const char **argv)
-{
-	struct change_options o = { .count = 1 };
-	struct cli cli;
-
-	target_init(&o.target);
-	int rc = cli_parse(&cli, argc, argv, semv_table, "TARGET [--num I] [--count K]",
-			   change_option, &o);
-	if (rc == 0)
-		rc = semv_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_sem_v = {
+	.name = "sem-v",
+	.summary = "give a semaphore back (increment)",
+	.synopsis = "TARGET [--num I] [--count K]",
+	.table = semv_table,
+	.size = sizeof(struct change_options),
+	.target = PART(struct change_options, target),
+	.init = change_init,
+	.option = change_option,
+	.run = semv_run,
+};

@@ -9,7 +9,7 @@
 #include <semaphore.h>
 #include <stdbool.h>
 
-#include "cli.h"
+#include "options.h"
 #include "target.h"
 #include "wait.h"
 

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "guard.h"
@@ -24,58 +25,6 @@
 #include "target.h"
 
 enum { OPT_SIZE = 1, OPT_OFFSET, OPT_LENGTH, OPT_STRING, OPT_HEX, OPT_LOCK };
-
-/* ---- the segment interface: which implementation --------------------- */
-
-static void segment_init(struct segment *s, const struct target *t)
-{
-	memset(s, 0, sizeof(*s));
-	s->target = *t;
-	s->ops = t->kind == TARGET_POSIX ? &segment_posix_ops : &segment_sysv_ops;
-	s->fd = -1;
-}
-
-int segment_open(struct segment *s, const struct target *t, bool read_only)
-{
-	segment_init(s, t);
-	return s->ops->open(s, read_only);
-}
-
-int segment_create(struct segment *s, const struct target *t, const struct create_options *o,
-		   unsigned long long size)
-{
-	segment_init(s, t);
-	return s->ops->create(s, o, size);
-}
-
-int segment_attach(struct segment *s, bool read_only, void **addr)
-{
-	return s->ops->attach(s, read_only, addr);
-}
-
-int segment_reserve(struct segment *s, size_t offset, size_t length)
-{
-	return s->ops->reserve(s, offset, length);
-}
-
-void segment_detach(struct segment *s, void *addr)
-{
-	s->ops->detach(s, addr);
-}
-
-void segment_close(struct segment *s)
-{
-	if (s->ops)
-		s->ops->close(s);
-}
-
-const char *segment_name(const struct segment *s)
-{
-	static char name[4300];
-
-	snprintf(name, sizeof(name), "shared memory segment %s", target_describe(&s->target));
-	return name;
-}
 
 /* Status 1 naming the segment's size when OFFSET and LENGTH do not lie
  * within it (SPEC §12). */
@@ -174,12 +123,7 @@ static int mkshm_option(int val, const char *arg, void *data)
 {
 	struct mkshm_options *o = data;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if ((rc = create_option(&o->create, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	if (val == OPT_SIZE) {
 		if ((why = parse_size(arg, 1, SIZE_MAX, &o->size)))
 			return cli_bad_value("--size", arg, why);
@@ -188,12 +132,13 @@ static int mkshm_option(int val, const char *arg, void *data)
 	return CLI_UNHANDLED;
 }
 
-static int mkshm_run(struct mkshm_options *o, const struct cli *cli)
+static int mkshm_run(void *opts, const struct cli *cli)
 {
+	struct mkshm_options *o = opts;
 	struct segment seg;
-	int next, rc;
+	int rc;
 
-	if ((rc = target_finish(&o->target, cli, false, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_extra_args(cli, cli->next)))
 		return rc;
 	if (o->target.kind == TARGET_ID)
 		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
@@ -208,20 +153,18 @@ static int mkshm_run(struct mkshm_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_mkshm(int argc, const char **argv)
-{
-	struct mkshm_options o = { .size = 0 };
-	struct cli cli;
-
-	target_init(&o.target);
-	create_options_init(&o.create);
-	int rc = cli_parse(&cli, argc, argv, mkshm_table,
-			   "[TARGET] --size SIZE [--mode MODE] [--exclusive]", mkshm_option, &o);
-	if (rc == 0)
-		rc = mkshm_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_mkshm = {
+	.name = "mkshm",
+	.summary = "create a shared memory segment (System V or POSIX /name), or find it",
+	.synopsis = "[TARGET] --size SIZE [--mode MODE] [--exclusive]",
+	.table = mkshm_table,
+	.size = sizeof(struct mkshm_options),
+	.target = PART(struct mkshm_options, target),
+	.target_use = TARGET_OPTIONAL,
+	.create = PART(struct mkshm_options, create),
+	.option = mkshm_option,
+	.run = mkshm_run,
+};
 
 /* ---- shm-write ---------------------------------------------------------- */
 
@@ -246,10 +189,7 @@ static int write_option(int val, const char *arg, void *data)
 {
 	struct write_options *o = data;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_OFFSET:
 		if ((why = parse_size(arg, 0, SIZE_MAX, &o->offset)))
@@ -420,13 +360,12 @@ static int write_segment(struct segment *seg, struct write_options *o, const cha
 	return rc;
 }
 
-static int write_run(struct write_options *o, const struct cli *cli)
+static int write_run(void *opts, const struct cli *cli)
 {
+	struct write_options *o = opts;
 	struct segment seg;
-	int next, rc;
+	int next = cli->next, rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)))
-		return rc;
 	const char *data = next < cli->nargs ? cli->args[next++] : NULL;
 	if ((rc = cli_extra_args(cli, next)))
 		return rc;
@@ -437,19 +376,16 @@ static int write_run(struct write_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_shm_write(int argc, const char **argv)
-{
-	struct write_options o = { .offset = 0 };
-	struct cli cli;
-
-	target_init(&o.target);
-	int rc = cli_parse(&cli, argc, argv, write_table,
-			   "TARGET [DATA] [--offset N] [--string] [--lock SEMTARGET]", write_option, &o);
-	if (rc == 0)
-		rc = write_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_shm_write = {
+	.name = "shm-write",
+	.summary = "write an argument or standard input into a segment, all or nothing",
+	.synopsis = "TARGET [DATA] [--offset N] [--string] [--lock SEMTARGET]",
+	.table = write_table,
+	.size = sizeof(struct write_options),
+	.target = PART(struct write_options, target),
+	.option = write_option,
+	.run = write_run,
+};
 
 /* ---- shm-read ----------------------------------------------------------- */
 
@@ -490,10 +426,7 @@ static int read_option(int val, const char *arg, void *data)
 {
 	struct read_options *o = data;
 	const char *why;
-	int rc;
 
-	if ((rc = target_option(&o->target, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	switch (val) {
 	case OPT_OFFSET:
 		if ((why = parse_size(arg, 0, SIZE_MAX, &o->offset)))
@@ -638,12 +571,13 @@ static int read_segment(struct segment *seg, struct read_options *o)
 	return rc;
 }
 
-static int read_run(struct read_options *o, const struct cli *cli)
+static int read_run(void *opts, const struct cli *cli)
 {
+	struct read_options *o = opts;
 	struct segment seg;
-	int next, rc;
+	int rc;
 
-	if ((rc = target_finish(&o->target, cli, true, &next)) || (rc = cli_extra_args(cli, next)))
+	if ((rc = cli_extra_args(cli, cli->next)))
 		return rc;
 	if (o->formats > 1)
 		return usage_error("--string and --hex contradict each other: choose one");
@@ -654,16 +588,13 @@ static int read_run(struct read_options *o, const struct cli *cli)
 	return rc;
 }
 
-int cmd_shm_read(int argc, const char **argv)
-{
-	struct read_options o = { .format = READ_RAW };
-	struct cli cli;
-
-	target_init(&o.target);
-	int rc = cli_parse(&cli, argc, argv, read_table,
-			   "TARGET [--offset N] [--length N] [--string | --hex] [--lock SEMTARGET]", read_option, &o);
-	if (rc == 0)
-		rc = read_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_shm_read = {
+	.name = "shm-read",
+	.summary = "write a segment's bytes to standard output, raw, as a string or hex",
+	.synopsis = "TARGET [--offset N] [--length N] [--string | --hex] [--lock SEMTARGET]",
+	.table = read_table,
+	.size = sizeof(struct read_options),
+	.target = PART(struct read_options, target),
+	.option = read_option,
+	.run = read_run,
+};

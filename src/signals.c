@@ -1,6 +1,4 @@
-/* signal-send and signal-wait: signals from the shell (SPEC §9, §12), and
- * the signal names every module prints. */
-#include "signals.h"
+/* signal-send and signal-wait: signals from the shell (SPEC §9, §12). */
 
 #include <ctype.h>
 #include <dirent.h>
@@ -15,121 +13,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "parse.h"
+#include "signame.h"
 #include "wait.h"
-
-/* ---- names ------------------------------------------------------------- */
-
-/* Linux's classic signals, by number; aliases after them. */
-static const char *const classic_names[] = {
-	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
-	[SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGBUS] = "BUS", [SIGFPE] = "FPE",
-	[SIGKILL] = "KILL", [SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
-	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM", [SIGSTKFLT] = "STKFLT",
-	[SIGCHLD] = "CHLD", [SIGCONT] = "CONT", [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
-	[SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU", [SIGURG] = "URG", [SIGXCPU] = "XCPU",
-	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
-	[SIGIO] = "IO", [SIGPWR] = "PWR", [SIGSYS] = "SYS",
-};
-enum { CLASSIC_LAST = SIGSYS };
-
-static const struct { const char *name; int sig; } aliases[] = {
-	{ "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "POLL", SIGIO },
-};
-
-const char *signal_name(int sig, char buf[SIGNAL_NAME_MAX])
-{
-	int span = SIGRTMAX - SIGRTMIN;
-
-	if (sig >= 1 && sig <= CLASSIC_LAST && classic_names[sig])
-		snprintf(buf, SIGNAL_NAME_MAX, "SIG%s", classic_names[sig]);
-	else if (sig == SIGRTMIN)
-		snprintf(buf, SIGNAL_NAME_MAX, "SIGRTMIN");
-	else if (sig == SIGRTMAX)
-		snprintf(buf, SIGNAL_NAME_MAX, "SIGRTMAX");
-	/* The lower half counts up from RTMIN, the upper down from RTMAX, as
-	 * kill -l does. */
-	else if (sig > SIGRTMIN && sig - SIGRTMIN <= span / 2)
-		snprintf(buf, SIGNAL_NAME_MAX, "SIGRTMIN+%d", sig - SIGRTMIN);
-	else if (sig > SIGRTMIN && sig < SIGRTMAX)
-		snprintf(buf, SIGNAL_NAME_MAX, "SIGRTMAX-%d", SIGRTMAX - sig);
-	else
-		snprintf(buf, SIGNAL_NAME_MAX, "signal %d", sig);
-	return buf;
-}
-
-static char signal_expectation[160];
-
-static const char *signal_expected(void)
-{
-	snprintf(signal_expectation, sizeof(signal_expectation),
-		 "expected a name (TERM, SIGUSR1, RTMIN+N, RTMAX-N) or a number from 1 to 31 or %d to %d; "
-		 "see 'ipctool signal-send --list'", SIGRTMIN, SIGRTMAX);
-	return signal_expectation;
-}
-
-/* "RTMIN", "RTMIN+N", "RTMAX", "RTMAX-N" (already upper case, no SIG). */
-static bool parse_realtime(const char *name, int *out)
-{
-	int span = SIGRTMAX - SIGRTMIN;
-	unsigned long long n = 0;
-	bool from_min = strncmp(name, "RTMIN", 5) == 0;
-
-	if (!from_min && strncmp(name, "RTMAX", 5) != 0)
-		return false;
-	if (name[5] != '\0') {
-		if (name[5] != (from_min ? '+' : '-') || parse_unsigned(name + 6, 0, (unsigned long long)span, &n))
-			return false;
-	}
-	*out = from_min ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;
-	return true;
-}
-
-static bool parse_signal_name(const char *text, int *out)
-{
-	char name[16];
-	size_t len;
-
-	if (strncasecmp(text, "SIG", 3) == 0)
-		text += 3;
-	len = strlen(text);
-	if (len == 0 || len >= sizeof(name))
-		return false;
-	for (size_t i = 0; i <= len; i++)
-		name[i] = (char)toupper((unsigned char)text[i]);
-	for (int sig = 1; sig <= CLASSIC_LAST; sig++) {
-		if (classic_names[sig] && strcmp(classic_names[sig], name) == 0) {
-			*out = sig;
-			return true;
-		}
-	}
-	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
-		if (strcmp(aliases[i].name, name) == 0) {
-			*out = aliases[i].sig;
-			return true;
-		}
-	}
-	return parse_realtime(name, out);
-}
-
-const char *signal_parse(const char *text, bool allow_zero, int *out)
-{
-	unsigned long long n;
-
-	if (!is_all_digits(text))
-		return parse_signal_name(text, out) ? NULL : signal_expected();
-	if (parse_unsigned(text, 0, (unsigned long long)SIGRTMAX, &n))
-		return signal_expected();
-	if (n == 0 && !allow_zero)
-		return "signal 0 is no signal: it only checks that a process exists";
-	/* glibc keeps 32 and 33 for its threads; SIGRTMIN starts after them. */
-	if (n > CLASSIC_LAST && (int)n < SIGRTMIN)
-		return signal_expected();
-	*out = (int)n;
-	return NULL;
-}
 
 static int bad_signal(const char *text, const char *why)
 {
@@ -206,7 +95,7 @@ static int list_signals(void)
 	char name[SIGNAL_NAME_MAX];
 
 	for (int sig = 1; sig <= SIGRTMAX; sig++) {
-		if (sig > CLASSIC_LAST && sig < SIGRTMIN)
+		if (!signal_exists(sig))
 			continue;
 		printf("%2d %-12s %s\n", sig, signal_name(sig, name), strsignal(sig));
 	}
@@ -251,7 +140,7 @@ static bool is_dashed_signal(const char *arg)
 /* popt would take "-1", "-9" or "-TERM" for an option; one that is really
  * a PID or a kill(1)-style signal is found here first, so the refusal says
  * why.  Values of options that take one (--value -5) are skipped. */
-static int refuse_dashed_numbers(int argc, const char **argv)
+static int refuse_dashed_numbers(int argc, const char **argv, const struct poptOption *table)
 {
 	int positional = 0;
 
@@ -259,8 +148,7 @@ static int refuse_dashed_numbers(int argc, const char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0)
 			return 0;
-		if (strcmp(a, "--value") == 0 || strcmp(a, "-v") == 0 || strcmp(a, "--wait") == 0 ||
-		    strcmp(a, "-w") == 0 || strcmp(a, "--kill-after") == 0 || strcmp(a, "-k") == 0) {
+		if (a[0] == '-' && cli_value_follows(table, a)) {
 			i++;
 			continue;
 		}
@@ -435,8 +323,9 @@ static int report_survivors(const struct victim *vs, int n, const struct send_op
 	return EXIT_NOTHING;
 }
 
-static int send_run(const struct send_options *o, const struct cli *cli)
+static int send_run(void *opts, const struct cli *cli)
 {
+	const struct send_options *o = opts;
 	int sig, n = cli->nargs - 1, failed = 0, rc;
 	const char *why;
 
@@ -484,22 +373,16 @@ static int send_run(const struct send_options *o, const struct cli *cli)
 	return failed ? EXIT_FAIL : rc;
 }
 
-int cmd_signal_send(int argc, const char **argv)
-{
-	struct send_options o = { .value = 0 };
-	struct cli cli;
-	int rc = refuse_dashed_numbers(argc, argv);
-
-	if (rc)
-		return rc;
-	rc = cli_parse(&cli, argc, argv, send_table,
-		       "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS] | --list",
-		       send_option, &o);
-	if (rc == 0)
-		rc = send_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
-}
+const struct command command_signal_send = {
+	.name = "signal-send",
+	.summary = "send a signal (or a queued value) to processes; list signals",
+	.synopsis = "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS] | --list",
+	.table = send_table,
+	.size = sizeof(struct send_options),
+	.check_words = refuse_dashed_numbers,
+	.option = send_option,
+	.run = send_run,
+};
 
 /* ---- signal-wait ------------------------------------------------------- */
 
@@ -520,10 +403,7 @@ static int wait_sig_option(int val, const char *arg, void *data)
 {
 	struct wait_sig_options *o = data;
 	const char *why;
-	int rc;
 
-	if ((rc = wait_option(&o->wait, val, arg)) != CLI_UNHANDLED)
-		return rc;
 	if (val == OPT_COUNT) {
 		if ((why = parse_unsigned(arg, 1, INT_MAX, &o->count)))
 			return cli_bad_value("--count", arg, why);
@@ -587,8 +467,9 @@ static int take_signal(const sigset_t *set, const struct wait *w, siginfo_t *inf
 	}
 }
 
-static int wait_sig_run(struct wait_sig_options *o, const struct cli *cli)
+static int wait_sig_run(void *opts, const struct cli *cli)
 {
+	struct wait_sig_options *o = opts;
 	sigset_t set;
 	struct wait w;
 	siginfo_t info;
@@ -619,15 +500,21 @@ static int wait_sig_run(struct wait_sig_options *o, const struct cli *cli)
 	return EXIT_OK;
 }
 
-int cmd_signal_wait(int argc, const char **argv)
+static void wait_sig_init(void *opts)
 {
-	struct wait_sig_options o = { .count = 1 };
-	struct cli cli;
-	int rc = cli_parse(&cli, argc, argv, wait_table, "SIGNAL... [--timeout SECS] [--count N]",
-			   wait_sig_option, &o);
+	struct wait_sig_options *o = opts;
 
-	if (rc == 0)
-		rc = wait_sig_run(&o, &cli);
-	cli_free(&cli);
-	return cli_status(rc);
+	o->count = 1;
 }
+
+const struct command command_signal_wait = {
+	.name = "signal-wait",
+	.summary = "wait for signals and print who sent them",
+	.synopsis = "SIGNAL... [--timeout SECS] [--count N]",
+	.table = wait_table,
+	.size = sizeof(struct wait_sig_options),
+	.wait = PART(struct wait_sig_options, wait),
+	.init = wait_sig_init,
+	.option = wait_sig_option,
+	.run = wait_sig_run,
+};

@@ -16,14 +16,6 @@
 #include "error.h"
 #include "parse.h"
 
-struct poptOption target_options[] = {
-	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY,
-	  "System V key, decimal or 0x hex", "KEY" },
-	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
-	  "System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)", "PATH[:PROJ]" },
-	POPT_TABLEEND
-};
-
 void target_init(struct target *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -83,13 +75,18 @@ static int parse_ftok_option(struct target *t, const char *arg)
 	return 0;
 }
 
-int target_option(struct target *t, int val, const char *arg)
+int target_set_key(struct target *t, const char *arg)
 {
-	if (val != CLI_OPT_KEY && val != CLI_OPT_FTOK)
-		return CLI_UNHANDLED;
 	if (t->kind != TARGET_NONE)
 		return already_named(t, arg);
-	return val == CLI_OPT_KEY ? parse_key_option(t, arg) : parse_ftok_option(t, arg);
+	return parse_key_option(t, arg);
+}
+
+int target_set_ftok(struct target *t, const char *arg)
+{
+	if (t->kind != TARGET_NONE)
+		return already_named(t, arg);
+	return parse_ftok_option(t, arg);
 }
 
 /* Check a /name (LEN bytes, as it will be used) and make it T. */
@@ -159,11 +156,11 @@ int target_parse(struct target *t, const char *text)
 			   quote_input(text));
 }
 
-int target_finish(struct target *t, const struct cli *cli, bool required, int *next)
+int target_finish(struct target *t, const char *const *args, int nargs, bool required, int *next)
 {
 	*next = 0;
-	if (t->kind == TARGET_NONE && cli->nargs > 0) {
-		int rc = target_parse(t, cli->args[0]);
+	if (t->kind == TARGET_NONE && nargs > 0) {
+		int rc = target_parse(t, args[0]);
 		if (rc)
 			return rc;
 		*next = 1;

@@ -4,17 +4,14 @@
  *   --key N        key, decimal or hex  --ftok P[:J] key from ftok(3)
  *   /name          POSIX object
  *
- * target_option() takes --key/--ftok from the shared option table;
- * target_finish() takes the first positional argument when neither was
- * given.  Resolving a key to an object happens later, per mechanism. */
+ * The command line's spelling (the --key/--ftok table) is cli.c's; this is
+ * what a TARGET means.  Resolving a key to an object happens later, per
+ * mechanism. */
 #ifndef IPCTOOL_TARGET_H
 #define IPCTOOL_TARGET_H
 
-#include <popt.h>
 #include <stdbool.h>
 #include <sys/types.h>
-
-#include "cli.h"
 
 /* A POSIX name is '/' and 1 to POSIX_NAME_MAX characters, no other '/'. */
 #define POSIX_NAME_MAX 255
@@ -32,18 +29,17 @@ struct target {
 	int proj;               /* TARGET_FTOK */
 };
 
-extern struct poptOption target_options[];
-#define TARGET_TABLE CLI_INCLUDE(target_options, "Naming the object:")
-
 void target_init(struct target *t);
-/* Handle --key/--ftok; CLI_UNHANDLED for other vals. */
-int target_option(struct target *t, int val, const char *arg);
+/* --key KEY and --ftok PATH[:PROJ]; a usage error when a TARGET was
+ * already given. */
+int target_set_key(struct target *t, const char *arg);
+int target_set_ftok(struct target *t, const char *arg);
 /* Parse one positional TARGET. */
 int target_parse(struct target *t, const char *text);
-/* After option parsing: take the first positional argument as TARGET unless
- * --key/--ftok gave one.  *next is the index of the first argument left.
+/* After option parsing: take the first of ARGS as TARGET unless --key or
+ * --ftok gave one.  *next is the index of the first argument left.
  * REQUIRED: a missing target is a usage error. */
-int target_finish(struct target *t, const struct cli *cli, bool required, int *next);
+int target_finish(struct target *t, const char *const *args, int nargs, bool required, int *next);
 
 /* Compute the key of a --ftok target (status 1 if PATH is unusable). */
 int target_key(struct target *t, key_t *key);

@@ -145,6 +145,40 @@ wait_exit() {
 
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 
+# with_libc_signals_ignored CMD...: run CMD with signals 32 and 33 ignored,
+# as a parent using glibc's posix_spawn can leave them.  glibc's sigaction
+# refuses those two, so a small C program asks the kernel directly.
+with_libc_signals_ignored() {
+	local launcher=$BATS_FILE_TMPDIR/ignore-libc-signals
+	if [ ! -x "$launcher" ]; then
+		cat >"$launcher.c" <<'C'
+#include <signal.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	/* The kernel's sigaction: the handler comes first on every Linux target. */
+	unsigned long ignore[8] = { (unsigned long)SIG_IGN };
+
+	if (argc < 2)
+		return 2;
+	for (int sig = 32; sig <= 33; sig++)
+		if (syscall(SYS_rt_sigaction, sig, ignore, NULL, (size_t)8) != 0) {
+			perror("rt_sigaction");
+			return 125;
+		}
+	execvp(argv[1], argv + 1);
+	perror(argv[1]);
+	return 127;
+}
+C
+		cc -o "$launcher" "$launcher.c" || return 125
+	fi
+	"$launcher" "$@"
+}
+
 # start_stopped_reader FIFO OUT: a reader that opens FIFO and stops itself
 # (SIGSTOP) before reading, so what a writer puts in stays in the pipe
 # until `kill -CONT "$READER"` lets it copy everything to OUT.

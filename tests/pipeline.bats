@@ -109,7 +109,7 @@ teardown() { common_teardown; }
 }
 
 @test "stages start with default dispositions and an empty mask" {
-	run bash -c "trap '' PIPE USR1 HUP; ipctool pipe-run -- grep -E '^Sig(Ign|Blk)' /proc/self/status"
+	run with_libc_signals_ignored bash -c "trap '' PIPE USR1 HUP; ipctool pipe-run -- grep -E '^Sig(Ign|Blk)' /proc/self/status"
 	assert_success
 	assert_line "SigIgn:	0000000000000000"
 	assert_line "SigBlk:	0000000000000000"

@@ -1,9 +1,9 @@
-/* Signal names and numbers, shared by signal-send, signal-wait and
- * pipe-run's --status lines.  Names are printed with the SIG prefix
+/* Signal names and numbers, a helper shared by signal-send, signal-wait
+ * and pipe-run's --status lines.  Names are printed with the SIG prefix
  * (SIGTERM, SIGRTMIN+3); parsing accepts them with or without it, in any
  * case, and plain numbers. */
-#ifndef IPCTOOL_SIGNALS_H
-#define IPCTOOL_SIGNALS_H
+#ifndef IPCTOOL_SIGNAME_H
+#define IPCTOOL_SIGNAME_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,5 +16,7 @@ const char *signal_name(int sig, char buf[SIGNAL_NAME_MAX]);
 /* Parse TEXT as a signal.  ALLOW_ZERO accepts 0 (kill -0).  Returns NULL
  * and stores the number, or a phrase for cli_bad_value(). */
 const char *signal_parse(const char *text, bool allow_zero, int *out);
+/* Whether Linux has a signal SIG: 1 to SIGSYS, SIGRTMIN to SIGRTMAX. */
+bool signal_exists(int sig);
 
 #endif

@@ -1,0 +1,55 @@
+/* One subcommand, whole: what main.c's table lists, what the runner needs
+ * to parse, run and clean up after it, and what --help, --dump-options,
+ * the completions and the manual are made from.
+ *
+ * A command's file defines one `const struct command` and keeps everything
+ * else static.  Its options live in one struct of its own; the parts every
+ * command shares (the TARGET, --mode/--exclusive, --nowait/--timeout) are
+ * members of that struct that the entry points at, and the runner handles
+ * their options, so a command's option handler sees only its own. */
+#ifndef IPCTOOL_COMMAND_H
+#define IPCTOOL_COMMAND_H
+
+#include <stddef.h>
+
+#include "cli.h"
+
+/* Where a shared part sits in a command's options struct, for the entry's
+ * .target, .create and .wait; an entry leaves out the parts it has not. */
+#define PART(type, member) (offsetof(type, member) + 1)
+
+enum target_use {
+	TARGET_REQUIRED,      /* the default */
+	TARGET_OPTIONAL,      /* mk*: none means a private object */
+};
+
+struct command {
+	const char *name;
+	const char *summary;            /* one line, for `ipctool --help` */
+	const char *synopsis;           /* what follows "ipctool NAME " */
+	const struct poptOption *table; /* its options, shared tables included */
+	size_t size;                    /* sizeof its options struct */
+	size_t target, create, wait;    /* PART(), or 0 when it has none */
+	enum target_use target_use;
+	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run). */
+	bool runs_command;
+	/* A look at the words before popt sees them, for a command whose
+	 * words popt would misread (signal-send's `-9`); may be NULL. */
+	int (*check_words)(int argc, const char **argv, const struct poptOption *table);
+	/* Defaults beyond all-zero and the shared parts' own; may be NULL. */
+	void (*init)(void *opts);
+	/* Its own options (vals 1..999); may be NULL when it has none. */
+	int (*option)(int val, const char *arg, void *opts);
+	/* The work, once the command line is parsed: CLI's positional arguments
+	 * after the TARGET start at cli->next; cli->command is the argv after
+	 * `--` for a command that runs one (NULL when there was none). */
+	int (*run)(void *opts, const struct cli *cli);
+	/* Frees what the option handler allocated; may be NULL. */
+	void (*done)(void *opts);
+};
+
+/* Parse ARGV (ARGV[0] is the command's name), run it and clean up.
+ * Returns the exit status. */
+int command_run(const struct command *c, int argc, const char **argv);
+
+#endif

@@ -1,0 +1,133 @@
+/* list --limits and --summary: the kernel's System V limits (as ipcs -l)
+ * and what is in use (as ipcs -u), one table (listlimits.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "io.h"
+#include "listcols.h"
+#include "listlimits.h"
+
+struct info_row {
+	unsigned kind;
+	const char *resource;
+	const char *description;
+	unsigned long long value;
+};
+
+/* /proc/sys/kernel/NAME when readable (exact, 64-bit), else FALLBACK. */
+static unsigned long long sysctl_value(const char *name, int field, unsigned long long fallback)
+{
+	char path[64], text[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fallback;
+	ssize_t got = read_full(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (got <= 0)
+		return fallback;
+	text[got] = '\0';
+	char *p = text, *end;
+	unsigned long long v = fallback;
+	for (int i = 0; i <= field; i++) {
+		errno = 0;
+		v = strtoull(p, &end, 10);
+		if (end == p || errno)
+			return fallback;
+		p = end;
+	}
+	return v;
+}
+
+static int print_info_rows(const struct info_row *rows, size_t n, unsigned kinds,
+			   const struct table_format *format, const char *json_name, const char *value_name)
+{
+	struct table_printer tp = { .format = format };
+	struct libscols_table *tb = table_new(json_name, format);
+	int rc = 0;
+
+	if (!tb || !table_add_column(tb, "RESOURCE", false, 0) || !table_add_column(tb, "DESCRIPTION", false, 0) ||
+	    !table_add_column(tb, value_name, true, 0))
+		rc = fail("out of memory");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!(kinds & rows[i].kind))
+			continue;
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		char buf[32];
+		if (!ln || scols_line_set_data(ln, 0, rows[i].resource) ||
+		    scols_line_set_data(ln, 1, rows[i].description) ||
+		    scols_line_set_data(ln, 2, cell_unsigned(buf, sizeof(buf), rows[i].value)))
+			rc = fail("out of memory");
+	}
+	if (rc == 0)
+		rc = table_print(&tp, tb, NULL);
+	if (rc == 0)
+		rc = table_print_end(&tp);
+	scols_unref_table(tb);
+	return rc;
+}
+
+int limits_show(unsigned kinds, const struct table_format *format)
+{
+	struct msginfo mi = { 0 };
+	struct shminfo si = { 0 };
+	struct seminfo se = { 0 };
+	union { struct seminfo *info; } semarg = { .info = &se };
+
+	if (msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&mi) < 0 ||
+	    shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&si) < 0 ||
+	    semctl(0, 0, IPC_INFO, semarg) < 0)
+		return fail_errno("cannot read the kernel's IPC limits");
+	const unsigned q = KIND_BIT(IPC_KIND_QUEUE), m = KIND_BIT(IPC_KIND_SHM), s = KIND_BIT(IPC_KIND_SEM);
+	const struct info_row rows[] = {
+		{ q, "MSGMNI", "Number of message queues", sysctl_value("msgmni", 0, (unsigned)mi.msgmni) },
+		{ q, "MSGMAX", "Max size of message (bytes)", sysctl_value("msgmax", 0, (unsigned)mi.msgmax) },
+		{ q, "MSGMNB", "Default max size of queue (bytes)", sysctl_value("msgmnb", 0, (unsigned)mi.msgmnb) },
+		{ m, "SHMMNI", "Shared memory segments", sysctl_value("shmmni", 0, si.shmmni) },
+		{ m, "SHMALL", "Shared memory pages", sysctl_value("shmall", 0, si.shmall) },
+		{ m, "SHMMAX", "Max size of shared memory segment (bytes)", sysctl_value("shmmax", 0, si.shmmax) },
+		{ m, "SHMMIN", "Min size of shared memory segment (bytes)", si.shmmin },
+		{ s, "SEMMNI", "Number of semaphore identifiers", sysctl_value("sem", 3, (unsigned)se.semmni) },
+		{ s, "SEMMNS", "Total number of semaphores", sysctl_value("sem", 1, (unsigned)se.semmns) },
+		{ s, "SEMMSL", "Max semaphores per semaphore set", sysctl_value("sem", 0, (unsigned)se.semmsl) },
+		{ s, "SEMOPM", "Max number of operations per semop(2)", sysctl_value("sem", 2, (unsigned)se.semopm) },
+		{ s, "SEMVMX", "Semaphore max value", (unsigned)se.semvmx },
+	};
+	return print_info_rows(rows, sizeof(rows) / sizeof(rows[0]), kinds, format, "limits", "LIMIT");
+}
+
+int summary_show(unsigned kinds, const struct table_format *format)
+{
+	struct msginfo mi = { 0 };
+	struct shm_info si = { 0 };
+	struct seminfo se = { 0 };
+	union { struct seminfo *info; } semarg = { .info = &se };
+
+	/* *_INFO (unlike IPC_INFO) fills in what is in use. */
+	if (msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi) < 0 ||
+	    shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si) < 0 ||
+	    semctl(0, 0, SEM_INFO, semarg) < 0)
+		return fail_errno("cannot read the kernel's IPC usage");
+	const unsigned q = KIND_BIT(IPC_KIND_QUEUE), m = KIND_BIT(IPC_KIND_SHM), s = KIND_BIT(IPC_KIND_SEM);
+	const struct info_row rows[] = {
+		{ q, "MSGQUEUES", "Allocated queues", (unsigned)mi.msgpool },
+		{ q, "MSGS", "Messages in all queues", (unsigned)mi.msgmap },
+		{ q, "MSGBYTES", "Bytes in all queues", (unsigned)mi.msgtql },
+		{ m, "SHMSEGS", "Segments allocated", (unsigned)si.used_ids },
+		{ m, "SHMPAGES", "Pages allocated", si.shm_tot },
+		{ m, "SHMRSS", "Pages resident", si.shm_rss },
+		{ m, "SHMSWAP", "Pages swapped", si.shm_swp },
+		{ s, "SEMSETS", "Semaphore sets in use", (unsigned)se.semusz },
+		{ s, "SEMS", "Semaphores in all sets", (unsigned)se.semaem },
+	};
+	return print_info_rows(rows, sizeof(rows) / sizeof(rows[0]), kinds, format, "summary", "USED");
+}

@@ -1,0 +1,12 @@
+/* list --limits and --summary: the kernel's System V limits (as ipcs -l)
+ * and what is in use (as ipcs -u) for the kinds in KINDS (a mask of
+ * KIND_BIT), one table in FORMAT. */
+#ifndef IPCTOOL_LISTLIMITS_H
+#define IPCTOOL_LISTLIMITS_H
+
+#include "table.h"
+
+int limits_show(unsigned kinds, const struct table_format *format);
+int summary_show(unsigned kinds, const struct table_format *format);
+
+#endif

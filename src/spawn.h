@@ -1,0 +1,59 @@
+/* Running a COMMAND: every program ipctool starts (pipe-run's stages,
+ * sem-p's COMMAND) goes through here, so each starts the same way and is
+ * waited for the same way.
+ *
+ * A child starts as if from a fresh shell (SPEC §12): every signal at its
+ * default action, the C library's own two (32 and 33) included, an empty
+ * signal mask, the descriptors it was given as stdin and stdout and those
+ * ipctool itself inherited (every descriptor ipctool opens is close-on-exec),
+ * argv[0] looked up in PATH with no shell.  INT, TERM, HUP and QUIT that
+ * reach ipctool while children run are passed on to each of them, and a
+ * signal is never passed to a pid that was already reaped.  Statuses are a
+ * shell's: the exit status, 128+N for signal N, 126 found but not
+ * executable, 127 not found. */
+#ifndef IPCTOOL_SPAWN_H
+#define IPCTOOL_SPAWN_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+struct spawn {
+	char *const *argv;   /* NULL-terminated; argv[0] is looked up in PATH */
+	int in, out, err;    /* become stdin, stdout, stderr; -1 keeps ipctool's */
+	pid_t pid;           /* while it runs; 0 before and after */
+	int status;          /* as a shell reports it, once reaped */
+	int signal;          /* the signal that killed it, or 0 */
+};
+
+/* A spawn of ARGV with ipctool's own stdin and stdout. */
+void spawn_init(struct spawn *s, char *const *argv);
+
+/* From now on, INT, TERM, HUP and QUIT are passed on to every running
+ * child (those ipctool's parent had ignored stay ignored by ipctool; the
+ * children still start with the default). */
+void spawn_forward_signals(void);
+
+/* Hold the passed-on signals (OLD gets the previous mask) while several
+ * children start, so that one arriving meanwhile reaches all of them once
+ * spawn_release restores OLD. */
+void spawn_hold(sigset_t *old);
+void spawn_release(const sigset_t *old);
+
+/* Start S.  Returns 0 once the child runs its command, or the errno of a
+ * failed start (fork or exec; the failed child is reaped), which
+ * spawn_report turns into the shell's status. */
+int spawn_start(struct spawn *s);
+
+/* Report a failed start on stderr, one line, and set and return S's
+ * status: 127 for a command not found in PATH, 126 otherwise. */
+int spawn_report(struct spawn *s, int err);
+
+/* Wait for S to end and reap it; returns its status (also in S). */
+int spawn_wait(struct spawn *s);
+
+/* Replace ipctool with ARGV, prepared as a child would be (for sem-p,
+ * whose undo records must survive in the same process).  Returns only if
+ * exec failed, having reported it, with the shell's status. */
+int spawn_exec(char *const *argv);
+
+#endif
