@@ -91,7 +91,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_NAMES   := number key size mode duration target ftok signal user
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # The parsers and what they link against (error messages, option tables).
-FUZZ_DEPS    := parse target signals sysvobj cli error wait buf io
+FUZZ_DEPS    := parse target signame sysvobj cli error wait buf io json
 FUZZ_OBJS    := $(FUZZ_DEPS:%=build-fuzz/obj/%.o)
 FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz-%)
 # clang's -Wformat=2 also flags error.c's vfprintf of a checked format.

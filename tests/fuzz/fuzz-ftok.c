@@ -1,4 +1,4 @@
-/* --ftok PATH[:PROJ] (target_option in src/target.c) against SPEC §1,
+/* --ftok PATH[:PROJ] (target_set_ftok in src/target.c) against SPEC §1,
  * §12: split at the last ':'; digits after it are PROJ and must be 1-255;
  * one non-digit character is PROJ; nothing after it is a usage error;
  * anything else means the whole string is PATH and PROJ is 1.  PATH may
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	bool ok = ref_ftok(text, &path_len, &proj);
 	target_init(&t);
-	int rc = target_option(&t, CLI_OPT_FTOK, text);
+	int rc = target_set_ftok(&t, text);
 	if (rc != 0 && rc != EXIT_USAGE)
 		fuzz_mismatch(text, "--ftok returned %d, not 0 or the usage status", rc);
 	if ((rc == 0) != ok)

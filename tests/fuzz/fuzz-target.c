@@ -49,6 +49,29 @@ static void check_report(const char *text, const char *call, int rc)
 		fuzz_mismatch(text, "%s printed a malformed usage error \"%s\"", call, err_buf);
 }
 
+/* A typed name as ipctool(1) says it is read: each \xHH is the byte HH
+ * (how list and the errors show bytes that are not printable).  False for
+ * a NUL byte, which no name can hold. */
+static bool ref_decode(const char *typed, char *out, size_t size)
+{
+	size_t at = 0;
+
+	for (const char *p = typed; *p; at++) {
+		if (at + 1 >= size)
+			return false;
+		if (p[0] == '\\' && p[1] == 'x' && ref_hex_digit(p[2]) >= 0 && ref_hex_digit(p[3]) >= 0) {
+			out[at] = (char)(ref_hex_digit(p[2]) << 4 | ref_hex_digit(p[3]));
+			if (out[at] == '\0')
+				return false;
+			p += 4;
+		} else {
+			out[at] = *p++;
+		}
+	}
+	out[at] = '\0';
+	return true;
+}
+
 static bool ref_posix_name(const char *text)
 {
 	size_t len = strlen(text);
@@ -63,8 +86,9 @@ static void check_positional(const char *text)
 	unsigned long long v = 0;
 	enum target_kind want = TARGET_NONE;
 
+	static char name[8192];
 	if (text[0] == '/')
-		want = ref_posix_name(text) ? TARGET_POSIX : TARGET_NONE;
+		want = ref_decode(text, name, sizeof(name)) && ref_posix_name(name) ? TARGET_POSIX : TARGET_NONE;
 	else if (ref_hex(text, &v))
 		want = v >= 1 && v <= UINT32_MAX ? TARGET_KEY : TARGET_NONE;
 	else if (ref_decimal(text, strlen(text), &v))
@@ -91,7 +115,7 @@ static void check_positional(const char *text)
 			fuzz_mismatch(text, "key 0x%x, reference 0x%llx", (unsigned)(uint32_t)t.key, v);
 		break;
 	default:
-		if (strcmp(t.path, text) != 0 || strcmp(target_describe(&t), text) != 0)
+		if (strcmp(t.path, name) != 0 || strcmp(target_describe(&t), name) != 0)
 			fuzz_mismatch(text, "POSIX name kept as \"%s\"", t.path);
 		break;
 	}
@@ -112,7 +136,7 @@ static void check_key_option(const char *text)
 
 	target_init(&t);
 	error_reset();
-	int rc = target_option(&t, CLI_OPT_KEY, text);
+	int rc = target_set_key(&t, text);
 	check_report(text, "--key", rc);
 	if ((rc == 0) != ok)
 		fuzz_mismatch(text, "--key gave status %d, reference %s", rc, ok ? "accepts" : "refuses");
