@@ -309,15 +309,15 @@ all_objects() {
 # ---- every subcommand and option documented and completed ---------------
 
 @test "every subcommand is in --help, has its page (named in ipctool(1) SUBCOMMANDS and SEE ALSO) and is in each completion" {
-	local sub overview synopsis see_also page
+	local sub overview subcommand_list see_also page
 	overview=$(ipctool --help)
-	synopsis=$(page_section "$MAN" SUBCOMMANDS)
+	subcommand_list=$(page_section "$MAN" SUBCOMMANDS)
 	see_also=$(page_section "$MAN" "SEE ALSO")
 	[ -n "$(subcommands)" ]
 	grep -qx '\.Ss help' "$MAN" || fail "help is not described in man/ipctool.1"
 	for sub in $(subcommands); do
 		grep -qE "^  $sub +[a-z]" <<<"$overview" || fail "'$sub' missing from ipctool --help"
-		grep -qx "\.It Cm $sub" <<<"$synopsis" || fail "'$sub' missing from the SUBCOMMANDS of ipctool(1)"
+		grep -qx "\.It Cm $sub" <<<"$subcommand_list" || fail "'$sub' missing from the SUBCOMMANDS of ipctool(1)"
 		if [ "$sub" != help ]; then
 			page=$(sub_page "$sub")
 			[ -f "$page" ] || fail "'$sub' has no page man/ipctool-$sub.1"
