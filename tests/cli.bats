@@ -9,6 +9,7 @@ bats_require_minimum_version 1.5.0
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 MAN=$ROOT/man/ipctool.1
+MANDIR=$ROOT/man
 BASH_COMP=$ROOT/completions/ipctool.bash
 ZSH_COMP=$ROOT/completions/_ipctool
 FISH_COMP=$ROOT/completions/ipctool.fish
@@ -23,10 +24,43 @@ help_options() {
 	ipctool "$1" --help | sed -nE 's/^ {2,6}(-[^ -], )?--([a-z0-9][a-z0-9-]*).*/\2/p' | sort -u
 }
 
-# The text of SUB's own .Ss in the man page.
-man_section() {
-	awk -v name="$1" '/^\.S[hs] / { inside = ($0 == ".Ss " name || $0 == ".Ss Cm " name); next }
-		inside' "$MAN"
+# Every subcommand but help has its own page, man/ipctool-SUB.1; help is
+# described in ipctool(1).
+paged_subcommands() { subcommands | grep -vx help; }
+sub_page() { echo "$MANDIR/ipctool-$1.1"; }
+
+# The text of one .Sh section (by its exact title) of a page.
+page_section() {
+	awk -v title="$2" '/^\.Sh / { inside = ($0 == ".Sh " title); next } inside' "$1"
+}
+
+# The long options a page documents: the flags its OPTIONS section's .It
+# lines name, one a line, without dashes.  Shared options are .It lines
+# too, each referring to ipctool(1) for its meaning.
+page_options() {
+	page_section "$1" OPTIONS | grep -E '^\.It ' | grep -oE 'Fl -[a-z0-9][a-z0-9-]*' |
+		sed 's/^Fl -//' | sort -u
+}
+
+# The long options named in SUB's Usage lines, and in its page's SYNOPSIS.
+usage_options() {
+	ipctool "$1" --help | sed -n '/^Usage:/,/^  -/p' | grep -v '^  -' |
+		grep -oE -- '--[a-z0-9][a-z0-9-]*' | sed 's/^--//' | sort -u
+}
+synopsis_options() {
+	page_section "$1" SYNOPSIS | grep -oE 'Fl -[a-z0-9][a-z0-9-]*' | sed 's/^Fl -//' | sort -u
+}
+
+# mandoc checks every .Xr against the installed manuals; a man1 directory of
+# links to this tree's pages, ahead of the system's, lets the pages' links
+# to each other resolve.  Such a directory has no mandoc.db, hence the
+# "outdated mandoc.db" notes, which are all that may remain.
+lint_pages() {
+	local mp=$BATS_TEST_TMPDIR/manpath
+	mkdir -p "$mp/man1"
+	ln -sf "$MANDIR"/*.1 "$mp/man1/"
+	MANPATH=$mp:$(manpath 2>/dev/null) mandoc -Tlint -Wstyle "$@" 2>&1 |
+		grep -v ': outdated mandoc.db lacks ' || true
 }
 
 # The case branch `SUB)' of a shell completion script, up to its `;;'.
@@ -274,15 +308,28 @@ all_objects() {
 
 # ---- every subcommand and option documented and completed ---------------
 
-@test "every subcommand is in --help, the man page (SYNOPSIS and a .Ss) and each completion" {
-	local sub overview
+@test "every subcommand is in --help, has its page (named in ipctool(1) SUBCOMMANDS and SEE ALSO) and is in each completion" {
+	local sub overview subcommand_list see_also page
 	overview=$(ipctool --help)
+	subcommand_list=$(page_section "$MAN" SUBCOMMANDS)
+	see_also=$(page_section "$MAN" "SEE ALSO")
 	[ -n "$(subcommands)" ]
+	grep -qx '\.Ss help' "$MAN" || fail "help is not described in man/ipctool.1"
 	for sub in $(subcommands); do
 		grep -qE "^  $sub +[a-z]" <<<"$overview" || fail "'$sub' missing from ipctool --help"
-		grep -qxE "\.Ss (Cm )?$sub" "$MAN" || fail "'$sub' has no .Ss in man/ipctool.1"
-		sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$MAN" | grep -qx "\.Cm $sub" ||
-			fail "'$sub' missing from the man page's SYNOPSIS"
+		grep -qx "\.It Cm $sub" <<<"$subcommand_list" || fail "'$sub' missing from the SUBCOMMANDS of ipctool(1)"
+		if [ "$sub" != help ]; then
+			page=$(sub_page "$sub")
+			[ -f "$page" ] || fail "'$sub' has no page man/ipctool-$sub.1"
+			grep -qE "^\.Xr ipctool-$sub 1( ,)?$" <<<"$see_also" ||
+				fail "ipctool-$sub(1) missing from the SEE ALSO of ipctool(1)"
+			grep -qx "\.Nm ipctool-$sub" "$page" || fail "man/ipctool-$sub.1 has no NAME ipctool-$sub"
+			grep -qx "\.Dt IPCTOOL-${sub^^} 1" "$page" || fail "man/ipctool-$sub.1 has a wrong .Dt"
+			grep -qx "\.Cm $sub" <<<"$(page_section "$page" SYNOPSIS)" ||
+				fail "man/ipctool-$sub.1 has no ipctool $sub in its SYNOPSIS"
+			grep -qE '^\.Xr ipctool 1( ,)?$' <<<"$(page_section "$page" "SEE ALSO")" ||
+				fail "man/ipctool-$sub.1 does not refer to ipctool(1) in its SEE ALSO"
+		fi
 		grep -qE "^[[:space:]]*'$sub:" "$ZSH_COMP" || fail "'$sub' has no description in _ipctool"
 		grep -qE -- "-a $sub -d " "$FISH_COMP" || fail "'$sub' has no description in ipctool.fish"
 	done
@@ -308,16 +355,54 @@ all_objects() {
 	[ "${#lines[@]}" -ge 10 ]
 }
 
-@test "every long option of every subcommand has an .It entry in its man page section" {
-	local sub section documented missing
-	for sub in $(subcommands); do
-		section=$(man_section "$sub")
-		[ -n "$section" ] || fail "no .Ss $sub in man/ipctool.1"
-		documented=$(grep -E '^\.It ' <<<"$section" | grep -oE 'Fl -[a-z0-9][a-z0-9-]*' |
-			sed 's/^Fl -//' | sort -u)
+@test "there is a page for every subcommand but help, and no other ipctool-SUB page" {
+	local page name
+	for page in "$MANDIR"/ipctool-*.1; do
+		name=${page##*/ipctool-}
+		name=${name%.1}
+		paged_subcommands | grep -qx -- "$name" || fail "man/ipctool-$name.1: no such subcommand"
+	done
+	[ "$(ls "$MANDIR"/ipctool-*.1 | wc -l)" -eq "$(paged_subcommands | wc -l)" ]
+}
+
+@test "each page's OPTIONS are exactly the long options of 'ipctool SUB --help', no more, no fewer" {
+	local sub page documented missing extra
+	for sub in $(paged_subcommands); do
+		page=$(sub_page "$sub")
+		documented=$(page_options "$page")
+		[ -n "$documented" ] || fail "no .It Fl entries under OPTIONS in man/ipctool-$sub.1"
 		missing=$(comm -23 <(help_options "$sub") <(echo "$documented"))
-		[ -z "$missing" ] ||
-			fail "not documented in the .Ss $sub of man/ipctool.1: $(echo $missing)"
+		extra=$(comm -13 <(help_options "$sub") <(echo "$documented"))
+		[ -z "$missing" ] || fail "not under OPTIONS in man/ipctool-$sub.1: $(echo $missing)"
+		[ -z "$extra" ] || fail "under OPTIONS in man/ipctool-$sub.1 but not in --help: $(echo $extra)"
+	done
+}
+
+@test "each page's SYNOPSIS names exactly the options of the subcommand's Usage lines" {
+	local sub
+	for sub in $(paged_subcommands); do
+		[ -n "$(usage_options "$sub")" ] || fail "no options read from the Usage of 'ipctool $sub --help'"
+		assert_equal "$sub: $(synopsis_options "$(sub_page "$sub")")" "$sub: $(usage_options "$sub")"
+	done
+}
+
+@test "the options ipctool(1) describes as shared are referred to there by each page" {
+	local sub opt page shared
+	shared=$(page_section "$MAN" DESCRIPTION | sed -n '/^\.Ss Options shared/,/^\.El/p')
+	for opt in key ftok mode exclusive nowait timeout help; do
+		grep -qE "^\.It .*Fl -$opt( |$)" <<<"$shared" ||
+			fail "--$opt not among the shared options of ipctool(1)"
+	done
+	for sub in $(paged_subcommands); do
+		page=$(sub_page "$sub")
+		# The entry of a shared option refers to ipctool(1) for its meaning.
+		page_section "$page" OPTIONS | awk -v page="${page##*/}" '
+			function check() { if (shared && !referred) { print page ": " item; bad = 1 } }
+			/^\.It / { check(); item = $0; referred = 0
+				shared = ($0 ~ /Fl -(key|ftok|mode|exclusive|nowait|timeout|help)( |$)/); next }
+			/^\.El$/ { check(); shared = 0 }
+			/^\.Xr ipctool 1( |$)/ { referred = 1 }
+			END { check(); exit bad }' || fail "a shared option's entry does not refer to ipctool(1)"
 	done
 }
 
@@ -339,18 +424,51 @@ all_objects() {
 
 # ---- the man page and completions themselves ---------------------------
 
-@test "man/ipctool.1 is clean under mandoc -Tlint -Wwarning" {
-	run mandoc -Tlint -Wwarning "$MAN"
-	assert_success
-	assert_output ""
+@test "every man page is clean under mandoc -Tlint -Wstyle" {
+	local page
+	[ "$(ls "$MANDIR"/*.1 | wc -l)" -ge 2 ]
+	for page in "$MANDIR"/*.1; do
+		run lint_pages "$page"
+		assert_success
+		assert_equal "${page##*/}: $output" "${page##*/}: "
+	done
 }
 
-@test "man/ipctool.1 renders with man(1) and has the expected sections" {
+@test "the lint check is not vacuous: a broken page and a dangling cross-reference show" {
+	local bad=$BATS_TEST_TMPDIR/ipctool-bad.1
+	sed 's/^\.Sh OPTIONS$/.Sh OPTIONS\n.Bl/' "$(sub_page mkq)" >"$bad"
+	run lint_pages "$bad"
+	[ -n "$output" ]
+	sed 's/^\.Xr ipctool 1 ,$/.Xr ipctool-nosuch 1 ,/' "$(sub_page sem-v)" >"$bad"
+	run lint_pages "$bad"
+	assert_output --partial "referenced manual not found: Xr ipctool-nosuch 1"
+}
+
+@test "ipctool(1) renders with man(1) and has the expected sections" {
 	run bash -c "MANWIDTH=80 man -l '$MAN' 2>&1 | col -b"
 	assert_success
 	local s
 	for s in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
 		assert_line "$s"
+	done
+}
+
+@test "every ipctool-SUB page renders with man(1), each SYNOPSIS form on its own line" {
+	local sub s page forms
+	for sub in $(paged_subcommands); do
+		page=$(sub_page "$sub")
+		run bash -c "MANWIDTH=80 man -l '$page' 2>&1 | col -b"
+		assert_success
+		assert_line --index 0 --regexp "^IPCTOOL-${sub^^}\(1\)[[:space:]]"
+		assert_line --regexp "^     ipctool-$sub -+ [a-z]"
+		for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES "SEE ALSO"; do
+			assert_line "$s"
+		done
+		# As many lines begin with "ipctool SUB" as the source has forms.
+		forms=$(page_section "$page" SYNOPSIS | grep -cx '\.Nm ipctool')
+		[ "$forms" -ge 1 ]
+		assert_equal "$sub: $(sed -n '/^SYNOPSIS$/,/^DESCRIPTION$/p' <<<"$output" |
+			grep -c "^     ipctool $sub ")" "$sub: $forms"
 	done
 }
 
@@ -499,28 +617,33 @@ install_tree() {
 	echo "$tree"
 }
 
-@test "make install puts binary, man page and three completions under DESTDIR; uninstall removes exactly those" {
-	local tree dest=$BATS_TEST_TMPDIR/dest
+@test "make install puts binary, every man page and three completions under DESTDIR; uninstall removes exactly those" {
+	local tree dest=$BATS_TEST_TMPDIR/dest pages want page line
 	tree=$(install_tree)
 	run make -s -C "$tree" install DESTDIR="$dest" PREFIX=/usr
 	assert_success
+	# ipctool.1 and one ipctool-SUB.1 for every subcommand but help.
+	pages=$( { echo ipctool.1; paged_subcommands | sed 's/^/ipctool-/; s/$/.1/'; } | sort)
+	want=$( { printf '%s\n' ./usr/bin/ipctool ./usr/share/bash-completion/completions/ipctool \
+		./usr/share/fish/vendor_completions.d/ipctool.fish ./usr/share/zsh/site-functions/_ipctool
+		sed 's|^|./usr/share/man/man1/|' <<<"$pages"; } | sort)
 	run bash -c "cd '$dest' && find . -type f | sort"
-	assert_output "./usr/bin/ipctool
-./usr/share/bash-completion/completions/ipctool
-./usr/share/fish/vendor_completions.d/ipctool.fish
-./usr/share/man/man1/ipctool.1
-./usr/share/zsh/site-functions/_ipctool"
+	assert_output "$want"
+	[ "$(wc -l <<<"$pages")" -ge 16 ]
 	[ -x "$dest/usr/bin/ipctool" ]
-	# The installed page is the source with the version in its footer.
-	run diff "$ROOT/man/ipctool.1" "$dest/usr/share/man/man1/ipctool.1"
-	assert_failure 1
-	assert_output "7c7
+	# Each installed page is its source with the version in its footer.
+	for page in $pages; do
+		line=$(grep -nx '\.Os' "$ROOT/man/$page" | cut -d: -f1)
+		run diff "$ROOT/man/$page" "$dest/usr/share/man/man1/$page"
+		assert_failure 1
+		assert_output "${line}c${line}
 < .Os
 ---
 > .Os ipctool $(cat "$ROOT/VERSION")"
+		run stat -c %a "$dest/usr/share/man/man1/$page"
+		assert_output 644
+	done
 	cmp "$BASH_COMP" "$dest/usr/share/bash-completion/completions/ipctool"
-	run stat -c %a "$dest/usr/share/man/man1/ipctool.1"
-	assert_output 644
 	run "$dest/usr/bin/ipctool" --version
 	assert_success
 
