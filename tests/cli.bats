@@ -202,6 +202,28 @@ fish_complete() {
 	done
 }
 
+@test "help SUB on a terminal shows ipctool-SUB(1) when man finds it, else SUB --help" {
+	local pages=$BATS_TEST_TMPDIR/man
+	mkdir -p "$pages/man1"
+	cp "$ROOT/man/ipctool-recv.1" "$ROOT/man/ipctool.1" "$pages/man1/"
+	# script(1) gives ipctool a terminal; MANPAGER=cat lets man print and end.
+	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help recv" /dev/null
+	assert_success
+	assert_output --partial "IPCTOOL-RECV(1)"
+	refute_output --partial "Usage: ipctool recv"
+	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help help" /dev/null
+	assert_success
+	assert_output --partial "IPCTOOL(1)"
+	# No page for it where man looks: the options, as for a script.
+	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help send" /dev/null
+	assert_success
+	assert_output --partial "Usage: ipctool send"
+	# Not a terminal: always the options.
+	run --separate-stderr env MANPATH="$pages" MANPAGER=cat ipctool help recv
+	assert_success
+	assert_line --index 0 --partial "Usage: ipctool recv"
+}
+
 @test "help with an unknown subcommand or two arguments is status 2" {
 	run --separate-stderr ipctool help nosuch
 	assert_failure 2
