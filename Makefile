@@ -33,11 +33,16 @@ WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
-REQ_CFLAGS = -std=c11 -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) $(PKG_CFLAGS)
+# One folder per layer, each calling only those below it: src/cmd (the
+# subcommands), src/mech (one interface per mechanism, System V and POSIX
+# behind it), src/inv (what objects exist), src/lib (helpers).
+LAYERS   := cmd mech inv lib
+REQ_CFLAGS = -std=c11 -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) \
+             $(LAYERS:%=-Isrc/%) $(PKG_CFLAGS)
 REQ_LIBS   = $(PKG_LIBS)
 
-SRCS := $(wildcard src/*.c)
-HDRS := $(wildcard src/*.h)
+SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
 OBJS := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build-asan/%.o)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -58,13 +63,11 @@ build/man/%.1: man/%.1 VERSION
 ipctool: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(REQ_LIBS)
 
-build/%.o: src/%.c $(HDRS) | build
+build/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
 	$(CC) $(REQ_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-build/main.o build-asan/main.o: VERSION
-
-build build-asan:
-	mkdir -p $@
+build/cmd/main.o build-asan/cmd/main.o: VERSION
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, always with -Werror.
 asan: build-asan/ipctool
@@ -72,7 +75,8 @@ asan: build-asan/ipctool
 build-asan/ipctool: $(ASAN_OBJS)
 	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJS) $(REQ_LIBS)
 
-build-asan/%.o: src/%.c $(HDRS) | build-asan
+build-asan/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
 	$(CC) $(REQ_CFLAGS) -Werror -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
 BATS_FLAGS ?=
@@ -91,7 +95,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_NAMES   := number key size mode duration target ftok signal user
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # The parsers and what they link against (error messages, option tables).
-FUZZ_DEPS    := parse target signame sysvobj cli error wait buf io json
+FUZZ_DEPS    := lib/parse lib/target lib/signame inv/sysvobj lib/cli lib/error lib/wait lib/buf \
+                lib/io lib/json
 FUZZ_OBJS    := $(FUZZ_DEPS:%=build-fuzz/obj/%.o)
 FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz-%)
 # clang's -Wformat=2 also flags error.c's vfprintf of a checked format.
@@ -101,14 +106,12 @@ FUZZ_FLAGS   += -Wno-format-nonliteral
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
-build-fuzz/obj/%.o: src/%.c $(HDRS) | build-fuzz/obj
+build-fuzz/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(REQ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(REQ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(REQ_LIBS) -lm
-
-build-fuzz/obj:
-	mkdir -p $@
 
 demo: ipctool
 	PATH="$(CURDIR):$$PATH" examples/demo.sh

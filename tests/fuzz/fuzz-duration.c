@@ -1,10 +1,10 @@
-/* parse_duration (src/parse.c) against SPEC §2, §12: decimal seconds
+/* parse_duration (src/lib/parse.c) against SPEC §2, §12: decimal seconds
  * ("3", "0.25", ".5"), finite, not negative, no sign, no exponent, at most
  * DURATION_MAX_SECONDS; nanosecond resolution, further digits dropped.
  * The value is also checked against strtod, an independent reading. */
 #include <math.h>
 
-#include "../../src/parse.h"
+#include "../../src/lib/parse.h"
 #include "fuzz.h"
 
 /* The implementation refuses more than 15 digits before the point,

@@ -1,10 +1,10 @@
-/* --ftok PATH[:PROJ] (target_set_ftok in src/target.c) against SPEC §1,
+/* --ftok PATH[:PROJ] (target_set_ftok in src/lib/target.c) against SPEC §1,
  * §12: split at the last ':'; digits after it are PROJ and must be 1-255;
  * one non-digit character is PROJ; nothing after it is a usage error;
  * anything else means the whole string is PATH and PROJ is 1.  PATH may
  * not be empty.  Nothing here calls ftok(3): the key is made later. */
-#include "../../src/error.h"
-#include "../../src/target.h"
+#include "../../src/lib/error.h"
+#include "../../src/lib/target.h"
 #include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -1,7 +1,7 @@
-/* parse_mode (src/parse.c) against SPEC §2: octal digits only, at most 0777. */
+/* parse_mode (src/lib/parse.c) against SPEC §2: octal digits only, at most 0777. */
 #include <sys/stat.h>
 
-#include "../../src/parse.h"
+#include "../../src/lib/parse.h"
 #include "fuzz.h"
 
 /* The implementation refuses modes longer than 12 characters, leading

@@ -1,11 +1,11 @@
-/* parse_unsigned and parse_signed (src/parse.c) against SPEC §2, §11:
+/* parse_unsigned and parse_signed (src/lib/parse.c) against SPEC §2, §11:
  * decimal digits only, no sign where the value cannot be negative, no
  * spaces, no exponent, no trailing garbage, range checked.  Every input is
  * tried with each range the subcommands use. */
 #include <limits.h>
 #include <stdint.h>
 
-#include "../../src/parse.h"
+#include "../../src/lib/parse.h"
 #include "fuzz.h"
 
 static const struct { unsigned long long min, max; } unsigned_ranges[] = {

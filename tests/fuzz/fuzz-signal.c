@@ -1,4 +1,4 @@
-/* signal_parse (src/signame.c) against SPEC §9: a name with or without
+/* signal_parse (src/lib/signame.c) against SPEC §9: a name with or without
  * SIG in any case, RTMIN+N / RTMAX-N, or a number (1-31 or SIGRTMIN to
  * SIGRTMAX; 0 only where allowed).  Classic names are checked against
  * glibc's own table (sigabbrev_np), so a typo in either shows. */
@@ -6,7 +6,7 @@
 #include <signal.h>
 #include <strings.h>
 
-#include "../../src/signame.h"
+#include "../../src/lib/signame.h"
 #include "fuzz.h"
 
 /* The implementation refuses names over 15 characters once SIG is

@@ -1,11 +1,11 @@
-/* parse_size (src/parse.c) against SPEC §2, §3: decimal bytes with an
+/* parse_size (src/lib/parse.c) against SPEC §2, §3: decimal bytes with an
  * optional K, M or G suffix (powers of 1024; lower case too), no overflow
  * when the suffix is applied, range checked, tried with each range the
  * subcommands use. */
 #include <limits.h>
 #include <stdint.h>
 
-#include "../../src/parse.h"
+#include "../../src/lib/parse.h"
 #include "fuzz.h"
 
 /* The implementation refuses texts of 32 characters or more, leading

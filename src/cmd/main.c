@@ -1,16 +1,17 @@
 /* ipctool: every Linux IPC mechanism from the shell.
  *
- * The layers, each calling only the ones below it:
- *   commands     one file per subcommand family (msgq.c, shm.c, sem.c, fifo.c,
- *                pipeline.c, signals.c, list.c, rm.c), each exporting one
- *                `const struct command` per subcommand (command.h);
- *   mechanisms   one interface per mechanism with its System V and POSIX
- *                implementations: queue.h, segment.h, sem.h;
- *   inventory    what objects exist: sysvobj.c, posixobj.c, and the tables
- *                of them: listcols.c, listdetail.c, listlimits.c, table.c;
- *   helpers      cli.c (the only user of popt) and command.c (the runner),
- *                parse, target, error, io, wait, buf, json, guard, signame,
- *                spawn (every COMMAND ipctool starts).
+ * The layers, a folder each, each calling only the ones below it:
+ *   src/cmd    one file per subcommand family (msgq.c, shm.c, sem.c, fifo.c,
+ *              pipeline.c, signals.c, list.c, rm.c), each exporting one
+ *              `const struct command` per subcommand (command.h);
+ *   src/mech   one interface per mechanism with its System V and POSIX
+ *              implementations: queue.h, segment.h, sem.h;
+ *   src/inv    what objects exist: sysvobj.c, posixobj.c, and their columns
+ *              and cells (listcols.c);
+ *   src/lib    helpers: cli.c (the only user of popt) and command.c (the
+ *              runner), parse, target, error, io, wait, buf, json, guard,
+ *              signame, table (libsmartcols), spawn (every COMMAND ipctool
+ *              starts).
  *
  * Adding a subcommand, in one pass:
  *   1. write its file: an options struct, one popt table (shared tables
