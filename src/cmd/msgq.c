@@ -22,6 +22,7 @@
 #include "made.h"
 #include "parse.h"
 #include "queue.h"
+#include "recvexec.h"
 #include "target.h"
 #include "wait.h"
 
@@ -29,7 +30,7 @@
 
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
        OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
-       OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP };
+       OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP, OPT_EXEC, OPT_JOBS, OPT_DEAD_LETTER };
 
 struct mkq_options {
 	struct target target;
@@ -426,6 +427,11 @@ struct recv_options {
 	size_t batch;              /* --batch: messages taken but unwritten, at most */
 	enum output_mode output;
 	int output_options;        /* how many different ones of --null/--raw/--json */
+	bool exec;                 /* --exec: each message to a run of COMMAND */
+	bool jobs_given;
+	unsigned jobs;
+	bool dead_letter_given;
+	struct target dead_letter;
 };
 
 static struct poptOption recv_table[] = {
@@ -444,6 +450,12 @@ static struct poptOption recv_table[] = {
 	  "hold at most N taken messages not yet written (1 to 65536, default 256)", "N" },
 	{ "lockstep", 'L', POPT_ARG_NONE, NULL, OPT_LOCKSTEP,
 	  "take a message only once the reader of a pipe or socket has read the last one", NULL },
+	{ "exec", 'x', POPT_ARG_NONE, NULL, OPT_EXEC,
+	  "run COMMAND (after --) once per message, the message on its stdin", NULL },
+	{ "jobs", 'J', POPT_ARG_STRING, NULL, OPT_JOBS,
+	  "with --exec: run up to N COMMANDs at once (1 to 1024, default 1)", "N" },
+	{ "dead-letter", 'D', POPT_ARG_STRING, NULL, OPT_DEAD_LETTER,
+	  "with --exec: send a message whose COMMAND failed to queue TARGET2 and go on", "TARGET2" },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -502,6 +514,20 @@ static int recv_option(int val, const char *arg, void *data)
 	case OPT_LOCKSTEP:
 		o->lockstep = true;
 		return 0;
+	case OPT_EXEC:
+		o->exec = true;
+		return 0;
+	case OPT_JOBS:
+		if ((why = parse_unsigned(arg, 1, EXEC_JOBS_MAX, &u)))
+			return cli_bad_value("--jobs", arg, why);
+		o->jobs = (unsigned)u;
+		o->jobs_given = true;
+		return 0;
+	case OPT_DEAD_LETTER:
+		if (o->dead_letter_given)
+			return usage_error("--dead-letter names one queue; it was given twice");
+		o->dead_letter_given = true;
+		return target_parse(&o->dead_letter, arg);
 	}
 	return CLI_UNHANDLED;
 }
@@ -514,6 +540,35 @@ static int peek_check(const struct recv_options *o)
 		return usage_error("--peek never waits; it takes no --follow");
 	if (o->wait.has_timeout)
 		return usage_error("--peek never waits; it takes no --timeout");
+	return 0;
+}
+
+/* --exec hands each message to COMMAND: nothing of recv's own output
+ * or pacing applies. */
+static int exec_check(const struct recv_options *o, const struct cli *cli)
+{
+	bool has_command = cli->command && cli->command[0];
+
+	if (!o->exec) {
+		if (o->jobs_given || o->dead_letter_given)
+			return usage_error("--%s goes with --exec", o->jobs_given ? "jobs" : "dead-letter");
+		if (cli->command)
+			return usage_error("a COMMAND after -- needs --exec");
+		return 0;
+	}
+	if (!has_command)
+		return usage_error("--exec needs a COMMAND after --");
+	if (o->peek)
+		return usage_error("--exec takes messages to run COMMAND on; --peek takes none");
+	if (o->output_options)
+		return usage_error("--exec gives each message to COMMAND; it takes no --null, --raw or --json");
+	if (o->lockstep || o->batch_given)
+		return usage_error("--exec takes a message only when a COMMAND is free; it takes no --%s",
+				   o->lockstep ? "lockstep" : "batch");
+	if (o->dead_letter_given && (o->dead_letter.kind == TARGET_POSIX) != (o->target.kind == TARGET_POSIX))
+		return usage_error("--dead-letter %s must be a %s queue like %s, to keep the message's %s",
+				   o->dead_letter.text, o->target.kind == TARGET_POSIX ? "POSIX" : "System V",
+				   o->target.text, o->target.kind == TARGET_POSIX ? "priority" : "type");
 	return 0;
 }
 
@@ -938,9 +993,20 @@ static int recv_run(void *opts, const struct cli *cli)
 	unsigned long long want = o->count_given ? o->count : 1;
 	int rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)) || (rc = recv_check(o)))
+	if ((rc = cli_extra_args(cli, cli->next)) || (rc = exec_check(o, cli)) || (rc = recv_check(o)))
 		return rc;
 	if ((rc = queue_open(&r.queue, &o->target))) {
+		queue_close(&r.queue);
+		return rc;
+	}
+	if (o->exec) {
+		struct exec_plan plan = {
+			.command = cli->command, .jobs = o->jobs,
+			.dead_letter = o->dead_letter_given ? &o->dead_letter : NULL,
+			.sel = &o->sel, .wait = &r.wait, .want = o->follow ? 0 : want, .follow = o->follow,
+		};
+		wait_init(&r.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
+		rc = recv_exec(&r.queue, &plan);
 		queue_close(&r.queue);
 		return rc;
 	}
@@ -967,17 +1033,21 @@ static void recv_init(void *opts)
 
 	o->output = OUTPUT_LINES;
 	o->batch = BATCH_DEFAULT;
+	o->jobs = 1;
+	target_init(&o->dead_letter);
 }
 
 const struct command command_recv = {
 	.name = "recv",
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
-		    "[--null | --raw | --json] [--peek] [--batch N | --lockstep]",
+		    "[--null | --raw | --json] [--peek] [--batch N | --lockstep] "
+		    "[--exec [--jobs N] [--dead-letter TARGET2] -- COMMAND [ARGS...]]",
 	.table = recv_table,
 	.size = sizeof(struct recv_options),
 	.target = PART(struct recv_options, target),
 	.wait = PART(struct recv_options, wait),
+	.runs_command = true,
 	.init = recv_init,
 	.option = recv_option,
 	.run = recv_run,
