@@ -13,8 +13,8 @@ _ipctool_options()
 {
 	case $1 in
 	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --max-messages= --message-size= --help" ;;
-	send) echo "--key= --ftok= --type= --priority= --lines --null --nowait --timeout= --help" ;;
-	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --peek --batch= --lockstep --exec --jobs= --dead-letter= --nowait --timeout= --help" ;;
+	send) echo "--key= --ftok= --type= --priority= --lines --null --string --nowait --timeout= --help" ;;
+	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --string --peek --batch= --lockstep --exec --jobs= --dead-letter= --nowait --timeout= --help" ;;
 	fifo) echo "--mode= --exclusive --read --write --nowait --timeout= --help" ;;
 	pipe-run) echo "--pipefail --status --sep= --help" ;;
 	signal-send) echo "--value= --group --wait= --kill-after= --list --help" ;;

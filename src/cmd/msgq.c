@@ -30,7 +30,8 @@
 
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
        OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
-       OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP, OPT_EXEC, OPT_JOBS, OPT_DEAD_LETTER };
+       OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP, OPT_EXEC, OPT_JOBS, OPT_DEAD_LETTER,
+       OPT_STRING };
 
 struct mkq_options {
 	struct target target;
@@ -130,6 +131,7 @@ struct send_options {
 	bool type_given, priority_given;
 	enum input_mode input;
 	bool lines, null;
+	bool string;               /* --string: a NUL after each message */
 };
 
 static struct poptOption send_table[] = {
@@ -139,6 +141,8 @@ static struct poptOption send_table[] = {
 	  "POSIX queue: message priority, 0 (default) to 32767; higher is received first", "N" },
 	{ "lines", 'l', POPT_ARG_NONE, NULL, OPT_LINES, "send each line of standard input as one message", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "send each NUL-terminated record of standard input", NULL },
+	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING,
+	  "end each message with a NUL, as C's strings (strlen+1 bytes)", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -170,6 +174,9 @@ static int send_option(int val, const char *arg, void *data)
 	case OPT_NULL:
 		o->null = true;
 		return 0;
+	case OPT_STRING:
+		o->string = true;
+		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -180,7 +187,20 @@ struct sender {
 	struct queue_record *rec;   /* room for the largest message */
 	long tag;                   /* the System V type or the POSIX priority */
 	unsigned long long sent;    /* records sent so far */
+	size_t nul;                 /* 1 with --string: the NUL each message gains */
 };
+
+/* The most data bytes one message can carry, its NUL (--string) aside. */
+static size_t data_limit(const struct sender *s)
+{
+	return s->queue.max_message - s->nul;
+}
+
+/* " with its NUL" after a size that counts it. */
+static const char *nul_note(const struct sender *s)
+{
+	return s->nul ? " with its NUL" : "";
+}
 
 /* "record 7", "message 2", or NOUN alone when NUMBER is 0.  Formatted
  * only when a message needs it: a stream sends millions of records, and
@@ -201,14 +221,17 @@ static int send_one(struct sender *s, const char *data, size_t size,
 	char text[64];
 	const char *what;
 
-	if (size > s->queue.max_message)
-		return fail("%s is %zu bytes, more than %s can hold (%zu bytes, %s)%s",
-			    record_name(text, sizeof(text), noun, number), size, queue_name(&s->queue), s->queue.max_message,
+	if (size > data_limit(s))
+		return fail("%s is %zu bytes%s, more than %s can hold (%zu bytes, %s)%s",
+			    record_name(text, sizeof(text), noun, number), size + s->nul, nul_note(s),
+			    queue_name(&s->queue), s->queue.max_message,
 			    s->queue.limit_name, s->sent ? "; the ones before it were sent" : "");
-	s->rec->size = size;
+	s->rec->size = size + s->nul;
 	s->rec->tag = s->tag;
 	if (size)
 		memcpy(s->rec->data, data, size);
+	if (s->nul)
+		s->rec->data[size] = '\0';
 	switch (queue_send(&s->queue, s->rec, &s->wait)) {
 	case QUEUE_OK:
 		s->sent++;
@@ -234,9 +257,10 @@ static int send_arguments(struct sender *s, const char **args, int nargs)
 	/* All or nothing for arguments: check every size before sending any. */
 	for (int i = 0; i < nargs; i++) {
 		size_t size = strlen(args[i]);
-		if (size > s->queue.max_message)
-			return fail("message %d is %zu bytes, more than %s can hold (%zu bytes, %s); nothing was sent",
-				    i + 1, size, queue_name(&s->queue), s->queue.max_message, s->queue.limit_name);
+		if (size > data_limit(s))
+			return fail("message %d is %zu bytes%s, more than %s can hold (%zu bytes, %s); nothing was sent",
+				    i + 1, size + s->nul, nul_note(s), queue_name(&s->queue), s->queue.max_message,
+				    s->queue.limit_name);
 	}
 	for (int i = 0; i < nargs; i++) {
 		int rc = send_one(s, args[i], strlen(args[i]), "message", (unsigned long long)i + 1);
@@ -251,8 +275,8 @@ static int send_arguments(struct sender *s, const char **args, int nargs)
  * not read on to measure it. */
 static int oversize_record(struct sender *s, const char *what)
 {
-	return fail("%s is more than %zu bytes, the most %s can hold (%s)%s",
-		    what, s->queue.max_message, queue_name(&s->queue), s->queue.limit_name,
+	return fail("%s is more than %zu bytes%s, the most %s can hold (%s)%s",
+		    what, s->queue.max_message, nul_note(s), queue_name(&s->queue), s->queue.limit_name,
 		    s->sent ? "; the records before it were sent" : "; nothing was sent");
 }
 
@@ -268,7 +292,7 @@ static int read_error(void)
  * know an input is too large without reading it to its end. */
 static int send_whole_input(struct sender *s)
 {
-	size_t cap = s->queue.max_message + 1;
+	size_t cap = data_limit(s) + 1;
 	char *buf = malloc(cap);
 	int rc;
 
@@ -277,7 +301,7 @@ static int send_whole_input(struct sender *s)
 	ssize_t got = read_full(STDIN_FILENO, buf, cap);
 	if (got < 0) {
 		rc = read_error();
-	} else if ((size_t)got > s->queue.max_message) {
+	} else if ((size_t)got > data_limit(s)) {
 		rc = oversize_record(s, "standard input");
 	} else {
 		rc = send_one(s, buf, (size_t)got, "standard input", 0);
@@ -292,7 +316,7 @@ enum { READ_CHUNK = 64 * 1024 };
 
 static int send_records(struct sender *s, int delim)
 {
-	size_t max = s->queue.max_message;
+	size_t max = data_limit(s);
 	size_t cap = max + 1 + READ_CHUNK;
 	char *buf = malloc(cap);
 	size_t start = 0, end = 0;
@@ -351,7 +375,7 @@ static int send_check(const struct send_options *o, const struct cli *cli, int n
 static int send_run(void *opts, const struct cli *cli)
 {
 	struct send_options *o = opts;
-	struct sender s = { .tag = o->type };
+	struct sender s = { .tag = o->type, .nul = o->string };
 	int next = cli->next, rc;
 
 	if ((rc = send_check(o, cli, next)))
@@ -361,6 +385,10 @@ static int send_run(void *opts, const struct cli *cli)
 	if ((rc = queue_open(&s.queue, &o->target))) {
 		queue_close(&s.queue);
 		return rc;
+	}
+	if (s.queue.max_message < s.nul) {
+		queue_close(&s.queue);
+		return fail("--string needs room for a NUL; %s holds no byte", queue_name(&s.queue));
 	}
 	wait_init(&s.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
 	s.rec = malloc(queue_record_span(s.queue.max_message));
@@ -393,8 +421,8 @@ static void send_init(void *opts)
 const struct command command_send = {
 	.name = "send",
 	.summary = "send messages from arguments or standard input to a queue",
-	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--nowait] "
-		    "[--timeout SECS]",
+	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--string] "
+		    "[--nowait] [--timeout SECS]",
 	.table = send_table,
 	.size = sizeof(struct send_options),
 	.target = PART(struct send_options, target),
@@ -406,7 +434,7 @@ const struct command command_send = {
 
 /* ---- recv -------------------------------------------------------------- */
 
-enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON };
+enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON, OUTPUT_STRING };
 
 /* A batch's arena holds BATCH_BYTES of records (or one message, however
  * large) and --batch messages at most, BATCH_DEFAULT unless told: the
@@ -445,6 +473,8 @@ static struct poptOption recv_table[] = {
 	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "write the bytes alone, nothing between messages", NULL },
 	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "one JSON object per line: type (POSIX: priority), size, data or data_base64", NULL },
+	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING,
+	  "write each message up to its first NUL, then a newline (C strings)", NULL },
 	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (System V only: MSG_COPY)", NULL },
 	{ "batch", 'B', POPT_ARG_STRING, NULL, OPT_BATCH,
 	  "hold at most N taken messages not yet written (1 to 65536, default 256)", "N" },
@@ -502,6 +532,8 @@ static int recv_option(int val, const char *arg, void *data)
 		return set_output(o, OUTPUT_RAW);
 	case OPT_JSON:
 		return set_output(o, OUTPUT_JSON);
+	case OPT_STRING:
+		return set_output(o, OUTPUT_STRING);
 	case OPT_PEEK:
 		o->peek = true;
 		return 0;
@@ -561,7 +593,8 @@ static int exec_check(const struct recv_options *o, const struct cli *cli)
 	if (o->peek)
 		return usage_error("--exec takes messages to run COMMAND on; --peek takes none");
 	if (o->output_options)
-		return usage_error("--exec gives each message to COMMAND; it takes no --null, --raw or --json");
+		return usage_error("--exec gives each message to COMMAND; it takes no --null, --raw, --json "
+				   "or --string");
 	if (o->lockstep || o->batch_given)
 		return usage_error("--exec takes a message only when a COMMAND is free; it takes no --%s",
 				   o->lockstep ? "lockstep" : "batch");
@@ -586,7 +619,7 @@ static int recv_check(const struct recv_options *o)
 		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
 				   "message without taking it");
 	if (o->output_options > 1)
-		return usage_error("--null, --raw and --json contradict each other: choose one");
+		return usage_error("--null, --raw, --json and --string contradict each other: choose one");
 	if (o->count_given && o->follow)
 		return usage_error("--count and --follow contradict each other");
 	if (o->sel.except && o->sel.type <= 0)
@@ -698,6 +731,11 @@ static int format_record(struct buf *out, const struct queue_record *rec, enum o
 		return buf_append(out, rec->data, rec->size);
 	case OUTPUT_NULL:
 		return buf_append(out, rec->data, rec->size) || buf_append(out, "", 1);
+	case OUTPUT_STRING: {
+		const char *nul = memchr(rec->data, '\0', rec->size);
+		size_t len = nul ? (size_t)(nul - rec->data) : rec->size;
+		return buf_append(out, rec->data, len) || buf_append(out, "\n", 1);
+	}
 	default:
 		return buf_append(out, rec->data, rec->size) || buf_append(out, "\n", 1);
 	}
@@ -1041,7 +1079,7 @@ const struct command command_recv = {
 	.name = "recv",
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
-		    "[--null | --raw | --json] [--peek] [--batch N | --lockstep] "
+		    "[--null | --raw | --json | --string] [--peek] [--batch N | --lockstep] "
 		    "[--exec [--jobs N] [--dead-letter TARGET2] -- COMMAND [ARGS...]]",
 	.table = recv_table,
 	.size = sizeof(struct recv_options),
