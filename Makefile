@@ -14,7 +14,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The one place the version is written: --version, the man pages and the
 # Debian package (debian/changelog is checked against it) all read VERSION.
 VERSION := $(shell cat VERSION)
-LIBS_PC := popt smartcols
+LIBS_PC := popt smartcols jansson
 
 # `make deps demo` installs the libraries and then builds in one run, so
 # pkg-config must not be asked before deps has run: these are recursive
@@ -121,7 +121,7 @@ bench: ipctool
 
 # Every Debian package the build, tests, demo, benchmarks and `make deb` use
 # (debian/control's Build-Depends are the build's share of these).
-DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev \
+DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjansson-dev \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 zsh fish \
                 bash-completion clang \

@@ -13,7 +13,7 @@ _ipctool_options()
 {
 	case $1 in
 	mkq) echo "--key= --ftok= --mode= --exclusive --max-bytes= --max-messages= --message-size= --help" ;;
-	send) echo "--key= --ftok= --type= --priority= --lines --null --string --nowait --timeout= --help" ;;
+	send) echo "--key= --ftok= --type= --priority= --lines --null --string --json --nowait --timeout= --help" ;;
 	recv) echo "--key= --ftok= --type= --except --count= --follow --null --raw --json --string --peek --batch= --lockstep --exec --jobs= --dead-letter= --nowait --timeout= --help" ;;
 	fifo) echo "--mode= --exclusive --read --write --nowait --timeout= --help" ;;
 	pipe-run) echo "--pipefail --status --sep= --help" ;;

@@ -173,6 +173,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from send" -s T -l type -x -d 'me
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s P -l priority -x -d 'POSIX queue: priority, 0 to 32767'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s l -l lines -d 'one message per line of standard input'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s S -l string -d 'end each message with a NUL, as C strings'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -s j -l json -d 'send each line as recv --json wrote it'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s 0 -l null -d 'one message per NUL-terminated record'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s n -l nowait -d 'exit 3 at once if the queue is full'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s t -l timeout -x -d 'wait at most SECS, then exit 3'

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "io.h"
 #include "json.h"
+#include "jsonline.h"
 #include "made.h"
 #include "parse.h"
 #include "queue.h"
@@ -31,7 +32,7 @@
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
        OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
        OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP, OPT_EXEC, OPT_JOBS, OPT_DEAD_LETTER,
-       OPT_STRING };
+       OPT_STRING, OPT_SEND_JSON };
 
 struct mkq_options {
 	struct target target;
@@ -132,6 +133,7 @@ struct send_options {
 	enum input_mode input;
 	bool lines, null;
 	bool string;               /* --string: a NUL after each message */
+	bool json;                 /* --json: JSON Lines as recv --json writes them */
 };
 
 static struct poptOption send_table[] = {
@@ -143,6 +145,8 @@ static struct poptOption send_table[] = {
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "send each NUL-terminated record of standard input", NULL },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING,
 	  "end each message with a NUL, as C's strings (strlen+1 bytes)", NULL },
+	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_SEND_JSON,
+	  "send each line of standard input as recv --json wrote it, with its type or priority", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -177,6 +181,9 @@ static int send_option(int val, const char *arg, void *data)
 	case OPT_STRING:
 		o->string = true;
 		return 0;
+	case OPT_SEND_JSON:
+		o->json = true;
+		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -188,6 +195,8 @@ struct sender {
 	long tag;                   /* the System V type or the POSIX priority */
 	unsigned long long sent;    /* records sent so far */
 	size_t nul;                 /* 1 with --string: the NUL each message gains */
+	char *decoded;              /* --json: room for one line's message */
+	bool posix;
 };
 
 /* The most data bytes one message can carry, its NUL (--string) aside. */
@@ -314,15 +323,38 @@ static int send_whole_input(struct sender *s)
  * READ_CHUNK plus room for the largest message. */
 enum { READ_CHUNK = 64 * 1024 };
 
+/* What to do with one record (NUMBER counts from 1), and how long one
+ * may be. */
+typedef int record_handler(struct sender *s, const char *data, size_t size, unsigned long long number);
+
+static int send_record(struct sender *s, const char *data, size_t size, unsigned long long number)
+{
+	return send_one(s, data, size, "record", number);
+}
+
+static int split_records(struct sender *s, int delim, size_t max, record_handler *handle,
+			 int (*oversize)(struct sender *s, unsigned long long number));
+
+static int oversize_numbered(struct sender *s, unsigned long long number)
+{
+	char what[64];
+
+	return oversize_record(s, record_name(what, sizeof(what), "record", number));
+}
+
 static int send_records(struct sender *s, int delim)
 {
-	size_t max = data_limit(s);
+	return split_records(s, delim, data_limit(s), send_record, oversize_numbered);
+}
+
+static int split_records(struct sender *s, int delim, size_t max, record_handler *handle,
+			 int (*oversize)(struct sender *s, unsigned long long number))
+{
 	size_t cap = max + 1 + READ_CHUNK;
 	char *buf = malloc(cap);
 	size_t start = 0, end = 0;
 	bool eof = false;
 	unsigned long long record = 0;
-	char what[64];
 	int rc = EXIT_OK;
 
 	if (!buf)
@@ -331,14 +363,14 @@ static int send_records(struct sender *s, int delim)
 		char *found = memchr(buf + start, delim, end - start);
 		if (found || (eof && end > start)) {
 			size_t len = found ? (size_t)(found - (buf + start)) : end - start;
-			rc = send_one(s, buf + start, len, "record", ++record);
+			rc = handle(s, buf + start, len, ++record);
 			start += len + (found != NULL);
 			continue;
 		}
 		if (eof)
 			break;
 		if (end - start > max) {
-			rc = oversize_record(s, record_name(what, sizeof(what), "record", ++record));
+			rc = oversize(s, ++record);
 			break;
 		}
 		if (start > 0) {
@@ -358,8 +390,77 @@ static int send_records(struct sender *s, int delim)
 	return rc;
 }
 
+/* The longest line recv --json writes for a message of MAX bytes: every
+ * byte a six-character \u escape, and the other members. */
+static size_t json_line_limit(size_t max)
+{
+	return max * 6 + 256;
+}
+
+static int json_line_error(struct sender *s, unsigned long long line, const char *why)
+{
+	return fail("line %llu is not a message as recv --json writes it: %s; %s", line, why,
+		    s->sent ? "the lines before it were sent" : "nothing was sent");
+}
+
+static int oversize_json_line(struct sender *s, unsigned long long line)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "it is longer than %zu bytes, more than any message of %s needs",
+		 json_line_limit(s->queue.max_message), queue_name(&s->queue));
+	return json_line_error(s, line, why);
+}
+
+/* A tag out of range is the line's fault, like any other bad member. */
+static const char *json_tag_why(const struct sender *s, const struct json_message *m, char *why)
+{
+	long long low = s->posix ? 0 : 1;
+	long long high = s->posix ? sysconf(_SC_MQ_PRIO_MAX) - 1 : LONG_MAX;
+
+	if (!m->has_tag || (m->tag >= low && m->tag <= high))
+		return NULL;
+	snprintf(why, JSON_WHY_MAX, "\"%s\" %lld is out of range (%lld to %lld)", s->queue.tag_name, m->tag,
+		 low, high);
+	return why;
+}
+
+static int send_json_line(struct sender *s, const char *line, size_t len, unsigned long long number)
+{
+	struct json_message m;
+	char why[JSON_WHY_MAX];
+	const char *bad;
+
+	if (json_line_blank(line, len))
+		return EXIT_OK;
+	if ((bad = json_message_parse(line, len, s->queue.tag_name, s->decoded, &m, why)) ||
+	    (bad = json_tag_why(s, &m, why)))
+		return json_line_error(s, number, bad);
+	s->tag = m.has_tag ? (long)m.tag : s->posix ? 0 : 1;
+	return send_one(s, s->decoded, m.size, "line", number);
+}
+
+static int send_json_lines(struct sender *s)
+{
+	size_t limit = json_line_limit(s->queue.max_message);
+	int rc;
+
+	if (!(s->decoded = malloc(limit + 1)))
+		return fail("out of memory");
+	rc = split_records(s, '\n', limit, send_json_line, oversize_json_line);
+	free(s->decoded);
+	return rc;
+}
+
 static int send_check(const struct send_options *o, const struct cli *cli, int next)
 {
+	if (o->json && (o->lines || o->null || o->string || o->type_given || o->priority_given ||
+			next < cli->nargs))
+		return usage_error("--json reads each message, its type or priority from standard input; "
+				   "it takes no %s",
+				   next < cli->nargs ? "MESSAGE arguments"
+				   : o->lines ? "--lines" : o->null ? "--null" : o->string ? "--string"
+				   : o->type_given ? "--type" : "--priority");
 	if (o->lines && o->null)
 		return usage_error("--lines and --null contradict each other");
 	if ((o->lines || o->null) && next < cli->nargs)
@@ -375,7 +476,7 @@ static int send_check(const struct send_options *o, const struct cli *cli, int n
 static int send_run(void *opts, const struct cli *cli)
 {
 	struct send_options *o = opts;
-	struct sender s = { .tag = o->type, .nul = o->string };
+	struct sender s = { .tag = o->type, .nul = o->string, .posix = o->target.kind == TARGET_POSIX };
 	int next = cli->next, rc;
 
 	if ((rc = send_check(o, cli, next)))
@@ -399,6 +500,8 @@ static int send_run(void *opts, const struct cli *cli)
 	termination_catch();
 	if (next < cli->nargs)
 		rc = send_arguments(&s, cli->args + next, cli->nargs - next);
+	else if (o->json)
+		rc = send_json_lines(&s);
 	else if (o->lines)
 		rc = send_records(&s, '\n');
 	else if (o->null)
@@ -422,7 +525,7 @@ const struct command command_send = {
 	.name = "send",
 	.summary = "send messages from arguments or standard input to a queue",
 	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--string] "
-		    "[--nowait] [--timeout SECS]",
+		    "[--json] [--nowait] [--timeout SECS]",
 	.table = send_table,
 	.size = sizeof(struct send_options),
 	.target = PART(struct send_options, target),
