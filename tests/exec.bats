@@ -203,8 +203,9 @@ numbered() { seq 1 "$1" | tr '\n' '\0' | sed -z 's/$/\n/'; }
 	assert_only_error 2 recv "--exec needs a COMMAND after --"
 	run_tool recv 0x4d2 --exec --
 	assert_only_error 2 recv "--exec needs a COMMAND after --"
+	# Without --exec, -- only ends the options.
 	run_tool recv 0x4d2 -- cat
-	assert_only_error 2 recv "a COMMAND after -- needs --exec"
+	assert_only_error 2 recv "unexpected argument 'cat'"
 	run_tool recv 0x4d2 --jobs 2
 	assert_only_error 2 recv "--jobs goes with --exec"
 	run_tool recv 0x4d2 --dead-letter 0x4d3

@@ -25,6 +25,7 @@
 #include "queue.h"
 #include "recvexec.h"
 #include "target.h"
+#include "unapplied.h"
 #include "wait.h"
 
 /* ---- mkq --------------------------------------------------------------- */
@@ -104,7 +105,12 @@ static int mkq_run(void *opts, const struct cli *cli)
 		printf("%s\n", o->target.path);
 	else
 		printf("%d\n", id);
-	return made_told(&(struct made){ IPC_KIND_QUEUE, &o->target, id, created });
+	if ((rc = made_told(&(struct made){ IPC_KIND_QUEUE, &o->target, id, created })))
+		return rc;
+	if (!created)
+		unapplied_tell(&(struct asked){ .kind = IPC_KIND_QUEUE, .target = &o->target, .id = id,
+						.create = &o->create });
+	return EXIT_OK;
 }
 
 const struct command command_mkq = {
@@ -687,8 +693,6 @@ static int exec_check(const struct recv_options *o, const struct cli *cli)
 	if (!o->exec) {
 		if (o->jobs_given || o->dead_letter_given)
 			return usage_error("--%s goes with --exec", o->jobs_given ? "jobs" : "dead-letter");
-		if (cli->command)
-			return usage_error("a COMMAND after -- needs --exec");
 		return 0;
 	}
 	if (!has_command)
@@ -1189,6 +1193,7 @@ const struct command command_recv = {
 	.target = PART(struct recv_options, target),
 	.wait = PART(struct recv_options, wait),
 	.runs_command = true,
+	.command_after = (const char *const[]){ "--exec", "-x", NULL },
 	.init = recv_init,
 	.option = recv_option,
 	.run = recv_run,
