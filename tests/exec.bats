@@ -241,3 +241,29 @@ numbered() { seq 1 "$1" | tr '\n' '\0' | sed -z 's/$/\n/'; }
 	assert_only_error 1 recv "--dead-letter $q is the queue messages are taken from"
 	assert_equal "$(qnum "$q")" 1
 }
+
+@test "recv --exec on a POSIX queue: a failed message goes back with its priority, or to a POSIX dead-letter queue" {
+	ipctool mkq /jobs >/dev/null
+	ipctool mkq /dead >/dev/null
+	ipctool send /jobs --priority 7 bad
+	ipctool send /jobs --priority 3 good
+	run_tool recv /jobs --count 2 --exec -- sh -c '[ "$(cat)" = good ]'
+	assert_error 1 recv "message 1 \(priority 7, 3 bytes\): sh exited with status 1; put back on message queue /jobs$"
+	run_tool recv /jobs --count 2 --dead-letter /dead --exec -- sh -c '[ "$(cat)" = good ]'
+	assert_equal "$status" 0
+	assert_regex "$stderr" 'message 1 \(priority 7, 3 bytes\): sh exited with status 1; sent to message queue /dead$'
+	run_tool recv /dead --json
+	assert_equal "$output" '{"priority":7,"size":3,"data":"bad"}'
+	run_tool recv /jobs --nowait
+	assert_equal "$status" 3
+}
+
+@test "recv --exec: a COMMAND that never reads a large message still handles it" {
+	local q
+	q=$(ipctool mkq 0x4d2)
+	head -c 8000 /dev/zero | tr '\0' x | ipctool send 0x4d2
+	run_tool recv 0x4d2 --exec -- sh -c 'echo "$IPCTOOL_SIZE"'
+	assert_equal "$status" 0
+	assert_equal "$output" 8000
+	assert_equal "$(qnum "$q")" 0
+}
