@@ -267,3 +267,14 @@ numbered() { seq 1 "$1" | tr '\n' '\0' | sed -z 's/$/\n/'; }
 	assert_equal "$output" 8000
 	assert_equal "$(qnum "$q")" 0
 }
+
+@test "recv --exec --jobs 3: every message whose run failed goes back; the line counts the others" {
+	local q
+	q=$(ipctool mkq 0x4d2)
+	ipctool send 0x4d2 a b c
+	run_tool recv 0x4d2 --count 3 --jobs 3 --exec -- false
+	assert_error 1 recv "message [123] \(type 1, 1 bytes\): false exited with status 1; put back on message queue key 0x000004d2 \(and 2 other failed message\(s\)\)$"
+	assert_equal "$(qnum "$q")" 3
+	run --separate-stderr bash -c 'ipctool recv 0x4d2 --count 3 | sort | tr -d "\n"'
+	assert_equal "$output" abc
+}
