@@ -278,3 +278,19 @@ numbered() { seq 1 "$1" | tr '\n' '\0' | sed -z 's/$/\n/'; }
 	run --separate-stderr bash -c 'ipctool recv 0x4d2 --count 3 | sort | tr -d "\n"'
 	assert_equal "$output" abc
 }
+
+@test "recv --exec --jobs 2 --follow: a message that comes while a run goes on starts at once" {
+	local q pid
+	q=$(ipctool mkq 0x4d2)
+	ipctool send 0x4d2 a
+	# a's run succeeds only once b's run has started beside it.
+	bg_start ipctool recv 0x4d2 --follow --timeout 2 --jobs 2 --exec -- sh -c \
+		'm=$(cat); touch "$0/$m"; [ "$m" = b ] && exit 0; for i in $(seq 100); do [ -e "$0/b" ] && exit 0; sleep 0.05; done; exit 1' \
+		"$BATS_TEST_TMPDIR"
+	pid=${BG_PIDS[-1]}
+	wait_for '[ -e "$BATS_TEST_TMPDIR/a" ]'
+	ipctool send 0x4d2 b
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(qnum "$q")" 0
+}
