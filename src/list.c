@@ -1527,3 +1527,8 @@ int cmd_list(int argc, const char **argv)
 	cli_free(&cli);
 	return cli_status(rc);
 }
+
+const char *list_column_name(size_t i)
+{
+	return i < NCOLS ? columns[i].name : NULL;
+}

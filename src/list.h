@@ -17,4 +17,7 @@
  * several. */
 int list_print_default(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables);
 
+/* The name of --output's column I, or NULL past the last (completions). */
+const char *list_column_name(size_t i);
+
 #endif

@@ -16,6 +16,7 @@
 
 #include "command.h"
 #include "commands.h"
+#include "complete.h"
 #include "error.h"
 #include "io.h"
 
@@ -47,6 +48,7 @@ static int help_run(void *opts, const struct cli *cli);
 
 static const struct command command_help = {
 	.name = "help",
+	.complete = COMPLETE_SUBCOMMAND,
 	.summary = "show help for ipctool or for one subcommand",
 	.synopsis = "[SUBCOMMAND]",
 	.table = help_table,
@@ -59,11 +61,13 @@ static const struct command command_help = {
 /* Transitional: list and rm keep their own entry points for now. */
 const struct command command_list = {
 	.name = "list",
+	.complete = COMPLETE_OBJECT,
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.legacy = cmd_list,
 };
 const struct command command_rm = {
 	.name = "rm",
+	.complete = COMPLETE_OBJECTS,
 	.summary = "remove System V objects by id or key, or all that a selection names",
 	.legacy = cmd_rm,
 };
@@ -157,6 +161,11 @@ static int dispatch(int argc, const char **argv)
 			puts(commands[i]->name);
 		return EXIT_OK;
 	}
+	/* Hidden, for tools/gen-completions and the completions (complete.h). */
+	if (strcmp(word, "--dump-options") == 0)
+		return complete_dump_options(commands, ncommands);
+	if (strcmp(word, "__complete") == 0)
+		return complete_candidates(commands, ncommands, argc - 1, argv + 1);
 	const struct command *cmd = find_command(word);
 	if (!cmd)
 		return unknown_subcommand(word);
