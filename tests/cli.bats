@@ -328,7 +328,8 @@ all_objects() {
 		block=$(case_branch "$sub" "$BASH_COMP")
 		have=$(grep -oE -- '--[a-z0-9][a-z0-9-]*' <<<"$block" | sed 's/^--//' | sort -u)
 		assert_equal "bash $sub: $have" "bash $sub: $want"
-		block=$(case_branch "$sub" "$ZSH_COMP")
+		# Each spec's option names, not its [help text] (which may name others).
+		block=$(case_branch "$sub" "$ZSH_COMP" | sed 's/\[.*//')
 		have=$(grep -oE -- '--[a-z0-9][a-z0-9-]*' <<<"$block" | sed 's/^--//' | sort -u)
 		assert_equal "zsh $sub: $have" "zsh $sub: $want"
 		block=$(fish_lines "$sub")
@@ -385,7 +386,7 @@ all_objects() {
 	run fish_complete "ipctool send /jo"
 	assert_output /jobs-done
 	run zsh -c 'source "$1"; _wanted() { shift 3; "$@"; }; compadd() { shift; print -l -- "${(@P)1}"; }
-		_ipctool_queues' _ "$ZSH_COMP"
+		_ipctool_candidates queues' _ "$ZSH_COMP"
 	assert_line /jobs-done
 	run bash_complete ipctool mkq --max-m
 	assert_output -- --max-messages=
