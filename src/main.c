@@ -7,7 +7,9 @@
  *      dispatch, --help, `ipctool help`, --list-commands all read it;
  *   3. document it in man/ipctool.1 (SYNOPSIS and its own .Ss) and in
  *      ../shared/SPEC.md if the contract grows;
- *   4. add it and its options to completions/ (bash, zsh, fish);
+ *   4. set its entry's .complete (what its positional arguments are) and
+ *      run `make completions`: the bash, zsh and fish scripts are written
+ *      from the tables (tools/gen-completions reads --dump-options);
  *   5. add tests/MECHANISM.bats covering every option and bad input.
  * tests/cli.bats fails until 3 and 4 are done for every name in the table.
  */
