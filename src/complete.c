@@ -28,8 +28,6 @@ static const struct { const char *descrip, *kind; } value_kinds[] = {
 	{ "COLUMNS", "columns" },
 	{ "PATH", "files" },
 	{ "PATH[:PROJ]", "files" },
-	{ "SIGNAL", "signals" },
-	{ "PID", "pids" },
 	{ "TOKEN", "separator" },
 };
 
@@ -119,7 +117,8 @@ static void dump_help_line(const char *sub, char *line, const char *group)
 	size_t len = strcspn(longname, "= ");
 	char *descrip = longname[len] == '=' ? longname + len + 1 : NULL;
 	char *help = longname + len + strcspn(longname + len, " ");
-	*help++ = '\0';
+	if (*help)
+		*help++ = '\0';
 	if (descrip)
 		longname[len] = '\0';
 	while (*help == ' ')
