@@ -366,6 +366,7 @@ static int list_run(void *opts, const struct cli *cli)
 
 const struct command command_list = {
 	.name = "list",
+	.complete = COMPLETE_OBJECT,
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
 		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary] [--peek]",

@@ -22,7 +22,9 @@
  *   2. add one line to `commands` below and one extern to commands.h:
  *      dispatch, --help, `ipctool help`, --list-commands read the table;
  *   3. its manual page and ../shared/SPEC.md if the contract grows;
- *   4. regenerate the completions;
+ *   4. set its entry's .complete (what its positional arguments are) and
+ *      run `make completions`: the bash, zsh and fish scripts are written
+ *      from the tables (tools/gen-completions reads --dump-options);
  *   5. tests/SUBCOMMAND.bats covering every option and bad input.
  * tests/cli.bats fails until 3 and 4 are done for every name in the table.
  */
@@ -33,6 +35,7 @@
 
 #include "command.h"
 #include "commands.h"
+#include "complete.h"
 #include "error.h"
 #include "io.h"
 #include "spawn.h"
@@ -65,6 +68,7 @@ static int help_run(void *opts, const struct cli *cli);
 
 static const struct command command_help = {
 	.name = "help",
+	.complete = COMPLETE_SUBCOMMAND,
 	.summary = "show help for ipctool or for one subcommand",
 	.synopsis = "[SUBCOMMAND]",
 	.table = help_table,
@@ -200,6 +204,11 @@ static int dispatch(int argc, const char **argv)
 			puts(commands[i]->name);
 		return EXIT_OK;
 	}
+	/* Hidden, for tools/gen-completions and the completions (complete.h). */
+	if (strcmp(word, "--dump-options") == 0)
+		return complete_dump_options(commands, ncommands);
+	if (strcmp(word, "__complete") == 0)
+		return complete_candidates(commands, ncommands, argc - 1, argv + 1);
 	const struct command *cmd = find_command(word);
 	if (!cmd)
 		return unknown_subcommand(word);

@@ -382,6 +382,7 @@ static void rm_done(void *opts)
 
 const struct command command_rm = {
 	.name = "rm",
+	.complete = COMPLETE_OBJECTS,
 	.summary = "remove System V objects by id or key, or all that a selection names",
 	.synopsis = "TARGET... [--queue | --shm | --sem] [--dry-run]\n"
 		    "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] [--dry-run]",
