@@ -16,6 +16,7 @@ teardown() { common_teardown; }
 	assert_output ""
 	[ -p p ]
 	run stat -c %a p
+	assert_success
 	assert_output 600
 }
 
@@ -24,11 +25,13 @@ teardown() { common_teardown; }
 	run ipctool fifo p --mode 0666
 	assert_success
 	run stat -c %a p
+	assert_success
 	assert_output 666
 	umask 0
 	run ipctool fifo q -m 640
 	assert_success
 	run stat -c %a q
+	assert_success
 	assert_output 640
 }
 
@@ -37,6 +40,7 @@ teardown() { common_teardown; }
 	run ipctool fifo p --mode 600
 	assert_success
 	run stat -c %a p
+	assert_success
 	assert_output 644
 }
 
@@ -119,6 +123,7 @@ teardown() { common_teardown; }
 	exec 5>&-
 	wait "$pid"
 	run cat out
+	assert_success
 	assert_output "$(printf 'one\ntwothree')"
 }
 
@@ -170,6 +175,7 @@ teardown() { common_teardown; }
 	wait "$pid" || st=$?
 	[ "$st" -eq 0 ]
 	run cat out
+	assert_success
 	assert_output waiting
 }
 
