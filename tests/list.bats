@@ -90,6 +90,7 @@ make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "s
 @test "--json times: unset is null, set matches ctime_epoch" {
 	id=$(ipctool mkq)
 	run ipctool list -q --json -o ID,SEND,CTIME
+	assert_success
 	echo "$output" | jq -e '.messages[0].send == null and .messages[0].send_epoch == null'
 	epoch=$(awk -v id="$id" '$2 == id { print $14 }' /proc/sysvipc/msg)
 	echo "$output" | jq -e --argjson e "$epoch" '.messages[0].ctime_epoch == $e'
@@ -103,6 +104,7 @@ make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "s
 	assert_line --regexp '^queue 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 0 0 0 0$'
 	assert_line --regexp '^sem 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 1$'
 	run ipctool list --sysv --queues --raw
+	assert_success
 	refute_line --partial TYPE
 }
 
@@ -199,6 +201,7 @@ $id 0x00000055"
 	perl -e '$id = shmget(0, 4096, 01600); shmctl($id, 11, 0) or die "SHM_LOCK: $!"'   # SHM_LOCK
 	ipcmk -M 10 >/dev/null
 	run ipctool list --shm -r --noheadings -o STATUS,SIZE
+	assert_success
 	assert_line "locked 4096"
 	assert_line " 10"
 }
@@ -208,10 +211,13 @@ $id 0x00000055"
 	ipcmk -Q >/dev/null
 	as_nobody ipcmk -Q >/dev/null
 	run ipctool list --sysv -q -r --noheadings -o OWNER --user nobody
+	assert_success
 	assert_output nobody
 	run ipctool list --sysv -q -r --noheadings -o OWNER --user 0
+	assert_success
 	assert_output root
 	run ipctool list --sysv -q -r --noheadings -o UID --user 65534
+	assert_success
 	assert_output 65534
 }
 
@@ -279,6 +285,7 @@ $id 0x00000055"
 	assert_line --regexp '^ +0 +1 +1$'
 	assert_line --regexp '^ +1 +9 +5$'
 	run ipctool list "$id" --peek --json
+	assert_success
 	echo "$output" | jq -e '.contents == [{"index":0,"type":1,"size":1},{"index":1,"type":9,"size":5}]'
 	[ "$(awk -v id="$id" '$2 == id { print $5 }' /proc/sysvipc/msg)" -eq 2 ]
 }
@@ -333,8 +340,10 @@ $id 0x00000055"
 	assert_line --regexp "^MSGMNI +Number of message queues +$msgmni$"
 	assert_line --regexp "^SEMVMX +Semaphore max value +$semvmx$"
 	run ipctool list --limits --json
+	assert_success
 	echo "$output" | jq -e --argjson m "$msgmni" '.limits[] | select(.resource == "MSGMNI") | .limit == $m'
 	run ipctool list --limits --queues -r --noheadings
+	assert_success
 	[ "${#lines[@]}" -eq 3 ]
 }
 
@@ -349,6 +358,7 @@ $id 0x00000055"
 	assert_line --regexp '^MSGBYTES +Bytes in all queues +5$'
 	assert_line --regexp '^SEMS +Semaphores in all sets +4$'
 	run ipctool list --summary --json
+	assert_success
 	echo "$output" | jq -e '.summary[] | select(.resource == "MSGQUEUES") | .used == 41'
 }
 
