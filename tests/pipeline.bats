@@ -85,6 +85,7 @@ teardown() { common_teardown; }
 	assert_line --index 4 "ipctool: pipe-run: stage 4 (no-such-command-xyz): exit 127"
 	# Nothing on stdout but the stages' own output.
 	run sh -c 'ipctool pipe-run --status -- echo hi 2>/dev/null'
+	assert_success
 	assert_output "hi"
 }
 
@@ -93,18 +94,22 @@ teardown() { common_teardown; }
 	assert_success
 	assert_output "A|B"
 	run ipctool pipe-run --sep=@ -- echo x @ cat
+	assert_success
 	assert_output "x"
 }
 
 @test "stages see the same descriptors as in a shell pipeline" {
 	run bash -c 'ls /proc/self/fd | cat'
+	assert_success
 	expected=$output
 	run ipctool pipe-run -- ls /proc/self/fd '|' cat
 	assert_success
 	assert_output "$expected"
 	run bash -c 'true | ls /proc/self/fd | cat'
+	assert_success
 	expected=$output
 	run ipctool pipe-run -- true '|' ls /proc/self/fd '|' cat
+	assert_success
 	assert_output "$expected"
 }
 
@@ -137,6 +142,7 @@ teardown() { common_teardown; }
 		num=$(kill -l "$sig")
 		[ "$st" -eq $((128 + num)) ]
 		run cat err
+		assert_success
 		assert_line "ipctool: pipe-run: stage 1 (sleep): killed by SIG$sig"
 		assert_line "ipctool: pipe-run: stage 2 (sleep): killed by SIG$sig"
 	done
