@@ -72,6 +72,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_output "$name"
 	ipctool send "$name" fits
 	run_tool recv "$name"
+	assert_success
 	assert_output fits
 }
 
@@ -244,6 +245,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool mkq /q
 	ipctool send /q one "" three
 	run_tool recv /q --count 3
+	assert_success
 	assert_output "$(printf 'one\n\nthree')"
 	head -c 3000 /dev/urandom >"$BATS_TEST_TMPDIR/bin"
 	ipctool send /q <"$BATS_TEST_TMPDIR/bin"
@@ -252,6 +254,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q </dev/null
 	assert_equal "$(mq_qsize /q)" 0
 	run_tool recv /q --json --nowait
+	assert_success
 	assert_output '{"priority":0,"size":0,"data":""}'
 }
 
@@ -259,10 +262,12 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool mkq /q
 	printf 'a\n\nc' | ipctool send /q --lines
 	run_tool recv /q --count 3 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"priority":0,"size":1,"data":"a"}' '{"priority":0,"size":0,"data":""}' \
 		'{"priority":0,"size":1,"data":"c"}')"
 	printf 'x\ny\0z\0' | ipctool send /q --null
 	run_tool recv /q --count 2 --null
+	assert_success
 	assert_output "$(printf 'x\ny\0z\0')"
 }
 
@@ -281,6 +286,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q --priority 32767 top
 	ipctool send /q -P 0 bottom
 	run_tool recv /q --count 2 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"priority":32767,"size":3,"data":"top"}' '{"priority":0,"size":6,"data":"bottom"}')"
 	for bad in 32768 -1 abc '' 1.0 0x1 +1; do
 		run_tool send /q --priority="$bad" x
@@ -335,6 +341,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_success
 	wait $!
 	run_tool recv /q
+	assert_success
 	assert_output later
 }
 
@@ -386,6 +393,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool mkq /q
 	printf '%s\n' 1 2 3 4 5 | ipctool send /q --lines
 	run --separate-stderr bash -c "ipctool recv /q --count 5 --lockstep | head -n 1"
+	assert_success
 	assert_output 1
 	run_tool recv /q --nowait --count 5
 	assert_equal "$status" 3
@@ -410,6 +418,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_equal "$EXIT_RC" 143
 	assert_equal "$(mq_qsize /q)" 5
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: send: interrupted; message 1 was not sent"
 }
 
@@ -423,6 +432,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q zero
 	ipctool send /q -P 5 high2
 	run_tool recv /q --count 5
+	assert_success
 	assert_output "$(printf '%s\n' high1 high2 low1 low2 zero)"
 }
 
@@ -431,6 +441,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q -P 7 'say "hi"'
 	printf '\377\376' | ipctool send /q -P 3
 	run_tool recv /q --count 2 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"priority":7,"size":8,"data":"say \"hi\""}' \
 		'{"priority":3,"size":2,"data_base64":"//4="}')"
 	while read -r line; do jq -e .priority <<<"$line" >/dev/null; done <<<"$output"
@@ -518,6 +529,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool recv /big --raw >"$BATS_TEST_TMPDIR/out"
 	cmp "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/out"
 	run_tool recv /big
+	assert_success
 	assert_output after
 }
 
@@ -527,6 +539,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run_tool_to /dev/full recv /q
 	assert_error 1 recv "cannot write to standard output: No space left on device; 1 message\\(s\\) put back on message queue /q$"
 	run_tool recv /q --json
+	assert_success
 	assert_output '{"priority":7,"size":4,"data":"keep"}'
 	# Several at once go back, each with its own priority.
 	ipctool send /q -P 2 a
@@ -535,6 +548,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run_tool_to /dev/full recv /q --count 3
 	assert_error 1 recv "3 message\\(s\\) put back"
 	run_tool recv /q --count 3 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"priority":9,"size":1,"data":"b"}' '{"priority":4,"size":1,"data":"c"}' \
 		'{"priority":2,"size":1,"data":"a"}')"
 }
@@ -546,6 +560,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run_tool_to /dev/full recv /q
 	assert_error 1 recv "1 message\\(s\\) put back"
 	run_tool recv /q --count 3
+	assert_success
 	assert_output "$(printf '%s\n' second first lower)"
 }
 
@@ -553,10 +568,13 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool mkq /q
 	ipctool send /q -P 1 one two three
 	run bash -c "(sleep 0.3; ipctool recv /q --count 3 2>$BATS_TEST_TMPDIR/err; echo \$? >$BATS_TEST_TMPDIR/rc) | true"
+	assert_success
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" 1
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: recv: cannot write to standard output: Broken pipe; 3 message(s) put back on message queue /q"
 	run_tool recv /q --count 3 --json
+	assert_success
 	assert_line --index 0 '{"priority":1,"size":3,"data":"one"}'
 	assert_line --index 2 '{"priority":1,"size":5,"data":"three"}'
 }
