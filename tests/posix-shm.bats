@@ -41,6 +41,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	[ "$(shm_bytes seg)" = 100 ]
 	[ "$(shm_mode seg)" = 600 ]
 	run ipctool shm-read /seg --length 4
+	assert_success
 	assert_output keep
 }
 
@@ -119,9 +120,11 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_success
 	assert_output ""
 	run ipctool shm-read /seg
+	assert_success
 	assert_output 0123456789
 	ipctool shm-write /seg --offset 2 ab
 	run ipctool shm-read /seg --offset 1 --length 4
+	assert_success
 	assert_output 1ab4
 	run ipctool shm-read /seg --offset 10
 	assert_success
@@ -133,8 +136,10 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	ipctool shm-write /seg xxxxxxxx
 	printf abc | ipctool shm-write /seg --string
 	run bash -c "ipctool shm-read /seg | od -An -c | tr -s ' '"
+	assert_success
 	assert_output " a b c \\0 x x x x"
 	run ipctool shm-read /seg --string
+	assert_success
 	assert_output abc
 }
 
@@ -240,6 +245,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_failure 1
 	assert_output "ipctool: shm-write: cannot open shared memory segment /seg for writing: Permission denied"
 	run ipctool shm-read /seg --string
+	assert_success
 	assert_output secret
 	ipctool mkshm /private --size 16
 	run as_nobody ipctool shm-read /private
@@ -283,6 +289,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	run timeout 0.5 ipctool shm-write /seg --lock /lock after
 	assert_failure 124
 	run ipctool shm-read /seg --length 6
+	assert_success
 	assert_output before
 	bg_start ipctool shm-write /seg --lock /lock after
 	ipctool sem-v /lock
@@ -291,6 +298,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 		sleep 0.1
 	done
 	run ipctool shm-read /seg --lock /lock --length 5
+	assert_success
 	assert_output --partial after
 	run ipctool sem-p /lock --nowait
 	assert_success
@@ -306,13 +314,16 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_success
 	assert_output ""
 	run ipctool shm-read /seg --lock "$sem" --string
+	assert_success
 	assert_output sysv
 }
 
 @test "shm-write and shm-read --help mention /name for --lock" {
 	run ipctool shm-write --help
+	assert_success
 	assert_output --partial "/name"
 	run ipctool shm-read --help
+	assert_success
 	assert_output --partial "/name"
 }
 
@@ -323,13 +334,17 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	ipctool mkshm /seg --size 10
 	ipctool mksem /lock
 	run bash -c 'source "$1"; COMP_WORDS=(ipctool shm-read /); COMP_CWORD=2; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	assert_success
 	assert_output /seg
 	run bash -c 'source "$1"; COMP_WORDS=(ipctool sem-p ""); COMP_CWORD=2; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	assert_success
 	assert_output /lock
 	run bash -c 'source "$1"; COMP_WORDS=(ipctool shm-write /seg --lock /); COMP_CWORD=4; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	assert_success
 	assert_output /lock
 	run env XDG_CONFIG_HOME="$BATS_TEST_TMPDIR" XDG_DATA_HOME="$BATS_TEST_TMPDIR" \
 		fish --no-config -c "source $comp/ipctool.fish; complete -C'ipctool sem-v /'"
+	assert_success
 	assert_output --partial /lock
 	refute_output --partial /seg
 	run zsh -n "$comp/_ipctool"
