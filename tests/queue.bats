@@ -63,6 +63,7 @@ ftok_key() {
 	assert_output --regexp '^[0-9]+$'
 	assert_equal "$stderr" ""
 	run awk '$1 == 1234 { print $3 }' /proc/sysvipc/msg
+	assert_success
 	assert_output 600
 }
 
@@ -172,6 +173,7 @@ ftok_key() {
 	run_tool send --key 5 0x5 "$id"
 	assert_success
 	run_tool recv "$id" --count 2
+	assert_success
 	assert_output "$(printf '0x5\n%s' "$id")"
 }
 
@@ -263,6 +265,7 @@ ftok_key() {
 	assert_success
 	assert_output "$id"
 	run_tool mkq 0x99
+	assert_success
 	assert_output "$id"
 	assert_equal "$(qperms "$id")" 640
 	assert_equal "$(qcapacity "$id")" 4096
@@ -390,6 +393,7 @@ ftok_key() {
 	id=$(ipctool mkq)
 	ipctool send "$id" -- -n --lines -
 	run_tool recv "$id" --count 3
+	assert_success
 	assert_output "$(printf '%s\n' -n --lines -)"
 }
 
@@ -398,6 +402,7 @@ ftok_key() {
 	ipctool send "$id" --type 5 five
 	ipctool send "$id" -T 9223372036854775807 max
 	run_tool recv "$id" --json --count 2
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":5,"size":4,"data":"five"}' \
 		'{"type":9223372036854775807,"size":3,"data":"max"}')"
 }
@@ -430,6 +435,7 @@ ftok_key() {
 	assert_equal "$(qnum "$id")" 1
 	assert_equal "$(qbytes_used "$id")" 0
 	run_tool recv "$id" --json
+	assert_success
 	assert_output '{"type":1,"size":0,"data":""}'
 }
 
@@ -438,6 +444,7 @@ ftok_key() {
 	printf 'first\n\nthird line\n\n\nlast' | ipctool send "$id" --lines --type 3
 	assert_equal "$(qnum "$id")" 6
 	run_tool recv "$id" --count 6 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":3,"size":5,"data":"first"}' '{"type":3,"size":0,"data":""}' \
 		'{"type":3,"size":10,"data":"third line"}' '{"type":3,"size":0,"data":""}' \
 		'{"type":3,"size":0,"data":""}' '{"type":3,"size":4,"data":"last"}')"
@@ -454,6 +461,7 @@ ftok_key() {
 	printf 'a\0\0b\nc\0last' | ipctool send "$id" --null
 	assert_equal "$(qnum "$id")" 4
 	run_tool recv "$id" --count 4 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":1,"size":1,"data":"a"}' '{"type":1,"size":0,"data":""}' \
 		'{"type":1,"size":3,"data":"b\nc"}' '{"type":1,"size":4,"data":"last"}')"
 }
@@ -495,6 +503,7 @@ ftok_key() {
 	assert_only_error 1 send "record 3 is 9000 bytes, more than message queue id $id can hold \\(8192 bytes, msgmax\\)"
 	assert_equal "$(qnum "$id")" 2
 	run_tool recv "$id" --count 2
+	assert_success
 	assert_output "$(printf 'one\ntwo')"
 	# A record is not read on to its end once it is known to be too
 	# large (the input may never end), so the error says "more than".
@@ -543,6 +552,7 @@ ftok_key() {
 	ipctool recv "$id" --raw >"$BATS_TEST_TMPDIR/out"
 	cmp "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/out"
 	run_tool recv "$id"
+	assert_success
 	assert_output after
 }
 
@@ -583,6 +593,7 @@ ftok_key() {
 	assert_success
 	wait $!
 	run_tool recv "$id"
+	assert_success
 	assert_output later
 }
 
@@ -668,16 +679,21 @@ ftok_key() {
 	ipctool send "$id" --type 1 a2
 	ipctool send "$id" --type 5 e1
 	run_tool recv "$id" --type 2
+	assert_success
 	assert_output b1
 	run_tool recv "$id" --type -3
+	assert_success
 	assert_output a1
 	run_tool recv "$id" --type 0
+	assert_success
 	assert_output c1
 	run_tool recv "$id" --type 7 --nowait
 	assert_only_error 3 recv "no message on message queue id $id"
 	run_tool recv "$id" --type -4 --nowait --json
+	assert_success
 	assert_output '{"type":1,"size":2,"data":"a2"}'
 	run_tool recv "$id" -T 5
+	assert_success
 	assert_output e1
 	assert_equal "$(qnum "$id")" 0
 }
@@ -689,6 +705,7 @@ ftok_key() {
 	ipctool send "$id" --type 4 d1
 	ipctool send "$id" --type 2 b1
 	run_tool recv "$id" --type 1 --except --count 2
+	assert_success
 	assert_output "$(printf 'd1\nb1')"
 	run_tool recv "$id" --type 1 -e --nowait
 	assert_only_error 3 recv "no message"
@@ -717,6 +734,7 @@ ftok_key() {
 	assert_output "$(printf '1\n2\n3')"
 	assert_equal "$(qnum "$id")" 2
 	run_tool recv "$id" -c 1
+	assert_success
 	assert_output 4
 	assert_equal "$(qnum "$id")" 1
 }
@@ -860,10 +878,13 @@ lines" ""
 	assert_equal "${#lines[@]}" 3
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/json"
 	run jq -c '[.type, .size, .data]' <(sed -n 1p "$BATS_TEST_TMPDIR/json")
+	assert_success
 	assert_output '[7,21,"quote \" back \\ tab\té"]'
 	run jq -c '[.type, .size, .data]' <(sed -n 2p "$BATS_TEST_TMPDIR/json")
+	assert_success
 	assert_output '[1,5,"ctl\u0001\n"]'
 	run jq -r '[.type, .size, has("data")] | @tsv' <(sed -n 3p "$BATS_TEST_TMPDIR/json")
+	assert_success
 	assert_output "$(printf '2\t2001\tfalse')"
 	sed -n 3p "$BATS_TEST_TMPDIR/json" | jq -r .data_base64 | base64 -d >"$BATS_TEST_TMPDIR/decoded"
 	cmp "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/decoded"
@@ -891,6 +912,7 @@ lines" ""
 	assert_success
 	assert_output one
 	run_tool recv "$id" --peek --count 2 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":4,"size":3,"data":"one"}' '{"type":1,"size":3,"data":"two"}')"
 	run_tool recv "$id" --peek --count 0
 	assert_success
@@ -901,6 +923,7 @@ lines" ""
 	assert_output "$(printf 'one\ntwo\nthree')"
 	assert_equal "$(qnum "$id")" 3
 	run_tool recv "$id" --count 3
+	assert_success
 	assert_output "$(printf 'one\ntwo\nthree')"
 }
 
@@ -941,6 +964,7 @@ lines" ""
 	assert_error 1 recv "cannot write to standard output: No space left on device; 1 message\\(s\\) put back on message queue id $id"
 	assert_equal "$(qnum "$id")" 1
 	run_tool recv "$id" --json
+	assert_success
 	assert_output '{"type":7,"size":4,"data":"keep"}'
 	# Several at once go back in order.
 	ipctool send "$id" --type 2 a
@@ -949,6 +973,7 @@ lines" ""
 	run_tool_to /dev/full recv "$id" --count 3
 	assert_error 1 recv "3 message\\(s\\) put back"
 	run_tool recv "$id" --count 3 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":2,"size":1,"data":"a"}' '{"type":3,"size":1,"data":"b"}' \
 		'{"type":4,"size":1,"data":"c"}')"
 	# A closed stdout too.
@@ -956,6 +981,7 @@ lines" ""
 	run --separate-stderr bash -c "ipctool recv $id >&-"
 	assert_error 1 recv "cannot write to standard output: Bad file descriptor; 1 message\\(s\\) put back"
 	run_tool recv "$id" --json
+	assert_success
 	assert_output '{"type":4,"size":6,"data":"closed"}'
 	# A copy made by --peek was never taken: nothing to put back.
 	ipctool send "$id" peeked
@@ -968,15 +994,19 @@ lines" ""
 	id=$(ipctool mkq)
 	ipctool send "$id" one two three four five
 	run bash -c "(sleep 0.3; ipctool recv $id --count 5 2>$BATS_TEST_TMPDIR/err; echo \$? >$BATS_TEST_TMPDIR/rc) | true"
+	assert_success
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" 1
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: recv: cannot write to standard output: Broken pipe; 5 message(s) put back on message queue id $id"
 	assert_equal "$(qnum "$id")" 5
 	run_tool recv "$id" --count 5
+	assert_success
 	assert_output "$(printf '%s\n' one two three four five)"
 	# Same with a reader that reads nothing.
 	ipctool send "$id" six
 	run bash -c "(sleep 0.3; ipctool recv $id --follow --timeout 0.2 2>/dev/null) | head -c0"
+	assert_success
 	assert_equal "$(qnum "$id")" 1
 }
 
@@ -1055,11 +1085,14 @@ lines" ""
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 	# No torn record: every line of the output is a whole one.
 	run grep -cvx '[0-9]\{1000\}' "$BATS_TEST_TMPDIR/out"
+	assert_failure 1
 	assert_output 0
 	written=$(wc -l <"$BATS_TEST_TMPDIR/out")
 	[ "$written" -ge 66 ]
 	assert_equal $((written + $(qnum "$id"))) 100
 	run_tool recv "$id" --nowait --count 100
+	# Fewer than asked are left (the reader took at least 66): status 3.
+	assert_equal "$status" 3
 	{ cat "$BATS_TEST_TMPDIR/out"; printf '%s\n' "$output"; } | sort >"$BATS_TEST_TMPDIR/all"
 	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/all"
 }
@@ -1101,6 +1134,7 @@ lines" ""
 	assert_success
 	assert_output "$(printf 'a\nb')"
 	run_tool recv "$id" --batch 65536 --peek
+	assert_success
 	assert_output c
 }
 
@@ -1109,6 +1143,7 @@ lines" ""
 	id=$(ipctool mkq)
 	seq 1000 | ipctool send "$id" --lines
 	run --separate-stderr bash -c "ipctool recv $id --count 1000 --lockstep | head -n 1"
+	assert_success
 	assert_output 1
 	assert_equal "$(qnum "$id")" 999
 	# A reader that never reads: the message written goes back.
@@ -1119,6 +1154,7 @@ lines" ""
 	# A shell loop that breaks out: what it did not read stays.  (Each
 	# message put back went to the tail: 2, 3, then 7 are last now.)
 	run --separate-stderr bash -c "ipctool recv $id --lockstep --follow | while read -r l; do echo \$l; [ \$l = 6 ] && break; done"
+	assert_success
 	assert_output "$(printf '4\n5\n6')"
 	assert_equal "$(qnum "$id")" 996
 	ipctool recv "$id" --count 996 >"$BATS_TEST_TMPDIR/rest"
@@ -1170,6 +1206,7 @@ lines" ""
 	assert_equal "$rc" 143
 	assert_equal "$(qnum "$id")" 1
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: send: interrupted; message 1 was not sent"
 }
 
@@ -1191,6 +1228,7 @@ lines" ""
 	# About 1 s in all: not 1.6 s (the wait restarted), not 0.8 s (ended by CONT).
 	assert_between 950 1500 $((t1 - t0))
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: recv: no message on message queue id $id before the timeout"
 }
 
@@ -1285,8 +1323,10 @@ lines" ""
 	assert_success
 	assert_equal "$(qnum "$id")" 2
 	run_tool recv "$key" --count 2
+	assert_success
 	assert_output "$(printf 'from-id\nfrom-key')"
 	run_tool mkq "$key"
+	assert_success
 	assert_output "$id"
 }
 
@@ -1294,6 +1334,7 @@ lines" ""
 	id=$(ipctool mkq --key 0x5eed --mode 640)
 	ipctool send "$id" a bb ccc
 	run bash -c "ipcs -q | awk '\$2 == $id { print \$1, \$4, \$5, \$6 }'"
+	assert_success
 	assert_output "0x00005eed 640 6 3"
 }
 
@@ -1318,6 +1359,7 @@ lines" ""
 	wait "$pid" || rc=$?
 	assert_equal "$rc" 1
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: recv: cannot receive from message queue id $id: it was removed"
 }
 
