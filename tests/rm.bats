@@ -155,8 +155,10 @@ rm_with_stale_listing() {
 	run ipctool rm --all --queues --user nobody
 	assert_success
 	run ipctool list --sysv -r --noheadings -o OWNER --queues
+	assert_success
 	assert_output root
 	run ipctool list --sysv -r --noheadings -o OWNER --shm
+	assert_success
 	assert_output "root
 nobody"
 	run ipctool rm --all --user 65534
@@ -214,6 +216,7 @@ nobody"
 	run as_nobody ipctool rm --all --user nobody
 	assert_success
 	run ipctool list --sysv -q -r --noheadings -o OWNER
+	assert_success
 	assert_output root
 }
 
@@ -265,11 +268,14 @@ nobody"
 			printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
 	}
 	run comp ipctool rm "$q" 0x
+	assert_success
 	assert_line 0x000004d2
 	assert_line 0x000004d3
 	run comp ipctool list ""
+	assert_success
 	assert_line "$q"
 	run comp ipctool list --output N
+	assert_success
 	assert_line NATTCH
 	assert_line NSEMS
 }
