@@ -53,9 +53,11 @@ wait_value() {
 @test "mksem marks a new set ready (sem_otime set) so joiners do not wait" {
 	id=$(ipctool mksem --key 0x4d2 --value 1)
 	run ipcs -s -i "$id"
+	assert_success
 	refute_output --partial "otime = Not set"
 	id=$(ipctool mksem --key 0x4d3)
 	run ipcs -s -i "$id"
+	assert_success
 	refute_output --partial "otime = Not set"
 }
 
@@ -409,6 +411,7 @@ wait_value() {
 	assert_failure 1
 	ipctool mksem --key 0x1 --value 1
 	run ipctool sem-p --key 0x1 --count 1 -- echo keyed
+	assert_success
 	assert_output keyed
 }
 
