@@ -28,10 +28,14 @@ ipc_cleanup() {
 }
 
 # Background jobs started with `bg_start CMD...` are killed in teardown.
+# Its fd 3 (Bats' own) is closed, or Bats would wait for the job to end.
+# The job's pid is in $BG_PID (`$!` after a function call would be that
+# of no job of ours), and every one in BG_PIDS.
 BG_PIDS=()
 bg_start() {
 	"$@" 3>&- &
-	BG_PIDS+=("$!")
+	BG_PID=$!
+	BG_PIDS+=("$BG_PID")
 }
 bg_cleanup() {
 	local pid
@@ -42,9 +46,28 @@ bg_cleanup() {
 	BG_PIDS=()
 }
 
+# Kernel limits a test changed with set_sysctl, restored in teardown.
+SAVED_SYSCTLS=()
+# set_sysctl NAME VALUE: change /proc/sys/NAME (kernel/msgmnb,
+# fs/mqueue/msg_max...) of this namespace for one test.
+set_sysctl() {
+	SAVED_SYSCTLS+=("$1=$(cat "/proc/sys/$1")")
+	echo "$2" >"/proc/sys/$1"
+}
+# Last changed first, so a limit changed twice gets its first value back.
+restore_sysctls() {
+	local i entry
+	for ((i = ${#SAVED_SYSCTLS[@]} - 1; i >= 0; i--)); do
+		entry=${SAVED_SYSCTLS[i]}
+		echo "${entry#*=}" >"/proc/sys/${entry%%=*}"
+	done
+	SAVED_SYSCTLS=()
+}
+
 common_teardown() {
 	bg_cleanup
 	ipc_cleanup
+	restore_sysctls
 }
 
 # Run as an unprivileged user (nobody), for permission tests; needs root.
@@ -75,6 +98,46 @@ wait_for() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# settle: the pause of a negative check, "nothing happens meanwhile" (a
+# process stays blocked, a value stays put).  Nothing can be waited for
+# there; it only gives a wrong outcome the time to show, so it is short.
+settle() { sleep 0.2; }
+
+# Process PID sleeps (state S) in a kernel function matching WCHAN, a
+# regex: do_msgrcv, do_msgsnd, wq_sleep (POSIX queues), semtimedop,
+# pipe_write...  So it is blocked in that very call, not just started.
+in_kernel_wait() {
+	[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = S ] &&
+		grep -Eq -- "$2" "/proc/$1/wchan" 2>/dev/null
+}
+# wait_blocked PID WCHAN: wait (10 s at most) until in_kernel_wait holds.
+wait_blocked() {
+	wait_for "in_kernel_wait $1 '$2'" ||
+		fail "process $1 did not block in $2 (state $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null), in $(cat "/proc/$1/wchan" 2>/dev/null))"
+}
+# Where a job blocks to wait for a message, for room, for a semaphore.
+WCHAN_MSGRCV=do_msgrcv
+WCHAN_MSGSND=do_msgsnd
+WCHAN_MQ=wq_sleep
+WCHAN_SEM=semtimedop
+
+# sem_value TARGET [NUM]: the value of POSIX semaphore /NAME (the first
+# word of glibc's sem_t in /dev/shm/sem.NAME), or of semaphore NUM (0)
+# of System V set TARGET.
+sem_value() {
+	case $1 in
+	/*) od -An -t u4 -N 4 "/dev/shm/sem.${1#/}" | tr -d ' ' ;;
+	*) ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n { print $2 }' ;;
+	esac
+}
+# wait_sem_value TARGET VALUE [NUM]: wait (10 s at most) until it is VALUE.
+wait_sem_value() {
+	local cond
+	printf -v cond '[ "$(sem_value %q %q)" = %q ]' "$1" "${3:-0}" "$2"
+	wait_for "$cond" ||
+		fail "semaphore ${3:-0} of $1 is $(sem_value "$1" "${3:-0}"), not $2"
 }
 
 # Objects with id 777 in several kinds (the kernel's *_next_id).

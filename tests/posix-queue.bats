@@ -11,28 +11,8 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 MQ_SYSCTL=/proc/sys/fs/mqueue
-# Limits a test changed in this namespace, restored in teardown.
-SAVED_SYSCTLS=()
 
-teardown() {
-	common_teardown
-	local entry
-	for entry in "${SAVED_SYSCTLS[@]}"; do
-		echo "${entry#*=}" >"$MQ_SYSCTL/${entry%%=*}"
-	done
-	SAVED_SYSCTLS=()
-}
-
-# set_sysctl NAME VALUE: change a limit in /proc/sys/fs/mqueue for one test.
-set_sysctl() {
-	SAVED_SYSCTLS+=("$1=$(cat "$MQ_SYSCTL/$1")")
-	echo "$2" >"$MQ_SYSCTL/$1"
-}
-
-
-
-
-
+teardown() { common_teardown; }
 
 # Facts about queue /NAME from the mqueue file system.
 mq_file() { echo "$IPCTOOL_TEST_MQUEUE/${1#/}"; }
@@ -40,9 +20,6 @@ mq_exists() { [ -e "$(mq_file "$1")" ]; }
 mq_perms() { stat -c %a "$(mq_file "$1")"; }
 mq_qsize() { sed -n 's/^QSIZE:\([0-9]*\).*/\1/p' "$(mq_file "$1")"; }
 mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
-
-
-
 
 # ---- names (SPEC §1) -----------------------------------------------------
 
@@ -185,7 +162,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 }
 
 @test "mkq follows msg_max when it is lowered" {
-	set_sysctl msg_max 4
+	set_sysctl fs/mqueue/msg_max 4
 	run_tool mkq /q --max-messages 5
 	assert_only_error 1 mkq "above msg_max \\(4,"
 	run_tool mkq /q --max-messages 4
@@ -224,7 +201,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 @test "mkq beyond queues_max is status 1 saying so" {
 	need_root
 	# Root may pass queues_max (CAP_SYS_RESOURCE); nobody may not.
-	set_sysctl queues_max 1
+	set_sysctl fs/mqueue/queues_max 1
 	ipctool mkq /first
 	run --separate-stderr as_nobody ipctool mkq /second
 	assert_only_error 1 mkq "cannot create message queue /second: the system limit on queues \\(/proc/sys/fs/mqueue/queues_max\\) is reached"
@@ -521,7 +498,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 }
 
 @test "recv receives the largest message the queue allows whole (buffer from mq_msgsize)" {
-	set_sysctl msgsize_max 262144
+	set_sysctl fs/mqueue/msgsize_max 262144
 	ipctool mkq /big --max-messages 2 --message-size 256K
 	head -c 262144 /dev/urandom >"$BATS_TEST_TMPDIR/big"
 	ipctool send /big <"$BATS_TEST_TMPDIR/big"

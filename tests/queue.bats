@@ -9,29 +9,7 @@ load helpers
 
 bats_require_minimum_version 1.5.0
 
-# Kernel limits a test changed in this namespace, restored in teardown.
-SAVED_SYSCTLS=()
-
-teardown() {
-	common_teardown
-	local entry
-	for entry in "${SAVED_SYSCTLS[@]}"; do
-		echo "${entry#*=}" >"/proc/sys/kernel/${entry%%=*}"
-	done
-	SAVED_SYSCTLS=()
-}
-
-# set_sysctl NAME VALUE: change an IPC limit of this namespace for one test.
-set_sysctl() {
-	SAVED_SYSCTLS+=("$1=$(cat "/proc/sys/kernel/$1")")
-	echo "$2" >"/proc/sys/kernel/$1"
-}
-
-
-
-
-
-
+teardown() { common_teardown; }
 
 # Facts about queue ID from the kernel.
 qfield() { awk -v id="$1" -v col="$2" '$2 == id { print $col }' /proc/sysvipc/msg; }
@@ -52,8 +30,6 @@ ftok_key() {
 	read -r dev ino < <(stat -c '%d %i' "$1")
 	printf '0x%08x\n' $(( (($2 & 0xff) << 24) | ((dev & 0xff) << 16) | (ino & 0xffff) ))
 }
-
-
 
 # ---- TARGET forms (SPEC §1, §12) -----------------------------------------
 
@@ -311,7 +287,7 @@ ftok_key() {
 }
 
 @test "mkq beyond msgmni fails with status 1 saying so" {
-	set_sysctl msgmni 1
+	set_sysctl kernel/msgmni 1
 	ipctool mkq >/dev/null
 	run_tool mkq --key 0x42
 	assert_only_error 1 mkq "cannot create message queue key 0x00000042: the system limit on queues \\(msgmni\\) is reached"
@@ -351,7 +327,7 @@ ftok_key() {
 }
 
 @test "mkq --max-bytes above the default msgmnb works once msgmnb allows it" {
-	set_sysctl msgmnb 100000
+	set_sysctl kernel/msgmnb 100000
 	id=$(setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource ipctool mkq --max-bytes 100000)
 	assert_equal "$(qcapacity "$id")" 100000
 }
@@ -517,8 +493,8 @@ ftok_key() {
 }
 
 @test "the largest message the kernel allows round-trips byte for byte" {
-	set_sysctl msgmax 65536
-	set_sysctl msgmnb 65536
+	set_sysctl kernel/msgmax 65536
+	set_sysctl kernel/msgmnb 65536
 	id=$(ipctool mkq)
 	head -c 65536 /dev/urandom >"$BATS_TEST_TMPDIR/max"
 	run_tool send "$id" <"$BATS_TEST_TMPDIR/max"
@@ -538,8 +514,8 @@ ftok_key() {
 }
 
 @test "recv receives a message whole even if msgmax was lowered since it was sent" {
-	set_sysctl msgmax 300000
-	set_sysctl msgmnb 400000
+	set_sysctl kernel/msgmax 300000
+	set_sysctl kernel/msgmnb 400000
 	id=$(ipctool mkq)
 	head -c 300000 /dev/urandom >"$BATS_TEST_TMPDIR/big"
 	ipctool send "$id" <"$BATS_TEST_TMPDIR/big"
@@ -778,7 +754,7 @@ ftok_key() {
 }
 
 @test "recv --timeout bounds the whole call even while messages are there to take" {
-	set_sysctl msgmnb 4000000
+	set_sysctl kernel/msgmnb 4000000
 	id=$(ipctool mkq)
 	seq 200000 | ipctool send "$id" --lines
 	# 200,000 receives take far longer than 0.01 s, so a call bounded as a
@@ -1038,7 +1014,7 @@ lines" ""
 }
 
 @test "recv blocked writing to a full pipe and killed by SIGTERM puts back what it did not write" {
-	set_sysctl msgmnb 200000
+	set_sysctl kernel/msgmnb 200000
 	id=$(ipctool mkq)
 	msg=$(head -c 8000 /dev/zero | tr '\0' m)
 	for i in $(seq 1 20); do
@@ -1065,7 +1041,7 @@ lines" ""
 }
 
 @test "SIGTERM while the reader is stopped: every message once, whole, in the output or on the queue" {
-	set_sysctl msgmnb 200000
+	set_sysctl kernel/msgmnb 200000
 	id=$(ipctool mkq)
 	# 1001-byte records, taken as many at a time as 64 KiB holds (72): the
 	# first write leaves 65 and a part of the 66th in a 64 KiB pipe.
@@ -1098,7 +1074,7 @@ lines" ""
 }
 
 @test "recv --batch N: a SIGKILL loses at most N messages" {
-	set_sysctl msgmnb 400000
+	set_sysctl kernel/msgmnb 400000
 	id=$(ipctool mkq)
 	seq -f '%099g' 1000 | ipctool send "$id" --lines
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
@@ -1139,7 +1115,7 @@ lines" ""
 }
 
 @test "recv --lockstep: a pipe reader that stops early leaves every message it did not read" {
-	set_sysctl msgmnb 200000
+	set_sysctl kernel/msgmnb 200000
 	id=$(ipctool mkq)
 	seq 1000 | ipctool send "$id" --lines
 	run --separate-stderr bash -c "ipctool recv $id --count 1000 --lockstep | head -n 1"
@@ -1367,7 +1343,7 @@ lines" ""
 
 @test "send --lines streams in constant memory" {
 	# Room for every message, so the sender never waits for a reader.
-	set_sysctl msgmnb 33554432
+	set_sysctl kernel/msgmnb 33554432
 	seq 1 200000 >"$BATS_TEST_TMPDIR/small"
 	seq 1 2000000 >"$BATS_TEST_TMPDIR/large"
 	a=$(ipctool mkq)
