@@ -8,7 +8,6 @@ teardown() { common_teardown; }
 # Fields of /proc/sysvipc/shm for a key (decimal): perms and size.
 shm_perms() { awk -v k="$1" '$1 == k { print $3 }' /proc/sysvipc/shm; }
 shm_size() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/shm; }
-sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n { print $2 }'; }
 
 # --- mkshm -----------------------------------------------------------------
 
@@ -472,10 +471,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_output before
 	bg_start ipctool shm-write "$id" --lock "$sem" after
 	ipctool sem-v "$sem"
-	for _ in $(seq 100); do
-		[ "$(ipctool shm-read "$id" --length 5)" = after ] && break
-		sleep 0.1
-	done
+	wait_for '[ "$(ipctool shm-read "$id" --length 5)" = after ]'
 	run ipctool shm-read "$id" --lock "$sem" --length 5
 	assert_success
 	assert_output after
