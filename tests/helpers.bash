@@ -107,7 +107,7 @@ settle() { sleep 0.2; }
 
 # Process PID sleeps (state S) in a kernel function matching WCHAN, a
 # regex: do_msgrcv, do_msgsnd, wq_sleep (POSIX queues), semtimedop,
-# pipe_write...  So it is blocked in that very call, not just started.
+# futex (POSIX semaphores), pipe_write...  So it is blocked in that very call, not just started.
 in_kernel_wait() {
 	[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = S ] &&
 		grep -Eq -- "$2" "/proc/$1/wchan" 2>/dev/null
@@ -122,6 +122,7 @@ WCHAN_MSGRCV=do_msgrcv
 WCHAN_MSGSND=do_msgsnd
 WCHAN_MQ=wq_sleep
 WCHAN_SEM=semtimedop
+WCHAN_PSEM=futex
 
 # sem_value TARGET [NUM]: the value of POSIX semaphore /NAME (the first
 # word of glibc's sem_t in /dev/shm/sem.NAME), or of semaphore NUM (0)
