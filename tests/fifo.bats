@@ -103,8 +103,8 @@ teardown() { common_teardown; }
 	ipctool fifo p
 	head -c 300000 /dev/urandom > in
 	bg_start ipctool fifo p --read --timeout 10 > out
-	pid=$!
-	sleep 0.2
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_FIFO_OPEN"
 	run ipctool fifo p --write --timeout 10 < in
 	assert_success
 	wait "$pid"
@@ -114,7 +114,7 @@ teardown() { common_teardown; }
 @test "--read goes on until every writer has closed" {
 	ipctool fifo p
 	bg_start ipctool fifo p --read > out
-	pid=$!
+	pid=$BG_PID
 	# Two writers, one after the other, while the first still holds it open.
 	exec 5>p
 	printf 'one\n' >&5
@@ -168,7 +168,7 @@ teardown() { common_teardown; }
 	exec 5<>p          # a writer (and reader) that never blocks
 	printf 'waiting' >&5
 	bg_start ipctool fifo p --read --nowait > out 5>&-
-	pid=$!
+	pid=$BG_PID
 	wait_for '[ -n "$(find /proc/$pid/fd -lname "$D/p" 2>/dev/null)" ]'
 	exec 5>&-
 	st=0

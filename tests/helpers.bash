@@ -107,7 +107,8 @@ settle() { sleep 0.2; }
 
 # Process PID sleeps (state S) in a kernel function matching WCHAN, a
 # regex: do_msgrcv, do_msgsnd, wq_sleep (POSIX queues), semtimedop,
-# futex (POSIX semaphores), pipe_write...  So it is blocked in that very call, not just started.
+# futex (POSIX semaphores), wait_for_partner (opening a fifo),
+# sigtimedwait, pipe_write...  So it is blocked in that very call, not just started.
 in_kernel_wait() {
 	[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = S ] &&
 		grep -Eq -- "$2" "/proc/$1/wchan" 2>/dev/null
@@ -123,6 +124,9 @@ WCHAN_MSGSND=do_msgsnd
 WCHAN_MQ=wq_sleep
 WCHAN_SEM=semtimedop
 WCHAN_PSEM=futex
+WCHAN_FIFO_OPEN=wait_for_partner
+WCHAN_SIGWAIT=sigtimedwait
+WCHAN_NANOSLEEP=nanosleep
 
 # sem_value TARGET [NUM]: the value of POSIX semaphore /NAME (the first
 # word of glibc's sem_t in /dev/shm/sem.NAME), or of semaphore NUM (0)
