@@ -259,10 +259,7 @@ $id 0x00000055"
 @test "list TARGET of a semaphore set shows each value, pid, ncnt and zcnt" {
 	id=$(perl -e '$id = semget(0, 3, 01600); semop($id, pack("s!3", 1, 5, 0)) or die; print $id')
 	bg_start perl -e 'semop($ARGV[0], pack("s!3", 2, -1, 0))' "$id"
-	for i in $(seq 50); do
-		[ "$(ipctool list "$id" --sems -r --noheadings | awk '$1 == 2 { print $3 }')" = 1 ] && break
-		sleep 0.1
-	done
+	wait_blocked "$BG_PID" "$WCHAN_SEM"
 	run ipctool list "$id" --sems
 	assert_success
 	assert_line --regexp '^SEMNUM VALUE NCNT ZCNT +PID$'

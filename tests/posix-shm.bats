@@ -72,11 +72,14 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	ms=$(( (end - start) / 1000000 ))
 	[ "$ms" -ge 800 ] && [ "$ms" -lt 10000 ]
 	: >/dev/shm/late
-	( sleep 0.2; truncate -s 64 /dev/shm/late ) 3>&- &
-	run ipctool mkshm /late --size 64
-	wait
-	assert_success
-	assert_output /late
+	bg_start ipctool mkshm /late --size 64 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	# Asleep between looks: it found the object still 0 bytes.
+	wait_blocked "$pid" "$WCHAN_NANOSLEEP"
+	truncate -s 64 /dev/shm/late
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" /late
 }
 
 @test "mkshm /name needs a valid --size and refuses bad names and extra arguments" {
@@ -293,10 +296,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_output before
 	bg_start ipctool shm-write /seg --lock /lock after
 	ipctool sem-v /lock
-	for _ in $(seq 100); do
-		[ "$(ipctool shm-read /seg --length 5)" = after ] && break
-		sleep 0.1
-	done
+	wait_for '[ "$(ipctool shm-read /seg --length 5)" = after ]'
 	run ipctool shm-read /seg --lock /lock --length 5
 	assert_success
 	assert_output --partial after
