@@ -218,7 +218,7 @@ now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 # until `kill -CONT "$READER"` lets it copy everything to OUT.
 start_stopped_reader() {
 	bg_start bash -c 'exec <"$1"; kill -STOP $$; exec cat' _ "$1" >"$2"
-	READER=${BG_PIDS[-1]}
+	READER=$BG_PID
 }
 # Process PID is stopped (state T).
 is_stopped() { [ "$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = T ]; }

@@ -134,7 +134,7 @@ teardown() { common_teardown; }
 	for sig in INT TERM HUP QUIT; do
 		# env --default-signal: a background job would start ignoring INT and QUIT.
 		bg_start env --default-signal ipctool pipe-run --status -- sleep 60 '|' sleep 60 2>err
-		pid=$!
+		pid=$BG_PID
 		wait_for '[ "$(pgrep -c -P "$pid")" = 2 ]'
 		kill -"$sig" "$pid"
 		st=0

@@ -107,8 +107,8 @@ ctypes.c_int.from_buffer(ev, 12).value = 1        # sigev_notify = SIGEV_NONE
 assert libc.mq_notify(fd, ev) == 0
 print("ready", flush=True)
 time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
-	pid=${BG_PIDS[-1]}
-	for i in $(seq 50); do grep -q ready "$BATS_TEST_TMPDIR/ready" && break; sleep 0.1; done
+	pid=$BG_PID
+	wait_for 'grep -q ready "$BATS_TEST_TMPDIR/ready"'
 	run ipctool list --posix -q -r --noheadings -o NAME,USEDBYTES,MSGS,MAXMSGS,MSGSIZE,NOTIFYPID
 	assert_success
 	assert_output "/n 3 1 4 64 $pid"

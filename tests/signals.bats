@@ -15,7 +15,7 @@ teardown() { common_teardown; }
 # blocked its signals).
 start_waiter() {
 	bg_start ipctool signal-wait "$@" >out 2>err
-	WPID=$!
+	WPID=$BG_PID
 	wait_for '[ -s err ]'
 }
 
@@ -28,7 +28,7 @@ finish_waiter() {
 # A process that ignores TERM, in the background; VPID is its pid.
 start_stubborn() {
 	bg_start bash -c 'trap "" TERM; echo ready > ready; while :; do sleep 0.05; done'
-	VPID=$!
+	VPID=$BG_PID
 	wait_for '[ -s ready ]'
 }
 
@@ -235,7 +235,7 @@ start_stubborn() {
 	assert_output Z
 	# A process that simply exits is gone too.
 	bg_start sleep 60
-	run timeout 20 ipctool signal-send TERM "$!" --wait 15
+	run timeout 20 ipctool signal-send TERM "$BG_PID" --wait 15
 	assert_success
 }
 
@@ -270,7 +270,7 @@ start_stubborn() {
 @test "--group signals every process of a group, --wait and --kill-after included" {
 	# setsid makes the job a group leader: its pid is the group id.
 	bg_start setsid bash -c 'trap "" TERM; sleep 60 & echo ready > ready; wait'
-	pgid=$!
+	pgid=$BG_PID
 	wait_for '[ -s ready ]'
 	run timeout 20 ipctool signal-send --group TERM "$pgid" --wait 0.3
 	assert_failure 3
