@@ -213,6 +213,32 @@ wait_exit() {
 
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 
+# assert_elapsed MIN_MS T0 [T1]: at least MIN_MS went by from T0 to T1
+# (now), both from now_ms: a timeout never ends early.  The upper bound,
+# 10 s more, only catches a wait that did not end by itself; a loaded
+# machine is never that slow, and speed is not what tests check.
+assert_elapsed() {
+	local t1=${3:-$(now_ms)}
+	assert_between "$1" $(($1 + 10000)) $((t1 - $2))
+}
+
+# hold_until T: let wall time run until now_ms reaches T, for a scenario
+# that needs time to pass (a process kept stopped past its deadline).
+# Not a wait for anything: nothing else can tell when that time is up.
+hold_until() {
+	while [ "$(now_ms)" -lt "$1" ]; do sleep 0.05; done
+}
+
+# run_tool_to_closed_pipe ARGS...: run_tool with stdout a pipe whose
+# reader has already gone, so the first write fails with EPIPE.  (A
+# fifo opened read-write, then for writing, then its reader closed.)
+run_tool_to_closed_pipe() {
+	local fifo=$BATS_TEST_TMPDIR/closed-pipe
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	run --separate-stderr bash -c 'exec 4<>"$1" 5>"$1" 4<&-; shift; exec ipctool "$@" >&5 5>&-' _ "$fifo" "$@"
+}
+
 # start_stopped_reader FIFO OUT: a reader that opens FIFO and stops itself
 # (SIGSTOP) before reading, so what a writer puts in stays in the pipe
 # until `kill -CONT "$READER"` lets it copy everything to OUT.
