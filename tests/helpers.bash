@@ -28,12 +28,13 @@ ipc_cleanup() {
 }
 
 # Background jobs started with `bg_start CMD...` are killed in teardown.
-# Its fd 3 (Bats' own) is closed, or Bats would wait for the job to end.
-# The job's pid is in $BG_PID (`$!` after a function call would be that
-# of no job of ours), and every one in BG_PIDS.
+# Its fd 3 (Bats' own) is closed, or Bats would wait for the job to end;
+# its stdin is the caller's (`bg_start CMD <file`): without `<&0` an
+# asynchronous command's stdin is /dev/null.  The job's pid is in
+# $BG_PID, and every one in BG_PIDS.
 BG_PIDS=()
 bg_start() {
-	"$@" 3>&- &
+	"$@" 3>&- <&0 &
 	BG_PID=$!
 	BG_PIDS+=("$BG_PID")
 }

@@ -504,9 +504,11 @@ ftok_key() {
 	cmp "$BATS_TEST_TMPDIR/max" "$BATS_TEST_TMPDIR/out"
 	# Through --lines too, as one full-size record among small ones.
 	{ echo small; head -c 65536 /dev/zero | tr '\0' y; echo; echo tail; } >"$BATS_TEST_TMPDIR/lines"
-	ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/lines" &
+	bg_start ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/lines"
+	pid=$BG_PID
 	ipctool recv "$id" --count 3 >"$BATS_TEST_TMPDIR/out"
-	wait $!
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
 	cmp "$BATS_TEST_TMPDIR/lines" "$BATS_TEST_TMPDIR/out"
 	# One byte more is refused.
 	run_tool send "$id" < <(head -c 65537 /dev/zero)
@@ -554,7 +556,7 @@ ftok_key() {
 	run_tool send "$id" --timeout 0.3 more
 	t1=$(now_ms)
 	assert_only_error 3 send "message queue id $id stayed full until the timeout; message 1 was not sent"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	assert_equal "$(qnum "$id")" 1
 	# --timeout 0 is --nowait.
 	run_tool send "$id" --timeout 0 more
@@ -564,10 +566,14 @@ ftok_key() {
 @test "send blocks while the queue is full and goes on when room appears" {
 	id=$(ipctool mkq --max-bytes 10)
 	ipctool send "$id" 0123456789
-	(sleep 0.3; ipctool recv "$id" >/dev/null) &
-	run_tool send "$id" --timeout 5 later
+	bg_start ipctool send "$id" --timeout 5 later
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGSND"
+	run_tool recv "$id"
 	assert_success
-	wait $!
+	assert_output 0123456789
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
 	run_tool recv "$id"
 	assert_success
 	assert_output later
@@ -576,6 +582,7 @@ ftok_key() {
 @test "send --timeout bounds the wait for room, not the wait for input" {
 	id=$(ipctool mkq --max-bytes 10)
 	# The input comes after the timeout, to a queue with room: it is sent.
+	# (The input's sleep is the scenario, not a wait for something.)
 	run --separate-stderr bash -c "(sleep 1; echo hello) | ipctool send $id --timeout 0.3"
 	assert_success
 	assert_equal "$(qnum "$id")" 1
@@ -584,7 +591,7 @@ ftok_key() {
 	run --separate-stderr bash -c "(echo 123; sleep 1; echo late) | ipctool send $id --lines --timeout 0.3"
 	t1=$(now_ms)
 	assert_error 3 send "message queue id $id stayed full until the timeout; record 2 was not sent"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	assert_equal "$(qnum "$id")" 2
 }
 
@@ -718,11 +725,13 @@ ftok_key() {
 @test "recv --count waits for messages still to come" {
 	id=$(ipctool mkq)
 	ipctool send "$id" first
-	(sleep 0.3; ipctool send "$id" second) &
-	run_tool recv "$id" --count 2 --timeout 5
-	assert_success
-	assert_output "$(printf 'first\nsecond')"
-	wait $!
+	bg_start ipctool recv "$id" --count 2 --timeout 5 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	wait_for '[ "$(qnum "$id")" = 0 ] && in_kernel_wait $pid $WCHAN_MSGRCV'
+	ipctool send "$id" second
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$(printf 'first\nsecond')"
 }
 
 @test "recv --count: malformed counts, and 0 without --peek, are usage errors" {
@@ -749,7 +758,7 @@ ftok_key() {
 	t1=$(now_ms)
 	assert_error 3 recv "only 1 of 2 messages arrived"
 	assert_output c
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	assert_equal "$(qnum "$id")" 0
 }
 
@@ -773,7 +782,7 @@ ftok_key() {
 	run_tool recv "$id" --timeout 0.3
 	t1=$(now_ms)
 	assert_only_error 3 recv "no message on message queue id $id before the timeout"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	run_tool recv "$id" --timeout 0
 	assert_only_error 3 recv "no message"
 	run_tool recv "$id" --timeout=.2
@@ -795,16 +804,20 @@ ftok_key() {
 @test "recv --follow --timeout takes everything, then exits 0 after the silence" {
 	id=$(ipctool mkq)
 	ipctool send "$id" a b
-	(sleep 0.2; ipctool send "$id" c; sleep 0.2; ipctool send "$id" d) &
-	t0=$(now_ms)
-	run_tool recv "$id" --follow --timeout 1
-	t1=$(now_ms)
-	wait $!
-	assert_success
-	assert_output "$(printf 'a\nb\nc\nd')"
-	assert_equal "$stderr" ""
-	# The silence counts from the last message (about 1.4 s in all).
-	assert_between 1350 6000 $((t1 - t0))
+	bg_start ipctool recv "$id" --follow --timeout 1 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	# c and d each come while it waits, having taken all before them.
+	wait_for '[ "$(qnum "$id")" = 0 ] && in_kernel_wait $pid $WCHAN_MSGRCV'
+	ipctool send "$id" c
+	wait_for '[ "$(qnum "$id")" = 0 ] && in_kernel_wait $pid $WCHAN_MSGRCV'
+	td=$(now_ms)
+	ipctool send "$id" d
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$(printf 'a\nb\nc\nd')"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	# The silence counts from the last message.
+	assert_elapsed 950 "$td"
 	assert_equal "$(qnum "$id")" 0
 }
 
@@ -969,43 +982,38 @@ lines" ""
 @test "recv into a closed pipe puts back what it could not deliver" {
 	id=$(ipctool mkq)
 	ipctool send "$id" one two three four five
-	run bash -c "(sleep 0.3; ipctool recv $id --count 5 2>$BATS_TEST_TMPDIR/err; echo \$? >$BATS_TEST_TMPDIR/rc) | true"
-	assert_success
-	assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" 1
-	run cat "$BATS_TEST_TMPDIR/err"
-	assert_success
-	assert_output "ipctool: recv: cannot write to standard output: Broken pipe; 5 message(s) put back on message queue id $id"
+	run_tool_to_closed_pipe recv "$id" --count 5
+	assert_only_error 1 recv "cannot write to standard output: Broken pipe; 5 message\\(s\\) put back on message queue id $id$"
 	assert_equal "$(qnum "$id")" 5
 	run_tool recv "$id" --count 5
 	assert_success
 	assert_output "$(printf '%s\n' one two three four five)"
 	# Same with a reader that reads nothing.
 	ipctool send "$id" six
-	run bash -c "(sleep 0.3; ipctool recv $id --follow --timeout 0.2 2>/dev/null) | head -c0"
-	assert_success
+	run_tool_to_closed_pipe recv "$id" --follow --timeout 0.2
+	assert_only_error 1 recv "Broken pipe; 1 message\\(s\\) put back"
 	assert_equal "$(qnum "$id")" 1
 }
 
 @test "recv blocked in msgrcv and killed by SIGTERM exits 143 and takes nothing" {
 	id=$(ipctool mkq)
-	ipctool recv "$id" --count 2 >"$BATS_TEST_TMPDIR/out" &
-	pid=$!
-	sleep 0.2
+	bg_start ipctool recv "$id" --count 2 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	ipctool send "$id" first
-	sleep 0.3
+	# It wrote the first and waits again for the second.
+	wait_for '[ "$(cat "$BATS_TEST_TMPDIR/out")" = first ] && in_kernel_wait $pid $WCHAN_MSGRCV'
 	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 143
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" first
 	ipctool send "$id" second
-	sleep 0.1
 	assert_equal "$(qnum "$id")" 1
 	# --follow runs until a termination signal, and took what it wrote.
-	ipctool recv "$id" --follow >"$BATS_TEST_TMPDIR/out" &
-	pid=$!
+	bg_start ipctool recv "$id" --follow >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
 	ipctool send "$id" third
-	sleep 0.3
+	wait_for '[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf "second\nthird")" ] && in_kernel_wait $pid $WCHAN_MSGRCV'
 	kill -TERM "$pid"
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 143
@@ -1021,16 +1029,17 @@ lines" ""
 		ipctool send "$id" "$msg"
 	done
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	# A reader that leaves the pipe full for a while, then reads it all.
-	(sleep 2; cat) <"$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/out" &
-	reader=$!
-	ipctool recv "$id" --count 20 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 1
+	# A reader that leaves the pipe full until recv is killed, then reads it all.
+	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
+	bg_start ipctool recv "$id" --count 20 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_for "is_stopped $READER && in_pipe_write $pid"
 	kill -TERM "$pid"
+	kill -CONT "$READER"
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 143
-	wait "$reader"
+	wait_exit "$READER"
+	assert_equal "$EXIT_RC" 0
 	# Every message is either wholly in the pipe or back on the queue;
 	# one cut in the middle by the signal went back too.
 	written=$(tr -cd '\n' <"$BATS_TEST_TMPDIR/out" | wc -c)
@@ -1049,8 +1058,8 @@ lines" ""
 	ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
-	ipctool recv "$id" --count 100 --batch 100 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
+	bg_start ipctool recv "$id" --count 100 --batch 100 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
 	wait_for "is_stopped $READER && in_pipe_write $pid"
 	kill -TERM "$pid"
 	kill -CONT "$READER"
@@ -1079,8 +1088,8 @@ lines" ""
 	seq -f '%099g' 1000 | ipctool send "$id" --lines
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
-	ipctool recv "$id" --count 1000 --batch 3 >"$BATS_TEST_TMPDIR/fifo" &
-	pid=$!
+	bg_start ipctool recv "$id" --count 1000 --batch 3 >"$BATS_TEST_TMPDIR/fifo"
+	pid=$BG_PID
 	wait_for "is_stopped $READER && in_pipe_write $pid"
 	kill -KILL "$pid"
 	kill -CONT "$READER"
@@ -1123,6 +1132,7 @@ lines" ""
 	assert_output 1
 	assert_equal "$(qnum "$id")" 999
 	# A reader that never reads: the message written goes back.
+	# (The sleep is that reader: it holds the pipe a while, reading nothing.)
 	run --separate-stderr bash -c "ipctool recv $id --count 1000 --lockstep | sleep 0.3; exit \${PIPESTATUS[0]}"
 	# (A reader gone before the write makes it EPIPE: put back too.)
 	assert_error 1 recv "(the reader of standard output went away without reading message 1; it was put back|Broken pipe; 1 message\\(s\\) put back) on message queue id $id"
@@ -1173,13 +1183,12 @@ lines" ""
 @test "send blocked on a full queue and killed by SIGTERM exits 143" {
 	id=$(ipctool mkq --max-bytes 10)
 	ipctool send "$id" 0123456789
-	ipctool send "$id" more 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 0.3
+	bg_start ipctool send "$id" more 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGSND"
 	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 143
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
 	assert_equal "$(qnum "$id")" 1
 	run cat "$BATS_TEST_TMPDIR/err"
 	assert_success
@@ -1191,18 +1200,20 @@ lines" ""
 @test "a recv --timeout stopped and continued still ends on time" {
 	id=$(ipctool mkq)
 	t0=$(now_ms)
-	ipctool recv "$id" --timeout 1 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 0.2
+	bg_start ipctool recv "$id" --timeout 2 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	kill -STOP "$pid"
-	sleep 0.6
+	hold_until $((t0 + 1500))
 	kill -CONT "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	tcont=$(now_ms)
+	wait_exit "$pid"
 	t1=$(now_ms)
-	assert_equal "$rc" 3
-	# About 1 s in all: not 1.6 s (the wait restarted), not 0.8 s (ended by CONT).
-	assert_between 950 1500 $((t1 - t0))
+	assert_equal "$EXIT_RC" 3
+	# Not ended by the CONT (before 2 s), and not a wait started afresh
+	# (2 s after the CONT); what is left of the 2 s is at most 0.5 s.
+	assert_elapsed 1950 "$t0" "$t1"
+	[ $((t1 - tcont)) -lt 1900 ]
 	run cat "$BATS_TEST_TMPDIR/err"
 	assert_success
 	assert_output "ipctool: recv: no message on message queue id $id before the timeout"
@@ -1211,41 +1222,37 @@ lines" ""
 @test "a recv --timeout stopped past its deadline ends when continued" {
 	id=$(ipctool mkq)
 	t0=$(now_ms)
-	ipctool recv "$id" --timeout 0.3 2>/dev/null &
-	pid=$!
-	sleep 0.1
+	bg_start ipctool recv "$id" --timeout 0.3 2>/dev/null
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	kill -STOP "$pid"
-	sleep 1
+	hold_until $((t0 + 1000))
 	kill -CONT "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-	t1=$(now_ms)
-	assert_equal "$rc" 3
-	assert_between 1000 2500 $((t1 - t0))
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 3
+	assert_elapsed 1000 "$t0"
 }
 
 @test "SIGCONT and a handled SIGALRM do not end a recv --timeout or a send --timeout early" {
 	id=$(ipctool mkq --max-bytes 1)
 	t0=$(now_ms)
-	ipctool recv "$id" --type 9 --timeout 1 2>/dev/null &
-	rpid=$!
+	bg_start ipctool recv "$id" --type 9 --timeout 1 2>/dev/null
+	rpid=$BG_PID
 	ipctool send "$id" x
-	ipctool send "$id" y --timeout 1 2>/dev/null &
-	spid=$!
-	sleep 0.4
+	bg_start ipctool send "$id" y --timeout 1 2>/dev/null
+	spid=$BG_PID
+	wait_blocked "$rpid" "$WCHAN_MSGRCV"
+	wait_blocked "$spid" "$WCHAN_MSGSND"
 	kill -CONT "$rpid" "$spid"
 	kill -ALRM "$rpid" "$spid"
-	sleep 0.2
+	settle
 	kill -0 "$rpid"
 	kill -0 "$spid"
-	rc=0
-	wait "$rpid" || rc=$?
-	assert_equal "$rc" 3
-	rc=0
-	wait "$spid" || rc=$?
-	assert_equal "$rc" 3
-	t1=$(now_ms)
-	assert_between 950 3000 $((t1 - t0))
+	wait_exit "$rpid"
+	assert_equal "$EXIT_RC" 3
+	wait_exit "$spid"
+	assert_equal "$EXIT_RC" 3
+	assert_elapsed 950 "$t0"
 	assert_equal "$(qnum "$id")" 1
 }
 
@@ -1256,23 +1263,23 @@ lines" ""
 	for w in 1 2 3 4; do
 		seq -f "w$w-%g" 1 500 >"$BATS_TEST_TMPDIR/in$w"
 	done
-	ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out1" &
-	r1=$!
-	ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out2" &
-	r2=$!
+	bg_start ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out1"
+	r1=$BG_PID
+	bg_start ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out2"
+	r2=$BG_PID
 	writers=()
 	for w in 1 2 3 4; do
-		ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in$w" &
-		writers+=($!)
+		bg_start ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in$w"
+		writers+=("$BG_PID")
 	done
 	for pid in "${writers[@]}"; do
-		wait "$pid"
+		wait_exit "$pid"
+		assert_equal "$EXIT_RC" 0
 	done
 	# A reader that got nothing (the other took all) exits 3.
 	for pid in "$r1" "$r2"; do
-		rc=0
-		wait "$pid" || rc=$?
-		[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]
+		wait_exit "$pid"
+		[ "$EXIT_RC" -eq 0 ] || [ "$EXIT_RC" -eq 3 ]
 	done
 	cat "$BATS_TEST_TMPDIR"/in? | sort >"$BATS_TEST_TMPDIR/want"
 	cat "$BATS_TEST_TMPDIR"/out? | sort >"$BATS_TEST_TMPDIR/got"
@@ -1327,13 +1334,12 @@ lines" ""
 
 @test "a recv blocked on a queue that is removed reports it, status 1" {
 	id=$(ipctool mkq)
-	ipctool recv "$id" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 0.3
+	bg_start ipctool recv "$id" 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	ipcrm -q "$id"
-	rc=0
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 1
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 1
 	run cat "$BATS_TEST_TMPDIR/err"
 	assert_success
 	assert_output "ipctool: recv: cannot receive from message queue id $id: it was removed"
