@@ -157,6 +157,15 @@ same_id() {
 
 # N private queues / segments / semaphore sets, made in one process.
 make_queues() { perl -e 'for (1..$ARGV[0]) { defined msgget(0, 01600) or die "msgget: $!" }' "$1"; }
+make_shms() { perl -e 'for (1..$ARGV[0]) { defined shmget(0, 4096, 01600) or die "shmget: $!" }' "$1"; }
+make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "semget: $!" }' "$1"; }
+
+# Run bash completion for a command line given as words (last one: the
+# word being completed); prints the candidates one a line.
+bash_complete() {
+	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
+}
 
 # Run ipctool with stdout in $output and stderr in $stderr / $stderr_lines.
 run_tool() {

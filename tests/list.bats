@@ -5,9 +5,6 @@ load helpers
 
 teardown() { common_teardown; }
 
-make_shms() { perl -e 'for (1..$ARGV[0]) { defined shmget(0, 4096, 01600) or die "shmget: $!" }' "$1"; }
-make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "semget: $!" }' "$1"; }
-
 @test "list with no option shows every kind under a title" {
 	ipcmk -Q >/dev/null; ipcmk -M 4096 >/dev/null; ipcmk -S 2 >/dev/null
 	run ipctool list
@@ -190,7 +187,7 @@ $id 0x00000055"
 
 @test "COMMAND shows the creator's command line while it runs" {
 	bg_start perl -e '$id = shmget(0, 4096, 01600); sleep 30'
-	for i in $(seq 50); do [ "$(count_shm)" -gt 0 ] && break; sleep 0.1; done
+	wait_for '[ "$(count_shm)" -gt 0 ]'
 	run ipctool list --shm --json -o ID,COMMAND
 	assert_success
 	echo "$output" | jq -e '.sharedmemory[0].command | test("^perl -e .*sleep 30$")'
