@@ -48,13 +48,6 @@ zsh_commands() {
 }
 fish_commands() { sed -n 's/^set -l ipctool_commands //p' "$FISH_COMP" | tr ' ' '\n' | sort; }
 
-# Run bash completion for a command line given as words (last one: the
-# word being completed); prints the candidates one a line.
-bash_complete() {
-	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
-		printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_COMP" "$@"
-}
-
 fish_complete() {
 	XDG_CONFIG_HOME=$BATS_TEST_TMPDIR XDG_DATA_HOME=$BATS_TEST_TMPDIR \
 		fish --no-config -c "source $FISH_COMP; complete -C'$1'" | cut -f1

@@ -425,16 +425,12 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 
 @test "bash completion offers /names from /dev/shm and the mqueue mount" {
 	mkpq /queue1; mkpshm /seg1 1; mkpsem /sem1
-	comp() {
-		bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
-			printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
-	}
-	run comp ipctool rm /
+	run bash_complete ipctool rm /
 	assert_success
 	assert_line /queue1
 	assert_line /seg1
 	assert_line /sem1
-	run comp ipctool list /se
+	run bash_complete ipctool list /se
 	assert_success
 	assert_line /seg1
 	assert_line /sem1

@@ -333,13 +333,13 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	comp=$(cd "$(dirname "$BATS_TEST_FILENAME")/../completions" && pwd)
 	ipctool mkshm /seg --size 10
 	ipctool mksem /lock
-	run bash -c 'source "$1"; COMP_WORDS=(ipctool shm-read /); COMP_CWORD=2; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	run bash_complete ipctool shm-read /
 	assert_success
 	assert_output /seg
-	run bash -c 'source "$1"; COMP_WORDS=(ipctool sem-p ""); COMP_CWORD=2; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	run bash_complete ipctool sem-p ""
 	assert_success
 	assert_output /lock
-	run bash -c 'source "$1"; COMP_WORDS=(ipctool shm-write /seg --lock /); COMP_CWORD=4; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	run bash_complete ipctool shm-write /seg --lock /
 	assert_success
 	assert_output /lock
 	run env XDG_CONFIG_HOME="$BATS_TEST_TMPDIR" XDG_DATA_HOME="$BATS_TEST_TMPDIR" \

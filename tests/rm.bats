@@ -263,18 +263,14 @@ nobody"
 @test "bash completion offers the ids and keys of every kind for rm and list" {
 	perl -e 'defined shmget(0x4d2, 10, 01600) or die; defined semget(0x4d3, 1, 01600) or die'
 	q=$(ipctool mkq)
-	comp() {
-		bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
-			printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
-	}
-	run comp ipctool rm "$q" 0x
+	run bash_complete ipctool rm "$q" 0x
 	assert_success
 	assert_line 0x000004d2
 	assert_line 0x000004d3
-	run comp ipctool list ""
+	run bash_complete ipctool list ""
 	assert_success
 	assert_line "$q"
-	run comp ipctool list --output N
+	run bash_complete ipctool list --output N
 	assert_success
 	assert_line NATTCH
 	assert_line NSEMS
