@@ -82,13 +82,6 @@ zsh_commands() {
 }
 fish_commands() { sed -n 's/^set -l ipctool_commands //p' "$FISH_COMP" | tr ' ' '\n' | sort; }
 
-# Run bash completion for a command line given as words (last one: the
-# word being completed); prints the candidates one a line.
-bash_complete() {
-	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
-		printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_COMP" "$@"
-}
-
 fish_complete() {
 	XDG_CONFIG_HOME=$BATS_TEST_TMPDIR XDG_DATA_HOME=$BATS_TEST_TMPDIR \
 		fish --no-config -c "source $FISH_COMP; complete -C'$1'" | cut -f1
@@ -125,6 +118,7 @@ fish_complete() {
 	# The build writes the version into each page's bare .Os line.
 	for page in "$ROOT"/man/*.1; do
 		run grep -cx '\.Os' "$page"
+		assert_success
 		assert_output 1
 	done
 	run dpkg-parsechangelog -l "$ROOT/debian/changelog" -S Version
@@ -257,6 +251,7 @@ fish_complete() {
 	run_tool recv $'1\r2'
 	assert_only_error 2 recv "invalid target '1\\\\x0d2':"
 	run_tool $'mk\nq'
+	assert_equal "$status" 2
 	assert_equal "${#stderr_lines[@]}" 2
 	assert_equal "${stderr_lines[0]}" "ipctool: unknown subcommand 'mk\\x0aq'"
 	run_tool mkq $'--bo\ngus'
@@ -314,6 +309,7 @@ all_objects() {
 		assert_equal "$(all_objects)" ""
 	done
 	run_tool_to /dev/full mkq --key 0x71
+	assert_failure 1
 	assert_regex "${stderr_lines[0]}" "message queue id [0-9]+ \\(key 0x00000071\\)"
 }
 
@@ -373,6 +369,7 @@ all_objects() {
 		help_options "$sub" | grep -qx help || fail "no options read from 'ipctool $sub --help'"
 	done
 	run help_options recv
+	assert_success
 	assert_line peek
 	[ "${#lines[@]}" -ge 10 ]
 }
@@ -500,66 +497,88 @@ all_objects() {
 	assert_success
 	assert_output --partial "-F _ipctool"
 	run bash_complete ipctool re
+	assert_success
 	assert_output recv
 	run bash_complete ipctool recv --pe
+	assert_success
 	assert_output -- --peek
 	run bash_complete ipctool help mkq
+	assert_success
 	assert_output mkq
 	run bash_complete ipctool help mks
+	assert_success
 	assert_line mkshm
 	assert_line mksem
 	[ "${#lines[@]}" -eq 2 ]
 	id=$(ipctool mkq --key 0x4d2)
 	run bash_complete ipctool recv ""
+	assert_success
 	assert_line "$id"
 	assert_line 0x000004d2
 	run bash_complete ipctool recv "$id" ""
+	assert_success
 	assert_output ""
 }
 
 @test "bash, zsh and fish complete POSIX queue /names from the mqueue file system" {
 	ipctool mkq /jobs-done >/dev/null
 	run bash_complete ipctool recv /jobs
+	assert_success
 	assert_output /jobs-done
 	run bash_complete ipctool send ""
+	assert_success
 	assert_line /jobs-done
 	run fish_complete "ipctool send /jo"
+	assert_success
 	assert_output /jobs-done
 	run zsh -c 'source "$1"; _wanted() { shift 3; "$@"; }; compadd() { shift; print -l -- "${(@P)1}"; }
 		_ipctool_candidates queues' _ "$ZSH_COMP"
+	assert_success
 	assert_line /jobs-done
 	run bash_complete ipctool mkq --max-m
+	assert_success
 	assert_output -- --max-messages=
 	run bash_complete ipctool send --pri
+	assert_success
 	assert_output -- --priority=
 }
 
 @test "bash completes signal names, pids, FIFO paths and pipe-run's commands" {
 	run bash_complete ipctool signal-send TE
+	assert_success
 	assert_output TERM
 	run bash_complete ipctool signal-send SIGUS
+	assert_success
 	assert_line SIGUSR1
 	assert_line SIGUSR2
 	run bash_complete ipctool signal-send --kill-after 1 RTMAX-1
+	assert_success
 	assert_line RTMAX-1
 	run bash_complete ipctool signal-send TERM 1
+	assert_success
 	assert_line 1
 	run bash_complete ipctool signal-wait USR1 HU
+	assert_success
 	assert_output HUP
 	cd "$BATS_TEST_TMPDIR"
 	mkfifo work.fifo
 	run bash_complete ipctool fifo work
+	assert_success
 	assert_output work.fifo
 	run bash_complete ipctool pipe-run -- ipct
+	assert_success
 	assert_line ipctool
 	run bash_complete ipctool pipe-run -- cat "'|'" ipct
+	assert_success
 	assert_line ipctool
 }
 
 @test "fish completes signal names for signal-send and signal-wait" {
 	run fish_complete "ipctool signal-send SIGTE"
+	assert_success
 	assert_output SIGTERM
 	run fish_complete "ipctool signal-wait -t 1 USR"
+	assert_success
 	assert_line USR1
 	assert_line USR2
 }
@@ -568,21 +587,28 @@ all_objects() {
 	shm=$(ipctool mkshm --key 0x4d2 --size 16)
 	sem=$(ipctool mksem --key 0x4d3)
 	run bash_complete ipctool shm-read ""
+	assert_success
 	assert_output "$shm
 0x000004d2"
 	run bash_complete ipctool shm-write --key 0x4d2 --lock ""
+	assert_success
 	assert_output "$sem
 0x000004d3"
 	run bash_complete ipctool sem-p ""
+	assert_success
 	assert_output "$sem
 0x000004d3"
 	run bash_complete ipctool mksem --nsems 3 ""
+	assert_success
 	assert_line 0x000004d3
 	run bash_complete ipctool sem-p "$sem" --num 1 -- ipctoo
+	assert_success
 	assert_line ipctool
 	run bash_complete ipctool sem-v --co
+	assert_success
 	assert_output -- --count=
 	run bash_complete ipctool shm-read --h
+	assert_success
 	assert_line -- --hex
 	assert_line -- --help
 }
@@ -592,6 +618,7 @@ all_objects() {
 	assert_success
 	assert_output ""
 	run head -n 1 "$ZSH_COMP"
+	assert_success
 	assert_output "#compdef ipctool"
 }
 
@@ -600,15 +627,19 @@ all_objects() {
 	assert_success
 	assert_output ""
 	run fish_complete "ipctool sen"
+	assert_success
 	assert_output send
 	run fish_complete "ipctool se"
+	assert_success
 	assert_output "sem-p
 sem-v
 send"
 	run fish_complete "ipctool mkq --max-b"
+	assert_success
 	assert_output -- --max-bytes
 	id=$(ipctool mkq --key 0x4d2)
 	run fish_complete "ipctool send "
+	assert_success
 	assert_line "$id"
 	assert_line 0x000004d2
 }
@@ -617,14 +648,18 @@ send"
 	shm=$(ipctool mkshm --key 0x4d2 --size 16)
 	sem=$(ipctool mksem --key 0x4d3)
 	run fish_complete "ipctool shm-read "
+	assert_success
 	assert_line "$shm"
 	assert_line 0x000004d2
 	run fish_complete "ipctool sem-v "
+	assert_success
 	assert_line "$sem"
 	assert_line 0x000004d3
 	run fish_complete "ipctool shm-read --lock "
+	assert_success
 	assert_line 0x000004d3
 	run fish_complete "ipctool mksem --nsem"
+	assert_success
 	assert_output -- --nsems
 }
 
@@ -844,6 +879,7 @@ install_tree() {
 		./usr/share/fish/vendor_completions.d/ipctool.fish ./usr/share/zsh/site-functions/_ipctool
 		sed 's|^|./usr/share/man/man1/|' <<<"$pages"; } | sort)
 	run bash -c "cd '$dest' && find . -type f | sort"
+	assert_success
 	assert_output "$want"
 	[ "$(wc -l <<<"$pages")" -ge 16 ]
 	[ -x "$dest/usr/bin/ipctool" ]
@@ -857,6 +893,7 @@ install_tree() {
 ---
 > .Os ipctool $(cat "$ROOT/VERSION")"
 		run stat -c %a "$dest/usr/share/man/man1/$page"
+		assert_success
 		assert_output 644
 	done
 	cmp "$BASH_COMP" "$dest/usr/share/bash-completion/completions/ipctool"
@@ -868,6 +905,7 @@ install_tree() {
 	run make -s -C "$tree" uninstall DESTDIR="$dest" PREFIX=/usr
 	assert_success
 	run bash -c "cd '$dest' && find . -type f | sort"
+	assert_success
 	assert_output "./usr/bin/other
 ./usr/share/man/man1/other.1"
 }
