@@ -214,6 +214,26 @@ int wait_option(struct wait_options *o, int val, const char *arg)
 	}
 }
 
+int select_option(struct select_options *o, int val, const char *arg)
+{
+	const char *why;
+
+	switch (val) {
+	case CLI_OPT_QUEUES: o->kinds |= 1u << IPC_KIND_QUEUE; return 0;
+	case CLI_OPT_SHM: o->kinds |= 1u << IPC_KIND_SHM; return 0;
+	case CLI_OPT_SEMS: o->kinds |= 1u << IPC_KIND_SEM; return 0;
+	case CLI_OPT_SYSV: o->sysv = true; return 0;
+	case CLI_OPT_POSIX: o->posix = true; return 0;
+	case CLI_OPT_USER:
+		if ((why = parse_user(arg, &o->user)))
+			return cli_bad_value("--user", arg, why);
+		o->has_user = true;
+		return 0;
+	default:
+		return CLI_UNHANDLED;
+	}
+}
+
 int wait_options_check(const struct wait_options *o)
 {
 	if (o->nowait && o->has_timeout)

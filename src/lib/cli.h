@@ -23,6 +23,8 @@ enum {
 	CLI_OPT_KEY = 1010, CLI_OPT_FTOK,
 	CLI_OPT_MODE = 1020, CLI_OPT_EXCLUSIVE,
 	CLI_OPT_NOWAIT = 1030, CLI_OPT_TIMEOUT,
+	/* list's and rm's tables spell these each their own way */
+	CLI_OPT_QUEUES = 1040, CLI_OPT_SHM, CLI_OPT_SEMS, CLI_OPT_SYSV, CLI_OPT_POSIX, CLI_OPT_USER,
 };
 
 /* Returned by option handlers for a val that is not theirs. */
@@ -84,6 +86,7 @@ int cli_target_finish(const struct cli *cli, struct target *t, bool required, in
 void create_options_init(struct create_options *o);
 int create_option(struct create_options *o, int val, const char *arg);
 int wait_option(struct wait_options *o, int val, const char *arg);
+int select_option(struct select_options *o, int val, const char *arg);
 /* --nowait with --timeout contradict each other (SPEC §4). */
 int wait_options_check(const struct wait_options *o);
 

@@ -29,6 +29,8 @@ static int claim_option(int val, const char *arg, void *data)
 		return rc;
 	if (c->wait && (rc = wait_option(part(r, c->wait), val, arg)) != CLI_UNHANDLED)
 		return rc;
+	if (c->select && (rc = select_option(part(r, c->select), val, arg)) != CLI_UNHANDLED)
+		return rc;
 	return c->option ? c->option(val, arg, r->opts) : CLI_UNHANDLED;
 }
 

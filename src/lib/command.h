@@ -45,6 +45,7 @@ struct command {
 	const struct poptOption *table; /* its options, shared tables included */
 	size_t size;                    /* sizeof its options struct */
 	size_t target, create, wait;    /* PART(), or 0 when it has none */
+	size_t select;                  /* kinds, families, --user (list, rm) */
 	enum target_use target_use;
 	enum complete complete;         /* what its positional arguments are */
 	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run). */
