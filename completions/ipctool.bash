@@ -3,6 +3,7 @@
 # do not edit; change the popt tables and run `make completions`.
 
 _ipctool_commands="mkq send recv mkshm shm-write shm-read mksem sem-p sem-v fifo pipe-run signal-send signal-wait list rm help"
+_ipctool_top="--help --version"
 
 # What SUB takes: opts, its long options (OPTION= takes a value); valued,
 # its short options that take a value; kinds, OPTION=KIND for the values
@@ -90,7 +91,7 @@ _ipctool()
 		[[ ${COMP_WORDS[i]} == -* ]] || { sub=${COMP_WORDS[i]}; break; }
 	done
 	if [[ -z $sub ]]; then
-		COMPREPLY=($(compgen -W "$_ipctool_commands --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "$_ipctool_commands $_ipctool_top" -- "$cur"))
 		return
 	fi
 	_ipctool_spec "$sub" || return

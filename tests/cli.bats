@@ -705,9 +705,13 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	run dump_records command
 	assert_equal "$(cut -f2 <<<"$output")" "$(subcommands)"
 	# Every record has all its fields.
-	run bash -c "ipctool --dump-options | awk -F'\t' '!(\$1 == \"command\" && NF == 6 || \$1 == \"option\" && NF == 9)'"
+	run bash -c "ipctool --dump-options | awk -F'\t' '!(\$1 == \"top\" && NF == 4 || \$1 == \"command\" && NF == 6 || \$1 == \"option\" && NF == 9)'"
 	assert_success
 	assert_output ""
+	# ipctool's own options: the ones --help names, not the hidden ones.
+	run dump_records top
+	assert_success
+	assert_output "$(printf 'top\t--help\t-h\tshow help and exit\ntop\t--version\t-V\tshow the version and exit')"
 	run ipctool --help
 	refute_output --partial dump-options
 	refute_output --partial __complete

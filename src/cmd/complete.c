@@ -96,8 +96,17 @@ static void dump_table(const char *sub, const struct poptOption *table, const ch
 	}
 }
 
-int complete_dump_options(const struct command *const *commands, size_t n)
+int complete_dump_options(const struct command *const *commands, size_t n,
+			  const struct poptOption *top)
 {
+	for (const struct poptOption *o = top; o->longName; o++) {
+		if (o->argInfo & POPT_ARGFLAG_DOC_HIDDEN)
+			continue;
+		char shortname[3] = { '-', o->shortName, '\0' };
+		printf("top\t--%s\t%s\t", o->longName, o->shortName ? shortname : "");
+		print_field(o->descrip);
+		putchar('\n');
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct command *c = commands[i];
 		printf("command\t%s\t%s\t%s\t%d\t", c->name, positionals[c->complete].first,

@@ -1,9 +1,12 @@
 /* What the shell completions are made of: two hidden entry points.
  *
- * `ipctool --dump-options` prints, for every subcommand of the table, what
+ * `ipctool --dump-options` prints, for ipctool and every subcommand of the table, what
  * tools/gen-completions needs to write the bash, zsh and fish scripts, one
  * record a line, fields separated by one TAB:
  *
+ *   top --LONG -S HELP
+ *       an option of ipctool itself, before the SUBCOMMAND (--help,
+ *       --version); -S is empty when it has no short name.
  *   command SUB FIRST REST RUNS SUMMARY
  *       FIRST: what SUB's first positional argument is, REST: what the
  *       ones after it are (a value kind, below); RUNS: 1 when SUB takes
@@ -32,7 +35,8 @@
 
 #include "command.h"
 
-int complete_dump_options(const struct command *const *commands, size_t n);
+int complete_dump_options(const struct command *const *commands, size_t n,
+			  const struct poptOption *top);
 int complete_candidates(const struct command *const *commands, size_t n, int argc, const char **argv);
 
 #endif
