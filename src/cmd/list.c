@@ -21,15 +21,13 @@
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_JSON = 1, OPT_RAW, OPT_EXPORT,
-       OPT_NOHEADINGS, OPT_OUTPUT, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK };
+enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK };
 
 struct list_options {
 	struct target target;
 	struct select_options select;
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
-	int modes;                /* how many different ones of --json/--raw/--export */
 	bool limits, summary, peek;
 };
 
@@ -43,10 +41,7 @@ static struct poptOption list_table[] = {
 	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "System V objects (default: both families)", NULL },
 	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "POSIX objects (default: both families)", NULL },
 	{ "user", '\0', POPT_ARG_STRING, NULL, CLI_OPT_USER, "only objects owned by USER (name or uid)", "USER" },
-	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "one JSON document", NULL },
-	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "raw output, as lsipc --raw", NULL },
-	{ "export", 'e', POPT_ARG_NONE, NULL, OPT_EXPORT, "NAME=\"value\" pairs, as lsipc --export", NULL },
-	{ "noheadings", '\0', POPT_ARG_NONE, NULL, OPT_NOHEADINGS, "no header line", NULL },
+	CLI_INCLUDE(cli_table_options, "Output:"),
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 	  "columns to show, comma-separated; +COLS adds to the default; 'help' lists them", "COLS" },
 	{ "limits", '\0', POPT_ARG_NONE, NULL, OPT_LIMITS, "the kernel's limits (as ipcs -l)", NULL },
@@ -124,24 +119,11 @@ static int parse_columns(struct output *out, const char *arg)
 	return 0;
 }
 
-/* Counts the different modes asked for: --json twice is no contradiction. */
-static int set_mode(struct list_options *o, enum table_mode mode)
-{
-	if (o->modes == 0 || o->out.format.mode != mode)
-		o->modes++;
-	o->out.format.mode = mode;
-	return 0;
-}
-
 static int list_option(int val, const char *arg, void *data)
 {
 	struct list_options *o = data;
 
 	switch (val) {
-	case OPT_JSON: return set_mode(o, TABLE_JSON);
-	case OPT_RAW: return set_mode(o, TABLE_RAW);
-	case OPT_EXPORT: return set_mode(o, TABLE_EXPORT);
-	case OPT_NOHEADINGS: o->out.format.noheadings = true; return 0;
 	case OPT_OUTPUT: return parse_columns(&o->out, arg);
 	case OPT_LIMITS: o->limits = true; return 0;
 	case OPT_SUMMARY: o->summary = true; return 0;
@@ -209,8 +191,6 @@ static int choose_tables(struct list_options *o)
 
 static int list_check(struct list_options *o, bool has_target)
 {
-	if (o->modes > 1)
-		return usage_error("--json, --raw and --export contradict each other: choose one");
 	if (o->limits && o->summary)
 		return usage_error("--limits and --summary contradict each other: choose one");
 	if ((o->limits || o->summary) && (has_target || o->out.cols_given || o->select.has_user || o->peek))
@@ -360,6 +340,7 @@ const struct command command_list = {
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),
 	.select = PART(struct list_options, select),
+	.format = PART(struct list_options, out.format),
 	.target_use = TARGET_OPTIONAL,
 	.option = list_option,
 	.run = list_run,

@@ -46,6 +46,7 @@ struct command {
 	size_t size;                    /* sizeof its options struct */
 	size_t target, create, wait;    /* PART(), or 0 when it has none */
 	size_t select;                  /* kinds, families, --user (list, rm) */
+	size_t format;                  /* a struct table_format: --json, --raw, ... */
 	enum target_use target_use;
 	enum complete complete;         /* what its positional arguments are */
 	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run). */
