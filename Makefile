@@ -129,7 +129,7 @@ bench: ipctool
 DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 zsh fish \
-                bash-completion clang strace manpages manpages-dev \
+                bash-completion clang libclang-rt-dev strace manpages manpages-dev \
                 debhelper dpkg-dev lintian
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; \
