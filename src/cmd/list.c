@@ -21,35 +21,27 @@
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_QUEUES = 1, OPT_SHM, OPT_SEMS, OPT_SYSV, OPT_POSIX, OPT_JSON, OPT_RAW, OPT_EXPORT,
-       OPT_NOHEADINGS, OPT_OUTPUT, OPT_LIMITS, OPT_SUMMARY, OPT_USER, OPT_PEEK };
+enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK };
 
 struct list_options {
 	struct target target;
-	unsigned kinds;           /* from kind options; 0 = not given */
-	bool sysv, posix;         /* family options */
+	struct select_options select;
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
-	int modes;                /* how many different ones of --json/--raw/--export */
 	bool limits, summary, peek;
-	bool has_user;
-	uid_t user;
 };
 
 static struct poptOption list_table[] = {
 	TARGET_TABLE,
-	{ "queues", 'q', POPT_ARG_NONE, NULL, OPT_QUEUES, "message queues", NULL },
-	{ "shm", 'm', POPT_ARG_NONE, NULL, OPT_SHM, "shared memory segments", NULL },
-	{ "shmems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_SHM, NULL, NULL },
-	{ "sems", 's', POPT_ARG_NONE, NULL, OPT_SEMS, "semaphore sets", NULL },
-	{ "semaphores", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_SEMS, NULL, NULL },
-	{ "sysv", '\0', POPT_ARG_NONE, NULL, OPT_SYSV, "System V objects (default: both families)", NULL },
-	{ "posix", '\0', POPT_ARG_NONE, NULL, OPT_POSIX, "POSIX objects (default: both families)", NULL },
-	{ "user", '\0', POPT_ARG_STRING, NULL, OPT_USER, "only objects owned by USER (name or uid)", "USER" },
-	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "one JSON document", NULL },
-	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "raw output, as lsipc --raw", NULL },
-	{ "export", 'e', POPT_ARG_NONE, NULL, OPT_EXPORT, "NAME=\"value\" pairs, as lsipc --export", NULL },
-	{ "noheadings", '\0', POPT_ARG_NONE, NULL, OPT_NOHEADINGS, "no header line", NULL },
+	{ "queues", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues", NULL },
+	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments", NULL },
+	{ "shmems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_SHM, NULL, NULL },
+	{ "sems", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets", NULL },
+	{ "semaphores", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_SEMS, NULL, NULL },
+	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "System V objects (default: both families)", NULL },
+	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "POSIX objects (default: both families)", NULL },
+	{ "user", '\0', POPT_ARG_STRING, NULL, CLI_OPT_USER, "only objects owned by USER (name or uid)", "USER" },
+	CLI_INCLUDE(cli_table_options, "Output:"),
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 	  "columns to show, comma-separated; +COLS adds to the default; 'help' lists them", "COLS" },
 	{ "limits", '\0', POPT_ARG_NONE, NULL, OPT_LIMITS, "the kernel's limits (as ipcs -l)", NULL },
@@ -127,39 +119,15 @@ static int parse_columns(struct output *out, const char *arg)
 	return 0;
 }
 
-/* Counts the different modes asked for: --json twice is no contradiction. */
-static int set_mode(struct list_options *o, enum table_mode mode)
-{
-	if (o->modes == 0 || o->out.format.mode != mode)
-		o->modes++;
-	o->out.format.mode = mode;
-	return 0;
-}
-
 static int list_option(int val, const char *arg, void *data)
 {
 	struct list_options *o = data;
-	const char *why;
 
 	switch (val) {
-	case OPT_QUEUES: o->kinds |= KIND_BIT(IPC_KIND_QUEUE); return 0;
-	case OPT_SHM: o->kinds |= KIND_BIT(IPC_KIND_SHM); return 0;
-	case OPT_SEMS: o->kinds |= KIND_BIT(IPC_KIND_SEM); return 0;
-	case OPT_SYSV: o->sysv = true; return 0;
-	case OPT_POSIX: o->posix = true; return 0;
-	case OPT_JSON: return set_mode(o, TABLE_JSON);
-	case OPT_RAW: return set_mode(o, TABLE_RAW);
-	case OPT_EXPORT: return set_mode(o, TABLE_EXPORT);
-	case OPT_NOHEADINGS: o->out.format.noheadings = true; return 0;
 	case OPT_OUTPUT: return parse_columns(&o->out, arg);
 	case OPT_LIMITS: o->limits = true; return 0;
 	case OPT_SUMMARY: o->summary = true; return 0;
 	case OPT_PEEK: o->peek = true; return 0;
-	case OPT_USER:
-		if ((why = parse_user(arg, &o->user)))
-			return cli_bad_value("--user", arg, why);
-		o->has_user = true;
-		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -193,10 +161,10 @@ static int choose_tables(struct list_options *o)
 			kinds |= k != KINDS_ALL ? k : 0;
 			families |= f != FAMILIES_ALL ? f : 0;
 		}
-	if (o->kinds)
-		kinds = o->kinds;
-	if (o->sysv || o->posix)
-		families = (o->sysv ? FAMILY_SYSV : 0) | (o->posix ? FAMILY_POSIX : 0);
+	if (o->select.kinds)
+		kinds = o->select.kinds;
+	if (o->select.sysv || o->select.posix)
+		families = (o->select.sysv ? FAMILY_SYSV : 0) | (o->select.posix ? FAMILY_POSIX : 0);
 	if (o->target.kind != TARGET_NONE) {
 		unsigned mine = o->target.kind == TARGET_POSIX ? FAMILY_POSIX : FAMILY_SYSV;
 		if (families && !(families & mine))
@@ -209,7 +177,7 @@ static int choose_tables(struct list_options *o)
 		kinds = KINDS_ALL;
 	if (!families)
 		families = FAMILIES_ALL;
-	o->kinds = kinds;
+	o->select.kinds = kinds;
 	o->tables = (families & FAMILY_SYSV ? kinds : 0) | (families & FAMILY_POSIX ? kinds << NKINDS : 0);
 	if (!out->cols_given)
 		return 0;
@@ -223,21 +191,19 @@ static int choose_tables(struct list_options *o)
 
 static int list_check(struct list_options *o, bool has_target)
 {
-	if (o->modes > 1)
-		return usage_error("--json, --raw and --export contradict each other: choose one");
 	if (o->limits && o->summary)
 		return usage_error("--limits and --summary contradict each other: choose one");
-	if ((o->limits || o->summary) && (has_target || o->out.cols_given || o->has_user || o->peek))
+	if ((o->limits || o->summary) && (has_target || o->out.cols_given || o->select.has_user || o->peek))
 		return usage_error("--%s takes no TARGET, --output, --user or --peek",
 				   o->limits ? "limits" : "summary");
-	if ((o->limits || o->summary) && o->posix)
+	if ((o->limits || o->summary) && o->select.posix)
 		return usage_error("--%s shows System V figures; it takes no --posix",
 				   o->limits ? "limits" : "summary");
-	if (has_target && (o->has_user || o->out.cols_given))
+	if (has_target && (o->select.has_user || o->out.cols_given))
 		return usage_error("a TARGET is shown in full: it takes no --user or --output");
 	if (o->peek && !has_target)
 		return usage_error("--peek needs a queue TARGET");
-	if (o->peek && o->kinds & ~KIND_BIT(IPC_KIND_QUEUE))
+	if (o->peek && o->select.kinds & ~KIND_BIT(IPC_KIND_QUEUE))
 		return usage_error("--peek shows a message queue's messages; it takes no --shm or --sems");
 	if (o->peek && o->target.kind == TARGET_POSIX)
 		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
@@ -258,10 +224,10 @@ static void between_details(const struct list_options *o, size_t index)
 static int list_posix_target(struct list_options *o)
 {
 	struct posix_obj found[NKINDS];
-	size_t n = posix_find(o->target.path, o->kinds, found);
+	size_t n = posix_find(o->target.path, o->select.kinds, found);
 
 	if (n == 0)
-		return fail("no %s named %s", o->kinds == KINDS_ALL ? "POSIX object" : kind_names(o->kinds << NKINDS),
+		return fail("no %s named %s", o->select.kinds == KINDS_ALL ? "POSIX object" : kind_names(o->select.kinds << NKINDS),
 			    o->target.path);
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -291,14 +257,14 @@ static int list_target(struct list_options *o)
 
 	if (o->target.kind == TARGET_POSIX)
 		return list_posix_target(o);
-	if ((rc = target_key(&o->target, &key)) || (rc = sysv_load_kinds(o->kinds, &objs)))
+	if ((rc = target_key(&o->target, &key)) || (rc = sysv_load_kinds(o->select.kinds, &objs)))
 		goto out;
-	size_t n = sysv_find(&objs, &o->target, o->kinds, found);
+	size_t n = sysv_find(&objs, &o->target, o->select.kinds, found);
 	/* --peek is about the queue a TARGET names, whatever else it names. */
 	if (o->peek && n > 1)
 		n = keep_queues(found, n);
 	if (n == 0)
-		rc = fail("no %s with %s", o->kinds == KINDS_ALL ? "IPC object" : kind_names(o->kinds),
+		rc = fail("no %s with %s", o->select.kinds == KINDS_ALL ? "IPC object" : kind_names(o->select.kinds),
 			  target_describe(&o->target));
 	else if (o->peek && found[0]->kind != IPC_KIND_QUEUE)
 		rc = fail("--peek shows a message queue's messages; %s is a %s", target_describe(&o->target),
@@ -339,9 +305,9 @@ static int list_run(void *opts, const struct cli *cli)
 	if ((rc = cli_extra_args(cli, cli->next)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
 	if (o->limits)
-		return limits_show(o->kinds, &o->out.format);
+		return limits_show(o->select.kinds, &o->out.format);
 	if (o->summary)
-		return summary_show(o->kinds, &o->out.format);
+		return summary_show(o->select.kinds, &o->out.format);
 	if (o->target.kind != TARGET_NONE)
 		return list_target(o);
 	if ((rc = check_mqueue_mount(o)))
@@ -350,7 +316,7 @@ static int list_run(void *opts, const struct cli *cli)
 	if (rc == 0)
 		rc = posix_load_kinds(o->tables >> NKINDS, &posix);
 	if (rc == 0)
-		rc = objects_print(&objs, &posix, o->tables, &o->out, o->has_user ? &o->user : NULL);
+		rc = objects_print(&objs, &posix, o->tables, &o->out, o->select.has_user ? &o->select.user : NULL);
 	sysv_list_free(&objs);
 	posix_list_free(&posix);
 	return rc;
@@ -358,12 +324,15 @@ static int list_run(void *opts, const struct cli *cli)
 
 const struct command command_list = {
 	.name = "list",
+	.complete = COMPLETE_OBJECT,
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
 		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary] [--peek]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),
+	.select = PART(struct list_options, select),
+	.format = PART(struct list_options, out.format),
 	.target_use = TARGET_OPTIONAL,
 	.option = list_option,
 	.run = list_run,

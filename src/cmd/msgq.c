@@ -115,6 +115,7 @@ static int mkq_run(void *opts, const struct cli *cli)
 
 const struct command command_mkq = {
 	.name = "mkq",
+	.complete = COMPLETE_QUEUES,
 	.summary = "create a System V or POSIX message queue, or find one by key or name",
 	.synopsis = "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N | --max-messages N --message-size N]",
 	.table = mkq_table,
@@ -529,6 +530,7 @@ static void send_init(void *opts)
 
 const struct command command_send = {
 	.name = "send",
+	.complete = COMPLETE_QUEUES,
 	.summary = "send messages from arguments or standard input to a queue",
 	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--string] "
 		    "[--json] [--nowait] [--timeout SECS]",
@@ -1184,6 +1186,7 @@ static void recv_init(void *opts)
 
 const struct command command_recv = {
 	.name = "recv",
+	.complete = COMPLETE_QUEUES,
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
 		    "[--null | --raw | --json | --string] [--peek] [--batch N | --lockstep] "

@@ -172,6 +172,7 @@ static void mksem_init(void *opts)
 
 const struct command command_mksem = {
 	.name = "mksem",
+	.complete = COMPLETE_SEMAPHORES,
 	.summary = "create a semaphore set or POSIX /name semaphore, or find it",
 	.synopsis = "[TARGET] [--nsems N] [--value V] [--mode MODE] [--exclusive]",
 	.table = mksem_table,
@@ -289,6 +290,7 @@ static void change_init(void *opts)
 
 const struct command command_sem_p = {
 	.name = "sem-p",
+	.complete = COMPLETE_SEMAPHORES,
 	.summary = "take a semaphore (wait, decrement), or hold it around a COMMAND",
 	.synopsis = "TARGET [--num I] [--count K] [--nowait | --timeout SECS] [-- COMMAND [ARGS...]]",
 	.table = semp_table,
@@ -331,6 +333,7 @@ static int semv_run(void *opts, const struct cli *cli)
 
 const struct command command_sem_v = {
 	.name = "sem-v",
+	.complete = COMPLETE_SEMAPHORES,
 	.summary = "give a semaphore back (increment)",
 	.synopsis = "TARGET [--num I] [--count K]",
 	.table = semv_table,
