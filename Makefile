@@ -14,7 +14,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The one place the version is written: --version, the man pages and the
 # Debian package (debian/changelog is checked against it) all read VERSION.
 VERSION := $(shell cat VERSION)
-LIBS_PC := popt smartcols
+LIBS_PC := popt smartcols jansson
 
 # `make deps demo` installs the libraries and then builds in one run, so
 # pkg-config must not be asked before deps has run: these are recursive
@@ -97,11 +97,11 @@ asan-check: asan
 # fails on a crash, a sanitizer report or a reference mismatch.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES   := number key size mode duration target ftok signal user
+FUZZ_NAMES   := number key size mode duration target ftok signal user jsonline
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # The parsers and what they link against (error messages, option tables).
 FUZZ_DEPS    := lib/parse lib/target lib/signame inv/sysvobj lib/cli lib/error lib/wait lib/buf \
-                lib/io lib/json
+                lib/io lib/json lib/jsonline
 FUZZ_OBJS    := $(FUZZ_DEPS:%=build-fuzz/obj/%.o)
 FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz-%)
 # clang's -Wformat=2 also flags error.c's vfprintf of a checked format.
@@ -126,7 +126,7 @@ bench: ipctool
 
 # Every Debian package the build, tests, demo, benchmarks and `make deb` use
 # (debian/control's Build-Depends are the build's share of these).
-DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev \
+DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjansson-dev \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \

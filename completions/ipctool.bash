@@ -14,10 +14,10 @@ _ipctool_spec()
 	case $1 in
 	mkq) opts="--key= --ftok= --mode= --exclusive --max-bytes= --max-messages= --message-size= --help" valued="-k -f -m -b -M -s"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
-	send) opts="--key= --ftok= --type= --priority= --lines --null --nowait --timeout= --help" valued="-k -f -T -P -t"
+	send) opts="--key= --ftok= --type= --priority= --lines --null --string --json --nowait --timeout= --help" valued="-k -f -T -P -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
-	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --peek --batch= --lockstep --nowait --timeout= --help" valued="-k -f -T -c -B -t"
-		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
+	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --string --peek --batch= --lockstep --exec --jobs= --dead-letter= --nowait --timeout= --help" valued="-k -f -T -c -B -J -D -t"
+		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=1 ;;
 	mkshm) opts="--key= --ftok= --size= --mode= --exclusive --help" valued="-k -f -s -m"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
 	shm-write) opts="--key= --ftok= --offset= --string --lock= --help" valued="-k -f -o -L"

@@ -107,6 +107,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from send" -s T -l type -x -d 'me
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s P -l priority -x -d 'POSIX queue: message priority, 0 (default) to 32767; higher is received first'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s l -l lines -d 'send each line of standard input as one message'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s 0 -l null -d 'send each NUL-terminated record of standard input'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -s S -l string -d 'end each message with a NUL, as C\'s strings (strlen+1 bytes)'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -s j -l json -d 'send each line of standard input as recv --json wrote it, with its type or priority'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s h -l help -d 'show this help and exit'
@@ -122,13 +124,17 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -s F -l follow -d 'kee
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s 0 -l null -d 'end each message with NUL instead of newline'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s r -l raw -d 'write the bytes alone, nothing between messages'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s j -l json -d 'one JSON object per line: type (POSIX: priority), size, data or data_base64'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s S -l string -d 'write each message up to its first NUL, then a newline (C strings)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s p -l peek -d 'show messages without removing them (System V only: MSG_COPY)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s B -l batch -x -d 'hold at most N taken messages not yet written (1 to 65536, default 256)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s L -l lockstep -d 'take a message only once the reader of a pipe or socket has read the last one'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s x -l exec -d 'run COMMAND (after --) once per message, the message on its stdin'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s J -l jobs -x -d 'with --exec: run up to N COMMANDs at once (1 to 1024, default 1)'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s D -l dead-letter -x -d 'with --exec: send a message whose COMMAND failed to queue TARGET2 and go on'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 0 '--key -k --ftok -f --type -T --count -c --batch -B --timeout -t' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 1 '--key -k --ftok -f --type -T --count -c --batch -B --jobs -J --dead-letter -D --timeout -t' '--key -k --ftok -f' '')"
 
 # mkshm
 complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s k -l key -x -d 'System V key, decimal or 0x hex'

@@ -515,9 +515,10 @@ all_objects() {
 	assert_success
 	assert_line "$id"
 	assert_line 0x000004d2
+	# recv runs a COMMAND (--exec -- COMMAND): after its TARGET only -- is left.
 	run bash_complete ipctool recv "$id" ""
 	assert_success
-	assert_output ""
+	assert_output -- "--"
 }
 
 @test "bash, zsh and fish complete POSIX queue /names from the mqueue file system" {
@@ -732,7 +733,7 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	refute_line --regexp $'^option\tlist\t--shmems\t'
 	refute_line --regexp $'^option\thelp\t'
 	run dump_records command
-	assert_line --regexp $'^command\trecv\tqueues\t\t0\treceive '
+	assert_line --regexp $'^command\trecv\tqueues\t\t1\treceive '
 	assert_line --regexp $'^command\tshm-read\tsegments\t\t0\t'
 	assert_line --regexp $'^command\tsem-p\tsemaphores\t\t1\t'
 	assert_line --regexp $'^command\tpipe-run\t\t\t1\t'

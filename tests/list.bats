@@ -285,11 +285,28 @@ $id 0x00000055"
 }
 
 
-@test "an id several kinds use is refused, naming them and the options" {
-	same_id msg shm
-	run ipctool list 777
+@test "an id several kinds use shows each of them, each with its kind; a kind option picks one" {
+	same_id msg shm sem
+	run --separate-stderr ipctool list 777
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line --index 0 --regexp '^message queue id 777 \(key 0x[0-9a-f]{8}\):$'
+	assert_line --regexp '^shared memory segment id 777 \(key 0x[0-9a-f]{8}\):$'
+	assert_line --regexp '^semaphore set id 777 \(key 0x[0-9a-f]{8}\):$'
+	# A blank line before each object after the first.
+	assert_equal "$(printf '%s\n' "$output" | grep -B1 '^shared memory segment id 777' | head -1)" ""
+	# --json: one document per object, which jq reads as a stream.
+	run --separate-stderr bash -c 'ipctool list 777 --json | jq -s length'
+	assert_equal "$output" 3
+	# --peek is about the queue alone.
+	run --separate-stderr ipctool list 777 --peek
+	assert_success
+	refute_line --regexp '^shared memory segment'
+	assert_line --index 0 --regexp '^message queue id 777'
+	# rm still refuses.
+	run ipctool rm 777
 	assert_failure 1
-	assert_output "ipctool: list: id 777 names a message queue and a shared memory segment: add --queues or --shm"
+	assert_equal "$(count_queues)$(count_shm)$(count_sems)" 111
 	run ipctool list 777 --shm
 	assert_success
 	assert_line --regexp '^shared memory segment id 777 \(key 0x[0-9a-f]{8}\):$'

@@ -231,12 +231,14 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	echo "$output" | jq -e '.posixsemaphores == [.posixsemaphores[0]] and .posixsemaphores[0].sval == 4 and .posixsemaphores[0].name == "/s"'
 }
 
-@test "list /name used by two kinds is refused until a kind option says which" {
+@test "list /name used by two kinds shows both, each with its kind; a kind option picks one" {
 	mkpq /x
 	mkpsem /x 1
-	run ipctool list /x
-	assert_failure 1
-	assert_output "ipctool: list: /x names a POSIX message queue and a POSIX semaphore: add --queues or --sems"
+	run --separate-stderr ipctool list /x
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line --regexp '^POSIX message queue /x:$'
+	assert_line --regexp '^POSIX semaphore /x:$'
 	run ipctool list /x --sems -r --noheadings
 	assert_success
 	assert_output --partial "/x"

@@ -44,9 +44,10 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 @test "a later mksem /name --value returns it unchanged and does not reset it" {
 	ipctool mksem /s --value 1
 	ipctool sem-p /s
-	run ipctool mksem /s --value 5 --mode 666
+	run --separate-stderr ipctool mksem /s --value 5 --mode 666
 	assert_success
 	assert_output /s
+	assert_equal "$stderr" "ipctool: mksem: POSIX semaphore /s exists and was left as it is; not applied: --mode 0666 (it has 0600), --value 5 (its value was set when it was made)"
 	[ "$(sem_value /s)" = 0 ]
 	[ "$(sem_mode s)" = 600 ]
 }

@@ -35,9 +35,10 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 @test "mkshm on an existing /name returns it unchanged" {
 	ipctool mkshm /seg --size 100
 	ipctool shm-write /seg keep
-	run ipctool mkshm /seg --size 50 --mode 666
+	run --separate-stderr ipctool mkshm /seg --size 50 --mode 666
 	assert_success
 	assert_output /seg
+	assert_equal "$stderr" "ipctool: mkshm: POSIX shared memory object /seg exists and was left as it is; not applied: --mode 0666 (it has 0600), --size 50 (it has 100 bytes)"
 	[ "$(shm_bytes seg)" = 100 ]
 	[ "$(shm_mode seg)" = 600 ]
 	run ipctool shm-read /seg --length 4

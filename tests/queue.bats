@@ -882,9 +882,10 @@ lines" ""
 @test "recv: two output modes together are a usage error" {
 	id=$(ipctool mkq)
 	ipctool send "$id" x
-	for pair in "--null --raw" "--null --json" "--raw --json" "--json --json --raw"; do
+	for pair in "--null --raw" "--null --json" "--raw --json" "--json --json --raw" "--string --raw" \
+		"--json --string"; do
 		run_tool recv "$id" $pair
-		assert_only_error 2 recv "--null, --raw and --json contradict each other"
+		assert_only_error 2 recv "--null, --raw, --json and --string contradict each other"
 	done
 	assert_equal "$(qnum "$id")" 1
 	# The same mode twice is no contradiction.

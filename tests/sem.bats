@@ -79,9 +79,10 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 @test "a later mksem --value returns the set unchanged and does not reset it" {
 	a=$(ipctool mksem --key 0x4d2 --value 1)
 	ipctool sem-p "$a"
-	run ipctool mksem --key 0x4d2 --value 5 --mode 666
+	run --separate-stderr ipctool mksem --key 0x4d2 --value 5 --mode 666
 	assert_success
 	assert_output "$a"
+	assert_equal "$stderr" "ipctool: mksem: semaphore set id $a (key 0x000004d2) exists and was left as it is; not applied: --mode 0666 (it has 0600), --value 5 (its values were set already)"
 	[ "$(sem_value "$a")" = 0 ]
 	[ "$(sem_perms 1234)" = 600 ]
 	[ "$(count_sems)" -eq 1 ]
@@ -115,10 +116,11 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	id=$(perl -e 'my $id = semget(0x4d2, 2, 01600); defined $id or die "semget: $!"; print $id')
 	key=0x4d2
 	start=$(date +%s%N)
-	run ipctool mksem --key "$key" --value 3
+	run --separate-stderr ipctool mksem --key "$key" --value 3
 	end=$(date +%s%N)
 	assert_success
 	assert_output "$id"
+	assert_regex "$stderr" 'not applied: --value 3 \(its creator never initialised it\)$'
 	[ "$(sem_value "$id")" = 0 ]
 	[ "$(sem_value "$id" 1)" = 0 ]
 	# It waited for the creator (up to 1 s), within wide bounds.
@@ -136,9 +138,10 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 		semctl($id, 0, SETALL, pack("s!", 1)) or die "setall: $!";
 		semop($id, pack("s!*", 0, -1, 0, 0, 1, 0)) or die "semop: $!";' "$BATS_TEST_TMPDIR/creator"
 	wait_for '[ -s "$BATS_TEST_TMPDIR/creator" ]'
-	run ipctool mksem --key 0x4d2 --value 5
+	run --separate-stderr ipctool mksem --key 0x4d2 --value 5
 	assert_success
 	assert_output "$(cat "$BATS_TEST_TMPDIR/creator")"
+	assert_regex "$stderr" 'not applied: --value 5 \(its values were set already\)$'
 	run ipctool sem-p 0x4d2 --nowait
 	assert_success
 }

@@ -50,12 +50,14 @@ shm_size() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/shm; }
 
 @test "mkshm on an existing key returns the same id, unchanged" {
 	a=$(ipctool mkshm --key 0x4d2 --size 4096)
-	run ipctool mkshm --key 1234 --size 4096 --mode 666
+	run --separate-stderr ipctool mkshm --key 1234 --size 4096 --mode 666
 	assert_success
 	assert_output "$a"
-	run ipctool mkshm 0x4d2 --size 1K
+	assert_equal "$stderr" "ipctool: mkshm: shared memory segment id $a (key 0x000004d2) exists and was left as it is; not applied: --mode 0666 (it has 0600)"
+	run --separate-stderr ipctool mkshm 0x4d2 --size 1K
 	assert_success
 	assert_output "$a"
+	assert_equal "$stderr" "ipctool: mkshm: shared memory segment id $a (key 0x000004d2) exists and was left as it is; not applied: --size 1024 (it has 4096 bytes)"
 	[ "$(shm_perms 1234)" = 600 ]
 	[ "$(count_shm)" -eq 1 ]
 }

@@ -211,56 +211,47 @@ static int list_check(struct list_options *o, bool has_target)
 	return choose_tables(o);
 }
 
-/* "message queue and a shared memory segment" */
-static const char *kinds_found(const enum ipc_kind kinds[], size_t n, bool posix)
+/* list is read-only, so a TARGET that several kinds use shows each of
+ * them (each names its kind) instead of refusing as rm does; in the table
+ * form a blank line comes between them. */
+static void between_details(const struct list_options *o, size_t index)
 {
-	static char text[160];
-
-	text[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(text);
-		snprintf(text + len, sizeof(text) - len, "%s%s", i == 0 ? "" : i + 1 == n ? " and a " : ", a ",
-			 posix ? posix_kind_name(kinds[i]) : ipc_kind_name(kinds[i]));
-	}
-	return text;
+	if (index > 0 && o->out.format.mode == TABLE_PLAIN)
+		putchar('\n');
 }
 
-static const char *kind_option_hint(const enum ipc_kind kinds[], size_t n)
-{
-	static const char *const options[NKINDS] = { "--queues", "--shm", "--sems" };
-	static char text[64];
-
-	text[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(text);
-		snprintf(text + len, sizeof(text) - len, "%s%s", i ? " or " : "", options[kinds[i]]);
-	}
-	return text;
-}
-
-/* A /name: its kind is inferred, or refused when several kinds use it. */
+/* A /name: its kind is inferred, or every kind that uses it is shown. */
 static int list_posix_target(struct list_options *o)
 {
 	struct posix_obj found[NKINDS];
-	enum ipc_kind kinds[NKINDS];
 	size_t n = posix_find(o->target.path, o->select.kinds, found);
 
-	for (size_t i = 0; i < n; i++)
-		kinds[i] = found[i].kind;
 	if (n == 0)
 		return fail("no %s named %s", o->select.kinds == KINDS_ALL ? "POSIX object" : kind_names(o->select.kinds << NKINDS),
 			    o->target.path);
-	if (n > 1)
-		return fail("%s names a %s: add %s", o->target.path, kinds_found(kinds, n, true),
-			    kind_option_hint(kinds, n));
-	return detail_show_posix(&found[0], &o->out);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		between_details(o, i);
+		rc = detail_show_posix(&found[i], &o->out);
+	}
+	return rc;
+}
+
+/* The queues among FOUND (N of them), moved to its front; how many. */
+static size_t keep_queues(const struct sysv_obj *found[NKINDS], size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (found[i]->kind == IPC_KIND_QUEUE)
+			found[kept++] = found[i];
+	return kept ? kept : n;
 }
 
 static int list_target(struct list_options *o)
 {
 	struct sysv_list objs = { 0 };
 	const struct sysv_obj *found[NKINDS];
-	enum ipc_kind kinds[NKINDS];
 	key_t key;
 	int rc;
 
@@ -269,19 +260,20 @@ static int list_target(struct list_options *o)
 	if ((rc = target_key(&o->target, &key)) || (rc = sysv_load_kinds(o->select.kinds, &objs)))
 		goto out;
 	size_t n = sysv_find(&objs, &o->target, o->select.kinds, found);
-	for (size_t i = 0; i < n; i++)
-		kinds[i] = found[i]->kind;
+	/* --peek is about the queue a TARGET names, whatever else it names. */
+	if (o->peek && n > 1)
+		n = keep_queues(found, n);
 	if (n == 0)
 		rc = fail("no %s with %s", o->select.kinds == KINDS_ALL ? "IPC object" : kind_names(o->select.kinds),
 			  target_describe(&o->target));
-	else if (n > 1)
-		rc = fail("%s names a %s: add %s", target_describe(&o->target), kinds_found(kinds, n, false),
-			  kind_option_hint(kinds, n));
 	else if (o->peek && found[0]->kind != IPC_KIND_QUEUE)
 		rc = fail("--peek shows a message queue's messages; %s is a %s", target_describe(&o->target),
 			  ipc_kind_name(found[0]->kind));
 	else
-		rc = detail_show_sysv(found[0], &o->out, o->peek);
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			between_details(o, i);
+			rc = detail_show_sysv(found[i], &o->out, o->peek);
+		}
 out:
 	sysv_list_free(&objs);
 	return rc;

@@ -19,17 +19,21 @@
 #include "error.h"
 #include "io.h"
 #include "json.h"
+#include "jsonline.h"
 #include "made.h"
 #include "parse.h"
 #include "queue.h"
+#include "recvexec.h"
 #include "target.h"
+#include "unapplied.h"
 #include "wait.h"
 
 /* ---- mkq --------------------------------------------------------------- */
 
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
        OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
-       OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP };
+       OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP, OPT_EXEC, OPT_JOBS, OPT_DEAD_LETTER,
+       OPT_STRING, OPT_SEND_JSON };
 
 struct mkq_options {
 	struct target target;
@@ -101,7 +105,12 @@ static int mkq_run(void *opts, const struct cli *cli)
 		printf("%s\n", o->target.path);
 	else
 		printf("%d\n", id);
-	return made_told(&(struct made){ IPC_KIND_QUEUE, &o->target, id, created });
+	if ((rc = made_told(&(struct made){ IPC_KIND_QUEUE, &o->target, id, created })))
+		return rc;
+	if (!created)
+		unapplied_tell(&(struct asked){ .kind = IPC_KIND_QUEUE, .target = &o->target, .id = id,
+						.create = &o->create });
+	return EXIT_OK;
 }
 
 const struct command command_mkq = {
@@ -130,6 +139,8 @@ struct send_options {
 	bool type_given, priority_given;
 	enum input_mode input;
 	bool lines, null;
+	bool string;               /* --string: a NUL after each message */
+	bool json;                 /* --json: JSON Lines as recv --json writes them */
 };
 
 static struct poptOption send_table[] = {
@@ -139,6 +150,10 @@ static struct poptOption send_table[] = {
 	  "POSIX queue: message priority, 0 (default) to 32767; higher is received first", "N" },
 	{ "lines", 'l', POPT_ARG_NONE, NULL, OPT_LINES, "send each line of standard input as one message", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "send each NUL-terminated record of standard input", NULL },
+	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING,
+	  "end each message with a NUL, as C's strings (strlen+1 bytes)", NULL },
+	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_SEND_JSON,
+	  "send each line of standard input as recv --json wrote it, with its type or priority", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -170,6 +185,12 @@ static int send_option(int val, const char *arg, void *data)
 	case OPT_NULL:
 		o->null = true;
 		return 0;
+	case OPT_STRING:
+		o->string = true;
+		return 0;
+	case OPT_SEND_JSON:
+		o->json = true;
+		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -180,7 +201,22 @@ struct sender {
 	struct queue_record *rec;   /* room for the largest message */
 	long tag;                   /* the System V type or the POSIX priority */
 	unsigned long long sent;    /* records sent so far */
+	size_t nul;                 /* 1 with --string: the NUL each message gains */
+	char *decoded;              /* --json: room for one line's message */
+	bool posix;
 };
+
+/* The most data bytes one message can carry, its NUL (--string) aside. */
+static size_t data_limit(const struct sender *s)
+{
+	return s->queue.max_message - s->nul;
+}
+
+/* " with its NUL" after a size that counts it. */
+static const char *nul_note(const struct sender *s)
+{
+	return s->nul ? " with its NUL" : "";
+}
 
 /* "record 7", "message 2", or NOUN alone when NUMBER is 0.  Formatted
  * only when a message needs it: a stream sends millions of records, and
@@ -201,14 +237,17 @@ static int send_one(struct sender *s, const char *data, size_t size,
 	char text[64];
 	const char *what;
 
-	if (size > s->queue.max_message)
-		return fail("%s is %zu bytes, more than %s can hold (%zu bytes, %s)%s",
-			    record_name(text, sizeof(text), noun, number), size, queue_name(&s->queue), s->queue.max_message,
+	if (size > data_limit(s))
+		return fail("%s is %zu bytes%s, more than %s can hold (%zu bytes, %s)%s",
+			    record_name(text, sizeof(text), noun, number), size + s->nul, nul_note(s),
+			    queue_name(&s->queue), s->queue.max_message,
 			    s->queue.limit_name, s->sent ? "; the ones before it were sent" : "");
-	s->rec->size = size;
+	s->rec->size = size + s->nul;
 	s->rec->tag = s->tag;
 	if (size)
 		memcpy(s->rec->data, data, size);
+	if (s->nul)
+		s->rec->data[size] = '\0';
 	switch (queue_send(&s->queue, s->rec, &s->wait)) {
 	case QUEUE_OK:
 		s->sent++;
@@ -234,9 +273,10 @@ static int send_arguments(struct sender *s, const char **args, int nargs)
 	/* All or nothing for arguments: check every size before sending any. */
 	for (int i = 0; i < nargs; i++) {
 		size_t size = strlen(args[i]);
-		if (size > s->queue.max_message)
-			return fail("message %d is %zu bytes, more than %s can hold (%zu bytes, %s); nothing was sent",
-				    i + 1, size, queue_name(&s->queue), s->queue.max_message, s->queue.limit_name);
+		if (size > data_limit(s))
+			return fail("message %d is %zu bytes%s, more than %s can hold (%zu bytes, %s); nothing was sent",
+				    i + 1, size + s->nul, nul_note(s), queue_name(&s->queue), s->queue.max_message,
+				    s->queue.limit_name);
 	}
 	for (int i = 0; i < nargs; i++) {
 		int rc = send_one(s, args[i], strlen(args[i]), "message", (unsigned long long)i + 1);
@@ -251,8 +291,8 @@ static int send_arguments(struct sender *s, const char **args, int nargs)
  * not read on to measure it. */
 static int oversize_record(struct sender *s, const char *what)
 {
-	return fail("%s is more than %zu bytes, the most %s can hold (%s)%s",
-		    what, s->queue.max_message, queue_name(&s->queue), s->queue.limit_name,
+	return fail("%s is more than %zu bytes%s, the most %s can hold (%s)%s",
+		    what, s->queue.max_message, nul_note(s), queue_name(&s->queue), s->queue.limit_name,
 		    s->sent ? "; the records before it were sent" : "; nothing was sent");
 }
 
@@ -268,7 +308,7 @@ static int read_error(void)
  * know an input is too large without reading it to its end. */
 static int send_whole_input(struct sender *s)
 {
-	size_t cap = s->queue.max_message + 1;
+	size_t cap = data_limit(s) + 1;
 	char *buf = malloc(cap);
 	int rc;
 
@@ -277,7 +317,7 @@ static int send_whole_input(struct sender *s)
 	ssize_t got = read_full(STDIN_FILENO, buf, cap);
 	if (got < 0) {
 		rc = read_error();
-	} else if ((size_t)got > s->queue.max_message) {
+	} else if ((size_t)got > data_limit(s)) {
 		rc = oversize_record(s, "standard input");
 	} else {
 		rc = send_one(s, buf, (size_t)got, "standard input", 0);
@@ -290,15 +330,38 @@ static int send_whole_input(struct sender *s)
  * READ_CHUNK plus room for the largest message. */
 enum { READ_CHUNK = 64 * 1024 };
 
+/* What to do with one record (NUMBER counts from 1), and how long one
+ * may be. */
+typedef int record_handler(struct sender *s, const char *data, size_t size, unsigned long long number);
+
+static int send_record(struct sender *s, const char *data, size_t size, unsigned long long number)
+{
+	return send_one(s, data, size, "record", number);
+}
+
+static int split_records(struct sender *s, int delim, size_t max, record_handler *handle,
+			 int (*oversize)(struct sender *s, unsigned long long number));
+
+static int oversize_numbered(struct sender *s, unsigned long long number)
+{
+	char what[64];
+
+	return oversize_record(s, record_name(what, sizeof(what), "record", number));
+}
+
 static int send_records(struct sender *s, int delim)
 {
-	size_t max = s->queue.max_message;
+	return split_records(s, delim, data_limit(s), send_record, oversize_numbered);
+}
+
+static int split_records(struct sender *s, int delim, size_t max, record_handler *handle,
+			 int (*oversize)(struct sender *s, unsigned long long number))
+{
 	size_t cap = max + 1 + READ_CHUNK;
 	char *buf = malloc(cap);
 	size_t start = 0, end = 0;
 	bool eof = false;
 	unsigned long long record = 0;
-	char what[64];
 	int rc = EXIT_OK;
 
 	if (!buf)
@@ -307,14 +370,14 @@ static int send_records(struct sender *s, int delim)
 		char *found = memchr(buf + start, delim, end - start);
 		if (found || (eof && end > start)) {
 			size_t len = found ? (size_t)(found - (buf + start)) : end - start;
-			rc = send_one(s, buf + start, len, "record", ++record);
+			rc = handle(s, buf + start, len, ++record);
 			start += len + (found != NULL);
 			continue;
 		}
 		if (eof)
 			break;
 		if (end - start > max) {
-			rc = oversize_record(s, record_name(what, sizeof(what), "record", ++record));
+			rc = oversize(s, ++record);
 			break;
 		}
 		if (start > 0) {
@@ -334,8 +397,77 @@ static int send_records(struct sender *s, int delim)
 	return rc;
 }
 
+/* The longest line recv --json writes for a message of MAX bytes: every
+ * byte a six-character \u escape, and the other members. */
+static size_t json_line_limit(size_t max)
+{
+	return max * 6 + 256;
+}
+
+static int json_line_error(struct sender *s, unsigned long long line, const char *why)
+{
+	return fail("line %llu is not a message as recv --json writes it: %s; %s", line, why,
+		    s->sent ? "the lines before it were sent" : "nothing was sent");
+}
+
+static int oversize_json_line(struct sender *s, unsigned long long line)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "it is longer than %zu bytes, more than any message of %s needs",
+		 json_line_limit(s->queue.max_message), queue_name(&s->queue));
+	return json_line_error(s, line, why);
+}
+
+/* A tag out of range is the line's fault, like any other bad member. */
+static const char *json_tag_why(const struct sender *s, const struct json_message *m, char *why)
+{
+	long long low = s->posix ? 0 : 1;
+	long long high = s->posix ? sysconf(_SC_MQ_PRIO_MAX) - 1 : LONG_MAX;
+
+	if (!m->has_tag || (m->tag >= low && m->tag <= high))
+		return NULL;
+	snprintf(why, JSON_WHY_MAX, "\"%s\" %lld is out of range (%lld to %lld)", s->queue.tag_name, m->tag,
+		 low, high);
+	return why;
+}
+
+static int send_json_line(struct sender *s, const char *line, size_t len, unsigned long long number)
+{
+	struct json_message m;
+	char why[JSON_WHY_MAX];
+	const char *bad;
+
+	if (json_line_blank(line, len))
+		return EXIT_OK;
+	if ((bad = json_message_parse(line, len, s->queue.tag_name, s->decoded, &m, why)) ||
+	    (bad = json_tag_why(s, &m, why)))
+		return json_line_error(s, number, bad);
+	s->tag = m.has_tag ? (long)m.tag : s->posix ? 0 : 1;
+	return send_one(s, s->decoded, m.size, "line", number);
+}
+
+static int send_json_lines(struct sender *s)
+{
+	size_t limit = json_line_limit(s->queue.max_message);
+	int rc;
+
+	if (!(s->decoded = malloc(limit + 1)))
+		return fail("out of memory");
+	rc = split_records(s, '\n', limit, send_json_line, oversize_json_line);
+	free(s->decoded);
+	return rc;
+}
+
 static int send_check(const struct send_options *o, const struct cli *cli, int next)
 {
+	if (o->json && (o->lines || o->null || o->string || o->type_given || o->priority_given ||
+			next < cli->nargs))
+		return usage_error("--json reads each message, its type or priority from standard input; "
+				   "it takes no %s",
+				   next < cli->nargs ? "MESSAGE arguments"
+				   : o->lines ? "--lines" : o->null ? "--null" : o->string ? "--string"
+				   : o->type_given ? "--type" : "--priority");
 	if (o->lines && o->null)
 		return usage_error("--lines and --null contradict each other");
 	if ((o->lines || o->null) && next < cli->nargs)
@@ -351,7 +483,7 @@ static int send_check(const struct send_options *o, const struct cli *cli, int n
 static int send_run(void *opts, const struct cli *cli)
 {
 	struct send_options *o = opts;
-	struct sender s = { .tag = o->type };
+	struct sender s = { .tag = o->type, .nul = o->string, .posix = o->target.kind == TARGET_POSIX };
 	int next = cli->next, rc;
 
 	if ((rc = send_check(o, cli, next)))
@@ -362,6 +494,10 @@ static int send_run(void *opts, const struct cli *cli)
 		queue_close(&s.queue);
 		return rc;
 	}
+	if (s.queue.max_message < s.nul) {
+		queue_close(&s.queue);
+		return fail("--string needs room for a NUL; %s holds no byte", queue_name(&s.queue));
+	}
 	wait_init(&s.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
 	s.rec = malloc(queue_record_span(s.queue.max_message));
 	if (!s.rec) {
@@ -371,6 +507,8 @@ static int send_run(void *opts, const struct cli *cli)
 	termination_catch();
 	if (next < cli->nargs)
 		rc = send_arguments(&s, cli->args + next, cli->nargs - next);
+	else if (o->json)
+		rc = send_json_lines(&s);
 	else if (o->lines)
 		rc = send_records(&s, '\n');
 	else if (o->null)
@@ -394,8 +532,8 @@ const struct command command_send = {
 	.name = "send",
 	.complete = COMPLETE_QUEUES,
 	.summary = "send messages from arguments or standard input to a queue",
-	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--nowait] "
-		    "[--timeout SECS]",
+	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--string] "
+		    "[--json] [--nowait] [--timeout SECS]",
 	.table = send_table,
 	.size = sizeof(struct send_options),
 	.target = PART(struct send_options, target),
@@ -407,7 +545,7 @@ const struct command command_send = {
 
 /* ---- recv -------------------------------------------------------------- */
 
-enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON };
+enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON, OUTPUT_STRING };
 
 /* A batch's arena holds BATCH_BYTES of records (or one message, however
  * large) and --batch messages at most, BATCH_DEFAULT unless told: the
@@ -428,6 +566,11 @@ struct recv_options {
 	size_t batch;              /* --batch: messages taken but unwritten, at most */
 	enum output_mode output;
 	int output_options;        /* how many different ones of --null/--raw/--json */
+	bool exec;                 /* --exec: each message to a run of COMMAND */
+	bool jobs_given;
+	unsigned jobs;
+	bool dead_letter_given;
+	struct target dead_letter;
 };
 
 static struct poptOption recv_table[] = {
@@ -441,11 +584,19 @@ static struct poptOption recv_table[] = {
 	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "write the bytes alone, nothing between messages", NULL },
 	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "one JSON object per line: type (POSIX: priority), size, data or data_base64", NULL },
+	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING,
+	  "write each message up to its first NUL, then a newline (C strings)", NULL },
 	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (System V only: MSG_COPY)", NULL },
 	{ "batch", 'B', POPT_ARG_STRING, NULL, OPT_BATCH,
 	  "hold at most N taken messages not yet written (1 to 65536, default 256)", "N" },
 	{ "lockstep", 'L', POPT_ARG_NONE, NULL, OPT_LOCKSTEP,
 	  "take a message only once the reader of a pipe or socket has read the last one", NULL },
+	{ "exec", 'x', POPT_ARG_NONE, NULL, OPT_EXEC,
+	  "run COMMAND (after --) once per message, the message on its stdin", NULL },
+	{ "jobs", 'J', POPT_ARG_STRING, NULL, OPT_JOBS,
+	  "with --exec: run up to N COMMANDs at once (1 to 1024, default 1)", "N" },
+	{ "dead-letter", 'D', POPT_ARG_STRING, NULL, OPT_DEAD_LETTER,
+	  "with --exec: send a message whose COMMAND failed to queue TARGET2 and go on", "TARGET2" },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -492,6 +643,8 @@ static int recv_option(int val, const char *arg, void *data)
 		return set_output(o, OUTPUT_RAW);
 	case OPT_JSON:
 		return set_output(o, OUTPUT_JSON);
+	case OPT_STRING:
+		return set_output(o, OUTPUT_STRING);
 	case OPT_PEEK:
 		o->peek = true;
 		return 0;
@@ -504,6 +657,20 @@ static int recv_option(int val, const char *arg, void *data)
 	case OPT_LOCKSTEP:
 		o->lockstep = true;
 		return 0;
+	case OPT_EXEC:
+		o->exec = true;
+		return 0;
+	case OPT_JOBS:
+		if ((why = parse_unsigned(arg, 1, EXEC_JOBS_MAX, &u)))
+			return cli_bad_value("--jobs", arg, why);
+		o->jobs = (unsigned)u;
+		o->jobs_given = true;
+		return 0;
+	case OPT_DEAD_LETTER:
+		if (o->dead_letter_given)
+			return usage_error("--dead-letter names one queue; it was given twice");
+		o->dead_letter_given = true;
+		return target_parse(&o->dead_letter, arg);
 	}
 	return CLI_UNHANDLED;
 }
@@ -516,6 +683,34 @@ static int peek_check(const struct recv_options *o)
 		return usage_error("--peek never waits; it takes no --follow");
 	if (o->wait.has_timeout)
 		return usage_error("--peek never waits; it takes no --timeout");
+	return 0;
+}
+
+/* --exec hands each message to COMMAND: nothing of recv's own output
+ * or pacing applies. */
+static int exec_check(const struct recv_options *o, const struct cli *cli)
+{
+	bool has_command = cli->command && cli->command[0];
+
+	if (!o->exec) {
+		if (o->jobs_given || o->dead_letter_given)
+			return usage_error("--%s goes with --exec", o->jobs_given ? "jobs" : "dead-letter");
+		return 0;
+	}
+	if (!has_command)
+		return usage_error("--exec needs a COMMAND after --");
+	if (o->peek)
+		return usage_error("--exec takes messages to run COMMAND on; --peek takes none");
+	if (o->output_options)
+		return usage_error("--exec gives each message to COMMAND; it takes no --null, --raw, --json "
+				   "or --string");
+	if (o->lockstep || o->batch_given)
+		return usage_error("--exec takes a message only when a COMMAND is free; it takes no --%s",
+				   o->lockstep ? "lockstep" : "batch");
+	if (o->dead_letter_given && (o->dead_letter.kind == TARGET_POSIX) != (o->target.kind == TARGET_POSIX))
+		return usage_error("--dead-letter %s must be a %s queue like %s, to keep the message's %s",
+				   o->dead_letter.text, o->target.kind == TARGET_POSIX ? "POSIX" : "System V",
+				   o->target.text, o->target.kind == TARGET_POSIX ? "priority" : "type");
 	return 0;
 }
 
@@ -533,7 +728,7 @@ static int recv_check(const struct recv_options *o)
 		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
 				   "message without taking it");
 	if (o->output_options > 1)
-		return usage_error("--null, --raw and --json contradict each other: choose one");
+		return usage_error("--null, --raw, --json and --string contradict each other: choose one");
 	if (o->count_given && o->follow)
 		return usage_error("--count and --follow contradict each other");
 	if (o->sel.except && o->sel.type <= 0)
@@ -645,6 +840,11 @@ static int format_record(struct buf *out, const struct queue_record *rec, enum o
 		return buf_append(out, rec->data, rec->size);
 	case OUTPUT_NULL:
 		return buf_append(out, rec->data, rec->size) || buf_append(out, "", 1);
+	case OUTPUT_STRING: {
+		const char *nul = memchr(rec->data, '\0', rec->size);
+		size_t len = nul ? (size_t)(nul - rec->data) : rec->size;
+		return buf_append(out, rec->data, len) || buf_append(out, "\n", 1);
+	}
 	default:
 		return buf_append(out, rec->data, rec->size) || buf_append(out, "\n", 1);
 	}
@@ -940,9 +1140,20 @@ static int recv_run(void *opts, const struct cli *cli)
 	unsigned long long want = o->count_given ? o->count : 1;
 	int rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)) || (rc = recv_check(o)))
+	if ((rc = cli_extra_args(cli, cli->next)) || (rc = exec_check(o, cli)) || (rc = recv_check(o)))
 		return rc;
 	if ((rc = queue_open(&r.queue, &o->target))) {
+		queue_close(&r.queue);
+		return rc;
+	}
+	if (o->exec) {
+		struct exec_plan plan = {
+			.command = cli->command, .jobs = o->jobs,
+			.dead_letter = o->dead_letter_given ? &o->dead_letter : NULL,
+			.sel = &o->sel, .wait = &r.wait, .want = o->follow ? 0 : want, .follow = o->follow,
+		};
+		wait_init(&r.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
+		rc = recv_exec(&r.queue, &plan);
 		queue_close(&r.queue);
 		return rc;
 	}
@@ -969,6 +1180,8 @@ static void recv_init(void *opts)
 
 	o->output = OUTPUT_LINES;
 	o->batch = BATCH_DEFAULT;
+	o->jobs = 1;
+	target_init(&o->dead_letter);
 }
 
 const struct command command_recv = {
@@ -976,11 +1189,14 @@ const struct command command_recv = {
 	.complete = COMPLETE_QUEUES,
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
-		    "[--null | --raw | --json] [--peek] [--batch N | --lockstep]",
+		    "[--null | --raw | --json | --string] [--peek] [--batch N | --lockstep] "
+		    "[--exec [--jobs N] [--dead-letter TARGET2] -- COMMAND [ARGS...]]",
 	.table = recv_table,
 	.size = sizeof(struct recv_options),
 	.target = PART(struct recv_options, target),
 	.wait = PART(struct recv_options, wait),
+	.runs_command = true,
+	.command_after = (const char *const[]){ "--exec", "-x", NULL },
 	.init = recv_init,
 	.option = recv_option,
 	.run = recv_run,

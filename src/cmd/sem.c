@@ -18,6 +18,7 @@
 #include "made.h"
 #include "parse.h"
 #include "spawn.h"
+#include "unapplied.h"
 
 /* ---- options shared by sem-p and sem-v ---------------------------------- */
 
@@ -72,6 +73,7 @@ struct mksem_options {
 	struct target target;
 	struct create_options create;
 	unsigned long nsems;
+	bool nsems_given;
 	bool value_given;
 	unsigned value;
 };
@@ -101,6 +103,7 @@ static int mksem_option(int val, const char *arg, void *data)
 		if ((why = parse_unsigned(arg, 1, INT_MAX, &v)))
 			return cli_bad_value("--nsems", arg, why);
 		o->nsems = (unsigned long)v;
+		o->nsems_given = true;
 		return 0;
 	case OPT_VALUE:
 		/* The limit depends on the kind, known once TARGET is. */
@@ -151,6 +154,10 @@ static int mksem_run(void *opts, const struct cli *cli)
 	if (rc == 0) {
 		sem.ops->print(&sem);
 		rc = made_told(&(struct made){ IPC_KIND_SEM, &sem.target, sem.id, sem.created });
+		if (rc == 0 && !sem.created)
+			unapplied_tell(&(struct asked){ .kind = IPC_KIND_SEM, .target = &sem.target, .id = sem.id,
+							.create = &o->create, .nsems = o->nsems_given ? o->nsems : 0,
+							.value_given = o->value_given, .value = o->value });
 	}
 	semaphore_close(&sem);
 	return rc;

@@ -23,6 +23,7 @@
 #include "segment.h"
 #include "sem.h"
 #include "target.h"
+#include "unapplied.h"
 
 enum { OPT_SIZE = 1, OPT_OFFSET, OPT_LENGTH, OPT_STRING, OPT_HEX, OPT_LOCK };
 
@@ -148,6 +149,9 @@ static int mkshm_run(void *opts, const struct cli *cli)
 	if ((rc = segment_create(&seg, &o->target, &o->create, o->size)) == 0) {
 		seg.ops->print(&seg);
 		rc = made_told(&(struct made){ IPC_KIND_SHM, &seg.target, seg.id, seg.created });
+		if (rc == 0 && !seg.created)
+			unapplied_tell(&(struct asked){ .kind = IPC_KIND_SHM, .target = &seg.target, .id = seg.id,
+							.create = &o->create, .size = o->size });
 	}
 	segment_close(&seg);
 	return rc;

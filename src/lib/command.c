@@ -64,6 +64,21 @@ static int finish_parts(const struct run *r, struct cli *cli)
 	return 0;
 }
 
+/* Where the COMMAND after `--` starts, or ARGC when there is none. */
+static int command_split(const struct command *c, int argc, const char **argv)
+{
+	if (!c->runs_command)
+		return argc;
+	int split = cli_command_start(argc, argv, c->table);
+	if (!c->command_after)
+		return split;
+	for (int i = 1; i < split; i++)
+		for (const char *const *w = c->command_after; *w; w++)
+			if (strcmp(argv[i], *w) == 0)
+				return split;
+	return argc;
+}
+
 int command_run(const struct command *c, int argc, const char **argv)
 {
 	struct cli cli;
@@ -76,7 +91,7 @@ int command_run(const struct command *c, int argc, const char **argv)
 		return fail("out of memory");
 	init_parts(&r);
 	/* What follows `--` is the COMMAND to run, which popt must not see. */
-	int split = c->runs_command ? cli_command_start(argc, argv, c->table) : argc;
+	int split = command_split(c, argc, argv);
 	rc = cli_parse(&cli, split, argv, c->table, c->synopsis, claim_option, &r);
 	cli.command = split < argc ? argv + split + 1 : NULL;
 	if (rc == 0)

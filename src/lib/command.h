@@ -51,6 +51,11 @@ struct command {
 	enum complete complete;         /* what its positional arguments are */
 	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run). */
 	bool runs_command;
+	/* With runs_command: only when one of these words (an option's
+	 * spellings) comes before `--` does it start a COMMAND; otherwise `--`
+	 * ends the options as usual (recv's --exec, so that `recv -- TARGET`
+	 * still works).  NULL: `--` always starts it. */
+	const char *const *command_after;
 	/* A look at the words before popt sees them, for a command whose
 	 * words popt would misread (signal-send's `-9`); may be NULL. */
 	int (*check_words)(int argc, const char **argv, const struct poptOption *table);

@@ -112,3 +112,44 @@ int base64_append(struct buf *b, const unsigned char *s, size_t n)
 	b->len = (size_t)(out - b->data);
 	return 0;
 }
+
+static int base64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	return c == '/' ? 63 : -1;
+}
+
+long base64_decode(const char *s, size_t n, unsigned char *out)
+{
+	size_t len = 0;
+
+	if (n % 4 != 0)
+		return -1;
+	for (size_t i = 0; i < n; i += 4) {
+		bool last = i + 4 == n;
+		int pad = last ? (s[i + 3] == '=') + (s[i + 2] == '=' && s[i + 3] == '=') : 0;
+		int v[4];
+		for (int k = 0; k < 4 - pad; k++)
+			if ((v[k] = base64_value((unsigned char)s[i + k])) < 0)
+				return -1;
+		for (int k = 4 - pad; k < 4; k++)
+			v[k] = 0;
+		unsigned bits = (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 | (unsigned)v[3];
+		/* Bits beyond the last byte must be zero: one spelling per input. */
+		if ((pad == 1 && (bits & 0xff)) || (pad == 2 && (bits & 0xffff)))
+			return -1;
+		out[len++] = (unsigned char)(bits >> 16);
+		if (pad < 2)
+			out[len++] = (unsigned char)(bits >> 8);
+		if (pad < 1)
+			out[len++] = (unsigned char)bits;
+	}
+	return (long)len;
+}

@@ -1,5 +1,6 @@
 /* JSON text for --json output: strings escaped per RFC 8259, and a test
- * for well-formed UTF-8 (bytes that are not go out as base64 instead). */
+ * for well-formed UTF-8 (bytes that are not go out as base64 instead);
+ * base64 both ways.  Parsing JSON is jansson's (send --json). */
 #ifndef IPCTOOL_JSON_H
 #define IPCTOOL_JSON_H
 
@@ -16,5 +17,9 @@ bool utf8_valid(const unsigned char *s, size_t n);
 int json_append_string(struct buf *b, const char *s, size_t n);
 /* Append the standard base64 (RFC 4648, padded) of S, unquoted. */
 int base64_append(struct buf *b, const unsigned char *s, size_t n);
+/* Decode the standard padded base64 that base64_append writes (N bytes
+ * at S) into OUT, which has room for N / 4 * 3 bytes.  Returns the bytes
+ * decoded, or -1 when S is not such base64. */
+long base64_decode(const char *s, size_t n, unsigned char *out);
 
 #endif

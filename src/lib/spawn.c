@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "wait.h"
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 enum { NFORWARDED = sizeof(forwarded) / sizeof(forwarded[0]) };
@@ -21,6 +22,8 @@ enum { NFORWARDED = sizeof(forwarded) / sizeof(forwarded[0]) };
 static pid_t *volatile running;
 static volatile size_t nrunning;
 static size_t running_capacity;
+/* spawn_forward_signals_terminating: the signal is ipctool's too. */
+static volatile sig_atomic_t terminating;
 
 static void forwarded_set(sigset_t *set)
 {
@@ -47,22 +50,26 @@ static void pass_on(int sig, siginfo_t *info, void *ctx)
 	(void)ctx;
 	/* The terminal sends Ctrl-C and friends to the whole foreground
 	 * group, the children included: passing it again would send it twice. */
-	if (info && info->si_code == SI_KERNEL)
-		return;
 	int saved = errno;
+	if (terminating)
+		termination_note(sig);
+	if (info && info->si_code == SI_KERNEL) {
+		errno = saved;
+		return;
+	}
 	for (size_t i = 0; i < nrunning; i++)
 		if (running[i] > 0)
 			kill(running[i], sig);
 	errno = saved;
 }
 
-void spawn_forward_signals(void)
+static void install_pass_on(int flags)
 {
 	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = pass_on;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sa.sa_flags = SA_SIGINFO | flags;
 	sigfillset(&sa.sa_mask);
 	for (int i = 0; i < NFORWARDED; i++) {
 		/* What the shell ignored for us (nohup, background jobs) we
@@ -71,6 +78,19 @@ void spawn_forward_signals(void)
 			continue;
 		sigaction(forwarded[i], &sa, NULL);
 	}
+}
+
+void spawn_forward_signals(void)
+{
+	install_pass_on(SA_RESTART);
+}
+
+void spawn_forward_signals_terminating(void)
+{
+	terminating = 1;
+	/* No SA_RESTART: a blocking call returns EINTR and its caller sees
+	 * the flag. */
+	install_pass_on(0);
 }
 
 /* Add PID to the table (signals held by the caller).  Returns an errno. */
@@ -149,6 +169,10 @@ static void exec_child(const struct spawn *s, int report)
 	    (s->err >= 0 && move_fd(s->err, STDERR_FILENO) < 0)) {
 		err = errno;
 	} else {
+		/* The child is single-threaded and about to exec: putenv's
+		 * allocation is safe here, and nothing is copied. */
+		for (char *const *e = s->env; e && *e; e++)
+			putenv(*e);
 		execvp(s->argv[0], s->argv);
 		err = errno;
 	}
@@ -218,6 +242,11 @@ int spawn_report(struct spawn *s, int err)
 	return s->status;
 }
 
+int spawn_start_status(int err)
+{
+	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+}
+
 int spawn_wait(struct spawn *s)
 {
 	sigset_t old;
@@ -244,6 +273,30 @@ int spawn_wait(struct spawn *s)
 		s->status = WEXITSTATUS(wstatus);
 	}
 	return s->status;
+}
+
+struct spawn *spawn_wait_any(struct spawn *const *set, size_t n, bool block)
+{
+	siginfo_t info;
+
+	for (;;) {
+		/* WNOWAIT: the pid stays ours until spawn_wait takes it out of
+		 * the table, as for one child. */
+		memset(&info, 0, sizeof(info));
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT | (block ? 0 : WNOHANG)) != 0) {
+			if (errno == EINTR && block)
+				continue;
+			return NULL;
+		}
+		if (info.si_pid == 0)
+			return NULL;
+		for (size_t i = 0; i < n; i++)
+			if (set[i] && set[i]->pid == info.si_pid) {
+				spawn_wait(set[i]);
+				return set[i];
+			}
+		return NULL;
+	}
 }
 
 int spawn_exec(char *const *argv)

@@ -15,11 +15,15 @@
 #define IPCTOOL_SPAWN_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct spawn {
 	char *const *argv;   /* NULL-terminated; argv[0] is looked up in PATH */
 	int in, out, err;    /* become stdin, stdout, stderr; -1 keeps ipctool's */
+	char *const *env;    /* NULL-terminated "NAME=VALUE" entries added to (or
+	                      * replacing in) the child's environment; NULL: none */
 	pid_t pid;           /* while it runs; 0 before and after */
 	int status;          /* as a shell reports it, once reaped */
 	int signal;          /* the signal that killed it, or 0 */
@@ -32,6 +36,13 @@ void spawn_init(struct spawn *s, char *const *argv);
  * child (those ipctool's parent had ignored stay ignored by ipctool; the
  * children still start with the default). */
 void spawn_forward_signals(void);
+
+/* The same, for a command that keeps working while its children run
+ * (recv --exec): the passed-on signal also asks ipctool itself to stop
+ * (termination_pending(), wait.h) and interrupts its blocking calls,
+ * so that it takes no more work, waits for the children and then dies
+ * of the signal.  termination_catch() must have been called first. */
+void spawn_forward_signals_terminating(void);
 
 /* Hold the passed-on signals (OLD gets the previous mask) while several
  * children start, so that one arriving meanwhile reaches all of them once
@@ -48,8 +59,19 @@ int spawn_start(struct spawn *s);
  * status: 127 for a command not found in PATH, 126 otherwise. */
 int spawn_report(struct spawn *s, int err);
 
+/* The shell's status for a start that failed with ERR (126 or 127),
+ * without reporting it: for a caller that words the failure itself. */
+int spawn_start_status(int err);
+
 /* Wait for S to end and reap it; returns its status (also in S). */
 int spawn_wait(struct spawn *s);
+
+/* Wait for the first of the N running spawns of SET to end (entries may
+ * be NULL or not running), reap it and return it; with BLOCK false return
+ * NULL at once when none has ended.  Every child ipctool has must be in
+ * SET: one that is not is left unreaped and NULL returned.  Also NULL
+ * when no child runs. */
+struct spawn *spawn_wait_any(struct spawn *const *set, size_t n, bool block);
 
 /* Replace ipctool with ARGV, prepared as a child would be (for sem-p,
  * whose undo records must survive in the same process).  Returns only if

@@ -150,7 +150,7 @@ void wait_disarm(void)
  * also sets the timer repeating at once (timer_settime is
  * async-signal-safe), and every blocking call from then on is interrupted
  * within a few milliseconds and sees the flag. */
-static void on_termination(int sig)
+void termination_note(int sig)
 {
 	termination_signal = sig;
 	if (timer_ready) {
@@ -160,6 +160,11 @@ static void on_termination(int sig)
 		};
 		timer_settime(deadline_timer, 0, &spec, NULL);
 	}
+}
+
+static void on_termination(int sig)
+{
+	termination_note(sig);
 }
 
 void termination_catch(void)

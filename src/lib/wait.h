@@ -40,6 +40,10 @@ struct timespec monotonic_now(void);
 /* Catch INT, TERM, HUP and QUIT: they set a flag and interrupt blocking
  * calls instead of killing the process. */
 void termination_catch(void);
+/* What the caught signal does, for another handler that also stands for
+ * termination (spawn.c's): set the flag and interrupt blocking calls.
+ * Async-signal-safe. */
+void termination_note(int sig);
 /* The signal that asked us to stop, or 0. */
 int termination_pending(void);
 /* If a termination signal came, die of it now (default action). */

@@ -1,0 +1,477 @@
+/* recv --exec (SPEC §16): each message taken off the queue goes to one
+ * run of COMMAND, on its stdin, and counts as handled only once COMMAND
+ * exited 0.  A message whose COMMAND failed goes back on the queue (or to
+ * the --dead-letter queue), so none is lost and none handled twice.
+ *
+ * One process keeps up to --jobs workers: a worker is a slot holding the
+ * message it was given and the child handling it.  Messages are taken one
+ * at a time, only when a slot is free, so at most --jobs are ever out of
+ * the queue. */
+#include "recvexec.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "io.h"
+#include "signame.h"
+#include "spawn.h"
+
+/* How long to sleep, at most, when a slot is free, the queue is empty and
+ * children run: a child's end (SIGCHLD) or, for a POSIX queue, a message
+ * wakes it sooner; a System V queue has no descriptor to watch. */
+enum { IDLE_POLL_MS = 10 };
+
+struct worker {
+	struct spawn spawn;
+	struct queue_record *rec;        /* room for the largest message */
+	unsigned long long number;       /* which message this is, from 1 */
+	bool busy;
+	char tag_env[48], size_env[48];
+	char *env[4];
+};
+
+/* The first message whose COMMAND failed, for the final report. */
+struct failure {
+	unsigned long long number;
+	long tag;
+	size_t size;
+	int status;
+	int signal;
+	int start_errno;                 /* COMMAND could not be started */
+};
+
+struct exec_run {
+	struct queue *queue;
+	const struct exec_plan *plan;
+	struct queue dead;               /* --dead-letter, when dead_open */
+	bool dead_open;
+	struct worker *workers;
+	struct spawn **set;              /* each worker's spawn, for spawn_wait_any */
+	unsigned busy;
+	unsigned long long taken;
+	unsigned long long put_back;     /* after a failure */
+	struct failure first;
+	unsigned long long failures;
+	int error;                       /* a status that ends the run, once reported */
+	char queue_env[64 + 4096];
+};
+
+static void on_child(int sig)
+{
+	(void)sig;   /* only here to interrupt poll(2) when a child ends */
+}
+
+static int catch_children(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_child;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NOCLDSTOP;   /* no SA_RESTART: poll returns EINTR */
+	return sigaction(SIGCHLD, &sa, NULL);
+}
+
+/* IPCTOOL_QUEUE: a TARGET that names this very queue, for a COMMAND that
+ * wants to send to it or look at it: the POSIX name, or the System V id. */
+static void describe_queue(struct exec_run *x)
+{
+	if (x->queue->target.kind == TARGET_POSIX)
+		snprintf(x->queue_env, sizeof(x->queue_env), "IPCTOOL_QUEUE=%s", x->queue->target.path);
+	else
+		snprintf(x->queue_env, sizeof(x->queue_env), "IPCTOOL_QUEUE=%d", x->queue->id);
+}
+
+static int workers_init(struct exec_run *x)
+{
+	unsigned n = x->plan->jobs;
+
+	x->workers = calloc(n, sizeof(*x->workers));
+	x->set = calloc(n, sizeof(*x->set));
+	if (!x->workers || !x->set)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		struct worker *w = &x->workers[i];
+		spawn_init(&w->spawn, (char *const *)x->plan->command);
+		w->env[0] = w->tag_env;
+		w->env[1] = w->size_env;
+		w->env[2] = x->queue_env;
+		w->env[3] = NULL;
+		w->spawn.env = w->env;
+		x->set[i] = &w->spawn;
+	}
+	return 0;
+}
+
+static void workers_free(struct exec_run *x)
+{
+	if (x->workers)
+		for (unsigned i = 0; i < x->plan->jobs; i++)
+			free(x->workers[i].rec);
+	free(x->workers);
+	free(x->set);
+}
+
+static struct worker *free_worker(struct exec_run *x)
+{
+	for (unsigned i = 0; i < x->plan->jobs; i++) {
+		struct worker *w = &x->workers[i];
+		if (!w->busy) {
+			if (!w->rec)
+				w->rec = malloc(queue_record_span(x->queue->max_message));
+			return w->rec ? w : NULL;
+		}
+	}
+	return NULL;
+}
+
+static struct worker *worker_of(struct spawn *s)
+{
+	return (struct worker *)(void *)((char *)s - offsetof(struct worker, spawn));
+}
+
+/* The message as COMMAND's stdin: a memory file holding its bytes, so
+ * writing it never waits for COMMAND, which may read all of it, part or
+ * none.  Returns the descriptor, or -1 with errno. */
+static int message_file(const struct queue_record *rec)
+{
+	int fd = memfd_create("ipctool-message", MFD_CLOEXEC);
+	size_t done = 0;
+
+	if (fd < 0)
+		return -1;
+	if ((rec->size && write_all(fd, rec->data, rec->size, &done) != 0) ||
+	    lseek(fd, 0, SEEK_SET) != 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* "message 7 (type 2, 12 bytes)" */
+static const char *message_name(char *text, size_t cap, const struct exec_run *x,
+				unsigned long long number, long tag, size_t size)
+{
+	snprintf(text, cap, "message %llu (%s %ld, %zu bytes)", number, x->queue->tag_name, tag, size);
+	return text;
+}
+
+/* "exited with status 3", "was killed by SIGKILL", "could not be run: ..." */
+static const char *outcome(char *text, size_t cap, const struct failure *f, const char *cmd)
+{
+	char sig[SIGNAL_NAME_MAX];
+
+	if (f->start_errno == ENOENT && !strchr(cmd, '/'))
+		snprintf(text, cap, "%s: command not found (status %d)", cmd, f->status);
+	else if (f->start_errno)
+		snprintf(text, cap, "%s could not be run: %s (status %d)", cmd, strerror(f->start_errno),
+			 f->status);
+	else if (f->signal)
+		snprintf(text, cap, "%s was killed by %s (status %d)", cmd, signal_name(f->signal, sig),
+			 f->status);
+	else
+		snprintf(text, cap, "%s exited with status %d", cmd, f->status);
+	return text;
+}
+
+/* A queue error while putting back is the one way a message can be lost
+ * (the queue was removed): say which one. */
+static void put_back_failed(struct exec_run *x, struct queue *q, const struct worker *w)
+{
+	char name[128];
+	int err = errno;
+
+	warn("%s could not go back: it is lost", message_name(name, sizeof(name), x, w->number,
+							      w->rec->tag, w->rec->size));
+	errno = err;
+	if (!x->error)
+		x->error = queue_report(q, "put a message back on");
+}
+
+static void put_back(struct exec_run *x, const struct worker *w)
+{
+	if (queue_put_back(x->queue, w->rec) != 0)
+		put_back_failed(x, x->queue, w);
+	else
+		x->put_back++;
+}
+
+static void note_failure(struct exec_run *x, const struct worker *w, int start_errno)
+{
+	if (x->failures++ == 0)
+		x->first = (struct failure){ w->number, w->rec->tag, w->rec->size, w->spawn.status,
+					     w->spawn.signal, start_errno };
+}
+
+/* --dead-letter: the failed message goes there and the run goes on.  A
+ * message the dead-letter queue cannot hold goes back instead, and the
+ * run stops as without --dead-letter. */
+static void dead_letter(struct exec_run *x, const struct worker *w, int start_errno)
+{
+	char name[128], what[256];
+	struct failure f = { w->number, w->rec->tag, w->rec->size, w->spawn.status, w->spawn.signal,
+			     start_errno };
+
+	message_name(name, sizeof(name), x, w->number, w->rec->tag, w->rec->size);
+	outcome(what, sizeof(what), &f, x->plan->command[0]);
+	if (w->rec->size > x->dead.max_message) {
+		put_back(x, w);
+		if (!x->error)
+			x->error = fail("%s: %s; it is larger than %s can hold (%zu bytes), so it was put back "
+					"on %s", name, what, queue_name(&x->dead), x->dead.max_message,
+					queue_name(x->queue));
+		return;
+	}
+	if (queue_put_back(&x->dead, w->rec) != 0) {
+		int err = errno;
+		put_back(x, w);
+		errno = err;
+		if (!x->error)
+			x->error = queue_report(&x->dead, "send a dead letter to");
+		return;
+	}
+	warn("%s: %s; sent to %s", name, what, queue_name(&x->dead));
+}
+
+/* What became of one message once its COMMAND ended (or could not start). */
+static void settle(struct exec_run *x, struct worker *w, int start_errno)
+{
+	w->busy = false;
+	x->busy--;
+	if (w->spawn.status == 0)
+		return;
+	if (termination_pending() || !x->dead_open || x->error) {
+		put_back(x, w);
+		note_failure(x, w, start_errno);
+		return;
+	}
+	dead_letter(x, w, start_errno);
+}
+
+/* Give the worker's message to a new run of COMMAND. */
+static void start_worker(struct exec_run *x, struct worker *w)
+{
+	snprintf(w->tag_env, sizeof(w->tag_env), "IPCTOOL_%s=%ld",
+		 x->queue->target.kind == TARGET_POSIX ? "PRIORITY" : "TYPE", w->rec->tag);
+	snprintf(w->size_env, sizeof(w->size_env), "IPCTOOL_SIZE=%zu", w->rec->size);
+	w->number = ++x->taken;
+	w->busy = true;
+	x->busy++;
+	int fd = message_file(w->rec);
+	if (fd < 0) {
+		int err = errno;
+		put_back(x, w);
+		w->busy = false;
+		x->busy--;
+		errno = err;
+		if (!x->error)
+			x->error = fail_errno("cannot hold message %llu for %s", w->number, x->plan->command[0]);
+		return;
+	}
+	w->spawn.in = fd;
+	int err = spawn_start(&w->spawn);
+	close(fd);
+	if (err) {
+		w->spawn.status = spawn_start_status(err);
+		w->spawn.signal = 0;
+		settle(x, w, err);
+	}
+}
+
+/* Whether to take another message at all. */
+static bool keep_taking(const struct exec_run *x)
+{
+	if (termination_pending() || x->error || x->failures)
+		return false;
+	return x->plan->follow || x->taken < x->plan->want;
+}
+
+/* Reap one ended child (waiting for one when BLOCK) and settle its
+ * message.  False when none had ended. */
+static bool reap_one(struct exec_run *x, bool block)
+{
+	struct spawn *s = spawn_wait_any(x->set, x->plan->jobs, block);
+
+	if (!s)
+		return false;
+	settle(x, worker_of(s), 0);
+	return true;
+}
+
+/* A slot is free but the queue is empty while children run: sleep until
+ * a child ends, a message may have come, or the wait runs out. */
+static void idle(struct exec_run *x)
+{
+	int fd = queue_poll_fd(x->queue);
+	int ms = wait_remaining_ms(x->plan->wait);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (ms < 0 || ms > IDLE_POLL_MS)
+		ms = IDLE_POLL_MS;
+	poll(&p, fd >= 0 ? 1 : 0, ms);   /* EINTR: a child ended, or a signal to look at */
+}
+
+enum take { TAKE_STARTED, TAKE_IDLE, TAKE_STOP };
+
+/* Take one message into a free worker and start it.  The wait the options
+ * asked for applies only when no child runs; otherwise the queue is only
+ * looked at, so that ending children are reaped in time. */
+static enum take take_and_start(struct exec_run *x, struct worker *w)
+{
+	struct wait nowait;
+	struct wait *wait = x->plan->wait;
+
+	if (x->busy > 0) {
+		wait_init(&nowait, true, NULL);
+		wait = &nowait;
+	}
+	switch (queue_receive(x->queue, x->plan->sel, w->rec, x->queue->max_message, wait)) {
+	case QUEUE_OK:
+		if (termination_pending()) {
+			/* Asked to stop just as it was taken. */
+			if (queue_put_back(x->queue, w->rec) != 0)
+				put_back_failed(x, x->queue, w);
+			return TAKE_STOP;
+		}
+		start_worker(x, w);
+		if (x->plan->follow)
+			wait_restart(x->plan->wait);
+		return TAKE_STARTED;
+	case QUEUE_NOTHING:
+		return x->busy > 0 && !wait_expired(x->plan->wait) ? TAKE_IDLE : TAKE_STOP;
+	case QUEUE_INTERRUPTED:
+		return TAKE_STOP;
+	default:
+		if (!x->error)
+			x->error = queue_report(x->queue, "receive from");
+		return TAKE_STOP;
+	}
+}
+
+static void exec_loop(struct exec_run *x)
+{
+	bool taking = true;
+
+	for (;;) {
+		enum take last = TAKE_STARTED;
+		while ((taking = taking && keep_taking(x)) && x->busy < x->plan->jobs) {
+			struct worker *w = free_worker(x);
+			if (!w) {
+				if (!x->error)
+					x->error = fail("out of memory for a %zu-byte message", x->queue->max_message);
+				taking = false;
+				break;
+			}
+			last = take_and_start(x, w);
+			if (last == TAKE_STOP)
+				taking = false;
+			if (last != TAKE_STARTED)
+				break;
+		}
+		if (x->busy == 0) {
+			if (!taking)
+				return;
+			continue;   /* a start failed at once; take the next */
+		}
+		if (taking && last == TAKE_IDLE) {
+			if (!reap_one(x, false))
+				idle(x);
+		} else {
+			reap_one(x, true);
+		}
+	}
+}
+
+static int shortfall(const struct exec_run *x)
+{
+	if (x->taken == 0)
+		warn("no message on %s%s", queue_name(x->queue), x->plan->wait->nowait ? "" : " before the timeout");
+	else
+		warn("only %llu of %llu messages arrived from %s", x->taken, x->plan->want, queue_name(x->queue));
+	return EXIT_NOTHING;
+}
+
+static int verdict(const struct exec_run *x)
+{
+	char name[128], what[256], more[96] = "";
+
+	if (x->error)
+		return x->error;
+	if (x->failures) {
+		if (x->failures > 1)
+			snprintf(more, sizeof(more), " (and %llu other failed message(s))", x->failures - 1);
+		return fail("%s: %s; put back on %s%s",
+			    message_name(name, sizeof(name), x, x->first.number, x->first.tag, x->first.size),
+			    outcome(what, sizeof(what), &x->first, x->plan->command[0]), queue_name(x->queue), more);
+	}
+	if (x->plan->follow)
+		return x->taken > 0 ? EXIT_OK : shortfall(x);
+	return x->taken < x->plan->want ? shortfall(x) : EXIT_OK;
+}
+
+static bool same_queue(const struct queue *a, const struct queue *b)
+{
+	if (a->target.kind == TARGET_POSIX)
+		return strcmp(a->target.path, b->target.path) == 0;
+	return a->id == b->id;
+}
+
+static int open_dead_letter(struct exec_run *x)
+{
+	int rc;
+
+	if (!x->plan->dead_letter)
+		return 0;
+	if ((rc = queue_open(&x->dead, x->plan->dead_letter)))
+		return rc;
+	x->dead_open = true;
+	/* A failed message sent back where it came from would be taken again
+	 * and again. */
+	if (same_queue(x->queue, &x->dead))
+		return fail("--dead-letter %s is the queue messages are taken from", x->plan->dead_letter->text);
+	return 0;
+}
+
+int recv_exec(struct queue *q, const struct exec_plan *plan)
+{
+	struct exec_run x = { .queue = q, .plan = plan };
+	sigset_t old;
+	int rc;
+
+	if ((rc = open_dead_letter(&x))) {
+		if (x.dead_open)
+			queue_close(&x.dead);
+		return rc;
+	}
+	describe_queue(&x);
+	if (workers_init(&x) != 0 || catch_children() != 0) {
+		workers_free(&x);
+		if (x.dead_open)
+			queue_close(&x.dead);
+		return fail("out of memory");
+	}
+	termination_catch();
+	spawn_hold(&old);
+	spawn_forward_signals_terminating();
+	spawn_release(&old);
+	exec_loop(&x);
+	/* Stopped by a signal: every message is handled or back on the
+	 * queue; die of the signal as the shell expects. */
+	rc = termination_pending() ? EXIT_FAIL : verdict(&x);
+	wait_disarm();
+	workers_free(&x);
+	if (x.dead_open)
+		queue_close(&x.dead);
+	termination_honour();
+	return rc;
+}

@@ -1,0 +1,29 @@
+/* recv --exec: a queue as a job queue, each message handed to a COMMAND
+ * (SPEC §16).  msgq.c parses and checks the command line; this runs it. */
+#ifndef IPCTOOL_RECVEXEC_H
+#define IPCTOOL_RECVEXEC_H
+
+#include <stdbool.h>
+
+#include "queue.h"
+#include "target.h"
+#include "wait.h"
+
+enum { EXEC_JOBS_MAX = 1024 };
+
+struct exec_plan {
+	const char *const *command;      /* argv after `--` */
+	unsigned jobs;                   /* COMMANDs at once, 1 to EXEC_JOBS_MAX */
+	struct target *dead_letter;      /* --dead-letter, or NULL */
+	const struct queue_selector *sel;
+	struct wait *wait;
+	unsigned long long want;         /* messages to take; 0 with follow */
+	bool follow;
+};
+
+/* Take messages from Q (open) and run COMMAND on each as PLAN says.
+ * Returns the exit status; dies of a termination signal once the running
+ * COMMANDs were waited for and the messages they failed put back. */
+int recv_exec(struct queue *q, const struct exec_plan *plan);
+
+#endif

@@ -1,0 +1,98 @@
+/* Reading back what recv --json writes (see jsonline.h). */
+#include "jsonline.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+
+bool json_line_blank(const char *line, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r", line[i]))
+			return false;
+	return true;
+}
+
+/* Set WHY to TEXT. */
+static const char *why_is(char why[JSON_WHY_MAX], const char *text)
+{
+	snprintf(why, JSON_WHY_MAX, "%s", text);
+	return why;
+}
+
+static const char *member_is_not(char why[JSON_WHY_MAX], const char *name, const char *what)
+{
+	snprintf(why, JSON_WHY_MAX, "\"%s\" is not %s", name, what);
+	return why;
+}
+
+/* The message's bytes, from "data" or "data_base64". */
+static const char *take_data(json_t *obj, char *data, struct json_message *m, char why[JSON_WHY_MAX])
+{
+	json_t *text = json_object_get(obj, "data");
+	json_t *b64 = json_object_get(obj, "data_base64");
+
+	if (!text == !b64)
+		return why_is(why, text ? "it has both \"data\" and \"data_base64\""
+				   : "it has neither \"data\" nor \"data_base64\"");
+	json_t *v = text ? text : b64;
+	if (!json_is_string(v))
+		return member_is_not(why, text ? "data" : "data_base64", "a string");
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	if (text) {
+		memcpy(data, s, len);
+		m->size = len;
+		return NULL;
+	}
+	long got = base64_decode(s, len, (unsigned char *)data);
+	if (got < 0)
+		return member_is_not(why, "data_base64", "padded standard base64");
+	m->size = (size_t)got;
+	return NULL;
+}
+
+static const char *check_object(json_t *obj, const char *tag_name, char *data, struct json_message *m,
+				char why[JSON_WHY_MAX])
+{
+	const char *bad;
+
+	if (!json_is_object(obj))
+		return why_is(why, "it is not a JSON object");
+	json_t *tag = json_object_get(obj, tag_name);
+	m->has_tag = tag != NULL;
+	if (tag) {
+		if (!json_is_integer(tag))
+			return member_is_not(why, tag_name, "an integer");
+		m->tag = json_integer_value(tag);
+	}
+	if ((bad = take_data(obj, data, m, why)))
+		return bad;
+	json_t *size = json_object_get(obj, "size");
+	if (size && (!json_is_integer(size) || json_integer_value(size) < 0 ||
+		     (unsigned long long)json_integer_value(size) != m->size)) {
+		snprintf(why, JSON_WHY_MAX, "\"size\" does not match the %zu bytes of its data", m->size);
+		return why;
+	}
+	return NULL;
+}
+
+const char *json_message_parse(const char *line, size_t n, const char *tag_name,
+			       char *data, struct json_message *m, char why[JSON_WHY_MAX])
+{
+	json_error_t err;
+	/* JSON_ALLOW_NUL: a message may hold NUL bytes, written as \u0000. */
+	json_t *obj = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+	const char *bad;
+
+	memset(m, 0, sizeof(*m));
+	if (!obj) {
+		snprintf(why, JSON_WHY_MAX, "it is not JSON (%s)", err.text);
+		return why;
+	}
+	bad = check_object(obj, tag_name, data, m, why);
+	json_decref(obj);
+	return bad;
+}

@@ -1,0 +1,28 @@
+/* One line of JSON Lines as `recv --json` writes it, read back for
+ * `send --json` (SPEC §16): an object with the tag ("type" or "priority"),
+ * "data" (a string) or "data_base64", exactly one of them, and an optional
+ * "size" that must match; other members are ignored.  Parsed by jansson. */
+#ifndef IPCTOOL_JSONLINE_H
+#define IPCTOOL_JSONLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_message {
+	bool has_tag;
+	long long tag;           /* as written; the caller checks its range */
+	size_t size;             /* bytes of data */
+};
+
+enum { JSON_WHY_MAX = 200 };
+
+/* Parse LINE (N bytes, no newline).  The message's bytes go to DATA,
+ * which has room for N bytes (a message is never longer than its line).
+ * Returns NULL, or why the line is not such an object (in WHY). */
+const char *json_message_parse(const char *line, size_t n, const char *tag_name,
+			       char *data, struct json_message *m, char why[JSON_WHY_MAX]);
+
+/* True when LINE holds nothing but JSON white space (a blank line). */
+bool json_line_blank(const char *line, size_t n);
+
+#endif
