@@ -20,6 +20,7 @@
 struct spawn {
 	char *const *argv;   /* NULL-terminated; argv[0] is looked up in PATH */
 	int in, out, err;    /* become stdin, stdout, stderr; -1 keeps ipctool's */
+	char *const *env;    /* "NAME=VALUE" added to the child's environment, NULL-terminated; may be NULL */
 	pid_t pid;           /* while it runs; 0 before and after */
 	int status;          /* as a shell reports it, once reaped */
 	int signal;          /* the signal that killed it, or 0 */
@@ -50,6 +51,10 @@ int spawn_report(struct spawn *s, int err);
 
 /* Wait for S to end and reap it; returns its status (also in S). */
 int spawn_wait(struct spawn *s);
+
+/* Has S ended?  Reaps it and returns 1 if so (status in S), 0 while it
+ * runs; never blocks.  For a command serving several children at once. */
+int spawn_try_wait(struct spawn *s);
 
 /* Replace ipctool with ARGV, prepared as a child would be (for sem-p,
  * whose undo records must survive in the same process).  Returns only if
