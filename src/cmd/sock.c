@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -405,17 +406,25 @@ static int start_child(struct server *s, int conn, const struct sock_peer *p)
 	return EXIT_OK;
 }
 
-/* On the way out: children get the termination signal we got, then every
- * one is reaped. */
+/* On the way out, every child is reaped; a termination signal, now or
+ * while they finish, is passed on to them once. */
 static void finish_children(struct server *s)
 {
-	int sig = termination_pending();
+	bool passed_on = false;
 
-	if (sig)
-		for (size_t i = 0; i < s->nkids; i++)
-			if (s->kids[i].spawn.pid > 0)
-				kill(s->kids[i].spawn.pid, sig);
-	reap_children(s, true);
+	while (s->nkids) {
+		int sig = termination_pending();
+		if (sig && !passed_on) {
+			for (size_t i = 0; i < s->nkids; i++)
+				if (s->kids[i].spawn.pid > 0)
+					kill(s->kids[i].spawn.pid, sig);
+			passed_on = true;
+		}
+		/* Sleep until a child ends or a signal comes; reap below. */
+		siginfo_t info;
+		waitid(P_ALL, 0, &info, WEXITED | WNOWAIT);
+		reap_children(s, false);
+	}
 	free(s->kids);
 }
 
