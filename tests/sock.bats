@@ -525,3 +525,39 @@ stale_socket() {
 	assert_success
 	finished
 }
+
+# ---- list --sockets ----------------------------------------------------------------
+
+@test "list --sockets shows listening sockets with the processes that hold them, table and JSON" {
+	# The kernel shows the path a socket was bound by: an absolute one.
+	bg_start ipctool sock "$D/s" --listen >/dev/null 2>&1
+	LISTENER=${BG_PIDS[-1]}
+	wait_for '[ -S s ]'
+	bg_start ipctool sock "$A" --listen --dgram >/dev/null 2>&1
+	dgram=${BG_PIDS[-1]}
+	wait_for 'grep -q " ${A}$" /proc/net/unix'
+	run_tool list --sockets --json
+	assert_success
+	run jq -c --arg p "$D/s" '.sockets[] | select(.path == $p) | [.type, .state, .pid, .command]' <<<"$output"
+	assert_output "[\"stream\",\"LISTEN\",$LISTENER,\"ipctool\"]"
+	run_tool list --sockets --json
+	run jq -c --arg p "$A" '.sockets[] | select(.path == $p) | [.type, .state, .pid, (.inode > 0)]' <<<"$output"
+	assert_output "[\"dgram\",\"UNCONN\",$dgram,true]"
+	run_tool list --sockets
+	assert_success
+	assert_line -n 0 --regexp '^PATH +TYPE +STATE +INODE +PID +COMMAND$'
+	assert_line --regexp "^$(re_quote "$D/s") +stream +LISTEN +[0-9]+ +$LISTENER +ipctool$"
+	# Not part of the default listing.
+	run_tool list --json
+	assert_success
+	refute_output --partial sockets
+}
+
+@test "list --sockets takes no TARGET, kind, --output, --user, --limits" {
+	for c in "--sockets 5" "--sockets --queues" "--sockets --posix" "--sockets -o ID" \
+		 "--sockets --user 0" "--sockets --limits" "--sockets --summary" "--sockets --json --raw"; do
+		# shellcheck disable=SC2086
+		run_tool list $c
+		assert_error 2 list "."
+	done
+}

@@ -17,12 +17,13 @@
 #include "listcols.h"
 #include "listdetail.h"
 #include "listlimits.h"
+#include "listsockets.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
 
 enum { OPT_QUEUES = 1, OPT_SHM, OPT_SEMS, OPT_SYSV, OPT_POSIX, OPT_JSON, OPT_RAW, OPT_EXPORT,
-       OPT_NOHEADINGS, OPT_OUTPUT, OPT_LIMITS, OPT_SUMMARY, OPT_USER, OPT_PEEK };
+       OPT_NOHEADINGS, OPT_OUTPUT, OPT_LIMITS, OPT_SUMMARY, OPT_USER, OPT_PEEK, OPT_SOCKETS };
 
 struct list_options {
 	struct target target;
@@ -31,7 +32,7 @@ struct list_options {
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
 	int modes;                /* how many different ones of --json/--raw/--export */
-	bool limits, summary, peek;
+	bool limits, summary, peek, sockets;
 	bool has_user;
 	uid_t user;
 };
@@ -54,6 +55,8 @@ static struct poptOption list_table[] = {
 	  "columns to show, comma-separated; +COLS adds to the default; 'help' lists them", "COLS" },
 	{ "limits", '\0', POPT_ARG_NONE, NULL, OPT_LIMITS, "the kernel's limits (as ipcs -l)", NULL },
 	{ "summary", '\0', POPT_ARG_NONE, NULL, OPT_SUMMARY, "what is in use (as ipcs -u)", NULL },
+	{ "sockets", '\0', POPT_ARG_NONE, NULL, OPT_SOCKETS,
+	  "the listening Unix sockets and the processes that hold them", NULL },
 	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -155,6 +158,7 @@ static int list_option(int val, const char *arg, void *data)
 	case OPT_LIMITS: o->limits = true; return 0;
 	case OPT_SUMMARY: o->summary = true; return 0;
 	case OPT_PEEK: o->peek = true; return 0;
+	case OPT_SOCKETS: o->sockets = true; return 0;
 	case OPT_USER:
 		if ((why = parse_user(arg, &o->user)))
 			return cli_bad_value("--user", arg, why);
@@ -225,6 +229,10 @@ static int list_check(struct list_options *o, bool has_target)
 {
 	if (o->modes > 1)
 		return usage_error("--json, --raw and --export contradict each other: choose one");
+	if (o->sockets && (has_target || o->kinds || o->sysv || o->posix || o->out.cols_given ||
+			   o->has_user || o->peek || o->limits || o->summary))
+		return usage_error("--sockets is a table of its own: it takes no TARGET, kind, family, "
+				   "--output, --user, --peek, --limits or --summary");
 	if (o->limits && o->summary)
 		return usage_error("--limits and --summary contradict each other: choose one");
 	if ((o->limits || o->summary) && (has_target || o->out.cols_given || o->has_user || o->peek))
@@ -346,6 +354,8 @@ static int list_run(void *opts, const struct cli *cli)
 
 	if ((rc = cli_extra_args(cli, cli->next)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
+	if (o->sockets)
+		return sockets_show(&o->out.format);
 	if (o->limits)
 		return limits_show(o->kinds, &o->out.format);
 	if (o->summary)
@@ -368,7 +378,7 @@ const struct command command_list = {
 	.name = "list",
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary] [--peek]",
+		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),
