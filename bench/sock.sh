@@ -53,10 +53,17 @@ stream_nc() { pair nc -lU "$P" -- nc -N -U "$P" < "$work/file"; }
 dgram_ipctool() { pair "$IPCTOOL" sock "$P" --listen --dgram --count "$2" -- "$IPCTOOL" sock "$P" --connect --dgram --lines < "$1"; }
 dgram_ref() { pair "$REF" dgram-listen "$P" "$2" -- "$REF" dgram-connect "$P" < "$1"; }
 
+# socat and nc (netcat-openbsd) are compared with when installed; `make
+# deps` does not install them (no test uses them): apt-get install socat
+# netcat-openbsd.
+stream_jobs=(stream_ref stream_ipctool)
+command -v socat >/dev/null && stream_jobs+=(stream_socat) || echo "socat not installed: not compared" >&2
+nc -h 2>&1 | grep -q OpenBSD && stream_jobs+=(stream_nc) || echo "nc (netcat-openbsd) not installed: not compared" >&2
+
 declare -A all
 record() { all[$1]="${all[$1]:-} $2"; }
 for ((r = 0; r < RUNS; r++)); do
-	for job in stream_ref stream_ipctool stream_socat stream_nc; do record "$job" "$($job)"; done
+	for job in "${stream_jobs[@]}"; do record "$job" "$($job)"; done
 	record dgram_ref "$(dgram_ref "$work/lines" "$LINES")"
 	record dgram_ipctool "$(dgram_ipctool "$work/lines" "$LINES")"
 done
@@ -77,7 +84,7 @@ rss() {
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runs: $RUNS, interleaved; best and median wall seconds"
 read -r rb rm_ <<<"$(stat_of stream_ref)"
-for job in stream_ref stream_ipctool stream_socat stream_nc; do
+for job in "${stream_jobs[@]}"; do
 	read -r b m <<<"$(stat_of "$job")"
 	printf '%-15s %s of %s: best %ss median %ss  throughput vs ref (best, median): %.2fx %.2fx\n' \
 		"$job" "$BYTES" stream "$b" "$m" "$(awk -v a="$rb" -v b="$b" 'BEGIN { print a / b }')" \
