@@ -258,6 +258,26 @@ stale_socket() {
 	[ ! -e s ]
 }
 
+@test "a socket whose listener died is stale even while a connection it accepted lives on" {
+	listen -- sh -c 'echo > serving; while [ ! -e go ]; do sleep 0.05; done; echo done'
+	bg_start ipctool sock s --connect x
+	client=${BG_PIDS[-1]}
+	wait_for '[ -e serving ]'
+	# The accepted connection, held by COMMAND, still shows s in
+	# /proc/net/unix; the dead listener's file is stale all the same.
+	kill -KILL "$LISTENER"
+	wait "$LISTENER" || true
+	[ -S s ]
+	listen --count 1
+	run_tool sock s --connect again
+	assert_success
+	finished
+	run cat out
+	assert_output again
+	touch go
+	wait "$client"
+}
+
 @test "a live listener is refused, left intact, and never sees a probe" {
 	listen --count 1 --json
 	run_tool sock s --listen --timeout 1

@@ -58,6 +58,11 @@ const char *sock_type_name(int type)
 
 enum bound { BOUND_NONE, BOUND_LIVE, BOUND_UNKNOWN };
 
+/* /proc/net/unix's Flags bit for a listening socket (__SO_ACCEPTCON) and
+ * its St value for one neither connected nor connecting (SS_UNCONNECTED). */
+#define SOCK_FLAG_LISTENING 0x10000UL
+#define SOCK_STATE_UNCONNECTED 1UL
+
 /* PATH made absolute through its directory's real path, as a listener
  * that bound it by its absolute name shows in /proc/net/unix. */
 static char *absolute_path(const char *path)
@@ -85,10 +90,26 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* What /proc/net/unix says of PATH: a socket bound by the same absolute
- * name is live; no bound socket with the same last component means nobody
- * is bound; a same-named one bound through another (relative) path cannot
- * be told apart here. */
+/* Does this line of /proc/net/unix (Num: RefCount Protocol Flags Type St
+ * Inode Path) show a socket that owns its name: one that listens, a bound
+ * datagram socket, or a bound stream one not yet listening?  A connection
+ * a listener accepted shows the listener's name too, and outlives it (a
+ * COMMAND still serving): it owns nothing.  *AT is where the path starts. */
+static bool owns_name(const char *line, int *at)
+{
+	unsigned long flags, type, state;
+
+	*at = -1;
+	if (sscanf(line, "%*s %*s %*s %lx %lx %lx %*s %n", &flags, &type, &state, at) < 3 || *at < 0 ||
+	    line[*at] == '\0' || line[*at] == '@')
+		return false;
+	return (flags & SOCK_FLAG_LISTENING) || type == SOCK_DGRAM || state == SOCK_STATE_UNCONNECTED;
+}
+
+/* What /proc/net/unix says of PATH: a socket that owns the same absolute
+ * name is live; none with the same last component means nobody is bound;
+ * a same-named one bound through another (relative) path cannot be told
+ * apart here. */
 static enum bound bound_in_table(const char *path)
 {
 	FILE *f = fopen("/proc/net/unix", "re");
@@ -103,14 +124,11 @@ static enum bound bound_in_table(const char *path)
 	}
 	const char *base = base_name(abs);
 	while (verdict != BOUND_LIVE && getline(&line, &cap, f) > 0) {
-		char bound[PATH_MAX + 2];
+		int at;
 		line[strcspn(line, "\n")] = '\0';
-		/* Num: RefCount Protocol Flags Type St Inode Path */
-		int at = -1;
-		sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %n", &at);
-		if (at < 0 || line[at] == '\0' || line[at] == '@')
+		if (!owns_name(line, &at))
 			continue;
-		snprintf(bound, sizeof(bound), "%s", line + at);
+		const char *bound = line + at;
 		if (strcmp(bound, abs) == 0 || strcmp(bound, path) == 0)
 			verdict = BOUND_LIVE;
 		else if (strcmp(base_name(bound), base) == 0)
@@ -234,7 +252,10 @@ int sock_listen(struct sock_listener *l, const struct sock_addr *a, int type, mo
 	l->fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (l->fd < 0)
 		return fail_errno("cannot make a %s socket", sock_type_name(type));
-	if (a->abstract) {
+	/* Before bind, so no datagram arrives without its sender's credentials. */
+	if (type != SOCK_STREAM && setsockopt(l->fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) != 0) {
+		rc = fail_errno("cannot ask for the senders' credentials on %s", a->text);
+	} else if (a->abstract) {
 		if (bind(l->fd, (const struct sockaddr *)&a->sun, a->len) != 0)
 			rc = errno == EADDRINUSE ? live_listener(a) : fail_errno("cannot bind %s", a->text);
 	} else {
@@ -242,9 +263,6 @@ int sock_listen(struct sock_listener *l, const struct sock_addr *a, int type, mo
 	}
 	if (rc == 0 && type != SOCK_DGRAM && listen(l->fd, SOMAXCONN) != 0)
 		rc = fail_errno("cannot listen on %s", a->text);
-	if (rc == 0 && type != SOCK_STREAM &&
-	    setsockopt(l->fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) != 0)
-		rc = fail_errno("cannot ask for the senders' credentials on %s", a->text);
 	if (rc != 0)
 		sock_listener_close(l);
 	return rc;
