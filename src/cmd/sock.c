@@ -252,8 +252,11 @@ static int copy_connection(int conn)
 			return EXIT_OK;
 		if (got < 0)
 			return errno == ECONNRESET ? EXIT_OK : fail_errno("cannot read a connection");
-		if (write_all(STDOUT_FILENO, buf, (size_t)got, NULL) != 0) {
-			if (errno == EINTR && write_through(STDOUT_FILENO, buf, (size_t)got) == 0)
+		/* What was read is written whole, even past a termination
+		 * signal: no bytes taken from the peer are dropped. */
+		size_t done = 0;
+		if (write_all(STDOUT_FILENO, buf, (size_t)got, &done) != 0) {
+			if (errno == EINTR && write_through(STDOUT_FILENO, buf + done, (size_t)got - done) == 0)
 				return EXIT_OK;
 			return fail_errno("cannot write standard output");
 		}
