@@ -8,7 +8,11 @@
 #   1M datagrams of 64 B: `--connect --dgram --lines` into `--listen --dgram`
 #     against sock_ref's sendto/recvfrom.  Goal: <= 1.25x wall, constant
 #     memory (peak RSS at 100k and 1M).
-# Usage: bench/sock.sh [path/to/ipctool]   (RUNS, default 3; BYTES, LINES)
+#   The datagram floor twice: sendto(2) naming the path each time (the
+#   "raw sendto/recvfrom pair"), and connect(2) once then send(2), as
+#   ipctool's client does.
+# Usage: bench/sock.sh [path/to/ipctool]   (RUNS, default 3; BYTES, LINES;
+#   STREAM=0 runs the datagram jobs only)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IPCTOOL=${1:-$here/../ipctool}
@@ -52,6 +56,7 @@ stream_socat() { pair socat -u UNIX-LISTEN:"$P" - -- socat -u - UNIX-CONNECT:"$P
 stream_nc() { pair nc -lU "$P" -- nc -N -U "$P" < "$work/file"; }
 dgram_ipctool() { pair "$IPCTOOL" sock "$P" --listen --dgram --count "$2" -- "$IPCTOOL" sock "$P" --connect --dgram --lines < "$1"; }
 dgram_ref() { pair "$REF" dgram-listen "$P" "$2" -- "$REF" dgram-connect "$P" < "$1"; }
+dgram_ref_send() { pair "$REF" dgram-listen "$P" "$2" -- "$REF" dgram-send "$P" < "$1"; }
 
 # socat and nc (netcat-openbsd) are compared with when installed; `make
 # deps` does not install them (no test uses them): apt-get install socat
@@ -63,8 +68,9 @@ nc -h 2>&1 | grep -q OpenBSD && stream_jobs+=(stream_nc) || echo "nc (netcat-ope
 declare -A all
 record() { all[$1]="${all[$1]:-} $2"; }
 for ((r = 0; r < RUNS; r++)); do
-	for job in "${stream_jobs[@]}"; do record "$job" "$($job)"; done
+	[ "${STREAM:-1}" = 0 ] || for job in "${stream_jobs[@]}"; do record "$job" "$($job)"; done
 	record dgram_ref "$(dgram_ref "$work/lines" "$LINES")"
+	record dgram_ref_send "$(dgram_ref_send "$work/lines" "$LINES")"
 	record dgram_ipctool "$(dgram_ipctool "$work/lines" "$LINES")"
 done
 stat_of() { tr ' ' '\n' <<<"${all[$1]}" | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f %.3f", v[1], v[int((NR + 1) / 2)] }'; }
@@ -83,7 +89,8 @@ rss() {
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runs: $RUNS, interleaved; best and median wall seconds"
-read -r rb rm_ <<<"$(stat_of stream_ref)"
+[ "${STREAM:-1}" = 0 ] && stream_jobs=()
+[ ${#stream_jobs[@]} -eq 0 ] || read -r rb rm_ <<<"$(stat_of stream_ref)"
 for job in "${stream_jobs[@]}"; do
 	read -r b m <<<"$(stat_of "$job")"
 	printf '%-15s %s of %s: best %ss median %ss  throughput vs ref (best, median): %.2fx %.2fx\n' \
@@ -91,7 +98,7 @@ for job in "${stream_jobs[@]}"; do
 		"$(awk -v a="$rm_" -v b="$m" 'BEGIN { print a / b }')"
 done
 read -r db dm <<<"$(stat_of dgram_ref)"
-for job in dgram_ref dgram_ipctool; do
+for job in dgram_ref dgram_ref_send dgram_ipctool; do
 	read -r b m <<<"$(stat_of "$job")"
 	printf '%-15s %s datagrams of 64 B: best %ss median %ss  wall vs ref (best, median): %.2fx %.2fx\n' \
 		"$job" "$LINES" "$b" "$m" "$(awk -v a="$db" -v b="$b" 'BEGIN { print b / a }')" \

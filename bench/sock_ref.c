@@ -4,7 +4,9 @@
  *   sock_ref stream-listen PATH     accept one, read/write to stdout until EOF
  *   sock_ref stream-connect PATH    stdin to the socket, shutdown, reply to stdout
  *   sock_ref dgram-listen PATH N    recvfrom N datagrams
- *   sock_ref dgram-connect PATH     each line of stdin (newline cut) as one sendto */
+ *   sock_ref dgram-connect PATH     each line of stdin (newline cut) as one sendto
+ *   sock_ref dgram-send PATH        the same, connect(2) once, then send(2) each */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,17 +86,18 @@ int main(int argc, char **argv)
 			if (recvfrom(fd, buf, sizeof(buf), 0, NULL, NULL) < 0)
 				die("recvfrom");
 		unlink(argv[2]);
-	} else if (strcmp(argv[1], "dgram-connect") == 0) {
+	} else if (strcmp(argv[1], "dgram-connect") == 0 || strcmp(argv[1], "dgram-send") == 0) {
+		bool connected = strcmp(argv[1], "dgram-send") == 0;
 		int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 		char *line = NULL;
 		size_t cap = 0;
 		ssize_t got;
-		if (fd < 0)
+		if (fd < 0 || (connected && connect(fd, (struct sockaddr *)&sun, len)))
 			die("socket");
 		while ((got = getline(&line, &cap, stdin)) > 0) {
 			size_t n = (size_t)got - (line[got - 1] == '\n');
-			if (sendto(fd, line, n, 0, (struct sockaddr *)&sun, len) < 0)
-				die("sendto");
+			if ((connected ? send(fd, line, n, 0) : sendto(fd, line, n, 0, (struct sockaddr *)&sun, len)) < 0)
+				die("send");
 		}
 	} else {
 		return 2;
