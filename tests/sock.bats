@@ -581,3 +581,37 @@ stale_socket() {
 		assert_error 2 list "."
 	done
 }
+
+# ---- short options, a failing stdout ------------------------------------------------
+
+@test "short options and --stream given explicitly; --timeout 0 is one try for a client" {
+	bg_start ipctool sock s -l --stream -n 1 -j -m 0640 >out 2>err
+	LISTENER=${BG_PIDS[-1]}
+	wait_for '[ -S s ]'
+	run stat -c %a s
+	assert_output 640
+	run_tool sock s -c --stream -t 0 short
+	assert_success
+	finished
+	run jq -r .data out
+	assert_output short
+	listen_abstract --dgram -n 2 -u 0
+	run_tool sock "$A" -c --dgram -0 < <(printf 'a\0b\0')
+	assert_success
+	finished
+	run cat out
+	assert_output $'a\nb'
+}
+
+@test "a listener whose stdout fails is status 1 naming it, and removes its socket" {
+	bg_start ipctool sock s --listen --count 1 >/dev/full 2>err
+	LISTENER=${BG_PIDS[-1]}
+	wait_for '[ -S s ]'
+	run_tool sock s --connect data
+	assert_success
+	wait_exit "$LISTENER"
+	assert_equal "$EXIT_RC" 1
+	run cat err
+	assert_output "ipctool: sock: cannot write standard output: No space left on device"
+	[ ! -e s ]
+}
