@@ -76,6 +76,8 @@ stale_socket() {
 		"s --connect --null"
 		"s --connect --dgram --lines --null"
 		"s --connect --dgram --lines DATA"
+		"s --connect --timeout 0"
+		"s --connect --timeout 0.0 --dgram x"
 		"s --listen --bogus"
 	)
 	for c in "${cases[@]}"; do
@@ -213,6 +215,16 @@ stale_socket() {
 	assert_success
 	assert_output "ABCD"
 	finished
+}
+
+@test "seqpacket: a peer that echoes while the client still sends does not deadlock it" {
+	seq -w 1 200000 > in
+	listen_abstract --seqpacket --count 1 -- cat
+	run bash -c 'ipctool sock "$1" --connect --seqpacket --lines --timeout 15 < in > back' _ "$A"
+	assert_success
+	finished
+	tr -d '\n' < in > want
+	cmp want back
 }
 
 @test "abstract @name: no file is made; a second listener on it is refused" {
@@ -584,13 +596,13 @@ stale_socket() {
 
 # ---- short options, a failing stdout ------------------------------------------------
 
-@test "short options and --stream given explicitly; --timeout 0 is one try for a client" {
+@test "short options and --stream given explicitly" {
 	bg_start ipctool sock s -l --stream -n 1 -j -m 0640 >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
 	run stat -c %a s
 	assert_output 640
-	run_tool sock s -c --stream -t 0 short
+	run_tool sock s -c --stream -t 5 short
 	assert_success
 	finished
 	run jq -r .data out

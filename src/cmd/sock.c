@@ -692,12 +692,57 @@ struct sender {
 	const struct wait *w;
 	size_t max;                   /* the largest record the socket takes */
 	unsigned long long sent;
+	bool replies;                 /* seqpacket: the peer may answer while we send */
+	bool reply_ended;             /* it closed its side */
 };
 
 static int oversize(const struct sender *s, unsigned long long n, const char *size)
 {
 	return fail("record %llu is %s bytes, more than %s can take (%zu bytes)%s", n, size,
 		    s->a->text, s->max, s->sent ? "; the records before it were sent" : "; nothing was sent");
+}
+
+/* One read of the peer's answer, to stdout. */
+static int relay_reply(struct sender *s)
+{
+	static char buf[CHUNK];
+	ssize_t got = read(s->fd, buf, sizeof(buf));
+
+	if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+		s->reply_ended = true;
+		return EXIT_OK;
+	}
+	if (got < 0)
+		return errno == EAGAIN || errno == EINTR ? EXIT_OK : fail_errno("cannot read from %s", s->a->text);
+	if (write_all(STDOUT_FILENO, buf, (size_t)got, NULL) != 0) {
+		termination_honour();
+		return fail_errno("cannot write standard output");
+	}
+	return EXIT_OK;
+}
+
+/* The socket is full: wait for room, copying the peer's answer meanwhile
+ * (a peer that echoes stops reading while its answer is not taken). */
+static int wait_for_room(struct sender *s)
+{
+	bool relay = s->replies && !s->reply_ended;
+	struct pollfd p = { .fd = s->fd, .events = POLLOUT | (relay ? POLLIN : 0) };
+
+	for (;;) {
+		if (termination_pending())
+			termination_honour();
+		int r = poll(&p, 1, wait_remaining_ms(s->w));
+		if (r == 0)
+			return timed_out(s->a);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_errno("cannot wait on %s", s->a->text);
+		}
+		if (relay && (p.revents & POLLIN))
+			return relay_reply(s);
+		return EXIT_OK;
+	}
 }
 
 static int send_record(struct sender *s, const char *data, size_t len, unsigned long long n)
@@ -717,13 +762,9 @@ static int send_record(struct sender *s, const char *data, size_t len, unsigned 
 			return fail("%s went away before record %llu was sent", s->a->text, n);
 		if (errno != EAGAIN && errno != EINTR)
 			return fail_errno("cannot send record %llu to %s", n, s->a->text);
-		int ready = wait_fd(s->fd, POLLOUT, s->w, -1);
-		if (ready == 0)
-			return timed_out(s->a);
-		if (ready < 0) {
-			termination_honour();
-			return fail_errno("cannot wait on %s", s->a->text);
-		}
+		int rc = wait_for_room(s);
+		if (rc)
+			return rc;
 	}
 }
 
@@ -809,7 +850,8 @@ static int send_input(struct sender *s, int delim)
 static int send_records(int fd, const struct sock_options *o, const struct sock_addr *a,
 			const struct cli *cli, const struct wait *w)
 {
-	struct sender s = { .fd = fd, .a = a, .w = w, .max = sock_record_max(fd) };
+	struct sender s = { .fd = fd, .a = a, .w = w, .max = sock_record_max(fd),
+			    .replies = o->type == SOCK_SEQPACKET };
 	int rc;
 
 	if (cli->nargs > 1)
@@ -829,12 +871,6 @@ static int sock_client(const struct sock_options *o, const struct sock_addr *a, 
 	struct wait w;
 
 	wait_init(&w, false, o->has_timeout ? &o->timeout : NULL);
-	/* --timeout 0 is one try, not "never wait": a deadline of now. */
-	if (w.nowait) {
-		w.nowait = false;
-		w.bounded = true;
-		w.deadline = monotonic_now();
-	}
 	int fd = connect_within(a, o->type, &w);
 	if (fd < 0)
 		return wait_expired(&w) ? EXIT_NOTHING : EXIT_FAIL;
@@ -881,6 +917,10 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 		return listen_only("--json");
 	if (cli->command)
 		return listen_only("-- COMMAND");
+	/* The listener's --timeout 0 is one look; a whole exchange cannot be
+	 * bounded by no time at all. */
+	if (o->has_timeout && o->timeout.tv_sec == 0 && o->timeout.tv_nsec == 0)
+		return usage_error("--timeout 0 bounds nothing a client can do: give more than 0 seconds");
 	if (o->type == SOCK_STREAM) {
 		if (o->lines || o->null)
 			return usage_error("--%s applies to --dgram and --seqpacket; a stream is sent as it is",
