@@ -47,7 +47,7 @@ OBJS := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build-asan/%.o)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all man check install uninstall clean deps demo bench asan asan-check deb fuzz
+.PHONY: all man completions check install uninstall clean deps demo bench asan asan-check deb fuzz
 
 MANS     := $(wildcard man/*.1)
 MAN_OUT  := $(MANS:man/%=build/man/%)
@@ -59,6 +59,11 @@ man: $(MAN_OUT)
 build/man/%.1: man/%.1 VERSION
 	@mkdir -p $(@D)
 	sed 's/^\.Os$$/.Os ipctool $(VERSION)/' $< > $@
+
+# The completion scripts are generated from the popt tables and committed;
+# tests/cli.bats fails when they differ from what this writes.
+completions: ipctool
+	tools/gen-completions ./ipctool completions
 
 ipctool: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(REQ_LIBS)
@@ -124,7 +129,7 @@ bench: ipctool
 DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 zsh fish \
-                bash-completion clang \
+                bash-completion clang libclang-rt-dev strace manpages manpages-dev \
                 debhelper dpkg-dev lintian
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; \

@@ -82,13 +82,6 @@ zsh_commands() {
 }
 fish_commands() { sed -n 's/^set -l ipctool_commands //p' "$FISH_COMP" | tr ' ' '\n' | sort; }
 
-# Run bash completion for a command line given as words (last one: the
-# word being completed); prints the candidates one a line.
-bash_complete() {
-	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
-		printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_COMP" "$@"
-}
-
 fish_complete() {
 	XDG_CONFIG_HOME=$BATS_TEST_TMPDIR XDG_DATA_HOME=$BATS_TEST_TMPDIR \
 		fish --no-config -c "source $FISH_COMP; complete -C'$1'" | cut -f1
@@ -125,6 +118,7 @@ fish_complete() {
 	# The build writes the version into each page's bare .Os line.
 	for page in "$ROOT"/man/*.1; do
 		run grep -cx '\.Os' "$page"
+		assert_success
 		assert_output 1
 	done
 	run dpkg-parsechangelog -l "$ROOT/debian/changelog" -S Version
@@ -257,6 +251,7 @@ fish_complete() {
 	run_tool recv $'1\r2'
 	assert_only_error 2 recv "invalid target '1\\\\x0d2':"
 	run_tool $'mk\nq'
+	assert_equal "$status" 2
 	assert_equal "${#stderr_lines[@]}" 2
 	assert_equal "${stderr_lines[0]}" "ipctool: unknown subcommand 'mk\\x0aq'"
 	run_tool mkq $'--bo\ngus'
@@ -314,6 +309,7 @@ all_objects() {
 		assert_equal "$(all_objects)" ""
 	done
 	run_tool_to /dev/full mkq --key 0x71
+	assert_failure 1
 	assert_regex "${stderr_lines[0]}" "message queue id [0-9]+ \\(key 0x00000071\\)"
 }
 
@@ -373,6 +369,7 @@ all_objects() {
 		help_options "$sub" | grep -qx help || fail "no options read from 'ipctool $sub --help'"
 	done
 	run help_options recv
+	assert_success
 	assert_line peek
 	[ "${#lines[@]}" -ge 10 ]
 }
@@ -435,7 +432,8 @@ all_objects() {
 		block=$(case_branch "$sub" "$BASH_COMP")
 		have=$(grep -oE -- '--[a-z0-9][a-z0-9-]*' <<<"$block" | sed 's/^--//' | sort -u)
 		assert_equal "bash $sub: $have" "bash $sub: $want"
-		block=$(case_branch "$sub" "$ZSH_COMP")
+		# Each spec's option names, not its [help text] (which may name others).
+		block=$(case_branch "$sub" "$ZSH_COMP" | sed 's/\[.*//')
 		have=$(grep -oE -- '--[a-z0-9][a-z0-9-]*' <<<"$block" | sed 's/^--//' | sort -u)
 		assert_equal "zsh $sub: $have" "zsh $sub: $want"
 		block=$(fish_lines "$sub")
@@ -499,66 +497,88 @@ all_objects() {
 	assert_success
 	assert_output --partial "-F _ipctool"
 	run bash_complete ipctool re
+	assert_success
 	assert_output recv
 	run bash_complete ipctool recv --pe
+	assert_success
 	assert_output -- --peek
 	run bash_complete ipctool help mkq
+	assert_success
 	assert_output mkq
 	run bash_complete ipctool help mks
+	assert_success
 	assert_line mkshm
 	assert_line mksem
 	[ "${#lines[@]}" -eq 2 ]
 	id=$(ipctool mkq --key 0x4d2)
 	run bash_complete ipctool recv ""
+	assert_success
 	assert_line "$id"
 	assert_line 0x000004d2
 	run bash_complete ipctool recv "$id" ""
+	assert_success
 	assert_output ""
 }
 
 @test "bash, zsh and fish complete POSIX queue /names from the mqueue file system" {
 	ipctool mkq /jobs-done >/dev/null
 	run bash_complete ipctool recv /jobs
+	assert_success
 	assert_output /jobs-done
 	run bash_complete ipctool send ""
+	assert_success
 	assert_line /jobs-done
 	run fish_complete "ipctool send /jo"
+	assert_success
 	assert_output /jobs-done
 	run zsh -c 'source "$1"; _wanted() { shift 3; "$@"; }; compadd() { shift; print -l -- "${(@P)1}"; }
-		_ipctool_queues' _ "$ZSH_COMP"
+		_ipctool_candidates queues' _ "$ZSH_COMP"
+	assert_success
 	assert_line /jobs-done
 	run bash_complete ipctool mkq --max-m
+	assert_success
 	assert_output -- --max-messages=
 	run bash_complete ipctool send --pri
+	assert_success
 	assert_output -- --priority=
 }
 
 @test "bash completes signal names, pids, FIFO paths and pipe-run's commands" {
 	run bash_complete ipctool signal-send TE
+	assert_success
 	assert_output TERM
 	run bash_complete ipctool signal-send SIGUS
+	assert_success
 	assert_line SIGUSR1
 	assert_line SIGUSR2
 	run bash_complete ipctool signal-send --kill-after 1 RTMAX-1
+	assert_success
 	assert_line RTMAX-1
 	run bash_complete ipctool signal-send TERM 1
+	assert_success
 	assert_line 1
 	run bash_complete ipctool signal-wait USR1 HU
+	assert_success
 	assert_output HUP
 	cd "$BATS_TEST_TMPDIR"
 	mkfifo work.fifo
 	run bash_complete ipctool fifo work
+	assert_success
 	assert_output work.fifo
 	run bash_complete ipctool pipe-run -- ipct
+	assert_success
 	assert_line ipctool
 	run bash_complete ipctool pipe-run -- cat "'|'" ipct
+	assert_success
 	assert_line ipctool
 }
 
 @test "fish completes signal names for signal-send and signal-wait" {
 	run fish_complete "ipctool signal-send SIGTE"
+	assert_success
 	assert_output SIGTERM
 	run fish_complete "ipctool signal-wait -t 1 USR"
+	assert_success
 	assert_line USR1
 	assert_line USR2
 }
@@ -567,21 +587,28 @@ all_objects() {
 	shm=$(ipctool mkshm --key 0x4d2 --size 16)
 	sem=$(ipctool mksem --key 0x4d3)
 	run bash_complete ipctool shm-read ""
+	assert_success
 	assert_output "$shm
 0x000004d2"
 	run bash_complete ipctool shm-write --key 0x4d2 --lock ""
+	assert_success
 	assert_output "$sem
 0x000004d3"
 	run bash_complete ipctool sem-p ""
+	assert_success
 	assert_output "$sem
 0x000004d3"
 	run bash_complete ipctool mksem --nsems 3 ""
+	assert_success
 	assert_line 0x000004d3
 	run bash_complete ipctool sem-p "$sem" --num 1 -- ipctoo
+	assert_success
 	assert_line ipctool
 	run bash_complete ipctool sem-v --co
+	assert_success
 	assert_output -- --count=
 	run bash_complete ipctool shm-read --h
+	assert_success
 	assert_line -- --hex
 	assert_line -- --help
 }
@@ -591,6 +618,7 @@ all_objects() {
 	assert_success
 	assert_output ""
 	run head -n 1 "$ZSH_COMP"
+	assert_success
 	assert_output "#compdef ipctool"
 }
 
@@ -599,15 +627,19 @@ all_objects() {
 	assert_success
 	assert_output ""
 	run fish_complete "ipctool sen"
+	assert_success
 	assert_output send
 	run fish_complete "ipctool se"
+	assert_success
 	assert_output "sem-p
 sem-v
 send"
 	run fish_complete "ipctool mkq --max-b"
+	assert_success
 	assert_output -- --max-bytes
 	id=$(ipctool mkq --key 0x4d2)
 	run fish_complete "ipctool send "
+	assert_success
 	assert_line "$id"
 	assert_line 0x000004d2
 }
@@ -616,15 +648,216 @@ send"
 	shm=$(ipctool mkshm --key 0x4d2 --size 16)
 	sem=$(ipctool mksem --key 0x4d3)
 	run fish_complete "ipctool shm-read "
+	assert_success
 	assert_line "$shm"
 	assert_line 0x000004d2
 	run fish_complete "ipctool sem-v "
+	assert_success
 	assert_line "$sem"
 	assert_line 0x000004d3
 	run fish_complete "ipctool shm-read --lock "
+	assert_success
 	assert_line 0x000004d3
 	run fish_complete "ipctool mksem --nsem"
+	assert_success
 	assert_output -- --nsems
+}
+
+# ---- the completions' sources: --dump-options, __complete ---------------
+
+# --dump-options' records of one type (command, option), fields TAB-separated.
+dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; }
+
+@test "the committed completions are what make completions writes from the tables" {
+	cd "$ROOT"
+	run tools/gen-completions "$IPCTOOL" "$BATS_TEST_TMPDIR"
+	assert_success
+	assert_output ""
+	local f
+	for f in ipctool.bash _ipctool ipctool.fish; do
+		run diff -u "$ROOT/completions/$f" "$BATS_TEST_TMPDIR/$f"
+		assert_success "completions/$f differs from what the tables make: run make completions"
+	done
+}
+
+@test "bash-completion's loader finds and runs the bash completion" {
+	[ -f /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
+	mkdir -p "$BATS_TEST_TMPDIR/bc/completions"
+	cp "$BASH_COMP" "$BATS_TEST_TMPDIR/bc/completions/ipctool"
+	run env BASH_COMPLETION_USER_DIR="$BATS_TEST_TMPDIR/bc" bash -c '
+		source /usr/share/bash-completion/bash_completion && __load_completion ipctool || exit 1
+		COMP_WORDS=(ipctool re); COMP_CWORD=1; _ipctool; printf "%s\n" "${COMPREPLY[@]}"'
+	assert_success
+	assert_output recv
+}
+
+@test "--dump-options lists each subcommand's options as --help shows them, and is hidden" {
+	local sub want have
+	for sub in $(subcommands); do
+		want=$(help_options "$sub")
+		have=$(dump_records option | awk -F'\t' -v s="$sub" '$2 == s { print substr($3, 3) }' | sort -u)
+		assert_equal "$sub: $have" "$sub: $want"
+		# The ones --help shows as --long=ARG take a value, and only those.
+		want=$(ipctool "$sub" --help | sed -nE 's/^ {2,6}(-[^ -], )?--([a-z0-9-]+)=.*/\2/p' | sort -u)
+		have=$(dump_records option | awk -F'\t' -v s="$sub" '$2 == s && $5 == 1 { print substr($3, 3) }' | sort -u)
+		assert_equal "$sub takes values: $have" "$sub takes values: $want"
+	done
+	run dump_records command
+	assert_equal "$(cut -f2 <<<"$output")" "$(subcommands)"
+	# Every record has all its fields.
+	run bash -c "ipctool --dump-options | awk -F'\t' '!(\$1 == \"top\" && NF == 4 || \$1 == \"command\" && NF == 6 || \$1 == \"option\" && NF == 9)'"
+	assert_success
+	assert_output ""
+	# ipctool's own options: the ones --help names, not the hidden ones.
+	run dump_records top
+	assert_success
+	assert_output "$(printf 'top\t--help\t-h\tshow help and exit\ntop\t--version\t-V\tshow the version and exit')"
+	run ipctool --help
+	refute_output --partial dump-options
+	refute_output --partial __complete
+}
+
+@test "--dump-options: value kinds from argDescrip, groups from the included tables, positionals from the entry" {
+	run dump_records option
+	assert_line --regexp $'^option\tshm-write\t--lock\t-L\t1\tsemaphores\t0\t\thold semaphore 0 of this set .* around the write$'
+	assert_line --regexp $'^option\tmkq\t--key\t-k\t1\t\t1\tNaming the object:\t'
+	assert_line --regexp $'^option\tmkq\t--ftok\t-f\t1\tfiles\t1\tNaming the object:\t'
+	assert_line --regexp $'^option\tmkq\t--exclusive\t-x\t0\t\t0\tCreating:\t'
+	assert_line --regexp $'^option\tsend\t--timeout\t-t\t1\t\t0\tWaiting:\t'
+	assert_line --regexp $'^option\trecv\t--help\t-h\t0\t\t0\tHelp options:\t'
+	assert_line --regexp $'^option\tlist\t--output\t-o\t1\tcolumns\t0\t'
+	assert_line --regexp $'^option\trm\t--user\t\t1\tusers\t0\t'
+	assert_line --regexp $'^option\tpipe-run\t--sep\t-S\t1\tseparator\t0\t'
+	# Hidden aliases are not offered.
+	refute_line --regexp $'^option\tlist\t--shmems\t'
+	refute_line --regexp $'^option\thelp\t'
+	run dump_records command
+	assert_line --regexp $'^command\trecv\tqueues\t\t0\treceive '
+	assert_line --regexp $'^command\tshm-read\tsegments\t\t0\t'
+	assert_line --regexp $'^command\tsem-p\tsemaphores\t\t1\t'
+	assert_line --regexp $'^command\tpipe-run\t\t\t1\t'
+	assert_line --regexp $'^command\tfifo\tfiles\t\t0\t'
+	assert_line --regexp $'^command\tsignal-send\tsignals\tpids\t0\t'
+	assert_line --regexp $'^command\tsignal-wait\tsignals\tsignals\t0\t'
+	assert_line --regexp $'^command\tlist\tobjects\t\t0\t'
+	assert_line --regexp $'^command\trm\tobjects\tobjects\t0\t'
+	assert_line --regexp $'^command\thelp\tcommands\t\t0\t'
+}
+
+@test "__complete lists ids, keys and POSIX /names of one kind, or of all, by PREFIX" {
+	local q p m s
+	q=$(ipctool mkq --key 0x4d2)
+	p=$(ipctool mkq)
+	m=$(ipctool mkshm --key 0x4d3 --size 16)
+	s=$(ipctool mksem --key 0x4d4)
+	ipctool mkq /pq >/dev/null
+	ipctool mkshm /pm --size 16 >/dev/null
+	ipctool mksem /ps >/dev/null
+	run --separate-stderr ipctool __complete queues
+	assert_success
+	assert_output "$q
+0x000004d2
+$p
+/pq"
+	run ipctool __complete segments
+	assert_output "$m
+0x000004d3
+/pm"
+	run ipctool __complete semaphores
+	assert_output "$s
+0x000004d4
+/ps"
+	run ipctool __complete objects
+	assert_output "$q
+0x000004d2
+$p
+$m
+0x000004d3
+$s
+0x000004d4
+/pq
+/pm
+/ps"
+	run ipctool __complete objects 0x
+	assert_output "0x000004d2
+0x000004d3
+0x000004d4"
+	run ipctool __complete semaphores /p
+	assert_output /ps
+	run ipctool __complete queues /nothing
+	assert_success
+	assert_output ""
+}
+
+@test "__complete queues reads this IPC namespace's mqueue mount: stacked on another, or elsewhere" {
+	ipctool mkq /outer >/dev/null
+	run ipctool __complete queues /
+	assert_output /outer
+	# A new IPC namespace sees the old mount still, at its place; its own
+	# is the later one, stacked on it or in another directory.
+	local dir=$BATS_TEST_TMPDIR/mq
+	mkdir "$dir"
+	for at in "$IPCTOOL_TEST_MQUEUE" "$dir"; do
+		run unshare --ipc --mount --propagation private sh -c '
+			mount -t mqueue none "$1" && ipctool mkq /inner >/dev/null && exec ipctool __complete queues /' _ "$at"
+		assert_success
+		assert_output /inner
+	done
+}
+
+@test "__complete lists signals, pids, users, list's columns and subcommands, by PREFIX" {
+	run ipctool __complete signals SIGUS
+	assert_output "SIGUSR1
+SIGUSR2"
+	run ipctool __complete signals TER
+	assert_output TERM
+	run ipctool __complete signals RTMAX-1
+	assert_line RTMAX-1
+	run ipctool __complete signals
+	assert_equal "$(grep -c '^SIG' <<<"$output")" "$(ipctool signal-send --list | wc -l)"
+	run ipctool __complete pids
+	assert_line 1
+	assert_line "$$"
+	run ipctool __complete pids "$$"
+	assert_line "$$"
+	refute_line 1
+	run ipctool __complete users ro
+	assert_line root
+	run ipctool __complete users
+	assert_equal "$output" "$(getent passwd | cut -d: -f1)"
+	run ipctool __complete columns
+	assert_equal "$output" "$(ipctool list --output help | awk '{ print $1 }')"
+	run ipctool __complete columns CU
+	assert_output "CUID
+CUSER"
+	run ipctool __complete commands
+	assert_equal "$output" "$(subcommands)"
+	run ipctool __complete commands mk
+	assert_output "mkq
+mkshm
+mksem"
+}
+
+@test "__complete is silent and exits 0 on a kind it does not know and on what it cannot read" {
+	for args in "nosuch" "" "nosuch prefix"; do
+		run --separate-stderr ipctool __complete $args
+		assert_success
+		assert_output ""
+		[ -z "$stderr" ]
+	done
+	need_root
+	# An mqueue mount nobody may read (in a directory nobody may reach, so
+	# outside the test's own): list would say so on stderr.
+	local dir
+	dir=$(mktemp -d /tmp/ipctool-mq.XXXXXX)
+	chmod 755 "$dir"
+	run --separate-stderr unshare --ipc --mount --propagation private sh -c '
+		mount -t mqueue none "$1" && ipctool mkq /hidden >/dev/null && chmod 700 "$1" &&
+		cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups -- "$2" __complete queues' _ "$dir" "$IPCTOOL"
+	rmdir "$dir"
+	assert_success
+	assert_output ""
+	[ -z "$stderr" ]
 }
 
 # ---- install and uninstall ----------------------------------------------
@@ -650,6 +883,7 @@ install_tree() {
 		./usr/share/fish/vendor_completions.d/ipctool.fish ./usr/share/zsh/site-functions/_ipctool
 		sed 's|^|./usr/share/man/man1/|' <<<"$pages"; } | sort)
 	run bash -c "cd '$dest' && find . -type f | sort"
+	assert_success
 	assert_output "$want"
 	[ "$(wc -l <<<"$pages")" -ge 16 ]
 	[ -x "$dest/usr/bin/ipctool" ]
@@ -663,6 +897,7 @@ install_tree() {
 ---
 > .Os ipctool $(cat "$ROOT/VERSION")"
 		run stat -c %a "$dest/usr/share/man/man1/$page"
+		assert_success
 		assert_output 644
 	done
 	cmp "$BASH_COMP" "$dest/usr/share/bash-completion/completions/ipctool"
@@ -674,6 +909,7 @@ install_tree() {
 	run make -s -C "$tree" uninstall DESTDIR="$dest" PREFIX=/usr
 	assert_success
 	run bash -c "cd '$dest' && find . -type f | sort"
+	assert_success
 	assert_output "./usr/bin/other
 ./usr/share/man/man1/other.1"
 }

@@ -16,6 +16,7 @@ teardown() { common_teardown; }
 	assert_output ""
 	[ -p p ]
 	run stat -c %a p
+	assert_success
 	assert_output 600
 }
 
@@ -24,11 +25,13 @@ teardown() { common_teardown; }
 	run ipctool fifo p --mode 0666
 	assert_success
 	run stat -c %a p
+	assert_success
 	assert_output 666
 	umask 0
 	run ipctool fifo q -m 640
 	assert_success
 	run stat -c %a q
+	assert_success
 	assert_output 640
 }
 
@@ -37,6 +40,7 @@ teardown() { common_teardown; }
 	run ipctool fifo p --mode 600
 	assert_success
 	run stat -c %a p
+	assert_success
 	assert_output 644
 }
 
@@ -99,8 +103,8 @@ teardown() { common_teardown; }
 	ipctool fifo p
 	head -c 300000 /dev/urandom > in
 	bg_start ipctool fifo p --read --timeout 10 > out
-	pid=$!
-	sleep 0.2
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_FIFO_OPEN"
 	run ipctool fifo p --write --timeout 10 < in
 	assert_success
 	wait "$pid"
@@ -110,7 +114,7 @@ teardown() { common_teardown; }
 @test "--read goes on until every writer has closed" {
 	ipctool fifo p
 	bg_start ipctool fifo p --read > out
-	pid=$!
+	pid=$BG_PID
 	# Two writers, one after the other, while the first still holds it open.
 	exec 5>p
 	printf 'one\n' >&5
@@ -119,6 +123,7 @@ teardown() { common_teardown; }
 	exec 5>&-
 	wait "$pid"
 	run cat out
+	assert_success
 	assert_output "$(printf 'one\ntwothree')"
 }
 
@@ -163,13 +168,14 @@ teardown() { common_teardown; }
 	exec 5<>p          # a writer (and reader) that never blocks
 	printf 'waiting' >&5
 	bg_start ipctool fifo p --read --nowait > out 5>&-
-	pid=$!
+	pid=$BG_PID
 	wait_for '[ -n "$(find /proc/$pid/fd -lname "$D/p" 2>/dev/null)" ]'
 	exec 5>&-
 	st=0
 	wait "$pid" || st=$?
 	[ "$st" -eq 0 ]
 	run cat out
+	assert_success
 	assert_output waiting
 }
 

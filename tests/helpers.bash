@@ -28,10 +28,15 @@ ipc_cleanup() {
 }
 
 # Background jobs started with `bg_start CMD...` are killed in teardown.
+# Its fd 3 (Bats' own) is closed, or Bats would wait for the job to end;
+# its stdin is the caller's (`bg_start CMD <file`): without `<&0` an
+# asynchronous command's stdin is /dev/null.  The job's pid is in
+# $BG_PID, and every one in BG_PIDS.
 BG_PIDS=()
 bg_start() {
-	"$@" 3>&- &
-	BG_PIDS+=("$!")
+	"$@" 3>&- <&0 &
+	BG_PID=$!
+	BG_PIDS+=("$BG_PID")
 }
 bg_cleanup() {
 	local pid
@@ -42,9 +47,28 @@ bg_cleanup() {
 	BG_PIDS=()
 }
 
+# Kernel limits a test changed with set_sysctl, restored in teardown.
+SAVED_SYSCTLS=()
+# set_sysctl NAME VALUE: change /proc/sys/NAME (kernel/msgmnb,
+# fs/mqueue/msg_max...) of this namespace for one test.
+set_sysctl() {
+	SAVED_SYSCTLS+=("$1=$(cat "/proc/sys/$1")")
+	echo "$2" >"/proc/sys/$1"
+}
+# Last changed first, so a limit changed twice gets its first value back.
+restore_sysctls() {
+	local i entry
+	for ((i = ${#SAVED_SYSCTLS[@]} - 1; i >= 0; i--)); do
+		entry=${SAVED_SYSCTLS[i]}
+		echo "${entry#*=}" >"/proc/sys/${entry%%=*}"
+	done
+	SAVED_SYSCTLS=()
+}
+
 common_teardown() {
 	bg_cleanup
 	ipc_cleanup
+	restore_sysctls
 }
 
 # Run as an unprivileged user (nobody), for permission tests; needs root.
@@ -77,6 +101,51 @@ wait_for() {
 	return 1
 }
 
+# settle: the pause of a negative check, "nothing happens meanwhile" (a
+# process stays blocked, a value stays put).  Nothing can be waited for
+# there; it only gives a wrong outcome the time to show, so it is short.
+settle() { sleep 0.2; }
+
+# Process PID sleeps (state S) in a kernel function matching WCHAN, a
+# regex: do_msgrcv, do_msgsnd, wq_sleep (POSIX queues), semtimedop,
+# futex (POSIX semaphores), wait_for_partner (opening a fifo),
+# sigtimedwait, pipe_write...  So it is blocked in that very call, not just started.
+in_kernel_wait() {
+	[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = S ] &&
+		grep -Eq -- "$2" "/proc/$1/wchan" 2>/dev/null
+}
+# wait_blocked PID WCHAN: wait (10 s at most) until in_kernel_wait holds.
+wait_blocked() {
+	wait_for "in_kernel_wait $1 '$2'" ||
+		fail "process $1 did not block in $2 (state $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null), in $(cat "/proc/$1/wchan" 2>/dev/null))"
+}
+# Where a job blocks to wait for a message, for room, for a semaphore.
+WCHAN_MSGRCV=do_msgrcv
+WCHAN_MSGSND=do_msgsnd
+WCHAN_MQ=wq_sleep
+WCHAN_SEM=semtimedop
+WCHAN_PSEM=futex
+WCHAN_FIFO_OPEN=wait_for_partner
+WCHAN_SIGWAIT=sigtimedwait
+WCHAN_NANOSLEEP=nanosleep
+
+# sem_value TARGET [NUM]: the value of POSIX semaphore /NAME (the first
+# word of glibc's sem_t in /dev/shm/sem.NAME), or of semaphore NUM (0)
+# of System V set TARGET.
+sem_value() {
+	case $1 in
+	/*) od -An -t u4 -N 4 "/dev/shm/sem.${1#/}" | tr -d ' ' ;;
+	*) ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n { print $2 }' ;;
+	esac
+}
+# wait_sem_value TARGET VALUE [NUM]: wait (10 s at most) until it is VALUE.
+wait_sem_value() {
+	local cond
+	printf -v cond '[ "$(sem_value %q %q)" = %q ]' "$1" "${3:-0}" "$2"
+	wait_for "$cond" ||
+		fail "semaphore ${3:-0} of $1 is $(sem_value "$1" "${3:-0}"), not $2"
+}
+
 # Objects with id 777 in several kinds (the kernel's *_next_id).
 same_id() {
 	local kind
@@ -88,6 +157,15 @@ same_id() {
 
 # N private queues / segments / semaphore sets, made in one process.
 make_queues() { perl -e 'for (1..$ARGV[0]) { defined msgget(0, 01600) or die "msgget: $!" }' "$1"; }
+make_shms() { perl -e 'for (1..$ARGV[0]) { defined shmget(0, 4096, 01600) or die "shmget: $!" }' "$1"; }
+make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "semget: $!" }' "$1"; }
+
+# Run bash completion for a command line given as words (last one: the
+# word being completed); prints the candidates one a line.
+bash_complete() {
+	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
+}
 
 # Run ipctool with stdout in $output and stderr in $stderr / $stderr_lines.
 run_tool() {
@@ -179,12 +257,38 @@ C
 	"$launcher" "$@"
 }
 
+# assert_elapsed MIN_MS T0 [T1]: at least MIN_MS went by from T0 to T1
+# (now), both from now_ms: a timeout never ends early.  The upper bound,
+# 10 s more, only catches a wait that did not end by itself; a loaded
+# machine is never that slow, and speed is not what tests check.
+assert_elapsed() {
+	local t1=${3:-$(now_ms)}
+	assert_between "$1" $(($1 + 10000)) $((t1 - $2))
+}
+
+# hold_until T: let wall time run until now_ms reaches T, for a scenario
+# that needs time to pass (a process kept stopped past its deadline).
+# Not a wait for anything: nothing else can tell when that time is up.
+hold_until() {
+	while [ "$(now_ms)" -lt "$1" ]; do sleep 0.05; done
+}
+
+# run_tool_to_closed_pipe ARGS...: run_tool with stdout a pipe whose
+# reader has already gone, so the first write fails with EPIPE.  (A
+# fifo opened read-write, then for writing, then its reader closed.)
+run_tool_to_closed_pipe() {
+	local fifo=$BATS_TEST_TMPDIR/closed-pipe
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	run --separate-stderr bash -c 'exec 4<>"$1" 5>"$1" 4<&-; shift; exec ipctool "$@" >&5 5>&-' _ "$fifo" "$@"
+}
+
 # start_stopped_reader FIFO OUT: a reader that opens FIFO and stops itself
 # (SIGSTOP) before reading, so what a writer puts in stays in the pipe
 # until `kill -CONT "$READER"` lets it copy everything to OUT.
 start_stopped_reader() {
 	bg_start bash -c 'exec <"$1"; kill -STOP $$; exec cat' _ "$1" >"$2"
-	READER=${BG_PIDS[-1]}
+	READER=$BG_PID
 }
 # Process PID is stopped (state T).
 is_stopped() { [ "$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = T ]; }

@@ -5,9 +5,6 @@ load helpers
 
 teardown() { common_teardown; }
 
-make_shms() { perl -e 'for (1..$ARGV[0]) { defined shmget(0, 4096, 01600) or die "shmget: $!" }' "$1"; }
-make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "semget: $!" }' "$1"; }
-
 @test "list with no option shows every kind under a title" {
 	ipcmk -Q >/dev/null; ipcmk -M 4096 >/dev/null; ipcmk -S 2 >/dev/null
 	run ipctool list
@@ -90,6 +87,7 @@ make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "s
 @test "--json times: unset is null, set matches ctime_epoch" {
 	id=$(ipctool mkq)
 	run ipctool list -q --json -o ID,SEND,CTIME
+	assert_success
 	echo "$output" | jq -e '.messages[0].send == null and .messages[0].send_epoch == null'
 	epoch=$(awk -v id="$id" '$2 == id { print $14 }' /proc/sysvipc/msg)
 	echo "$output" | jq -e --argjson e "$epoch" '.messages[0].ctime_epoch == $e'
@@ -103,6 +101,7 @@ make_sems() { perl -e 'for (1..$ARGV[0]) { defined semget(0, 3, 01600) or die "s
 	assert_line --regexp '^queue 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 0 0 0 0$'
 	assert_line --regexp '^sem 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 1$'
 	run ipctool list --sysv --queues --raw
+	assert_success
 	refute_line --partial TYPE
 }
 
@@ -188,7 +187,7 @@ $id 0x00000055"
 
 @test "COMMAND shows the creator's command line while it runs" {
 	bg_start perl -e '$id = shmget(0, 4096, 01600); sleep 30'
-	for i in $(seq 50); do [ "$(count_shm)" -gt 0 ] && break; sleep 0.1; done
+	wait_for '[ "$(count_shm)" -gt 0 ]'
 	run ipctool list --shm --json -o ID,COMMAND
 	assert_success
 	echo "$output" | jq -e '.sharedmemory[0].command | test("^perl -e .*sleep 30$")'
@@ -199,6 +198,7 @@ $id 0x00000055"
 	perl -e '$id = shmget(0, 4096, 01600); shmctl($id, 11, 0) or die "SHM_LOCK: $!"'   # SHM_LOCK
 	ipcmk -M 10 >/dev/null
 	run ipctool list --shm -r --noheadings -o STATUS,SIZE
+	assert_success
 	assert_line "locked 4096"
 	assert_line " 10"
 }
@@ -208,10 +208,13 @@ $id 0x00000055"
 	ipcmk -Q >/dev/null
 	as_nobody ipcmk -Q >/dev/null
 	run ipctool list --sysv -q -r --noheadings -o OWNER --user nobody
+	assert_success
 	assert_output nobody
 	run ipctool list --sysv -q -r --noheadings -o OWNER --user 0
+	assert_success
 	assert_output root
 	run ipctool list --sysv -q -r --noheadings -o UID --user 65534
+	assert_success
 	assert_output 65534
 }
 
@@ -253,10 +256,7 @@ $id 0x00000055"
 @test "list TARGET of a semaphore set shows each value, pid, ncnt and zcnt" {
 	id=$(perl -e '$id = semget(0, 3, 01600); semop($id, pack("s!3", 1, 5, 0)) or die; print $id')
 	bg_start perl -e 'semop($ARGV[0], pack("s!3", 2, -1, 0))' "$id"
-	for i in $(seq 50); do
-		[ "$(ipctool list "$id" --sems -r --noheadings | awk '$1 == 2 { print $3 }')" = 1 ] && break
-		sleep 0.1
-	done
+	wait_blocked "$BG_PID" "$WCHAN_SEM"
 	run ipctool list "$id" --sems
 	assert_success
 	assert_line --regexp '^SEMNUM VALUE NCNT ZCNT +PID$'
@@ -279,6 +279,7 @@ $id 0x00000055"
 	assert_line --regexp '^ +0 +1 +1$'
 	assert_line --regexp '^ +1 +9 +5$'
 	run ipctool list "$id" --peek --json
+	assert_success
 	echo "$output" | jq -e '.contents == [{"index":0,"type":1,"size":1},{"index":1,"type":9,"size":5}]'
 	[ "$(awk -v id="$id" '$2 == id { print $5 }' /proc/sysvipc/msg)" -eq 2 ]
 }
@@ -333,8 +334,10 @@ $id 0x00000055"
 	assert_line --regexp "^MSGMNI +Number of message queues +$msgmni$"
 	assert_line --regexp "^SEMVMX +Semaphore max value +$semvmx$"
 	run ipctool list --limits --json
+	assert_success
 	echo "$output" | jq -e --argjson m "$msgmni" '.limits[] | select(.resource == "MSGMNI") | .limit == $m'
 	run ipctool list --limits --queues -r --noheadings
+	assert_success
 	[ "${#lines[@]}" -eq 3 ]
 }
 
@@ -349,6 +352,7 @@ $id 0x00000055"
 	assert_line --regexp '^MSGBYTES +Bytes in all queues +5$'
 	assert_line --regexp '^SEMS +Semaphores in all sets +4$'
 	run ipctool list --summary --json
+	assert_success
 	echo "$output" | jq -e '.summary[] | select(.resource == "MSGQUEUES") | .used == 41'
 }
 

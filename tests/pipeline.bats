@@ -85,6 +85,7 @@ teardown() { common_teardown; }
 	assert_line --index 4 "ipctool: pipe-run: stage 4 (no-such-command-xyz): exit 127"
 	# Nothing on stdout but the stages' own output.
 	run sh -c 'ipctool pipe-run --status -- echo hi 2>/dev/null'
+	assert_success
 	assert_output "hi"
 }
 
@@ -93,18 +94,22 @@ teardown() { common_teardown; }
 	assert_success
 	assert_output "A|B"
 	run ipctool pipe-run --sep=@ -- echo x @ cat
+	assert_success
 	assert_output "x"
 }
 
 @test "stages see the same descriptors as in a shell pipeline" {
 	run bash -c 'ls /proc/self/fd | cat'
+	assert_success
 	expected=$output
 	run ipctool pipe-run -- ls /proc/self/fd '|' cat
 	assert_success
 	assert_output "$expected"
 	run bash -c 'true | ls /proc/self/fd | cat'
+	assert_success
 	expected=$output
 	run ipctool pipe-run -- true '|' ls /proc/self/fd '|' cat
+	assert_success
 	assert_output "$expected"
 }
 
@@ -129,7 +134,7 @@ teardown() { common_teardown; }
 	for sig in INT TERM HUP QUIT; do
 		# env --default-signal: a background job would start ignoring INT and QUIT.
 		bg_start env --default-signal ipctool pipe-run --status -- sleep 60 '|' sleep 60 2>err
-		pid=$!
+		pid=$BG_PID
 		wait_for '[ "$(pgrep -c -P "$pid")" = 2 ]'
 		kill -"$sig" "$pid"
 		st=0
@@ -137,6 +142,7 @@ teardown() { common_teardown; }
 		num=$(kill -l "$sig")
 		[ "$st" -eq $((128 + num)) ]
 		run cat err
+		assert_success
 		assert_line "ipctool: pipe-run: stage 1 (sleep): killed by SIG$sig"
 		assert_line "ipctool: pipe-run: stage 2 (sleep): killed by SIG$sig"
 	done

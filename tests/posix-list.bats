@@ -73,8 +73,10 @@ mq_dir() { echo "$IPCTOOL_TEST_MQUEUE"; }
 	assert_success
 	assert_output --regexp '^/q1 rw------- root 0 0 4 64 0$'
 	run ipctool list --sysv --queues -r --noheadings -o ID
+	assert_success
 	assert_output --regexp '^[0-9]+$'
 	run ipctool list --sysv --posix --queues -r --noheadings -o OWNER
+	assert_success
 	assert_output "queue root
 posix-queue root"
 }
@@ -90,6 +92,7 @@ posix-queue root"
 /a 2
 /b 1"
 	run ipctool list --posix --sems -r --noheadings -o NAME
+	assert_success
 	assert_output "/s"
 }
 
@@ -104,8 +107,8 @@ ctypes.c_int.from_buffer(ev, 12).value = 1        # sigev_notify = SIGEV_NONE
 assert libc.mq_notify(fd, ev) == 0
 print("ready", flush=True)
 time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
-	pid=${BG_PIDS[-1]}
-	for i in $(seq 50); do grep -q ready "$BATS_TEST_TMPDIR/ready" && break; sleep 0.1; done
+	pid=$BG_PID
+	wait_for 'grep -q ready "$BATS_TEST_TMPDIR/ready"'
 	run ipctool list --posix -q -r --noheadings -o NAME,USEDBYTES,MSGS,MAXMSGS,MSGSIZE,NOTIFYPID
 	assert_success
 	assert_output "/n 3 1 4 64 $pid"
@@ -125,6 +128,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	echo "$output" | jq -e '.posixsharedmemory[0].mtime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$")'
 	echo "$output" | jq -e '.posixsemaphores[0].sval == 7'
 	run ipctool list --json
+	assert_success
 	echo "$output" | jq -e 'keys == ["messages","posixmessages","posixsemaphores","posixsharedmemory","semaphores","sharedmemory"]'
 }
 
@@ -137,6 +141,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	assert_line "posix-shm /m"
 	assert_line "posix-sem /s"
 	run ipctool list --posix --shm --export -o NAME,SIZE
+	assert_success
 	assert_output 'NAME="/m" SIZE="1"'
 	run ipctool list --posix --noheadings
 	assert_success
@@ -153,6 +158,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	assert_output "NAME SIZE
 /m 5"
 	run ipctool list -r -o ID,SIZE
+	assert_success
 	assert_output --regexp '^ID SIZE
 [0-9]+ 10$'
 	run ipctool list --posix -o KEY
@@ -177,6 +183,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 		assert_success
 	done
 	run ipctool list -o "$all" --json
+	assert_success
 	echo "$output" | jq -e '.posixmessages[0] | has("notifypid") and has("mtime_epoch") and (has("ctime") | not)'
 	echo "$output" | jq -e '.posixsemaphores[0] | has("sval") and has("ctime_epoch")'
 }
@@ -187,8 +194,10 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	mkpshm /theirs 1
 	chown nobody /dev/shm/theirs
 	run ipctool list --posix --shm -r --noheadings -o NAME --user nobody
+	assert_success
 	assert_output /theirs
 	run ipctool list --posix --shm -r --noheadings -o NAME --user 0
+	assert_success
 	assert_output /mine
 }
 
@@ -214,6 +223,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	assert_line --regexp '^USEDBYTES +5$'
 	assert_line --regexp '^MSGSIZE +64$'
 	run ipctool list /m
+	assert_success
 	assert_line --index 0 "POSIX shared memory object /m:"
 	assert_line --regexp '^SIZE +10$'
 	run ipctool list /s --json
@@ -251,8 +261,10 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 		done
 	done
 	run ipctool list /a/b
+	assert_failure 2
 	assert_line --index 0 "ipctool: list: invalid POSIX name '/a/b': no '/' may follow the first"
 	run ipctool rm "$long"
+	assert_failure 2
 	assert_line --index 0 --partial "longer than 255 characters"
 	ok=/$(printf 'a%.0s' $(seq 255))
 	run ipctool list "$ok"
@@ -346,6 +358,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	assert_failure 1
 	assert_output "ipctool: rm: no POSIX object named /nope"
 	run ipctool rm /gone --sem
+	assert_failure 1
 	assert_output "ipctool: rm: no POSIX semaphore named /gone"
 	[ ! -e /dev/shm/m ] && [ "$(count_queues)" -eq 0 ]
 }
@@ -412,15 +425,13 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 
 @test "bash completion offers /names from /dev/shm and the mqueue mount" {
 	mkpq /queue1; mkpshm /seg1 1; mkpsem /sem1
-	comp() {
-		bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
-			printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
-	}
-	run comp ipctool rm /
+	run bash_complete ipctool rm /
+	assert_success
 	assert_line /queue1
 	assert_line /seg1
 	assert_line /sem1
-	run comp ipctool list /se
+	run bash_complete ipctool list /se
+	assert_success
 	assert_line /seg1
 	assert_line /sem1
 	refute_line /queue1
@@ -463,6 +474,7 @@ assert_valid_json() {
 	assert_line $'/\xc3\xa9t\xc3\xa9\\xc2\\x85'
 	assert_equal "${#lines[@]}" 8
 	run jq -r '.posixsemaphores[].name, .posixmessages[].name' <<<"$json"
+	assert_success
 	assert_output $'/s\\xff\\x0a\n/q\\xfe\\x09'
 	# The table shows the same, but for UTF-8: JSON keeps it, the table
 	# (libsmartcols, C locale) shows its bytes as \xHH, both read back alike.
@@ -482,6 +494,7 @@ assert_valid_json() {
 		assert_equal "$stderr" ""
 	done < <(jq -r '.[][].name' <<<"$output")
 	run find /dev/shm "$(mq_dir)" -mindepth 1
+	assert_success
 	assert_output ""
 }
 
@@ -498,6 +511,7 @@ assert_valid_json() {
 			done <<<"$output"
 		done
 		run find /dev/shm "$(mq_dir)" -mindepth 1
+		assert_success
 		assert_output ""
 	done
 }
@@ -518,5 +532,6 @@ assert_valid_json() {
 	run_tool rm '/\xff\x0a'
 	assert_success
 	run find /dev/shm -mindepth 1
+	assert_success
 	assert_output ""
 }

@@ -11,28 +11,8 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 MQ_SYSCTL=/proc/sys/fs/mqueue
-# Limits a test changed in this namespace, restored in teardown.
-SAVED_SYSCTLS=()
 
-teardown() {
-	common_teardown
-	local entry
-	for entry in "${SAVED_SYSCTLS[@]}"; do
-		echo "${entry#*=}" >"$MQ_SYSCTL/${entry%%=*}"
-	done
-	SAVED_SYSCTLS=()
-}
-
-# set_sysctl NAME VALUE: change a limit in /proc/sys/fs/mqueue for one test.
-set_sysctl() {
-	SAVED_SYSCTLS+=("$1=$(cat "$MQ_SYSCTL/$1")")
-	echo "$2" >"$MQ_SYSCTL/$1"
-}
-
-
-
-
-
+teardown() { common_teardown; }
 
 # Facts about queue /NAME from the mqueue file system.
 mq_file() { echo "$IPCTOOL_TEST_MQUEUE/${1#/}"; }
@@ -40,9 +20,6 @@ mq_exists() { [ -e "$(mq_file "$1")" ]; }
 mq_perms() { stat -c %a "$(mq_file "$1")"; }
 mq_qsize() { sed -n 's/^QSIZE:\([0-9]*\).*/\1/p' "$(mq_file "$1")"; }
 mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
-
-
-
 
 # ---- names (SPEC §1) -----------------------------------------------------
 
@@ -72,6 +49,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_output "$name"
 	ipctool send "$name" fits
 	run_tool recv "$name"
+	assert_success
 	assert_output fits
 }
 
@@ -184,7 +162,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 }
 
 @test "mkq follows msg_max when it is lowered" {
-	set_sysctl msg_max 4
+	set_sysctl fs/mqueue/msg_max 4
 	run_tool mkq /q --max-messages 5
 	assert_only_error 1 mkq "above msg_max \\(4,"
 	run_tool mkq /q --max-messages 4
@@ -223,7 +201,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 @test "mkq beyond queues_max is status 1 saying so" {
 	need_root
 	# Root may pass queues_max (CAP_SYS_RESOURCE); nobody may not.
-	set_sysctl queues_max 1
+	set_sysctl fs/mqueue/queues_max 1
 	ipctool mkq /first
 	run --separate-stderr as_nobody ipctool mkq /second
 	assert_only_error 1 mkq "cannot create message queue /second: the system limit on queues \\(/proc/sys/fs/mqueue/queues_max\\) is reached"
@@ -244,6 +222,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool mkq /q
 	ipctool send /q one "" three
 	run_tool recv /q --count 3
+	assert_success
 	assert_output "$(printf 'one\n\nthree')"
 	head -c 3000 /dev/urandom >"$BATS_TEST_TMPDIR/bin"
 	ipctool send /q <"$BATS_TEST_TMPDIR/bin"
@@ -252,6 +231,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q </dev/null
 	assert_equal "$(mq_qsize /q)" 0
 	run_tool recv /q --json --nowait
+	assert_success
 	assert_output '{"priority":0,"size":0,"data":""}'
 }
 
@@ -259,17 +239,19 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool mkq /q
 	printf 'a\n\nc' | ipctool send /q --lines
 	run_tool recv /q --count 3 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"priority":0,"size":1,"data":"a"}' '{"priority":0,"size":0,"data":""}' \
 		'{"priority":0,"size":1,"data":"c"}')"
 	printf 'x\ny\0z\0' | ipctool send /q --null
 	run_tool recv /q --count 2 --null
+	assert_success
 	assert_output "$(printf 'x\ny\0z\0')"
 }
 
 @test "a stream longer than the queue flows through a concurrent reader in order" {
 	ipctool mkq /q --max-messages 4
-	ipctool recv /q --count 2000 >"$BATS_TEST_TMPDIR/out" &
-	pid=$!
+	bg_start ipctool recv /q --count 2000 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
 	seq 1 2000 | ipctool send /q --lines
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 0
@@ -281,6 +263,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q --priority 32767 top
 	ipctool send /q -P 0 bottom
 	run_tool recv /q --count 2 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"priority":32767,"size":3,"data":"top"}' '{"priority":0,"size":6,"data":"bottom"}')"
 	for bad in 32768 -1 abc '' 1.0 0x1 +1; do
 		run_tool send /q --priority="$bad" x
@@ -323,23 +306,29 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run_tool send /q --timeout 0.3 more
 	t1=$(now_ms)
 	assert_only_error 3 send "message queue /q stayed full until the timeout; message 1 was not sent"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	assert_equal "$(mq_qsize /q)" 5
 }
 
 @test "send blocks while the queue is full and goes on when room appears" {
 	ipctool mkq /q --max-messages 1
 	ipctool send /q first
-	(sleep 0.3; ipctool recv /q >/dev/null) &
-	run_tool send /q --timeout 5 later
-	assert_success
-	wait $!
+	bg_start ipctool send /q --timeout 5 later
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MQ"
 	run_tool recv /q
+	assert_success
+	assert_output first
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	run_tool recv /q
+	assert_success
 	assert_output later
 }
 
 @test "send --timeout bounds the wait for room, not the wait for input" {
 	ipctool mkq /q --max-messages 1
+	# Input slower than the timeout (its sleep is the scenario, not a wait).
 	run --separate-stderr bash -c "(sleep 1; echo hello) | ipctool send /q --timeout 0.3"
 	assert_success
 	assert_equal "$(mq_qsize /q)" 6
@@ -347,7 +336,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run --separate-stderr bash -c "(sleep 1; echo late) | ipctool send /q --lines --timeout 0.3"
 	t1=$(now_ms)
 	assert_error 3 send "message queue /q stayed full until the timeout; record 1 was not sent"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 1000 "$t0" "$t1"
 	assert_equal "$(mq_qsize /q)" 6
 }
 
@@ -367,8 +356,8 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	for i in $(seq 10); do printf '%08000d\n' "$i"; done | ipctool send /q --lines
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
-	ipctool recv /q --count 10 --batch 1 >"$BATS_TEST_TMPDIR/fifo" &
-	pid=$!
+	bg_start ipctool recv /q --count 10 --batch 1 >"$BATS_TEST_TMPDIR/fifo"
+	pid=$BG_PID
 	wait_for "is_stopped $READER && in_pipe_write $pid"
 	kill -KILL "$pid"
 	kill -CONT "$READER"
@@ -386,6 +375,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool mkq /q
 	printf '%s\n' 1 2 3 4 5 | ipctool send /q --lines
 	run --separate-stderr bash -c "ipctool recv /q --count 5 --lockstep | head -n 1"
+	assert_success
 	assert_output 1
 	run_tool recv /q --nowait --count 5
 	assert_equal "$status" 3
@@ -402,14 +392,15 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 @test "send blocked on a full queue and killed by SIGTERM exits 143" {
 	ipctool mkq /q --max-messages 1
 	ipctool send /q first
-	ipctool send /q more 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 0.3
+	bg_start ipctool send /q more 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MQ"
 	kill -TERM "$pid"
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 143
 	assert_equal "$(mq_qsize /q)" 5
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: send: interrupted; message 1 was not sent"
 }
 
@@ -423,6 +414,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q zero
 	ipctool send /q -P 5 high2
 	run_tool recv /q --count 5
+	assert_success
 	assert_output "$(printf '%s\n' high1 high2 low1 low2 zero)"
 }
 
@@ -431,6 +423,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q -P 7 'say "hi"'
 	printf '\377\376' | ipctool send /q -P 3
 	run_tool recv /q --count 2 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"priority":7,"size":8,"data":"say \"hi\""}' \
 		'{"priority":3,"size":2,"data_base64":"//4="}')"
 	while read -r line; do jq -e .priority <<<"$line" >/dev/null; done <<<"$output"
@@ -474,7 +467,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run_tool recv /q --timeout 0.3
 	t1=$(now_ms)
 	assert_only_error 3 recv "no message on message queue /q before the timeout"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	run_tool recv /q --nowait --timeout 1
 	assert_only_error 2 recv "--nowait and --timeout contradict each other"
 }
@@ -494,23 +487,29 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 
 @test "recv waits for a message, and --follow --timeout takes all then exits 0 after the silence" {
 	ipctool mkq /q
-	(sleep 0.3; ipctool send /q late) &
-	run_tool recv /q --timeout 5
-	assert_success
-	assert_output late
-	wait $!
+	bg_start ipctool recv /q --timeout 5 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MQ"
+	ipctool send /q late
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" late
+	# 4 comes while --follow waits after taking 1 2 3; the silence after
+	# it ends the recv.
 	ipctool send /q 1 2 3
-	(sleep 0.2; ipctool send /q 4) &
-	run_tool recv /q --follow --timeout 0.6
-	assert_success
-	assert_output "$(printf '1\n2\n3\n4')"
-	wait $!
+	bg_start ipctool recv /q --follow --timeout 1 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	wait_for '[ "$(mq_qsize /q)" = 0 ] && in_kernel_wait $pid $WCHAN_MQ'
+	ipctool send /q 4
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$(printf '1\n2\n3\n4')"
 	run_tool recv /q --follow --timeout 0.2
 	assert_only_error 3 recv "no message on message queue /q before the timeout"
 }
 
 @test "recv receives the largest message the queue allows whole (buffer from mq_msgsize)" {
-	set_sysctl msgsize_max 262144
+	set_sysctl fs/mqueue/msgsize_max 262144
 	ipctool mkq /big --max-messages 2 --message-size 256K
 	head -c 262144 /dev/urandom >"$BATS_TEST_TMPDIR/big"
 	ipctool send /big <"$BATS_TEST_TMPDIR/big"
@@ -518,6 +517,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool recv /big --raw >"$BATS_TEST_TMPDIR/out"
 	cmp "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/out"
 	run_tool recv /big
+	assert_success
 	assert_output after
 }
 
@@ -527,6 +527,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run_tool_to /dev/full recv /q
 	assert_error 1 recv "cannot write to standard output: No space left on device; 1 message\\(s\\) put back on message queue /q$"
 	run_tool recv /q --json
+	assert_success
 	assert_output '{"priority":7,"size":4,"data":"keep"}'
 	# Several at once go back, each with its own priority.
 	ipctool send /q -P 2 a
@@ -535,6 +536,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run_tool_to /dev/full recv /q --count 3
 	assert_error 1 recv "3 message\\(s\\) put back"
 	run_tool recv /q --count 3 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"priority":9,"size":1,"data":"b"}' '{"priority":4,"size":1,"data":"c"}' \
 		'{"priority":2,"size":1,"data":"a"}')"
 }
@@ -546,28 +548,29 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	run_tool_to /dev/full recv /q
 	assert_error 1 recv "1 message\\(s\\) put back"
 	run_tool recv /q --count 3
+	assert_success
 	assert_output "$(printf '%s\n' second first lower)"
 }
 
 @test "recv into a closed pipe puts back what it could not deliver" {
 	ipctool mkq /q
 	ipctool send /q -P 1 one two three
-	run bash -c "(sleep 0.3; ipctool recv /q --count 3 2>$BATS_TEST_TMPDIR/err; echo \$? >$BATS_TEST_TMPDIR/rc) | true"
-	assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" 1
-	run cat "$BATS_TEST_TMPDIR/err"
-	assert_output "ipctool: recv: cannot write to standard output: Broken pipe; 3 message(s) put back on message queue /q"
+	run_tool_to_closed_pipe recv /q --count 3
+	assert_only_error 1 recv "cannot write to standard output: Broken pipe; 3 message\\(s\\) put back on message queue /q$"
 	run_tool recv /q --count 3 --json
+	assert_success
 	assert_line --index 0 '{"priority":1,"size":3,"data":"one"}'
 	assert_line --index 2 '{"priority":1,"size":5,"data":"three"}'
 }
 
 @test "recv blocked in mq_receive and killed by SIGTERM exits 143 and takes nothing" {
 	ipctool mkq /q
-	ipctool recv /q --count 2 >"$BATS_TEST_TMPDIR/out" &
-	pid=$!
-	sleep 0.2
+	bg_start ipctool recv /q --count 2 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MQ"
 	ipctool send /q first
-	sleep 0.3
+	# It wrote the first and waits again for the second.
+	wait_for '[ "$(cat "$BATS_TEST_TMPDIR/out")" = first ] && in_kernel_wait $pid $WCHAN_MQ'
 	kill -TERM "$pid"
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 143
@@ -575,9 +578,9 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	ipctool send /q second
 	assert_equal "$(mq_qsize /q)" 6
 	# The same while waiting with a timeout (mq_timedreceive).
-	ipctool recv /q --count 2 --timeout 10 >/dev/null &
-	pid=$!
-	sleep 0.3
+	bg_start ipctool recv /q --count 2 --timeout 10 >/dev/null
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MQ"
 	kill -TERM "$pid"
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 143
@@ -587,42 +590,43 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 @test "a recv --timeout stopped and continued still ends on time" {
 	ipctool mkq /q
 	t0=$(now_ms)
-	ipctool recv /q --timeout 1 2>/dev/null &
-	pid=$!
-	sleep 0.2
+	bg_start ipctool recv /q --timeout 2 2>/dev/null
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MQ"
 	kill -STOP "$pid"
-	sleep 0.6
+	hold_until $((t0 + 1500))
 	kill -CONT "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	tcont=$(now_ms)
+	wait_exit "$pid"
 	t1=$(now_ms)
-	assert_equal "$rc" 3
-	assert_between 950 1500 $((t1 - t0))
+	assert_equal "$EXIT_RC" 3
+	# Not ended by the CONT (before 2 s), and not a wait started afresh
+	# (2 s after the CONT); what is left of the 2 s is at most 0.5 s.
+	assert_elapsed 1950 "$t0" "$t1"
+	[ $((t1 - tcont)) -lt 1900 ]
 }
 
 @test "SIGCONT and a handled SIGALRM do not end a recv --timeout or a send --timeout early" {
 	ipctool mkq /q --max-messages 1
 	ipctool mkq /empty
 	t0=$(now_ms)
-	ipctool recv /empty --timeout 1 2>/dev/null &
-	rpid=$!
+	bg_start ipctool recv /empty --timeout 1 2>/dev/null
+	rpid=$BG_PID
 	ipctool send /q x
-	ipctool send /q y --timeout 1 2>/dev/null &
-	spid=$!
-	sleep 0.4
+	bg_start ipctool send /q y --timeout 1 2>/dev/null
+	spid=$BG_PID
+	wait_blocked "$rpid" "$WCHAN_MQ"
+	wait_blocked "$spid" "$WCHAN_MQ"
 	kill -CONT "$rpid" "$spid"
 	kill -ALRM "$rpid" "$spid"
-	sleep 0.2
+	settle
 	kill -0 "$rpid"
 	kill -0 "$spid"
-	rc=0
-	wait "$rpid" || rc=$?
-	assert_equal "$rc" 3
-	rc=0
-	wait "$spid" || rc=$?
-	assert_equal "$rc" 3
-	t1=$(now_ms)
-	assert_between 950 3000 $((t1 - t0))
+	wait_exit "$rpid"
+	assert_equal "$EXIT_RC" 3
+	wait_exit "$spid"
+	assert_equal "$EXIT_RC" 3
+	assert_elapsed 950 "$t0"
 	assert_equal "$(mq_qsize /q)" 1
 }
 

@@ -8,19 +8,7 @@ bats_require_minimum_version 1.5.0
 
 teardown() { common_teardown; }
 
-# The value of semaphore /$1, read from its file: glibc keeps it in the
-# low 32 bits of the first word (x86-64 and other 64-bit targets).
-sem_value() { od -An -t u4 -N 4 "/dev/shm/sem.$1" | tr -d ' '; }
 sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
-
-wait_value() {
-	for _ in $(seq 100); do
-		[ "$(sem_value "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	echo "semaphore /$1 is $(sem_value "$1"), not $2" >&2
-	return 1
-}
 
 # --- mksem -----------------------------------------------------------------
 
@@ -30,14 +18,14 @@ wait_value() {
 	assert_output /s
 	[ -f /dev/shm/sem.s ]
 	[ "$(sem_mode s)" = 600 ]
-	[ "$(sem_value s)" = 0 ]
+	[ "$(sem_value /s)" = 0 ]
 }
 
 @test "mksem /name --value sets the initial value, beyond the System V limit too" {
 	ipctool mksem /s --value 3
-	[ "$(sem_value s)" = 3 ]
+	[ "$(sem_value /s)" = 3 ]
 	ipctool mksem /big -v 100000
-	[ "$(sem_value big)" = 100000 ]
+	[ "$(sem_value /big)" = 100000 ]
 	run ipctool mksem --value 100000
 	assert_failure 2
 	assert_output --partial "invalid --value value '100000'"
@@ -59,7 +47,7 @@ wait_value() {
 	run ipctool mksem /s --value 5 --mode 666
 	assert_success
 	assert_output /s
-	[ "$(sem_value s)" = 0 ]
+	[ "$(sem_value /s)" = 0 ]
 	[ "$(sem_mode s)" = 600 ]
 }
 
@@ -79,7 +67,7 @@ wait_value() {
 	for pid in "${BG_PIDS[@]}"; do wait "$pid"; done
 	BG_PIDS=()
 	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | sort -u)" = /race ]
-	[ "$(sem_value race)" = 1 ]
+	[ "$(sem_value /race)" = 1 ]
 }
 
 @test "racing mksem /name --value 1 then sem-p --nowait: exactly one of eight takes it" {
@@ -89,7 +77,7 @@ wait_value() {
 	for pid in "${BG_PIDS[@]}"; do wait "$pid" || true; done
 	BG_PIDS=()
 	[ "$(cat "$BATS_TEST_TMPDIR"/took.* | wc -l)" -eq 1 ]
-	[ "$(sem_value race)" = 0 ]
+	[ "$(sem_value /race)" = 0 ]
 }
 
 @test "mksem /name --nsems other than 1 is a usage error that says why" {
@@ -131,6 +119,7 @@ wait_value() {
 	run_tool shm-read "$id" --lock "/$(printf 'l%.0s' {1..255})"
 	assert_only_error 2 shm-read "longer than 251 characters \\(it has 255;"
 	run find /dev/shm -name 'sem.l*'
+	assert_success
 	assert_output ""
 }
 
@@ -151,14 +140,14 @@ wait_value() {
 	run ipctool sem-p /s
 	assert_success
 	assert_output ""
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 	run ipctool sem-v /s --count 5
 	assert_success
-	[ "$(sem_value s)" = 6 ]
+	[ "$(sem_value /s)" = 6 ]
 	ipctool sem-p /s -c 4
-	[ "$(sem_value s)" = 2 ]
+	[ "$(sem_value /s)" = 2 ]
 	ipctool sem-p /s --num 0
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 }
 
 @test "sem-p /name --nowait and --timeout 0 exit 3" {
@@ -168,7 +157,7 @@ wait_value() {
 	assert_output "ipctool: sem-p: semaphore /s could not be taken without waiting"
 	run ipctool sem-p /s --timeout 0
 	assert_failure 3
-	[ "$(sem_value s)" = 0 ]
+	[ "$(sem_value /s)" = 0 ]
 }
 
 @test "sem-p /name --timeout waits, then exits 3" {
@@ -186,30 +175,32 @@ wait_value() {
 	ipctool mksem /s --value 2
 	run ipctool sem-p /s --count 3 --timeout 0.2
 	assert_failure 3
-	[ "$(sem_value s)" = 2 ]
+	[ "$(sem_value /s)" = 2 ]
 	run ipctool sem-p /s --count 3 --nowait
 	assert_failure 3
-	[ "$(sem_value s)" = 2 ]
+	[ "$(sem_value /s)" = 2 ]
 }
 
 @test "a sem-p /name --count K stopped by SIGTERM gives back what it took and dies of it" {
 	ipctool mksem /s --value 2
-	bg_start sh -c "ipctool sem-p /s --count 3; echo \$? >'$BATS_TEST_TMPDIR/rc'"
-	wait_value s 0
-	pkill -TERM -P "${BG_PIDS[-1]}" -x ipctool
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/rc" ] && break; sleep 0.1; done
-	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 143 ]
-	[ "$(sem_value s)" = 2 ]
+	bg_start ipctool sem-p /s --count 3
+	pid=$BG_PID
+	wait_sem_value /s 0
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	[ "$(sem_value /s)" = 2 ]
 }
 
 @test "a waiting sem-p /name is woken by sem-v" {
 	ipctool mksem /s
-	bg_start sh -c "ipctool sem-p /s --timeout 30; echo \$? >'$BATS_TEST_TMPDIR/rc'"
-	sleep 0.2
+	bg_start ipctool sem-p /s --timeout 30
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_PSEM"
 	ipctool sem-v /s
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/rc" ] && break; sleep 0.1; done
-	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 0 ]
-	[ "$(sem_value s)" = 0 ]
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	[ "$(sem_value /s)" = 0 ]
 }
 
 @test "sem-p and sem-v /name --num other than 0 are usage errors that say why" {
@@ -220,7 +211,7 @@ wait_value() {
 		assert_output --partial "--num 1: POSIX semaphore /s is a single semaphore (only --num 0 names it)"
 		assert_output --partial "Try 'ipctool $sub --help'"
 	done
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 }
 
 @test "sem-v /name past SEM_VALUE_MAX fails and changes nothing" {
@@ -228,12 +219,12 @@ wait_value() {
 	run ipctool sem-v /s
 	assert_failure 1
 	assert_output "ipctool: sem-v: cannot release semaphore /s: its value 2147483647 plus 1 would pass SEM_VALUE_MAX (2147483647)"
-	[ "$(sem_value s)" = 2147483647 ]
+	[ "$(sem_value /s)" = 2147483647 ]
 	ipctool mksem /t --value 2147483640
 	run ipctool sem-v /t --count 8
 	assert_failure 1
 	assert_output --partial "SEM_VALUE_MAX"
-	[ "$(sem_value t)" = 2147483640 ]
+	[ "$(sem_value /t)" = 2147483640 ]
 	run ipctool sem-v /t --count 7
 	assert_success
 }
@@ -269,7 +260,7 @@ wait_value() {
 	run --separate-stderr as_nobody ipctool mkshm /y --mode 0 --size 10
 	assert_success
 	assert_equal "$(sem_mode z)" 0
-	assert_equal "$(sem_value z)" 3
+	assert_equal "$(sem_value /z)" 3
 	assert_equal "$(sem_mode w)" 200
 	assert_equal "$(stat -c '%a %s' /dev/shm/y)" "0 10"
 }
@@ -283,7 +274,7 @@ wait_value() {
 	run as_nobody ipctool sem-v /s
 	assert_failure 1
 	assert_output --partial "Permission denied"
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 	ipctool mksem /open --value 1 --mode 666
 	run --separate-stderr as_nobody ipctool sem-p /open -- true
 	assert_success
@@ -297,24 +288,24 @@ wait_value() {
 	assert_success
 	assert_output --regexp '^ *0$'
 	[ "$stderr" = "ipctool: sem-p: warning: semaphore /s has no undo: if ipctool is killed (SIGKILL) while 'od' runs, the semaphore stays taken" ]
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 }
 
 @test "sem-p /name -- COMMAND exits with the command's status" {
 	ipctool mksem /s --value 1
 	run ipctool sem-p /s -- sh -c 'exit 7'
 	assert_failure 7
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 	run ipctool sem-p /s -- sh -c 'kill -TERM $$'
 	assert_failure 143
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 	run -127 ipctool sem-p /s -- no-such-command-here
 	assert_failure 127
 	assert_line "ipctool: sem-p: no-such-command-here: command not found"
 	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/noexec"
 	run ipctool sem-p /s -- "$BATS_TEST_TMPDIR/noexec"
 	assert_failure 126
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 }
 
 @test "sem-p /name -- COMMAND honours --nowait and --timeout before running it" {
@@ -324,7 +315,7 @@ wait_value() {
 	run ipctool sem-p /s --timeout 0.2 -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 3
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
-	[ "$(sem_value s)" = 0 ]
+	[ "$(sem_value /s)" = 0 ]
 }
 
 @test "sem-p /name -- COMMAND starts it with default signal dispositions and an empty mask" {
@@ -337,23 +328,29 @@ wait_value() {
 
 @test "SIGTERM to sem-p /name -- COMMAND is passed to the command, and the semaphore is given back" {
 	ipctool mksem /s --value 1
-	bg_start sh -c "ipctool sem-p /s -- sleep 100 2>/dev/null; echo \$? >'$BATS_TEST_TMPDIR/rc'"
-	wait_value s 0
-	pkill -TERM -P "${BG_PIDS[-1]}" -x ipctool
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/rc" ] && break; sleep 0.1; done
-	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 143 ]
-	[ "$(sem_value s)" = 1 ]
-	! pgrep -x -f 'sleep 100'
+	bg_start ipctool sem-p /s -- sleep 100 2>/dev/null
+	pid=$BG_PID
+	wait_sem_value /s 0
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	[ "$(sem_value /s)" = 1 ]
+	run pgrep -x -f 'sleep 100'
+	assert_failure 1
 }
 
 @test "SIGKILL of sem-p /name -- COMMAND leaves the semaphore taken, as the warning says" {
 	ipctool mksem /s --value 1
-	bg_start ipctool sem-p /s -- sleep 0.5
-	pid=${BG_PIDS[-1]}
-	wait_value s 0
+	bg_start ipctool sem-p /s -- sleep 100
+	pid=$BG_PID
+	wait_sem_value /s 0
+	wait_for "child=\$(pgrep -P $pid -x sleep)"
 	kill -KILL "$pid"
-	sleep 1
-	[ "$(sem_value s)" = 0 ]
+	wait_exit "$pid"
+	# The command ends too, and nobody is left who could give it back.
+	kill -TERM "$child"
+	wait_for "! [ -e /proc/$child ] || [ \"\$(awk '{ print \$3 }' /proc/$child/stat)\" = Z ]"
+	[ "$(sem_value /s)" = 0 ]
 }
 
 @test "four jobs incrementing a counter 100 times each under sem-p /name lose nothing" {
@@ -368,7 +365,7 @@ wait_value() {
 	for pid in "${BG_PIDS[@]}"; do wait "$pid"; done
 	BG_PIDS=()
 	[ "$(cat "$counter")" = 400 ]
-	[ "$(sem_value s)" = 1 ]
+	[ "$(sem_value /s)" = 1 ]
 }
 
 @test "sem-p -- COMMAND sees the same descriptors as from a shell, System V and POSIX" {

@@ -41,6 +41,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	[ "$(shm_bytes seg)" = 100 ]
 	[ "$(shm_mode seg)" = 600 ]
 	run ipctool shm-read /seg --length 4
+	assert_success
 	assert_output keep
 }
 
@@ -71,11 +72,14 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	ms=$(( (end - start) / 1000000 ))
 	[ "$ms" -ge 800 ] && [ "$ms" -lt 10000 ]
 	: >/dev/shm/late
-	( sleep 0.2; truncate -s 64 /dev/shm/late ) 3>&- &
-	run ipctool mkshm /late --size 64
-	wait
-	assert_success
-	assert_output /late
+	bg_start ipctool mkshm /late --size 64 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	# Asleep between looks: it found the object still 0 bytes.
+	wait_blocked "$pid" "$WCHAN_NANOSLEEP"
+	truncate -s 64 /dev/shm/late
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" /late
 }
 
 @test "mkshm /name needs a valid --size and refuses bad names and extra arguments" {
@@ -119,9 +123,11 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_success
 	assert_output ""
 	run ipctool shm-read /seg
+	assert_success
 	assert_output 0123456789
 	ipctool shm-write /seg --offset 2 ab
 	run ipctool shm-read /seg --offset 1 --length 4
+	assert_success
 	assert_output 1ab4
 	run ipctool shm-read /seg --offset 10
 	assert_success
@@ -133,8 +139,10 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	ipctool shm-write /seg xxxxxxxx
 	printf abc | ipctool shm-write /seg --string
 	run bash -c "ipctool shm-read /seg | od -An -c | tr -s ' '"
+	assert_success
 	assert_output " a b c \\0 x x x x"
 	run ipctool shm-read /seg --string
+	assert_success
 	assert_output abc
 }
 
@@ -240,6 +248,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_failure 1
 	assert_output "ipctool: shm-write: cannot open shared memory segment /seg for writing: Permission denied"
 	run ipctool shm-read /seg --string
+	assert_success
 	assert_output secret
 	ipctool mkshm /private --size 16
 	run as_nobody ipctool shm-read /private
@@ -283,14 +292,13 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	run timeout 0.5 ipctool shm-write /seg --lock /lock after
 	assert_failure 124
 	run ipctool shm-read /seg --length 6
+	assert_success
 	assert_output before
 	bg_start ipctool shm-write /seg --lock /lock after
 	ipctool sem-v /lock
-	for _ in $(seq 100); do
-		[ "$(ipctool shm-read /seg --length 5)" = after ] && break
-		sleep 0.1
-	done
+	wait_for '[ "$(ipctool shm-read /seg --length 5)" = after ]'
 	run ipctool shm-read /seg --lock /lock --length 5
+	assert_success
 	assert_output --partial after
 	run ipctool sem-p /lock --nowait
 	assert_success
@@ -306,13 +314,16 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_success
 	assert_output ""
 	run ipctool shm-read /seg --lock "$sem" --string
+	assert_success
 	assert_output sysv
 }
 
 @test "shm-write and shm-read --help mention /name for --lock" {
 	run ipctool shm-write --help
+	assert_success
 	assert_output --partial "/name"
 	run ipctool shm-read --help
+	assert_success
 	assert_output --partial "/name"
 }
 
@@ -322,14 +333,18 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	comp=$(cd "$(dirname "$BATS_TEST_FILENAME")/../completions" && pwd)
 	ipctool mkshm /seg --size 10
 	ipctool mksem /lock
-	run bash -c 'source "$1"; COMP_WORDS=(ipctool shm-read /); COMP_CWORD=2; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	run bash_complete ipctool shm-read /
+	assert_success
 	assert_output /seg
-	run bash -c 'source "$1"; COMP_WORDS=(ipctool sem-p ""); COMP_CWORD=2; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	run bash_complete ipctool sem-p ""
+	assert_success
 	assert_output /lock
-	run bash -c 'source "$1"; COMP_WORDS=(ipctool shm-write /seg --lock /); COMP_CWORD=4; _ipctool; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp/ipctool.bash"
+	run bash_complete ipctool shm-write /seg --lock /
+	assert_success
 	assert_output /lock
 	run env XDG_CONFIG_HOME="$BATS_TEST_TMPDIR" XDG_DATA_HOME="$BATS_TEST_TMPDIR" \
 		fish --no-config -c "source $comp/ipctool.fish; complete -C'ipctool sem-v /'"
+	assert_success
 	assert_output --partial /lock
 	refute_output --partial /seg
 	run zsh -n "$comp/_ipctool"

@@ -9,29 +9,7 @@ load helpers
 
 bats_require_minimum_version 1.5.0
 
-# Kernel limits a test changed in this namespace, restored in teardown.
-SAVED_SYSCTLS=()
-
-teardown() {
-	common_teardown
-	local entry
-	for entry in "${SAVED_SYSCTLS[@]}"; do
-		echo "${entry#*=}" >"/proc/sys/kernel/${entry%%=*}"
-	done
-	SAVED_SYSCTLS=()
-}
-
-# set_sysctl NAME VALUE: change an IPC limit of this namespace for one test.
-set_sysctl() {
-	SAVED_SYSCTLS+=("$1=$(cat "/proc/sys/kernel/$1")")
-	echo "$2" >"/proc/sys/kernel/$1"
-}
-
-
-
-
-
-
+teardown() { common_teardown; }
 
 # Facts about queue ID from the kernel.
 qfield() { awk -v id="$1" -v col="$2" '$2 == id { print $col }' /proc/sysvipc/msg; }
@@ -53,8 +31,6 @@ ftok_key() {
 	printf '0x%08x\n' $(( (($2 & 0xff) << 24) | ((dev & 0xff) << 16) | (ino & 0xffff) ))
 }
 
-
-
 # ---- TARGET forms (SPEC §1, §12) -----------------------------------------
 
 @test "mkq with a key prints the id alone and makes a 0600 queue" {
@@ -63,6 +39,7 @@ ftok_key() {
 	assert_output --regexp '^[0-9]+$'
 	assert_equal "$stderr" ""
 	run awk '$1 == 1234 { print $3 }' /proc/sysvipc/msg
+	assert_success
 	assert_output 600
 }
 
@@ -172,6 +149,7 @@ ftok_key() {
 	run_tool send --key 5 0x5 "$id"
 	assert_success
 	run_tool recv "$id" --count 2
+	assert_success
 	assert_output "$(printf '0x5\n%s' "$id")"
 }
 
@@ -263,6 +241,7 @@ ftok_key() {
 	assert_success
 	assert_output "$id"
 	run_tool mkq 0x99
+	assert_success
 	assert_output "$id"
 	assert_equal "$(qperms "$id")" 640
 	assert_equal "$(qcapacity "$id")" 4096
@@ -308,7 +287,7 @@ ftok_key() {
 }
 
 @test "mkq beyond msgmni fails with status 1 saying so" {
-	set_sysctl msgmni 1
+	set_sysctl kernel/msgmni 1
 	ipctool mkq >/dev/null
 	run_tool mkq --key 0x42
 	assert_only_error 1 mkq "cannot create message queue key 0x00000042: the system limit on queues \\(msgmni\\) is reached"
@@ -348,7 +327,7 @@ ftok_key() {
 }
 
 @test "mkq --max-bytes above the default msgmnb works once msgmnb allows it" {
-	set_sysctl msgmnb 100000
+	set_sysctl kernel/msgmnb 100000
 	id=$(setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource ipctool mkq --max-bytes 100000)
 	assert_equal "$(qcapacity "$id")" 100000
 }
@@ -390,6 +369,7 @@ ftok_key() {
 	id=$(ipctool mkq)
 	ipctool send "$id" -- -n --lines -
 	run_tool recv "$id" --count 3
+	assert_success
 	assert_output "$(printf '%s\n' -n --lines -)"
 }
 
@@ -398,6 +378,7 @@ ftok_key() {
 	ipctool send "$id" --type 5 five
 	ipctool send "$id" -T 9223372036854775807 max
 	run_tool recv "$id" --json --count 2
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":5,"size":4,"data":"five"}' \
 		'{"type":9223372036854775807,"size":3,"data":"max"}')"
 }
@@ -430,6 +411,7 @@ ftok_key() {
 	assert_equal "$(qnum "$id")" 1
 	assert_equal "$(qbytes_used "$id")" 0
 	run_tool recv "$id" --json
+	assert_success
 	assert_output '{"type":1,"size":0,"data":""}'
 }
 
@@ -438,6 +420,7 @@ ftok_key() {
 	printf 'first\n\nthird line\n\n\nlast' | ipctool send "$id" --lines --type 3
 	assert_equal "$(qnum "$id")" 6
 	run_tool recv "$id" --count 6 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":3,"size":5,"data":"first"}' '{"type":3,"size":0,"data":""}' \
 		'{"type":3,"size":10,"data":"third line"}' '{"type":3,"size":0,"data":""}' \
 		'{"type":3,"size":0,"data":""}' '{"type":3,"size":4,"data":"last"}')"
@@ -454,6 +437,7 @@ ftok_key() {
 	printf 'a\0\0b\nc\0last' | ipctool send "$id" --null
 	assert_equal "$(qnum "$id")" 4
 	run_tool recv "$id" --count 4 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":1,"size":1,"data":"a"}' '{"type":1,"size":0,"data":""}' \
 		'{"type":1,"size":3,"data":"b\nc"}' '{"type":1,"size":4,"data":"last"}')"
 }
@@ -495,6 +479,7 @@ ftok_key() {
 	assert_only_error 1 send "record 3 is 9000 bytes, more than message queue id $id can hold \\(8192 bytes, msgmax\\)"
 	assert_equal "$(qnum "$id")" 2
 	run_tool recv "$id" --count 2
+	assert_success
 	assert_output "$(printf 'one\ntwo')"
 	# A record is not read on to its end once it is known to be too
 	# large (the input may never end), so the error says "more than".
@@ -508,8 +493,8 @@ ftok_key() {
 }
 
 @test "the largest message the kernel allows round-trips byte for byte" {
-	set_sysctl msgmax 65536
-	set_sysctl msgmnb 65536
+	set_sysctl kernel/msgmax 65536
+	set_sysctl kernel/msgmnb 65536
 	id=$(ipctool mkq)
 	head -c 65536 /dev/urandom >"$BATS_TEST_TMPDIR/max"
 	run_tool send "$id" <"$BATS_TEST_TMPDIR/max"
@@ -519,9 +504,11 @@ ftok_key() {
 	cmp "$BATS_TEST_TMPDIR/max" "$BATS_TEST_TMPDIR/out"
 	# Through --lines too, as one full-size record among small ones.
 	{ echo small; head -c 65536 /dev/zero | tr '\0' y; echo; echo tail; } >"$BATS_TEST_TMPDIR/lines"
-	ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/lines" &
+	bg_start ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/lines"
+	pid=$BG_PID
 	ipctool recv "$id" --count 3 >"$BATS_TEST_TMPDIR/out"
-	wait $!
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
 	cmp "$BATS_TEST_TMPDIR/lines" "$BATS_TEST_TMPDIR/out"
 	# One byte more is refused.
 	run_tool send "$id" < <(head -c 65537 /dev/zero)
@@ -529,8 +516,8 @@ ftok_key() {
 }
 
 @test "recv receives a message whole even if msgmax was lowered since it was sent" {
-	set_sysctl msgmax 300000
-	set_sysctl msgmnb 400000
+	set_sysctl kernel/msgmax 300000
+	set_sysctl kernel/msgmnb 400000
 	id=$(ipctool mkq)
 	head -c 300000 /dev/urandom >"$BATS_TEST_TMPDIR/big"
 	ipctool send "$id" <"$BATS_TEST_TMPDIR/big"
@@ -543,6 +530,7 @@ ftok_key() {
 	ipctool recv "$id" --raw >"$BATS_TEST_TMPDIR/out"
 	cmp "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/out"
 	run_tool recv "$id"
+	assert_success
 	assert_output after
 }
 
@@ -568,7 +556,7 @@ ftok_key() {
 	run_tool send "$id" --timeout 0.3 more
 	t1=$(now_ms)
 	assert_only_error 3 send "message queue id $id stayed full until the timeout; message 1 was not sent"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	assert_equal "$(qnum "$id")" 1
 	# --timeout 0 is --nowait.
 	run_tool send "$id" --timeout 0 more
@@ -578,17 +566,23 @@ ftok_key() {
 @test "send blocks while the queue is full and goes on when room appears" {
 	id=$(ipctool mkq --max-bytes 10)
 	ipctool send "$id" 0123456789
-	(sleep 0.3; ipctool recv "$id" >/dev/null) &
-	run_tool send "$id" --timeout 5 later
-	assert_success
-	wait $!
+	bg_start ipctool send "$id" --timeout 5 later
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGSND"
 	run_tool recv "$id"
+	assert_success
+	assert_output 0123456789
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	run_tool recv "$id"
+	assert_success
 	assert_output later
 }
 
 @test "send --timeout bounds the wait for room, not the wait for input" {
 	id=$(ipctool mkq --max-bytes 10)
 	# The input comes after the timeout, to a queue with room: it is sent.
+	# (The input's sleep is the scenario, not a wait for something.)
 	run --separate-stderr bash -c "(sleep 1; echo hello) | ipctool send $id --timeout 0.3"
 	assert_success
 	assert_equal "$(qnum "$id")" 1
@@ -597,7 +591,7 @@ ftok_key() {
 	run --separate-stderr bash -c "(echo 123; sleep 1; echo late) | ipctool send $id --lines --timeout 0.3"
 	t1=$(now_ms)
 	assert_error 3 send "message queue id $id stayed full until the timeout; record 2 was not sent"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	assert_equal "$(qnum "$id")" 2
 }
 
@@ -668,16 +662,21 @@ ftok_key() {
 	ipctool send "$id" --type 1 a2
 	ipctool send "$id" --type 5 e1
 	run_tool recv "$id" --type 2
+	assert_success
 	assert_output b1
 	run_tool recv "$id" --type -3
+	assert_success
 	assert_output a1
 	run_tool recv "$id" --type 0
+	assert_success
 	assert_output c1
 	run_tool recv "$id" --type 7 --nowait
 	assert_only_error 3 recv "no message on message queue id $id"
 	run_tool recv "$id" --type -4 --nowait --json
+	assert_success
 	assert_output '{"type":1,"size":2,"data":"a2"}'
 	run_tool recv "$id" -T 5
+	assert_success
 	assert_output e1
 	assert_equal "$(qnum "$id")" 0
 }
@@ -689,6 +688,7 @@ ftok_key() {
 	ipctool send "$id" --type 4 d1
 	ipctool send "$id" --type 2 b1
 	run_tool recv "$id" --type 1 --except --count 2
+	assert_success
 	assert_output "$(printf 'd1\nb1')"
 	run_tool recv "$id" --type 1 -e --nowait
 	assert_only_error 3 recv "no message"
@@ -717,6 +717,7 @@ ftok_key() {
 	assert_output "$(printf '1\n2\n3')"
 	assert_equal "$(qnum "$id")" 2
 	run_tool recv "$id" -c 1
+	assert_success
 	assert_output 4
 	assert_equal "$(qnum "$id")" 1
 }
@@ -724,11 +725,13 @@ ftok_key() {
 @test "recv --count waits for messages still to come" {
 	id=$(ipctool mkq)
 	ipctool send "$id" first
-	(sleep 0.3; ipctool send "$id" second) &
-	run_tool recv "$id" --count 2 --timeout 5
-	assert_success
-	assert_output "$(printf 'first\nsecond')"
-	wait $!
+	bg_start ipctool recv "$id" --count 2 --timeout 5 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	wait_for '[ "$(qnum "$id")" = 0 ] && in_kernel_wait $pid $WCHAN_MSGRCV'
+	ipctool send "$id" second
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$(printf 'first\nsecond')"
 }
 
 @test "recv --count: malformed counts, and 0 without --peek, are usage errors" {
@@ -755,12 +758,12 @@ ftok_key() {
 	t1=$(now_ms)
 	assert_error 3 recv "only 1 of 2 messages arrived"
 	assert_output c
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	assert_equal "$(qnum "$id")" 0
 }
 
 @test "recv --timeout bounds the whole call even while messages are there to take" {
-	set_sysctl msgmnb 4000000
+	set_sysctl kernel/msgmnb 4000000
 	id=$(ipctool mkq)
 	seq 200000 | ipctool send "$id" --lines
 	# 200,000 receives take far longer than 0.01 s, so a call bounded as a
@@ -779,7 +782,7 @@ ftok_key() {
 	run_tool recv "$id" --timeout 0.3
 	t1=$(now_ms)
 	assert_only_error 3 recv "no message on message queue id $id before the timeout"
-	assert_between 280 3000 $((t1 - t0))
+	assert_elapsed 280 "$t0" "$t1"
 	run_tool recv "$id" --timeout 0
 	assert_only_error 3 recv "no message"
 	run_tool recv "$id" --timeout=.2
@@ -801,16 +804,20 @@ ftok_key() {
 @test "recv --follow --timeout takes everything, then exits 0 after the silence" {
 	id=$(ipctool mkq)
 	ipctool send "$id" a b
-	(sleep 0.2; ipctool send "$id" c; sleep 0.2; ipctool send "$id" d) &
-	t0=$(now_ms)
-	run_tool recv "$id" --follow --timeout 1
-	t1=$(now_ms)
-	wait $!
-	assert_success
-	assert_output "$(printf 'a\nb\nc\nd')"
-	assert_equal "$stderr" ""
-	# The silence counts from the last message (about 1.4 s in all).
-	assert_between 1350 6000 $((t1 - t0))
+	bg_start ipctool recv "$id" --follow --timeout 1 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	# c and d each come while it waits, having taken all before them.
+	wait_for '[ "$(qnum "$id")" = 0 ] && in_kernel_wait $pid $WCHAN_MSGRCV'
+	ipctool send "$id" c
+	wait_for '[ "$(qnum "$id")" = 0 ] && in_kernel_wait $pid $WCHAN_MSGRCV'
+	td=$(now_ms)
+	ipctool send "$id" d
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$(printf 'a\nb\nc\nd')"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	# The silence counts from the last message.
+	assert_elapsed 950 "$td"
 	assert_equal "$(qnum "$id")" 0
 }
 
@@ -860,10 +867,13 @@ lines" ""
 	assert_equal "${#lines[@]}" 3
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/json"
 	run jq -c '[.type, .size, .data]' <(sed -n 1p "$BATS_TEST_TMPDIR/json")
+	assert_success
 	assert_output '[7,21,"quote \" back \\ tab\té"]'
 	run jq -c '[.type, .size, .data]' <(sed -n 2p "$BATS_TEST_TMPDIR/json")
+	assert_success
 	assert_output '[1,5,"ctl\u0001\n"]'
 	run jq -r '[.type, .size, has("data")] | @tsv' <(sed -n 3p "$BATS_TEST_TMPDIR/json")
+	assert_success
 	assert_output "$(printf '2\t2001\tfalse')"
 	sed -n 3p "$BATS_TEST_TMPDIR/json" | jq -r .data_base64 | base64 -d >"$BATS_TEST_TMPDIR/decoded"
 	cmp "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/decoded"
@@ -891,6 +901,7 @@ lines" ""
 	assert_success
 	assert_output one
 	run_tool recv "$id" --peek --count 2 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":4,"size":3,"data":"one"}' '{"type":1,"size":3,"data":"two"}')"
 	run_tool recv "$id" --peek --count 0
 	assert_success
@@ -901,6 +912,7 @@ lines" ""
 	assert_output "$(printf 'one\ntwo\nthree')"
 	assert_equal "$(qnum "$id")" 3
 	run_tool recv "$id" --count 3
+	assert_success
 	assert_output "$(printf 'one\ntwo\nthree')"
 }
 
@@ -941,6 +953,7 @@ lines" ""
 	assert_error 1 recv "cannot write to standard output: No space left on device; 1 message\\(s\\) put back on message queue id $id"
 	assert_equal "$(qnum "$id")" 1
 	run_tool recv "$id" --json
+	assert_success
 	assert_output '{"type":7,"size":4,"data":"keep"}'
 	# Several at once go back in order.
 	ipctool send "$id" --type 2 a
@@ -949,6 +962,7 @@ lines" ""
 	run_tool_to /dev/full recv "$id" --count 3
 	assert_error 1 recv "3 message\\(s\\) put back"
 	run_tool recv "$id" --count 3 --json
+	assert_success
 	assert_output "$(printf '%s\n' '{"type":2,"size":1,"data":"a"}' '{"type":3,"size":1,"data":"b"}' \
 		'{"type":4,"size":1,"data":"c"}')"
 	# A closed stdout too.
@@ -956,6 +970,7 @@ lines" ""
 	run --separate-stderr bash -c "ipctool recv $id >&-"
 	assert_error 1 recv "cannot write to standard output: Bad file descriptor; 1 message\\(s\\) put back"
 	run_tool recv "$id" --json
+	assert_success
 	assert_output '{"type":4,"size":6,"data":"closed"}'
 	# A copy made by --peek was never taken: nothing to put back.
 	ipctool send "$id" peeked
@@ -967,39 +982,38 @@ lines" ""
 @test "recv into a closed pipe puts back what it could not deliver" {
 	id=$(ipctool mkq)
 	ipctool send "$id" one two three four five
-	run bash -c "(sleep 0.3; ipctool recv $id --count 5 2>$BATS_TEST_TMPDIR/err; echo \$? >$BATS_TEST_TMPDIR/rc) | true"
-	assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" 1
-	run cat "$BATS_TEST_TMPDIR/err"
-	assert_output "ipctool: recv: cannot write to standard output: Broken pipe; 5 message(s) put back on message queue id $id"
+	run_tool_to_closed_pipe recv "$id" --count 5
+	assert_only_error 1 recv "cannot write to standard output: Broken pipe; 5 message\\(s\\) put back on message queue id $id$"
 	assert_equal "$(qnum "$id")" 5
 	run_tool recv "$id" --count 5
+	assert_success
 	assert_output "$(printf '%s\n' one two three four five)"
 	# Same with a reader that reads nothing.
 	ipctool send "$id" six
-	run bash -c "(sleep 0.3; ipctool recv $id --follow --timeout 0.2 2>/dev/null) | head -c0"
+	run_tool_to_closed_pipe recv "$id" --follow --timeout 0.2
+	assert_only_error 1 recv "Broken pipe; 1 message\\(s\\) put back"
 	assert_equal "$(qnum "$id")" 1
 }
 
 @test "recv blocked in msgrcv and killed by SIGTERM exits 143 and takes nothing" {
 	id=$(ipctool mkq)
-	ipctool recv "$id" --count 2 >"$BATS_TEST_TMPDIR/out" &
-	pid=$!
-	sleep 0.2
+	bg_start ipctool recv "$id" --count 2 >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	ipctool send "$id" first
-	sleep 0.3
+	# It wrote the first and waits again for the second.
+	wait_for '[ "$(cat "$BATS_TEST_TMPDIR/out")" = first ] && in_kernel_wait $pid $WCHAN_MSGRCV'
 	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 143
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" first
 	ipctool send "$id" second
-	sleep 0.1
 	assert_equal "$(qnum "$id")" 1
 	# --follow runs until a termination signal, and took what it wrote.
-	ipctool recv "$id" --follow >"$BATS_TEST_TMPDIR/out" &
-	pid=$!
+	bg_start ipctool recv "$id" --follow >"$BATS_TEST_TMPDIR/out"
+	pid=$BG_PID
 	ipctool send "$id" third
-	sleep 0.3
+	wait_for '[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf "second\nthird")" ] && in_kernel_wait $pid $WCHAN_MSGRCV'
 	kill -TERM "$pid"
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 143
@@ -1008,23 +1022,24 @@ lines" ""
 }
 
 @test "recv blocked writing to a full pipe and killed by SIGTERM puts back what it did not write" {
-	set_sysctl msgmnb 200000
+	set_sysctl kernel/msgmnb 200000
 	id=$(ipctool mkq)
 	msg=$(head -c 8000 /dev/zero | tr '\0' m)
 	for i in $(seq 1 20); do
 		ipctool send "$id" "$msg"
 	done
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	# A reader that leaves the pipe full for a while, then reads it all.
-	(sleep 2; cat) <"$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/out" &
-	reader=$!
-	ipctool recv "$id" --count 20 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 1
+	# A reader that leaves the pipe full until recv is killed, then reads it all.
+	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
+	bg_start ipctool recv "$id" --count 20 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_for "is_stopped $READER && in_pipe_write $pid"
 	kill -TERM "$pid"
+	kill -CONT "$READER"
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 143
-	wait "$reader"
+	wait_exit "$READER"
+	assert_equal "$EXIT_RC" 0
 	# Every message is either wholly in the pipe or back on the queue;
 	# one cut in the middle by the signal went back too.
 	written=$(tr -cd '\n' <"$BATS_TEST_TMPDIR/out" | wc -c)
@@ -1035,7 +1050,7 @@ lines" ""
 }
 
 @test "SIGTERM while the reader is stopped: every message once, whole, in the output or on the queue" {
-	set_sysctl msgmnb 200000
+	set_sysctl kernel/msgmnb 200000
 	id=$(ipctool mkq)
 	# 1001-byte records, taken as many at a time as 64 KiB holds (72): the
 	# first write leaves 65 and a part of the 66th in a 64 KiB pipe.
@@ -1043,8 +1058,8 @@ lines" ""
 	ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
-	ipctool recv "$id" --count 100 --batch 100 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
+	bg_start ipctool recv "$id" --count 100 --batch 100 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
 	wait_for "is_stopped $READER && in_pipe_write $pid"
 	kill -TERM "$pid"
 	kill -CONT "$READER"
@@ -1055,23 +1070,26 @@ lines" ""
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 	# No torn record: every line of the output is a whole one.
 	run grep -cvx '[0-9]\{1000\}' "$BATS_TEST_TMPDIR/out"
+	assert_failure 1
 	assert_output 0
 	written=$(wc -l <"$BATS_TEST_TMPDIR/out")
 	[ "$written" -ge 66 ]
 	assert_equal $((written + $(qnum "$id"))) 100
 	run_tool recv "$id" --nowait --count 100
+	# Fewer than asked are left (the reader took at least 66): status 3.
+	assert_equal "$status" 3
 	{ cat "$BATS_TEST_TMPDIR/out"; printf '%s\n' "$output"; } | sort >"$BATS_TEST_TMPDIR/all"
 	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/all"
 }
 
 @test "recv --batch N: a SIGKILL loses at most N messages" {
-	set_sysctl msgmnb 400000
+	set_sysctl kernel/msgmnb 400000
 	id=$(ipctool mkq)
 	seq -f '%099g' 1000 | ipctool send "$id" --lines
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
-	ipctool recv "$id" --count 1000 --batch 3 >"$BATS_TEST_TMPDIR/fifo" &
-	pid=$!
+	bg_start ipctool recv "$id" --count 1000 --batch 3 >"$BATS_TEST_TMPDIR/fifo"
+	pid=$BG_PID
 	wait_for "is_stopped $READER && in_pipe_write $pid"
 	kill -KILL "$pid"
 	kill -CONT "$READER"
@@ -1101,17 +1119,20 @@ lines" ""
 	assert_success
 	assert_output "$(printf 'a\nb')"
 	run_tool recv "$id" --batch 65536 --peek
+	assert_success
 	assert_output c
 }
 
 @test "recv --lockstep: a pipe reader that stops early leaves every message it did not read" {
-	set_sysctl msgmnb 200000
+	set_sysctl kernel/msgmnb 200000
 	id=$(ipctool mkq)
 	seq 1000 | ipctool send "$id" --lines
 	run --separate-stderr bash -c "ipctool recv $id --count 1000 --lockstep | head -n 1"
+	assert_success
 	assert_output 1
 	assert_equal "$(qnum "$id")" 999
 	# A reader that never reads: the message written goes back.
+	# (The sleep is that reader: it holds the pipe a while, reading nothing.)
 	run --separate-stderr bash -c "ipctool recv $id --count 1000 --lockstep | sleep 0.3; exit \${PIPESTATUS[0]}"
 	# (A reader gone before the write makes it EPIPE: put back too.)
 	assert_error 1 recv "(the reader of standard output went away without reading message 1; it was put back|Broken pipe; 1 message\\(s\\) put back) on message queue id $id"
@@ -1119,6 +1140,7 @@ lines" ""
 	# A shell loop that breaks out: what it did not read stays.  (Each
 	# message put back went to the tail: 2, 3, then 7 are last now.)
 	run --separate-stderr bash -c "ipctool recv $id --lockstep --follow | while read -r l; do echo \$l; [ \$l = 6 ] && break; done"
+	assert_success
 	assert_output "$(printf '4\n5\n6')"
 	assert_equal "$(qnum "$id")" 996
 	ipctool recv "$id" --count 996 >"$BATS_TEST_TMPDIR/rest"
@@ -1161,15 +1183,15 @@ lines" ""
 @test "send blocked on a full queue and killed by SIGTERM exits 143" {
 	id=$(ipctool mkq --max-bytes 10)
 	ipctool send "$id" 0123456789
-	ipctool send "$id" more 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 0.3
+	bg_start ipctool send "$id" more 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGSND"
 	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 143
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
 	assert_equal "$(qnum "$id")" 1
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: send: interrupted; message 1 was not sent"
 }
 
@@ -1178,60 +1200,59 @@ lines" ""
 @test "a recv --timeout stopped and continued still ends on time" {
 	id=$(ipctool mkq)
 	t0=$(now_ms)
-	ipctool recv "$id" --timeout 1 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 0.2
+	bg_start ipctool recv "$id" --timeout 2 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	kill -STOP "$pid"
-	sleep 0.6
+	hold_until $((t0 + 1500))
 	kill -CONT "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	tcont=$(now_ms)
+	wait_exit "$pid"
 	t1=$(now_ms)
-	assert_equal "$rc" 3
-	# About 1 s in all: not 1.6 s (the wait restarted), not 0.8 s (ended by CONT).
-	assert_between 950 1500 $((t1 - t0))
+	assert_equal "$EXIT_RC" 3
+	# Not ended by the CONT (before 2 s), and not a wait started afresh
+	# (2 s after the CONT); what is left of the 2 s is at most 0.5 s.
+	assert_elapsed 1950 "$t0" "$t1"
+	[ $((t1 - tcont)) -lt 1900 ]
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: recv: no message on message queue id $id before the timeout"
 }
 
 @test "a recv --timeout stopped past its deadline ends when continued" {
 	id=$(ipctool mkq)
 	t0=$(now_ms)
-	ipctool recv "$id" --timeout 0.3 2>/dev/null &
-	pid=$!
-	sleep 0.1
+	bg_start ipctool recv "$id" --timeout 0.3 2>/dev/null
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	kill -STOP "$pid"
-	sleep 1
+	hold_until $((t0 + 1000))
 	kill -CONT "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-	t1=$(now_ms)
-	assert_equal "$rc" 3
-	assert_between 1000 2500 $((t1 - t0))
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 3
+	assert_elapsed 1000 "$t0"
 }
 
 @test "SIGCONT and a handled SIGALRM do not end a recv --timeout or a send --timeout early" {
 	id=$(ipctool mkq --max-bytes 1)
 	t0=$(now_ms)
-	ipctool recv "$id" --type 9 --timeout 1 2>/dev/null &
-	rpid=$!
+	bg_start ipctool recv "$id" --type 9 --timeout 1 2>/dev/null
+	rpid=$BG_PID
 	ipctool send "$id" x
-	ipctool send "$id" y --timeout 1 2>/dev/null &
-	spid=$!
-	sleep 0.4
+	bg_start ipctool send "$id" y --timeout 1 2>/dev/null
+	spid=$BG_PID
+	wait_blocked "$rpid" "$WCHAN_MSGRCV"
+	wait_blocked "$spid" "$WCHAN_MSGSND"
 	kill -CONT "$rpid" "$spid"
 	kill -ALRM "$rpid" "$spid"
-	sleep 0.2
+	settle
 	kill -0 "$rpid"
 	kill -0 "$spid"
-	rc=0
-	wait "$rpid" || rc=$?
-	assert_equal "$rc" 3
-	rc=0
-	wait "$spid" || rc=$?
-	assert_equal "$rc" 3
-	t1=$(now_ms)
-	assert_between 950 3000 $((t1 - t0))
+	wait_exit "$rpid"
+	assert_equal "$EXIT_RC" 3
+	wait_exit "$spid"
+	assert_equal "$EXIT_RC" 3
+	assert_elapsed 950 "$t0"
 	assert_equal "$(qnum "$id")" 1
 }
 
@@ -1242,23 +1263,23 @@ lines" ""
 	for w in 1 2 3 4; do
 		seq -f "w$w-%g" 1 500 >"$BATS_TEST_TMPDIR/in$w"
 	done
-	ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out1" &
-	r1=$!
-	ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out2" &
-	r2=$!
+	bg_start ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out1"
+	r1=$BG_PID
+	bg_start ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out2"
+	r2=$BG_PID
 	writers=()
 	for w in 1 2 3 4; do
-		ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in$w" &
-		writers+=($!)
+		bg_start ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in$w"
+		writers+=("$BG_PID")
 	done
 	for pid in "${writers[@]}"; do
-		wait "$pid"
+		wait_exit "$pid"
+		assert_equal "$EXIT_RC" 0
 	done
 	# A reader that got nothing (the other took all) exits 3.
 	for pid in "$r1" "$r2"; do
-		rc=0
-		wait "$pid" || rc=$?
-		[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]
+		wait_exit "$pid"
+		[ "$EXIT_RC" -eq 0 ] || [ "$EXIT_RC" -eq 3 ]
 	done
 	cat "$BATS_TEST_TMPDIR"/in? | sort >"$BATS_TEST_TMPDIR/want"
 	cat "$BATS_TEST_TMPDIR"/out? | sort >"$BATS_TEST_TMPDIR/got"
@@ -1285,8 +1306,10 @@ lines" ""
 	assert_success
 	assert_equal "$(qnum "$id")" 2
 	run_tool recv "$key" --count 2
+	assert_success
 	assert_output "$(printf 'from-id\nfrom-key')"
 	run_tool mkq "$key"
+	assert_success
 	assert_output "$id"
 }
 
@@ -1294,6 +1317,7 @@ lines" ""
 	id=$(ipctool mkq --key 0x5eed --mode 640)
 	ipctool send "$id" a bb ccc
 	run bash -c "ipcs -q | awk '\$2 == $id { print \$1, \$4, \$5, \$6 }'"
+	assert_success
 	assert_output "0x00005eed 640 6 3"
 }
 
@@ -1310,14 +1334,14 @@ lines" ""
 
 @test "a recv blocked on a queue that is removed reports it, status 1" {
 	id=$(ipctool mkq)
-	ipctool recv "$id" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 0.3
+	bg_start ipctool recv "$id" 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	ipcrm -q "$id"
-	rc=0
-	wait "$pid" || rc=$?
-	assert_equal "$rc" 1
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 1
 	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
 	assert_output "ipctool: recv: cannot receive from message queue id $id: it was removed"
 }
 
@@ -1325,7 +1349,7 @@ lines" ""
 
 @test "send --lines streams in constant memory" {
 	# Room for every message, so the sender never waits for a reader.
-	set_sysctl msgmnb 33554432
+	set_sysctl kernel/msgmnb 33554432
 	seq 1 200000 >"$BATS_TEST_TMPDIR/small"
 	seq 1 2000000 >"$BATS_TEST_TMPDIR/large"
 	a=$(ipctool mkq)

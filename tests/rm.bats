@@ -155,8 +155,10 @@ rm_with_stale_listing() {
 	run ipctool rm --all --queues --user nobody
 	assert_success
 	run ipctool list --sysv -r --noheadings -o OWNER --queues
+	assert_success
 	assert_output root
 	run ipctool list --sysv -r --noheadings -o OWNER --shm
+	assert_success
 	assert_output "root
 nobody"
 	run ipctool rm --all --user 65534
@@ -214,6 +216,7 @@ nobody"
 	run as_nobody ipctool rm --all --user nobody
 	assert_success
 	run ipctool list --sysv -q -r --noheadings -o OWNER
+	assert_success
 	assert_output root
 }
 
@@ -260,16 +263,15 @@ nobody"
 @test "bash completion offers the ids and keys of every kind for rm and list" {
 	perl -e 'defined shmget(0x4d2, 10, 01600) or die; defined semget(0x4d3, 1, 01600) or die'
 	q=$(ipctool mkq)
-	comp() {
-		bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipctool
-			printf "%s\n" "${COMPREPLY[@]}"' _ "$BATS_TEST_DIRNAME/../completions/ipctool.bash" "$@"
-	}
-	run comp ipctool rm "$q" 0x
+	run bash_complete ipctool rm "$q" 0x
+	assert_success
 	assert_line 0x000004d2
 	assert_line 0x000004d3
-	run comp ipctool list ""
+	run bash_complete ipctool list ""
+	assert_success
 	assert_line "$q"
-	run comp ipctool list --output N
+	run bash_complete ipctool list --output N
+	assert_success
 	assert_line NATTCH
 	assert_line NSEMS
 }

@@ -6,20 +6,8 @@ bats_require_minimum_version 1.5.0
 
 teardown() { common_teardown; }
 
-# The value of semaphore NUM (default 0) of set ID, as ipcs shows it.
-sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n { print $2 }'; }
 sem_perms() { awk -v k="$1" '$1 == k { print $3 }' /proc/sysvipc/sem; }
 sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
-
-# Wait (up to 10 s) until semaphore 0 of set $1 has value $2.
-wait_value() {
-	for _ in $(seq 100); do
-		[ "$(sem_value "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	echo "semaphore 0 of set $1 is $(sem_value "$1"), not $2" >&2
-	return 1
-}
 
 # --- mksem -----------------------------------------------------------------
 
@@ -53,9 +41,11 @@ wait_value() {
 @test "mksem marks a new set ready (sem_otime set) so joiners do not wait" {
 	id=$(ipctool mksem --key 0x4d2 --value 1)
 	run ipcs -s -i "$id"
+	assert_success
 	refute_output --partial "otime = Not set"
 	id=$(ipctool mksem --key 0x4d3)
 	run ipcs -s -i "$id"
+	assert_success
 	refute_output --partial "otime = Not set"
 }
 
@@ -145,7 +135,7 @@ wait_value() {
 		select(undef, undef, undef, 0.3);
 		semctl($id, 0, SETALL, pack("s!", 1)) or die "setall: $!";
 		semop($id, pack("s!*", 0, -1, 0, 0, 1, 0)) or die "semop: $!";' "$BATS_TEST_TMPDIR/creator"
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/creator" ] && break; sleep 0.05; done
+	wait_for '[ -s "$BATS_TEST_TMPDIR/creator" ]'
 	run ipctool mksem --key 0x4d2 --value 5
 	assert_success
 	assert_output "$(cat "$BATS_TEST_TMPDIR/creator")"
@@ -272,11 +262,12 @@ wait_value() {
 
 @test "a waiting sem-p is woken by sem-v" {
 	id=$(ipctool mksem)
-	bg_start sh -c "ipctool sem-p $id --timeout 30; echo \$? >'$BATS_TEST_TMPDIR/rc'"
-	sleep 0.2
+	bg_start ipctool sem-p "$id" --timeout 30
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_SEM"
 	ipctool sem-v "$id"
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/rc" ] && break; sleep 0.1; done
-	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = 0 ]
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 0
 	[ "$(sem_value "$id")" = 0 ]
 }
 
@@ -409,6 +400,7 @@ wait_value() {
 	assert_failure 1
 	ipctool mksem --key 0x1 --value 1
 	run ipctool sem-p --key 0x1 --count 1 -- echo keyed
+	assert_success
 	assert_output keyed
 }
 
@@ -448,12 +440,12 @@ wait_value() {
 @test "SIGKILL of the holder releases the semaphore" {
 	id=$(ipctool mksem --value 1)
 	bg_start ipctool sem-p "$id" -- sleep 100
-	pid=${BG_PIDS[-1]}
-	wait_value "$id" 0
+	pid=$BG_PID
+	wait_sem_value "$id" 0
 	run ipctool sem-p "$id" --nowait
 	assert_failure 3
 	kill -KILL "$pid"
-	wait_value "$id" 1
+	wait_sem_value "$id" 1
 	run ipctool sem-p "$id" --nowait
 	assert_success
 }
@@ -461,9 +453,10 @@ wait_value() {
 @test "SIGKILL of a sem-p still waiting takes nothing" {
 	id=$(ipctool mksem)
 	bg_start ipctool sem-p "$id" -- true
-	pid=${BG_PIDS[-1]}
-	sleep 0.2
+	pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_SEM"
 	kill -KILL "$pid"
+	wait_exit "$pid"
 	ipctool sem-v "$id"
 	[ "$(sem_value "$id")" = 1 ]
 }

@@ -8,7 +8,6 @@ teardown() { common_teardown; }
 # Fields of /proc/sysvipc/shm for a key (decimal): perms and size.
 shm_perms() { awk -v k="$1" '$1 == k { print $3 }' /proc/sysvipc/shm; }
 shm_size() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/shm; }
-sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n { print $2 }'; }
 
 # --- mkshm -----------------------------------------------------------------
 
@@ -19,6 +18,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	[ "$(shm_perms 1234)" = 600 ]
 	[ "$(shm_size 1234)" = 4096 ]
 	run awk -v id="$output" '$2 == id { print $1 }' /proc/sysvipc/shm
+	assert_success
 	assert_output 1234
 }
 
@@ -54,6 +54,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_success
 	assert_output "$a"
 	run ipctool mkshm 0x4d2 --size 1K
+	assert_success
 	assert_output "$a"
 	[ "$(shm_perms 1234)" = 600 ]
 	[ "$(count_shm)" -eq 1 ]
@@ -164,6 +165,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	ipctool mkshm --key 0x4d2 --size 16 >/dev/null
 	ipctool shm-write --key 0x4d2 abc
 	run ipctool shm-read 0x4d2 --length 3
+	assert_success
 	assert_output abc
 	run ipctool shm-write --key 0x4d2 abc def
 	assert_failure 2
@@ -174,10 +176,12 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	id=$(ipctool mkshm --size 32)
 	printf 'from a pipe' | ipctool shm-write "$id"
 	run ipctool shm-read "$id" --length 11
+	assert_success
 	assert_output "from a pipe"
 	printf 'from a file' >"$BATS_TEST_TMPDIR/in"
 	ipctool shm-write "$id" --offset 16 <"$BATS_TEST_TMPDIR/in"
 	run ipctool shm-read "$id" --offset 16 --length 11
+	assert_success
 	assert_output "from a file"
 }
 
@@ -186,6 +190,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	printf '0123456789' >"$BATS_TEST_TMPDIR/in"
 	{ head -c 4 >/dev/null; ipctool shm-write "$id"; } <"$BATS_TEST_TMPDIR/in"
 	run ipctool shm-read "$id" --string
+	assert_success
 	assert_output 456789
 }
 
@@ -194,9 +199,11 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	ipctool shm-write "$id" AAAAAAAA
 	ipctool shm-write "$id" --offset 2 bb
 	run ipctool shm-read "$id"
+	assert_success
 	assert_output AAbbAAAA
 	ipctool shm-write "$id" -o 1K 2>/dev/null || true
 	run ipctool shm-read "$id"
+	assert_success
 	assert_output AAbbAAAA
 }
 
@@ -205,9 +212,11 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	ipctool shm-write "$id" xxxxxxxx
 	ipctool shm-write "$id" --string abc
 	run bash -c "ipctool shm-read $id | od -An -c | tr -s ' '"
+	assert_success
 	assert_output " a b c \\0 x x x x"
 	printf 'de' | ipctool shm-write "$id" --string --offset 5
 	run bash -c "ipctool shm-read $id | od -An -c | tr -s ' '"
+	assert_success
 	assert_output " a b c \\0 x d e \\0"
 }
 
@@ -231,6 +240,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_failure 1
 	assert_output --partial "DATA (5 bytes) does not fit in shared memory segment id $id (8 bytes) from offset 4; nothing was written"
 	run ipctool shm-read "$id"
+	assert_success
 	assert_output 12345678
 }
 
@@ -245,6 +255,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_failure 1
 	assert_output --partial "standard input (7 bytes) does not fit in shared memory segment id $id (8 bytes) from offset 2"
 	run ipctool shm-read "$id"
+	assert_success
 	assert_output 12345678
 }
 
@@ -262,6 +273,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	run ipctool shm-write "$id" </dev/null
 	assert_success
 	run ipctool shm-read "$id"
+	assert_success
 	assert_output abcd
 }
 
@@ -279,10 +291,13 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	id=$(ipctool mkshm --size 10)
 	ipctool shm-write "$id" 0123456789
 	run ipctool shm-read "$id" --offset 3 --length 4
+	assert_success
 	assert_output 3456
 	run ipctool shm-read "$id" -o 7
+	assert_success
 	assert_output 789
 	run ipctool shm-read "$id" -l 2
+	assert_success
 	assert_output 01
 	run ipctool shm-read "$id" --offset 10
 	assert_success
@@ -306,9 +321,11 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	id=$(ipctool mkshm --size 16)
 	ipctool shm-write "$id" --string "Linux programming"  2>/dev/null || ipctool shm-write "$id" --string "Linux prog"
 	run bash -c "ipctool shm-read $id --string | od -An -c | tr -s ' '"
+	assert_success
 	assert_output " L i n u x p r o g \\n"
 	ipctool shm-write "$id" 0123456789abcdef
 	run bash -c "ipctool shm-read $id --string --offset 12 | od -An -c | tr -s ' '"
+	assert_success
 	assert_output " c d e f \\n"
 }
 
@@ -418,6 +435,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	assert_failure 1
 	assert_output --partial "cannot attach shared memory segment id $id for writing: Permission denied"
 	run ipctool shm-read "$id" --string
+	assert_success
 	assert_output secret
 	id2=$(ipctool mkshm --size 16 --mode 600)
 	run as_nobody ipctool shm-read "$id2"
@@ -449,14 +467,13 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	run timeout 0.5 ipctool shm-read "$id" --lock "$sem"
 	assert_failure 124
 	run ipctool shm-read "$id" --length 6
+	assert_success
 	assert_output before
 	bg_start ipctool shm-write "$id" --lock "$sem" after
 	ipctool sem-v "$sem"
-	for _ in $(seq 100); do
-		[ "$(ipctool shm-read "$id" --length 5)" = after ] && break
-		sleep 0.1
-	done
+	wait_for '[ "$(ipctool shm-read "$id" --length 5)" = after ]'
 	run ipctool shm-read "$id" --lock "$sem" --length 5
+	assert_success
 	assert_output after
 	[ "$(sem_value "$sem")" = 1 ]
 }
@@ -492,6 +509,7 @@ sem_value() { ipcs -s -i "$1" | awk -v n="${2:-0}" '$1 ~ /^[0-9]+$/ && $1 == n {
 	run ipctool shm-write "$id" --string "from ipctool"
 	assert_success
 	run ipctool shm-read "$id" --string
+	assert_success
 	assert_output "from ipctool"
 	id2=$(ipctool mkshm --key 0x4d2 --size 2K --mode 640)
 	run ipcs -m -i "$id2"

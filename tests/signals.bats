@@ -15,7 +15,7 @@ teardown() { common_teardown; }
 # blocked its signals).
 start_waiter() {
 	bg_start ipctool signal-wait "$@" >out 2>err
-	WPID=$!
+	WPID=$BG_PID
 	wait_for '[ -s err ]'
 }
 
@@ -28,7 +28,7 @@ finish_waiter() {
 # A process that ignores TERM, in the background; VPID is its pid.
 start_stubborn() {
 	bg_start bash -c 'trap "" TERM; echo ready > ready; while :; do sleep 0.05; done'
-	VPID=$!
+	VPID=$BG_PID
 	wait_for '[ -s ready ]'
 }
 
@@ -50,6 +50,7 @@ start_stubborn() {
 @test "signal-wait prints its PID first, then who sent the signal" {
 	start_waiter USR1 --timeout 20
 	run head -n 1 err
+	assert_success
 	assert_output "$WPID"
 	run ipctool signal-send USR1 "$WPID"
 	assert_success
@@ -57,6 +58,7 @@ start_stubborn() {
 	finish_waiter
 	[ "$WSTATUS" -eq 0 ]
 	run cat out
+	assert_success
 	assert_output --regexp "^SIGUSR1 pid=[0-9]+ uid=$(id -u)\$"
 }
 
@@ -67,11 +69,13 @@ start_stubborn() {
 	sender=$output
 	finish_waiter
 	run cat out
+	assert_success
 	assert_output "SIGUSR2 value=42 pid=$sender uid=$(id -u)"
 	start_waiter RTMIN --timeout 20
 	ipctool signal-send rtmin "$WPID" -v -7
 	finish_waiter
 	run cat out
+	assert_success
 	assert_output --regexp '^SIGRTMIN value=-7 pid='
 }
 
@@ -83,6 +87,7 @@ start_stubborn() {
 		finish_waiter
 		[ "$WSTATUS" -eq 0 ]
 		run cat out
+		assert_success
 		assert_output --regexp '^SIGUSR1 pid='
 	done
 	rtmin=$(ipctool signal-send --list | awk '$2 == "SIGRTMIN" { print $1 }')
@@ -93,6 +98,7 @@ start_stubborn() {
 		ipctool signal-send "$1" "$WPID"
 		finish_waiter
 		run cut -d' ' -f1 out
+		assert_success
 		assert_output "$2"
 	done
 }
@@ -107,6 +113,7 @@ start_stubborn() {
 	finish_waiter
 	[ "$WSTATUS" -eq 0 ]
 	run cut -d' ' -f1 out
+	assert_success
 	assert_output "$(printf 'SIGUSR1\nSIGUSR2\nSIGTERM')"
 }
 
@@ -125,8 +132,10 @@ start_stubborn() {
 	finish_waiter
 	[ "$WSTATUS" -eq 3 ]
 	run cat out
+	assert_success
 	assert_output --regexp '^SIGUSR1 pid=[0-9]+ uid=[0-9]+$'
 	run tail -n 1 err
+	assert_success
 	assert_output "ipctool: signal-wait: only 1 of 2 signals arrived before the timeout"
 }
 
@@ -138,6 +147,7 @@ start_stubborn() {
 		assert_output --partial "Try 'ipctool signal-wait --help'"
 	done
 	run ipctool signal-wait KILL
+	assert_failure 2
 	assert_output --partial "SIGKILL cannot be caught or blocked"
 }
 
@@ -221,10 +231,11 @@ start_stubborn() {
 	run timeout 20 ipctool signal-send TERM "$pid" --wait 15
 	assert_success
 	run awk '{ print $3 }' "/proc/$pid/stat"
+	assert_success
 	assert_output Z
 	# A process that simply exits is gone too.
 	bg_start sleep 60
-	run timeout 20 ipctool signal-send TERM "$!" --wait 15
+	run timeout 20 ipctool signal-send TERM "$BG_PID" --wait 15
 	assert_success
 }
 
@@ -259,7 +270,7 @@ start_stubborn() {
 @test "--group signals every process of a group, --wait and --kill-after included" {
 	# setsid makes the job a group leader: its pid is the group id.
 	bg_start setsid bash -c 'trap "" TERM; sleep 60 & echo ready > ready; wait'
-	pgid=$!
+	pgid=$BG_PID
 	wait_for '[ -s ready ]'
 	run timeout 20 ipctool signal-send --group TERM "$pgid" --wait 0.3
 	assert_failure 3

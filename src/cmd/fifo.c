@@ -311,6 +311,7 @@ static int fifo_run(void *opts, const struct cli *cli)
 
 const struct command command_fifo = {
 	.name = "fifo",
+	.complete = COMPLETE_FILE,
 	.summary = "create a named pipe, or read or write one with a timeout",
 	.synopsis = "PATH [--mode MODE] [--exclusive] | PATH --read [--nowait | --timeout SECS] | "
 		    "PATH --write [DATA] [--nowait | --timeout SECS]",

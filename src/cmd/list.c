@@ -22,35 +22,27 @@
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_QUEUES = 1, OPT_SHM, OPT_SEMS, OPT_SYSV, OPT_POSIX, OPT_JSON, OPT_RAW, OPT_EXPORT,
-       OPT_NOHEADINGS, OPT_OUTPUT, OPT_LIMITS, OPT_SUMMARY, OPT_USER, OPT_PEEK, OPT_SOCKETS };
+enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS };
 
 struct list_options {
 	struct target target;
-	unsigned kinds;           /* from kind options; 0 = not given */
-	bool sysv, posix;         /* family options */
+	struct select_options select;
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
-	int modes;                /* how many different ones of --json/--raw/--export */
 	bool limits, summary, peek, sockets;
-	bool has_user;
-	uid_t user;
 };
 
 static struct poptOption list_table[] = {
 	TARGET_TABLE,
-	{ "queues", 'q', POPT_ARG_NONE, NULL, OPT_QUEUES, "message queues", NULL },
-	{ "shm", 'm', POPT_ARG_NONE, NULL, OPT_SHM, "shared memory segments", NULL },
-	{ "shmems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_SHM, NULL, NULL },
-	{ "sems", 's', POPT_ARG_NONE, NULL, OPT_SEMS, "semaphore sets", NULL },
-	{ "semaphores", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_SEMS, NULL, NULL },
-	{ "sysv", '\0', POPT_ARG_NONE, NULL, OPT_SYSV, "System V objects (default: both families)", NULL },
-	{ "posix", '\0', POPT_ARG_NONE, NULL, OPT_POSIX, "POSIX objects (default: both families)", NULL },
-	{ "user", '\0', POPT_ARG_STRING, NULL, OPT_USER, "only objects owned by USER (name or uid)", "USER" },
-	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "one JSON document", NULL },
-	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "raw output, as lsipc --raw", NULL },
-	{ "export", 'e', POPT_ARG_NONE, NULL, OPT_EXPORT, "NAME=\"value\" pairs, as lsipc --export", NULL },
-	{ "noheadings", '\0', POPT_ARG_NONE, NULL, OPT_NOHEADINGS, "no header line", NULL },
+	{ "queues", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues", NULL },
+	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments", NULL },
+	{ "shmems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_SHM, NULL, NULL },
+	{ "sems", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets", NULL },
+	{ "semaphores", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_SEMS, NULL, NULL },
+	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "System V objects (default: both families)", NULL },
+	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "POSIX objects (default: both families)", NULL },
+	{ "user", '\0', POPT_ARG_STRING, NULL, CLI_OPT_USER, "only objects owned by USER (name or uid)", "USER" },
+	CLI_INCLUDE(cli_table_options, "Output:"),
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 	  "columns to show, comma-separated; +COLS adds to the default; 'help' lists them", "COLS" },
 	{ "limits", '\0', POPT_ARG_NONE, NULL, OPT_LIMITS, "the kernel's limits (as ipcs -l)", NULL },
@@ -130,40 +122,16 @@ static int parse_columns(struct output *out, const char *arg)
 	return 0;
 }
 
-/* Counts the different modes asked for: --json twice is no contradiction. */
-static int set_mode(struct list_options *o, enum table_mode mode)
-{
-	if (o->modes == 0 || o->out.format.mode != mode)
-		o->modes++;
-	o->out.format.mode = mode;
-	return 0;
-}
-
 static int list_option(int val, const char *arg, void *data)
 {
 	struct list_options *o = data;
-	const char *why;
 
 	switch (val) {
-	case OPT_QUEUES: o->kinds |= KIND_BIT(IPC_KIND_QUEUE); return 0;
-	case OPT_SHM: o->kinds |= KIND_BIT(IPC_KIND_SHM); return 0;
-	case OPT_SEMS: o->kinds |= KIND_BIT(IPC_KIND_SEM); return 0;
-	case OPT_SYSV: o->sysv = true; return 0;
-	case OPT_POSIX: o->posix = true; return 0;
-	case OPT_JSON: return set_mode(o, TABLE_JSON);
-	case OPT_RAW: return set_mode(o, TABLE_RAW);
-	case OPT_EXPORT: return set_mode(o, TABLE_EXPORT);
-	case OPT_NOHEADINGS: o->out.format.noheadings = true; return 0;
 	case OPT_OUTPUT: return parse_columns(&o->out, arg);
 	case OPT_LIMITS: o->limits = true; return 0;
 	case OPT_SUMMARY: o->summary = true; return 0;
 	case OPT_PEEK: o->peek = true; return 0;
 	case OPT_SOCKETS: o->sockets = true; return 0;
-	case OPT_USER:
-		if ((why = parse_user(arg, &o->user)))
-			return cli_bad_value("--user", arg, why);
-		o->has_user = true;
-		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -197,10 +165,10 @@ static int choose_tables(struct list_options *o)
 			kinds |= k != KINDS_ALL ? k : 0;
 			families |= f != FAMILIES_ALL ? f : 0;
 		}
-	if (o->kinds)
-		kinds = o->kinds;
-	if (o->sysv || o->posix)
-		families = (o->sysv ? FAMILY_SYSV : 0) | (o->posix ? FAMILY_POSIX : 0);
+	if (o->select.kinds)
+		kinds = o->select.kinds;
+	if (o->select.sysv || o->select.posix)
+		families = (o->select.sysv ? FAMILY_SYSV : 0) | (o->select.posix ? FAMILY_POSIX : 0);
 	if (o->target.kind != TARGET_NONE) {
 		unsigned mine = o->target.kind == TARGET_POSIX ? FAMILY_POSIX : FAMILY_SYSV;
 		if (families && !(families & mine))
@@ -213,7 +181,7 @@ static int choose_tables(struct list_options *o)
 		kinds = KINDS_ALL;
 	if (!families)
 		families = FAMILIES_ALL;
-	o->kinds = kinds;
+	o->select.kinds = kinds;
 	o->tables = (families & FAMILY_SYSV ? kinds : 0) | (families & FAMILY_POSIX ? kinds << NKINDS : 0);
 	if (!out->cols_given)
 		return 0;
@@ -227,25 +195,23 @@ static int choose_tables(struct list_options *o)
 
 static int list_check(struct list_options *o, bool has_target)
 {
-	if (o->modes > 1)
-		return usage_error("--json, --raw and --export contradict each other: choose one");
-	if (o->sockets && (has_target || o->kinds || o->sysv || o->posix || o->out.cols_given ||
-			   o->has_user || o->peek || o->limits || o->summary))
+	if (o->sockets && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
+			   o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary))
 		return usage_error("--sockets is a table of its own: it takes no TARGET, kind, family, "
 				   "--output, --user, --peek, --limits or --summary");
 	if (o->limits && o->summary)
 		return usage_error("--limits and --summary contradict each other: choose one");
-	if ((o->limits || o->summary) && (has_target || o->out.cols_given || o->has_user || o->peek))
+	if ((o->limits || o->summary) && (has_target || o->out.cols_given || o->select.has_user || o->peek))
 		return usage_error("--%s takes no TARGET, --output, --user or --peek",
 				   o->limits ? "limits" : "summary");
-	if ((o->limits || o->summary) && o->posix)
+	if ((o->limits || o->summary) && o->select.posix)
 		return usage_error("--%s shows System V figures; it takes no --posix",
 				   o->limits ? "limits" : "summary");
-	if (has_target && (o->has_user || o->out.cols_given))
+	if (has_target && (o->select.has_user || o->out.cols_given))
 		return usage_error("a TARGET is shown in full: it takes no --user or --output");
 	if (o->peek && !has_target)
 		return usage_error("--peek needs a queue TARGET");
-	if (o->peek && o->kinds & ~KIND_BIT(IPC_KIND_QUEUE))
+	if (o->peek && o->select.kinds & ~KIND_BIT(IPC_KIND_QUEUE))
 		return usage_error("--peek shows a message queue's messages; it takes no --shm or --sems");
 	if (o->peek && o->target.kind == TARGET_POSIX)
 		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
@@ -285,12 +251,12 @@ static int list_posix_target(struct list_options *o)
 {
 	struct posix_obj found[NKINDS];
 	enum ipc_kind kinds[NKINDS];
-	size_t n = posix_find(o->target.path, o->kinds, found);
+	size_t n = posix_find(o->target.path, o->select.kinds, found);
 
 	for (size_t i = 0; i < n; i++)
 		kinds[i] = found[i].kind;
 	if (n == 0)
-		return fail("no %s named %s", o->kinds == KINDS_ALL ? "POSIX object" : kind_names(o->kinds << NKINDS),
+		return fail("no %s named %s", o->select.kinds == KINDS_ALL ? "POSIX object" : kind_names(o->select.kinds << NKINDS),
 			    o->target.path);
 	if (n > 1)
 		return fail("%s names a %s: add %s", o->target.path, kinds_found(kinds, n, true),
@@ -308,13 +274,13 @@ static int list_target(struct list_options *o)
 
 	if (o->target.kind == TARGET_POSIX)
 		return list_posix_target(o);
-	if ((rc = target_key(&o->target, &key)) || (rc = sysv_load_kinds(o->kinds, &objs)))
+	if ((rc = target_key(&o->target, &key)) || (rc = sysv_load_kinds(o->select.kinds, &objs)))
 		goto out;
-	size_t n = sysv_find(&objs, &o->target, o->kinds, found);
+	size_t n = sysv_find(&objs, &o->target, o->select.kinds, found);
 	for (size_t i = 0; i < n; i++)
 		kinds[i] = found[i]->kind;
 	if (n == 0)
-		rc = fail("no %s with %s", o->kinds == KINDS_ALL ? "IPC object" : kind_names(o->kinds),
+		rc = fail("no %s with %s", o->select.kinds == KINDS_ALL ? "IPC object" : kind_names(o->select.kinds),
 			  target_describe(&o->target));
 	else if (n > 1)
 		rc = fail("%s names a %s: add %s", target_describe(&o->target), kinds_found(kinds, n, false),
@@ -357,9 +323,9 @@ static int list_run(void *opts, const struct cli *cli)
 	if (o->sockets)
 		return sockets_show(&o->out.format);
 	if (o->limits)
-		return limits_show(o->kinds, &o->out.format);
+		return limits_show(o->select.kinds, &o->out.format);
 	if (o->summary)
-		return summary_show(o->kinds, &o->out.format);
+		return summary_show(o->select.kinds, &o->out.format);
 	if (o->target.kind != TARGET_NONE)
 		return list_target(o);
 	if ((rc = check_mqueue_mount(o)))
@@ -368,7 +334,7 @@ static int list_run(void *opts, const struct cli *cli)
 	if (rc == 0)
 		rc = posix_load_kinds(o->tables >> NKINDS, &posix);
 	if (rc == 0)
-		rc = objects_print(&objs, &posix, o->tables, &o->out, o->has_user ? &o->user : NULL);
+		rc = objects_print(&objs, &posix, o->tables, &o->out, o->select.has_user ? &o->select.user : NULL);
 	sysv_list_free(&objs);
 	posix_list_free(&posix);
 	return rc;
@@ -376,12 +342,15 @@ static int list_run(void *opts, const struct cli *cli)
 
 const struct command command_list = {
 	.name = "list",
+	.complete = COMPLETE_OBJECT,
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
 		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),
+	.select = PART(struct list_options, select),
+	.format = PART(struct list_options, out.format),
 	.target_use = TARGET_OPTIONAL,
 	.option = list_option,
 	.run = list_run,

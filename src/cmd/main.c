@@ -22,7 +22,9 @@
  *   2. add one line to `commands` below and one extern to commands.h:
  *      dispatch, --help, `ipctool help`, --list-commands read the table;
  *   3. its manual page and ../shared/SPEC.md if the contract grows;
- *   4. regenerate the completions;
+ *   4. set its entry's .complete (what its positional arguments are) and
+ *      run `make completions`: the bash, zsh and fish scripts are written
+ *      from the tables (tools/gen-completions reads --dump-options);
  *   5. tests/SUBCOMMAND.bats covering every option and bad input.
  * tests/cli.bats fails until 3 and 4 are done for every name in the table.
  */
@@ -33,6 +35,7 @@
 
 #include "command.h"
 #include "commands.h"
+#include "complete.h"
 #include "error.h"
 #include "io.h"
 #include "spawn.h"
@@ -65,6 +68,7 @@ static int help_run(void *opts, const struct cli *cli);
 
 static const struct command command_help = {
 	.name = "help",
+	.complete = COMPLETE_SUBCOMMAND,
 	.summary = "show help for ipctool or for one subcommand",
 	.synopsis = "[SUBCOMMAND]",
 	.table = help_table,
@@ -179,27 +183,59 @@ static int help_run(void *opts, const struct cli *cli)
 	return run_command(cmd, 2, help_argv);
 }
 
+/* The options of ipctool itself, before any SUBCOMMAND; the hidden ones
+ * are for the completions and the tests (complete.h). */
+enum { TOP_HELP = 1, TOP_VERSION, TOP_LIST_COMMANDS, TOP_DUMP_OPTIONS };
+
+static const struct poptOption top_table[] = {
+	{ "help", 'h', POPT_ARG_NONE, NULL, TOP_HELP, "show help and exit", NULL },
+	{ "version", 'V', POPT_ARG_NONE, NULL, TOP_VERSION, "show the version and exit", NULL },
+	{ "list-commands", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, TOP_LIST_COMMANDS, NULL, NULL },
+	{ "dump-options", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, TOP_DUMP_OPTIONS, NULL, NULL },
+	POPT_TABLEEND
+};
+
+/* WORD as one of top_table's options (--long or -s), or 0. */
+static int top_option(const char *word)
+{
+	for (const struct poptOption *o = top_table; o->longName; o++)
+		if ((word[0] == '-' && word[1] == '-' && strcmp(word + 2, o->longName) == 0) ||
+		    (o->shortName && word[0] == '-' && word[1] == o->shortName && word[2] == '\0'))
+			return o->val;
+	return 0;
+}
+
+static int run_top_option(int val)
+{
+	switch (val) {
+	case TOP_HELP:
+		print_overview(stdout);
+		return EXIT_OK;
+	case TOP_VERSION:
+		printf("ipctool %s\n", IPCTOOL_VERSION);
+		return EXIT_OK;
+	case TOP_LIST_COMMANDS:
+		for (size_t i = 0; i < ncommands; i++)
+			puts(commands[i]->name);
+		return EXIT_OK;
+	default:
+		return complete_dump_options(commands, ncommands, top_table);
+	}
+}
+
 static int dispatch(int argc, const char **argv)
 {
 	const char *word = argv[1];
+	int top;
 
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
-		print_overview(stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(word, "--version") == 0 || strcmp(word, "-V") == 0) {
-		printf("ipctool %s\n", IPCTOOL_VERSION);
-		return EXIT_OK;
-	}
-	if (strcmp(word, "--list-commands") == 0) {
-		for (size_t i = 0; i < ncommands; i++)
-			puts(commands[i]->name);
-		return EXIT_OK;
-	}
+	if ((top = top_option(word)))
+		return run_top_option(top);
+	if (strcmp(word, "__complete") == 0)
+		return complete_candidates(commands, ncommands, argc - 1, argv + 1);
 	const struct command *cmd = find_command(word);
 	if (!cmd)
 		return unknown_subcommand(word);

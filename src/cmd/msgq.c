@@ -106,6 +106,7 @@ static int mkq_run(void *opts, const struct cli *cli)
 
 const struct command command_mkq = {
 	.name = "mkq",
+	.complete = COMPLETE_QUEUES,
 	.summary = "create a System V or POSIX message queue, or find one by key or name",
 	.synopsis = "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N | --max-messages N --message-size N]",
 	.table = mkq_table,
@@ -391,6 +392,7 @@ static void send_init(void *opts)
 
 const struct command command_send = {
 	.name = "send",
+	.complete = COMPLETE_QUEUES,
 	.summary = "send messages from arguments or standard input to a queue",
 	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--nowait] "
 		    "[--timeout SECS]",
@@ -971,6 +973,7 @@ static void recv_init(void *opts)
 
 const struct command command_recv = {
 	.name = "recv",
+	.complete = COMPLETE_QUEUES,
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
 		    "[--null | --raw | --json] [--peek] [--batch N | --lockstep]",

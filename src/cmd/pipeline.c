@@ -212,6 +212,7 @@ static void pipe_done(void *opts)
 
 const struct command command_pipe_run = {
 	.name = "pipe-run",
+	.complete = COMPLETE_NOTHING,
 	.summary = "run commands connected by pipes, without a shell",
 	.synopsis = "[--pipefail] [--status] [--sep TOKEN] -- COMMAND [ARGS...] '|' COMMAND [ARGS...] ...",
 	.table = pipe_table,

@@ -16,13 +16,11 @@
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_QUEUE = 1, OPT_SHM, OPT_SEM, OPT_SYSV, OPT_POSIX, OPT_ALL, OPT_USER, OPT_DRY_RUN,
-       OPT_KEY, OPT_FTOK };
+enum { OPT_ALL = 1, OPT_DRY_RUN };
 
 struct rm_options {
-	unsigned kinds;          /* from kind options; 0 = not given */
-	bool sysv, posix, all, dry_run, has_user;
-	uid_t user;
+	struct select_options select;
+	bool all, dry_run;
 	struct target *targets;  /* --key/--ftok, then the positional ones */
 	size_t ntargets;
 };
@@ -30,18 +28,18 @@ struct rm_options {
 /* --key and --ftok may be repeated here, so rm has its own entries for
  * them rather than TARGET_TABLE (which takes one target). */
 static struct poptOption rm_table[] = {
-	{ "key", 'k', POPT_ARG_STRING, NULL, OPT_KEY, "System V key, decimal or 0x hex (repeatable)", "KEY" },
-	{ "ftok", 'f', POPT_ARG_STRING, NULL, OPT_FTOK,
+	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY, "System V key, decimal or 0x hex (repeatable)", "KEY" },
+	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
 	  "key from ftok(3) of PATH; PROJ 1-255 or a character, default 1 (repeatable)", "PATH[:PROJ]" },
-	{ "queue", 'q', POPT_ARG_NONE, NULL, OPT_QUEUE, "message queues only (also --queues)", NULL },
-	{ "queues", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_QUEUE, NULL, NULL },
-	{ "shm", 'm', POPT_ARG_NONE, NULL, OPT_SHM, "shared memory segments only", NULL },
-	{ "sem", 's', POPT_ARG_NONE, NULL, OPT_SEM, "semaphore sets only (also --sems)", NULL },
-	{ "sems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_SEM, NULL, NULL },
+	{ "queue", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues only (also --queues)", NULL },
+	{ "queues", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_QUEUES, NULL, NULL },
+	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments only", NULL },
+	{ "sem", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets only (also --sems)", NULL },
+	{ "sems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_SEMS, NULL, NULL },
 	{ "all", 'a', POPT_ARG_NONE, NULL, OPT_ALL, "every object of the chosen kinds and families", NULL },
-	{ "user", '\0', POPT_ARG_STRING, NULL, OPT_USER, "with --all: only objects owned by USER (name or uid)", "USER" },
-	{ "sysv", '\0', POPT_ARG_NONE, NULL, OPT_SYSV, "with --all: System V objects (the default)", NULL },
-	{ "posix", '\0', POPT_ARG_NONE, NULL, OPT_POSIX, "with --all: POSIX objects (with --sysv too: both)", NULL },
+	{ "user", '\0', POPT_ARG_STRING, NULL, CLI_OPT_USER, "with --all: only objects owned by USER (name or uid)", "USER" },
+	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "with --all: System V objects (the default)", NULL },
+	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "with --all: POSIX objects (with --sysv too: both)", NULL },
 	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "show what would be removed; remove nothing", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -63,26 +61,16 @@ static int rm_option(int val, const char *arg, void *data)
 {
 	struct rm_options *o = data;
 	struct target *t;
-	const char *why;
 
 	switch (val) {
-	case OPT_KEY:
-	case OPT_FTOK:
+	case CLI_OPT_KEY:
+	case CLI_OPT_FTOK:
+		/* rm has no TARGET part for the runner: each names one more. */
 		if (!(t = new_target(o)))
 			return fail("out of memory");
-		return target_option(t, val == OPT_KEY ? CLI_OPT_KEY : CLI_OPT_FTOK, arg);
-	case OPT_QUEUE: o->kinds |= KIND_BIT(IPC_KIND_QUEUE); return 0;
-	case OPT_SHM: o->kinds |= KIND_BIT(IPC_KIND_SHM); return 0;
-	case OPT_SEM: o->kinds |= KIND_BIT(IPC_KIND_SEM); return 0;
-	case OPT_SYSV: o->sysv = true; return 0;
-	case OPT_POSIX: o->posix = true; return 0;
+		return target_option(t, val, arg);
 	case OPT_ALL: o->all = true; return 0;
 	case OPT_DRY_RUN: o->dry_run = true; return 0;
-	case OPT_USER:
-		if ((why = parse_user(arg, &o->user)))
-			return cli_bad_value("--user", arg, why);
-		o->has_user = true;
-		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -101,15 +89,15 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 		return usage_error("--all removes by selection; it takes no TARGET ('%s')", quote_input(o->targets[0].text));
 	if (!o->all && !o->ntargets)
 		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all");
-	if (o->has_user && !o->all)
+	if (o->select.has_user && !o->all)
 		return usage_error("--user selects objects for --all; a TARGET names its object already");
-	if ((o->sysv || o->posix) && !o->all)
+	if ((o->select.sysv || o->select.posix) && !o->all)
 		return usage_error("--%s selects a family for --all; a TARGET names its family already",
-				   o->sysv ? "sysv" : "posix");
-	if (o->all && !o->posix)
-		o->sysv = true;
-	if (!o->kinds)
-		o->kinds = KINDS_ALL;
+				   o->select.sysv ? "sysv" : "posix");
+	if (o->all && !o->select.posix)
+		o->select.sysv = true;
+	if (!o->select.kinds)
+		o->select.kinds = KINDS_ALL;
 	return 0;
 }
 
@@ -232,20 +220,6 @@ static int resolve(struct target *t, const struct sysv_list *all, unsigned kinds
 	return fail("no %s with %s%s", kinds_phrase(kinds), target_describe(t), hint);
 }
 
-static int add_copy(struct sysv_list *list, const struct sysv_obj *o)
-{
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		struct sysv_obj *objs = realloc(list->objs, cap * sizeof(*objs));
-		if (!objs)
-			return fail("out of memory");
-		list->objs = objs;
-		list->cap = cap;
-	}
-	list->objs[list->n++] = *o;
-	return 0;
-}
-
 struct chosen {
 	struct sysv_list sysv;
 	struct posix_list posix;
@@ -266,7 +240,7 @@ static bool posix_chosen(const struct posix_list *list, const struct posix_obj *
 static int select_posix_all(struct rm_options *o, struct chosen *c, bool *fatal)
 {
 	struct posix_list all = { 0 };
-	unsigned kinds = o->kinds;
+	unsigned kinds = o->select.kinds;
 	int status = EXIT_OK;
 
 	if ((kinds & KIND_BIT(IPC_KIND_QUEUE)) && !posix_mqueue_dir()) {
@@ -277,7 +251,7 @@ static int select_posix_all(struct rm_options *o, struct chosen *c, bool *fatal)
 	c->tables |= kinds << NKINDS;
 	int rc = posix_load_kinds(kinds, &all);
 	for (size_t i = 0; i < all.n && rc == 0; i++)
-		if (!o->has_user || all.objs[i].uid == o->user)
+		if (!o->select.has_user || all.objs[i].uid == o->select.user)
 			rc = posix_list_add(&c->posix, &all.objs[i]);
 	posix_list_free(&all);
 	if (rc)
@@ -292,20 +266,20 @@ static int select_objects(struct rm_options *o, const struct sysv_list *all, str
 	int status = EXIT_OK;
 
 	*fatal = false;
-	if (o->all && o->sysv)
-		c->tables |= o->kinds;
-	for (size_t i = 0; i < all->n && o->all && o->sysv; i++) {
+	if (o->all && o->select.sysv)
+		c->tables |= o->select.kinds;
+	for (size_t i = 0; i < all->n && o->all && o->select.sysv; i++) {
 		const struct sysv_obj *obj = &all->objs[i];
-		if ((o->kinds & KIND_BIT(obj->kind)) && (!o->has_user || obj->uid == o->user))
-			if (add_copy(&c->sysv, obj) != 0)
+		if ((o->select.kinds & KIND_BIT(obj->kind)) && (!o->select.has_user || obj->uid == o->select.user))
+			if (sysv_list_add(&c->sysv, obj) != 0)
 				return *fatal = true, EXIT_FAIL;
 	}
-	if (o->all && o->posix && (status = select_posix_all(o, c, fatal)) && *fatal)
+	if (o->all && o->select.posix && (status = select_posix_all(o, c, fatal)) && *fatal)
 		return status;
 	for (size_t i = 0; i < o->ntargets; i++) {
 		if (o->targets[i].kind == TARGET_POSIX) {
 			struct posix_obj pobj;
-			if (resolve_posix(&o->targets[i], o->kinds, &pobj) != 0) {
+			if (resolve_posix(&o->targets[i], o->select.kinds, &pobj) != 0) {
 				status = EXIT_FAIL;
 				continue;
 			}
@@ -315,7 +289,7 @@ static int select_objects(struct rm_options *o, const struct sysv_list *all, str
 			continue;
 		}
 		const struct sysv_obj *obj = NULL;
-		if (resolve(&o->targets[i], all, o->kinds, &obj) != 0) {
+		if (resolve(&o->targets[i], all, o->select.kinds, &obj) != 0) {
 			status = EXIT_FAIL;
 			continue;
 		}
@@ -323,7 +297,7 @@ static int select_objects(struct rm_options *o, const struct sysv_list *all, str
 		bool dup = false;
 		for (size_t j = 0; j < c->sysv.n; j++)
 			dup = dup || (c->sysv.objs[j].kind == obj->kind && c->sysv.objs[j].id == obj->id);
-		if (!dup && add_copy(&c->sysv, obj) != 0)
+		if (!dup && sysv_list_add(&c->sysv, obj) != 0)
 			return *fatal = true, EXIT_FAIL;
 	}
 	return status;
@@ -335,7 +309,7 @@ static bool needs_sysv(const struct rm_options *o)
 	for (size_t i = 0; i < o->ntargets; i++)
 		if (o->targets[i].kind != TARGET_POSIX)
 			return true;
-	return o->all && o->sysv;
+	return o->all && o->select.sysv;
 }
 
 static int rm_run(void *opts, const struct cli *cli)
@@ -382,11 +356,13 @@ static void rm_done(void *opts)
 
 const struct command command_rm = {
 	.name = "rm",
+	.complete = COMPLETE_OBJECTS,
 	.summary = "remove System V objects by id or key, or all that a selection names",
 	.synopsis = "TARGET... [--queue | --shm | --sem] [--dry-run]\n"
 		    "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] [--dry-run]",
 	.table = rm_table,
 	.size = sizeof(struct rm_options),
+	.select = PART(struct rm_options, select),
 	.option = rm_option,
 	.run = rm_run,
 	.done = rm_done,

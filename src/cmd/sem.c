@@ -165,6 +165,7 @@ static void mksem_init(void *opts)
 
 const struct command command_mksem = {
 	.name = "mksem",
+	.complete = COMPLETE_SEMAPHORES,
 	.summary = "create a semaphore set or POSIX /name semaphore, or find it",
 	.synopsis = "[TARGET] [--nsems N] [--value V] [--mode MODE] [--exclusive]",
 	.table = mksem_table,
@@ -282,6 +283,7 @@ static void change_init(void *opts)
 
 const struct command command_sem_p = {
 	.name = "sem-p",
+	.complete = COMPLETE_SEMAPHORES,
 	.summary = "take a semaphore (wait, decrement), or hold it around a COMMAND",
 	.synopsis = "TARGET [--num I] [--count K] [--nowait | --timeout SECS] [-- COMMAND [ARGS...]]",
 	.table = semp_table,
@@ -324,6 +326,7 @@ static int semv_run(void *opts, const struct cli *cli)
 
 const struct command command_sem_v = {
 	.name = "sem-v",
+	.complete = COMPLETE_SEMAPHORES,
 	.summary = "give a semaphore back (increment)",
 	.synopsis = "TARGET [--num I] [--count K]",
 	.table = semv_table,

@@ -155,6 +155,7 @@ static int mkshm_run(void *opts, const struct cli *cli)
 
 const struct command command_mkshm = {
 	.name = "mkshm",
+	.complete = COMPLETE_SEGMENTS,
 	.summary = "create a shared memory segment (System V or POSIX /name), or find it",
 	.synopsis = "[TARGET] --size SIZE [--mode MODE] [--exclusive]",
 	.table = mkshm_table,
@@ -378,6 +379,7 @@ static int write_run(void *opts, const struct cli *cli)
 
 const struct command command_shm_write = {
 	.name = "shm-write",
+	.complete = COMPLETE_SEGMENTS,
 	.summary = "write an argument or standard input into a segment, all or nothing",
 	.synopsis = "TARGET [DATA] [--offset N] [--string] [--lock SEMTARGET]",
 	.table = write_table,
@@ -590,6 +592,7 @@ static int read_run(void *opts, const struct cli *cli)
 
 const struct command command_shm_read = {
 	.name = "shm-read",
+	.complete = COMPLETE_SEGMENTS,
 	.summary = "write a segment's bytes to standard output, raw, as a string or hex",
 	.synopsis = "TARGET [--offset N] [--length N] [--string | --hex] [--lock SEMTARGET]",
 	.table = read_table,

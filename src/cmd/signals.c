@@ -375,6 +375,7 @@ static int send_run(void *opts, const struct cli *cli)
 
 const struct command command_signal_send = {
 	.name = "signal-send",
+	.complete = COMPLETE_SIGNAL_PIDS,
 	.summary = "send a signal (or a queued value) to processes; list signals",
 	.synopsis = "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS] | --list",
 	.table = send_table,
@@ -509,6 +510,7 @@ static void wait_sig_init(void *opts)
 
 const struct command command_signal_wait = {
 	.name = "signal-wait",
+	.complete = COMPLETE_SIGNALS,
 	.summary = "wait for signals and print who sent them",
 	.synopsis = "SIGNAL... [--timeout SECS] [--count N]",
 	.table = wait_table,

@@ -597,3 +597,8 @@ int objects_print_default(const struct sysv_list *objs, const struct posix_list 
 
 	return objects_print(objs, posix, tables, &out, NULL);
 }
+
+const char *list_column_name(size_t i)
+{
+	return i < NCOLS ? columns[i].name : NULL;
+}

@@ -42,6 +42,8 @@ struct column {
 };
 
 extern const struct column columns[NCOLS];
+/* The name of column I, or NULL past the last (for completions). */
+const char *list_column_name(size_t i);
 
 /* The column named NAME (LEN bytes, any case), or -1. */
 int column_by_name(const char *name, size_t len);

@@ -13,6 +13,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "error.h"
 #include "io.h"
 
@@ -29,14 +30,11 @@ void posix_list_free(struct posix_list *list)
 
 int posix_list_add(struct posix_list *list, const struct posix_obj *o)
 {
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 32;
-		struct posix_obj *objs = realloc(list->objs, cap * sizeof(*objs));
-		if (!objs)
-			return fail("out of memory");
-		list->objs = objs;
-		list->cap = cap;
-	}
+	struct posix_obj *objs = array_grow(list->objs, &list->cap, list->n, sizeof(*objs), 32);
+
+	if (!objs)
+		return fail("out of memory");
+	list->objs = objs;
 	list->objs[list->n++] = *o;
 	return 0;
 }

@@ -27,17 +27,24 @@ static const char *const proc_files[NKINDS] = {
 
 static struct sysv_obj *list_add(struct sysv_list *list)
 {
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 256;
-		struct sysv_obj *objs = realloc(list->objs, cap * sizeof(*objs));
-		if (!objs)
-			return NULL;
-		list->objs = objs;
-		list->cap = cap;
-	}
+	struct sysv_obj *objs = array_grow(list->objs, &list->cap, list->n, sizeof(*objs), 256);
+
+	if (!objs)
+		return NULL;
+	list->objs = objs;
 	struct sysv_obj *o = &list->objs[list->n++];
 	memset(o, 0, sizeof(*o));
 	return o;
+}
+
+int sysv_list_add(struct sysv_list *list, const struct sysv_obj *o)
+{
+	struct sysv_obj *slot = list_add(list);
+
+	if (!slot)
+		return fail("out of memory");
+	*slot = *o;
+	return 0;
 }
 
 void sysv_list_free(struct sysv_list *list)
@@ -395,22 +402,4 @@ const char *group_name(gid_t gid)
 {
 	static struct name_cache groups;
 	return cached_name(&groups, (unsigned)gid, true);
-}
-
-const char *parse_user(const char *text, uid_t *uid)
-{
-	unsigned long long v;
-
-	if (is_all_digits(text)) {
-		const char *why = parse_unsigned(text, 0, (uid_t)-2, &v);
-		if (why)
-			return why;
-		*uid = (uid_t)v;
-		return NULL;
-	}
-	struct passwd *pw = getpwnam(text);
-	if (!pw)
-		return "no such user (give a user name or a uid)";
-	*uid = pw->pw_uid;
-	return NULL;
 }

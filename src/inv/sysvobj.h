@@ -48,6 +48,8 @@ struct sysv_list {
 int sysv_load(enum ipc_kind kind, struct sysv_list *list);
 /* Load every kind in KINDS (a mask of KIND_BIT). */
 int sysv_load_kinds(unsigned kinds, struct sysv_list *list);
+/* Append a copy of O (status 1 when memory ran out). */
+int sysv_list_add(struct sysv_list *list, const struct sysv_obj *o);
 void sysv_list_free(struct sysv_list *list);
 
 /* Objects of the kinds in KINDS that TARGET (an id, key or resolved ftok)
@@ -66,7 +68,5 @@ const char *sysv_describe(const struct sysv_obj *o);
 const char *user_name(uid_t uid);
 const char *group_name(gid_t gid);
 
-/* --user USER: a name or a uid.  NULL when valid, else a phrase. */
-const char *parse_user(const char *text, uid_t *uid);
 
 #endif

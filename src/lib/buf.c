@@ -81,3 +81,16 @@ void buf_free(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+void *array_grow(void *items, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return items;
+	size_t more = *cap ? *cap * 2 : first;
+	if (more > SIZE_MAX / size)
+		return NULL;
+	void *grown = realloc(items, more * size);
+	if (grown)
+		*cap = more;
+	return grown;
+}

@@ -21,4 +21,9 @@ int buf_append_str(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(struct buf *b);
 
+/* An array of *CAP elements of SIZE bytes, N of them used, with room for
+ * one more: ITEMS itself, or a larger copy (doubling, from FIRST).  NULL
+ * when memory ran out; ITEMS and *CAP are then left as they were. */
+void *array_grow(void *items, size_t *cap, size_t n, size_t size, size_t first);
+
 #endif

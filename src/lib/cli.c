@@ -20,6 +20,14 @@ struct poptOption cli_target_options[] = {
 	POPT_TABLEEND
 };
 
+struct poptOption cli_table_options[] = {
+	{ "json", 'J', POPT_ARG_NONE, NULL, CLI_OPT_JSON, "one JSON document", NULL },
+	{ "raw", 'r', POPT_ARG_NONE, NULL, CLI_OPT_RAW, "raw output, as lsipc --raw", NULL },
+	{ "export", 'e', POPT_ARG_NONE, NULL, CLI_OPT_EXPORT, "NAME=\"value\" pairs, as lsipc --export", NULL },
+	{ "noheadings", '\0', POPT_ARG_NONE, NULL, CLI_OPT_NOHEADINGS, "no header line", NULL },
+	POPT_TABLEEND
+};
+
 struct poptOption cli_create_options[] = {
 	{ "mode", 'm', POPT_ARG_STRING, NULL, CLI_OPT_MODE,
 	  "permissions in octal (default 0600)", "MODE" },
@@ -212,6 +220,53 @@ int wait_option(struct wait_options *o, int val, const char *arg)
 	default:
 		return CLI_UNHANDLED;
 	}
+}
+
+int select_option(struct select_options *o, int val, const char *arg)
+{
+	const char *why;
+
+	switch (val) {
+	case CLI_OPT_QUEUES: o->kinds |= 1u << IPC_KIND_QUEUE; return 0;
+	case CLI_OPT_SHM: o->kinds |= 1u << IPC_KIND_SHM; return 0;
+	case CLI_OPT_SEMS: o->kinds |= 1u << IPC_KIND_SEM; return 0;
+	case CLI_OPT_SYSV: o->sysv = true; return 0;
+	case CLI_OPT_POSIX: o->posix = true; return 0;
+	case CLI_OPT_USER:
+		if ((why = parse_user(arg, &o->user)))
+			return cli_bad_value("--user", arg, why);
+		o->has_user = true;
+		return 0;
+	default:
+		return CLI_UNHANDLED;
+	}
+}
+
+/* Counts the different modes asked for: --json twice is no contradiction. */
+static int set_table_mode(struct table_format *f, enum table_mode mode)
+{
+	if (f->modes == 0 || f->mode != mode)
+		f->modes++;
+	f->mode = mode;
+	return 0;
+}
+
+int table_option(struct table_format *f, int val)
+{
+	switch (val) {
+	case CLI_OPT_JSON: return set_table_mode(f, TABLE_JSON);
+	case CLI_OPT_RAW: return set_table_mode(f, TABLE_RAW);
+	case CLI_OPT_EXPORT: return set_table_mode(f, TABLE_EXPORT);
+	case CLI_OPT_NOHEADINGS: f->noheadings = true; return 0;
+	default: return CLI_UNHANDLED;
+	}
+}
+
+int table_options_check(const struct table_format *f)
+{
+	if (f->modes > 1)
+		return usage_error("--json, --raw and --export contradict each other: choose one");
+	return 0;
 }
 
 int wait_options_check(const struct wait_options *o)

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "options.h"
+#include "table.h"
 #include "target.h"
 
 /* Option vals: subcommands use 1..999; shared tables claim ranges here. */
@@ -23,6 +24,9 @@ enum {
 	CLI_OPT_KEY = 1010, CLI_OPT_FTOK,
 	CLI_OPT_MODE = 1020, CLI_OPT_EXCLUSIVE,
 	CLI_OPT_NOWAIT = 1030, CLI_OPT_TIMEOUT,
+	/* list's and rm's tables spell these each their own way */
+	CLI_OPT_QUEUES = 1040, CLI_OPT_SHM, CLI_OPT_SEMS, CLI_OPT_SYSV, CLI_OPT_POSIX, CLI_OPT_USER,
+	CLI_OPT_JSON = 1050, CLI_OPT_RAW, CLI_OPT_EXPORT, CLI_OPT_NOHEADINGS,
 };
 
 /* Returned by option handlers for a val that is not theirs. */
@@ -34,6 +38,8 @@ extern struct poptOption cli_help_options[];
 extern struct poptOption cli_target_options[];
 extern struct poptOption cli_create_options[];
 extern struct poptOption cli_wait_options[];
+/* How a table is printed: --json, --raw, --export, --noheadings. */
+extern struct poptOption cli_table_options[];
 
 #define CLI_INCLUDE(table, title) \
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (table), 0, (title), NULL }
@@ -84,6 +90,10 @@ int cli_target_finish(const struct cli *cli, struct target *t, bool required, in
 void create_options_init(struct create_options *o);
 int create_option(struct create_options *o, int val, const char *arg);
 int wait_option(struct wait_options *o, int val, const char *arg);
+int select_option(struct select_options *o, int val, const char *arg);
+int table_option(struct table_format *f, int val);
+/* --json, --raw and --export asked for together (repeating one is fine). */
+int table_options_check(const struct table_format *f);
 /* --nowait with --timeout contradict each other (SPEC §4). */
 int wait_options_check(const struct wait_options *o);
 

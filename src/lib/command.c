@@ -29,6 +29,10 @@ static int claim_option(int val, const char *arg, void *data)
 		return rc;
 	if (c->wait && (rc = wait_option(part(r, c->wait), val, arg)) != CLI_UNHANDLED)
 		return rc;
+	if (c->select && (rc = select_option(part(r, c->select), val, arg)) != CLI_UNHANDLED)
+		return rc;
+	if (c->format && (rc = table_option(part(r, c->format), val)) != CLI_UNHANDLED)
+		return rc;
 	return c->option ? c->option(val, arg, r->opts) : CLI_UNHANDLED;
 }
 
@@ -54,6 +58,8 @@ static int finish_parts(const struct run *r, struct cli *cli)
 	    (rc = cli_target_finish(cli, part(r, c->target), c->target_use == TARGET_REQUIRED, &cli->next)))
 		return rc;
 	if (c->wait && (rc = wait_options_check(part(r, c->wait))))
+		return rc;
+	if (c->format && (rc = table_options_check(part(r, c->format))))
 		return rc;
 	return 0;
 }

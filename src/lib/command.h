@@ -23,6 +23,21 @@ enum target_use {
 	TARGET_OPTIONAL,      /* mk*: none means a private object */
 };
 
+/* What a command's positional arguments are, for the completions
+ * (--dump-options prints it; see complete.c). */
+enum complete {
+	COMPLETE_NOTHING,
+	COMPLETE_QUEUES,        /* a queue TARGET */
+	COMPLETE_SEGMENTS,      /* a segment TARGET */
+	COMPLETE_SEMAPHORES,    /* a semaphore TARGET */
+	COMPLETE_OBJECT,        /* one TARGET of any kind (list) */
+	COMPLETE_OBJECTS,       /* any number of TARGETs of any kind (rm) */
+	COMPLETE_SIGNAL_PIDS,   /* a SIGNAL, then PIDs */
+	COMPLETE_SIGNALS,       /* SIGNALs */
+	COMPLETE_FILE,          /* a PATH */
+	COMPLETE_SUBCOMMAND,    /* a subcommand's name */
+};
+
 struct command {
 	const char *name;
 	const char *summary;            /* one line, for `ipctool --help` */
@@ -30,7 +45,10 @@ struct command {
 	const struct poptOption *table; /* its options, shared tables included */
 	size_t size;                    /* sizeof its options struct */
 	size_t target, create, wait;    /* PART(), or 0 when it has none */
+	size_t select;                  /* kinds, families, --user (list, rm) */
+	size_t format;                  /* a struct table_format: --json, --raw, ... */
 	enum target_use target_use;
+	enum complete complete;         /* what its positional arguments are */
 	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run). */
 	bool runs_command;
 	/* A look at the words before popt sees them, for a command whose

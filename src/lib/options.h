@@ -22,4 +22,12 @@ struct wait_options {
 	struct timespec timeout;
 };
 
+/* --queues/--shm/--sems, --sysv/--posix, --user: which objects (list, rm) */
+struct select_options {
+	unsigned kinds;       /* bits 1 << enum ipc_kind; 0 = no kind option */
+	bool sysv, posix;     /* family options */
+	bool has_user;
+	uid_t user;
+};
+
 #endif

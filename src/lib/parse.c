@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,5 +227,23 @@ const char *parse_duration(const char *text, struct timespec *out)
 		return why;
 	out->tv_sec = (time_t)secs;
 	out->tv_nsec = nanos;
+	return NULL;
+}
+
+const char *parse_user(const char *text, uid_t *uid)
+{
+	unsigned long long v;
+
+	if (is_all_digits(text)) {
+		const char *why = parse_unsigned(text, 0, (uid_t)-2, &v);
+		if (why)
+			return why;
+		*uid = (uid_t)v;
+		return NULL;
+	}
+	struct passwd *pw = getpwnam(text);
+	if (!pw)
+		return "no such user (give a user name or a uid)";
+	*uid = pw->pw_uid;
 	return NULL;
 }

@@ -36,4 +36,7 @@ bool parse_shown(const char *text, char *out, size_t size, size_t *len);
 
 bool is_all_digits(const char *text);
 
+/* --user USER: a name or a uid.  NULL when valid, else a phrase. */
+const char *parse_user(const char *text, uid_t *uid);
+
 #endif

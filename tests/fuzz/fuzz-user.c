@@ -1,11 +1,11 @@
-/* parse_user (src/inv/sysvobj.c), --user of list and rm: decimal digits are a
+/* parse_user (src/lib/parse.c), --user of list and rm: decimal digits are a
  * uid, 0 to 4294967294 ((uid_t)-1 is no uid: chown(2)'s "unchanged");
  * anything else is a user name, looked up.  The reference reads
  * /etc/passwd itself once; the harness expects names from files only
  * (nsswitch "files"), as in the test containers. */
 #include <sys/types.h>
 
-#include "../../src/inv/sysvobj.h"
+#include "../../src/lib/parse.h"
 #include "fuzz.h"
 
 enum { USERS_MAX = 1024 };
