@@ -11,6 +11,7 @@ setup() {
 	A="@ipctool-test-$$-$BATS_TEST_NUMBER-$RANDOM"
 }
 teardown() {
+	touch "$D/go"   # ends the COMMANDs that wait for it, should a test fail first
 	bg_cleanup
 	[ -z "${PUBDIR:-}" ] || rm -rf "$PUBDIR"
 	common_teardown
@@ -305,16 +306,40 @@ stale_socket() {
 	assert_output real
 }
 
-@test "a live listener bound through another relative path is found by a connect" {
+@test "a listener started by a relative path is found by its absolute name: no probe" {
 	mkdir sub
-	bg_start bash -c 'cd sub && exec ipctool sock s --listen --count 2 --json' >out 2>err
+	bg_start bash -c 'cd sub && exec ipctool sock s --listen --count 1 --json' >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S sub/s ]'
+	run grep -c " $(re_quote "$D/sub/s")\$" /proc/net/unix
+	assert_output 1
 	run_tool sock sub/s --listen --timeout 1
 	assert_only_error 1 sock "is in use"
 	run_tool sock sub/s --connect real
 	assert_success
 	finished
+	run jq -r .data out
+	assert_output real
+}
+
+@test "a listener of another program bound by a relative name is found by a connect" {
+	mkdir sub
+	bg_start bash -c 'cd sub && exec python3 -c "
+import socket
+s = socket.socket(socket.AF_UNIX)
+s.bind(\"s\")
+s.listen()
+c, _ = s.accept()
+print(repr(c.recv(10)), flush=True)
+"' >probe
+	wait_for '[ -S sub/s ]'
+	run_tool sock sub/s --listen --timeout 1
+	assert_only_error 1 sock "sub/s is in use"
+	[ -S sub/s ]
+	# It saw the probe: a connection with no data.
+	wait_for '[ -s probe ]'
+	run cat probe
+	assert_output "b''"
 }
 
 @test "a regular file, a directory, a symlink at PATH are refused and left alone" {
@@ -383,7 +408,7 @@ stale_socket() {
 	kill -TERM "$LISTENER"
 	finished
 	[ ! -e s ]
-	run pgrep -x sleep
+	run pgrep -f 'sleep 30'
 	assert_failure 1
 }
 

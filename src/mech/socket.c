@@ -108,8 +108,9 @@ static bool owns_name(const char *line, int *at)
 
 /* What /proc/net/unix says of PATH: a socket that owns the same absolute
  * name is live; none with the same last component means nobody is bound;
- * a same-named one bound through another (relative) path cannot be told
- * apart here. */
+ * a same-named one bound through a relative path or another spelling
+ * cannot be told apart here (a connect to PATH decides: it reaches only a
+ * listener at PATH itself). */
 static enum bound bound_in_table(const char *path)
 {
 	FILE *f = fopen("/proc/net/unix", "re");
@@ -128,8 +129,10 @@ static enum bound bound_in_table(const char *path)
 		line[strcspn(line, "\n")] = '\0';
 		if (!owns_name(line, &at))
 			continue;
+		/* A relative name says nothing of its directory: only an
+		 * absolute one can be compared. */
 		const char *bound = line + at;
-		if (strcmp(bound, abs) == 0 || strcmp(bound, path) == 0)
+		if (bound[0] == '/' && strcmp(bound, abs) == 0)
 			verdict = BOUND_LIVE;
 		else if (strcmp(base_name(bound), base) == 0)
 			verdict = BOUND_UNKNOWN;
@@ -225,9 +228,26 @@ static int adopt_file(struct sock_listener *l, mode_t mode)
 	return 0;
 }
 
+/* Bind by the absolute name where it fits, so /proc/net/unix shows where
+ * this socket is and the next listener can tell it is live without a
+ * probe (and list --sockets shows a path that means something). */
+static void bind_absolute(struct sock_listener *l)
+{
+	char *abs = absolute_path(l->addr.text);
+
+	if (abs && strlen(abs) < sizeof(l->addr.sun.sun_path)) {
+		memset(l->addr.sun.sun_path, 0, sizeof(l->addr.sun.sun_path));
+		memcpy(l->addr.sun.sun_path, abs, strlen(abs));
+		l->addr.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(abs) + 1);
+	}
+	free(abs);
+}
+
 static int bind_path(struct sock_listener *l, int type, mode_t mode)
 {
 	int rc;
+
+	bind_absolute(l);
 
 	/* A file that appears between the look and bind makes bind fail
 	 * (bind never follows or replaces anything): judge it again. */
