@@ -17,18 +17,19 @@
 #include "listcols.h"
 #include "listdetail.h"
 #include "listlimits.h"
+#include "listsockets.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK };
+enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS };
 
 struct list_options {
 	struct target target;
 	struct select_options select;
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
-	bool limits, summary, peek;
+	bool limits, summary, peek, sockets;
 };
 
 static struct poptOption list_table[] = {
@@ -46,6 +47,8 @@ static struct poptOption list_table[] = {
 	  "columns to show, comma-separated; +COLS adds to the default; 'help' lists them", "COLS" },
 	{ "limits", '\0', POPT_ARG_NONE, NULL, OPT_LIMITS, "the kernel's limits (as ipcs -l)", NULL },
 	{ "summary", '\0', POPT_ARG_NONE, NULL, OPT_SUMMARY, "what is in use (as ipcs -u)", NULL },
+	{ "sockets", '\0', POPT_ARG_NONE, NULL, OPT_SOCKETS,
+	  "the listening Unix sockets and the processes that hold them", NULL },
 	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -128,6 +131,7 @@ static int list_option(int val, const char *arg, void *data)
 	case OPT_LIMITS: o->limits = true; return 0;
 	case OPT_SUMMARY: o->summary = true; return 0;
 	case OPT_PEEK: o->peek = true; return 0;
+	case OPT_SOCKETS: o->sockets = true; return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -191,6 +195,10 @@ static int choose_tables(struct list_options *o)
 
 static int list_check(struct list_options *o, bool has_target)
 {
+	if (o->sockets && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
+			   o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary))
+		return usage_error("--sockets is a table of its own: it takes no TARGET, kind, family, "
+				   "--output, --user, --peek, --limits or --summary");
 	if (o->limits && o->summary)
 		return usage_error("--limits and --summary contradict each other: choose one");
 	if ((o->limits || o->summary) && (has_target || o->out.cols_given || o->select.has_user || o->peek))
@@ -304,6 +312,8 @@ static int list_run(void *opts, const struct cli *cli)
 
 	if ((rc = cli_extra_args(cli, cli->next)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
+	if (o->sockets)
+		return sockets_show(&o->out.format);
 	if (o->limits)
 		return limits_show(o->select.kinds, &o->out.format);
 	if (o->summary)
@@ -327,7 +337,7 @@ const struct command command_list = {
 	.complete = COMPLETE_OBJECT,
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary] [--peek]",
+		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),

@@ -83,7 +83,7 @@ static const struct command *const commands[] = {
 	&command_mkq, &command_send, &command_recv,
 	&command_mkshm, &command_shm_write, &command_shm_read,
 	&command_mksem, &command_sem_p, &command_sem_v,
-	&command_fifo, &command_pipe_run,
+	&command_fifo, &command_pipe_run, &command_sock,
 	&command_signal_send, &command_signal_wait,
 	&command_list, &command_rm,
 	&command_help,

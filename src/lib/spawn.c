@@ -164,15 +164,16 @@ static void exec_child(const struct spawn *s, int report)
 	int err;
 
 	prepare_to_exec();
+	/* Only this child's copy of the environment changes; it is
+	 * single-threaded and about to exec, so putenv's allocation is safe. */
+	for (char *const *e = s->env; e && *e; e++)
+		if (putenv(*e) != 0)
+			_exit(EXIT_CANNOT_EXEC);
 	if ((s->in >= 0 && move_fd(s->in, STDIN_FILENO) < 0) ||
 	    (s->out >= 0 && move_fd(s->out, STDOUT_FILENO) < 0) ||
 	    (s->err >= 0 && move_fd(s->err, STDERR_FILENO) < 0)) {
 		err = errno;
 	} else {
-		/* The child is single-threaded and about to exec: putenv's
-		 * allocation is safe here, and nothing is copied. */
-		for (char *const *e = s->env; e && *e; e++)
-			putenv(*e);
 		execvp(s->argv[0], s->argv);
 		err = errno;
 	}
@@ -297,6 +298,19 @@ struct spawn *spawn_wait_any(struct spawn *const *set, size_t n, bool block)
 			}
 		return NULL;
 	}
+}
+
+int spawn_try_wait(struct spawn *s)
+{
+	siginfo_t info;
+
+	if (s->pid <= 0)
+		return 1;
+	memset(&info, 0, sizeof(info));
+	if (waitid(P_PID, (id_t)s->pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0)
+		return 0;
+	spawn_wait(s);   /* it has ended: this does not block */
+	return 1;
 }
 
 int spawn_exec(char *const *argv)

@@ -73,6 +73,10 @@ int spawn_wait(struct spawn *s);
  * when no child runs. */
 struct spawn *spawn_wait_any(struct spawn *const *set, size_t n, bool block);
 
+/* Has S ended?  Reaps it and returns 1 if so (status in S), 0 while it
+ * runs; never blocks.  For a command serving several children at once. */
+int spawn_try_wait(struct spawn *s);
+
 /* Replace ipctool with ARGV, prepared as a child would be (for sem-p,
  * whose undo records must survive in the same process).  Returns only if
  * exec failed, having reported it, with the shell's status. */

@@ -1,0 +1,10 @@
+/* list --sockets: the namespace's listening Unix sockets and the processes
+ * that hold them (SPEC §13), one table in FORMAT. */
+#ifndef IPCTOOL_LISTSOCKETS_H
+#define IPCTOOL_LISTSOCKETS_H
+
+#include "table.h"
+
+int sockets_show(const struct table_format *format);
+
+#endif

@@ -1,0 +1,989 @@
+/* sock: Unix domain sockets from the shell (SPEC §13).  A listener that is
+ * safe to leave running (its file 0600 whatever the umask, a stale socket
+ * replaced but never a live one, nothing else at PATH touched, its own file
+ * removed on exit, peers checked with the kernel's credentials before a
+ * byte is delivered), and a client that half-closes after its input and
+ * copies the reply, or sends records. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "command.h"
+#include "commands.h"
+#include "error.h"
+#include "io.h"
+#include "json.h"
+#include "parse.h"
+#include "socket.h"
+#include "spawn.h"
+#include "sysvobj.h"
+#include "wait.h"
+
+enum {
+	OPT_LISTEN = 1, OPT_CONNECT, OPT_STREAM, OPT_DGRAM, OPT_SEQPACKET, OPT_COUNT,
+	OPT_TIMEOUT, OPT_MODE, OPT_ALLOW_UID, OPT_JSON, OPT_LINES, OPT_NULL,
+};
+
+struct sock_options {
+	bool listen, connect;
+	int type;                 /* SOCK_STREAM unless a type option says */
+	unsigned types;           /* which type options were given, as bits */
+	bool has_count;
+	unsigned long long count;
+	bool has_timeout;
+	struct timespec timeout;
+	bool has_mode;
+	mode_t mode;
+	uid_t *allow;
+	size_t nallow;
+	bool json, lines, null;
+};
+
+static struct poptOption sock_table[] = {
+	{ "listen", 'l', POPT_ARG_NONE, NULL, OPT_LISTEN,
+	  "bind PATH and serve connections or datagrams", NULL },
+	{ "connect", 'c', POPT_ARG_NONE, NULL, OPT_CONNECT,
+	  "send DATA, or standard input, to the listener at PATH", NULL },
+	{ "stream", '\0', POPT_ARG_NONE, NULL, OPT_STREAM, "a stream socket (the default)", NULL },
+	{ "dgram", '\0', POPT_ARG_NONE, NULL, OPT_DGRAM, "a datagram socket", NULL },
+	{ "seqpacket", '\0', POPT_ARG_NONE, NULL, OPT_SEQPACKET, "a sequenced-packet socket", NULL },
+	{ "count", 'n', POPT_ARG_STRING, NULL, OPT_COUNT,
+	  "serve N connections or datagrams, then exit", "N" },
+	{ "timeout", 't', POPT_ARG_STRING, NULL, OPT_TIMEOUT,
+	  "listen: the longest wait for the next one; connect: the whole call (exit 3)", "SECS" },
+	{ "mode", 'm', POPT_ARG_STRING, NULL, OPT_MODE,
+	  "the socket file's permissions in octal (default 0600)", "MODE" },
+	{ "allow-uid", 'u', POPT_ARG_STRING, NULL, OPT_ALLOW_UID,
+	  "serve only peers of this user (repeatable); refuse the others", "USER" },
+	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
+	  "one JSON object per connection or record, with the peer's pid, uid, gid", NULL },
+	{ "lines", '\0', POPT_ARG_NONE, NULL, OPT_LINES,
+	  "dgram, seqpacket: send each line of standard input as one record", NULL },
+	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL,
+	  "dgram, seqpacket: send each NUL-terminated record of standard input", NULL },
+	CLI_HELP_TABLE,
+	POPT_TABLEEND
+};
+
+static int set_type(struct sock_options *o, int type, unsigned bit)
+{
+	o->type = type;
+	o->types |= bit;
+	return 0;
+}
+
+static int add_allowed(struct sock_options *o, const char *arg)
+{
+	uid_t uid;
+	const char *why = parse_user(arg, &uid);
+
+	if (why)
+		return cli_bad_value("--allow-uid", arg, why);
+	uid_t *grown = realloc(o->allow, (o->nallow + 1) * sizeof(*grown));
+	if (!grown)
+		return fail("out of memory");
+	o->allow = grown;
+	o->allow[o->nallow++] = uid;
+	return 0;
+}
+
+static int sock_option(int val, const char *arg, void *data)
+{
+	struct sock_options *o = data;
+	const char *why;
+
+	switch (val) {
+	case OPT_LISTEN: o->listen = true; return 0;
+	case OPT_CONNECT: o->connect = true; return 0;
+	case OPT_STREAM: return set_type(o, SOCK_STREAM, 1);
+	case OPT_DGRAM: return set_type(o, SOCK_DGRAM, 2);
+	case OPT_SEQPACKET: return set_type(o, SOCK_SEQPACKET, 4);
+	case OPT_COUNT:
+		if ((why = parse_unsigned(arg, 1, (unsigned long long)-1 / 2, &o->count)))
+			return cli_bad_value("--count", arg, why);
+		o->has_count = true;
+		return 0;
+	case OPT_TIMEOUT:
+		if ((why = parse_duration(arg, &o->timeout)))
+			return cli_bad_value("--timeout", arg, why);
+		o->has_timeout = true;
+		return 0;
+	case OPT_MODE:
+		if ((why = parse_mode(arg, &o->mode)))
+			return cli_bad_value("--mode", arg, why);
+		o->has_mode = true;
+		return 0;
+	case OPT_ALLOW_UID: return add_allowed(o, arg);
+	case OPT_JSON: o->json = true; return 0;
+	case OPT_LINES: o->lines = true; return 0;
+	case OPT_NULL: o->null = true; return 0;
+	}
+	return CLI_UNHANDLED;
+}
+
+static void sock_init(void *opts)
+{
+	struct sock_options *o = opts;
+
+	o->type = SOCK_STREAM;
+	o->mode = 0600;
+}
+
+static void sock_done(void *opts)
+{
+	struct sock_options *o = opts;
+
+	free(o->allow);
+}
+
+/* ---- waiting ------------------------------------------------------------ */
+
+/* Wait until FD has EVENTS, within W and at most CAP_MS (-1: no cap).
+ * Returns 1 ready, 0 when W's deadline passed (or CAP_MS did), -1 on a
+ * termination signal or an error (errno). */
+static int wait_fd(int fd, short events, const struct wait *w, int cap_ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	for (;;) {
+		if (termination_pending()) {
+			errno = EINTR;
+			return -1;
+		}
+		int ms = wait_remaining_ms(w);
+		if (cap_ms >= 0 && (ms < 0 || ms > cap_ms))
+			ms = cap_ms;
+		int r = poll(&p, 1, ms);
+		if (r > 0)
+			return 1;
+		if (r == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/* ---- the listener -------------------------------------------------------- */
+
+struct child {
+	struct spawn spawn;
+	pid_t peer;
+};
+
+struct server {
+	const struct sock_options *o;
+	char *const *command;
+	struct sock_listener l;
+	struct wait w;
+	unsigned long long served;
+	struct child *kids;
+	size_t nkids, kids_cap;
+	struct buf out;          /* records not yet written to stdout */
+	char *rec;               /* one record (dgram, seqpacket) */
+	size_t rec_cap;
+};
+
+enum { CHUNK = 128 * 1024, OUT_FLUSH = 64 * 1024 };
+
+static bool allowed(const struct server *s, const struct sock_peer *p, const char *what)
+{
+	if (s->o->nallow == 0)
+		return true;
+	for (size_t i = 0; i < s->o->nallow; i++)
+		if (s->o->allow[i] == p->uid)
+			return true;
+	warn("refused %s from pid %ld, uid %lu on %s: not an --allow-uid user", what, (long)p->pid,
+	     (unsigned long)p->uid, s->l.addr.text);
+	return false;
+}
+
+static int flush_out(struct server *s)
+{
+	if (s->out.len == 0)
+		return 0;
+	int rc = write_through(STDOUT_FILENO, s->out.data, s->out.len);
+	s->out.len = 0;
+	if (rc != 0)
+		return fail_errno("cannot write standard output");
+	return 0;
+}
+
+/* One record or connection as SPEC §13 writes it: bytes and a newline, or
+ * a JSON object with the peer's credentials. */
+static int emit(struct server *s, const struct sock_peer *p, const char *data, size_t n)
+{
+	int bad;
+
+	if (s->o->json) {
+		bool text = utf8_valid((const unsigned char *)data, n);
+		bad = buf_printf(&s->out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,\"%s\":", (long)p->pid,
+				 (unsigned long)p->uid, (unsigned long)p->gid, text ? "data" : "data_base64");
+		if (!bad)
+			bad = text ? json_append_string(&s->out, data, n)
+				   : buf_append(&s->out, "\"", 1) || base64_append(&s->out, (const unsigned char *)data, n) ||
+					     buf_append(&s->out, "\"", 1);
+		if (!bad)
+			bad = buf_append(&s->out, "}\n", 2);
+	} else {
+		bad = buf_append(&s->out, data, n) || buf_append(&s->out, "\n", 1);
+	}
+	if (bad)
+		return fail("out of memory for a %zu-byte record", n);
+	return s->out.len >= OUT_FLUSH ? flush_out(s) : 0;
+}
+
+/* A stream connection's bytes straight to stdout, until the peer closes
+ * (or a termination signal: what came is out, the rest is the peer's). */
+static int copy_connection(int conn)
+{
+	static char buf[CHUNK];
+
+	for (;;) {
+		ssize_t got = read_some(conn, buf, sizeof(buf));
+		if (got == 0 || (got < 0 && errno == EINTR))
+			return EXIT_OK;
+		if (got < 0)
+			return errno == ECONNRESET ? EXIT_OK : fail_errno("cannot read a connection");
+		/* What was read is written whole, even past a termination
+		 * signal: no bytes taken from the peer are dropped. */
+		size_t done = 0;
+		if (write_all(STDOUT_FILENO, buf, (size_t)got, &done) != 0) {
+			if (errno == EINTR && write_through(STDOUT_FILENO, buf + done, (size_t)got - done) == 0)
+				return EXIT_OK;
+			return fail_errno("cannot write standard output");
+		}
+	}
+}
+
+/* A stream connection whole, for --json. */
+static int json_connection(struct server *s, int conn, const struct sock_peer *p)
+{
+	struct buf data = { 0 };
+	int rc = EXIT_OK;
+
+	for (;;) {
+		if (buf_reserve(&data, CHUNK) != 0) {
+			rc = fail("out of memory for a connection of %zu bytes", data.len);
+			break;
+		}
+		ssize_t got = read_some(conn, data.data + data.len, CHUNK);
+		if (got == 0 || (got < 0 && (errno == EINTR || errno == ECONNRESET)))
+			break;
+		if (got < 0) {
+			rc = fail_errno("cannot read a connection");
+			break;
+		}
+		data.len += (size_t)got;
+	}
+	if (rc == EXIT_OK)
+		rc = emit(s, p, data.data ? data.data : "", data.len);
+	if (rc == EXIT_OK)
+		rc = flush_out(s);
+	buf_free(&data);
+	return rc;
+}
+
+/* Room for the largest record a sender can make: twice the largest send
+ * buffer an unprivileged sender may ask for (the kernel doubles it). */
+static int record_buffer(struct server *s)
+{
+	FILE *f = fopen("/proc/sys/net/core/wmem_max", "re");
+	unsigned long wmem = 0;
+
+	if (!f || fscanf(f, "%lu", &wmem) != 1)
+		wmem = 4UL * 1024 * 1024;
+	if (f)
+		fclose(f);
+	s->rec_cap = 2 * wmem + 1;
+	s->rec = malloc(s->rec_cap);
+	return s->rec ? 0 : fail("out of memory for a %zu-byte record buffer", s->rec_cap);
+}
+
+/* The record was cut: it did not fit our buffer (a privileged sender's). */
+static int cut_record(const struct server *s, ssize_t size)
+{
+	warn("a %zd-byte record on %s was larger than the %zu bytes ipctool takes; it was dropped",
+	     size, s->l.addr.text, s->rec_cap);
+	return 0;
+}
+
+/* A seqpacket connection's records, each written as a record. */
+static int seqpacket_connection(struct server *s, int conn, const struct sock_peer *p)
+{
+	struct sock_peer ignored;
+	struct wait forever;
+
+	wait_init(&forever, false, NULL);
+	for (;;) {
+		ssize_t got = sock_recv_record(conn, s->rec, s->rec_cap, &ignored);
+		if (got == 0)
+			break;
+		if (got < 0 && errno == EAGAIN) {
+			int rc = flush_out(s);
+			if (rc)
+				return rc;
+			if (wait_fd(conn, POLLIN, &forever, -1) <= 0)
+				break;
+			continue;
+		}
+		if (got < 0)
+			return errno == EINTR || errno == ECONNRESET ? EXIT_OK : fail_errno("cannot read a connection");
+		int rc = (size_t)got > s->rec_cap ? cut_record(s, got) : emit(s, p, s->rec, (size_t)got);
+		if (rc)
+			return rc;
+	}
+	return flush_out(s);
+}
+
+/* ---- -- COMMAND, one per connection ---------------------------------------- */
+
+static void report_child(const struct child *k)
+{
+	if (k->spawn.status != 0)
+		warn("%s for the connection from pid %ld exited with status %d", k->spawn.argv[0],
+		     (long)k->peer, k->spawn.status);
+}
+
+/* Reap the children that ended; with BLOCK, all of them. */
+static void reap_children(struct server *s, bool block)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < s->nkids; i++) {
+		struct child *k = &s->kids[i];
+		if (block)
+			spawn_wait(&k->spawn);
+		if (block || spawn_try_wait(&k->spawn)) {
+			report_child(k);
+			continue;
+		}
+		s->kids[keep++] = *k;
+	}
+	s->nkids = keep;
+}
+
+static struct child *new_child(struct server *s)
+{
+	if (s->nkids == s->kids_cap) {
+		size_t cap = s->kids_cap ? 2 * s->kids_cap : 8;
+		struct child *grown = realloc(s->kids, cap * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		s->kids = grown;
+		s->kids_cap = cap;
+	}
+	return &s->kids[s->nkids++];
+}
+
+/* COMMAND with the connection as stdin and stdout and the peer's
+ * credentials in its environment; it runs while we accept the next. */
+static int start_child(struct server *s, int conn, const struct sock_peer *p)
+{
+	char pid_env[48], uid_env[48], gid_env[48];
+	char *env[] = { pid_env, uid_env, gid_env, NULL };
+	struct child *k = new_child(s);
+
+	if (!k)
+		return fail("out of memory for another connection");
+	snprintf(pid_env, sizeof(pid_env), "IPCTOOL_PEER_PID=%ld", (long)p->pid);
+	snprintf(uid_env, sizeof(uid_env), "IPCTOOL_PEER_UID=%lu", (unsigned long)p->uid);
+	snprintf(gid_env, sizeof(gid_env), "IPCTOOL_PEER_GID=%lu", (unsigned long)p->gid);
+	spawn_init(&k->spawn, s->command);
+	k->spawn.in = k->spawn.out = conn;
+	k->spawn.env = env;
+	k->peer = p->pid;
+	int err = spawn_start(&k->spawn);
+	k->spawn.env = NULL;   /* it lived on our stack */
+	if (err) {
+		spawn_report(&k->spawn, err);   /* reported; serving goes on */
+		s->nkids--;
+	}
+	return EXIT_OK;
+}
+
+/* On the way out, every child is reaped; a termination signal, now or
+ * while they finish, is passed on to them once. */
+static void finish_children(struct server *s)
+{
+	bool passed_on = false;
+
+	while (s->nkids) {
+		int sig = termination_pending();
+		if (sig && !passed_on) {
+			for (size_t i = 0; i < s->nkids; i++)
+				if (s->kids[i].spawn.pid > 0)
+					kill(s->kids[i].spawn.pid, sig);
+			passed_on = true;
+		}
+		/* Sleep until a child ends or a signal comes; reap below. */
+		siginfo_t info;
+		waitid(P_ALL, 0, &info, WEXITED | WNOWAIT);
+		reap_children(s, false);
+	}
+	free(s->kids);
+}
+
+/* ---- serving ------------------------------------------------------------- */
+
+static int serve_connection(struct server *s, int conn, const struct sock_peer *p)
+{
+	if (s->command)
+		return start_child(s, conn, p);
+	if (s->l.type == SOCK_SEQPACKET)
+		return seqpacket_connection(s, conn, p);
+	if (s->o->json)
+		return json_connection(s, conn, p);
+	return copy_connection(conn);
+}
+
+/* Take one connection.  Returns EXIT_OK (also for one refused or gone
+ * before we took it: nothing counted), or a status. */
+static int accept_one(struct server *s)
+{
+	struct sock_peer p;
+	int conn = accept4(s->l.fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (conn < 0) {
+		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+			return EXIT_OK;
+		return fail_errno("cannot accept a connection on %s", s->l.addr.text);
+	}
+	int rc = EXIT_OK;
+	if (sock_peer_of(conn, &p) != 0)
+		rc = fail_errno("cannot read the credentials of a peer on %s", s->l.addr.text);
+	else if (allowed(s, &p, "a connection")) {
+		s->served++;
+		rc = serve_connection(s, conn, &p);
+	}
+	close(conn);
+	return rc;
+}
+
+/* Take the datagrams there now, up to --count. */
+static int take_datagrams(struct server *s)
+{
+	struct sock_peer p;
+
+	while (!s->o->has_count || s->served < s->o->count) {
+		ssize_t got = sock_recv_record(s->l.fd, s->rec, s->rec_cap, &p);
+		if (got < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return EXIT_OK;
+			return fail_errno("cannot receive on %s", s->l.addr.text);
+		}
+		if (!allowed(s, &p, "a datagram"))
+			continue;
+		s->served++;
+		int rc = (size_t)got > s->rec_cap ? cut_record(s, got) : emit(s, &p, s->rec, (size_t)got);
+		if (rc)
+			return rc;
+	}
+	return EXIT_OK;
+}
+
+/* Serve until --count, a silence of --timeout, or a termination signal
+ * (which is a normal end: status 0). */
+static int serve(struct server *s)
+{
+	int rc = EXIT_OK;
+
+	while (rc == EXIT_OK && (!s->o->has_count || s->served < s->o->count)) {
+		if ((rc = flush_out(s)))
+			break;
+		/* With children running, wake now and then to reap them. */
+		int ready = wait_fd(s->l.fd, POLLIN, &s->w, s->nkids ? 100 : -1);
+		if (s->nkids)
+			reap_children(s, false);
+		if (ready < 0) {
+			if (errno != EINTR)
+				rc = fail_errno("cannot wait on %s", s->l.addr.text);
+			break;
+		}
+		if (ready == 0) {
+			if (!wait_expired(&s->w))
+				continue;   /* only the reaping tick */
+			if (s->o->has_count || s->served == 0) {
+				warn("no %s came to %s within the timeout", s->l.type == SOCK_DGRAM ?
+				     "datagram" : "connection", s->l.addr.text);
+				rc = EXIT_NOTHING;
+			}
+			break;
+		}
+		unsigned long long before = s->served;
+		rc = s->l.type == SOCK_DGRAM ? take_datagrams(s) : accept_one(s);
+		if (s->served != before)
+			wait_restart(&s->w);
+	}
+	int flushed = flush_out(s);
+	return rc ? rc : flushed;
+}
+
+static int sock_serve(const struct sock_options *o, const struct sock_addr *a, char *const *command)
+{
+	struct server s = { .o = o, .command = command };
+	int rc;
+
+	wait_init(&s.w, false, o->has_timeout ? &o->timeout : NULL);
+	if ((rc = sock_listen(&s.l, a, o->type, o->mode)))
+		return rc;
+	if (o->type != SOCK_STREAM && !command)
+		rc = record_buffer(&s);
+	if (rc == EXIT_OK)
+		rc = serve(&s);
+	finish_children(&s);
+	sock_listener_close(&s.l);
+	buf_free(&s.out);
+	free(s.rec);
+	return rc;
+}
+
+/* ---- the client ----------------------------------------------------------- */
+
+static int timed_out(const struct sock_addr *a)
+{
+	warn("the exchange with %s did not end before the timeout", a->text);
+	return EXIT_NOTHING;
+}
+
+static int connect_within(const struct sock_addr *a, int type, const struct wait *w)
+{
+	if (wait_arm(w) != 0)
+		return fail_errno("cannot set a timer for --timeout");
+	int fd = sock_connect(a, type);
+	wait_disarm();
+	return fd;
+}
+
+/* What the peer sends, to stdout, until it closes. */
+static int copy_reply(int fd, const struct sock_addr *a, const struct wait *w)
+{
+	static char buf[CHUNK];
+
+	for (;;) {
+		int ready = wait_fd(fd, POLLIN, w, -1);
+		if (ready == 0)
+			return timed_out(a);
+		if (ready < 0) {
+			termination_honour();
+			return fail_errno("cannot wait on %s", a->text);
+		}
+		ssize_t got = read(fd, buf, sizeof(buf));
+		if (got == 0)
+			return EXIT_OK;
+		if (got < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			if (errno == ECONNRESET)
+				return EXIT_OK;
+			return fail_errno("cannot read from %s", a->text);
+		}
+		if (write_all(STDOUT_FILENO, buf, (size_t)got, NULL) != 0) {
+			termination_honour();
+			return fail_errno("cannot write standard output");
+		}
+	}
+}
+
+/* Both directions at once (the peer may answer before it has read all):
+ * DATA or stdin to the socket, then half-close; the reply to stdout. */
+struct upstream {
+	const char *data;
+	size_t len;
+	bool eof;            /* nothing more to read from stdin */
+	bool lost;           /* the peer stopped reading */
+};
+
+static int read_input(struct upstream *u, char *buf, size_t n)
+{
+	ssize_t got = read(STDIN_FILENO, buf, n);
+
+	if (got < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return EXIT_OK;
+		return fail_errno("cannot read standard input");
+	}
+	if (got == 0)
+		u->eof = true;
+	u->data = buf;
+	u->len = (size_t)got;
+	return EXIT_OK;
+}
+
+static int send_some(struct upstream *u, int fd, const struct sock_addr *a)
+{
+	ssize_t put = send(fd, u->data, u->len, MSG_NOSIGNAL);
+
+	if (put >= 0) {
+		u->data += put;
+		u->len -= (size_t)put;
+		return EXIT_OK;
+	}
+	if (errno == EAGAIN || errno == EINTR)
+		return EXIT_OK;
+	u->lost = true;
+	u->eof = true;
+	u->len = 0;
+	if (errno == EPIPE || errno == ECONNRESET)
+		return fail("%s closed the connection before all input was sent", a->text);
+	return fail_errno("cannot send to %s", a->text);
+}
+
+static int stream_exchange(int fd, const struct sock_addr *a, const char *data, const struct wait *w)
+{
+	static char in[CHUNK], out[CHUNK];
+	struct upstream u = { .data = data, .len = data ? strlen(data) : 0, .eof = data != NULL };
+	bool shut = false;
+	int rc = EXIT_OK;
+
+	for (;;) {
+		if (u.eof && u.len == 0 && !shut) {
+			if (!u.lost && shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
+				return fail_errno("cannot half-close the connection to %s", a->text);
+			shut = true;
+		}
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = -1 } };
+		if (u.len)
+			p[0].events |= POLLOUT;
+		else if (!u.eof)
+			p[1] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		if (termination_pending())
+			termination_honour();
+		int r = poll(p, 2, wait_remaining_ms(w));
+		if (r == 0)
+			return timed_out(a);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_errno("cannot wait on %s", a->text);
+		}
+		if (p[1].revents && (rc = read_input(&u, in, sizeof(in))))
+			return rc;
+		if ((p[0].revents & (POLLOUT | POLLERR | POLLHUP)) && u.len) {
+			int sent = send_some(&u, fd, a);
+			rc = rc ? rc : sent;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t got = read(fd, out, sizeof(out));
+			if (got == 0 || (got < 0 && errno == ECONNRESET))
+				return rc;
+			if (got < 0 && errno != EAGAIN && errno != EINTR)
+				return fail_errno("cannot read from %s", a->text);
+			if (got > 0 && write_all(STDOUT_FILENO, out, (size_t)got, NULL) != 0) {
+				termination_honour();
+				return fail_errno("cannot write standard output");
+			}
+		}
+	}
+}
+
+/* ---- records (dgram, seqpacket) ------------------------------------------ */
+
+struct sender {
+	int fd;
+	const struct sock_addr *a;
+	const struct wait *w;
+	size_t max;                   /* the largest record the socket takes */
+	unsigned long long sent;
+	bool replies;                 /* seqpacket: the peer may answer while we send */
+	bool reply_ended;             /* it closed its side */
+};
+
+static int oversize(const struct sender *s, unsigned long long n, const char *size)
+{
+	return fail("record %llu is %s bytes, more than %s can take (%zu bytes)%s", n, size,
+		    s->a->text, s->max, s->sent ? "; the records before it were sent" : "; nothing was sent");
+}
+
+/* One read of the peer's answer, to stdout. */
+static int relay_reply(struct sender *s)
+{
+	static char buf[CHUNK];
+	ssize_t got = read(s->fd, buf, sizeof(buf));
+
+	if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+		s->reply_ended = true;
+		return EXIT_OK;
+	}
+	if (got < 0)
+		return errno == EAGAIN || errno == EINTR ? EXIT_OK : fail_errno("cannot read from %s", s->a->text);
+	if (write_all(STDOUT_FILENO, buf, (size_t)got, NULL) != 0) {
+		termination_honour();
+		return fail_errno("cannot write standard output");
+	}
+	return EXIT_OK;
+}
+
+/* The socket is full: wait for room, copying the peer's answer meanwhile
+ * (a peer that echoes stops reading while its answer is not taken). */
+static int wait_for_room(struct sender *s)
+{
+	bool relay = s->replies && !s->reply_ended;
+	struct pollfd p = { .fd = s->fd, .events = POLLOUT | (relay ? POLLIN : 0) };
+
+	for (;;) {
+		if (termination_pending())
+			termination_honour();
+		int r = poll(&p, 1, wait_remaining_ms(s->w));
+		if (r == 0)
+			return timed_out(s->a);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_errno("cannot wait on %s", s->a->text);
+		}
+		if (relay && (p.revents & POLLIN))
+			return relay_reply(s);
+		return EXIT_OK;
+	}
+}
+
+static int send_record(struct sender *s, const char *data, size_t len, unsigned long long n)
+{
+	for (;;) {
+		ssize_t put = send(s->fd, data, len, MSG_NOSIGNAL);
+		if (put >= 0) {
+			s->sent++;
+			return EXIT_OK;
+		}
+		if (errno == EMSGSIZE || errno == ENOBUFS) {
+			char size[32];
+			snprintf(size, sizeof(size), "%zu", len);
+			return oversize(s, n, size);
+		}
+		if (errno == EPIPE || errno == ECONNRESET || errno == ECONNREFUSED)
+			return fail("%s went away before record %llu was sent", s->a->text, n);
+		if (errno != EAGAIN && errno != EINTR)
+			return fail_errno("cannot send record %llu to %s", n, s->a->text);
+		int rc = wait_for_room(s);
+		if (rc)
+			return rc;
+	}
+}
+
+static int send_arguments(struct sender *s, const char **args, int nargs)
+{
+	/* All or nothing: every size is checked before the first is sent. */
+	for (int i = 0; i < nargs; i++)
+		if (strlen(args[i]) > s->max) {
+			char size[32];
+			snprintf(size, sizeof(size), "%zu", strlen(args[i]));
+			return oversize(s, (unsigned long long)i + 1, size);
+		}
+	for (int i = 0; i < nargs; i++) {
+		int rc = send_record(s, args[i], strlen(args[i]), (unsigned long long)i + 1);
+		if (rc)
+			return rc;
+	}
+	return EXIT_OK;
+}
+
+/* One read of stdin, within the deadline. */
+static ssize_t read_stdin(const struct sender *s, char *buf, size_t n, int *rc)
+{
+	if (s->w->bounded) {
+		int ready = wait_fd(STDIN_FILENO, POLLIN, s->w, -1);
+		if (ready == 0) {
+			*rc = timed_out(s->a);
+			return -1;
+		}
+	}
+	ssize_t got = read_some(STDIN_FILENO, buf, n);
+	if (got < 0) {
+		termination_honour();
+		*rc = fail_errno("cannot read standard input");
+	}
+	return got;
+}
+
+/* Records split at DELIM, or (DELIM < 0) all of stdin as one, in memory
+ * for one record plus a chunk. */
+static int send_input(struct sender *s, int delim)
+{
+	size_t cap = s->max + 1 + CHUNK;
+	char *buf = malloc(cap);
+	size_t start = 0, end = 0;
+	bool eof = false;
+	unsigned long long n = 0;
+	int rc = EXIT_OK;
+
+	if (!buf)
+		return fail("out of memory");
+	while (rc == EXIT_OK) {
+		char *found = delim >= 0 ? memchr(buf + start, delim, end - start) : NULL;
+		if (found || (eof && (end > start || (delim < 0 && n == 0)))) {
+			size_t len = found ? (size_t)(found - (buf + start)) : end - start;
+			rc = send_record(s, buf + start, len, ++n);
+			start += len + (found != NULL);
+			continue;
+		}
+		if (eof)
+			break;
+		if (end - start > s->max) {
+			char size[32];
+			snprintf(size, sizeof(size), "more than %zu", s->max);
+			rc = oversize(s, n + 1, size);
+			break;
+		}
+		if (start > 0) {
+			memmove(buf, buf + start, end - start);
+			end -= start;
+			start = 0;
+		}
+		ssize_t got = read_stdin(s, buf + end, cap - end, &rc);
+		if (got == 0)
+			eof = true;
+		else if (got > 0)
+			end += (size_t)got;
+	}
+	free(buf);
+	return rc;
+}
+
+static int send_records(int fd, const struct sock_options *o, const struct sock_addr *a,
+			const struct cli *cli, const struct wait *w)
+{
+	struct sender s = { .fd = fd, .a = a, .w = w, .max = sock_record_max(fd),
+			    .replies = o->type == SOCK_SEQPACKET };
+	int rc;
+
+	if (cli->nargs > 1)
+		rc = send_arguments(&s, cli->args + 1, cli->nargs - 1);
+	else
+		rc = send_input(&s, o->lines ? '\n' : o->null ? '\0' : -1);
+	if (rc || o->type == SOCK_DGRAM)
+		return rc;
+	/* seqpacket: half-close, then the reply as a stream does. */
+	if (shutdown(fd, SHUT_WR) != 0)
+		return fail_errno("cannot half-close the connection to %s", a->text);
+	return copy_reply(fd, a, w);
+}
+
+static int sock_client(const struct sock_options *o, const struct sock_addr *a, const struct cli *cli)
+{
+	struct wait w;
+
+	wait_init(&w, false, o->has_timeout ? &o->timeout : NULL);
+	int fd = connect_within(a, o->type, &w);
+	if (fd < 0)
+		return wait_expired(&w) ? EXIT_NOTHING : EXIT_FAIL;
+	int rc = o->type == SOCK_STREAM ? stream_exchange(fd, a, cli->nargs > 1 ? cli->args[1] : NULL, &w)
+				       : send_records(fd, o, a, cli, &w);
+	close(fd);
+	return rc;
+}
+
+/* ---- the command ----------------------------------------------------------- */
+
+static int listen_only(const char *what)
+{
+	return usage_error("%s applies to --listen", what);
+}
+
+static int check_listen(const struct sock_options *o, const struct cli *cli)
+{
+	if (o->lines || o->null)
+		return usage_error("--%s applies to --connect", o->lines ? "lines" : "null");
+	if (cli->nargs > 1)
+		return usage_error("unexpected argument '%s': --listen takes no DATA",
+				   quote_input(cli->args[1]));
+	if (cli->command) {
+		if (!cli->command[0])
+			return usage_error("missing COMMAND after --");
+		if (o->type == SOCK_DGRAM)
+			return usage_error("-- COMMAND serves connections: --stream or --seqpacket, not --dgram");
+		if (o->json)
+			return usage_error("--json and -- COMMAND contradict each other: COMMAND gets the data");
+	}
+	return 0;
+}
+
+static int check_connect(const struct sock_options *o, const struct cli *cli)
+{
+	if (o->has_count)
+		return listen_only("--count");
+	if (o->has_mode)
+		return listen_only("--mode");
+	if (o->nallow)
+		return listen_only("--allow-uid");
+	if (o->json)
+		return listen_only("--json");
+	if (cli->command)
+		return listen_only("-- COMMAND");
+	/* The listener's --timeout 0 is one look; a whole exchange cannot be
+	 * bounded by no time at all. */
+	if (o->has_timeout && o->timeout.tv_sec == 0 && o->timeout.tv_nsec == 0)
+		return usage_error("--timeout 0 bounds nothing a client can do: give more than 0 seconds");
+	if (o->type == SOCK_STREAM) {
+		if (o->lines || o->null)
+			return usage_error("--%s applies to --dgram and --seqpacket; a stream is sent as it is",
+					   o->lines ? "lines" : "null");
+		if (cli->nargs > 2)
+			return usage_error("unexpected argument '%s': a stream takes one DATA at most",
+					   quote_input(cli->args[2]));
+	}
+	if ((o->lines || o->null) && cli->nargs > 1)
+		return usage_error("DATA arguments and --%s contradict each other", o->lines ? "lines" : "null");
+	return 0;
+}
+
+static int sock_check(const struct sock_options *o, const struct cli *cli, struct sock_addr *a)
+{
+	if (cli->nargs == 0)
+		return usage_error("missing PATH");
+	if (o->listen == o->connect)
+		return usage_error(o->listen ? "--listen and --connect contradict each other"
+					     : "choose --listen or --connect");
+	if (o->types & (o->types - 1))
+		return usage_error("--stream, --dgram and --seqpacket contradict each other: choose one");
+	if (o->lines && o->null)
+		return usage_error("--lines and --null contradict each other");
+	int rc = o->listen ? check_listen(o, cli) : check_connect(o, cli);
+	if (rc)
+		return rc;
+	const char *why = sock_addr_parse(cli->args[0], a);
+	if (why)
+		return cli_bad_value("PATH", cli->args[0], why);
+	return 0;
+}
+
+static int sock_run(void *opts, const struct cli *cli)
+{
+	struct sock_options *o = opts;
+	struct sock_addr a;
+	int rc;
+
+	if ((rc = sock_check(o, cli, &a)))
+		return rc;
+	termination_catch();
+	/* A peer that leaves early is reported, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	if (o->listen)
+		rc = sock_serve(o, &a, (char *const *)cli->command);
+	else
+		rc = sock_client(o, &a, cli);
+	return rc;
+}
+
+const struct command command_sock = {
+	.name = "sock",
+	.summary = "listen on or connect to a Unix domain socket",
+	.synopsis = "PATH --listen [--stream | --dgram | --seqpacket] [--count N] [--timeout SECS] "
+		    "[--mode MODE] [--allow-uid USER]... [--json] [-- COMMAND [ARGS...]] | "
+		    "PATH --connect [DATA...] [--stream | --dgram | --seqpacket] [--lines | --null] "
+		    "[--timeout SECS]",
+	.table = sock_table,
+	.size = sizeof(struct sock_options),
+	.runs_command = true,
+	.init = sock_init,
+	.option = sock_option,
+	.run = sock_run,
+	.done = sock_done,
+};

@@ -1,0 +1,409 @@
+/* Unix domain sockets: see socket.h. */
+#include "socket.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "io.h"
+#include "wait.h"
+
+const char *sock_addr_parse(const char *text, struct sock_addr *a)
+{
+	size_t len = strlen(text);
+
+	memset(a, 0, sizeof(*a));
+	a->text = text;
+	a->sun.sun_family = AF_UNIX;
+	if (len == 0)
+		return "PATH is empty";
+	if (text[0] == '@') {
+		/* The kernel's abstract namespace: a leading NUL, then the
+		 * name, its length counted exactly (no NUL after it). */
+		if (len == 1)
+			return "an abstract address needs a NAME after '@'";
+		if (len > sizeof(a->sun.sun_path))
+			return "an abstract NAME is at most 107 bytes";
+		a->abstract = true;
+		memcpy(a->sun.sun_path + 1, text + 1, len - 1);
+		a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+		return NULL;
+	}
+	if (len >= sizeof(a->sun.sun_path))
+		return "a socket PATH is at most 107 bytes (a shorter relative path, or cd first)";
+	memcpy(a->sun.sun_path, text, len);
+	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
+	return NULL;
+}
+
+const char *sock_type_name(int type)
+{
+	switch (type) {
+	case SOCK_DGRAM:
+		return "dgram";
+	case SOCK_SEQPACKET:
+		return "seqpacket";
+	default:
+		return "stream";
+	}
+}
+
+/* ---- is anyone bound to the file? --------------------------------------- */
+
+enum bound { BOUND_NONE, BOUND_LIVE, BOUND_UNKNOWN };
+
+/* /proc/net/unix's Flags bit for a listening socket (__SO_ACCEPTCON) and
+ * its St value for one neither connected nor connecting (SS_UNCONNECTED). */
+#define SOCK_FLAG_LISTENING 0x10000UL
+#define SOCK_STATE_UNCONNECTED 1UL
+
+/* PATH made absolute through its directory's real path, as a listener
+ * that bound it by its absolute name shows in /proc/net/unix. */
+static char *absolute_path(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	char *real = dir ? realpath(dir, NULL) : NULL;
+	char *out = NULL;
+
+	if (real) {
+		const char *base = slash ? slash + 1 : path;
+		size_t n = strlen(real) + strlen(base) + 2;
+		out = malloc(n);
+		if (out)
+			snprintf(out, n, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base);
+	}
+	free(dir);
+	free(real);
+	return out;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Does this line of /proc/net/unix (Num: RefCount Protocol Flags Type St
+ * Inode Path) show a socket that owns its name: one that listens, a bound
+ * datagram socket, or a bound stream one not yet listening?  A connection
+ * a listener accepted shows the listener's name too, and outlives it (a
+ * COMMAND still serving): it owns nothing.  *AT is where the path starts. */
+static bool owns_name(const char *line, int *at)
+{
+	unsigned long flags, type, state;
+
+	*at = -1;
+	if (sscanf(line, "%*s %*s %*s %lx %lx %lx %*s %n", &flags, &type, &state, at) < 3 || *at < 0 ||
+	    line[*at] == '\0' || line[*at] == '@')
+		return false;
+	return (flags & SOCK_FLAG_LISTENING) || type == SOCK_DGRAM || state == SOCK_STATE_UNCONNECTED;
+}
+
+/* What /proc/net/unix says of PATH: a socket that owns the same absolute
+ * name is live; none with the same last component means nobody is bound;
+ * a same-named one bound through a relative path or another spelling
+ * cannot be told apart here (a connect to PATH decides: it reaches only a
+ * listener at PATH itself). */
+static enum bound bound_in_table(const char *path)
+{
+	FILE *f = fopen("/proc/net/unix", "re");
+	char *abs = absolute_path(path);
+	char *line = NULL;
+	size_t cap = 0;
+	enum bound verdict = BOUND_NONE;
+
+	if (!f || !abs) {
+		verdict = BOUND_UNKNOWN;
+		goto out;
+	}
+	const char *base = base_name(abs);
+	while (verdict != BOUND_LIVE && getline(&line, &cap, f) > 0) {
+		int at;
+		line[strcspn(line, "\n")] = '\0';
+		if (!owns_name(line, &at))
+			continue;
+		/* A relative name says nothing of its directory: only an
+		 * absolute one can be compared. */
+		const char *bound = line + at;
+		if (bound[0] == '/' && strcmp(bound, abs) == 0)
+			verdict = BOUND_LIVE;
+		else if (strcmp(base_name(bound), base) == 0)
+			verdict = BOUND_UNKNOWN;
+	}
+out:
+	if (f)
+		fclose(f);
+	free(line);
+	free(abs);
+	return verdict;
+}
+
+/* The table could not tell: try to connect.  Refused is nobody. */
+static enum bound bound_by_probe(const struct sock_addr *a, int type)
+{
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	enum bound verdict = BOUND_LIVE;
+
+	if (fd < 0)
+		return BOUND_LIVE;
+	if (connect(fd, (const struct sockaddr *)&a->sun, a->len) != 0 && errno == ECONNREFUSED)
+		verdict = BOUND_NONE;
+	close(fd);
+	return verdict;
+}
+
+/* ---- listening ---------------------------------------------------------- */
+
+static int not_a_socket(const char *path, mode_t mode)
+{
+	return fail("%s exists and is %s, not a socket; it was left untouched", path, file_kind(mode));
+}
+
+static int live_listener(const struct sock_addr *a)
+{
+	return fail("%s is in use: a live socket is bound to it; it was left untouched", a->text);
+}
+
+/* bind with the umask that gives the file exactly MODE. */
+static int bind_with_mode(int fd, const struct sock_addr *a, mode_t mode)
+{
+	mode_t old = umask((mode_t)(0777 & ~mode));
+	int rc = bind(fd, (const struct sockaddr *)&a->sun, a->len);
+	int saved = errno;
+
+	umask(old);
+	errno = saved;
+	return rc;
+}
+
+/* Make way at PATH: nothing there is fine, a stale socket file is removed,
+ * anything else refused.  Returns 0 or a reported status. */
+static int clear_path(const struct sock_addr *a, int type)
+{
+	struct stat st, again;
+
+	if (lstat(a->text, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return fail_errno("cannot look at %s", a->text);
+	}
+	if (!S_ISSOCK(st.st_mode))
+		return not_a_socket(a->text, st.st_mode);
+	enum bound b = bound_in_table(a->text);
+	if (b == BOUND_UNKNOWN)
+		b = bound_by_probe(a, type);
+	if (b == BOUND_LIVE)
+		return live_listener(a);
+	/* Remove only the stale file we judged, not one that took its place. */
+	if (lstat(a->text, &again) != 0 || again.st_dev != st.st_dev || again.st_ino != st.st_ino)
+		return 0;   /* bind decides what is there now */
+	if (unlink(a->text) != 0 && errno != ENOENT)
+		return fail_errno("cannot remove the stale socket %s", a->text);
+	return 0;
+}
+
+/* After bind: remember which file is ours, and set its mode again where a
+ * default ACL overrode the umask. */
+static int adopt_file(struct sock_listener *l, mode_t mode)
+{
+	struct stat st;
+
+	if (lstat(l->addr.text, &st) != 0)
+		return fail_errno("cannot look at the socket %s just made", l->addr.text);
+	if (!S_ISSOCK(st.st_mode))
+		return fail("%s was replaced by %s right after bind", l->addr.text, file_kind(st.st_mode));
+	l->made = true;
+	l->dev = st.st_dev;
+	l->ino = st.st_ino;
+	if ((st.st_mode & 07777) != mode &&
+	    fchmodat(AT_FDCWD, l->addr.text, mode, AT_SYMLINK_NOFOLLOW) != 0)
+		return fail_errno("cannot set the mode of socket %s", l->addr.text);
+	return 0;
+}
+
+/* Bind by the absolute name where it fits, so /proc/net/unix shows where
+ * this socket is and the next listener can tell it is live without a
+ * probe (and list --sockets shows a path that means something). */
+static void bind_absolute(struct sock_listener *l)
+{
+	char *abs = absolute_path(l->addr.text);
+
+	if (abs && strlen(abs) < sizeof(l->addr.sun.sun_path)) {
+		memset(l->addr.sun.sun_path, 0, sizeof(l->addr.sun.sun_path));
+		memcpy(l->addr.sun.sun_path, abs, strlen(abs));
+		l->addr.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(abs) + 1);
+	}
+	free(abs);
+}
+
+static int bind_path(struct sock_listener *l, int type, mode_t mode)
+{
+	int rc;
+
+	bind_absolute(l);
+
+	/* A file that appears between the look and bind makes bind fail
+	 * (bind never follows or replaces anything): judge it again. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		if ((rc = clear_path(&l->addr, type)))
+			return rc;
+		if (bind_with_mode(l->fd, &l->addr, mode) == 0)
+			return adopt_file(l, mode);
+		if (errno != EADDRINUSE)
+			return fail_errno("cannot bind %s", l->addr.text);
+	}
+	return live_listener(&l->addr);
+}
+
+int sock_listen(struct sock_listener *l, const struct sock_addr *a, int type, mode_t mode)
+{
+	int rc = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->addr = *a;
+	l->type = type;
+	l->fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (l->fd < 0)
+		return fail_errno("cannot make a %s socket", sock_type_name(type));
+	/* Before bind, so no datagram arrives without its sender's credentials. */
+	if (type != SOCK_STREAM && setsockopt(l->fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) != 0) {
+		rc = fail_errno("cannot ask for the senders' credentials on %s", a->text);
+	} else if (a->abstract) {
+		if (bind(l->fd, (const struct sockaddr *)&a->sun, a->len) != 0)
+			rc = errno == EADDRINUSE ? live_listener(a) : fail_errno("cannot bind %s", a->text);
+	} else {
+		rc = bind_path(l, type, mode);
+	}
+	if (rc == 0 && type != SOCK_DGRAM && listen(l->fd, SOMAXCONN) != 0)
+		rc = fail_errno("cannot listen on %s", a->text);
+	if (rc != 0)
+		sock_listener_close(l);
+	return rc;
+}
+
+void sock_listener_close(struct sock_listener *l)
+{
+	struct stat st;
+
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = -1;
+	if (l->made && lstat(l->addr.text, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == l->dev && st.st_ino == l->ino)
+		unlink(l->addr.text);
+	l->made = false;
+}
+
+/* ---- connecting --------------------------------------------------------- */
+
+static int connect_failed(const struct sock_addr *a, int type)
+{
+	switch (errno) {
+	case ECONNREFUSED:
+		return fail("no listener at %s: connection refused (a stale socket, or a full queue)",
+			    a->text);
+	case EPROTOTYPE:
+		return fail("no %s listener at %s: the socket there is of another type",
+			    sock_type_name(type), a->text);
+	case ENOENT:
+		return fail("no listener at %s: %s", a->text, strerror(ENOENT));
+	default:
+		return fail_errno("cannot connect to %s", a->text);
+	}
+}
+
+int sock_connect(const struct sock_addr *a, int type)
+{
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		fail_errno("cannot make a %s socket", sock_type_name(type));
+		return -1;
+	}
+	/* A stream connect blocks only while the listener's queue is full;
+	 * the caller's deadline timer interrupts it. */
+	int rc;
+	while ((rc = connect(fd, (const struct sockaddr *)&a->sun, a->len)) != 0 && errno == EINTR &&
+	       !termination_pending())
+		;
+	if (rc != 0) {
+		if (errno == EINTR)
+			fail("no room at %s's listener before the timeout", a->text);
+		else
+			connect_failed(a, type);
+		close(fd);
+		return -1;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+		fail_errno("cannot set up the connection to %s", a->text);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- credentials and records ------------------------------------------- */
+
+int sock_peer_of(int fd, struct sock_peer *p)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return -1;
+	p->pid = cred.pid;
+	p->uid = cred.uid;
+	p->gid = cred.gid;
+	return 0;
+}
+
+ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p)
+{
+	union {
+		struct cmsghdr align;
+		char space[CMSG_SPACE(sizeof(struct ucred))];
+	} control;
+	struct iovec iov = { .iov_base = buf, .iov_len = n };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.space, .msg_controllen = sizeof(control.space),
+	};
+	ssize_t got;
+
+	while ((got = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC)) < 0 &&
+	       errno == EINTR && !termination_pending())
+		;
+	if (got < 0)
+		return -1;
+	p->pid = 0;
+	p->uid = (uid_t)-1;
+	p->gid = (gid_t)-1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			p->pid = cred.pid;
+			p->uid = cred.uid;
+			p->gid = cred.gid;
+		}
+	return got;
+}
+
+size_t sock_record_max(int fd)
+{
+	int sndbuf = 0;
+	socklen_t len = sizeof(sndbuf);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) != 0 || sndbuf <= 0)
+		return 64 * 1024;
+	return (size_t)sndbuf;
+}

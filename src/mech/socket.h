@@ -1,0 +1,73 @@
+/* Unix domain sockets (SPEC §13): addresses (a path or @abstract), a
+ * listener that is safe to leave running, connecting, and the peer's
+ * credentials as the kernel gives them.
+ *
+ * A listener binds only where nothing live is: a stale socket file (no
+ * socket bound to it any more) is replaced, anything else is refused and
+ * left alone.  Whether a socket is bound is read from /proc/net/unix, so a
+ * live listener never sees a probe connection; only when that table cannot
+ * tell (a listener bound through another relative path) does a connect
+ * attempt decide.  The file is born with exactly its mode (the umask is set
+ * around bind), and it is removed on exit only if it is still the file this
+ * listener made (device and inode recorded right after bind). */
+#ifndef IPCTOOL_SOCKET_H
+#define IPCTOOL_SOCKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+struct sock_addr {
+	struct sockaddr_un sun;
+	socklen_t len;
+	bool abstract;          /* @NAME: no file */
+	const char *text;       /* as given */
+};
+
+/* PATH or @NAME.  NULL when valid, else a phrase for a usage error. */
+const char *sock_addr_parse(const char *text, struct sock_addr *a);
+
+/* "stream", "dgram" or "seqpacket" for SOCK_STREAM, ... */
+const char *sock_type_name(int type);
+
+struct sock_listener {
+	int fd;
+	struct sock_addr addr;
+	int type;
+	bool made;              /* a file we created, to remove on exit */
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Bind and (stream, seqpacket) listen at A, the file with exactly MODE.
+ * Returns 0, or reports and returns EXIT_FAIL. */
+int sock_listen(struct sock_listener *l, const struct sock_addr *a, int type, mode_t mode);
+/* Close, and remove the file if it is still the one we made. */
+void sock_listener_close(struct sock_listener *l);
+
+/* A socket of TYPE connected to A, non-blocking and close-on-exec.
+ * Returns the fd, or -1 after reporting. */
+int sock_connect(const struct sock_addr *a, int type);
+
+struct sock_peer {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* The connected peer's credentials (SO_PEERCRED).  0 or -1 with errno. */
+int sock_peer_of(int fd, struct sock_peer *p);
+
+/* One record (datagram or seqpacket) into BUF (N bytes), non-blocking,
+ * with the sender's credentials when the socket passes them
+ * (SO_PASSCRED).  Returns the record's full size (more than N means it was
+ * cut), or -1 with errno (EAGAIN: none there now). */
+ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p);
+
+/* The largest record a socket can send (its send buffer), for DGRAM and
+ * SEQPACKET. */
+size_t sock_record_max(int fd);
+
+#endif
