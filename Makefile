@@ -130,6 +130,7 @@ DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjanss
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
+                socat netcat-openbsd iproute2 \
                 debhelper dpkg-dev lintian
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; \
