@@ -23,6 +23,7 @@
 #include "made.h"
 #include "parse.h"
 #include "queue.h"
+#include "records.h"
 #include "recvexec.h"
 #include "target.h"
 #include "unapplied.h"
@@ -326,75 +327,34 @@ static int send_whole_input(struct sender *s)
 	return rc;
 }
 
-/* A stream of records, one message each, in constant memory: a buffer of
- * READ_CHUNK plus room for the largest message. */
-enum { READ_CHUNK = 64 * 1024 };
-
-/* What to do with one record (NUMBER counts from 1), and how long one
- * may be. */
-typedef int record_handler(struct sender *s, const char *data, size_t size, unsigned long long number);
-
-static int send_record(struct sender *s, const char *data, size_t size, unsigned long long number)
+/* A stream of records, one message each, in constant memory (records.h). */
+static int send_record(void *ctx, const char *data, size_t size, unsigned long long number)
 {
-	return send_one(s, data, size, "record", number);
+	return send_one(ctx, data, size, "record", number);
 }
 
-static int split_records(struct sender *s, int delim, size_t max, record_handler *handle,
-			 int (*oversize)(struct sender *s, unsigned long long number));
+static ssize_t read_input(void *ctx, char *buf, size_t n, int *rc)
+{
+	(void)ctx;
+	ssize_t got = read_some(STDIN_FILENO, buf, n);
+	if (got < 0)
+		*rc = read_error();
+	return got;
+}
 
-static int oversize_numbered(struct sender *s, unsigned long long number)
+static int oversize_numbered(void *ctx, unsigned long long number)
 {
 	char what[64];
 
-	return oversize_record(s, record_name(what, sizeof(what), "record", number));
+	return oversize_record(ctx, record_name(what, sizeof(what), "record", number));
 }
 
 static int send_records(struct sender *s, int delim)
 {
-	return split_records(s, delim, data_limit(s), send_record, oversize_numbered);
-}
+	struct record_reader r = { .delim = delim, .max = data_limit(s), .read = read_input,
+				   .record = send_record, .oversize = oversize_numbered, .ctx = s };
 
-static int split_records(struct sender *s, int delim, size_t max, record_handler *handle,
-			 int (*oversize)(struct sender *s, unsigned long long number))
-{
-	size_t cap = max + 1 + READ_CHUNK;
-	char *buf = malloc(cap);
-	size_t start = 0, end = 0;
-	bool eof = false;
-	unsigned long long record = 0;
-	int rc = EXIT_OK;
-
-	if (!buf)
-		return fail("out of memory");
-	while (rc == EXIT_OK) {
-		char *found = memchr(buf + start, delim, end - start);
-		if (found || (eof && end > start)) {
-			size_t len = found ? (size_t)(found - (buf + start)) : end - start;
-			rc = handle(s, buf + start, len, ++record);
-			start += len + (found != NULL);
-			continue;
-		}
-		if (eof)
-			break;
-		if (end - start > max) {
-			rc = oversize(s, ++record);
-			break;
-		}
-		if (start > 0) {
-			memmove(buf, buf + start, end - start);
-			end -= start;
-			start = 0;
-		}
-		ssize_t got = read_some(STDIN_FILENO, buf + end, cap - end);
-		if (got < 0)
-			rc = read_error();
-		else if (got == 0)
-			eof = true;
-		else
-			end += (size_t)got;
-	}
-	free(buf);
-	return rc;
+	return read_records(&r);
 }
 
 /* The longest line recv --json writes for a message of MAX bytes: every
@@ -410,8 +370,9 @@ static int json_line_error(struct sender *s, unsigned long long line, const char
 		    s->sent ? "the lines before it were sent" : "nothing was sent");
 }
 
-static int oversize_json_line(struct sender *s, unsigned long long line)
+static int oversize_json_line(void *ctx, unsigned long long line)
 {
+	struct sender *s = ctx;
 	char why[96];
 
 	snprintf(why, sizeof(why), "it is longer than %zu bytes, more than any message of %s needs",
@@ -432,8 +393,9 @@ static const char *json_tag_why(const struct sender *s, const struct json_messag
 	return why;
 }
 
-static int send_json_line(struct sender *s, const char *line, size_t len, unsigned long long number)
+static int send_json_line(void *ctx, const char *line, size_t len, unsigned long long number)
 {
+	struct sender *s = ctx;
 	struct json_message m;
 	char why[JSON_WHY_MAX];
 	const char *bad;
@@ -454,7 +416,9 @@ static int send_json_lines(struct sender *s)
 
 	if (!(s->decoded = malloc(limit + 1)))
 		return fail("out of memory");
-	rc = split_records(s, '\n', limit, send_json_line, oversize_json_line);
+	struct record_reader r = { .delim = '\n', .max = limit, .read = read_input,
+				   .record = send_json_line, .oversize = oversize_json_line, .ctx = s };
+	rc = read_records(&r);
 	free(s->decoded);
 	return rc;
 }

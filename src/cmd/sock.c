@@ -19,6 +19,7 @@
 #include "command.h"
 #include "commands.h"
 #include "error.h"
+#include "records.h"
 #include "io.h"
 #include "json.h"
 #include "parse.h"
@@ -745,8 +746,10 @@ static int wait_for_room(struct sender *s)
 	}
 }
 
-static int send_record(struct sender *s, const char *data, size_t len, unsigned long long n)
+static int send_record(void *ctx, const char *data, size_t len, unsigned long long n)
 {
+	struct sender *s = ctx;
+
 	for (;;) {
 		ssize_t put = send(s->fd, data, len, MSG_NOSIGNAL);
 		if (put >= 0) {
@@ -786,8 +789,10 @@ static int send_arguments(struct sender *s, const char **args, int nargs)
 }
 
 /* One read of stdin, within the deadline. */
-static ssize_t read_stdin(const struct sender *s, char *buf, size_t n, int *rc)
+static ssize_t read_stdin(void *ctx, char *buf, size_t n, int *rc)
 {
+	const struct sender *s = ctx;
+
 	if (s->w->bounded) {
 		int ready = wait_fd(STDIN_FILENO, POLLIN, s->w, -1);
 		if (ready == 0) {
@@ -803,48 +808,22 @@ static ssize_t read_stdin(const struct sender *s, char *buf, size_t n, int *rc)
 	return got;
 }
 
-/* Records split at DELIM, or (DELIM < 0) all of stdin as one, in memory
- * for one record plus a chunk. */
+static int oversize_stdin_record(void *ctx, unsigned long long n)
+{
+	const struct sender *s = ctx;
+	char size[32];
+
+	snprintf(size, sizeof(size), "more than %zu", s->max);
+	return oversize(s, n, size);
+}
+
+/* Records split at DELIM, or (DELIM < 0) all of stdin as one (records.h). */
 static int send_input(struct sender *s, int delim)
 {
-	size_t cap = s->max + 1 + CHUNK;
-	char *buf = malloc(cap);
-	size_t start = 0, end = 0;
-	bool eof = false;
-	unsigned long long n = 0;
-	int rc = EXIT_OK;
+	struct record_reader r = { .delim = delim, .max = s->max, .read = read_stdin,
+				   .record = send_record, .oversize = oversize_stdin_record, .ctx = s };
 
-	if (!buf)
-		return fail("out of memory");
-	while (rc == EXIT_OK) {
-		char *found = delim >= 0 ? memchr(buf + start, delim, end - start) : NULL;
-		if (found || (eof && (end > start || (delim < 0 && n == 0)))) {
-			size_t len = found ? (size_t)(found - (buf + start)) : end - start;
-			rc = send_record(s, buf + start, len, ++n);
-			start += len + (found != NULL);
-			continue;
-		}
-		if (eof)
-			break;
-		if (end - start > s->max) {
-			char size[32];
-			snprintf(size, sizeof(size), "more than %zu", s->max);
-			rc = oversize(s, n + 1, size);
-			break;
-		}
-		if (start > 0) {
-			memmove(buf, buf + start, end - start);
-			end -= start;
-			start = 0;
-		}
-		ssize_t got = read_stdin(s, buf + end, cap - end, &rc);
-		if (got == 0)
-			eof = true;
-		else if (got > 0)
-			end += (size_t)got;
-	}
-	free(buf);
-	return rc;
+	return read_records(&r);
 }
 
 static int send_records(int fd, const struct sock_options *o, const struct sock_addr *a,
