@@ -148,10 +148,9 @@ static int map_line(struct proc_scan *s, const char *line)
 	unsigned long long ino = parse_dec(&p);
 	while (*p == ' ')
 		p++;
-	if (ino == 0)
-		return 0;
 	/* The kernel names a segment's mapping /SYSV and its key, with the
-	 * shmid as the inode; it cannot be told apart by device. */
+	 * shmid (0 is one) as the inode; the device is one internal mount's,
+	 * the same for every IPC namespace. */
 	if (strncmp(p, "/SYSV", 5) == 0) {
 		if (!(s->what & USERS_SCAN_SEGMENTS))
 			return 0;
@@ -159,7 +158,7 @@ static int map_line(struct proc_scan *s, const char *line)
 		return ns ? add_use(s->u, USE_SYSV_SEGMENT, ns, ino, s->pid, USE_ATTACHED) : 0;
 	}
 	dev_t dev = makedev(major, minor);
-	if ((s->what & USERS_SCAN_MAPS) && watched_dev(s->u, dev))
+	if (ino != 0 && (s->what & USERS_SCAN_MAPS) && watched_dev(s->u, dev))
 		return add_use(s->u, USE_POSIX_FILE, dev, ino, s->pid, USE_MAPPED);
 	return 0;
 }
@@ -327,8 +326,10 @@ int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
 	struct proc_scan s = { .u = u, .what = what ? what : ~0u };
 	struct dirent *e;
 	int rc = 0;
+	/* ipctool itself is no user: what it holds it inherited from the
+	 * shell, which is listed. */
 	while (rc == 0 && (e = readdir(d)))
-		if (is_pid_name(e->d_name))
+		if (is_pid_name(e->d_name) && atoi(e->d_name) != (int)getpid())
 			rc = scan_process(&s, dirfd(d), e->d_name);
 	closedir(d);
 	buf_free(&s.text);

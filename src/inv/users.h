@@ -66,6 +66,7 @@ enum {
 	USERS_SCAN_SEGMENTS = 1u << 0,  /* System V attachments (maps) */
 	USERS_SCAN_MAPS = 1u << 1,      /* POSIX files mapped */
 	USERS_SCAN_FDS = 1u << 2,       /* POSIX files open */
+	USERS_SCAN_NOTHING = 1u << 3,   /* only which processes run */
 };
 
 /* Scan /proc once into U (zeroed first).  DEVS (NDEVS of them, at most
