@@ -1,6 +1,7 @@
 /* Who uses one object, orphans, and the age filter (objusers.h). */
 #include "objusers.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -185,4 +186,39 @@ int age_filter_apply(struct users *u, const struct age_filter *f, struct sysv_li
 	if (posix)
 		posix->n = kept;
 	return err ? fail("out of memory") : 0;
+}
+
+/* ---- looking again ---------------------------------------------------------- */
+
+enum recheck sysv_recheck(const struct sysv_obj *was, const struct age_filter *f)
+{
+	struct sysv_obj now;
+	int err = 0;
+
+	if (sysv_stat(was->kind, was->id, &now) != 0)
+		return errno == EINVAL || errno == EIDRM ? RECHECK_GONE : RECHECK_UNREADABLE;
+	if (now.key != was->key)
+		return RECHECK_GONE;
+	if (!old_enough(f, now.ctime))
+		return RECHECK_CHANGED;
+	if (f->orphaned && !sysv_passes(NULL, &now, f, &err))
+		return err ? RECHECK_UNREADABLE : RECHECK_IN_USE;
+	return RECHECK_PASSES;
+}
+
+enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, const struct age_filter *f)
+{
+	struct posix_obj found[NKINDS];
+	int err = 0;
+
+	if (posix_find(was->name, KIND_BIT(was->kind), found) == 0 || !found[0].has_stat)
+		return RECHECK_GONE;
+	/* Another file under the same name is another object: not ours to remove. */
+	if (found[0].dev != was->dev || found[0].ino != was->ino)
+		return RECHECK_GONE;
+	if (!old_enough(f, found[0].mtime))
+		return RECHECK_CHANGED;
+	if (f->orphaned && !posix_passes(fresh, &found[0], f, &err))
+		return err ? RECHECK_UNREADABLE : RECHECK_IN_USE;
+	return RECHECK_PASSES;
 }

@@ -62,4 +62,15 @@ bool posix_passes(struct users *u, const struct posix_obj *o, const struct age_f
 int age_filter_apply(struct users *u, const struct age_filter *f, struct sysv_list *list,
 		     struct posix_list *posix);
 
+/* An object the filter selected, looked at again just before removing
+ * it: as it was; gone (or another object now under its id or name); no
+ * longer old enough (changed since); in use again; or, for a System V
+ * object this user may not IPC_STAT, not readable (errno says why). */
+enum recheck { RECHECK_PASSES, RECHECK_GONE, RECHECK_CHANGED, RECHECK_IN_USE, RECHECK_UNREADABLE };
+
+/* From the kernel's record now and the processes running now: no index. */
+enum recheck sysv_recheck(const struct sysv_obj *was, const struct age_filter *f);
+/* From the file now and FRESH, a scan made after the selection. */
+enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, const struct age_filter *f);
+
 #endif

@@ -347,7 +347,11 @@ int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
 
 static size_t uses_of(const struct users *u, const struct use *key, const struct use **first)
 {
-	size_t lo = 0, hi = u->nuses;
+	size_t lo = 0, hi = u ? u->nuses : 0;
+
+	*first = NULL;
+	if (!u)
+		return 0;
 
 	/* The first use not below KEY, then every one equal to it. */
 	while (lo < hi) {
@@ -366,7 +370,7 @@ static size_t uses_of(const struct users *u, const struct use *key, const struct
 
 size_t users_of_segment(const struct users *u, ino_t ipcns, int shmid, const struct use **first)
 {
-	struct use key = { .family = USE_SYSV_SEGMENT, .a = ipcns ? ipcns : u->self_ipcns,
+	struct use key = { .family = USE_SYSV_SEGMENT, .a = ipcns ? ipcns : u ? u->self_ipcns : 0,
 			   .b = (unsigned long long)shmid };
 
 	return uses_of(u, &key, first);
@@ -423,6 +427,13 @@ const struct user_proc *users_process(struct users *u, pid_t pid)
 
 bool users_alive(struct users *u, pid_t pid)
 {
+	if (!u) {
+		struct user_proc now = { .pid = pid };
+		if (pid <= 0)
+			return false;
+		look_up(&now);
+		return !now.zombie;
+	}
 	const struct user_proc *p = users_process(u, pid);
 
 	return p && !p->zombie;

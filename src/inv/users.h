@@ -85,7 +85,9 @@ size_t users_of_file(const struct users *u, dev_t dev, ino_t ino, const struct u
 /* Process PID as the scan saw it, with its comm, uid and state read on
  * first asking; NULL when it was not running then. */
 const struct user_proc *users_process(struct users *u, pid_t pid);
-/* PID was running at the scan and was no zombie (pids <= 0 never are). */
+/* PID was running at the scan and was no zombie (pids <= 0 never are);
+ * with U NULL, whether it runs now, looked up afresh.  The lookups above
+ * find nothing in a NULL U. */
 bool users_alive(struct users *u, pid_t pid);
 
 /* "attached", "mapped,open", "last-send,last-receive": HOW in words. */
