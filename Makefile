@@ -128,7 +128,7 @@ bench: ipctool
 # (debian/control's Build-Depends are the build's share of these).
 DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjansson-dev \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
-                bsdextrautils procps psmisc time perl python3 zsh fish \
+                bsdextrautils procps psmisc time perl python3 python3-sysv-ipc zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
                 socat netcat-openbsd iproute2 \
                 debhelper dpkg-dev lintian
