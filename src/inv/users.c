@@ -49,7 +49,9 @@ static bool watched_dev(const struct users *u, dev_t dev)
  * and a buffer reused from process to process. */
 struct proc_scan {
 	struct users *u;
-	int dirfd;
+	int procfd;               /* /proc */
+	char name[32];            /* "PID/", the start of each path */
+	size_t name_len;
 	pid_t pid;
 	unsigned what;
 	struct buf text;
@@ -57,10 +59,18 @@ struct proc_scan {
 	bool unreadable;
 };
 
+/* "PID/FILE", relative to /proc: opening the process's directory first
+ * would cost two more calls per process. */
+static const char *proc_path(struct proc_scan *s, const char *file)
+{
+	snprintf(s->name + s->name_len, sizeof(s->name) - s->name_len, "%s", file);
+	return s->name;
+}
+
 /* Read FILE of the process into S->text; -1 with errno when it cannot. */
 static int read_proc_file(struct proc_scan *s, const char *file)
 {
-	int fd = openat(s->dirfd, file, O_RDONLY | O_CLOEXEC);
+	int fd = openat(s->procfd, proc_path(s, file), O_RDONLY | O_CLOEXEC);
 
 	s->text.len = 0;
 	if (fd < 0)
@@ -129,7 +139,7 @@ static ino_t proc_ipcns(struct proc_scan *s)
 {
 	struct stat st;
 
-	if (s->proc->ipcns == 0 && fstatat(s->dirfd, "ns/ipc", &st, 0) == 0)
+	if (s->proc->ipcns == 0 && fstatat(s->procfd, proc_path(s, "ns/ipc"), &st, 0) == 0)
 		s->proc->ipcns = st.st_ino;
 	return s->proc->ipcns;
 }
@@ -184,7 +194,7 @@ static int scan_maps(struct proc_scan *s)
 
 static int scan_fds(struct proc_scan *s)
 {
-	int fd = openat(s->dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(s->procfd, proc_path(s, "fd"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0) {
 		s->unreadable = s->unreadable || errno == EACCES || errno == EPERM;
@@ -221,12 +231,11 @@ static int add_proc(struct users *u, pid_t pid)
 	return 0;
 }
 
-/* -1 when memory ran out; a process that is gone is no error. */
-static int scan_process(struct proc_scan *s, int procfd, const char *name)
+/* -1 when memory ran out; a process that is gone is no error (it may
+ * still be listed: it ran when /proc was read). */
+static int scan_process(struct proc_scan *s, const char *name)
 {
-	s->dirfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dirfd < 0)
-		return 0;
+	s->name_len = (size_t)snprintf(s->name, sizeof(s->name), "%s/", name);
 	s->pid = (pid_t)atoi(name);
 	s->unreadable = false;
 	int rc = add_proc(s->u, s->pid);
@@ -238,7 +247,6 @@ static int scan_process(struct proc_scan *s, int procfd, const char *name)
 			rc = scan_fds(s);
 		s->u->unreadable += s->unreadable;
 	}
-	close(s->dirfd);
 	return rc;
 }
 
@@ -323,14 +331,14 @@ int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
 	DIR *d = opendir("/proc");
 	if (!d)
 		return fail_errno("cannot read /proc");
-	struct proc_scan s = { .u = u, .what = what ? what : ~0u };
+	struct proc_scan s = { .u = u, .procfd = dirfd(d), .what = what ? what : ~0u };
 	struct dirent *e;
-	int rc = 0;
+	int rc = 0, self = (int)getpid();
 	/* ipctool itself is no user: what it holds it inherited from the
 	 * shell, which is listed. */
 	while (rc == 0 && (e = readdir(d)))
-		if (is_pid_name(e->d_name) && atoi(e->d_name) != (int)getpid())
-			rc = scan_process(&s, dirfd(d), e->d_name);
+		if (is_pid_name(e->d_name) && atoi(e->d_name) != self && strlen(e->d_name) < 16)
+			rc = scan_process(&s, e->d_name);
 	closedir(d);
 	buf_free(&s.text);
 	if (rc != 0) {
@@ -392,9 +400,8 @@ static void look_up(struct user_proc *p)
 	struct stat st;
 
 	p->looked_up = true;
-	snprintf(path, sizeof(path), "/proc/%d", (int)p->pid);
-	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int fd = dfd < 0 ? -1 : openat(dfd, "stat", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t got = fd < 0 ? -1 : read_full(fd, text, sizeof(text) - 1);
 	char *open_paren = got > 0 ? (text[got] = '\0', strchr(text, '(')) : NULL;
 	char *close_paren = open_paren ? strrchr(open_paren, ')') : NULL;
@@ -406,12 +413,11 @@ static void look_up(struct user_proc *p)
 	} else {
 		p->zombie = true;
 	}
-	if (dfd >= 0 && fstat(dfd, &st) == 0)
+	/* The directory's owner, which the stat file shares. */
+	if (fd >= 0 && fstat(fd, &st) == 0)
 		p->uid = st.st_uid;
 	if (fd >= 0)
 		close(fd);
-	if (dfd >= 0)
-		close(dfd);
 }
 
 const struct user_proc *users_process(struct users *u, pid_t pid)
