@@ -10,7 +10,7 @@
 # --mount-proc, or with -Uri when not root): /proc shows those processes
 # alone, and the namespaces' end takes every process and object with it
 # even if the helper is killed.  The runs of the three are interleaved;
-# best and median of RUNS, wall-clock time.
+# best and median of RUNS, wall-clock and CPU time.
 #   bench/procs.sh [NPROCS] [NOBJ] [NATTACHED] [RUNS]   (default 2000 5000 1000 5)
 set -euo pipefail
 
@@ -45,13 +45,21 @@ trap finish EXIT
 read -r ready <&"${HELPER[0]}"
 [ "$ready" = ready ] || { echo "bench/procs.sh: the helper did not start" >&2; exit 1; }
 
-# Seconds one run of a command takes, its output to /dev/null.
+# One run of a command, its output to /dev/null: wall-clock seconds and
+# CPU seconds (perf's task-clock, children included; "-" without perf).
+# The machine is shared: CPU time is what the command itself cost.
+if perf stat -x, -e task-clock true >/dev/null 2>&1; then
+	cpu_of() { perf stat -x, -e task-clock -o "$1" -- "${@:2}" >/dev/null; }
+else
+	cpu_of() { : >"$1"; "${@:2}" >/dev/null; }
+fi
 once() {
-	local t0=$EPOCHREALTIME
-	"$@" >/dev/null
-	awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.4f\n", b - a }'
+	local t0=$EPOCHREALTIME out=$BENCH_TMP/perf
+	cpu_of "$out" "$@"
+	awk -F, -v a="$t0" -v b="$EPOCHREALTIME" '/task-clock/ { cpu = $1 / 1000 }
+		END { if (cpu == "") cpu = "-"; printf "%.4f %s\n", b - a, cpu }' "$out"
 }
-lsfd_and_ipcs() { lsfd && ipcs -p; }
+BENCH_TMP=$(mktemp -d)
 stats() {   # best and median of the numbers on stdin
 	sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
 		printf "%.4f %.4f\n", v[1], m }'
@@ -62,23 +70,29 @@ for ((i = 0; i < runs; i++)); do
 	plain+=("$(once "$IPCTOOL" list --sysv)")
 	processes+=("$(once "$IPCTOOL" list --sysv --processes)")
 	json+=("$(once "$IPCTOOL" list --sysv --processes --json)")
-	other+=("$(once lsfd_and_ipcs)")
+	other+=("$(once bash -c 'lsfd && ipcs -p')")
 done
+rm -rf "$BENCH_TMP"
 # Check, once, that the listing found every attachment.
 found=$("$IPCTOOL" list --sysv --processes --shm -o PROCESSES --noheadings | grep -c ':procs_helper')
 [ "$found" -eq "$nattached" ] || { echo "bench/procs.sh: found $found attached, not $nattached" >&2; exit 1; }
 
-read -r pb pm < <(printf '%s\n' "${plain[@]}" | stats)
+# Field F (1 wall, 2 CPU) of each run.
+field() { local f=$1; shift; printf '%s\n' "$@" | awk -v f="$f" '{ print $f }'; }
+read -r _ pwm < <(field 1 "${plain[@]}" | stats)
+read -r _ pcm < <(field 2 "${plain[@]}" | stats)
 echo "ipctool $("$IPCTOOL" --version | awk '{ print $2 }'), $(lsfd --version), $(nproc) CPUs, $(uname -r)"
 echo "$nprocs processes, $nobj objects ($nq queues, $nseg segments, $nsem sets), $nattached attached;"
-echo "wall-clock seconds, $runs interleaved runs"
+echo "seconds, best and median of $runs interleaved runs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| command                        | best    | median  | median vs list |"
-echo "|--------------------------------|---------|---------|----------------|"
+echo "| command                          | wall best | wall median | CPU best | CPU median | CPU median vs list |"
+echo "|----------------------------------|-----------|-------------|----------|------------|--------------------|"
 row() {
-	local b m
-	read -r b m < <(printf '%s\n' "${@:2}" | stats)
-	awk -v n="$1" -v b="$b" -v m="$m" -v p="$pm" 'BEGIN { printf "| %-30s | %7.4f | %7.4f | %13.2fx |\n", n, b, m, m / p }'
+	local wb wm cb cm
+	read -r wb wm < <(field 1 "${@:2}" | stats)
+	read -r cb cm < <(field 2 "${@:2}" | stats)
+	awk -v n="$1" -v wb="$wb" -v wm="$wm" -v cb="$cb" -v cm="$cm" -v p="$pcm" 'BEGIN {
+		printf "| %-32s | %9.4f | %11.4f | %8.4f | %10.4f | %17.2fx |\n", n, wb, wm, cb, cm, (p > 0 ? cm / p : 0) }'
 }
 row "ipctool list --sysv" "${plain[@]}"
 row "ipctool list --sysv --processes" "${processes[@]}"
