@@ -380,7 +380,8 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	bg_start strace -qq -o /dev/null -e trace=shmctl -e inject=shmctl:signal=SIGSTOP:when=2 \
 		ipctool rm --all --orphaned --shm 2>"$BATS_TEST_TMPDIR/rm.err"
 	tracer=$BG_PID
-	wait_for "child=\$(pgrep -P $tracer) && grep -q '^State:.*t' /proc/\$child/status" ||
+	# Stopped under the tracer: state t (tracing stop) or T.
+	wait_for "child=\$(pgrep -P $tracer) && awk '/^State:/ { exit \$2 != \"t\" && \$2 != \"T\" }' /proc/\$child/status" ||
 		fail "rm did not stop"
 	child=$(pgrep -P "$tracer")
 	[ "$(count_shm)" -eq 1 ]

@@ -458,7 +458,7 @@ static const char *users_cell(const struct row *r, enum col c, bool json)
 		return NULL;
 	if (c == COL_PROCESSES)
 		return processes_cell(r, w, json);
-	bool orphaned = r->sysv ? sysv_orphaned(r->users, r->sysv, w) : posix_orphaned(r->users, w);
+	bool orphaned = r->sysv ? sysv_orphaned(r->users, r->sysv, w) : posix_orphaned(r->users, r->posix, w);
 	return json ? (orphaned ? "true" : "false") : orphaned ? "yes" : "no";
 }
 

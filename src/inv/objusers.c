@@ -120,9 +120,10 @@ bool sysv_orphaned(struct users *u, const struct sysv_obj *o, const struct obj_u
 	return w->recorded > 0;
 }
 
-bool posix_orphaned(const struct users *u, const struct obj_users *w)
+bool posix_orphaned(const struct users *u, const struct posix_obj *o, const struct obj_users *w)
 {
-	return w->n == 0 && u->unreadable == 0;
+	/* A queue seen without an mqueue mount has no file to match. */
+	return o->has_stat && w->n == 0 && u && u->unreadable == 0;
 }
 
 /* ---- the filter ----------------------------------------------------------- */
@@ -166,7 +167,7 @@ bool posix_passes(struct users *u, const struct posix_obj *o, const struct age_f
 		*err = -1;
 		return false;
 	}
-	return posix_orphaned(u, &w);
+	return posix_orphaned(u, o, &w);
 }
 
 int age_filter_apply(struct users *u, const struct age_filter *f, struct sysv_list *list,

@@ -42,7 +42,7 @@ void obj_users_free(struct obj_users *w);
  * them dead; a POSIX object nobody maps or holds open, when every process
  * could be read (otherwise it is never called orphaned). */
 bool sysv_orphaned(struct users *u, const struct sysv_obj *o, const struct obj_users *w);
-bool posix_orphaned(const struct users *u, const struct obj_users *w);
+bool posix_orphaned(const struct users *u, const struct posix_obj *o, const struct obj_users *w);
 
 /* --orphaned and --older-than. */
 struct age_filter {
