@@ -428,3 +428,18 @@ signal.pause()'
 	assert_success
 	assert_line --regexp "^ *$BG_PID +python3 +nobody +attached$"
 }
+
+@test "without an mqueue mount a named POSIX queue is found but never called orphaned" {
+	ipctool mkq /nomount >/dev/null
+	run --separate-stderr unshare --mount --propagation private sh -c '
+		while m=$(awk "/ - mqueue /{print \$5; exit}" /proc/self/mountinfo) && [ -n "$m" ]; do
+			umount "$m" || exit 1
+		done
+		exec ipctool list /nomount'
+	assert_success
+	assert_line "ORPHANED   no"
+	assert_line "Processes: none"
+	run_tool list /nomount
+	assert_success
+	assert_line "ORPHANED   yes"
+}
