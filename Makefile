@@ -97,7 +97,7 @@ asan-check: asan
 # fails on a crash, a sanitizer report or a reference mismatch.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES   := number key size mode duration target ftok signal user jsonline
+FUZZ_NAMES   := number key size mode duration age target ftok signal user jsonline
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # The parsers and what they link against (error messages, option tables).
 FUZZ_DEPS    := lib/parse lib/target lib/signame inv/sysvobj lib/cli lib/error lib/wait lib/buf \
@@ -128,7 +128,7 @@ bench: ipctool
 # (debian/control's Build-Depends are the build's share of these).
 DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjansson-dev \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
-                bsdextrautils procps psmisc time perl python3 zsh fish \
+                bsdextrautils procps psmisc time perl python3 python3-sysv-ipc zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
                 socat netcat-openbsd iproute2 \
                 debhelper dpkg-dev lintian

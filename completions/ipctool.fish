@@ -260,8 +260,11 @@ complete -c ipctool -n "__fish_seen_subcommand_from list" -l limits -d 'the kern
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l summary -d 'what is in use (as ipcs -u)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l sockets -d 'the listening Unix sockets and the processes that hold them'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s p -l peek -d 'with a System V queue TARGET: each message\'s type and size'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l processes -d 'the live processes that use each object (a PROCESSES column)'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l orphaned -d 'only objects no live process uses (see the manual for each kind)'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l older-than -x -d 'only objects last changed at least DURATION ago: 90s, 30m, 12h, 7d'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from list" -a "(__ipctool_args 'objects' '' 0 '--key -k --ftok -f --user --output -o' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from list" -a "(__ipctool_args 'objects' '' 0 '--key -k --ftok -f --user --output -o --older-than' '--key -k --ftok -f' '')"
 
 # rm
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s k -l key -x -d 'System V key, decimal or 0x hex (repeatable)'
@@ -273,9 +276,11 @@ complete -c ipctool -n "__fish_seen_subcommand_from rm" -s a -l all -d 'every ob
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l user -x -a "(__ipctool_offer users)" -d 'with --all: only objects owned by USER (name or uid)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l sysv -d 'with --all: System V objects (the default)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l posix -d 'with --all: POSIX objects (with --sysv too: both)'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l orphaned -d 'only objects no live process uses (see the manual for each kind)'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l older-than -x -d 'only objects last changed at least DURATION ago: 90s, 30m, 12h, 7d'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s n -l dry-run -d 'show what would be removed; remove nothing'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_args 'objects' 'objects' 0 '--key -k --ftok -f --user' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_args 'objects' 'objects' 0 '--key -k --ftok -f --user --older-than' '--key -k --ftok -f' '')"
 
 # help
 complete -c ipctool -n "__fish_seen_subcommand_from help" -a "(__ipctool_args 'commands' '' 0 '' '' '')"

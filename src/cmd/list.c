@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "command.h"
@@ -18,11 +19,12 @@
 #include "listdetail.h"
 #include "listlimits.h"
 #include "listsockets.h"
+#include "listusers.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS };
+enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS, OPT_PROCESSES };
 
 struct list_options {
 	struct target target;
@@ -30,6 +32,8 @@ struct list_options {
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
 	bool limits, summary, peek, sockets;
+	bool processes;           /* --processes */
+	struct age_filter filter; /* --orphaned, --older-than */
 };
 
 static struct poptOption list_table[] = {
@@ -50,6 +54,9 @@ static struct poptOption list_table[] = {
 	{ "sockets", '\0', POPT_ARG_NONE, NULL, OPT_SOCKETS,
 	  "the listening Unix sockets and the processes that hold them", NULL },
 	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
+	{ "processes", '\0', POPT_ARG_NONE, NULL, OPT_PROCESSES,
+	  "the live processes that use each object (a PROCESSES column)", NULL },
+	AGE_FILTER_ENTRIES,
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -132,8 +139,9 @@ static int list_option(int val, const char *arg, void *data)
 	case OPT_SUMMARY: o->summary = true; return 0;
 	case OPT_PEEK: o->peek = true; return 0;
 	case OPT_SOCKETS: o->sockets = true; return 0;
+	case OPT_PROCESSES: o->processes = true; return 0;
 	}
-	return CLI_UNHANDLED;
+	return age_filter_option(&o->filter, val, arg);
 }
 
 enum { FAMILY_SYSV = 1, FAMILY_POSIX = 2, FAMILIES_ALL = 3 };
@@ -193,8 +201,26 @@ static int choose_tables(struct list_options *o)
 	return 0;
 }
 
+/* --processes, --orphaned and --older-than are about a listing of objects. */
+static int check_users_options(const struct list_options *o, bool has_target)
+{
+	bool filter = age_filter_given(&o->filter);
+
+	if ((o->processes || filter) && (o->sockets || o->limits || o->summary))
+		return usage_error("--%s lists objects; it takes no --sockets, --limits or --summary",
+				   o->processes ? "processes" : o->filter.orphaned ? "orphaned" : "older-than");
+	if (filter && has_target)
+		return usage_error("a TARGET is shown in full: it takes no --%s",
+				   o->filter.orphaned ? "orphaned" : "older-than");
+	return 0;
+}
+
 static int list_check(struct list_options *o, bool has_target)
 {
+	int rc = check_users_options(o, has_target);
+
+	if (rc)
+		return rc;
 	if (o->sockets && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
 			   o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary))
 		return usage_error("--sockets is a table of its own: it takes no TARGET, kind, family, "
@@ -303,11 +329,33 @@ static int check_mqueue_mount(struct list_options *o)
 	return 0;
 }
 
+/* --processes and --orphaned: their columns, the users scan they need,
+ * and the objects --orphaned and --older-than keep. */
+static int select_by_use(struct list_options *o, struct sysv_list *objs, struct posix_list *posix,
+			 struct users *users)
+{
+	int rc;
+
+	if (o->processes)
+		output_add_column(&o->out, COL_PROCESSES);
+	if ((o->processes || o->filter.orphaned) && o->out.format.mode == TABLE_JSON)
+		output_add_column(&o->out, COL_ORPHANED);
+	if (o->filter.orphaned || output_shows_users(&o->out)) {
+		if ((rc = users_load(users, o->tables, objs, posix)))
+			return rc;
+		o->out.users = users;
+		users_warn_unreadable(users);
+	}
+	o->filter.now = time(NULL);
+	return age_filter_given(&o->filter) ? age_filter_apply(users, &o->filter, objs, posix) : 0;
+}
+
 static int list_run(void *opts, const struct cli *cli)
 {
 	struct list_options *o = opts;
 	struct sysv_list objs = { 0 };
 	struct posix_list posix = { 0 };
+	struct users users = { 0 };
 	int rc;
 
 	if ((rc = cli_extra_args(cli, cli->next)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
@@ -326,9 +374,12 @@ static int list_run(void *opts, const struct cli *cli)
 	if (rc == 0)
 		rc = posix_load_kinds(o->tables >> NKINDS, &posix);
 	if (rc == 0)
+		rc = select_by_use(o, &objs, &posix, &users);
+	if (rc == 0)
 		rc = objects_print(&objs, &posix, o->tables, &o->out, o->select.has_user ? &o->select.user : NULL);
 	sysv_list_free(&objs);
 	posix_list_free(&posix);
+	users_free(&users);
 	return rc;
 }
 
@@ -337,7 +388,8 @@ const struct command command_list = {
 	.complete = COMPLETE_OBJECT,
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]",
+		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek] "
+		    "[--processes] [--orphaned] [--older-than DURATION]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "listdetail.h"
+#include "objusers.h"
 #include "queue.h"
 #include "target.h"
 
@@ -105,8 +106,10 @@ static int print_detail_fields(const struct row *o, int table, const struct outp
 	all.ncols = 0;
 	if (table >= NKINDS)
 		all.cols[all.ncols++] = COL_NAME;   /* the name first, as the key and id are */
+	/* PROCESSES is the table of users that follows. */
 	for (int c = 0; c < NCOLS; c++)
-		if ((columns[c].tables & (1u << table)) && !(table >= NKINDS && c == COL_NAME))
+		if ((columns[c].tables & (1u << table)) && !(table >= NKINDS && c == COL_NAME) &&
+		    c != COL_PROCESSES)
 			all.cols[all.ncols++] = (enum col)c;
 	if (out->format.mode != TABLE_PLAIN) {
 		struct kind_table kt;
@@ -129,7 +132,99 @@ static int print_detail_fields(const struct row *o, int table, const struct outp
 	return 0;
 }
 
+static int detail_show_sysv_users(const struct sysv_obj *o, const struct output *out, bool peek,
+				  struct users *u, struct libscols_table *users);
+static int detail_show_posix_users(const struct posix_obj *o, const struct output *out, struct users *u,
+				   struct libscols_table *users);
+
+/* ---- who uses it ---------------------------------------------------------- */
+
+static int add_user_line(struct libscols_table *tb, struct users *u, const struct obj_user *who)
+{
+	const struct user_proc *p = users_process(u, who->pid);
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char pid[32], how[128];
+
+	if (!p)
+		return 0;
+	if (!ln || scols_line_set_data(ln, 0, cell_signed(pid, sizeof(pid), who->pid)) != 0 ||
+	    scols_line_set_data(ln, 1, p->comm) != 0 || scols_line_set_data(ln, 2, user_name(p->uid)) != 0 ||
+	    scols_line_set_data(ln, 3, use_how_text(who->how, how, sizeof(how))) != 0)
+		return fail("out of memory");
+	return 0;
+}
+
+/* The live processes that use the object: PID, COMMAND, USER, HOW. */
+static int users_table(struct users *u, const struct obj_users *w, const struct output *out,
+		       struct libscols_table **tb)
+{
+	int rc = 0;
+
+	*tb = table_new("processes", &out->format);
+	if (!*tb || !table_add_column(*tb, "PID", true, 0) || !table_add_column(*tb, "COMMAND", false, 0) ||
+	    !table_add_column(*tb, "USER", false, 0) || !table_add_column(*tb, "HOW", false, 0))
+		return fail("out of memory");
+	for (size_t i = 0; i < w->n && rc == 0; i++)
+		rc = add_user_line(*tb, u, &w->v[i]);
+	return rc;
+}
+
+/* One scan for one object: only what its kind can be found in. */
+static unsigned scan_for(const struct row *r)
+{
+	if (r->sysv)
+		return r->sysv->kind == IPC_KIND_SHM ? USERS_SCAN_SEGMENTS : USERS_SCAN_NOTHING;
+	return r->posix->kind == IPC_KIND_QUEUE ? USERS_SCAN_FDS : USERS_SCAN_FDS | USERS_SCAN_MAPS;
+}
+
+static int find_users(const struct row *r, struct users *u, struct obj_users *w)
+{
+	int rc = users_scan(u, scan_for(r), NULL, 0);
+
+	if (rc)
+		return rc;
+	rc = r->sysv ? obj_users_sysv(u, r->sysv, 0, w) : obj_users_posix(u, r->posix, w);
+	return rc ? fail("out of memory") : 0;
+}
+
 int detail_show_sysv(const struct sysv_obj *o, const struct output *out, bool peek)
+{
+	struct users u = { 0 };
+	struct obj_users w = { 0 };
+	struct libscols_table *users = NULL;
+	int rc = find_users(&(struct row){ .sysv = o }, &u, &w);
+
+	if (rc == 0)
+		rc = users_table(&u, &w, out, &users);
+	if (rc == 0)
+		rc = detail_show_sysv_users(o, out, peek, &u, users);
+	scols_unref_table(users);
+	obj_users_free(&w);
+	users_free(&u);
+	return rc;
+}
+
+int detail_show_posix(const struct posix_obj *o, const struct output *out)
+{
+	struct users u = { 0 };
+	struct obj_users w = { 0 };
+	struct libscols_table *users = NULL;
+	int rc = find_users(&(struct row){ .posix = o }, &u, &w);
+
+	if (rc == 0)
+		rc = users_table(&u, &w, out, &users);
+	if (rc == 0)
+		rc = detail_show_posix_users(o, out, &u, users);
+	scols_unref_table(users);
+	obj_users_free(&w);
+	users_free(&u);
+	return rc;
+}
+
+/* ---- the views ---------------------------------------------------------- */
+
+static int detail_show_sysv_users(const struct sysv_obj *o, const struct output *out, bool peek,
+				  struct users *u, struct libscols_table *users)
 {
 	struct table_printer tp = { .format = &out->format };
 	struct libscols_table *extra = NULL;
@@ -147,21 +242,26 @@ int detail_show_sysv(const struct sysv_obj *o, const struct output *out, bool pe
 		rc = extra ? queue_contents(o, extra) : fail("out of memory");
 	}
 	if (rc == 0)
-		rc = print_detail_fields(&(struct row){ .sysv = o }, o->kind, out, &tp);
-	if (rc == 0 && extra) {
-		tp.titles = true;
+		rc = print_detail_fields(&(struct row){ .sysv = o, .users = u }, o->kind, out, &tp);
+	tp.titles = true;
+	if (rc == 0 && extra)
 		rc = table_print(&tp, extra, extra_title);
-	}
+	if (rc == 0)
+		rc = table_print(&tp, users, "Processes");
 	if (rc == 0)
 		rc = table_print_end(&tp);
 	scols_unref_table(extra);
 	return rc;
 }
 
-int detail_show_posix(const struct posix_obj *o, const struct output *out)
+static int detail_show_posix_users(const struct posix_obj *o, const struct output *out, struct users *u,
+				   struct libscols_table *users)
 {
 	struct table_printer tp = { .format = &out->format };
-	int rc = print_detail_fields(&(struct row){ .posix = o }, NKINDS + o->kind, out, &tp);
+	int rc = print_detail_fields(&(struct row){ .posix = o, .users = u }, NKINDS + o->kind, out, &tp);
 
+	tp.titles = true;
+	if (rc == 0)
+		rc = table_print(&tp, users, "Processes");
 	return rc ? rc : table_print_end(&tp);
 }

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "command.h"
 #include "commands.h"
 #include "error.h"
 #include "listcols.h"
+#include "listusers.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
@@ -21,6 +23,7 @@ enum { OPT_ALL = 1, OPT_DRY_RUN };
 struct rm_options {
 	struct select_options select;
 	bool all, dry_run;
+	struct age_filter filter;  /* --orphaned, --older-than */
 	struct target *targets;  /* --key/--ftok, then the positional ones */
 	size_t ntargets;
 };
@@ -40,6 +43,7 @@ static struct poptOption rm_table[] = {
 	{ "user", '\0', POPT_ARG_STRING, NULL, CLI_OPT_USER, "with --all: only objects owned by USER (name or uid)", "USER" },
 	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "with --all: System V objects (the default)", NULL },
 	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "with --all: POSIX objects (with --sysv too: both)", NULL },
+	AGE_FILTER_ENTRIES,
 	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "show what would be removed; remove nothing", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -72,7 +76,7 @@ static int rm_option(int val, const char *arg, void *data)
 	case OPT_ALL: o->all = true; return 0;
 	case OPT_DRY_RUN: o->dry_run = true; return 0;
 	}
-	return CLI_UNHANDLED;
+	return age_filter_option(&o->filter, val, arg);
 }
 
 static int rm_check(struct rm_options *o, const struct cli *cli)
@@ -91,6 +95,9 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all");
 	if (o->select.has_user && !o->all)
 		return usage_error("--user selects objects for --all; a TARGET names its object already");
+	if (age_filter_given(&o->filter) && !o->all)
+		return usage_error("--%s selects objects for --all; a TARGET names its object already",
+				   o->filter.orphaned ? "orphaned" : "older-than");
 	if ((o->select.sysv || o->select.posix) && !o->all)
 		return usage_error("--%s selects a family for --all; a TARGET names its family already",
 				   o->select.sysv ? "sysv" : "posix");
@@ -303,6 +310,73 @@ static int select_objects(struct rm_options *o, const struct sysv_list *all, str
 	return status;
 }
 
+/* --orphaned, --older-than: keep of the selection what they select. */
+static int select_by_use(struct rm_options *o, struct chosen *c)
+{
+	struct users users = { 0 };
+	int rc = 0;
+
+	if (!age_filter_given(&o->filter))
+		return 0;
+	o->filter.now = time(NULL);
+	if (o->filter.orphaned && (rc = users_load(&users, c->tables, &c->sysv, &c->posix)))
+		return rc;
+	if (o->filter.orphaned)
+		users_warn_unreadable(&users);
+	rc = age_filter_apply(&users, &o->filter, &c->sysv, &c->posix);
+	users_free(&users);
+	return rc;
+}
+
+/* What a second look found: 0 to go on removing it, 1 to keep it (said
+ * on stderr, status 0: it is not what was selected any more), or -1, a
+ * reported failure. */
+static int recheck_verdict(enum recheck r, const char *what)
+{
+	switch (r) {
+	case RECHECK_PASSES: return 0;
+	case RECHECK_GONE: return 1;
+	case RECHECK_CHANGED:
+		warn("kept %s: it was changed since it was selected, so it is not that old", what);
+		return 1;
+	case RECHECK_IN_USE:
+		warn("kept %s: a process uses it since it was selected", what);
+		return 1;
+	case RECHECK_UNREADABLE: break;
+	}
+	fail_errno("kept %s: cannot look at it again before removing it", what);
+	return -1;
+}
+
+/* The objects --orphaned or --older-than selected, each looked at again
+ * just before it goes: System V ones through the kernel's record and the
+ * processes running at that moment, POSIX ones against one scan of /proc
+ * made after the selection. */
+static int remove_rechecked(struct rm_options *o, const struct chosen *c)
+{
+	struct users fresh = { 0 };
+	int status = EXIT_OK, v;
+
+	for (size_t i = 0; i < c->sysv.n; i++) {
+		const struct sysv_obj *obj = &c->sysv.objs[i];
+		if ((v = recheck_verdict(sysv_recheck(obj, &o->filter), sysv_describe(obj))) < 0)
+			status = EXIT_FAIL;
+		else if (v == 0 && remove_one(obj, true) != 0)
+			status = EXIT_FAIL;
+	}
+	if (c->posix.n && o->filter.orphaned && users_load(&fresh, c->tables, &c->sysv, &c->posix) != 0)
+		return EXIT_FAIL;
+	for (size_t i = 0; i < c->posix.n; i++) {
+		const struct posix_obj *obj = &c->posix.objs[i];
+		if ((v = recheck_verdict(posix_recheck(&fresh, obj, &o->filter), posix_describe(obj))) < 0)
+			status = EXIT_FAIL;
+		else if (v == 0 && remove_posix(obj, true) != 0)
+			status = EXIT_FAIL;
+	}
+	users_free(&fresh);
+	return status;
+}
+
 /* System V objects are loaded only when --all or a TARGET needs them. */
 static bool needs_sysv(const struct rm_options *o)
 {
@@ -327,11 +401,20 @@ static int rm_run(void *opts, const struct cli *cli)
 	rc = select_objects(o, &all, &c, &fatal);
 	if (fatal)
 		goto out;
+	if (select_by_use(o, &c) != 0) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
 	if (o->dry_run) {
 		if (c.tables) {
 			int printed = objects_print_default(&c.sysv, &c.posix, c.tables);
 			rc = printed ? printed : rc;
 		}
+		goto out;
+	}
+	if (age_filter_given(&o->filter)) {
+		int removed = remove_rechecked(o, &c);
+		rc = removed ? removed : rc;
 		goto out;
 	}
 	for (size_t i = 0; i < c.sysv.n; i++)
@@ -359,7 +442,8 @@ const struct command command_rm = {
 	.complete = COMPLETE_OBJECTS,
 	.summary = "remove System V objects by id or key, or all that a selection names",
 	.synopsis = "TARGET... [--queue | --shm | --sem] [--dry-run]\n"
-		    "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] [--dry-run]",
+		    "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
+		    "[--orphaned] [--older-than DURATION] [--dry-run]",
 	.table = rm_table,
 	.size = sizeof(struct rm_options),
 	.select = PART(struct rm_options, select),

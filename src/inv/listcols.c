@@ -14,7 +14,9 @@
 
 #include "error.h"
 #include "io.h"
+#include "json.h"
 #include "listcols.h"
+#include "objusers.h"
 
 _Static_assert(NCOLS + 1 <= TABLE_MAX_COLUMNS, "a table of every column and TYPE fits an arena");
 
@@ -68,6 +70,8 @@ const struct column columns[NCOLS] = {
 	[COL_NSEMS] = { "NSEMS", S, V_NUMBER, "semaphores in the set" },
 	[COL_OTIME] = { "OTIME", S, V_TIME, "time of the last semop" },
 	[COL_SVAL] = { "SVAL", PS, V_NUMBER, "semaphore value (needs read and write permission)" },
+	[COL_PROCESSES] = { "PROCESSES", BOTH, V_STRING, "live processes that use it, PID:COMMAND,... (--processes)" },
+	[COL_ORPHANED] = { "ORPHANED", BOTH, V_STRING, "yes when no live process uses it (--orphaned)" },
 };
 
 #undef Q
@@ -337,6 +341,8 @@ static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t 
 	case COL_MSGSIZE:
 	case COL_NOTIFYPID:
 	case COL_SVAL:
+	case COL_PROCESSES:
+	case COL_ORPHANED:
 	case NCOLS:
 		break;
 	}
@@ -387,8 +393,79 @@ static const char *posix_cell(const struct posix_obj *o, enum col c, char *buf, 
 	}
 }
 
+/* ---- who uses it ---------------------------------------------------------- */
+
+static bool is_users_column(enum col c)
+{
+	return c == COL_PROCESSES || c == COL_ORPHANED;
+}
+
+/* The users of R's object, in storage kept from row to row; NULL when
+ * memory ran out. */
+static const struct obj_users *row_users(const struct row *r)
+{
+	static struct obj_users w;
+	int rc = r->sysv ? obj_users_sysv(r->users, r->sysv, 0, &w) : obj_users_posix(r->users, r->posix, &w);
+
+	return rc == 0 ? &w : NULL;
+}
+
+/* One user as JSON: {"pid":N,"command":"...","user":"...","how":"..."}. */
+static int json_user(struct buf *b, const struct user_proc *p, unsigned how)
+{
+	char shown[4 * sizeof(p->comm) + 1], words[128];
+	const char *command = shown_form(p->comm, shown, sizeof(shown));
+	const char *user = user_name(p->uid);
+
+	use_how_text(how, words, sizeof(words));
+	return buf_printf(b, "{\"pid\":%d,\"command\":", (int)p->pid) ||
+	       json_append_string(b, command, strlen(command)) || buf_append_str(b, ",\"user\":") ||
+	       json_append_string(b, user, strlen(user)) || buf_append_str(b, ",\"how\":") ||
+	       json_append_string(b, words, strlen(words)) || buf_append_str(b, "}");
+}
+
+/* PROCESSES: "PID:COMMAND,..." or, in JSON, an array of users. */
+static const char *processes_cell(const struct row *r, const struct obj_users *w, bool json)
+{
+	static struct buf b;
+	int rc = 0;
+
+	b.len = 0;
+	rc = json ? buf_append_str(&b, "[") : buf_reserve(&b, 1);
+	for (size_t i = 0; rc == 0 && i < w->n; i++) {
+		const struct user_proc *p = users_process(r->users, w->v[i].pid);
+		if (!p)
+			continue;
+		if (b.len > (json ? 1u : 0u))
+			rc = buf_append_str(&b, ",");
+		if (rc == 0)
+			rc = json ? json_user(&b, p, w->v[i].how) : buf_printf(&b, "%d:%s", (int)p->pid, p->comm);
+	}
+	if (rc == 0 && json)
+		rc = buf_append_str(&b, "]");
+	if (rc != 0)
+		return NULL;
+	b.data[b.len] = '\0';
+	return b.len ? b.data : NULL;
+}
+
+/* PROCESSES or ORPHANED, as text or as JSON; NULL when not known. */
+static const char *users_cell(const struct row *r, enum col c, bool json)
+{
+	const struct obj_users *w = r->users ? row_users(r) : NULL;
+
+	if (!w)
+		return NULL;
+	if (c == COL_PROCESSES)
+		return processes_cell(r, w, json);
+	bool orphaned = r->sysv ? sysv_orphaned(r->users, r->sysv, w) : posix_orphaned(r->users, r->posix, w);
+	return json ? (orphaned ? "true" : "false") : orphaned ? "yes" : "no";
+}
+
 const char *row_cell(const struct row *r, enum col c, char *buf, size_t size)
 {
+	if (is_users_column(c))
+		return users_cell(r, c, false);
 	return r->sysv ? cell(r->sysv, c, buf, size) : posix_cell(r->posix, c, buf, size);
 }
 
@@ -436,6 +513,10 @@ static int kind_table_init_widths(struct kind_table *kt, int table, const struct
 	bool ok = !type_column || table_add_column(kt->tb, "TYPE", false, widths ? widths[w++] : 0);
 	for (size_t i = 0; ok && i < kt->ncols; i++) {
 		const struct column *c = &columns[kt->cols[i]];
+		if (is_users_column(kt->cols[i]) && out->format.mode == TABLE_JSON) {
+			ok = table_add_json_column(kt->tb, c->name);
+			continue;
+		}
 		ok = table_add_column(kt->tb, c->name, c->type == V_NUMBER, widths ? widths[w++] : 0);
 		/* JSON readers get times twice: ISO 8601 and seconds since the epoch. */
 		if (ok && c->type == V_TIME && out->format.mode == TABLE_JSON) {
@@ -476,7 +557,9 @@ int kind_table_add(struct kind_table *kt, const struct row *r, const struct outp
 		return fail("out of memory");
 	for (size_t i = 0; i < kt->ncols; i++) {
 		const struct column *c = &columns[kt->cols[i]];
-		const char *text = json_text(row_cell(r, kt->cols[i], buf, sizeof(buf)), c, out);
+		const char *text = is_users_column(kt->cols[i]) && out->format.mode == TABLE_JSON
+				   ? users_cell(r, kt->cols[i], true)
+				   : json_text(row_cell(r, kt->cols[i], buf, sizeof(buf)), c, out);
 		if (text && scols_line_set_data(ln, n, text) != 0)
 			return fail("out of memory");
 		n++;
@@ -497,7 +580,7 @@ static bool selected(uid_t uid, const uid_t *user)
 
 /* A System V kind's objects into the arena, TYPE first when asked. */
 static int arena_add_kind(struct table_arena *a, const struct kind_table *kt, const struct sysv_list *objs,
-			  enum ipc_kind kind, const uid_t *user)
+			  enum ipc_kind kind, const uid_t *user, struct users *users)
 {
 	char buf[4096];
 
@@ -510,7 +593,7 @@ static int arena_add_kind(struct table_arena *a, const struct kind_table *kt, co
 		    (kt->type_column && table_arena_store(a, col++, kinds_info[kind].type) != 0))
 			return fail("out of memory");
 		for (size_t c = 0; c < kt->ncols; c++)
-			if (table_arena_store(a, col++, row_cell(&(struct row){ .sysv = o }, kt->cols[c], buf,
+			if (table_arena_store(a, col++, row_cell(&(struct row){ .sysv = o, .users = users }, kt->cols[c], buf,
 								 sizeof(buf))) != 0)
 				return fail("out of memory");
 	}
@@ -533,7 +616,7 @@ static int print_kind_chunked(struct table_printer *tp, const struct sysv_list *
 	for (size_t i = 0; i < kt.ncols; i++)
 		headings[n++] = columns[kt.cols[i]].name;
 	table_arena_init(&a, n, headings);
-	int rc = arena_add_kind(&a, &kt, objs, kind, user);
+	int rc = arena_add_kind(&a, &kt, objs, kind, user, out->users);
 	if (rc == 0)
 		rc = kind_table_init_widths(&kt, kind, out, type_column, a.widths);
 	if (rc == 0)
@@ -555,10 +638,10 @@ static int print_kind_whole(struct table_printer *tp, const struct sysv_list *ob
 
 	for (size_t i = 0; table < NKINDS && i < objs->n && rc == 0; i++)
 		if (objs->objs[i].kind == kind && selected(objs->objs[i].uid, user))
-			rc = kind_table_add(&kt, &(struct row){ .sysv = &objs->objs[i] }, out);
+			rc = kind_table_add(&kt, &(struct row){ .sysv = &objs->objs[i], .users = out->users }, out);
 	for (size_t i = 0; table >= NKINDS && i < posix->n && rc == 0; i++)
 		if (posix->objs[i].kind == kind && selected(posix->objs[i].uid, user))
-			rc = kind_table_add(&kt, &(struct row){ .posix = &posix->objs[i] }, out);
+			rc = kind_table_add(&kt, &(struct row){ .posix = &posix->objs[i], .users = out->users }, out);
 	if (rc == 0)
 		rc = table_print(tp, kt.tb, kinds_info[table].title);
 	scols_unref_table(kt.tb);

@@ -13,6 +13,7 @@
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "table.h"
+#include "users.h"
 
 /* A table mask: KIND_BIT(kind) for the System V kinds, POSIX_KIND_BIT(kind)
  * for the POSIX ones.  A table's index is its bit's: IPC_KIND_* for the
@@ -29,6 +30,7 @@ enum col {
 	COL_USEDBYTES, COL_MSGS, COL_SEND, COL_RECV, COL_LSPID, COL_LRPID, COL_QBYTES,
 	COL_MAXMSGS, COL_MSGSIZE, COL_NOTIFYPID,
 	COL_NSEMS, COL_OTIME, COL_SVAL,
+	COL_PROCESSES, COL_ORPHANED,
 	NCOLS
 };
 
@@ -72,12 +74,16 @@ struct output {
 	bool cols_plus;
 	enum col cols[NCOLS];
 	size_t ncols;
+	/* Who uses each object, for PROCESSES and ORPHANED; NULL: not known
+	 * (those cells are then empty). */
+	struct users *users;
 };
 
-/* One object of either family. */
+/* One object of either family, and who uses it (NULL: not known). */
 struct row {
 	const struct sysv_obj *sysv;
 	const struct posix_obj *posix;
+	struct users *users;
 };
 
 /* The text of one cell, in BUF (at least 21 bytes) or a static string;

@@ -130,6 +130,8 @@ static void from_stat(struct posix_obj *o, const struct stat *st)
 	o->mtime = st->st_mtime;
 	o->ctime = st->st_ctime;
 	o->size = (unsigned long long)st->st_size;
+	o->dev = st->st_dev;
+	o->ino = st->st_ino;
 	o->has_stat = true;
 }
 

@@ -24,6 +24,8 @@ struct posix_obj {
 	uid_t uid;
 	gid_t gid;
 	time_t mtime, ctime;
+	dev_t dev;                      /* the file, which users.h finds in */
+	ino_t ino;                      /* maps and descriptors */
 	bool has_stat;                  /* false: a queue seen without a mount */
 	unsigned long long size;        /* shm: file size */
 	/* queues: from the mqueue file and mq_getattr, when readable */

@@ -204,15 +204,17 @@ static void from_perm(struct sysv_obj *o, const struct ipc_perm *perm, int id)
 }
 
 /* *_STAT_ANY (Linux 4.17) ignores read permission, as /proc does; older
- * kernels know only *_STAT. */
-static int stat_index(enum ipc_kind kind, int index, struct sysv_obj *o)
+ * kernels know only *_STAT.  BY_ID: IPC_STAT of the id INDEX instead. */
+static int stat_slot(enum ipc_kind kind, int index, bool by_id, struct sysv_obj *o)
 {
 	int id;
 
 	switch (kind) {
 	case IPC_KIND_QUEUE: {
 		struct msqid_ds ds;
-		if ((id = msgctl(index, MSG_STAT_ANY, &ds)) < 0 && errno == EINVAL)
+		if (by_id)
+			id = msgctl(index, IPC_STAT, &ds) == 0 ? index : -1;
+		else if ((id = msgctl(index, MSG_STAT_ANY, &ds)) < 0 && errno == EINVAL)
 			id = msgctl(index, MSG_STAT, &ds);
 		if (id < 0)
 			return -1;
@@ -228,7 +230,9 @@ static int stat_index(enum ipc_kind kind, int index, struct sysv_obj *o)
 	}
 	case IPC_KIND_SHM: {
 		struct shmid_ds ds;
-		if ((id = shmctl(index, SHM_STAT_ANY, &ds)) < 0 && errno == EINVAL)
+		if (by_id)
+			id = shmctl(index, IPC_STAT, &ds) == 0 ? index : -1;
+		else if ((id = shmctl(index, SHM_STAT_ANY, &ds)) < 0 && errno == EINVAL)
 			id = shmctl(index, SHM_STAT, &ds);
 		if (id < 0)
 			return -1;
@@ -245,7 +249,9 @@ static int stat_index(enum ipc_kind kind, int index, struct sysv_obj *o)
 	case IPC_KIND_SEM: {
 		struct semid_ds ds;
 		union { struct semid_ds *buf; } arg = { .buf = &ds };
-		if ((id = semctl(index, 0, SEM_STAT_ANY, arg)) < 0 && errno == EINVAL)
+		if (by_id)
+			id = semctl(index, 0, IPC_STAT, arg) == 0 ? index : -1;
+		else if ((id = semctl(index, 0, SEM_STAT_ANY, arg)) < 0 && errno == EINVAL)
 			id = semctl(index, 0, SEM_STAT, arg);
 		if (id < 0)
 			return -1;
@@ -257,6 +263,18 @@ static int stat_index(enum ipc_kind kind, int index, struct sysv_obj *o)
 	}
 	}
 	return -1;
+}
+
+static int stat_index(enum ipc_kind kind, int index, struct sysv_obj *o)
+{
+	return stat_slot(kind, index, false, o);
+}
+
+int sysv_stat(enum ipc_kind kind, int id, struct sysv_obj *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	return stat_slot(kind, id, true, o);
 }
 
 /* The highest index in use, from *_INFO; -1 when there is none. */

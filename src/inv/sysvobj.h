@@ -57,6 +57,10 @@ void sysv_list_free(struct sysv_list *list);
 size_t sysv_find(const struct sysv_list *list, const struct target *t, unsigned kinds,
 		 const struct sysv_obj *found[NKINDS]);
 
+/* The object of KIND with id ID as it is now (IPC_STAT: needs read
+ * permission); 0, or -1 with errno (EINVAL, EIDRM: gone). */
+int sysv_stat(enum ipc_kind kind, int id, struct sysv_obj *o);
+
 /* IPC_RMID; 0, or -1 with errno. */
 int sysv_remove(const struct sysv_obj *o);
 

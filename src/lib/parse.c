@@ -230,6 +230,37 @@ const char *parse_duration(const char *text, struct timespec *out)
 	return NULL;
 }
 
+static long long unit_seconds(char unit)
+{
+	switch (unit) {
+	case 's': return 1;
+	case 'm': return 60;
+	case 'h': return 3600;
+	case 'd': return 86400;
+	default: return 0;
+	}
+}
+
+const char *parse_age(const char *text, long long *seconds)
+{
+	static const char why[] = "expected a whole number and a unit, s, m, h or d (90s, 30m, 12h, 7d), "
+				  "at most 1000000000 seconds";
+	size_t len = strlen(text);
+	char digits[16];
+	unsigned long long v;
+
+	if (len < 2 || len - 1 >= sizeof(digits))
+		return why;
+	long long unit = unit_seconds(text[len - 1]);
+	memcpy(digits, text, len - 1);
+	digits[len - 1] = '\0';
+	if (!unit || !is_all_digits(digits) || !to_ull(digits, 10, &v) ||
+	    v > (unsigned long long)DURATION_MAX_SECONDS / (unsigned long long)unit)
+		return why;
+	*seconds = (long long)v * unit;
+	return NULL;
+}
+
 const char *parse_user(const char *text, uid_t *uid)
 {
 	unsigned long long v;

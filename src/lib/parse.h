@@ -27,6 +27,10 @@ const char *parse_size(const char *text, unsigned long long min,
 		       unsigned long long max, unsigned long long *out);
 /* Decimal seconds ("3", "0.25", ".5"), 0 to DURATION_MAX_SECONDS. */
 const char *parse_duration(const char *text, struct timespec *out);
+/* An age ("0s", "90s", "30m", "12h", "7d"): a whole decimal number and a
+ * unit, s, m, h or d, which is required; at most DURATION_MAX_SECONDS
+ * once in seconds.  Stores the seconds. */
+const char *parse_age(const char *text, long long *seconds);
 
 /* The reverse of shown_form (error.h): each \xHH (two hex digits) in
  * TEXT becomes the byte HH, any other character stays.  Stores the result

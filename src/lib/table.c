@@ -40,6 +40,20 @@ bool table_add_column(struct libscols_table *tb, const char *name, bool numeric,
 	return true;
 }
 
+/* libsmartcols' own JSON types do not include raw JSON; ours marks it with
+ * one that nothing else here uses. */
+#define JSON_RAW SCOLS_JSON_ARRAY_STRING
+
+bool table_add_json_column(struct libscols_table *tb, const char *name)
+{
+	struct libscols_column *cl = scols_table_new_column(tb, name, 1, 0);
+
+	if (!cl)
+		return false;
+	scols_column_set_json_type(cl, JSON_RAW);
+	return true;
+}
+
 /* ---- JSON --------------------------------------------------------------- */
 
 /* The document has the layout libsmartcols gives one table, so that a
@@ -60,7 +74,8 @@ bool table_add_column(struct libscols_table *tb, const char *name, bool numeric,
  *   }
  *
  * Keys are the column headings in lower case; a cell with no value is
- * null. */
+ * null; numbers and the raw JSON of table_add_json_column go out as they
+ * are. */
 
 static int json_key(struct buf *b, const char *heading)
 {
@@ -90,7 +105,8 @@ static int json_row(struct buf *b, struct libscols_table *tb, struct libscols_li
 		rc = buf_append_str(b, i ? ",\n         " : "         ") ||
 		     json_key(b, scols_cell_get_data(scols_column_get_header(cl))) ||
 		     json_value(b, ce ? scols_cell_get_data(ce) : NULL,
-				scols_column_get_json_type(cl) == SCOLS_JSON_NUMBER);
+				scols_column_get_json_type(cl) == SCOLS_JSON_NUMBER ||
+					scols_column_get_json_type(cl) == JSON_RAW);
 	}
 	return rc || buf_append_str(b, "\n      }");
 }

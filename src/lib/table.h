@@ -30,6 +30,9 @@ struct libscols_table *table_new(const char *json_name, const struct table_forma
 /* A column: NUMERIC ones are right-aligned and JSON numbers.  WIDTH, when
  * not 0, is its fixed width (see struct table_arena). */
 bool table_add_column(struct libscols_table *tb, const char *name, bool numeric, size_t width);
+/* A column whose cells are JSON text (an array, true, false), written as
+ * they are: for --json tables only. */
+bool table_add_json_column(struct libscols_table *tb, const char *name);
 
 /* Several tables in one output: in a table, a blank line between them and,
  * when TITLES, each under its title ("Title: none" for an empty one); in

@@ -1,0 +1,81 @@
+/* --orphaned, --older-than, the users scan and its columns (listusers.h). */
+#include "listusers.h"
+
+#include <time.h>
+
+#include "cli.h"
+#include "error.h"
+#include "parse.h"
+
+int age_filter_option(struct age_filter *f, int val, const char *arg)
+{
+	const char *why;
+
+	switch (val) {
+	case OPT_ORPHANED:
+		f->orphaned = true;
+		return 0;
+	case OPT_OLDER_THAN:
+		if ((why = parse_age(arg, &f->older_than)))
+			return cli_bad_value("--older-than", arg, why);
+		f->has_older = true;
+		return 0;
+	}
+	return CLI_UNHANDLED;
+}
+
+bool age_filter_given(const struct age_filter *f)
+{
+	return f->orphaned || f->has_older;
+}
+
+static bool any_attached(const struct sysv_list *objs)
+{
+	for (size_t i = 0; i < objs->n; i++)
+		if (objs->objs[i].kind == IPC_KIND_SHM && objs->objs[i].nattch > 0)
+			return true;
+	return false;
+}
+
+int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
+{
+	unsigned what = 0;
+
+	if ((tables & KIND_BIT(IPC_KIND_SHM)) && any_attached(objs))
+		what |= USERS_SCAN_SEGMENTS;
+	if ((tables & POSIX_KINDS_ALL) && posix && posix->n > 0)
+		what |= USERS_SCAN_FDS | ((tables & (POSIX_KIND_BIT(IPC_KIND_SHM) | POSIX_KIND_BIT(IPC_KIND_SEM)))
+					  ? USERS_SCAN_MAPS : 0);
+	/* Nothing to look for still lists the processes: recorded pids are
+	 * checked against them. */
+	return users_scan(u, what ? what : USERS_SCAN_NOTHING, NULL, 0);
+}
+
+void output_add_column(struct output *out, enum col c)
+{
+	if (!out->cols_given) {
+		out->cols_given = true;
+		out->cols_plus = true;
+		out->ncols = 0;
+	}
+	for (size_t i = 0; i < out->ncols; i++)
+		if (out->cols[i] == c)
+			return;
+	if (out->ncols < NCOLS)
+		out->cols[out->ncols++] = c;
+}
+
+bool output_shows_users(const struct output *out)
+{
+	for (size_t i = 0; out->cols_given && i < out->ncols; i++)
+		if (out->cols[i] == COL_PROCESSES || out->cols[i] == COL_ORPHANED)
+			return true;
+	return false;
+}
+
+void users_warn_unreadable(const struct users *u)
+{
+	if (u->unreadable)
+		warn("%zu processes could not be read (another user's: that needs root): the processes shown "
+		     "are only those of the rest, and no POSIX object is called orphaned", u->unreadable);
+}

@@ -1,0 +1,464 @@
+/* Who uses IPC objects: the /proc scan and its index (users.h). */
+#include "users.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "error.h"
+#include "io.h"
+#include "posixobj.h"
+
+void users_free(struct users *u)
+{
+	free(u->procs);
+	free(u->uses);
+	memset(u, 0, sizeof(*u));
+}
+
+static int add_use(struct users *u, enum use_family family, unsigned long long a, unsigned long long b,
+		   pid_t pid, unsigned how)
+{
+	struct use *uses = array_grow(u->uses, &u->uses_cap, u->nuses, sizeof(*uses), 256);
+
+	if (!uses)
+		return -1;
+	u->uses = uses;
+	u->uses[u->nuses++] = (struct use){ .family = family, .a = a, .b = b, .pid = pid, .how = how };
+	return 0;
+}
+
+static bool watched_dev(const struct users *u, dev_t dev)
+{
+	for (size_t i = 0; i < u->ndevs; i++)
+		if (u->devs[i] == dev)
+			return true;
+	return false;
+}
+
+/* ---- one process --------------------------------------------------------- */
+
+/* What one process's scan needs: its /proc directory, what to look for,
+ * and a buffer reused from process to process. */
+struct proc_scan {
+	struct users *u;
+	int procfd;               /* /proc */
+	char name[32];            /* "PID/", the start of each path */
+	size_t name_len;
+	pid_t pid;
+	unsigned what;
+	struct buf text;
+	struct user_proc *proc;
+	bool unreadable;
+};
+
+/* "PID/FILE", relative to /proc: opening the process's directory first
+ * would cost two more calls per process. */
+static const char *proc_path(struct proc_scan *s, const char *file)
+{
+	snprintf(s->name + s->name_len, sizeof(s->name) - s->name_len, "%s", file);
+	return s->name;
+}
+
+/* Read FILE of the process into S->text; -1 with errno when it cannot. */
+static int read_proc_file(struct proc_scan *s, const char *file)
+{
+	int fd = openat(s->procfd, proc_path(s, file), O_RDONLY | O_CLOEXEC);
+
+	s->text.len = 0;
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		if (buf_reserve(&s->text, 16384) != 0) {
+			close(fd);
+			errno = ENOMEM;
+			return -1;
+		}
+		ssize_t got = read_some(fd, s->text.data + s->text.len, s->text.cap - s->text.len - 1);
+		if (got < 0) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		s->text.len += (size_t)got;
+	}
+	close(fd);
+	s->text.data[s->text.len] = '\0';
+	return 0;
+}
+
+/* Whether ERR means the process went away or hides itself from us: it is
+ * then skipped, not reported. */
+static bool skippable(int err)
+{
+	return err == ENOENT || err == ESRCH || err == EACCES || err == EPERM;
+}
+
+static unsigned long long parse_hex(const char **p)
+{
+	unsigned long long v = 0;
+
+	for (;; (*p)++) {
+		char c = **p;
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return v;
+		v = v << 4 | (unsigned)d;
+	}
+}
+
+static unsigned long long parse_dec(const char **p)
+{
+	unsigned long long v = 0;
+
+	for (; **p >= '0' && **p <= '9'; (*p)++)
+		v = v * 10 + (unsigned)(**p - '0');
+	return v;
+}
+
+static const char *skip_field(const char *p)
+{
+	while (*p && *p != ' ' && *p != '\n')
+		p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+static ino_t proc_ipcns(struct proc_scan *s)
+{
+	struct stat st;
+
+	if (s->proc->ipcns == 0 && fstatat(s->procfd, proc_path(s, "ns/ipc"), &st, 0) == 0)
+		s->proc->ipcns = st.st_ino;
+	return s->proc->ipcns;
+}
+
+/* One maps line: "START-END PERMS OFFSET MAJ:MIN INODE   PATH". */
+static int map_line(struct proc_scan *s, const char *line)
+{
+	const char *p = skip_field(skip_field(skip_field(line)));
+	unsigned major = (unsigned)parse_hex(&p);
+
+	if (*p != ':')
+		return 0;
+	p++;
+	unsigned minor = (unsigned)parse_hex(&p);
+	p = skip_field(p);
+	unsigned long long ino = parse_dec(&p);
+	while (*p == ' ')
+		p++;
+	/* The kernel names a segment's mapping /SYSV and its key, with the
+	 * shmid (0 is one) as the inode; the device is one internal mount's,
+	 * the same for every IPC namespace. */
+	if (strncmp(p, "/SYSV", 5) == 0) {
+		if (!(s->what & USERS_SCAN_SEGMENTS))
+			return 0;
+		ino_t ns = proc_ipcns(s);
+		return ns ? add_use(s->u, USE_SYSV_SEGMENT, ns, ino, s->pid, USE_ATTACHED) : 0;
+	}
+	dev_t dev = makedev(major, minor);
+	if (ino != 0 && (s->what & USERS_SCAN_MAPS) && watched_dev(s->u, dev))
+		return add_use(s->u, USE_POSIX_FILE, dev, ino, s->pid, USE_MAPPED);
+	return 0;
+}
+
+static int scan_maps(struct proc_scan *s)
+{
+	if (read_proc_file(s, "maps") != 0) {
+		if (!skippable(errno))
+			return -1;
+		s->unreadable = errno == EACCES || errno == EPERM;
+		return 0;
+	}
+	for (char *line = s->text.data; *line;) {
+		char *end = strchr(line, '\n');
+		if (map_line(s, line) != 0)
+			return -1;
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	return 0;
+}
+
+static int scan_fds(struct proc_scan *s)
+{
+	int fd = openat(s->procfd, proc_path(s, "fd"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		s->unreadable = s->unreadable || errno == EACCES || errno == EPERM;
+		return 0;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		struct stat st;
+		/* stat follows the magic link to the open file itself,
+		 * wherever it is mounted: no path is compared. */
+		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) != 0)
+			continue;
+		if (watched_dev(s->u, st.st_dev))
+			rc = add_use(s->u, USE_POSIX_FILE, st.st_dev, st.st_ino, s->pid, USE_OPEN);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int add_proc(struct users *u, pid_t pid)
+{
+	struct user_proc *procs = array_grow(u->procs, &u->procs_cap, u->nprocs, sizeof(*procs), 256);
+
+	if (!procs)
+		return -1;
+	u->procs = procs;
+	u->procs[u->nprocs++] = (struct user_proc){ .pid = pid };
+	return 0;
+}
+
+/* -1 when memory ran out; a process that is gone is no error (it may
+ * still be listed: it ran when /proc was read). */
+static int scan_process(struct proc_scan *s, const char *name)
+{
+	s->name_len = (size_t)snprintf(s->name, sizeof(s->name), "%s/", name);
+	s->pid = (pid_t)atoi(name);
+	s->unreadable = false;
+	int rc = add_proc(s->u, s->pid);
+	if (rc == 0) {
+		s->proc = &s->u->procs[s->u->nprocs - 1];
+		if (s->what & (USERS_SCAN_SEGMENTS | USERS_SCAN_MAPS))
+			rc = scan_maps(s);
+		if (rc == 0 && (s->what & USERS_SCAN_FDS))
+			rc = scan_fds(s);
+		s->u->unreadable += s->unreadable;
+	}
+	return rc;
+}
+
+/* ---- the whole scan ------------------------------------------------------ */
+
+static void watch_dir(struct users *u, const char *dir)
+{
+	struct stat st;
+
+	if (dir && u->ndevs < USERS_MAX_DEVS && stat(dir, &st) == 0 && !watched_dev(u, st.st_dev))
+		u->devs[u->ndevs++] = st.st_dev;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	pid_t x = ((const struct user_proc *)a)->pid, y = ((const struct user_proc *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+static int compare_keys(const struct use *x, const struct use *y)
+{
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return 0;
+}
+
+static int by_key_then_pid(const void *a, const void *b)
+{
+	const struct use *x = a, *y = b;
+	int c = compare_keys(x, y);
+
+	return c ? c : (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* One use per process and object: a segment attached twice, a file both
+ * mapped and open, become one with the ways merged. */
+static void merge_uses(struct users *u)
+{
+	size_t kept = 0;
+
+	if (u->nuses > 1)
+		qsort(u->uses, u->nuses, sizeof(*u->uses), by_key_then_pid);
+	for (size_t i = 0; i < u->nuses; i++) {
+		if (kept && compare_keys(&u->uses[kept - 1], &u->uses[i]) == 0 &&
+		    u->uses[kept - 1].pid == u->uses[i].pid)
+			u->uses[kept - 1].how |= u->uses[i].how;
+		else
+			u->uses[kept++] = u->uses[i];
+	}
+	u->nuses = kept;
+}
+
+static bool is_pid_name(const char *name)
+{
+	if (*name < '1' || *name > '9')
+		return false;
+	for (; *name; name++)
+		if (*name < '0' || *name > '9')
+			return false;
+	return true;
+}
+
+int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
+{
+	struct stat st;
+
+	memset(u, 0, sizeof(*u));
+	if (stat("/proc/self/ns/ipc", &st) == 0)
+		u->self_ipcns = st.st_ino;
+	if (devs) {
+		for (size_t i = 0; i < ndevs && i < USERS_MAX_DEVS; i++)
+			u->devs[u->ndevs++] = devs[i];
+	} else {
+		watch_dir(u, POSIX_SHM_DIR);
+		watch_dir(u, posix_mqueue_dir());
+	}
+	DIR *d = opendir("/proc");
+	if (!d)
+		return fail_errno("cannot read /proc");
+	struct proc_scan s = { .u = u, .procfd = dirfd(d), .what = what ? what : ~0u };
+	struct dirent *e;
+	int rc = 0, self = (int)getpid();
+	/* ipctool itself is no user: what it holds it inherited from the
+	 * shell, which is listed. */
+	while (rc == 0 && (e = readdir(d)))
+		if (is_pid_name(e->d_name) && atoi(e->d_name) != self && strlen(e->d_name) < 16)
+			rc = scan_process(&s, e->d_name);
+	closedir(d);
+	buf_free(&s.text);
+	if (rc != 0) {
+		users_free(u);
+		return fail("out of memory");
+	}
+	if (u->nprocs > 1)
+		qsort(u->procs, u->nprocs, sizeof(*u->procs), by_pid);
+	merge_uses(u);
+	return 0;
+}
+
+/* ---- lookups --------------------------------------------------------------- */
+
+static size_t uses_of(const struct users *u, const struct use *key, const struct use **first)
+{
+	size_t lo = 0, hi = u ? u->nuses : 0;
+
+	*first = NULL;
+	if (!u)
+		return 0;
+
+	/* The first use not below KEY, then every one equal to it. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (compare_keys(&u->uses[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t n = 0;
+	while (lo + n < u->nuses && compare_keys(&u->uses[lo + n], key) == 0)
+		n++;
+	*first = n ? &u->uses[lo] : NULL;
+	return n;
+}
+
+size_t users_of_segment(const struct users *u, ino_t ipcns, int shmid, const struct use **first)
+{
+	struct use key = { .family = USE_SYSV_SEGMENT, .a = ipcns ? ipcns : u ? u->self_ipcns : 0,
+			   .b = (unsigned long long)shmid };
+
+	return uses_of(u, &key, first);
+}
+
+size_t users_of_file(const struct users *u, dev_t dev, ino_t ino, const struct use **first)
+{
+	struct use key = { .family = USE_POSIX_FILE, .a = dev, .b = ino };
+
+	return uses_of(u, &key, first);
+}
+
+/* comm and state from /proc/PID/stat ("PID (COMM) STATE ..."; COMM may
+ * hold spaces and parentheses, so it ends at the last ')'), the owner
+ * from the directory.  A process gone since the scan counts as a zombie. */
+static void look_up(struct user_proc *p)
+{
+	char path[64], text[512];
+	struct stat st;
+
+	p->looked_up = true;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd < 0 ? -1 : read_full(fd, text, sizeof(text) - 1);
+	char *open_paren = got > 0 ? (text[got] = '\0', strchr(text, '(')) : NULL;
+	char *close_paren = open_paren ? strrchr(open_paren, ')') : NULL;
+
+	if (close_paren && close_paren[1] == ' ') {
+		*close_paren = '\0';
+		snprintf(p->comm, sizeof(p->comm), "%s", open_paren + 1);
+		p->zombie = close_paren[2] == 'Z' || close_paren[2] == 'X';
+	} else {
+		p->zombie = true;
+	}
+	/* The directory's owner, which the stat file shares. */
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		p->uid = st.st_uid;
+	if (fd >= 0)
+		close(fd);
+}
+
+const struct user_proc *users_process(struct users *u, pid_t pid)
+{
+	struct user_proc key = { .pid = pid };
+	struct user_proc *p = pid > 0 && u->nprocs
+			      ? bsearch(&key, u->procs, u->nprocs, sizeof(*u->procs), by_pid) : NULL;
+
+	if (p && !p->looked_up)
+		look_up(p);
+	return p;
+}
+
+bool users_alive(struct users *u, pid_t pid)
+{
+	if (!u) {
+		struct user_proc now = { .pid = pid };
+		if (pid <= 0)
+			return false;
+		look_up(&now);
+		return !now.zombie;
+	}
+	const struct user_proc *p = users_process(u, pid);
+
+	return p && !p->zombie;
+}
+
+const char *use_how_text(unsigned how, char *buf, size_t size)
+{
+	static const char *const words[] = {
+		"attached", "mapped", "open", "last-send", "last-receive", "last-operation",
+	};
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (how & (1u << i)) {
+			int n = snprintf(buf + len, size - len, "%s%s", len ? "," : "", words[i]);
+			if (n < 0 || (size_t)n >= size - len)
+				break;
+			len += (size_t)n;
+		}
+	return buf;
+}
