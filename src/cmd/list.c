@@ -17,12 +17,15 @@
 #include "listcols.h"
 #include "listdetail.h"
 #include "listlimits.h"
+#include "listns.h"
 #include "listsockets.h"
+#include "nsenter.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS };
+enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS, OPT_NS, OPT_ALL_NAMESPACES,
+       OPT_NAMESPACES };
 
 struct list_options {
 	struct target target;
@@ -30,6 +33,8 @@ struct list_options {
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
 	bool limits, summary, peek, sockets;
+	pid_t ns_pid;             /* --ns PID, or 0 */
+	bool all_namespaces, namespaces;
 };
 
 static struct poptOption list_table[] = {
@@ -50,6 +55,12 @@ static struct poptOption list_table[] = {
 	{ "sockets", '\0', POPT_ARG_NONE, NULL, OPT_SOCKETS,
 	  "the listening Unix sockets and the processes that hold them", NULL },
 	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
+	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
+	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
+	{ "all-namespaces", '\0', POPT_ARG_NONE, NULL, OPT_ALL_NAMESPACES,
+	  "the objects of every IPC namespace a process is in, with IPCNS", NULL },
+	{ "namespaces", '\0', POPT_ARG_NONE, NULL, OPT_NAMESPACES,
+	  "one row per IPC namespace: its processes and objects", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -132,6 +143,9 @@ static int list_option(int val, const char *arg, void *data)
 	case OPT_SUMMARY: o->summary = true; return 0;
 	case OPT_PEEK: o->peek = true; return 0;
 	case OPT_SOCKETS: o->sockets = true; return 0;
+	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
+	case OPT_ALL_NAMESPACES: o->all_namespaces = true; return 0;
+	case OPT_NAMESPACES: o->namespaces = true; return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -193,8 +207,32 @@ static int choose_tables(struct list_options *o)
 	return 0;
 }
 
+/* --ns, --all-namespaces and --namespaces against each other and the
+ * views they do not apply to. */
+static int namespace_check(const struct list_options *o, bool has_target)
+{
+	if (o->namespaces && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
+			      o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary ||
+			      o->sockets || o->ns_pid || o->all_namespaces))
+		return usage_error("--namespaces is a table of its own: it takes no TARGET, kind, family, "
+				   "--output, --user, --peek, --limits, --summary, --sockets, --ns or "
+				   "--all-namespaces");
+	if (o->ns_pid && o->all_namespaces)
+		return usage_error("--ns and --all-namespaces contradict each other: choose one");
+	if (o->all_namespaces && (has_target || o->limits || o->summary || o->sockets))
+		return usage_error("--all-namespaces lists objects: it takes no TARGET, --limits, --summary "
+				   "or --sockets");
+	if (o->ns_pid && o->sockets)
+		return usage_error("--sockets lists this network namespace's sockets: it takes no --ns");
+	return 0;
+}
+
 static int list_check(struct list_options *o, bool has_target)
 {
+	int rc = namespace_check(o, has_target);
+
+	if (rc)
+		return rc;
 	if (o->sockets && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
 			   o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary))
 		return usage_error("--sockets is a table of its own: it takes no TARGET, kind, family, "
@@ -312,6 +350,13 @@ static int list_run(void *opts, const struct cli *cli)
 
 	if ((rc = cli_extra_args(cli, cli->next)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
+	if (o->namespaces)
+		return namespaces_show(&o->out.format);
+	if (o->all_namespaces)
+		return all_namespaces_show(o->tables, &o->out, o->select.has_user ? &o->select.user : NULL);
+	/* Everything below runs in PID's namespaces, as under nsenter. */
+	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
+		return rc;
 	if (o->sockets)
 		return sockets_show(&o->out.format);
 	if (o->limits)
@@ -337,7 +382,9 @@ const struct command command_list = {
 	.complete = COMPLETE_OBJECT,
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]",
+		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]\n"
+		    "             [--ns PID | --all-namespaces]\n"
+		    "  or:  ipctool list --namespaces [--json | --raw | --export] [--noheadings]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),

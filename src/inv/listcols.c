@@ -15,6 +15,7 @@
 #include "error.h"
 #include "io.h"
 #include "listcols.h"
+#include "nsenter.h"
 
 _Static_assert(NCOLS + 1 <= TABLE_MAX_COLUMNS, "a table of every column and TYPE fits an arena");
 
@@ -68,6 +69,7 @@ const struct column columns[NCOLS] = {
 	[COL_NSEMS] = { "NSEMS", S, V_NUMBER, "semaphores in the set" },
 	[COL_OTIME] = { "OTIME", S, V_TIME, "time of the last semop" },
 	[COL_SVAL] = { "SVAL", PS, V_NUMBER, "semaphore value (needs read and write permission)" },
+	[COL_IPCNS] = { "IPCNS", BOTH, V_NUMBER, "IPC namespace, its inode number (as readlink /proc/PID/ns/ipc)" },
 };
 
 #undef Q
@@ -217,8 +219,9 @@ static bool read_command(pid_t pid, char *buf, size_t size)
 
 	if (pid <= 0)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* The pid is ipctool's PID namespace's: its own /proc, after --ns too. */
+	snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
+	int fd = ns_proc_open(path, O_RDONLY);
 	if (fd < 0)
 		return false;
 	ssize_t got = read_full(fd, buf, size - 1);
@@ -323,7 +326,11 @@ static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t 
 	case COL_MSGS: return cell_unsigned(buf, size, o->qnum);
 	case COL_LSPID: return cell_signed(buf, size, o->lspid);
 	case COL_LRPID: return cell_signed(buf, size, o->lrpid);
-	case COL_QBYTES: return read_qbytes(o->id, &u) ? cell_unsigned(buf, size, u) : NULL;
+	case COL_QBYTES:
+		if (o->has_qbytes)
+			return cell_unsigned(buf, size, o->qbytes);
+		return read_qbytes(o->id, &u) ? cell_unsigned(buf, size, u) : NULL;
+	case COL_IPCNS: return o->ipcns ? cell_unsigned(buf, size, o->ipcns) : NULL;
 	case COL_NSEMS: return cell_unsigned(buf, size, o->nsems);
 	case COL_CTIME:
 	case COL_ATTACH:
@@ -369,6 +376,8 @@ static const char *posix_cell(const struct posix_obj *o, enum col c, char *buf, 
 	}
 	if (c == COL_SVAL)
 		return o->has_value ? cell_signed(buf, size, o->value) : NULL;
+	if (c == COL_IPCNS)
+		return o->ipcns ? cell_unsigned(buf, size, o->ipcns) : NULL;
 	if (!o->has_stat)
 		return NULL;
 	switch (c) {
@@ -408,6 +417,8 @@ static size_t kind_columns(int table, const struct output *out, enum col *cols)
 	const struct kind_info *ki = &kinds_info[table];
 	size_t n = 0;
 
+	if (out->ipcns_first)
+		cols[n++] = COL_IPCNS;
 	if (!out->cols_given || out->cols_plus)
 		for (size_t i = 0; i < ki->ndefaults; i++)
 			cols[n++] = ki->defaults[i];

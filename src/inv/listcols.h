@@ -29,6 +29,7 @@ enum col {
 	COL_USEDBYTES, COL_MSGS, COL_SEND, COL_RECV, COL_LSPID, COL_LRPID, COL_QBYTES,
 	COL_MAXMSGS, COL_MSGSIZE, COL_NOTIFYPID,
 	COL_NSEMS, COL_OTIME, COL_SVAL,
+	COL_IPCNS,
 	NCOLS
 };
 
@@ -72,6 +73,7 @@ struct output {
 	bool cols_plus;
 	enum col cols[NCOLS];
 	size_t ncols;
+	bool ipcns_first;     /* --all-namespaces: IPCNS before every table's columns */
 };
 
 /* One object of either family. */
