@@ -260,8 +260,11 @@ complete -c ipctool -n "__fish_seen_subcommand_from list" -l limits -d 'the kern
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l summary -d 'what is in use (as ipcs -u)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l sockets -d 'the listening Unix sockets and the processes that hold them'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s p -l peek -d 'with a System V queue TARGET: each message\'s type and size'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l ns -x -a "(__ipctool_offer pids)" -d 'in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l all-namespaces -d 'the objects of every IPC namespace a process is in, with IPCNS'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l namespaces -d 'one row per IPC namespace: its processes and objects'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from list" -a "(__ipctool_args 'objects' '' 0 '--key -k --ftok -f --user --output -o' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from list" -a "(__ipctool_args 'objects' '' 0 '--key -k --ftok -f --user --output -o --ns' '--key -k --ftok -f' '')"
 
 # rm
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s k -l key -x -d 'System V key, decimal or 0x hex (repeatable)'
@@ -274,8 +277,9 @@ complete -c ipctool -n "__fish_seen_subcommand_from rm" -l user -x -a "(__ipctoo
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l sysv -d 'with --all: System V objects (the default)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l posix -d 'with --all: POSIX objects (with --sysv too: both)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s n -l dry-run -d 'show what would be removed; remove nothing'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l ns -x -a "(__ipctool_offer pids)" -d 'in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_args 'objects' 'objects' 0 '--key -k --ftok -f --user' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_args 'objects' 'objects' 0 '--key -k --ftok -f --user --ns' '--key -k --ftok -f' '')"
 
 # help
 complete -c ipctool -n "__fish_seen_subcommand_from help" -a "(__ipctool_args 'commands' '' 0 '' '' '')"
