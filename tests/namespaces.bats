@@ -12,13 +12,16 @@ teardown() { common_teardown; }
 # start_child SCRIPT: a process in new IPC and mount namespaces, with a
 # /dev/shm and an mqueue mount of their own, that runs SCRIPT (bash) there
 # and then sleeps; its pid in $CHILD.  NO_MQUEUE=1: every mqueue mount is
-# taken away instead, so the child sees no POSIX queues at all.
+# taken away instead, so the child sees no POSIX queues at all;
+# KEEP_MQUEUE=1: the child keeps the mqueue mount it inherits (ours).
 start_child() {
 	local ready=$BATS_TEST_TMPDIR/ready.$RANDOM
 	bg_start unshare --ipc --mount --propagation private -- bash -c '
 		set -e
 		mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-		if [ -n "$NO_MQUEUE" ]; then
+		if [ -n "$KEEP_MQUEUE" ]; then
+			:
+		elif [ -n "$NO_MQUEUE" ]; then
 			while dir=$(findmnt -rn -t mqueue -o TARGET | tail -n 1) && [ -n "$dir" ]; do
 				umount "$dir"
 			done
@@ -215,6 +218,31 @@ $theirs /child-shm")"
 	assert_equal "$(jq -r '.posixsharedmemory[].name' <<<"$output")" /s
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_equal "${stderr_lines[0]}" "ipctool: list: POSIX message queues of IPC namespace $(ns_inode "$CHILD") are not listed: no mqueue file system is mounted where PID $CHILD sees it"
+}
+
+@test "a child that kept our mqueue mount lists our POSIX queues, as ls there does" {
+	ipctool mkq /ours >/dev/null
+	KEEP_MQUEUE=1 start_child 'ipctool mkshm /s --size 8 >/dev/null'
+	run_tool list --ns "$CHILD" --posix --queues -r --noheadings -o NAME
+	assert_success
+	assert_output /ours
+	assert_equal "$(in_child ls "$IPCTOOL_TEST_MQUEUE")" ours
+}
+
+@test "user names are ours, not from the namespace's /etc/passwd" {
+	echo "impostor:x:0:0::/:/bin/sh" >"$BATS_TEST_TMPDIR/passwd"
+	start_child "mount --bind '$BATS_TEST_TMPDIR/passwd' /etc/passwd && ipctool mkq --key 0x77 >/dev/null"
+	# There, uid 0 is called impostor.
+	assert_equal "$(in_child id -un)" impostor
+	run_tool list --ns "$CHILD" --sysv --queues -r --noheadings -o KEY,OWNER,CUSER
+	assert_success
+	assert_output "0x00000077 root root"
+	run_tool list --ns "$CHILD" 0x77 --json
+	assert_success
+	assert_equal "$(jq -r '.messages[0] | "\(.user) \(.cuser)"' <<<"$output")" "root root"
+	run_tool list --all-namespaces --sysv --queues -r --noheadings -o OWNER
+	assert_success
+	assert_output "$(ns_inode "$CHILD") root"
 }
 
 @test "--ns takes a PID from 1 to 2^31-1, else a usage error; none there is status 1" {

@@ -137,37 +137,50 @@ static int switch_to(int fd, int nstype, struct stat *at)
 	return 0;
 }
 
+/* PID's IPC and mount namespaces opened in *IPC and *MNT; 0, NS_GONE
+ * (nothing reported) for a process gone or no longer in namespace EXPECT,
+ * or a reported status. */
+static int open_both(pid_t pid, unsigned long long expect, int *ipc, int *mnt)
+{
+	const char *which = "IPC";
+	struct stat st;
+	int err = 0;
+
+	*mnt = -1;
+	if ((*ipc = open_ns(pid, "ipc")) < 0)
+		err = errno;
+	else if ((*mnt = open_ns(pid, "mnt")) < 0)
+		err = errno, which = "mount";
+	else if (expect && (fstat(*ipc, &st) != 0 || (unsigned long long)st.st_ino != expect))
+		err = ESRCH;
+	if (!err)
+		return 0;
+	if (*ipc >= 0)
+		close(*ipc);
+	if (*mnt >= 0)
+		close(*mnt);
+	*ipc = *mnt = -1;
+	bool gone = err == ENOENT || err == ESRCH;
+	if (gone && expect)
+		return NS_GONE;
+	if (gone)
+		return fail("no process with PID %d", (int)pid);
+	return cannot_enter(which, pid, err);
+}
+
 int ns_enter(pid_t pid, unsigned long long expect)
 {
+	int ipc, mnt;
 	int rc = save_home();
 
-	if (rc)
+	if (rc || (rc = open_both(pid, expect, &ipc, &mnt)))
 		return rc;
-	int ipc = open_ns(pid, "ipc");
-	int err = errno;
-	int mnt = ipc >= 0 ? open_ns(pid, "mnt") : -1;
-	if (mnt < 0 && ipc >= 0)
-		err = errno;
-	struct stat st;
-	bool gone = ipc < 0 && (err == ENOENT || err == ESRCH);
-	if (ipc >= 0 && mnt >= 0 && expect && (fstat(ipc, &st) != 0 || (unsigned long long)st.st_ino != expect))
-		gone = true;
-	if (gone || ipc < 0 || mnt < 0) {
-		if (ipc >= 0)
-			close(ipc);
-		if (mnt >= 0)
-			close(mnt);
-		if (gone && expect)
-			return NS_GONE;
-		if (gone || err == ENOENT || err == ESRCH)
-			return fail("no process with PID %d", (int)pid);
-		return cannot_enter("IPC", pid, err);
-	}
 	if (switch_to(ipc, CLONE_NEWIPC, &home.at_ipc) != 0)
 		rc = cannot_enter("IPC", pid, errno);
 	else if (switch_to(mnt, CLONE_NEWNS, &home.at_mnt) != 0)
 		rc = cannot_enter("mount", pid, errno);
 	close(ipc);
+	/* Kept for ns_home_visit's way back in. */
 	if (rc == 0 && !same_file(&home.at_mnt, &home.mnt_st)) {
 		if (home.entered_mnt >= 0)
 			close(home.entered_mnt);
