@@ -263,8 +263,11 @@ complete -c ipctool -n "__fish_seen_subcommand_from list" -s p -l peek -d 'with 
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l processes -d 'the live processes that use each object (a PROCESSES column)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l orphaned -d 'only objects no live process uses (see the manual for each kind)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l older-than -x -d 'only objects last changed at least DURATION ago: 90s, 30m, 12h, 7d'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l ns -x -a "(__ipctool_offer pids)" -d 'in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l all-namespaces -d 'the objects of every IPC namespace a process is in, with IPCNS'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l namespaces -d 'one row per IPC namespace: its processes and objects'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from list" -a "(__ipctool_args 'objects' '' 0 '--key -k --ftok -f --user --output -o --older-than' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from list" -a "(__ipctool_args 'objects' '' 0 '--key -k --ftok -f --user --output -o --older-than --ns' '--key -k --ftok -f' '')"
 
 # rm
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s k -l key -x -d 'System V key, decimal or 0x hex (repeatable)'
@@ -279,8 +282,9 @@ complete -c ipctool -n "__fish_seen_subcommand_from rm" -l posix -d 'with --all:
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l orphaned -d 'only objects no live process uses (see the manual for each kind)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l older-than -x -d 'only objects last changed at least DURATION ago: 90s, 30m, 12h, 7d'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s n -l dry-run -d 'show what would be removed; remove nothing'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l ns -x -a "(__ipctool_offer pids)" -d 'in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_args 'objects' 'objects' 0 '--key -k --ftok -f --user --older-than' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -a "(__ipctool_args 'objects' 'objects' 0 '--key -k --ftok -f --user --older-than --ns' '--key -k --ftok -f' '')"
 
 # help
 complete -c ipctool -n "__fish_seen_subcommand_from help" -a "(__ipctool_args 'commands' '' 0 '' '' '')"

@@ -18,13 +18,16 @@
 #include "listcols.h"
 #include "listdetail.h"
 #include "listlimits.h"
+#include "listns.h"
 #include "listsockets.h"
 #include "listusers.h"
+#include "nsenter.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS, OPT_PROCESSES };
+enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS, OPT_PROCESSES, OPT_NS,
+       OPT_ALL_NAMESPACES, OPT_NAMESPACES };
 
 struct list_options {
 	struct target target;
@@ -34,6 +37,8 @@ struct list_options {
 	bool limits, summary, peek, sockets;
 	bool processes;           /* --processes */
 	struct age_filter filter; /* --orphaned, --older-than */
+	pid_t ns_pid;             /* --ns PID, or 0 */
+	bool all_namespaces, namespaces;
 };
 
 static struct poptOption list_table[] = {
@@ -57,6 +62,12 @@ static struct poptOption list_table[] = {
 	{ "processes", '\0', POPT_ARG_NONE, NULL, OPT_PROCESSES,
 	  "the live processes that use each object (a PROCESSES column)", NULL },
 	AGE_FILTER_ENTRIES,
+	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
+	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
+	{ "all-namespaces", '\0', POPT_ARG_NONE, NULL, OPT_ALL_NAMESPACES,
+	  "the objects of every IPC namespace a process is in, with IPCNS", NULL },
+	{ "namespaces", '\0', POPT_ARG_NONE, NULL, OPT_NAMESPACES,
+	  "one row per IPC namespace: its processes and objects", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -140,6 +151,9 @@ static int list_option(int val, const char *arg, void *data)
 	case OPT_PEEK: o->peek = true; return 0;
 	case OPT_SOCKETS: o->sockets = true; return 0;
 	case OPT_PROCESSES: o->processes = true; return 0;
+	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
+	case OPT_ALL_NAMESPACES: o->all_namespaces = true; return 0;
+	case OPT_NAMESPACES: o->namespaces = true; return 0;
 	}
 	return age_filter_option(&o->filter, val, arg);
 }
@@ -215,11 +229,32 @@ static int check_users_options(const struct list_options *o, bool has_target)
 	return 0;
 }
 
+/* --ns, --all-namespaces and --namespaces against each other and the
+ * views they do not apply to. */
+static int namespace_check(const struct list_options *o, bool has_target)
+{
+	if (o->namespaces && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
+			      o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary ||
+			      o->sockets || o->ns_pid || o->all_namespaces || o->processes ||
+			      age_filter_given(&o->filter)))
+		return usage_error("--namespaces is a table of its own: it takes no TARGET, kind, family, "
+				   "--output, --user, --peek, --limits, --summary, --sockets, --ns, "
+				   "--all-namespaces, --processes, --orphaned or --older-than");
+	if (o->ns_pid && o->all_namespaces)
+		return usage_error("--ns and --all-namespaces contradict each other: choose one");
+	if (o->all_namespaces && (has_target || o->limits || o->summary || o->sockets))
+		return usage_error("--all-namespaces lists objects: it takes no TARGET, --limits, --summary "
+				   "or --sockets");
+	if (o->ns_pid && o->sockets)
+		return usage_error("--sockets lists this network namespace's sockets: it takes no --ns");
+	return 0;
+}
+
 static int list_check(struct list_options *o, bool has_target)
 {
-	int rc = check_users_options(o, has_target);
+	int rc = namespace_check(o, has_target);
 
-	if (rc)
+	if (rc || (rc = check_users_options(o, has_target)))
 		return rc;
 	if (o->sockets && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
 			   o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary))
@@ -329,6 +364,12 @@ static int check_mqueue_mount(struct list_options *o)
 	return 0;
 }
 
+/* --processes, --orphaned or a PROCESSES/ORPHANED column: who uses what. */
+static bool needs_users(const struct list_options *o)
+{
+	return o->processes || o->filter.orphaned || output_shows_users(&o->out);
+}
+
 /* --processes and --orphaned: their columns, the users scan they need,
  * and the objects --orphaned and --older-than keep. */
 static int select_by_use(struct list_options *o, struct sysv_list *objs, struct posix_list *posix,
@@ -340,7 +381,7 @@ static int select_by_use(struct list_options *o, struct sysv_list *objs, struct 
 		output_add_column(&o->out, COL_PROCESSES);
 	if ((o->processes || o->filter.orphaned) && o->out.format.mode == TABLE_JSON)
 		output_add_column(&o->out, COL_ORPHANED);
-	if (o->filter.orphaned || output_shows_users(&o->out)) {
+	if (needs_users(o)) {
 		if ((rc = users_load(users, o->tables, objs, posix)))
 			return rc;
 		o->out.users = users;
@@ -348,6 +389,27 @@ static int select_by_use(struct list_options *o, struct sysv_list *objs, struct 
 	}
 	o->filter.now = time(NULL);
 	return age_filter_given(&o->filter) ? age_filter_apply(users, &o->filter, objs, posix) : 0;
+}
+
+/* The objects of the namespace ipctool is in. */
+static int load_here(struct list_options *o, struct sysv_list *objs, struct posix_list *posix)
+{
+	int rc = check_mqueue_mount(o);
+
+	if (rc == 0)
+		rc = sysv_load_kinds(o->tables & KINDS_ALL, objs);
+	if (rc == 0)
+		rc = posix_load_kinds(o->tables >> NKINDS, posix);
+	return rc;
+}
+
+/* Those of every namespace (--all-namespaces), IPCNS first; the semaphore
+ * sets' last pids are kept in USERS as they are read in each namespace. */
+static int load_all_namespaces(struct list_options *o, struct sysv_list *objs, struct posix_list *posix,
+			       struct users *users)
+{
+	o->out.ipcns_first = true;
+	return all_namespaces_load(o->tables, &o->out, objs, posix, needs_users(o) ? users : NULL);
 }
 
 static int list_run(void *opts, const struct cli *cli)
@@ -360,6 +422,11 @@ static int list_run(void *opts, const struct cli *cli)
 
 	if ((rc = cli_extra_args(cli, cli->next)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
+	if (o->namespaces)
+		return namespaces_show(&o->out.format);
+	/* Everything below runs in PID's namespaces, as under nsenter. */
+	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
+		return rc;
 	if (o->sockets)
 		return sockets_show(&o->out.format);
 	if (o->limits)
@@ -368,11 +435,7 @@ static int list_run(void *opts, const struct cli *cli)
 		return summary_show(o->select.kinds, &o->out.format);
 	if (o->target.kind != TARGET_NONE)
 		return list_target(o);
-	if ((rc = check_mqueue_mount(o)))
-		return rc;
-	rc = sysv_load_kinds(o->tables & KINDS_ALL, &objs);
-	if (rc == 0)
-		rc = posix_load_kinds(o->tables >> NKINDS, &posix);
+	rc = o->all_namespaces ? load_all_namespaces(o, &objs, &posix, &users) : load_here(o, &objs, &posix);
 	if (rc == 0)
 		rc = select_by_use(o, &objs, &posix, &users);
 	if (rc == 0)
@@ -388,8 +451,9 @@ const struct command command_list = {
 	.complete = COMPLETE_OBJECT,
 	.summary = "list System V objects, show one in detail, or the kernel's limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek] "
-		    "[--processes] [--orphaned] [--older-than DURATION]",
+		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]\n"
+		    "             [--processes] [--orphaned] [--older-than DURATION] [--ns PID | --all-namespaces]\n"
+		    "  or:  ipctool list --namespaces [--json | --raw | --export] [--noheadings]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),

@@ -183,7 +183,7 @@ static int find_users(const struct row *r, struct users *u, struct obj_users *w)
 
 	if (rc)
 		return rc;
-	rc = r->sysv ? obj_users_sysv(u, r->sysv, 0, w) : obj_users_posix(u, r->posix, w);
+	rc = r->sysv ? obj_users_sysv(u, r->sysv, (ino_t)r->sysv->ipcns, w) : obj_users_posix(u, r->posix, w);
 	return rc ? fail("out of memory") : 0;
 }
 

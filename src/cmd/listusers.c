@@ -37,9 +37,29 @@ static bool any_attached(const struct sysv_list *objs)
 	return false;
 }
 
+/* The devices of the POSIX objects' file systems (one /dev/shm and one
+ * mqueue mount a namespace; --all-namespaces visits many), at most
+ * USERS_MAX_DEVS. */
+static size_t posix_devices(const struct posix_list *posix, dev_t devs[USERS_MAX_DEVS])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; posix && i < posix->n; i++) {
+		const struct posix_obj *o = &posix->objs[i];
+		size_t j = 0;
+		while (j < n && devs[j] != o->dev)
+			j++;
+		if (o->has_stat && j == n && n < USERS_MAX_DEVS)
+			devs[n++] = o->dev;
+	}
+	return n;
+}
+
 int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
 {
 	unsigned what = 0;
+	dev_t devs[USERS_MAX_DEVS];
+	size_t ndevs = posix_devices(posix, devs);
 
 	if ((tables & KIND_BIT(IPC_KIND_SHM)) && any_attached(objs))
 		what |= USERS_SCAN_SEGMENTS;
@@ -48,7 +68,7 @@ int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, c
 					  ? USERS_SCAN_MAPS : 0);
 	/* Nothing to look for still lists the processes: recorded pids are
 	 * checked against them. */
-	return users_scan(u, what ? what : USERS_SCAN_NOTHING, NULL, 0);
+	return users_scan(u, what ? what : USERS_SCAN_NOTHING, ndevs ? devs : NULL, ndevs);
 }
 
 void output_add_column(struct output *out, enum col c)

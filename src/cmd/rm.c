@@ -14,11 +14,12 @@
 #include "error.h"
 #include "listcols.h"
 #include "listusers.h"
+#include "nsenter.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
 
-enum { OPT_ALL = 1, OPT_DRY_RUN };
+enum { OPT_ALL = 1, OPT_DRY_RUN, OPT_NS };
 
 struct rm_options {
 	struct select_options select;
@@ -26,6 +27,7 @@ struct rm_options {
 	struct age_filter filter;  /* --orphaned, --older-than */
 	struct target *targets;  /* --key/--ftok, then the positional ones */
 	size_t ntargets;
+	pid_t ns_pid;             /* --ns PID, or 0 */
 };
 
 /* --key and --ftok may be repeated here, so rm has its own entries for
@@ -45,6 +47,8 @@ static struct poptOption rm_table[] = {
 	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "with --all: POSIX objects (with --sysv too: both)", NULL },
 	AGE_FILTER_ENTRIES,
 	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "show what would be removed; remove nothing", NULL },
+	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
+	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -75,6 +79,7 @@ static int rm_option(int val, const char *arg, void *data)
 		return target_option(t, val, arg);
 	case OPT_ALL: o->all = true; return 0;
 	case OPT_DRY_RUN: o->dry_run = true; return 0;
+	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
 	}
 	return age_filter_option(&o->filter, val, arg);
 }
@@ -396,6 +401,9 @@ static int rm_run(void *opts, const struct cli *cli)
 
 	if ((rc = rm_check(o, cli)))
 		return rc;
+	/* Every object is looked up and removed in PID's namespaces. */
+	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
+		return rc;
 	if (needs_sysv(o) && (rc = sysv_load_kinds(KINDS_ALL, &all)))
 		goto out;
 	rc = select_objects(o, &all, &c, &fatal);
@@ -441,9 +449,9 @@ const struct command command_rm = {
 	.name = "rm",
 	.complete = COMPLETE_OBJECTS,
 	.summary = "remove System V objects by id or key, or all that a selection names",
-	.synopsis = "TARGET... [--queue | --shm | --sem] [--dry-run]\n"
+	.synopsis = "TARGET... [--queue | --shm | --sem] [--dry-run] [--ns PID]\n"
 		    "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
-		    "[--orphaned] [--older-than DURATION] [--dry-run]",
+		    "[--orphaned] [--older-than DURATION] [--dry-run] [--ns PID]",
 	.table = rm_table,
 	.size = sizeof(struct rm_options),
 	.select = PART(struct rm_options, select),

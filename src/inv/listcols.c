@@ -17,6 +17,7 @@
 #include "json.h"
 #include "listcols.h"
 #include "objusers.h"
+#include "nsenter.h"
 
 _Static_assert(NCOLS + 1 <= TABLE_MAX_COLUMNS, "a table of every column and TYPE fits an arena");
 
@@ -72,6 +73,7 @@ const struct column columns[NCOLS] = {
 	[COL_SVAL] = { "SVAL", PS, V_NUMBER, "semaphore value (needs read and write permission)" },
 	[COL_PROCESSES] = { "PROCESSES", BOTH, V_STRING, "live processes that use it, PID:COMMAND,... (--processes)" },
 	[COL_ORPHANED] = { "ORPHANED", BOTH, V_STRING, "yes when no live process uses it (--orphaned)" },
+	[COL_IPCNS] = { "IPCNS", BOTH, V_NUMBER, "IPC namespace, its inode number (as readlink /proc/PID/ns/ipc)" },
 };
 
 #undef Q
@@ -221,8 +223,9 @@ static bool read_command(pid_t pid, char *buf, size_t size)
 
 	if (pid <= 0)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* The pid is ipctool's PID namespace's: its own /proc, after --ns too. */
+	snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
+	int fd = ns_proc_open(path, O_RDONLY);
 	if (fd < 0)
 		return false;
 	ssize_t got = read_full(fd, buf, size - 1);
@@ -327,7 +330,11 @@ static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t 
 	case COL_MSGS: return cell_unsigned(buf, size, o->qnum);
 	case COL_LSPID: return cell_signed(buf, size, o->lspid);
 	case COL_LRPID: return cell_signed(buf, size, o->lrpid);
-	case COL_QBYTES: return read_qbytes(o->id, &u) ? cell_unsigned(buf, size, u) : NULL;
+	case COL_QBYTES:
+		if (o->has_qbytes)
+			return cell_unsigned(buf, size, o->qbytes);
+		return read_qbytes(o->id, &u) ? cell_unsigned(buf, size, u) : NULL;
+	case COL_IPCNS: return o->ipcns ? cell_unsigned(buf, size, o->ipcns) : NULL;
 	case COL_NSEMS: return cell_unsigned(buf, size, o->nsems);
 	case COL_CTIME:
 	case COL_ATTACH:
@@ -375,6 +382,8 @@ static const char *posix_cell(const struct posix_obj *o, enum col c, char *buf, 
 	}
 	if (c == COL_SVAL)
 		return o->has_value ? cell_signed(buf, size, o->value) : NULL;
+	if (c == COL_IPCNS)
+		return o->ipcns ? cell_unsigned(buf, size, o->ipcns) : NULL;
 	if (!o->has_stat)
 		return NULL;
 	switch (c) {
@@ -405,7 +414,7 @@ static bool is_users_column(enum col c)
 static const struct obj_users *row_users(const struct row *r)
 {
 	static struct obj_users w;
-	int rc = r->sysv ? obj_users_sysv(r->users, r->sysv, 0, &w) : obj_users_posix(r->users, r->posix, &w);
+	int rc = r->sysv ? obj_users_sysv(r->users, r->sysv, (ino_t)r->sysv->ipcns, &w) : obj_users_posix(r->users, r->posix, &w);
 
 	return rc == 0 ? &w : NULL;
 }
@@ -485,6 +494,8 @@ static size_t kind_columns(int table, const struct output *out, enum col *cols)
 	const struct kind_info *ki = &kinds_info[table];
 	size_t n = 0;
 
+	if (out->ipcns_first)
+		cols[n++] = COL_IPCNS;
 	if (!out->cols_given || out->cols_plus)
 		for (size_t i = 0; i < ki->ndefaults; i++)
 			cols[n++] = ki->defaults[i];

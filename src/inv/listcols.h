@@ -31,6 +31,7 @@ enum col {
 	COL_MAXMSGS, COL_MSGSIZE, COL_NOTIFYPID,
 	COL_NSEMS, COL_OTIME, COL_SVAL,
 	COL_PROCESSES, COL_ORPHANED,
+	COL_IPCNS,
 	NCOLS
 };
 
@@ -77,6 +78,7 @@ struct output {
 	/* Who uses each object, for PROCESSES and ORPHANED; NULL: not known
 	 * (those cells are then empty). */
 	struct users *users;
+	bool ipcns_first;     /* --all-namespaces: IPCNS before every table's columns */
 };
 
 /* One object of either family, and who uses it (NULL: not known). */

@@ -65,6 +65,15 @@ static int add_recorded(struct users *u, struct obj_users *w, pid_t pid, unsigne
 /* Each semaphore's last pid; the set's users are the live ones. */
 static int semaphore_users(struct users *u, const struct sysv_obj *o, struct obj_users *w)
 {
+	const struct sem_record *kept = users_sem_pids(u, (ino_t)o->ipcns, o->id);
+
+	if (kept) {
+		w->unknown = !kept->known;
+		for (size_t i = 0; i < kept->n; i++)
+			if (add_recorded(u, w, u->sem_pids[kept->at + i], USE_LAST_OPERATION) != 0)
+				return -1;
+		return 0;
+	}
 	for (unsigned long long i = 0; i < o->nsems; i++) {
 		int pid = semctl(o->id, (int)i, GETPID);
 		if (pid < 0) {
@@ -148,7 +157,7 @@ bool sysv_passes(struct users *u, const struct sysv_obj *o, const struct age_fil
 		return false;
 	if (!f->orphaned)
 		return true;
-	if (obj_users_sysv(u, o, 0, &w) != 0) {
+	if (obj_users_sysv(u, o, (ino_t)o->ipcns, &w) != 0) {
 		*err = -1;
 		return false;
 	}

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "error.h"
 #include "io.h"
+#include "nsenter.h"
 
 #define MQUEUE_MAGIC 0x19800202
 
@@ -70,13 +71,19 @@ static bool is_mqueue_dir(const char *dir)
  * one (tests/run mounts the private namespace's over the host's). */
 static bool find_mqueue_mount(char *dir, size_t size)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	/* ipctool's own /proc: the entered mount namespace's may be another
+	 * PID namespace's, where "self" is not ipctool. */
+	int fd = ns_proc_open("self/mountinfo", O_RDONLY);
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 	char *line = NULL;
 	size_t cap = 0;
 	bool found = false;
 
-	if (!f)
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return false;
+	}
 	while (getline(&line, &cap, f) > 0) {
 		char *sep = strstr(line, " - ");
 		if (!sep || strncmp(sep + 3, "mqueue ", 7) != 0)
@@ -107,7 +114,13 @@ const char *posix_mqueue_dir(void)
 {
 	static char dir[4096];
 	static int state;   /* 0 not looked, 1 found, -1 none */
+	static unsigned generation;
 
+	/* Looked for again in each namespace list --all-namespaces enters. */
+	if (generation != ns_generation()) {
+		generation = ns_generation();
+		state = 0;
+	}
 	if (state == 0) {
 		state = -1;
 		if (find_mqueue_mount(dir, sizeof(dir)))
@@ -199,6 +212,7 @@ static void init_obj(struct posix_obj *o, enum ipc_kind kind, const char *name)
 {
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
+	o->ipcns = ns_current_ipc();
 	o->name[0] = '/';
 	snprintf(o->name + 1, sizeof(o->name) - 1, "%s", name);
 }

@@ -37,6 +37,7 @@ struct posix_obj {
 	/* semaphores: sem_getvalue, when it may be opened */
 	bool has_value;
 	int value;
+	unsigned long long ipcns;       /* its IPC namespace's inode (0: not known) */
 };
 
 struct posix_list {

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "error.h"
 #include "io.h"
+#include "nsenter.h"
 #include "parse.h"
 
 static const char *const proc_files[NKINDS] = {
@@ -34,6 +35,7 @@ static struct sysv_obj *list_add(struct sysv_list *list)
 	list->objs = objs;
 	struct sysv_obj *o = &list->objs[list->n++];
 	memset(o, 0, sizeof(*o));
+	o->ipcns = ns_current_ipc();
 	return o;
 }
 
@@ -152,7 +154,8 @@ static int load_proc(enum ipc_kind kind, struct sysv_list *list)
 {
 	const char *path = proc_files[kind];
 	struct buf b = { 0 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* ipctool's own /proc, which is there wherever --ns took it. */
+	int fd = ns_proc_open(path + strlen("/proc/"), O_RDONLY);
 
 	if (fd < 0)
 		return 0;
@@ -394,6 +397,9 @@ static const char *cached_name(struct name_cache *c, unsigned id, bool group)
 	size_t i = c->next;
 	c->next = (c->next + 1) % NAME_SLOTS;
 	const char *name = NULL;
+	/* The uids are ipctool's (no user namespace is entered), so are the
+	 * names: never a container's /etc/passwd or NSS modules. */
+	ns_home_visit();
 	if (group) {
 		struct group *gr = getgrgid((gid_t)id);
 		name = gr ? gr->gr_name : NULL;
@@ -405,6 +411,7 @@ static const char *cached_name(struct name_cache *c, unsigned id, bool group)
 		strcpy(c->slot[i].name, name);
 	else
 		snprintf(c->slot[i].name, sizeof(c->slot[i].name), "%u", id);
+	ns_home_return();
 	c->slot[i].id = id;
 	c->slot[i].used = true;
 	return c->slot[i].name;

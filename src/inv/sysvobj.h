@@ -37,6 +37,11 @@ struct sysv_obj {
 	/* semaphore sets */
 	unsigned long long nsems;
 	time_t otime;
+	/* its IPC namespace's inode (0: not known), and, for list
+	 * --all-namespaces, a queue's capacity read while in that namespace */
+	unsigned long long ipcns;
+	bool has_qbytes;
+	unsigned long long qbytes;
 };
 
 struct sysv_list {

@@ -14,12 +14,15 @@
 #include "buf.h"
 #include "error.h"
 #include "io.h"
+#include "nsenter.h"
 #include "posixobj.h"
 
 void users_free(struct users *u)
 {
 	free(u->procs);
 	free(u->uses);
+	free(u->sems);
+	free(u->sem_pids);
 	memset(u, 0, sizeof(*u));
 }
 
@@ -316,11 +319,13 @@ static bool is_pid_name(const char *name)
 
 int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
 {
-	struct stat st;
+	/* What users_keep_sem_pids kept before the scan stays. */
+	struct users kept = { .sems = u->sems, .nsems = u->nsems, .sems_cap = u->sems_cap,
+			      .sem_pids = u->sem_pids, .nsem_pids = u->nsem_pids,
+			      .sem_pids_cap = u->sem_pids_cap, .sems_sorted = u->sems_sorted };
 
-	memset(u, 0, sizeof(*u));
-	if (stat("/proc/self/ns/ipc", &st) == 0)
-		u->self_ipcns = st.st_ino;
+	*u = kept;
+	u->self_ipcns = (ino_t)ns_current_ipc();
 	if (devs) {
 		for (size_t i = 0; i < ndevs && i < USERS_MAX_DEVS; i++)
 			u->devs[u->ndevs++] = devs[i];
@@ -328,9 +333,14 @@ int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
 		watch_dir(u, POSIX_SHM_DIR);
 		watch_dir(u, posix_mqueue_dir());
 	}
-	DIR *d = opendir("/proc");
-	if (!d)
+	/* ipctool's own /proc, wherever --ns took it: pids are its own. */
+	int procfd = ns_proc_open(".", O_RDONLY | O_DIRECTORY);
+	DIR *d = procfd < 0 ? NULL : fdopendir(procfd);
+	if (!d) {
+		if (procfd >= 0)
+			close(procfd);
 		return fail_errno("cannot read /proc");
+	}
 	struct proc_scan s = { .u = u, .procfd = dirfd(d), .what = what ? what : ~0u };
 	struct dirent *e;
 	int rc = 0, self = (int)getpid();
@@ -400,8 +410,8 @@ static void look_up(struct user_proc *p)
 	struct stat st;
 
 	p->looked_up = true;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
+	int fd = ns_proc_open(path, O_RDONLY);
 	ssize_t got = fd < 0 ? -1 : read_full(fd, text, sizeof(text) - 1);
 	char *open_paren = got > 0 ? (text[got] = '\0', strchr(text, '(')) : NULL;
 	char *close_paren = open_paren ? strrchr(open_paren, ')') : NULL;
@@ -443,6 +453,56 @@ bool users_alive(struct users *u, pid_t pid)
 	const struct user_proc *p = users_process(u, pid);
 
 	return p && !p->zombie;
+}
+
+/* ---- semaphore pids read in their namespace -------------------------------- */
+
+int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pids, size_t n, bool known)
+{
+	struct sem_record *sems = array_grow(u->sems, &u->sems_cap, u->nsems, sizeof(*sems), 64);
+
+	if (!sems)
+		return fail("out of memory");
+	u->sems = sems;
+	if (known && n) {
+		/* array_grow doubles once a call: a set may hold 32,000. */
+		while (u->sem_pids_cap < u->nsem_pids + n) {
+			pid_t *pool = array_grow(u->sem_pids, &u->sem_pids_cap, u->sem_pids_cap, sizeof(*pool), 256);
+			if (!pool)
+				return fail("out of memory");
+			u->sem_pids = pool;
+		}
+		pid_t *pool = u->sem_pids;
+		memcpy(pool + u->nsem_pids, pids, n * sizeof(*pids));
+	}
+	u->sems[u->nsems++] = (struct sem_record){ .ipcns = ipcns, .semid = semid, .at = u->nsem_pids,
+						    .n = known ? n : 0, .known = known };
+	if (known)
+		u->nsem_pids += n;
+	u->sems_sorted = false;
+	return 0;
+}
+
+static int by_namespace_and_id(const void *a, const void *b)
+{
+	const struct sem_record *x = a, *y = b;
+
+	if (x->ipcns != y->ipcns)
+		return x->ipcns < y->ipcns ? -1 : 1;
+	return (x->semid > y->semid) - (x->semid < y->semid);
+}
+
+const struct sem_record *users_sem_pids(struct users *u, ino_t ipcns, int semid)
+{
+	struct sem_record key = { .ipcns = ipcns, .semid = semid };
+
+	if (!u || u->nsems == 0)
+		return NULL;
+	if (!u->sems_sorted) {
+		qsort(u->sems, u->nsems, sizeof(*u->sems), by_namespace_and_id);
+		u->sems_sorted = true;
+	}
+	return bsearch(&key, u->sems, u->nsems, sizeof(*u->sems), by_namespace_and_id);
 }
 
 const char *use_how_text(unsigned how, char *buf, size_t size)

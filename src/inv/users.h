@@ -47,7 +47,17 @@ struct use {
 	unsigned how;
 };
 
-#define USERS_MAX_DEVS 8
+/* Devices of POSIX file systems a scan looks for: this namespace's two,
+ * or those of every namespace --all-namespaces visits. */
+#define USERS_MAX_DEVS 256
+
+/* The last pids of one semaphore set, read in its own IPC namespace. */
+struct sem_record {
+	ino_t ipcns;
+	int semid;
+	size_t at, n;              /* in the pid pool */
+	bool known;                /* false: GETPID was refused */
+};
 
 struct users {
 	struct user_proc *procs;   /* every live process seen, by pid */
@@ -58,6 +68,11 @@ struct users {
 	size_t unreadable;         /* processes whose maps or fds could not be read */
 	dev_t devs[USERS_MAX_DEVS];
 	size_t ndevs;
+	struct sem_record *sems;   /* users_keep_sem_pids */
+	size_t nsems, sems_cap;
+	pid_t *sem_pids;
+	size_t nsem_pids, sem_pids_cap;
+	bool sems_sorted;
 };
 
 /* What to look for; 0 for all of it.  Leaving a part out saves reading
@@ -69,7 +84,9 @@ enum {
 	USERS_SCAN_NOTHING = 1u << 3,   /* only which processes run */
 };
 
-/* Scan /proc once into U (zeroed first).  DEVS (NDEVS of them, at most
+/* Scan /proc once into U (zeroed first, but for what users_keep_sem_pids
+ * kept).  The /proc is the one ipctool started with, wherever --ns took
+ * it, so pids are ipctool's own.  DEVS (NDEVS of them, at most
  * USERS_MAX_DEVS) are the devices of the POSIX file systems to look for;
  * NULL for this mount namespace's /dev/shm and mqueue mount.  Returns 0 or
  * a reported status (/proc unreadable, out of memory). */
@@ -89,6 +106,13 @@ const struct user_proc *users_process(struct users *u, pid_t pid);
  * with U NULL, whether it runs now, looked up afresh.  The lookups above
  * find nothing in a NULL U. */
 bool users_alive(struct users *u, pid_t pid);
+
+/* semctl GETPID answers for the IPC namespace ipctool is in when it asks,
+ * so --all-namespaces reads each set's pids while it is in the set's
+ * namespace and keeps them here (KNOWN false: they could not be read);
+ * users_sem_pids finds them again, NULL when none were kept. */
+int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pids, size_t n, bool known);
+const struct sem_record *users_sem_pids(struct users *u, ino_t ipcns, int semid);
 
 /* "attached", "mapped,open", "last-send,last-receive": HOW in words. */
 const char *use_how_text(unsigned how, char *buf, size_t size);

@@ -1,0 +1,235 @@
+/* list --all-namespaces and list --namespaces (listns.h).
+ *
+ * One scan of /proc finds the namespaces; ipctool then enters each in
+ * turn (setns, keeping descriptors of its own to come back: a fork per
+ * namespace would cost as much again and pass every object up a pipe,
+ * bench/README.md has the figures), loads its objects, and goes home to
+ * print them all as one listing, so that names and pids read the same in
+ * every row. */
+#include "listns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+
+#include "error.h"
+#include "ipcns.h"
+#include "nsenter.h"
+#include "posixobj.h"
+#include "sysvobj.h"
+#include "users.h"
+
+static bool wants_column(const struct output *out, enum col c)
+{
+	for (size_t i = 0; out->cols_given && i < out->ncols; i++)
+		if (out->cols[i] == c)
+			return true;
+	return false;
+}
+
+/* A queue's capacity is read in its own namespace (IPC_STAT by id), as
+ * the listing is printed after going home. */
+static void read_capacities(struct sysv_obj *objs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct msqid_ds ds;
+		if (objs[i].kind == IPC_KIND_QUEUE && msgctl(objs[i].id, IPC_STAT, &ds) == 0) {
+			objs[i].qbytes = ds.msg_qbytes;
+			objs[i].has_qbytes = true;
+		}
+	}
+}
+
+/* Queues are seen through the mount namespace's mqueue mount: a namespace
+ * whose first process has none shows no POSIX queues, and says so. */
+static unsigned posix_kinds_here(unsigned tables, const struct ipcns *ns)
+{
+	unsigned kinds = tables >> NKINDS;
+
+	if ((kinds & KIND_BIT(IPC_KIND_QUEUE)) && !posix_mqueue_dir()) {
+		warn("POSIX message queues of IPC namespace %llu are not listed: no mqueue file system is "
+		     "mounted where PID %d sees it", ns->inode, (int)ns->first);
+		kinds &= ~KIND_BIT(IPC_KIND_QUEUE);
+	}
+	return kinds;
+}
+
+/* Each semaphore's last pid, for --processes and --orphaned: semctl
+ * answers for the namespace ipctool is in, so they are read here, before
+ * going home, and kept in SEMS. */
+static int keep_sem_pids(const struct sysv_obj *objs, size_t n, struct users *sems)
+{
+	pid_t *pids = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct sysv_obj *o = &objs[i];
+		if (o->kind != IPC_KIND_SEM)
+			continue;
+		if (o->nsems > cap) {
+			pid_t *grown = realloc(pids, o->nsems * sizeof(*pids));
+			if (!grown) {
+				rc = fail("out of memory");
+				break;
+			}
+			pids = grown;
+			cap = o->nsems;
+		}
+		bool known = true;
+		for (size_t k = 0; k < o->nsems && known; k++)
+			known = (pids[k] = semctl(o->id, (int)k, GETPID)) >= 0;
+		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known);
+	}
+	free(pids);
+	return rc;
+}
+
+/* The objects of the namespace ipctool is in now, appended (each carries
+ * its IPCNS from the loader). */
+static int load_here(const struct ipcns *ns, unsigned tables, bool capacities, struct sysv_list *sysv,
+		     struct posix_list *posix, struct users *sems)
+{
+	size_t first = sysv->n;
+	int rc = sysv_load_kinds(tables & KINDS_ALL, sysv);
+
+	if (rc == 0 && (tables & POSIX_KINDS_ALL))
+		rc = posix_load_kinds(posix_kinds_here(tables, ns), posix);
+	if (capacities)
+		read_capacities(sysv->objs + first, sysv->n - first);
+	if (rc == 0 && sems)
+		rc = keep_sem_pids(sysv->objs + first, sysv->n - first, sems);
+	return rc;
+}
+
+/* Enter NS; 0 there, NS_GONE when its process ended since the scan (it is
+ * skipped), or a reported status. */
+static int enter(const struct ipcns *ns)
+{
+	return ns_enter(ns->first, ns->inode);
+}
+
+/* Back home, keeping RC unless going back failed. */
+static int leave(int rc)
+{
+	int back = ns_leave();
+
+	return rc ? rc : back;
+}
+
+int all_namespaces_load(unsigned tables, const struct output *out, struct sysv_list *sysv,
+			struct posix_list *posix, struct users *sems)
+{
+	struct ipcns_list nss;
+	bool capacities = wants_column(out, COL_QBYTES);
+	int rc = ipcns_scan(&nss);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < nss.n && rc == 0; i++) {
+		rc = enter(&nss.v[i]);
+		if (rc == NS_GONE)
+			rc = 0;
+		else if (rc == 0)
+			rc = load_here(&nss.v[i], tables, capacities, sysv, posix, sems);
+	}
+	rc = leave(rc);
+	ipcns_free(&nss);
+	return rc;
+}
+
+/* ---- list --namespaces ------------------------------------------------- */
+
+enum { NCOL_IPCNS, NCOL_PROCESSES, NCOL_PID, NCOL_COMMAND, NCOL_QUEUES, NCOL_SEGMENTS, NCOL_SEMS };
+
+struct counts {
+	unsigned long long kinds[NKINDS];
+};
+
+/* The objects of each kind, both families, in the namespace ipctool is in. */
+static int count_here(const struct ipcns *ns, struct counts *c)
+{
+	struct sysv_list sysv = { 0 };
+	struct posix_list posix = { 0 };
+	int rc = load_here(ns, KINDS_ALL | POSIX_KINDS_ALL, false, &sysv, &posix, NULL);
+
+	for (size_t i = 0; i < sysv.n; i++)
+		c->kinds[sysv.objs[i].kind]++;
+	for (size_t i = 0; i < posix.n; i++)
+		c->kinds[posix.objs[i].kind]++;
+	sysv_list_free(&sysv);
+	posix_list_free(&posix);
+	return rc;
+}
+
+static int add_namespace_row(struct libscols_table *tb, const struct ipcns *ns, const struct counts *c)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char cells[7][32];
+
+	if (!ln)
+		return -1;
+	cell_unsigned(cells[NCOL_IPCNS], sizeof(cells[0]), ns->inode);
+	cell_unsigned(cells[NCOL_PROCESSES], sizeof(cells[0]), ns->processes);
+	cell_unsigned(cells[NCOL_PID], sizeof(cells[0]), (unsigned long long)ns->first);
+	cell_unsigned(cells[NCOL_QUEUES], sizeof(cells[0]), c->kinds[IPC_KIND_QUEUE]);
+	cell_unsigned(cells[NCOL_SEGMENTS], sizeof(cells[0]), c->kinds[IPC_KIND_SHM]);
+	cell_unsigned(cells[NCOL_SEMS], sizeof(cells[0]), c->kinds[IPC_KIND_SEM]);
+	for (int col = NCOL_IPCNS; col <= NCOL_SEMS; col++) {
+		const char *text = col == NCOL_COMMAND ? (ns->command[0] ? ns->command : NULL) : cells[col];
+		if (text && scols_line_set_data(ln, (size_t)col, text) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static struct libscols_table *namespaces_table(const struct table_format *format)
+{
+	static const struct { const char *name; bool numeric; } cols[] = {
+		{ "IPCNS", true }, { "PROCESSES", true }, { "PID", true }, { "COMMAND", false },
+		{ "QUEUES", true }, { "SEGMENTS", true }, { "SEMS", true },
+	};
+	struct libscols_table *tb = table_new("namespaces", format);
+
+	for (size_t i = 0; tb && i < sizeof(cols) / sizeof(cols[0]); i++)
+		if (!table_add_column(tb, cols[i].name, cols[i].numeric, 0)) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+	return tb;
+}
+
+int namespaces_show(const struct table_format *format)
+{
+	struct table_printer tp = { .format = format };
+	struct ipcns_list nss;
+	int rc = ipcns_scan(&nss);
+
+	if (rc)
+		return rc;
+	struct libscols_table *tb = namespaces_table(format);
+	if (!tb)
+		rc = fail("out of memory");
+	for (size_t i = 0; i < nss.n && rc == 0; i++) {
+		struct counts c = { { 0 } };
+		rc = enter(&nss.v[i]);
+		if (rc == NS_GONE) {
+			rc = 0;
+			continue;
+		}
+		if (rc == 0)
+			rc = count_here(&nss.v[i], &c);
+		if (rc == 0 && add_namespace_row(tb, &nss.v[i], &c) != 0)
+			rc = fail("out of memory");
+	}
+	rc = leave(rc);
+	if (rc == 0)
+		rc = table_print(&tp, tb, NULL);
+	if (rc == 0)
+		rc = table_print_end(&tp);
+	if (tb)
+		scols_unref_table(tb);
+	ipcns_free(&nss);
+	return rc;
+}

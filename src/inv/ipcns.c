@@ -1,0 +1,120 @@
+/* The IPC namespaces of the machine's processes (ipcns.h). */
+#include "ipcns.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "error.h"
+#include "io.h"
+#include "nsenter.h"
+
+void ipcns_free(struct ipcns_list *list)
+{
+	free(list->v);
+	memset(list, 0, sizeof(*list));
+}
+
+/* The namespace of INODE in LIST, added when new; NULL when memory ran out.
+ * A machine has a handful of namespaces and its processes come in runs of
+ * the same one: the last one found is tried first. */
+static struct ipcns *namespace_of(struct ipcns_list *list, unsigned long long inode, size_t *last)
+{
+	if (*last < list->n && list->v[*last].inode == inode)
+		return &list->v[*last];
+	for (size_t i = 0; i < list->n; i++)
+		if (list->v[i].inode == inode)
+			return &list->v[*last = i];
+	struct ipcns *v = array_grow(list->v, &list->cap, list->n, sizeof(*v), 16);
+	if (!v)
+		return NULL;
+	list->v = v;
+	*last = list->n;
+	struct ipcns *ns = &list->v[list->n++];
+	memset(ns, 0, sizeof(*ns));
+	ns->inode = inode;
+	return ns;
+}
+
+static void read_comm(pid_t pid, char *out, size_t size)
+{
+	char rel[64];
+
+	out[0] = '\0';
+	snprintf(rel, sizeof(rel), "%d/comm", (int)pid);
+	int fd = ns_proc_open(rel, O_RDONLY);
+	if (fd < 0)
+		return;
+	ssize_t got = read_full(fd, out, size - 1);
+	close(fd);
+	if (got < 0)
+		got = 0;
+	out[got] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+static int by_first_pid(const void *a, const void *b)
+{
+	const struct ipcns *x = a, *y = b;
+
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+/* One process: counted in its namespace.  0, 1 (reported) or 0 with
+ * nothing done for a process that is gone. */
+static int count_process(struct ipcns_list *list, pid_t pid, size_t *last)
+{
+	unsigned long long inode;
+
+	if (ns_ipc_inode(pid, &inode) != 0) {
+		if (errno == ENOENT || errno == ESRCH)
+			return 0;
+		if (errno == EACCES || errno == EPERM)
+			return fail("cannot see the IPC namespace of PID %d: needs CAP_SYS_ADMIN", (int)pid);
+		return fail_errno("cannot read the IPC namespace of PID %d", (int)pid);
+	}
+	struct ipcns *ns = namespace_of(list, inode, last);
+	if (!ns)
+		return fail("out of memory");
+	if (ns->processes++ == 0 || pid < ns->first)
+		ns->first = pid;
+	return 0;
+}
+
+int ipcns_scan(struct ipcns_list *list)
+{
+	int fd = ns_proc_open(".", O_RDONLY | O_DIRECTORY);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	size_t last = 0;
+	int rc = 0;
+
+	memset(list, 0, sizeof(*list));
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return fail_errno("cannot read /proc");
+	}
+	while (rc == 0 && (e = readdir(d))) {
+		char *end;
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end == '\0' && pid > 0)
+			rc = count_process(list, (pid_t)pid, &last);
+	}
+	closedir(d);
+	if (rc) {
+		ipcns_free(list);
+		return rc;
+	}
+	qsort(list->v, list->n, sizeof(*list->v), by_first_pid);
+	for (size_t i = 0; i < list->n; i++)
+		read_comm(list->v[i].first, list->v[i].command, sizeof(list->v[i].command));
+	return 0;
+}
