@@ -287,22 +287,6 @@ out:
 	return rc;
 }
 
-/* POSIX queues are listed through an mqueue mount.  Without one, they are
- * left out with a warning, or, when nothing else was asked for, it fails. */
-static int check_mqueue_mount(struct list_options *o)
-{
-	const unsigned queues = POSIX_KIND_BIT(IPC_KIND_QUEUE);
-	static const char why[] = "no mqueue file system is mounted (mount -t mqueue none /dev/mqueue)";
-
-	if (!(o->tables & queues) || posix_mqueue_dir())
-		return 0;
-	o->tables &= ~queues;
-	if (!o->tables)
-		return fail("cannot list POSIX message queues: %s", why);
-	warn("POSIX message queues are not listed: %s", why);
-	return 0;
-}
-
 static int list_run(void *opts, const struct cli *cli)
 {
 	struct list_options *o = opts;
@@ -320,7 +304,7 @@ static int list_run(void *opts, const struct cli *cli)
 		return summary_show(o->select.kinds, &o->out.format);
 	if (o->target.kind != TARGET_NONE)
 		return list_target(o);
-	if ((rc = check_mqueue_mount(o)))
+	if ((rc = tables_check_mqueue_mount(&o->tables)))
 		return rc;
 	rc = sysv_load_kinds(o->tables & KINDS_ALL, &objs);
 	if (rc == 0)
