@@ -148,7 +148,9 @@ static const char *cell_text(const struct watcher *w, const struct watch_obj *o,
 
 enum overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_PEEK };
 
-enum { PEEK_LINES = 12, LINE_MAX_TEXT = 512 };
+/* A peek shows this many messages at most; its lines: a title, them, a
+ * note that there may be more, and how to close it. */
+enum { PEEK_MESSAGES = 10, PEEK_LINES = PEEK_MESSAGES + 4, LINE_MAX_TEXT = 512 };
 
 struct vrow {
 	const struct watch_obj *o;
@@ -594,7 +596,7 @@ static void peek_queue(struct view *v, const struct watch_obj *o)
 	}
 	struct queue_record *rec = malloc(queue_record_span(q.max_message));
 	size_t index = 0;
-	for (; rec && index < PEEK_LINES - 2; index++) {
+	for (; rec && index < PEEK_MESSAGES; index++) {
 		enum queue_result r = queue_copy(&q, index, rec, q.max_message);
 		if (r == QUEUE_NOTHING)
 			break;
@@ -609,7 +611,7 @@ static void peek_queue(struct view *v, const struct watch_obj *o)
 		peek_line(v, "out of memory");
 	else if (index == 0 && v->npeek == 1)
 		peek_line(v, "(empty)");
-	else if (index == PEEK_LINES - 2)
+	else if (index == PEEK_MESSAGES)
 		peek_line(v, "... and maybe more");
 	free(rec);
 	queue_close(&q);
