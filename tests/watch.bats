@@ -7,6 +7,7 @@ load helpers
 TMUX_SOCK=
 
 teardown() {
+	umount /proc/sysvipc/msg 2>/dev/null || true
 	if [ -n "$TMUX_SOCK" ]; then
 		tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
 	fi
@@ -240,6 +241,21 @@ watch_bg() {
 	assert_output 2
 }
 
+# break_proc_msg: reading /proc/sysvipc/msg fails from now on (EIO): a
+# process's mem file, read at address 0, is bound over it (teardown
+# undoes it).
+break_proc_msg() {
+	bg_start sleep 1000
+	mount --bind "/proc/$BG_PID/mem" /proc/sysvipc/msg
+}
+
+@test "a sample that fails is status 1, naming what failed" {
+	ipctool mkq >/dev/null
+	break_proc_msg
+	run_tool watch --count 1
+	assert_only_error 1 watch "cannot read /proc/sysvipc/msg: Input/output error"
+}
+
 # ---- the full-screen view, in tmux -----------------------------------------
 
 # view_start [SHELL COMMAND]: a 120x40 terminal running it (default: the
@@ -418,6 +434,23 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	view_start "ipctool watch --count 2 --interval 0.05"
 	wait_screen 'watch exited 0'
 	assert_restored
+}
+
+@test "an error ends the view: the terminal restored, then the error, status 1" {
+	ipctool mkq >/dev/null
+	view_start "ipctool watch --interval 0.1"
+	wait_screen '^ipctool watch - '
+	break_proc_msg
+	wait_screen 'watch exited 1'
+	assert_restored
+	assert_screen '^ipctool: watch: cannot read /proc/sysvipc/msg: Input/output error$'
+}
+
+@test "a terminal type ncurses does not know is status 1 with a hint" {
+	ipctool mkq >/dev/null
+	run --separate-stderr env TERM=no-such-terminal script -qec "ipctool watch --count 1" /dev/null
+	assert_equal "$status" 1
+	assert_output --partial "cannot start the full-screen view on this terminal (TERM=no-such-terminal): try --json"
 }
 
 @test "a resized terminal is drawn again at its new size" {

@@ -365,9 +365,12 @@ static void draw_cells(int y, const struct section *s, const struct widths *wd, 
 		if (len > width)
 			len = width;
 		int pad = numeric(&s->cols[c]) && !headings ? width - len : 0;
+		int room = cols - x - pad;
+		if (room <= 0)
+			break;
 		if (headings && c == s->sort)
 			attron(A_UNDERLINE);
-		mvaddnstr(y, x + pad, text, cols - x - pad > len ? len : cols - x - pad);
+		mvaddnstr(y, x + pad, text, room > len ? len : room);
 		if (headings && c == s->sort)
 			attroff(A_UNDERLINE);
 		x += width + 1;
@@ -784,9 +787,12 @@ int watch_view(struct watcher *w, struct timespec interval, unsigned long long c
 	v->interval = interval;
 	sections_init(v);
 	setlocale(LC_CTYPE, "");
-	if (!initscr()) {
+	/* newterm, not initscr, which exits on a terminal it does not know. */
+	SCREEN *screen = newterm(NULL, stdout, stdin);
+	if (!screen) {
+		sections_free(v);
 		free(v);
-		return fail("cannot start the full-screen view on this terminal (TERM=%s)",
+		return fail("cannot start the full-screen view on this terminal (TERM=%s): try --json",
 			    getenv("TERM") ? getenv("TERM") : "");
 	}
 	cbreak();
@@ -801,6 +807,7 @@ int watch_view(struct watcher *w, struct timespec interval, unsigned long long c
 	int rc = run_loop(v, count);
 	error_capture(NULL, 0);
 	restore_terminal();
+	delscreen(screen);
 	if (rc != 0 && v->message[0])
 		fail("%s", v->message);
 	sections_free(v);
