@@ -320,6 +320,16 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	wait_screen 'watch exited 0'
 }
 
+@test "the view shows names from the system in the shown form, as list does" {
+	ipctool mkq $'/tab\there' >/dev/null
+	ipctool mkq $'/esc\e[31mred' >/dev/null
+	view_start "ipctool watch --posix --queues"
+	wait_screen '/tab\\x09here '
+	assert_screen '/esc\\x1b\[31mred '
+	keys q
+	wait_screen 'watch exited 0'
+}
+
 @test "sorting by a column changes the order; r reverses it" {
 	for key in 0x4301 0x4302 0x4303; do ipctool mkq --key $key >/dev/null; done
 	ipctool send 0x4301 a a a

@@ -121,15 +121,14 @@ static const char *cell_text(const struct watcher *w, const struct watch_obj *o,
 	*num = 0;
 	switch (c->kind) {
 	case VC_STATE: return states[watch_obj_state(w, o)];
-	case VC_LIST:
-		text = row_cell(&o->row, c->col, buf, size);
+	case VC_LIST: {
+		char raw[4096];
+		text = row_cell(&o->row, c->col, raw, sizeof(raw));
 		if (text && numeric(c))
 			*num = strtoll(text, NULL, 10);
-		if (text && text != buf) {
-			snprintf(buf, size, "%s", text);
-			text = buf;
-		}
+		/* A name from the system, shown as list shows it: one line. */
 		return text ? shown_form(text, buf, size) : NULL;
+	}
 	case VC_FIELD:
 		if (watch_fields[c->field].is_list)
 			return list_text(w, o, c->field, buf, size);
