@@ -330,24 +330,38 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	wait_screen 'watch exited 0'
 }
 
+# in_order ERE...: each matches a screen line below the one before.
+in_order() {
+	local last=0 at
+	for re in "$@"; do
+		at=$(line_of "$re")
+		[ -n "$at" ] && [ "$at" -gt "$last" ] || fail "not in order: $*:$(printf '\n'; screen)"
+		last=$at
+	done
+}
+
 @test "sorting by a column changes the order; r reverses it" {
-	for key in 0x4301 0x4302 0x4303; do ipctool mkq --key $key >/dev/null; done
+	# Made out of order, so that the ids' order is not the keys'.
+	for key in 0x4304 0x4301 0x4303 0x4302; do ipctool mkq --key $key >/dev/null; done
 	ipctool send 0x4301 a a a
 	ipctool send 0x4302 b
 	ipctool send 0x4303 c c
+	ipctool send 0x4304 d d d d
 	view_start "ipctool watch --queues --sysv"
 	wait_screen '0x00004303'
-	[ "$(line_of 0x00004301)" -lt "$(line_of 0x00004302)" ]
-	[ "$(line_of 0x00004302)" -lt "$(line_of 0x00004303)" ]
+	in_order 0x00004301 0x00004302 0x00004303 0x00004304
+	keys r
+	wait_screen ' KEYv '
+	in_order 0x00004304 0x00004303 0x00004302 0x00004301
+	keys r
+	wait_screen ' KEY\^ '
 	# STATE KEY ID PERMS OWNER USEDBYTES MSGS: five to the right of KEY.
 	keys '>' '>' '>' '>' '>'
 	wait_screen ' MSGS\^ '
-	[ "$(line_of 0x00004302)" -lt "$(line_of 0x00004303)" ]
-	[ "$(line_of 0x00004303)" -lt "$(line_of 0x00004301)" ]
+	in_order 0x00004302 0x00004303 0x00004301 0x00004304
 	keys r
 	wait_screen ' MSGSv '
-	[ "$(line_of 0x00004301)" -lt "$(line_of 0x00004303)" ]
-	[ "$(line_of 0x00004303)" -lt "$(line_of 0x00004302)" ]
+	in_order 0x00004304 0x00004301 0x00004303 0x00004302
 	keys '<'
 	wait_screen ' USEDBYTESv '
 	keys q

@@ -9,9 +9,11 @@
  * nothing else, and ends the loop here), --count samples, or an error. */
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,9 +155,8 @@ enum { PEEK_MESSAGES = 10, PEEK_LINES = PEEK_MESSAGES + 4, LINE_MAX_TEXT = 512 }
 
 struct vrow {
 	const struct watch_obj *o;
-	long long key_num;
-	const char *key_text;      /* into the row's own copy */
-	char text_copy[64];
+	long long key_num;         /* the sort column's value, numbers */
+	char key_text[64];         /* or its text (a copy: qsort moves rows) */
 };
 
 struct section {
@@ -229,9 +230,11 @@ static int compare_rows(const void *a, const void *b)
 	if (numeric(&sorting->cols[sorting->sort]))
 		c = (x->key_num > y->key_num) - (x->key_num < y->key_num);
 	else
-		c = strcmp(x->key_text ? x->key_text : "", y->key_text ? y->key_text : "");
-	if (c == 0)   /* stable between samples: then by position in the sample */
-		c = (x->o > y->o) - (x->o < y->o);
+		c = strcmp(x->key_text, y->key_text);
+	/* Stable from sample to sample: ties by position in the sample (a
+	 * gone row's is in the previous one's array, hence the integers). */
+	if (c == 0)
+		c = ((uintptr_t)x->o > (uintptr_t)y->o) - ((uintptr_t)x->o < (uintptr_t)y->o);
 	return sorting->descending ? -c : c;
 }
 
@@ -242,10 +245,9 @@ static void sort_section(struct view *v, struct section *s)
 	for (size_t i = 0; i < s->nrows; i++) {
 		struct vrow *r = &s->rows[i];
 		const char *text = cell_text(v->w, r->o, &s->cols[s->sort], buf, sizeof(buf), &r->key_num);
-		snprintf(r->text_copy, sizeof(r->text_copy), "%s", text ? text : "");
-		r->key_text = r->text_copy;
+		snprintf(r->key_text, sizeof(r->key_text), "%s", text ? text : "");
 		if (!text && numeric(&s->cols[s->sort]))
-			r->key_num = s->descending ? -1 : (1LL << 62);   /* none sorts last */
+			r->key_num = s->descending ? LLONG_MIN : LLONG_MAX;   /* none sorts last */
 	}
 	sorting = s;
 	if (s->nrows > 1)
@@ -512,7 +514,7 @@ static void draw_help(void)
 		"r            reverse the order",
 		"p, Enter     peek at the selected queue's first messages",
 		"             (copied with MSG_COPY: nothing is taken)",
-		"?, h         this help; any key closes it",
+		"?, h         this help; any other key closes it",
 		"q, Ctrl-C    quit",
 		"",
 		"dCOLUMN is the change since the last sample; SENT, RCVD and",
