@@ -14,7 +14,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The one place the version is written: --version, the man pages and the
 # Debian package (debian/changelog is checked against it) all read VERSION.
 VERSION := $(shell cat VERSION)
-LIBS_PC := popt smartcols jansson
+LIBS_PC := popt smartcols jansson ncursesw
 
 # `make deps demo` installs the libraries and then builds in one run, so
 # pkg-config must not be asked before deps has run: these are recursive
@@ -130,6 +130,7 @@ DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjanss
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 python3-sysv-ipc zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
+                libncurses-dev tmux \
                 socat netcat-openbsd iproute2 \
                 debhelper dpkg-dev lintian
 deps:

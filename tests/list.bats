@@ -447,3 +447,15 @@ $id 0x00000055"
 	assert_success
 	assert_output --regexp '^perl -e .* \\xff\\xfe a\\x0ab$'
 }
+
+@test "a /proc/sysvipc file that cannot be read is status 1, not an empty list" {
+	ipcmk -Q >/dev/null
+	bg_start sleep 1000
+	# Its mem file, read at address 0, fails with EIO.
+	mount --bind "/proc/$BG_PID/mem" /proc/sysvipc/msg
+	run --separate-stderr ipctool list --queues --sysv
+	umount /proc/sysvipc/msg
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_equal "$stderr" "ipctool: list: cannot read /proc/sysvipc/msg: Input/output error"
+}

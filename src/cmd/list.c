@@ -348,22 +348,6 @@ out:
 	return rc;
 }
 
-/* POSIX queues are listed through an mqueue mount.  Without one, they are
- * left out with a warning, or, when nothing else was asked for, it fails. */
-static int check_mqueue_mount(struct list_options *o)
-{
-	const unsigned queues = POSIX_KIND_BIT(IPC_KIND_QUEUE);
-	static const char why[] = "no mqueue file system is mounted (mount -t mqueue none /dev/mqueue)";
-
-	if (!(o->tables & queues) || posix_mqueue_dir())
-		return 0;
-	o->tables &= ~queues;
-	if (!o->tables)
-		return fail("cannot list POSIX message queues: %s", why);
-	warn("POSIX message queues are not listed: %s", why);
-	return 0;
-}
-
 /* --processes, --orphaned or a PROCESSES/ORPHANED column: who uses what. */
 static bool needs_users(const struct list_options *o)
 {
@@ -394,7 +378,7 @@ static int select_by_use(struct list_options *o, struct sysv_list *objs, struct 
 /* The objects of the namespace ipctool is in. */
 static int load_here(struct list_options *o, struct sysv_list *objs, struct posix_list *posix)
 {
-	int rc = check_mqueue_mount(o);
+	int rc = tables_check_mqueue_mount(&o->tables);
 
 	if (rc == 0)
 		rc = sysv_load_kinds(o->tables & KINDS_ALL, objs);

@@ -478,7 +478,7 @@ const char *row_cell(const struct row *r, enum col c, char *buf, size_t size)
 	return r->sysv ? cell(r->sysv, c, buf, size) : posix_cell(r->posix, c, buf, size);
 }
 
-static time_t row_time(const struct row *r, enum col c)
+time_t row_time(const struct row *r, enum col c)
 {
 	return r->sysv ? time_of(r->sysv, c) : posix_time_of(r->posix, c);
 }
@@ -695,4 +695,18 @@ int objects_print_default(const struct sysv_list *objs, const struct posix_list 
 const char *list_column_name(size_t i)
 {
 	return i < NCOLS ? columns[i].name : NULL;
+}
+
+int tables_check_mqueue_mount(unsigned *tables)
+{
+	const unsigned queues = POSIX_KIND_BIT(IPC_KIND_QUEUE);
+	static const char why[] = "no mqueue file system is mounted (mount -t mqueue none /dev/mqueue)";
+
+	if (!(*tables & queues) || posix_mqueue_dir())
+		return 0;
+	*tables &= ~queues;
+	if (!*tables)
+		return fail("cannot list POSIX message queues: %s", why);
+	warn("POSIX message queues are not listed: %s", why);
+	return 0;
 }

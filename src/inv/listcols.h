@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "posixobj.h"
 #include "sysvobj.h"
@@ -93,6 +94,9 @@ struct row {
  * longer running, a value this user may not read). */
 const char *row_cell(const struct row *r, enum col c, char *buf, size_t size);
 
+/* The time a V_TIME cell shows, in seconds since the epoch; 0 for none. */
+time_t row_time(const struct row *r, enum col c);
+
 /* Decimal text of V in BUF (SIZE at least 21), without snprintf, whose
  * format parsing was a tenth of a 20,000-row listing. */
 const char *cell_unsigned(char *buf, size_t size, unsigned long long v);
@@ -119,5 +123,10 @@ int objects_print(const struct sysv_list *objs, const struct posix_list *posix, 
 		  const struct output *out, const uid_t *user);
 /* The same with list's default columns and table format. */
 int objects_print_default(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables);
+
+/* POSIX queues are listed through an mqueue mount.  Without one, they are
+ * taken out of *TABLES with a warning, or, when nothing else is in it, it
+ * fails (status 1). */
+int tables_check_mqueue_mount(unsigned *tables);
 
 #endif

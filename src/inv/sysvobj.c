@@ -149,7 +149,10 @@ static int read_whole(int fd, struct buf *b)
 	return 0;
 }
 
-/* 1: loaded; 0: no such file (use the ctl calls); else a reported status. */
+/* 0: loaded; PROC_MISSING: no such file (use the ctl calls); else a
+ * reported status.  (A reported failure is 1: "loaded" must not be.) */
+enum { PROC_MISSING = -1 };
+
 static int load_proc(enum ipc_kind kind, struct sysv_list *list)
 {
 	const char *path = proc_files[kind];
@@ -158,7 +161,7 @@ static int load_proc(enum ipc_kind kind, struct sysv_list *list)
 	int fd = ns_proc_open(path + strlen("/proc/"), O_RDONLY);
 
 	if (fd < 0)
-		return 0;
+		return PROC_MISSING;
 	int rc = read_whole(fd, &b);
 	close(fd);
 	if (rc != 0) {
@@ -190,7 +193,7 @@ static int load_proc(enum ipc_kind kind, struct sysv_list *list)
 		list->n = before;
 		return fail("cannot parse %s: unexpected format", path);
 	}
-	return 1;
+	return 0;
 }
 
 /* ---- the ctl calls, when /proc/sysvipc is not there -------------------- */
@@ -320,11 +323,7 @@ int sysv_load(enum ipc_kind kind, struct sysv_list *list)
 {
 	int rc = load_proc(kind, list);
 
-	if (rc == 1)
-		return 0;
-	if (rc != 0)
-		return rc;
-	return load_ctl(kind, list);
+	return rc == PROC_MISSING ? load_ctl(kind, list) : rc;
 }
 
 int sysv_load_kinds(unsigned kinds, struct sysv_list *list)

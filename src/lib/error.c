@@ -10,6 +10,16 @@
 #include "json.h"
 
 static const char *subcommand;
+static char *capture_buf;
+static size_t capture_size;
+
+void error_capture(char *buf, size_t size)
+{
+	capture_buf = size ? buf : NULL;
+	capture_size = size;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
 
 void error_set_subcommand(const char *name)
 {
@@ -23,6 +33,22 @@ const char *error_subcommand(void)
 
 static void put_shown(const char *message);
 
+/* The message (and SUFFIX) in the shown form into the capture buffer. */
+static void capture(const char *fmt, va_list ap, const char *suffix)
+{
+	char *message = NULL;
+
+	if (vasprintf(&message, fmt, ap) < 0) {
+		snprintf(capture_buf, capture_size, "out of memory");
+		return;
+	}
+	shown_form(message, capture_buf, capture_size);
+	free(message);
+	size_t len = strlen(capture_buf);
+	if (suffix && len + 2 < capture_size)
+		snprintf(capture_buf + len, capture_size - len, ": %s", suffix);
+}
+
 /* SPEC §2: one line, whatever the message carries (a name with a newline,
  * bytes that are not UTF-8): it is printed in the shown form. */
 static void print_prefixed(const char *fmt, va_list ap, const char *suffix)
@@ -30,6 +56,10 @@ static void print_prefixed(const char *fmt, va_list ap, const char *suffix)
 	char *message = NULL;
 	va_list copy;
 
+	if (capture_buf) {
+		capture(fmt, ap, suffix);
+		return;
+	}
 	va_copy(copy, ap);
 	if (subcommand)
 		fprintf(stderr, "ipctool: %s: ", subcommand);

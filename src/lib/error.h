@@ -19,6 +19,12 @@ enum exit_status {
 void error_set_subcommand(const char *name);
 const char *error_subcommand(void);
 
+/* While BUF (SIZE bytes) is set, messages go there instead of stderr,
+ * without the prefix, each replacing the last: for a full-screen view,
+ * where stderr is the screen and a message would tear it.  SIZE 0 sends
+ * them to stderr again. */
+void error_capture(char *buf, size_t size);
+
 /* Print "ipctool: SUB: message" and return EXIT_FAIL. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As fail(), appending ": strerror(errno)" for the errno at the call. */

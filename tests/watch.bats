@@ -1,0 +1,492 @@
+#!/usr/bin/env bats
+# watch: samples as JSON Lines, and the full-screen view driven in a real
+# terminal (tmux) (SPEC §15).
+
+load helpers
+
+TMUX_SOCK=
+
+teardown() {
+	umount /proc/sysvipc/msg 2>/dev/null || true
+	if [ -n "$TMUX_SOCK" ]; then
+		tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	fi
+	common_teardown
+}
+
+# ---- JSON Lines ------------------------------------------------------------
+
+# lines_of FILE: how many complete lines FILE has.
+lines_of() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+
+# watch_bg FILE ARGS...: watch --json in the background into FILE; waits
+# for its first sample.
+watch_bg() {
+	local out=$1
+	shift
+	bg_start ipctool watch --json "$@" >"$out"
+	wait_for "[ \$(lines_of '$out') -ge 1 ]" || fail "watch wrote no sample"
+}
+
+@test "--count N takes N samples, each one JSON document with an RFC 3339 time" {
+	ipctool mkq --key 0x4101 >/dev/null
+	run_tool watch --json --count 3 --interval 0.01
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	samples=("${lines[@]}")
+	for line in "${samples[@]}"; do
+		run jq -r .time <<<"$line"
+		assert_success
+		assert_regex "$output" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}[+-][0-9]{2}:[0-9]{2}$'
+	done
+	run jq -r '.messages[0].key' <<<"${samples[0]}"
+	assert_output 0x00004101
+}
+
+@test "each sample has the arrays list --json prints, with list's members" {
+	ipctool mkq --key 0x4102 >/dev/null
+	ipctool mksem --key 0x4103 >/dev/null
+	run_tool watch --count 1
+	assert_success
+	run jq -r 'keys_unsorted | join(",")' <<<"$output"
+	assert_output "time,messages,sharedmemory,semaphores,posixmessages,posixsharedmemory,posixsemaphores"
+	list_members=$(ipctool list --json --sysv --queues | jq -r '.messages[0] | keys_unsorted | join(",")')
+	run_tool watch --json --count 1 --sysv --queues
+	assert_success
+	run jq -r '.messages[0] | keys_unsorted | join(",")' <<<"$output"
+	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age"
+}
+
+@test "objects there at the start are new on the first sample, then same" {
+	ipctool mkq --key 0x4104 >/dev/null
+	run_tool watch --json --count 2 --interval 0.01 --queues --sysv
+	assert_success
+	samples=("${lines[@]}")
+	run jq -r '.messages[0].state' <<<"${samples[0]}"
+	assert_output new
+	run jq -r '.messages[0].state' <<<"${samples[1]}"
+	assert_output same
+}
+
+@test "a send and a receive show as changes in messages and bytes" {
+	id=$(ipctool mkq --key 0x4105)
+	out=$BATS_TEST_TMPDIR/watch.jsonl
+	watch_bg "$out" 0x4105 --interval 0.05
+	ipctool send "$id" 'hello'
+	wait_for "jq -e 'select(.messages[0].msgs == 1)' '$out' >/dev/null" || fail "no sample saw the message"
+	ipctool recv "$id" >/dev/null
+	wait_for "tail -n 1 '$out' | jq -e '.messages[0].msgs == 0 and .messages[0].recv_age != null' >/dev/null" ||
+		fail "no sample saw the receive"
+	kill "$BG_PID"
+	# Complete lines only: the sample being written may be cut.
+	run jq -rs '[.[] | .messages[0]] |
+		(map(.msgs_delta // 0) | add), (map(.usedbytes_delta // 0) | add),
+		(map(select(.msgs == 1))[0] | "\(.msgs_delta) \(.usedbytes_delta) \(.send_age)"),
+		(map(select(.msgs == 0 and .recv_age != null))[0] | "\(.msgs_delta) \(.usedbytes_delta)")' \
+		<(sed '$d' "$out"; tail -n 1 "$out" | jq -c . 2>/dev/null)
+	assert_success
+	assert_equal "${lines[0]}" 0
+	assert_equal "${lines[1]}" 0
+	assert_equal "${lines[2]}" "1 5 0"
+	assert_equal "${lines[3]}" "-1 -5"
+}
+
+@test "a queue made and removed while watching is new once, then gone once, then left out" {
+	out=$BATS_TEST_TMPDIR/watch.jsonl
+	ipctool mkq --key 0x4106 >/dev/null
+	watch_bg "$out" --queues --sysv --interval 0.05
+	id=$(ipctool mkq --key 0x4107)
+	wait_for "grep -q '\"key\":\"0x00004107\"' '$out'" || fail "the new queue was not seen"
+	ipctool rm "$id"
+	wait_for "grep -q '\"state\":\"gone\"' '$out'" || fail "the queue was not seen gone"
+	n=$(lines_of "$out")
+	wait_for "[ \$(lines_of '$out') -ge $((n + 2)) ]" || fail "no samples after the gone one"
+	kill "$BG_PID"
+	run jq -r '.messages[] | select(.key == "0x00004107") | .state' <(head -n "$((n + 2))" "$out")
+	assert_success
+	assert_equal "${lines[0]}" new
+	assert_equal "${lines[-1]}" gone
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c new)" 1
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c gone)" 1
+	# The changes of a gone object are unknown: null, not an error.
+	run jq -c '.messages[] | select(.state == "gone") | [.msgs_delta, .usedbytes_delta]' <(head -n "$((n + 2))" "$out")
+	assert_output '[null,null]'
+	# The queue that stayed is there in every sample.
+	assert_equal "$(head -n "$((n + 2))" "$out" | grep -c '"key":"0x00004106"')" "$((n + 2))"
+}
+
+@test "semaphore values, their changes and the waiters" {
+	id=$(ipctool mksem --key 0x4108 --nsems 2 --value 1)
+	bg_start ipctool sem-p "$id" --count 3
+	waiter=$BG_PID
+	wait_blocked "$waiter" "$WCHAN_SEM"
+	out=$BATS_TEST_TMPDIR/watch.jsonl
+	watch_bg "$out" "$id" --interval 0.05
+	ipctool sem-v "$id" --num 1
+	wait_for "tail -n 2 '$out' | head -n 1 | jq -e '.semaphores[0].values == [1,2]' >/dev/null" ||
+		fail "no sample saw the new value"
+	kill "$BG_PID"
+	run jq -c '.semaphores[0] | select(.values == [1,2]) | [.values_delta, .ncnt, .zcnt]' "$out"
+	assert_equal "${lines[0]}" '[[0,1],1,0]'
+	run jq -c '.semaphores[0] | [.ncnt_delta, .zcnt_delta]' <(head -n 1 "$out")
+	assert_output '[null,null]'
+}
+
+@test "POSIX queues and semaphores: messages and values change" {
+	ipctool mkq /wq >/dev/null
+	ipctool mksem /ws >/dev/null
+	out=$BATS_TEST_TMPDIR/watch.jsonl
+	watch_bg "$out" /wq /ws --interval 0.05
+	ipctool send /wq 'abc'
+	ipctool sem-v /ws
+	wait_for "tail -n 2 '$out' | head -n 1 | jq -e '.posixmessages[0].msgs == 1 and .posixsemaphores[0].sval == 1' >/dev/null" ||
+		fail "no sample saw the changes"
+	kill "$BG_PID"
+	run jq -s -c '[(map(.posixmessages[0].msgs_delta // 0) | add), (map(.posixmessages[0].usedbytes_delta // 0) | add),
+		(map(.posixsemaphores[0].sval_delta // 0) | add)]' <(sed '$d' "$out")
+	assert_output '[1,3,1]'
+	run jq -c 'keys_unsorted' <(head -n 1 "$out")
+	assert_output '["time","posixmessages","posixsharedmemory","posixsemaphores"]'
+}
+
+@test "TARGETs limit the view to the objects they name" {
+	ipctool mkq --key 0x4109 >/dev/null
+	ipctool mkq --key 0x410a >/dev/null
+	ipctool mkshm --key 0x410a --size 4096 >/dev/null
+	ipctool mkq /only >/dev/null
+	run_tool watch 0x4109 /only --count 1
+	assert_success
+	run jq -c '[.messages[].key, .posixmessages[].name]' <<<"$output"
+	assert_output '["0x00004109","/only"]'
+	# A key two kinds use names both, as in list.
+	run_tool watch --key 0x410a --count 1
+	assert_success
+	run jq -c '[.messages[].key, .sharedmemory[].key]' <<<"$output"
+	assert_output '["0x0000410a","0x0000410a"]'
+	run_tool watch 0x410a --shm --count 1
+	assert_success
+	run jq -c '[(.messages | length), .sharedmemory[].key]' <<<"$output"
+	assert_output '[0,"0x0000410a"]'
+}
+
+@test "a TARGET that names nothing at the start is status 1, naming it" {
+	ipctool mkq --key 0x410b >/dev/null
+	run_tool watch 0x410b 0x410c --count 1
+	assert_only_error 1 watch "no IPC object with key 0x0000410c"
+	run_tool watch /missing --count 1
+	assert_only_error 1 watch "no POSIX object named /missing"
+	run_tool watch 999999 --queues --count 1
+	assert_only_error 1 watch "no message queues with id 999999"
+}
+
+@test "bad --interval values are usage errors" {
+	for bad in 0 0.0 -1 abc 1e9 '' 1000000001 ' 1'; do
+		run_tool watch --interval "$bad" --count 1
+		assert_only_error 2 watch "invalid --interval value"
+	done
+}
+
+@test "bad --count values are usage errors" {
+	for bad in 0 -1 abc 1e3 '' 99999999999999999999999; do
+		run_tool watch --count "$bad"
+		assert_only_error 2 watch "invalid --count value"
+	done
+}
+
+@test "bad TARGETs and contradicting families are usage errors" {
+	run_tool watch 12abc --count 1
+	assert_error 2 watch "12abc"
+	run_tool watch /name --sysv --count 1
+	assert_only_error 2 watch "/name is a POSIX object: --sysv contradicts it"
+	run_tool watch 0x10 --posix --count 1
+	assert_only_error 2 watch "0x0*10 is a System V object: --posix contradicts it"
+	run_tool watch --bogus
+	assert_error 2 watch "bogus"
+}
+
+@test "a reader that goes away ends watch quietly with status 0" {
+	ipctool mkq >/dev/null
+	run --separate-stderr bash -c 'ipctool watch --json --interval 0.01 | head -n 1 >/dev/null; echo "${PIPESTATUS[0]}"'
+	assert_success
+	assert_output 0
+	assert_equal "$stderr" ""
+}
+
+@test "a lost write is status 1" {
+	ipctool mkq >/dev/null
+	run --separate-stderr bash -c 'ipctool watch --count 1 >/dev/full'
+	assert_equal "$status" 1
+	assert_regex "$stderr" "^ipctool: watch: cannot write to standard output: No space left on device"
+}
+
+@test "SIGTERM ends JSON Lines after whole lines" {
+	ipctool mkq >/dev/null
+	out=$BATS_TEST_TMPDIR/watch.jsonl
+	watch_bg "$out" --interval 0.01
+	kill -TERM "$BG_PID"
+	wait_exit "$BG_PID"
+	assert_equal "$EXIT_RC" 143
+	run jq -c .time "$out"
+	assert_success
+}
+
+@test "--json on a terminal writes JSON Lines and no escape sequence" {
+	ipctool mkq --key 0x410d >/dev/null
+	out=$BATS_TEST_TMPDIR/typescript
+	run script -qec "ipctool watch --json --count 2 --interval 0.01" "$out"
+	assert_success
+	run grep -c $'\e' "$out"
+	assert_output 0
+	run grep -c '"key":"0x0000410d"' "$out"
+	assert_output 2
+}
+
+# break_proc_msg: reading /proc/sysvipc/msg fails from now on (EIO): a
+# process's mem file, read at address 0, is bound over it (teardown
+# undoes it).
+break_proc_msg() {
+	bg_start sleep 1000
+	mount --bind "/proc/$BG_PID/mem" /proc/sysvipc/msg
+}
+
+@test "a sample that fails is status 1, naming what failed" {
+	ipctool mkq >/dev/null
+	break_proc_msg
+	run_tool watch --count 1
+	assert_only_error 1 watch "cannot read /proc/sysvipc/msg: Input/output error"
+}
+
+# ---- the full-screen view, in tmux -----------------------------------------
+
+# view_start [SHELL COMMAND]: a 120x40 terminal running it (default: the
+# view of every object every 0.2 s); the pane stays after it ends.
+view_start() {
+	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.sock
+	printf 'set -g remain-on-exit on\nset -g status off\n' >"$BATS_TEST_TMPDIR/tmux.conf"
+	local cmd=${1:-"ipctool watch --interval 0.2"}
+	tmux -S "$TMUX_SOCK" -f "$BATS_TEST_TMPDIR/tmux.conf" new-session -d -x 120 -y 40 \
+		"PATH='$PATH'; echo before-the-view; $cmd; echo \"watch exited \$?\";
+		 echo \"modes \$(stty -a | tr ' ;' '\\n\\n' | grep -Ex -- '-?(icanon|echo|icrnl)' | tr '\\n' ' ')\""
+}
+screen() { tmux -S "$TMUX_SOCK" capture-pane -p "$@"; }
+pane() { tmux -S "$TMUX_SOCK" display-message -p "#{$1}"; }
+keys() { tmux -S "$TMUX_SOCK" send-keys "$@"; }
+# wait_screen ERE: until the screen shows it.
+wait_screen() {
+	wait_for "screen | grep -Eq -- '$1'" || fail "the screen never showed /$1/:$(printf '\n'; screen)"
+}
+# assert_screen ERE: the screen shows it now.
+assert_screen() {
+	screen | grep -Eq -- "$1" || fail "the screen does not show /$1/:$(printf '\n'; screen)"
+}
+# wait_no_screen ERE: until the screen no longer shows it.
+wait_no_screen() {
+	wait_for "! screen | grep -Eq -- '$1'" || fail "the screen kept /$1/:$(printf '\n'; screen)"
+}
+# After the view: the shell's screen is back with what it showed before
+# (the view's lines gone from it and from the history), the alternate
+# screen is off and the terminal's modes are the shell's again.
+assert_restored() {
+	assert_equal "$(pane alternate_on)" 0
+	wait_screen '^modes '
+	run screen -S -
+	assert_line before-the-view
+	assert_line --regexp '^watch exited [0-9]+$'
+	assert_line 'modes icrnl icanon echo'
+	refute_line --partial 'ipctool watch - '
+}
+# The line number on the screen of the first line matching ERE.
+line_of() { screen | grep -En -- "$1" | head -n 1 | cut -d: -f1; }
+# The pid of the view: the pane's shell's child.
+view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '{ print $1 }'; }
+
+@test "the view shows every object, list's columns and the changes" {
+	ipctool mkq --key 0x4201 >/dev/null
+	ipctool mksem --key 0x4202 --nsems 2 --value 4 >/dev/null
+	ipctool mkq /vq >/dev/null
+	view_start "ipctool watch --interval 1"
+	wait_screen '0x00004201'
+	assert_screen '^ipctool watch - [0-9:]+ - every 1.000s - 3 objects'
+	assert_screen '^Message queues: 1$'
+	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID dBYTES dMSGS SENT RCVD$'
+	assert_screen '^Semaphore sets: 1$'
+	assert_screen '0x00004202 .* 2 4,4 '
+	assert_screen '^POSIX message queues: 1$'
+	assert_screen '^ .* /vq +rw'
+	assert_equal "$(pane alternate_on)" 1
+	ipctool send 0x4201 'twelve bytes'
+	wait_screen '0x00004201 .* 12 +1 .* \+12 +\+1 +[0-9]+s'
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "the view shows names from the system in the shown form, as list does" {
+	ipctool mkq $'/tab\there' >/dev/null
+	ipctool mkq $'/esc\e[31mred' >/dev/null
+	view_start "ipctool watch --posix --queues"
+	wait_screen '/tab\\x09here '
+	assert_screen '/esc\\x1b\[31mred '
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+# in_order ERE...: each matches a screen line below the one before.
+in_order() {
+	local last=0 at
+	for re in "$@"; do
+		at=$(line_of "$re")
+		[ -n "$at" ] && [ "$at" -gt "$last" ] || fail "not in order: $*:$(printf '\n'; screen)"
+		last=$at
+	done
+}
+
+@test "sorting by a column changes the order; r reverses it" {
+	# Made out of order, so that the ids' order is not the keys'.
+	for key in 0x4304 0x4301 0x4303 0x4302; do ipctool mkq --key $key >/dev/null; done
+	ipctool send 0x4301 a a a
+	ipctool send 0x4302 b
+	ipctool send 0x4303 c c
+	ipctool send 0x4304 d d d d
+	view_start "ipctool watch --queues --sysv"
+	wait_screen '0x00004303'
+	in_order 0x00004301 0x00004302 0x00004303 0x00004304
+	keys r
+	wait_screen ' KEYv '
+	in_order 0x00004304 0x00004303 0x00004302 0x00004301
+	keys r
+	wait_screen ' KEY\^ '
+	# STATE KEY ID PERMS OWNER USEDBYTES MSGS: five to the right of KEY.
+	keys '>' '>' '>' '>' '>'
+	wait_screen ' MSGS\^ '
+	in_order 0x00004302 0x00004303 0x00004301 0x00004304
+	keys r
+	wait_screen ' MSGSv '
+	in_order 0x00004304 0x00004301 0x00004303 0x00004302
+	keys '<'
+	wait_screen ' USEDBYTESv '
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "the selection moves with arrows and j/k; peek shows its first messages and takes none" {
+	ipctool mkq --key 0x4401 >/dev/null
+	ipctool mkq --key 0x4402 >/dev/null
+	ipctool send 0x4402 'first-message' 'second-one'
+	view_start "ipctool watch --queues --sysv"
+	wait_screen '0x00004402'
+	wait_screen '^> .*0x00004401'
+	keys Down
+	wait_screen '^> .*0x00004402'
+	keys k
+	wait_screen '^> .*0x00004401'
+	keys j p
+	wait_screen '#0  type 1  13 bytes  first-message'
+	wait_screen '#1  type 1  10 bytes  second-one'
+	assert_screen 'copied \(nothing taken\)'
+	run ipctool list 0x4402
+	assert_line --regexp '^MSGS +2$'
+	# Any key closes it; the queue still has both.
+	keys x
+	wait_no_screen 'first-message'
+	keys Up p
+	wait_screen '\(empty\)'
+	keys q
+	wait_screen 'watch exited 0'
+	run ipctool recv 0x4402 --count 2
+	assert_success
+	assert_output $'first-message\nsecond-one'
+}
+
+@test "peek at a POSIX queue says it cannot be peeked" {
+	ipctool mkq /pv >/dev/null
+	ipctool send /pv 'kept'
+	view_start "ipctool watch --posix --queues"
+	wait_screen '/pv '
+	keys p
+	wait_screen 'POSIX message queues cannot be peeked'
+	keys q
+	wait_screen 'watch exited 0'
+	run ipctool recv /pv --nowait
+	assert_output kept
+}
+
+@test "? shows the keys, any key closes them" {
+	ipctool mkq >/dev/null
+	view_start
+	wait_screen '^Message queues: 1'
+	keys '?'
+	wait_screen 'q, Ctrl-C +quit'
+	assert_screen 'p, Enter +peek at the selected queue'
+	keys Space
+	wait_no_screen 'q, Ctrl-C +quit'
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "q restores the screen: the view and the alternate screen are gone, status 0" {
+	ipctool mkq >/dev/null
+	view_start
+	wait_screen '^ipctool watch - '
+	assert_equal "$(pane alternate_on)" 1
+	keys q
+	wait_screen 'watch exited 0'
+	assert_restored
+}
+
+@test "Ctrl-C quits the view with status 0, restored" {
+	ipctool mkq >/dev/null
+	view_start
+	wait_screen '^ipctool watch - '
+	keys C-c
+	wait_screen 'watch exited 0'
+	assert_restored
+}
+
+@test "SIGTERM to the view restores the terminal; it dies of the signal" {
+	ipctool mkq >/dev/null
+	view_start
+	wait_screen '^ipctool watch - '
+	pid=$(view_pid)
+	[ -n "$pid" ]
+	kill -TERM "$pid"
+	wait_screen 'watch exited 143'
+	assert_restored
+}
+
+@test "--count N ends the view after N samples, restored, status 0" {
+	ipctool mkq >/dev/null
+	view_start "ipctool watch --count 2 --interval 0.05"
+	wait_screen 'watch exited 0'
+	assert_restored
+}
+
+@test "an error ends the view: the terminal restored, then the error, status 1" {
+	ipctool mkq >/dev/null
+	view_start "ipctool watch --interval 0.1"
+	wait_screen '^ipctool watch - '
+	break_proc_msg
+	wait_screen 'watch exited 1'
+	assert_restored
+	assert_screen '^ipctool: watch: cannot read /proc/sysvipc/msg: Input/output error$'
+}
+
+@test "a terminal type ncurses does not know is status 1 with a hint" {
+	ipctool mkq >/dev/null
+	run --separate-stderr env TERM=no-such-terminal script -qec "ipctool watch --count 1" /dev/null
+	assert_equal "$status" 1
+	assert_output --partial "cannot start the full-screen view on this terminal (TERM=no-such-terminal): try --json"
+}
+
+@test "a resized terminal is drawn again at its new size" {
+	ipctool mkq --key 0x4501 >/dev/null
+	view_start "ipctool watch --queues --sysv --interval 5"
+	wait_screen ' SENT RCVD$'
+	tmux -S "$TMUX_SOCK" resize-window -x 60 -y 20
+	wait_no_screen ' RCVD'
+	assert_screen '^ipctool watch - '
+	[ "$(screen | awk '{ if (length($0) > 60) n++ } END { print n + 0 }')" -eq 0 ]
+	tmux -S "$TMUX_SOCK" resize-window -x 120 -y 40
+	wait_screen ' SENT RCVD$'
+	keys q
+	wait_screen 'watch exited 0'
+}
