@@ -37,9 +37,9 @@ endif
 # subcommands), src/mech (one interface per mechanism, System V and POSIX
 # behind it), src/inv (what objects exist), src/lib (helpers).
 LAYERS   := cmd mech inv lib
-REQ_CFLAGS = -std=c11 -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) \
+REQ_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) \
              $(LAYERS:%=-Isrc/%) $(PKG_CFLAGS)
-REQ_LIBS   = $(PKG_LIBS)
+REQ_LIBS   = $(PKG_LIBS) -pthread
 
 SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))

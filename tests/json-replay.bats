@@ -116,3 +116,90 @@ CASES
 	assert_only_error 2 send "it takes no --priority"
 	assert_equal "$(qnum "$q")" 0
 }
+
+# send --json parses lines in a second thread while it sends the ones
+# before (sendjson.h): batches of about 64 KiB, so these streams cross
+# hundreds of batch boundaries.
+
+# json_lines N [BAD]: N lines as recv --json writes them, types 1 to 7,
+# line BAD replaced by one that is not JSON.
+json_lines() {
+	awk -v n="$1" -v bad="${2:-0}" 'BEGIN {
+		for (i = 1; i <= n; i++)
+			if (i == bad) print "{\"data\":"
+			else printf "{\"type\":%d,\"size\":%d,\"data\":\"line %d\"}\n", i % 7 + 1, length("line " i), i
+	}'
+}
+
+@test "send --json: 30,000 lines, hundreds of batches, arrive whole, in order, with their types" {
+	local q
+	set_sysctl kernel/msgmnb 1000000
+	q=$(ipctool mkq 0x4d2)
+	json_lines 30000 >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr ipctool send 0x4d2 --json <"$BATS_TEST_TMPDIR/in"
+	assert_equal "$status" 0
+	assert_equal "$stderr" ""
+	assert_equal "$(qnum "$q")" 30000
+	ipctool recv 0x4d2 --count 30000 --json >"$BATS_TEST_TMPDIR/out"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "send --json: a bad line far into the stream is named, every line before it sent, none after" {
+	local q
+	set_sysctl kernel/msgmnb 1000000
+	q=$(ipctool mkq 0x4d2)
+	json_lines 30000 25000 >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr ipctool send 0x4d2 --json <"$BATS_TEST_TMPDIR/in"
+	assert_error 1 send "line 25000 is not a message as recv --json writes it: it is not JSON .*; the lines before it were sent$"
+	assert_equal "$(qnum "$q")" 24999
+	ipctool recv 0x4d2 --count 24999 --json >"$BATS_TEST_TMPDIR/out"
+	assert_equal "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" "$(sed -n 24999p "$BATS_TEST_TMPDIR/in")"
+}
+
+@test "send --json waiting for input dies of SIGTERM at once (143), and sends what came before" {
+	local q
+	q=$(ipctool mkq 0x4d2)
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	bg_start bash -c 'exec ipctool send 0x4d2 --json <"$1"' _ "$BATS_TEST_TMPDIR/in"
+	exec 4>"$BATS_TEST_TMPDIR/in"
+	echo '{"data":"first"}' >&4
+	wait_for '[ "$(qnum "$q")" = 1 ]'
+	kill -TERM "$BG_PID"
+	wait_exit "$BG_PID"
+	exec 4>&-
+	assert_equal "$EXIT_RC" 143
+	assert_equal "$(qnum "$q")" 1
+}
+
+@test "send --json blocked on a full queue: SIGTERM is 143 naming the line, --timeout is 3" {
+	local q
+	q=$(ipctool mkq 0x4d2 --max-bytes 10)
+	printf '%s\n' '{"data":"0123456789"}' '{"data":"more"}' >"$BATS_TEST_TMPDIR/in"
+	bg_start bash -c 'exec ipctool send 0x4d2 --json <"$1" 2>"$2"' _ "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/err"
+	wait_blocked "$BG_PID" "$WCHAN_MSGSND"
+	kill -TERM "$BG_PID"
+	wait_exit "$BG_PID"
+	assert_equal "$EXIT_RC" 143
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "ipctool: send: interrupted; line 2 was not sent"
+	run --separate-stderr ipctool send 0x4d2 --json --timeout 0.2 <"$BATS_TEST_TMPDIR/in"
+	assert_error 3 send "stayed full until the timeout; line 1 was not sent$"
+	assert_equal "$(qnum "$q")" 1
+}
+
+@test "send --json whose queue is removed stops at once although its input stays open" {
+	local q
+	q=$(ipctool mkq 0x4d2)
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	bg_start bash -c 'exec ipctool send 0x4d2 --json <"$1" 2>"$2"' _ "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/err"
+	exec 4>"$BATS_TEST_TMPDIR/in"
+	echo '{"data":"first"}' >&4
+	wait_for '[ "$(qnum "$q")" = 1 ]'
+	ipcrm -q "$q"
+	echo '{"data":"second"}' >&4
+	wait_exit "$BG_PID"
+	exec 4>&-
+	assert_equal "$EXIT_RC" 1
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_success
+	assert_equal "$output" "ipctool: send: cannot send to message queue key 0x000004d2: it was removed"
+}

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ahead.h"
 #include "buf.h"
 #include "cli.h"
 #include "command.h"
@@ -25,6 +26,7 @@
 #include "queue.h"
 #include "records.h"
 #include "recvexec.h"
+#include "sendjson.h"
 #include "target.h"
 #include "unapplied.h"
 #include "wait.h"
@@ -203,7 +205,6 @@ struct sender {
 	long tag;                   /* the System V type or the POSIX priority */
 	unsigned long long sent;    /* records sent so far */
 	size_t nul;                 /* 1 with --string: the NUL each message gains */
-	char *decoded;              /* --json: room for one line's message */
 	bool posix;
 };
 
@@ -357,70 +358,66 @@ static int send_records(struct sender *s, int delim)
 	return read_records(&r);
 }
 
-/* The longest line recv --json writes for a message of MAX bytes: every
- * byte a six-character \u escape, and the other members. */
-static size_t json_line_limit(size_t max)
-{
-	return max * 6 + 256;
-}
-
 static int json_line_error(struct sender *s, unsigned long long line, const char *why)
 {
 	return fail("line %llu is not a message as recv --json writes it: %s; %s", line, why,
 		    s->sent ? "the lines before it were sent" : "nothing was sent");
 }
 
-static int oversize_json_line(void *ctx, unsigned long long line)
+/* One entry the reading side made of a line (sendjson.h). */
+static int send_json_entry(struct sender *s, const struct json_entry *e, const unsigned char *payload)
 {
-	struct sender *s = ctx;
-	char why[96];
+	char why[JSON_WHY_MAX + 160];
 
-	snprintf(why, sizeof(why), "it is longer than %zu bytes, more than any message of %s needs",
-		 json_line_limit(s->queue.max_message), queue_name(&s->queue));
-	return json_line_error(s, line, why);
+	switch (e->kind) {
+	case ENTRY_MESSAGE:
+		s->tag = e->has_tag ? (long)e->tag : s->posix ? 0 : 1;
+		/* A message larger than the queue takes came without its data:
+		 * send_one refuses it by its size before it reads any. */
+		return send_one(s, (const char *)payload, e->size, "line", e->line);
+	case ENTRY_BAD_LINE:
+		snprintf(why, sizeof(why), "%.*s", (int)e->size, (const char *)payload);
+		return json_line_error(s, e->line, why);
+	default:
+		errno = e->err;
+		return read_error();
+	}
 }
 
-/* A tag out of range is the line's fault, like any other bad member. */
-static const char *json_tag_why(const struct sender *s, const struct json_message *m, char *why)
+/* Send each batch's entries in order while the next lines are parsed. */
+static int send_json_batches(struct sender *s, struct ahead *a)
 {
-	long long low = s->posix ? 0 : 1;
-	long long high = s->posix ? sysconf(_SC_MQ_PRIO_MAX) - 1 : LONG_MAX;
+	struct ahead_batch *b;
+	int got;
 
-	if (!m->has_tag || (m->tag >= low && m->tag <= high))
-		return NULL;
-	snprintf(why, JSON_WHY_MAX, "\"%s\" %lld is out of range (%lld to %lld)", s->queue.tag_name, m->tag,
-		 low, high);
-	return why;
-}
-
-static int send_json_line(void *ctx, const char *line, size_t len, unsigned long long number)
-{
-	struct sender *s = ctx;
-	struct json_message m;
-	char why[JSON_WHY_MAX];
-	const char *bad;
-
-	if (json_line_blank(line, len))
-		return EXIT_OK;
-	if ((bad = json_message_parse(line, len, s->queue.tag_name, s->decoded, &m, why)) ||
-	    (bad = json_tag_why(s, &m, why)))
-		return json_line_error(s, number, bad);
-	s->tag = m.has_tag ? (long)m.tag : s->posix ? 0 : 1;
-	return send_one(s, s->decoded, m.size, "line", number);
+	while ((got = ahead_next(a, &b)) != 0) {
+		if (got < 0) {
+			termination_honour();
+			continue;
+		}
+		size_t at = 0;
+		struct json_entry e;
+		const unsigned char *payload;
+		while (json_entry_next(b, &at, &e, &payload)) {
+			int rc = send_json_entry(s, &e, payload);
+			if (rc)
+				return rc;
+		}
+	}
+	return EXIT_OK;
 }
 
 static int send_json_lines(struct sender *s)
 {
-	size_t limit = json_line_limit(s->queue.max_message);
-	int rc;
+	struct json_reading r = { .tag_name = s->queue.tag_name, .posix = s->posix,
+				  .data_limit = data_limit(s), .queue_name = queue_name(&s->queue) };
+	struct ahead *a = ahead_start(json_batch_size(&r), json_read_ahead, &r);
 
-	if (!(s->decoded = malloc(limit + 1)))
-		return fail("out of memory");
-	struct record_reader r = { .delim = '\n', .max = limit, .read = read_input,
-				   .record = send_json_line, .oversize = oversize_json_line, .ctx = s };
-	rc = read_records(&r);
-	free(s->decoded);
-	return rc;
+	if (!a)
+		return EXIT_FAIL;
+	int rc = send_json_batches(s, a);
+	int reading = ahead_finish(a);
+	return rc ? rc : reading;
 }
 
 static int send_check(const struct send_options *o, const struct cli *cli, int next)

@@ -7,6 +7,49 @@
 
 #include "json.h"
 
+/* jansson allocates about ten small blocks for each line (the object, its
+ * hash table, the keys, the values, the lexer's buffer) and frees them all
+ * in json_decref.  malloc and free were an eighth of the parse, so a line's
+ * blocks come from one arena that is simply rewound after the line; a
+ * block that does not fit (a long message) comes from malloc.  jansson's
+ * allocator is process-wide: only this file uses jansson, one line at a
+ * time. */
+enum { ARENA_SIZE = 64 * 1024, ARENA_ALIGN = 16 };
+static _Alignas(ARENA_ALIGN) unsigned char arena[ARENA_SIZE];
+static size_t arena_used;
+
+static void *arena_alloc(size_t n)
+{
+	size_t rounded = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+
+	if (rounded < n || rounded > ARENA_SIZE - arena_used)
+		return malloc(n);
+	void *p = arena + arena_used;
+	arena_used += rounded;
+	return p;
+}
+
+static bool in_arena(const void *p)
+{
+	return (const unsigned char *)p >= arena && (const unsigned char *)p < arena + ARENA_SIZE;
+}
+
+static void arena_free(void *p)
+{
+	if (!in_arena(p))
+		free(p);
+}
+
+static void arena_take_jansson(void)
+{
+	static bool done;
+
+	if (!done) {
+		json_set_alloc_funcs(arena_alloc, arena_free);
+		done = true;
+	}
+}
+
 bool json_line_blank(const char *line, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -83,16 +126,20 @@ const char *json_message_parse(const char *line, size_t n, const char *tag_name,
 			       char *data, struct json_message *m, char why[JSON_WHY_MAX])
 {
 	json_error_t err;
+
+	arena_take_jansson();
 	/* JSON_ALLOW_NUL: a message may hold NUL bytes, written as \u0000. */
 	json_t *obj = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	const char *bad;
 
 	memset(m, 0, sizeof(*m));
 	if (!obj) {
+		arena_used = 0;
 		snprintf(why, JSON_WHY_MAX, "it is not JSON (%s)", err.text);
 		return why;
 	}
 	bad = check_object(obj, tag_name, data, m, why);
 	json_decref(obj);
+	arena_used = 0;
 	return bad;
 }
