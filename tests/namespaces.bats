@@ -174,35 +174,39 @@ $theirs /child-shm")"
 }
 
 @test "list --all-namespaces --processes and --orphaned: users matched in each object's own namespace" {
-	local ours theirs attacher
-	# The same key and, in two fresh namespaces, the same shmid 0: ours
-	# nobody attaches, the child's a python3 there has attached.
-	ipctool mkshm --key 0x4444 --size 64 >/dev/null
+	local quiet busy attacher
+	# Two fresh namespaces, so the same key has the same shmid 0 in both:
+	# in the first nobody attaches it, in the second a python3 has.
+	start_child 'ipctool mkshm --key 0x4444 --size 64 >/dev/null'
+	quiet=$CHILD
 	start_child 'ipctool mkshm --key 0x4444 --size 64 >/dev/null
 		/usr/bin/python3 -c "import sysv_ipc, time
 m = sysv_ipc.SharedMemory(0x4444)
 m.attach()
 time.sleep(1000)" &
-		for i in $(seq 100); do grep -q /SYSV /proc/$!/maps 2>/dev/null && break; sleep 0.05; done
+		for i in $(seq 400); do grep -q /SYSV /proc/$!/maps 2>/dev/null && break; sleep 0.05; done
+		grep -q /SYSV /proc/$!/maps
 		echo $! >"$BATS_TEST_TMPDIR/attacher"
 		ipctool mksem --key 0x5555 >/dev/null'
+	busy=$CHILD
 	attacher=$(cat "$BATS_TEST_TMPDIR/attacher")
 	BG_PIDS+=("$attacher")
-	ours=$(ns_inode $$)
-	theirs=$(ns_inode "$CHILD")
-	assert_equal "$(ipctool list --sysv --shm -r --noheadings -o ID)" "$(in_child ipctool list --sysv --shm -r --noheadings -o ID)"
+	assert_equal "$(nsenter --ipc -t "$quiet" ipctool list --sysv --shm -r --noheadings -o ID)" \
+		"$(nsenter --ipc -t "$busy" ipctool list --sysv --shm -r --noheadings -o ID)"
+	quiet=$(ns_inode "$quiet")
+	busy=$(ns_inode "$busy")
 	run_tool list --all-namespaces --sysv --processes --json
 	assert_success
-	assert_equal "$(jq -c --argjson t "$theirs" '.sharedmemory[] | select(.ipcns == $t) | [.processes[].pid, .processes[].how, .orphaned]' <<<"$output")" \
+	assert_equal "$(jq -c --argjson n "$busy" '.sharedmemory[] | select(.ipcns == $n) | [.processes[].pid, .processes[].how, .orphaned]' <<<"$output")" \
 		"[$attacher,\"attached\",false]"
-	assert_equal "$(jq -c --argjson o "$ours" '.sharedmemory[] | select(.ipcns == $o) | [.processes, .orphaned]' <<<"$output")" '[[],true]'
-	# The set's last pid (mksem's, read in the child's namespace) is dead.
-	assert_equal "$(jq -c --argjson t "$theirs" '.semaphores[] | select(.ipcns == $t) | [.key, .processes, .orphaned]' <<<"$output")" \
+	assert_equal "$(jq -c --argjson n "$quiet" '.sharedmemory[] | select(.ipcns == $n) | [.processes, .orphaned]' <<<"$output")" '[[],true]'
+	# The set's last pid (mksem's, read in its own namespace) is dead.
+	assert_equal "$(jq -c --argjson n "$busy" '.semaphores[] | select(.ipcns == $n) | [.key, .processes, .orphaned]' <<<"$output")" \
 		'["0x00005555",[],true]'
 	run_tool list --all-namespaces --sysv --orphaned -r --noheadings -o KEY
 	assert_success
-	assert_equal "$(sort <<<"$output")" "$(sort <<<"shm $ours 0x00004444
-sem $theirs 0x00005555")"
+	assert_equal "$(grep -E " ($quiet|$busy) " <<<"$output" | sort)" "$(sort <<<"shm $quiet 0x00004444
+sem $busy 0x00005555")"
 }
 
 @test "list --all-namespaces: IPCNS is our namespace's in a plain list with -o +IPCNS" {

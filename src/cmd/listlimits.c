@@ -51,7 +51,6 @@ static unsigned long long sysctl_value(const char *name, int field, unsigned lon
 static int print_info_rows(const struct info_row *rows, size_t n, unsigned kinds,
 			   const struct table_format *format, const char *json_name, const char *value_name)
 {
-	struct table_printer tp = { .format = format };
 	struct libscols_table *tb = table_new(json_name, format);
 	int rc = 0;
 
@@ -68,11 +67,7 @@ static int print_info_rows(const struct info_row *rows, size_t n, unsigned kinds
 		    scols_line_set_data(ln, 2, cell_unsigned(buf, sizeof(buf), rows[i].value)))
 			rc = fail("out of memory");
 	}
-	if (rc == 0)
-		rc = table_print(&tp, tb, NULL);
-	if (rc == 0)
-		rc = table_print_end(&tp);
-	scols_unref_table(tb);
+	rc = table_print_only(format, tb, rc);
 	return rc;
 }
 

@@ -202,7 +202,6 @@ static struct libscols_table *namespaces_table(const struct table_format *format
 
 int namespaces_show(const struct table_format *format)
 {
-	struct table_printer tp = { .format = format };
 	struct ipcns_list nss;
 	int rc = ipcns_scan(&nss);
 
@@ -224,12 +223,7 @@ int namespaces_show(const struct table_format *format)
 			rc = fail("out of memory");
 	}
 	rc = leave(rc);
-	if (rc == 0)
-		rc = table_print(&tp, tb, NULL);
-	if (rc == 0)
-		rc = table_print_end(&tp);
-	if (tb)
-		scols_unref_table(tb);
+	rc = table_print_only(format, tb, rc);
 	ipcns_free(&nss);
 	return rc;
 }

@@ -43,7 +43,6 @@ static int fill(struct libscols_table *tb, const struct sock_list *l)
 
 int sockets_show(const struct table_format *format)
 {
-	struct table_printer tp = { .format = format };
 	struct sock_list l;
 	int rc;
 
@@ -55,12 +54,7 @@ int sockets_show(const struct table_format *format)
 	    !table_add_column(tb, "PID", true, 0) || !table_add_column(tb, "COMMAND", false, 0) ||
 	    fill(tb, &l) != 0)
 		rc = fail("out of memory");
-	if (rc == 0)
-		rc = table_print(&tp, tb, NULL);
-	if (rc == 0)
-		rc = table_print_end(&tp);
-	if (tb)
-		scols_unref_table(tb);
+	rc = table_print_only(format, tb, rc);
 	sockinv_free(&l);
 	return rc;
 }

@@ -134,12 +134,10 @@ static int read_sem_values(struct watch_sample *s, struct watch_obj *o)
 	if (nsems == 0 || semctl(set->id, 0, IPC_STAT, arg) != 0 || ds.sem_nsems != nsems)
 		return 0;
 	while (s->values_cap - s->nvalues < nsems) {
-		size_t cap = s->values_cap ? 2 * s->values_cap : 1024;
-		unsigned short *values = realloc(s->values, cap * sizeof(*values));
+		unsigned short *values = array_grow(s->values, &s->values_cap, s->values_cap, sizeof(*values), 1024);
 		if (!values)
 			return fail("out of memory");
 		s->values = values;
-		s->values_cap = cap;
 	}
 	arg.array = s->values + s->nvalues;
 	if (semctl(set->id, 0, GETALL, arg) != 0)

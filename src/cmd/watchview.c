@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "error.h"
 #include "queue.h"
 #include "wait.h"
@@ -207,14 +208,11 @@ static void sections_free(struct view *v)
 
 static int add_row(struct section *s, const struct watch_obj *o)
 {
-	if (s->nrows == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		struct vrow *rows = realloc(s->rows, cap * sizeof(*rows));
-		if (!rows)
-			return fail("out of memory");
-		s->rows = rows;
-		s->cap = cap;
-	}
+	struct vrow *rows = array_grow(s->rows, &s->cap, s->nrows, sizeof(*rows), 64);
+
+	if (!rows)
+		return fail("out of memory");
+	s->rows = rows;
 	s->rows[s->nrows++] = (struct vrow){ .o = o };
 	return 0;
 }

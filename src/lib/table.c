@@ -190,6 +190,19 @@ int table_print_end(struct table_printer *tp)
 	return 0;
 }
 
+int table_print_only(const struct table_format *format, struct libscols_table *tb, int rc)
+{
+	struct table_printer tp = { .format = format };
+
+	if (rc == 0)
+		rc = table_print(&tp, tb, NULL);
+	if (rc == 0)
+		rc = table_print_end(&tp);
+	if (tb)
+		scols_unref_table(tb);
+	return rc;
+}
+
 /* ---- the arena ------------------------------------------------------------ */
 
 void table_arena_init(struct table_arena *a, size_t ncells, const char *const headings[])

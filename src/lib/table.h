@@ -48,6 +48,10 @@ struct table_printer {
 int table_print(struct table_printer *tp, struct libscols_table *tb, const char *title);
 /* Close the output: in JSON, the document (an empty one if no table). */
 int table_print_end(struct table_printer *tp);
+/* A command whose whole output is TB (NULL when it could not be made):
+ * print and close it unless RC is already a failure, then free TB.
+ * Returns the status. */
+int table_print_only(const struct table_format *format, struct libscols_table *tb, int rc);
 
 /* The fast path for long tables: the rows are formatted once, into one
  * arena of text, which gives every column's width; libsmartcols then
