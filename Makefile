@@ -40,6 +40,10 @@ LAYERS   := cmd mech inv lib
 REQ_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) \
              $(LAYERS:%=-Isrc/%) $(PKG_CFLAGS)
 REQ_LIBS   = $(PKG_LIBS) -pthread
+# Every symbol bound at start (and the tables read-only after): a COMMAND
+# that a vfork child execs resolves nothing lazily on the way, and it is
+# the hardened default.
+REQ_LDFLAGS = -Wl,-z,relro,-z,now
 
 SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
@@ -66,7 +70,7 @@ completions: ipctool
 	tools/gen-completions ./ipctool completions
 
 ipctool: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(REQ_LIBS)
+	$(CC) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(REQ_LIBS)
 
 build/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -78,7 +82,7 @@ build/cmd/main.o build-asan/cmd/main.o: VERSION
 asan: build-asan/ipctool
 
 build-asan/ipctool: $(ASAN_OBJS)
-	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJS) $(REQ_LIBS)
+	$(CC) $(SAN_FLAGS) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJS) $(REQ_LIBS)
 
 build-asan/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)

@@ -29,6 +29,16 @@ numbered() { seq 1 "$1" | tr '\n' '\0' | sed -z 's/$/\n/'; }
 	assert_equal "$(qnum "$q")" 0
 }
 
+@test "recv --exec: the variables replace ones of the same name in ipctool's environment, which COMMAND keeps" {
+	local q
+	q=$(ipctool mkq 0x4d2)
+	ipctool send 0x4d2 --type 3 job
+	run --separate-stderr env IPCTOOL_TYPE=stale IPCTOOL_SIZE=stale KEEP_ME=yes \
+		ipctool recv 0x4d2 --exec -- sh -c 'env | grep -E "^(IPCTOOL_TYPE|IPCTOOL_SIZE|KEEP_ME)=" | sort'
+	assert_equal "$status" 0
+	assert_equal "$output" "$(printf '%s\n' IPCTOOL_SIZE=3 IPCTOOL_TYPE=3 KEEP_ME=yes)"
+}
+
 @test "recv --exec on a POSIX queue: IPCTOOL_PRIORITY and the queue's name" {
 	ipctool mkq /jobs >/dev/null
 	ipctool send /jobs --priority 5 five

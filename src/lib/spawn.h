@@ -51,7 +51,7 @@ void spawn_hold(sigset_t *old);
 void spawn_release(const sigset_t *old);
 
 /* Start S.  Returns 0 once the child runs its command, or the errno of a
- * failed start (fork or exec; the failed child is reaped), which
+ * failed start (vfork or exec; the failed child is reaped), which
  * spawn_report turns into the shell's status. */
 int spawn_start(struct spawn *s);
 
