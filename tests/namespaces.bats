@@ -45,7 +45,7 @@ ns_inode() {
 }
 
 # in_child CMD...: CMD in the child's IPC and mount namespaces.
-in_child() { nsenter --ipc --mount -t "$CHILD" -- "$@"; }
+in_child() { nsenter --ipc --mount --root --wd -t "$CHILD" -- "$@"; }
 
 # Objects with the same names and keys in this namespace and in a child.
 make_both() {
@@ -115,6 +115,30 @@ make_both() {
 	# Here the file does not exist: the child's mount is its own.
 	run_tool list --ftok "$dir/key"
 	assert_error 1 list "$(re_quote "$dir/key")"
+}
+
+@test "list --ns PID of a process in a chroot sees the files its root shows, as nsenter --root" {
+	local root=$BATS_TEST_TMPDIR/newroot
+	mkdir "$root"
+	# The child's root is a bind of / whose /dev/shm is a tmpfs of its own:
+	# what it sees under /dev/shm is not what the namespace's root mount has.
+	start_child "mount --rbind / '$root'
+		mount -t tmpfs -o mode=1777 tmpfs '$root/dev/shm'
+		chroot '$root' ipctool mkshm /in-chroot --size 64 >/dev/null
+		chroot '$root' sleep 1000 &
+		echo \$! >'$BATS_TEST_TMPDIR/chrooted'"
+	local pid
+	pid=$(cat "$BATS_TEST_TMPDIR/chrooted")
+	BG_PIDS+=("$pid")
+	wait_for "[ \"\$(readlink /proc/$pid/root)\" = '$root' ]" || fail "the child did not chroot"
+	run_tool list --ns "$pid" --posix --shm -r --noheadings -o NAME
+	assert_success
+	assert_output "/in-chroot"
+	run_tool list --ns "$pid" /in-chroot --json
+	assert_success
+	# Back home, our own /dev/shm has no such object.
+	run_tool list /in-chroot
+	assert_equal "$status" 1
 }
 
 @test "rm --ns PID removes in the child only, though our queue has the same key" {

@@ -73,7 +73,7 @@ signal.pause()' "$1" "$2" >"$BATS_TEST_TMPDIR/act.out"
 	assert_success
 	assert_line "ORPHANED   no"
 	assert_line "Processes:"
-	assert_line --regexp '^PID +COMMAND +USER +HOW$'
+	assert_line --regexp '^ *PID +COMMAND +USER +HOW$'
 	assert_line --regexp "^ *$pid +python3 +root +attached$"
 	assert_equal "$stderr" ""
 }

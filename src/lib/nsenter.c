@@ -18,13 +18,14 @@
  * ns_enter on; and where it is now. */
 static struct {
 	bool saved;
-	int ipc, mnt, cwd, proc;
+	int ipc, mnt, cwd, proc, root;
 	struct stat ipc_st, mnt_st;     /* ipctool's own, to tell "already there" */
 	struct stat at_ipc, at_mnt;     /* the namespaces it is in now */
 	int entered_mnt;                /* the mount namespace entered, or -1 */
+	int entered_root;               /* and the root directory PID has there */
 	bool visiting;                  /* ns_home_visit is in effect */
 	unsigned generation;
-} home = { .ipc = -1, .mnt = -1, .cwd = -1, .proc = -1, .entered_mnt = -1 };
+} home = { .ipc = -1, .mnt = -1, .cwd = -1, .proc = -1, .root = -1, .entered_mnt = -1, .entered_root = -1 };
 
 int ns_parse_pid(const char *option, const char *text, pid_t *pid)
 {
@@ -90,10 +91,11 @@ static int save_home(void)
 	home.ipc = openat(home.proc, "self/ns/ipc", O_RDONLY | O_CLOEXEC);
 	home.mnt = openat(home.proc, "self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	home.cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (home.ipc < 0 || home.mnt < 0 || fstat(home.ipc, &home.ipc_st) != 0 ||
+	home.root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (home.ipc < 0 || home.mnt < 0 || home.root < 0 || fstat(home.ipc, &home.ipc_st) != 0 ||
 	    fstat(home.mnt, &home.mnt_st) != 0) {
 		int rc = fail_errno("cannot open ipctool's own namespaces in /proc/self/ns");
-		for (int *fd = &home.ipc; fd <= &home.proc; fd++)
+		for (int *fd = &home.ipc; fd <= &home.root; fd++)
 			if (*fd >= 0)
 				close(*fd), *fd = -1;
 		return rc;
@@ -137,6 +139,29 @@ static int switch_to(int fd, int nstype, struct stat *at)
 	return 0;
 }
 
+/* setns into a mount namespace makes its root mount the root directory;
+ * a process there may have another (a container's chroot), and it is that
+ * process's view of the files that counts, as `nsenter --root` gives:
+ * ROOT, opened through /proc/PID/root before, becomes the root. */
+static int take_root(int root)
+{
+	if (fchdir(root) != 0 || chroot(".") != 0)
+		return -1;
+	return 0;
+}
+
+/* Into the mount namespace MNT with ROOT as the root directory. */
+static int switch_mount(int mnt, int root)
+{
+	struct stat before = home.at_mnt;
+
+	if (switch_to(mnt, CLONE_NEWNS, &home.at_mnt) != 0)
+		return -1;
+	if (same_file(&before, &home.at_mnt))
+		return 0;
+	return take_root(root);
+}
+
 /* PID's IPC and mount namespaces opened in *IPC and *MNT; 0, NS_GONE
  * (nothing reported) for a process gone or no longer in namespace EXPECT,
  * or a reported status. */
@@ -168,25 +193,41 @@ static int open_both(pid_t pid, unsigned long long expect, int *ipc, int *mnt)
 	return cannot_enter(which, pid, err);
 }
 
+/* /proc/PID/root, the root directory PID sees; -1 with errno. */
+static int open_root(pid_t pid)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "%d/root", (int)pid);
+	return ns_proc_open(rel, O_PATH | O_DIRECTORY);
+}
+
 int ns_enter(pid_t pid, unsigned long long expect)
 {
-	int ipc, mnt;
+	int ipc, mnt, root;
 	int rc = save_home();
 
 	if (rc || (rc = open_both(pid, expect, &ipc, &mnt)))
 		return rc;
-	if (switch_to(ipc, CLONE_NEWIPC, &home.at_ipc) != 0)
+	if ((root = open_root(pid)) < 0)
+		rc = cannot_enter("mount", pid, errno);
+	else if (switch_to(ipc, CLONE_NEWIPC, &home.at_ipc) != 0)
 		rc = cannot_enter("IPC", pid, errno);
-	else if (switch_to(mnt, CLONE_NEWNS, &home.at_mnt) != 0)
+	else if (switch_mount(mnt, root) != 0)
 		rc = cannot_enter("mount", pid, errno);
 	close(ipc);
 	/* Kept for ns_home_visit's way back in. */
 	if (rc == 0 && !same_file(&home.at_mnt, &home.mnt_st)) {
 		if (home.entered_mnt >= 0)
 			close(home.entered_mnt);
+		if (home.entered_root >= 0)
+			close(home.entered_root);
 		home.entered_mnt = mnt;
+		home.entered_root = root;
 	} else {
 		close(mnt);
+		if (root >= 0)
+			close(root);
 	}
 	return rc;
 }
@@ -195,11 +236,13 @@ int ns_leave(void)
 {
 	if (!home.saved)
 		return 0;
-	if (switch_to(home.mnt, CLONE_NEWNS, &home.at_mnt) != 0 ||
+	if (switch_mount(home.mnt, home.root) != 0 ||
 	    switch_to(home.ipc, CLONE_NEWIPC, &home.at_ipc) != 0)
 		return fail_errno("cannot go back to ipctool's own namespaces");
 	if (home.entered_mnt >= 0)
 		close(home.entered_mnt), home.entered_mnt = -1;
+	if (home.entered_root >= 0)
+		close(home.entered_root), home.entered_root = -1;
 	/* Entering a mount namespace moves to its root directory. */
 	if (home.cwd >= 0 && fchdir(home.cwd) != 0)
 		return fail_errno("cannot go back to the working directory");
@@ -220,7 +263,7 @@ void ns_home_visit(void)
 {
 	if (home.visiting || home.entered_mnt < 0 || !ns_entered())
 		return;
-	if (setns(home.mnt, CLONE_NEWNS) != 0) {
+	if (setns(home.mnt, CLONE_NEWNS) != 0 || take_root(home.root) != 0) {
 		fail_errno("cannot go back to ipctool's own mount namespace");
 		exit(EXIT_FAIL);
 	}
@@ -233,7 +276,7 @@ void ns_home_return(void)
 {
 	if (!home.visiting)
 		return;
-	if (setns(home.entered_mnt, CLONE_NEWNS) != 0) {
+	if (setns(home.entered_mnt, CLONE_NEWNS) != 0 || take_root(home.entered_root) != 0) {
 		fail_errno("cannot enter the mount namespace again");
 		exit(EXIT_FAIL);
 	}
