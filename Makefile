@@ -23,14 +23,10 @@ LIBS_PC := popt smartcols jansson ncursesw
 ifneq ($(filter deps,$(MAKECMDGOALS)),)
 .NOTPARALLEL:
 endif
-PKG_CFLAGS = $(call pkg_config,--cflags,$(LIBS_PC))
-# ncurses is linked in statically: only `watch` draws, and loading
-# libncursesw and libtinfo cost every short command (sem-p, mkq, send)
-# about 0.3 ms of start-up, a fifth of sem-p's (bench/README.md).
-PKG_LIBS   = $(call pkg_config,--libs,$(filter-out ncursesw,$(LIBS_PC))) \
-             -Wl,-Bstatic $(call pkg_config,--libs,ncursesw) -Wl,-Bdynamic
-pkg_config = $(or $(shell pkg-config $(1) $(2) 2>/dev/null),\
-               $(error pkg-config finds no $(2): run `make deps` first))
+PKG_CFLAGS = $(call pkg_config,--cflags)
+PKG_LIBS   = $(call pkg_config,--libs)
+pkg_config = $(or $(shell pkg-config $(1) $(LIBS_PC) 2>/dev/null),\
+               $(error pkg-config finds no $(LIBS_PC): run `make deps` first))
 
 # Flags the build itself needs; kept apart from CFLAGS so `make CFLAGS=-O0` still builds.
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes
