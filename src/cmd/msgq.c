@@ -409,8 +409,11 @@ static int send_json_batches(struct sender *s, struct ahead *a)
 
 static int send_json_lines(struct sender *s)
 {
-	struct json_reading r = { .tag_name = s->queue.tag_name, .posix = s->posix,
-				  .data_limit = data_limit(s), .queue_name = queue_name(&s->queue) };
+	/* The range is looked up once, not for each of a million lines. */
+	struct json_reading r = { .tag_name = s->queue.tag_name,
+				  .data_limit = data_limit(s), .queue_name = queue_name(&s->queue),
+				  .tag_low = s->posix ? 0 : 1,
+				  .tag_high = s->posix ? sysconf(_SC_MQ_PRIO_MAX) - 1 : LONG_MAX };
 	struct ahead *a = ahead_start(json_batch_size(&r), json_read_ahead, &r);
 
 	if (!a)

@@ -61,13 +61,10 @@ static int bad_line(struct reader *rd, unsigned long long line, const char *why)
 /* A tag out of range is the line's fault, like any other bad member. */
 static const char *tag_why(const struct json_reading *r, const struct json_message *m, char *why)
 {
-	long long low = r->posix ? 0 : 1;
-	long long high = r->posix ? sysconf(_SC_MQ_PRIO_MAX) - 1 : LONG_MAX;
-
-	if (!m->has_tag || (m->tag >= low && m->tag <= high))
+	if (!m->has_tag || (m->tag >= r->tag_low && m->tag <= r->tag_high))
 		return NULL;
 	snprintf(why, JSON_WHY_MAX, "\"%s\" %lld is out of range (%lld to %lld)", r->tag_name, m->tag,
-		 low, high);
+		 r->tag_low, r->tag_high);
 	return why;
 }
 

@@ -13,8 +13,8 @@
 /* What the reading side needs to know of the queue; read-only. */
 struct json_reading {
 	const char *tag_name;        /* "type" or "priority" */
-	bool posix;
 	size_t data_limit;           /* the most bytes a message may carry */
+	long long tag_low, tag_high; /* the range of a type or priority */
 	const char *queue_name;      /* for the messages */
 };
 

@@ -133,12 +133,10 @@ static int read_sem_values(struct watch_sample *s, struct watch_obj *o)
 
 	if (nsems == 0 || semctl(set->id, 0, IPC_STAT, arg) != 0 || ds.sem_nsems != nsems)
 		return 0;
-	while (s->values_cap - s->nvalues < nsems) {
-		unsigned short *values = array_grow(s->values, &s->values_cap, s->values_cap, sizeof(*values), 1024);
-		if (!values)
-			return fail("out of memory");
-		s->values = values;
-	}
+	unsigned short *values = array_reserve(s->values, &s->values_cap, s->nvalues, nsems, sizeof(*values), 1024);
+	if (!values)
+		return fail("out of memory");
+	s->values = values;
 	arg.array = s->values + s->nvalues;
 	if (semctl(set->id, 0, GETALL, arg) != 0)
 		return 0;

@@ -465,14 +465,10 @@ int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pi
 		return fail("out of memory");
 	u->sems = sems;
 	if (known && n) {
-		/* array_grow doubles once a call: a set may hold 32,000. */
-		while (u->sem_pids_cap < u->nsem_pids + n) {
-			pid_t *pool = array_grow(u->sem_pids, &u->sem_pids_cap, u->sem_pids_cap, sizeof(*pool), 256);
-			if (!pool)
-				return fail("out of memory");
-			u->sem_pids = pool;
-		}
-		pid_t *pool = u->sem_pids;
+		pid_t *pool = array_reserve(u->sem_pids, &u->sem_pids_cap, u->nsem_pids, n, sizeof(*pool), 256);
+		if (!pool)
+			return fail("out of memory");
+		u->sem_pids = pool;
 		memcpy(pool + u->nsem_pids, pids, n * sizeof(*pids));
 	}
 	u->sems[u->nsems++] = (struct sem_record){ .ipcns = ipcns, .semid = semid, .at = u->nsem_pids,

@@ -94,3 +94,14 @@ void *array_grow(void *items, size_t *cap, size_t n, size_t size, size_t first)
 		*cap = more;
 	return grown;
 }
+
+void *array_reserve(void *items, size_t *cap, size_t n, size_t more, size_t size, size_t first)
+{
+	while (*cap < n + more) {
+		void *grown = array_grow(items, cap, *cap, size, first);
+		if (!grown)
+			return NULL;
+		items = grown;
+	}
+	return items;
+}

@@ -25,5 +25,8 @@ void buf_free(struct buf *b);
  * one more: ITEMS itself, or a larger copy (doubling, from FIRST).  NULL
  * when memory ran out; ITEMS and *CAP are then left as they were. */
 void *array_grow(void *items, size_t *cap, size_t n, size_t size, size_t first);
+/* The same with room for MORE after the N used, doubling as often as
+ * that takes (a semaphore set's values, up to 32,000 at once). */
+void *array_reserve(void *items, size_t *cap, size_t n, size_t more, size_t size, size_t first);
 
 #endif
