@@ -1159,8 +1159,8 @@ lines" ""
 		close $w;
 		my $first = <$r>;
 		select(undef, undef, undef, 0.3);
-		open(my $q, "<", "/proc/sysvipc/msg") or die; my @rows = <$q>;
-		my ($qnum) = (split " ", $rows[1])[4];
+		open(my $q, "<", "/proc/sysvipc/msg") or die;
+		my ($qnum) = map { (split " ")[4] } grep { (split " ")[1] eq $ARGV[2] } <$q>;
 		print "read $first", "queued $qnum\n", <$r>;
 		waitpid($pid, 0); exit($? >> 8);' ipctool recv "$id" --count 3 --lockstep
 	assert_success
