@@ -493,3 +493,58 @@ in_order() {
 	keys q
 	wait_screen 'watch exited 0'
 }
+
+# ---- a terminal that goes away ---------------------------------------------
+
+# child_times FILE: the CPU seconds (user + system) of the children of the
+# shell that wrote FILE with `times`, in milliseconds.
+child_times() {
+	sed -n 2p "$1" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, t, "m"); n += t[1] * 60000 + t[2] * 1000 } print int(n) }'
+}
+
+@test "a terminal that goes away ends the view: status 1 at once, no spin, though watch leads no session" {
+	ipctool mkq >/dev/null
+	local dir=$BATS_TEST_TMPDIR
+	# setsid: watch is in a session of its own, so the terminal is not its
+	# controlling one and no SIGHUP comes when it goes; only the tty says so.
+	view_start "setsid bash -c 'echo \$\$ >$dir/shell; ipctool watch --interval 0.2; echo \$? >$dir/status; times >$dir/times'"
+	wait_screen '^ipctool watch - '
+	local shell
+	shell=$(cat "$dir/shell")
+	BG_PIDS+=("$shell" $(cat "/proc/$shell/task/$shell/children"))
+	tmux -S "$TMUX_SOCK" kill-server
+	TMUX_SOCK=
+	wait_for "[ -s '$dir/times' ]" || fail "watch did not exit when its terminal went away"
+	assert_equal "$(cat "$dir/status")" 1
+	# A spin would have used all the CPU it could since the kill.
+	assert_between 0 500 "$(child_times "$dir/times")"
+}
+
+@test "a terminal that goes away ends the view of the session's leader, SIGHUP or not" {
+	ipctool mkq >/dev/null
+	local dir=$BATS_TEST_TMPDIR
+	for hup in default ignored; do
+		rm -f "$dir/watch"
+		# exec: watch is the pane's process, the session leader, and gets
+		# SIGHUP, unless it is ignored (nohup).
+		local trap=
+		[ "$hup" = ignored ] && trap="trap '' HUP;"
+		view_start "$trap echo \$\$ >$dir/watch; exec ipctool watch --interval 0.2"
+		wait_screen '^ipctool watch - '
+		local pid
+		pid=$(cat "$dir/watch")
+		BG_PIDS+=("$pid")
+		tmux -S "$TMUX_SOCK" kill-server
+		TMUX_SOCK=
+		wait_for "! kill -0 $pid 2>/dev/null" || fail "watch (SIGHUP $hup) did not exit when its terminal went away"
+	done
+}
+
+@test "a terminal that cannot address the cursor (TERM=dumb) is status 1 saying so" {
+	ipctool mkq >/dev/null
+	run --separate-stderr env TERM=dumb LSAN_OPTIONS="suppressions=$BATS_TEST_DIRNAME/lsan-ncurses.supp:print_suppressions=0" \
+		script -qec "ipctool watch --count 1" /dev/null
+	assert_equal "$status" 1
+	assert_output --partial "cannot start the full-screen view on this terminal (TERM=dumb): it cannot move the cursor; try --json"
+	refute_output --partial 'ipctool watch - '
+}
