@@ -330,6 +330,21 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	wait_screen 'watch exited 0'
 }
 
+@test "the view escapes a right-to-left override in a name, in a UTF-8 terminal, and the row stays aligned" {
+	# U+202E would show what follows it reversed and move the columns.
+	ipctool mkq $'/rlo\xe2\x80\xaetxt.exe' >/dev/null
+	ipctool mkq /plain-name-12345 >/dev/null
+	view_start "LC_ALL=C.UTF-8 ipctool watch --posix --queues"
+	wait_screen '/rlo\\xe2\\x80\\xaetxt.exe +rw'
+	local rlo plain
+	rlo=$(screen | grep -F '/rlo' | grep -ob 'rw-' | head -n 1 | cut -d: -f1)
+	plain=$(screen | grep -F '/plain' | grep -ob 'rw-' | head -n 1 | cut -d: -f1)
+	[ -n "$rlo" ] && [ "$rlo" = "$plain" ] || fail "PERMS at $rlo and $plain:$(printf '\n'; screen)"
+	screen | grep -q $'\xe2\x80\xae' && fail "U+202E reached the terminal:$(printf '\n'; screen)"
+	keys q
+	wait_screen 'watch exited 0'
+}
+
 # in_order ERE...: each matches a screen line below the one before.
 in_order() {
 	local last=0 at
