@@ -571,3 +571,26 @@ shown_of() { python3 -c 'import sys; print("".join("\\x%02x" % b for b in chr(in
 	run_tool rm "/f$(utf8_of e9)"
 	assert_only_error 1 rm "no POSIX object named /f$(utf8_of e9)\$"
 }
+
+@test "every format character Python's unicodedata knows (category Cf) is escaped in an error" {
+	# Python's own Unicode tables are the reference; names of 40 of them
+	# each (an error quotes a name whole), with a letter between.
+	run python3 - <<'PY'
+import subprocess, unicodedata
+chars = [chr(c) for c in range(0x80, 0x110000) if unicodedata.category(chr(c)) == "Cf"]
+chars += ["\u2028", "\u2029"]
+bad = 0
+for at in range(0, len(chars), 40):
+    group = chars[at:at + 40]
+    name = "/" + "a".join(group)
+    shown = "/" + "a".join("".join("\\x%02x" % b for b in c.encode()) for c in group)
+    got = subprocess.run(["ipctool", "rm", name], capture_output=True).stderr.decode("utf-8", "replace")
+    want = "ipctool: rm: no POSIX object named %s\n" % shown
+    if got != want:
+        bad += 1
+        print("got  %r\nwant %r" % (got, want))
+print("%d characters, %d groups wrong" % (len(chars), bad))
+PY
+	assert_success
+	assert_output --regexp '^1[0-9]{2} characters, 0 groups wrong$'
+}
