@@ -550,12 +550,15 @@ shown_of() { python3 -c 'import sys; print("".join("\\x%02x" % b for b in chr(in
 	ipctool mkq "$name" >/dev/null
 	run_tool mkq "$name" --exclusive
 	assert_only_error 1 mkq "$(re_quote "$shown") already exists"
-	run_tool list --posix --queues -r --noheadings -o NAME
-	assert_success
-	assert_output "$shown"
-	run_tool list "$name"
-	assert_success
-	assert_line --index 0 "POSIX message queue $shown:"
+	# In a UTF-8 locale too: libsmartcols would think U+202E printable.
+	for locale in C C.UTF-8; do
+		run --separate-stderr env LC_ALL=$locale ipctool list --posix --queues -r --noheadings -o NAME
+		assert_success
+		assert_output "$shown"
+		run --separate-stderr env LC_ALL=$locale ipctool list "$name"
+		assert_success
+		assert_line --index 0 "POSIX message queue $shown:"
+	done
 	run_tool list --posix --queues --json
 	assert_success
 	assert_equal "$(jq -r '.posixmessages[0].name' <<<"$output")" "$shown"
