@@ -133,8 +133,9 @@ static uint32_t utf8_code_point(const unsigned char *s, size_t len)
 
 /* Unicode's format characters (general category Cf, Unicode 15) and the
  * line and paragraph separators: invisible, yet a terminal lets them
- * reorder what follows (U+202E shows "/q\u202Etxt.exe" as "/qexe.txt"),
- * hide text or break the line, so a name could pass for another. */
+ * reorder what follows (U+202E between "/q" and "txt.exe" shows
+ * "/qexe.txt"), hide text or break the line, so that a name could pass
+ * for another. */
 static bool is_format_char(const unsigned char *s, size_t len)
 {
 	static const struct { uint32_t lo, hi; } ranges[] = {
