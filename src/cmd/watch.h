@@ -125,8 +125,10 @@ bool watch_list_value(const struct watcher *w, const struct watch_obj *o, enum w
 void watch_next_due(struct timespec *due, struct timespec interval);
 
 /* The view's full screen (watchview.c): runs until a quit key, a
- * termination signal, COUNT samples (0: no end) or an error.  Returns the
- * exit status, the terminal restored. */
-int watch_view(struct watcher *w, struct timespec interval, unsigned long long count);
+ * termination signal, COUNT samples (0: no end), an error or the terminal
+ * going away (then *GONE is set, and the status is 1 even after the
+ * SIGHUP of the hang-up).  Returns the exit status, the terminal restored
+ * where it is still there. */
+int watch_view(struct watcher *w, struct timespec interval, unsigned long long count, bool *gone);
 
 #endif
