@@ -173,8 +173,11 @@ static int users_table(struct users *u, const struct obj_users *w, const struct 
 static unsigned scan_for(const struct row *r)
 {
 	if (r->sysv)
-		return r->sysv->kind == IPC_KIND_SHM ? USERS_SCAN_SEGMENTS : USERS_SCAN_NOTHING;
-	return r->posix->kind == IPC_KIND_QUEUE ? USERS_SCAN_FDS : USERS_SCAN_FDS | USERS_SCAN_MAPS;
+		return r->sysv->kind == IPC_KIND_SHM ? USERS_SCAN_SEGMENTS : USERS_SCAN_WAITS;
+	/* A POSIX semaphore's waiters are found through its mapping. */
+	return r->posix->kind == IPC_KIND_QUEUE ? USERS_SCAN_FDS | USERS_SCAN_WAITS
+	       : r->posix->kind == IPC_KIND_SEM ? USERS_SCAN_FDS | USERS_SCAN_MAPS | USERS_SCAN_WAITS
+					       : USERS_SCAN_FDS | USERS_SCAN_MAPS;
 }
 
 static int find_users(const struct row *r, struct users *u, struct obj_users *w)

@@ -77,10 +77,12 @@ static int keep_sem_pids(const struct sysv_obj *objs, size_t n, struct users *se
 			pids = grown;
 			cap = o->nsems;
 		}
-		bool known = true;
-		for (size_t k = 0; k < o->nsems && known; k++)
+		bool known = true, waited = false;
+		for (size_t k = 0; k < o->nsems && known; k++) {
 			known = (pids[k] = semctl(o->id, (int)k, GETPID)) >= 0;
-		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known);
+			waited = waited || semctl(o->id, (int)k, GETNCNT) > 0 || semctl(o->id, (int)k, GETZCNT) > 0;
+		}
+		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known, waited);
 	}
 	free(pids);
 	return rc;

@@ -55,20 +55,41 @@ static size_t posix_devices(const struct posix_list *posix, dev_t devs[USERS_MAX
 	return n;
 }
 
-int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
+/* Queues and sets (either family) can be waited on. */
+static bool can_be_waited_on(unsigned tables)
+{
+	const unsigned waited = KIND_BIT(IPC_KIND_QUEUE) | KIND_BIT(IPC_KIND_SEM);
+
+	return (tables & (waited | waited << NKINDS)) != 0;
+}
+
+static int load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix,
+		bool every_segment)
 {
 	unsigned what = 0;
 	dev_t devs[USERS_MAX_DEVS];
 	size_t ndevs = posix_devices(posix, devs);
 
-	if ((tables & KIND_BIT(IPC_KIND_SHM)) && any_attached(objs))
+	if ((tables & KIND_BIT(IPC_KIND_SHM)) && (every_segment || any_attached(objs)))
 		what |= USERS_SCAN_SEGMENTS;
+	if (can_be_waited_on(tables))
+		what |= USERS_SCAN_WAITS;
 	if ((tables & POSIX_KINDS_ALL) && posix && posix->n > 0)
 		what |= USERS_SCAN_FDS | ((tables & (POSIX_KIND_BIT(IPC_KIND_SHM) | POSIX_KIND_BIT(IPC_KIND_SEM)))
 					  ? USERS_SCAN_MAPS : 0);
 	/* Nothing to look for still lists the processes: recorded pids are
 	 * checked against them. */
 	return users_scan(u, what ? what : USERS_SCAN_NOTHING, ndevs ? devs : NULL, ndevs);
+}
+
+int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
+{
+	return load(u, tables, objs, posix, false);
+}
+
+int users_load_again(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
+{
+	return load(u, tables, objs, posix, true);
 }
 
 void output_add_column(struct output *out, enum col c)
