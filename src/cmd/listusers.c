@@ -55,12 +55,17 @@ static size_t posix_devices(const struct posix_list *posix, dev_t devs[USERS_MAX
 	return n;
 }
 
-/* Queues and sets (either family) can be waited on. */
-static bool can_be_waited_on(unsigned tables)
+/* Queues and sets (either family) can be waited on: with none among
+ * the objects, no process's call is read. */
+static bool can_be_waited_on(unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
 {
-	const unsigned waited = KIND_BIT(IPC_KIND_QUEUE) | KIND_BIT(IPC_KIND_SEM);
-
-	return (tables & (waited | waited << NKINDS)) != 0;
+	for (size_t i = 0; (tables & KINDS_ALL) && i < objs->n; i++)
+		if (objs->objs[i].kind != IPC_KIND_SHM && (tables & KIND_BIT(objs->objs[i].kind)))
+			return true;
+	for (size_t i = 0; posix && (tables & POSIX_KINDS_ALL) && i < posix->n; i++)
+		if (posix->objs[i].kind != IPC_KIND_SHM && (tables & POSIX_KIND_BIT(posix->objs[i].kind)))
+			return true;
+	return false;
 }
 
 static int load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix,
@@ -72,7 +77,7 @@ static int load(struct users *u, unsigned tables, const struct sysv_list *objs, 
 
 	if ((tables & KIND_BIT(IPC_KIND_SHM)) && (every_segment || any_attached(objs)))
 		what |= USERS_SCAN_SEGMENTS;
-	if (can_be_waited_on(tables))
+	if (can_be_waited_on(tables, objs, posix))
 		what |= USERS_SCAN_WAITS;
 	if ((tables & POSIX_KINDS_ALL) && posix && posix->n > 0)
 		what |= USERS_SCAN_FDS | ((tables & (POSIX_KIND_BIT(IPC_KIND_SHM) | POSIX_KIND_BIT(IPC_KIND_SEM)))
