@@ -328,6 +328,11 @@ ns_inode() {
 	assert_equal "$(jq -c '[.posixsharedmemory[] | [.name, .shared]], [.posixmessages[] | [.name, .shared]]' <<<"$output")" \
 		'[["/live_shm",true]]
 [["/child-q",false]]'
+	run_tool list --ns "$CHILD" /live_shm
+	assert_success
+	assert_line --regexp '^SHARED +yes$'
+	run_tool list /live_shm
+	refute_line --regexp '^SHARED'
 	run_tool rm --ns "$CHILD" /live_shm
 	assert_error 1 rm "will not remove POSIX shared memory object /live_shm: PID $CHILD's /dev/shm is ipctool's own, a shared mount"
 	[ -e /dev/shm/live_shm ]

@@ -302,6 +302,7 @@ static int list_posix_target(struct list_options *o)
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		between_details(o, i);
+		found[i].shared = o->ns_pid && found[i].has_stat && posix_mounts_has(&o->home, found[i].dev);
 		rc = detail_show_posix(&found[i], &o->out);
 	}
 	return rc;

@@ -107,9 +107,10 @@ static int print_detail_fields(const struct row *o, int table, const struct outp
 	if (table >= NKINDS)
 		all.cols[all.ncols++] = COL_NAME;   /* the name first, as the key and id are */
 	/* PROCESSES is the table of users that follows. */
+	/* SHARED only says something of an object --ns found shared. */
 	for (int c = 0; c < NCOLS; c++)
 		if ((columns[c].tables & (1u << table)) && !(table >= NKINDS && c == COL_NAME) &&
-		    c != COL_PROCESSES)
+		    c != COL_PROCESSES && !(c == COL_SHARED && !(o->posix && o->posix->shared)))
 			all.cols[all.ncols++] = (enum col)c;
 	if (out->format.mode != TABLE_PLAIN) {
 		struct kind_table kt;

@@ -64,10 +64,12 @@ struct proc_scan {
 	struct buf text;
 	struct user_proc *proc;
 	bool unreadable;
-	/* A thread of the process sleeps in futex(2) at this address: a
-	 * sem_wait when it lies in a mapped POSIX semaphore (see map_line). */
-	bool futex_pending;
-	unsigned long long futex_addr;
+	/* Threads of the process sleep in futex(2) at these addresses: a
+	 * sem_wait when one lies in a mapped POSIX semaphore (see map_line).
+	 * A busy process has many threads in futex (locks, condition
+	 * variables): the first few are looked at. */
+	size_t nfutex;
+	unsigned long long futex_addr[8];
 };
 
 /* "PID/FILE", relative to /proc: opening the process's directory first
@@ -175,14 +177,17 @@ static unsigned futex_wait_here(struct proc_scan *s, const char *line, const cha
 {
 	const char *p = line;
 
-	if (!s->futex_pending)
+	if (s->nfutex == 0)
 		return 0;
 	unsigned long long start = parse_hex(&p);
 	if (*p != '-')
 		return 0;
 	p++;
 	unsigned long long end = parse_hex(&p);
-	return s->futex_addr >= start && s->futex_addr < end && semaphore_path(path) ? USE_WAIT_P : 0;
+	for (size_t i = 0; i < s->nfutex; i++)
+		if (s->futex_addr[i] >= start && s->futex_addr[i] < end)
+			return semaphore_path(path) ? USE_WAIT_P : 0;
+	return 0;
 }
 
 /* One maps line: "START-END PERMS OFFSET MAJ:MIN INODE   PATH". */
@@ -352,10 +357,8 @@ static int syscall_wait(struct proc_scan *s, const char *tid_dir, const char *te
 	}
 	if (nr == SYS_mq_timedreceive || nr == SYS_mq_timedsend)
 		return mq_wait(s, tid_dir, arg[0], nr == SYS_mq_timedreceive ? USE_WAIT_RECEIVE : USE_WAIT_SEND);
-	if (nr == SYS_futex && !s->futex_pending) {
-		s->futex_pending = true;
-		s->futex_addr = arg[0];
-	}
+	if (nr == SYS_futex && s->nfutex < sizeof(s->futex_addr) / sizeof(s->futex_addr[0]))
+		s->futex_addr[s->nfutex++] = arg[0];
 	return 0;
 }
 
@@ -443,7 +446,7 @@ static int scan_process(struct proc_scan *s, const char *name)
 	s->name_len = (size_t)snprintf(s->name, sizeof(s->name), "%s/", name);
 	s->pid = (pid_t)atoi(name);
 	s->unreadable = false;
-	s->futex_pending = false;
+	s->nfutex = 0;
 	int rc = add_proc(s->u, s->pid);
 	if (rc == 0) {
 		s->proc = &s->u->procs[s->u->nprocs - 1];
