@@ -57,7 +57,7 @@ static bool watched_dev(const struct users *u, dev_t dev)
 struct proc_scan {
 	struct users *u;
 	int procfd;               /* /proc */
-	char name[32];            /* "PID/", the start of each path */
+	char name[64];            /* "PID/", the start of each path ("PID/task/TID/fd/N" the longest) */
 	size_t name_len;
 	pid_t pid;
 	unsigned what;
@@ -408,7 +408,7 @@ static int scan_other_threads(struct proc_scan *s)
 		if (e->d_name[0] < '1' || e->d_name[0] > '9' || atoi(e->d_name) == (int)s->pid ||
 		    strlen(e->d_name) > 16)
 			continue;
-		snprintf(tid_dir, sizeof(tid_dir), "task/%s/", e->d_name);
+		snprintf(tid_dir, sizeof(tid_dir), "task/%.16s/", e->d_name);
 		rc = scan_thread_wait(s, tid_dir);
 		rc = rc > 0 ? 0 : rc;
 	}
