@@ -127,9 +127,6 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 	return 0;
 }
 
-/* An object --all listed moments ago that someone else removed since is
- * gone as asked: no failure, nothing to say (as rm -f).  A TARGET named on
- * the command line that vanished is still reported. */
 /* "removed KIND ...", or with --dry-run "would remove KIND ...", on
  * stdout: nothing else is written there. */
 static void say_removed(const struct rm_options *o, const char *what)
@@ -142,6 +139,9 @@ static void say_removed(const struct rm_options *o, const char *what)
 	puts(shown_form(raw, line, sizeof(line)));
 }
 
+/* An object --all listed moments ago that someone else removed since is
+ * gone as asked: no failure, nothing to say (as rm -f).  A TARGET named on
+ * the command line that vanished is still reported. */
 static int remove_one(const struct rm_options *o, const struct sysv_obj *obj, bool selected_by_all)
 {
 	if (o->dry_run) {
@@ -289,7 +289,7 @@ static int resolve(struct target *t, const struct sysv_list *all, unsigned kinds
 struct chosen {
 	struct sysv_list sysv;
 	struct posix_list posix;
-	unsigned tables;          /* for --dry-run: a table mask as listcols.h has it */
+	unsigned tables;          /* what was chosen: a table mask as listcols.h has it */
 };
 
 static bool posix_chosen(const struct posix_list *list, const struct posix_obj *o)
@@ -453,7 +453,8 @@ static int remove_rechecked(struct rm_options *o, const struct chosen *c)
 	int status = EXIT_OK, v;
 	pid_t who;
 
-	if ((c->sysv.n || c->posix.n) && scan_again(&fresh, c) != 0)
+	/* --force keeps nothing in use: no users to look for. */
+	if (!o->force && (c->sysv.n || c->posix.n) && scan_again(&fresh, c) != 0)
 		return EXIT_FAIL;
 	for (size_t i = 0; i < c->sysv.n; i++) {
 		const struct sysv_obj *obj = &c->sysv.objs[i];

@@ -704,13 +704,6 @@ int objects_print(const struct sysv_list *objs, const struct posix_list *posix, 
 	return rc;
 }
 
-int objects_print_default(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables)
-{
-	struct output out = { .format = { .mode = TABLE_PLAIN } };
-
-	return objects_print(objs, posix, tables, &out, NULL);
-}
-
 const char *list_column_name(size_t i)
 {
 	return i < NCOLS ? columns[i].name : NULL;
