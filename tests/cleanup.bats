@@ -242,6 +242,25 @@ ipctool: rm: kept POSIX message queue /held: in use by $holder ipctool")"
 	[ -e /dev/shm/mapped ] && [ -e "$IPCTOOL_TEST_MQUEUE/held" ] && [ ! -e /dev/shm/loose ]
 }
 
+@test "a waiter whose comm name holds a newline is named on one line, in the shown form" {
+	q=$(ipctool mkq --key 0x125)
+	bg_start "$PY" -c 'import ctypes, sysv_ipc
+ctypes.CDLL(None).prctl(15, b"ev\nil", 0, 0, 0)
+sysv_ipc.MessageQueue(0x125).receive()'
+	waiter=$BG_PID
+	# (/proc/PID/stat is split by its newline: wchan alone says it.)
+	wait_for "grep -q '$WCHAN_MSGRCV' /proc/$waiter/wchan" || fail "python3 did not block in msgrcv"
+	idle_for 2
+	run_tool rm --all --older-than 2s --dry-run
+	assert_success
+	assert_output "would keep message queue id $q (key 0x00000125): in use by $waiter ev\\x0ail"
+	run_tool rm --all --older-than 2s
+	assert_success
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "$stderr" "ipctool: rm: kept message queue id $q (key 0x00000125): in use by $waiter ev\\x0ail"
+	[ "$(count_queues)" -eq 1 ]
+}
+
 @test "as nobody: a set someone waits on is in use though the waiter cannot be seen (NCNT)" {
 	need_root
 	s=$(ipctool mksem --key 0x131 --mode 0666)
