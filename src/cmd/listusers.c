@@ -124,4 +124,7 @@ void users_warn_unreadable(const struct users *u)
 	if (u->unreadable)
 		warn("%zu processes could not be read (another user's: that needs root): the processes shown "
 		     "are only those of the rest, and no POSIX object is called orphaned", u->unreadable);
+	else if (u->waits_unknown)
+		warn("what %zu processes wait on could not be read (another user's: that needs root): the waiters "
+		     "shown are only those of the rest", u->waits_unknown);
 }

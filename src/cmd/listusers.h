@@ -42,7 +42,9 @@ void output_add_column(struct output *out, enum col c);
 bool output_shows_users(const struct output *out);
 
 /* Some processes could not be read: one warning, since then the users
- * shown are not all, and POSIX objects are not called orphaned. */
+ * shown are not all, and POSIX objects are not called orphaned; or only
+ * the calls they sleep in could not (ptrace access): one warning that the
+ * waiters shown are not all. */
 void users_warn_unreadable(const struct users *u);
 
 #endif
