@@ -244,6 +244,35 @@ ipctool: rm: kept POSIX message queue /held: in use by $holder ipctool")"
 	[ -e /dev/shm/mapped ] && [ -e "$IPCTOOL_TEST_MQUEUE/held" ] && [ ! -e /dev/shm/loose ]
 }
 
+# The second look, made deterministic as in users.bats: strace stops rm
+# (SIGSTOP injected on the exit of its second msgctl, the IPC_RMID of the
+# first queue) after the first of two orphaned queues went; the test
+# starts a recv blocked on the second, lets more than a second pass (the
+# look's /proc scan is then stale), and lets rm go on: it scans again and
+# keeps the queue now waited on.
+@test "rm --all --orphaned keeps, and names, a queue that gained a waiter during the removals" {
+	command -v strace >/dev/null || fail "strace is missing (make deps)"
+	ipctool mkq --key 0x126 >/dev/null; ipctool send 0x126 x; ipctool recv 0x126 >/dev/null
+	second=$(ipctool mkq --key 0x127); ipctool send 0x127 x; ipctool recv 0x127 >/dev/null
+	bg_start env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -qq -o /dev/null -e trace=msgctl -e inject=msgctl:signal=SIGSTOP:when=2 \
+		ipctool rm --all --orphaned --queues 2>"$BATS_TEST_TMPDIR/rm.err"
+	tracer=$BG_PID
+	wait_for "[ \$(count_queues) -eq 1 ] && child=\$(pgrep -P $tracer) && awk '/^State:/ { exit \$2 != \"t\" && \$2 != \"T\" }' /proc/\$child/status" ||
+		fail "rm did not stop after its first removal"
+	child=$(pgrep -P "$tracer")
+	stopped=$(now_ms)
+	block "$WCHAN_MSGRCV" ipctool recv 0x127
+	waiter=$BG_PID
+	hold_until $((stopped + 1200))
+	kill -CONT "$child"
+	wait_exit "$tracer"
+	run cat "$BATS_TEST_TMPDIR/rm.err"
+	assert_equal "$EXIT_RC" 0
+	assert_output "ipctool: rm: kept message queue id $second (key 0x00000127): in use by $waiter ipctool"
+	[ "$(count_queues)" -eq 1 ]
+}
+
 @test "a waiter whose comm name holds a newline is named on one line, in the shown form" {
 	q=$(ipctool mkq --key 0x125)
 	bg_start "$PY" -c 'import ctypes, sysv_ipc

@@ -23,6 +23,7 @@
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
+#include "wait.h"
 
 enum { OPT_ALL = 1, OPT_DRY_RUN, OPT_NS, OPT_VERBOSE, OPT_FORCE };
 
@@ -434,46 +435,63 @@ static int recheck_verdict(const struct rm_options *o, struct users *fresh, enum
 }
 
 /* The scan of /proc for the second look: every way of using the objects
- * at hand, waiters included. */
-static int scan_again(struct users *fresh, const struct chosen *c)
-{
-	int rc = users_load_again(fresh, c->tables, &c->sysv, &c->posix);
+ * at hand, waiters included.  It is made again before an object when the
+ * last one is more than a second old (a long run of removals), so that
+ * what began to use an object meanwhile is seen. */
+struct second_look {
+	struct users users;
+	struct timespec at;       /* CLOCK_MONOTONIC */
+	bool scanned, warned;
+};
 
-	if (rc == 0)
-		users_warn_unreadable(fresh);
+static int scan_again(struct second_look *l, const struct chosen *c)
+{
+	struct timespec now = monotonic_now();
+
+	if (l->scanned && (now.tv_sec - l->at.tv_sec) * 1000000000LL + (now.tv_nsec - l->at.tv_nsec) < 1000000000LL)
+		return 0;
+	users_free(&l->users);
+	int rc = users_load_again(&l->users, c->tables, &c->sysv, &c->posix);
+	if (rc == 0 && !l->warned)
+		users_warn_unreadable(&l->users);
+	l->scanned = l->warned = true;
+	l->at = now;
 	return rc;
 }
 
 /* The objects --orphaned or --older-than selected, each looked at again
  * just before it goes (its kernel record or file now, and the users a
- * scan of /proc made after the selection found): what is in use stays. */
+ * scan of /proc at most a second old found): what is in use stays.
+ * --force keeps nothing in use: no users are looked for then. */
 static int remove_rechecked(struct rm_options *o, const struct chosen *c)
 {
-	struct users fresh = { 0 };
+	struct second_look look = { .scanned = false };
 	int status = EXIT_OK, v;
+	bool blind = false;       /* a scan failed (reported): nothing more goes */
 	pid_t who;
 
-	/* --force keeps nothing in use: no users to look for. */
-	if (!o->force && (c->sysv.n || c->posix.n) && scan_again(&fresh, c) != 0)
-		return EXIT_FAIL;
-	for (size_t i = 0; i < c->sysv.n; i++) {
+	for (size_t i = 0; i < c->sysv.n && !blind; i++) {
 		const struct sysv_obj *obj = &c->sysv.objs[i];
-		enum recheck r = sysv_recheck(&fresh, obj, &o->filter, o->force, &who);
-		if ((v = recheck_verdict(o, &fresh, r, sysv_describe(obj), who)) < 0)
+		if (!o->force && (blind = scan_again(&look, c) != 0))
+			break;
+		enum recheck r = sysv_recheck(&look.users, obj, &o->filter, o->force, &who);
+		if ((v = recheck_verdict(o, &look.users, r, sysv_describe(obj), who)) < 0)
 			status = EXIT_FAIL;
 		else if (v == 0 && remove_one(o, obj, true) != 0)
 			status = EXIT_FAIL;
 	}
-	for (size_t i = 0; i < c->posix.n; i++) {
+	for (size_t i = 0; i < c->posix.n && !blind; i++) {
 		const struct posix_obj *obj = &c->posix.objs[i];
-		enum recheck r = posix_recheck(&fresh, obj, &o->filter, o->force, &who);
-		if ((v = recheck_verdict(o, &fresh, r, posix_describe(obj), who)) < 0)
+		if (!o->force && (blind = scan_again(&look, c) != 0))
+			break;
+		enum recheck r = posix_recheck(&look.users, obj, &o->filter, o->force, &who);
+		if ((v = recheck_verdict(o, &look.users, r, posix_describe(obj), who)) < 0)
 			status = EXIT_FAIL;
 		else if (v == 0 && remove_posix(o, obj, true) != 0)
 			status = EXIT_FAIL;
 	}
-	users_free(&fresh);
-	return status;
+	users_free(&look.users);
+	return blind ? EXIT_FAIL : status;
 }
 
 /* rm --all without --posix: the POSIX objects the same selection would
