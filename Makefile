@@ -14,7 +14,9 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The one place the version is written: --version, the man pages and the
 # Debian package (debian/changelog is checked against it) all read VERSION.
 VERSION := $(shell cat VERSION)
-LIBS_PC := popt smartcols jansson ncursesw
+LIBS_PC := popt smartcols jansson
+# ncursesw's header only: watch loads the library itself (src/cmd/cursesdl.h).
+CFLAGS_PC := $(LIBS_PC) ncursesw
 
 # `make deps demo` installs the libraries and then builds in one run, so
 # pkg-config must not be asked before deps has run: these are recursive
@@ -23,10 +25,10 @@ LIBS_PC := popt smartcols jansson ncursesw
 ifneq ($(filter deps,$(MAKECMDGOALS)),)
 .NOTPARALLEL:
 endif
-PKG_CFLAGS = $(call pkg_config,--cflags)
-PKG_LIBS   = $(call pkg_config,--libs)
-pkg_config = $(or $(shell pkg-config $(1) $(LIBS_PC) 2>/dev/null),\
-               $(error pkg-config finds no $(LIBS_PC): run `make deps` first))
+PKG_CFLAGS = $(call pkg_config,--cflags,$(CFLAGS_PC))
+PKG_LIBS   = $(call pkg_config,--libs,$(LIBS_PC))
+pkg_config = $(or $(shell pkg-config $(1) $(2) 2>/dev/null),\
+               $(error pkg-config finds no $(2): run `make deps` first))
 
 # Flags the build itself needs; kept apart from CFLAGS so `make CFLAGS=-O0` still builds.
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes
