@@ -38,6 +38,20 @@ teardown() { common_teardown; }
 	diff <(ipctool list -q -r --noheadings -o ID | sort -n) <(ipcs -q | awk '/^0x/ { print $2 }' | sort -n)
 }
 
+@test "a table into a pipe is what libsmartcols prints on a terminal, 2000 queues over two chunks" {
+	make_queues 2000
+	ipcmk -M 4096 >/dev/null; ipcmk -M 100000 >/dev/null; ipcmk -S 3 >/dev/null
+	ipctool send "$(ipcs -q | awk '/^0x/ { print $2; exit }')" "a message"
+	# On a terminal libsmartcols prints the table (as wide as the
+	# terminal allows); into a pipe ipctool prints it itself.
+	for args in "--sysv" "--sysv --shm --noheadings" "--sysv --queues -o ID,MSGS,OWNER"; do
+		script -qec "stty cols 2000; ipctool list $args" /dev/null | tr -d '\r' >"$BATS_TEST_TMPDIR/tty"
+		ipctool list $args >"$BATS_TEST_TMPDIR/pipe"
+		[ -s "$BATS_TEST_TMPDIR/pipe" ] || fail "list $args printed nothing"
+		diff "$BATS_TEST_TMPDIR/tty" "$BATS_TEST_TMPDIR/pipe" || fail "list $args differs"
+	done
+}
+
 @test "queue fields match lsipc's" {
 	make_queues 300
 	ipcmk -Q -p 0640 >/dev/null
