@@ -473,3 +473,24 @@ $id 0x00000055"
 	assert_equal "$output" ""
 	assert_equal "$stderr" "ipctool: list: cannot read /proc/sysvipc/msg: Input/output error"
 }
+
+@test "only a table loads libsmartcols: a short command does not map it" {
+	run ldd "$(command -v ipctool)"
+	assert_success
+	refute_output --partial libsmartcols
+	ipcmk -Q >/dev/null
+	run ipctool list --sysv --queues --noheadings
+	assert_success
+	assert_line --regexp '^0x'
+}
+
+@test "a libsmartcols without a function the table writer calls is status 1, naming it" {
+	ipcmk -Q >/dev/null
+	printf 'int not_smartcols;\n' >"$BATS_TEST_TMPDIR/fake.c"
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/libsmartcols.so.1" "$BATS_TEST_TMPDIR/fake.c"
+	run --separate-stderr env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR" ipctool list --sysv --queues
+	assert_equal "$status" 1
+	assert_output ""
+	assert_equal "$stderr" "$(printf 'ipctool: list: cannot find scols_cell_get_data in libsmartcols.so.1: %s' \
+		"$BATS_TEST_TMPDIR/libsmartcols.so.1: undefined symbol: scols_cell_get_data")"
+}

@@ -13,6 +13,7 @@
 
 struct libscols_table *table_new(const char *json_name, const struct table_format *format)
 {
+	scols_load();
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb)

@@ -9,11 +9,11 @@
 #ifndef IPCTOOL_TABLE_H
 #define IPCTOOL_TABLE_H
 
-#include <libsmartcols.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
+#include "scolsdl.h"
 
 enum table_mode { TABLE_PLAIN, TABLE_JSON, TABLE_RAW, TABLE_EXPORT };
 
