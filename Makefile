@@ -14,10 +14,10 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The one place the version is written: --version, the man pages and the
 # Debian package (debian/changelog is checked against it) all read VERSION.
 VERSION := $(shell cat VERSION)
-LIBS_PC := popt jansson
-# The headers only of libsmartcols and ncursesw: the commands that use them
-# load them (src/lib/scolsdl.h, src/cmd/cursesdl.h).
-CFLAGS_PC := $(LIBS_PC) smartcols ncursesw
+LIBS_PC := popt
+# The headers only of jansson, libsmartcols and ncursesw: the commands that
+# use them load them (src/lib/jsonline.c, src/lib/scolsdl.h, src/cmd/cursesdl.h).
+CFLAGS_PC := $(LIBS_PC) jansson smartcols ncursesw
 
 # `make deps demo` installs the libraries and then builds in one run, so
 # pkg-config must not be asked before deps has run: these are recursive
