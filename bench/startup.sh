@@ -60,6 +60,14 @@ for ((r = 0; r < rounds; r++)); do
 	[ -z "$OTHER" ] || loop other-sem-p "$OTHER" sem-p "$S" -- true
 done
 
+# Instructions (callgrind, deterministic: the load does not change them).
+if command -v valgrind >/dev/null; then
+	for c in "/bin/true" "flock --version" "$IPCTOOL --version" ${OTHER:+"$OTHER --version"}; do
+		n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null $c 2>&1 >/dev/null |
+			awk '/Collected/ { print $NF }')
+		printf 'instructions, LC_ALL=C: %-40s %10s\n' "$c" "$n"
+	done
+fi
 echo "machine: $(nproc) CPUs, kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "$rounds rounds, interleaved; --version: mean of $reps runs per round (ms); loops: 300 runs (s)"
 # Best and median over the rounds of a column for a name.
@@ -67,19 +75,28 @@ stats() {   # FILE NAME COLUMN
 	awk -v n="$2" -v c="$3" '$1 == n { print $c }' "$1" | sort -g |
 		awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.4f %.4f", v[1], m }'
 }
-# Above the floor, round by round, then best and median.
-above() {   # FILE NAME: per-round value minus true's, best and median
-	paste <(awk -v n="$2" '$1 == n { print $2 }' "$1") <(awk '$1 == "true" { print $2 }' "$1") |
-		awk '{ print $1 - $2 }' | sort -g |
-		awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.4f %.4f", v[1], m }'
+# Above the floor: NAME's best less true's best, NAME's median less
+# true's median (round by round the difference is within the noise).
+above() {   # FILE NAME
+	local n t
+	n=$(stats "$1" "$2" 2); t=$(stats "$1" true 2)
+	awk -v n="$n" -v t="$t" 'BEGIN { split(n, x, " "); split(t, y, " "); printf "%.4f %.4f", x[1] - y[1], x[2] - y[2] }'
 }
-ratio_rounds() {   # FILE A B COLUMN FLOOR(0/1): per-round A/B (above true's if FLOOR), best and median
+# Per round A/B of column COLUMN, best and median: for the loops, whose
+# figures are far above the noise.
+ratio_rounds() {   # FILE A B COLUMN
 	paste <(awk -v n="$2" -v c="$4" '$1 == n { print $c }' "$1") \
-		<(awk -v n="$3" -v c="$4" '$1 == n { print $c }' "$1") \
-		<(awk -v c="$4" -v f="$5" '$1 == "true" { print f ? $c : 0 } END { }' "$1"; \
-		  [ "$5" = 1 ] || yes 0 | head -n "$rounds") |
-		awk '{ print ($1 - $3) / ($2 - $3) }' | sort -g |
+		<(awk -v n="$3" -v c="$4" '$1 == n { print $c }' "$1") |
+		awk '{ print $1 / $2 }' | sort -g |
 		awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3fx %.3fx", v[1], m }'
+}
+# A's best and median above the floor over B's: round by round the
+# differences are within the noise, so the best and the medians are compared.
+ratio_above() {   # FILE A B
+	local a b
+	a=$(above "$1" "$2"); b=$(above "$1" "$3")
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ");
+		printf "%.2fx %.2fx", x[1] / y[1], x[2] / y[2] }'
 }
 printf '%-34s %18s %18s\n' "job" "best" "median"
 for n in true flock ipctool ${OTHER:+other}; do
@@ -94,11 +111,11 @@ done
 for n in flock ipctool ${OTHER:+other}; do
 	printf '%-34s %18s %18s\n' "  above true: $n" $(above "$tmp/wall" $n)
 done
-printf '%-34s %18s %18s\n' "ipctool/flock above true, CPU" $(ratio_rounds "$tmp/cpu" ipctool flock 2 1)
-printf '%-34s %18s %18s\n' "ipctool/flock above true, wall" $(ratio_rounds "$tmp/wall" ipctool flock 2 1)
+printf '%-34s %18s %18s\n' "ipctool/flock above true, CPU" $(ratio_above "$tmp/cpu" ipctool flock)
+printf '%-34s %18s %18s\n' "ipctool/flock above true, wall" $(ratio_above "$tmp/wall" ipctool flock)
 for n in flock sem-p ${OTHER:+other-sem-p}; do
 	printf '%-34s %18s %18s\n' "300 x, CPU s: $n" $(stats "$tmp/loops" $n 2)
 	printf '%-34s %18s %18s\n' "300 x, wall s: $n" $(stats "$tmp/loops" $n 3)
 done
-printf '%-34s %18s %18s\n' "sem-p/flock, wall" $(ratio_rounds "$tmp/loops" sem-p flock 3 0)
-printf '%-34s %18s %18s\n' "sem-p/flock, CPU" $(ratio_rounds "$tmp/loops" sem-p flock 2 0)
+printf '%-34s %18s %18s\n' "sem-p/flock, wall, round by round" $(ratio_rounds "$tmp/loops" sem-p flock 3)
+printf '%-34s %18s %18s\n' "sem-p/flock, CPU, round by round" $(ratio_rounds "$tmp/loops" sem-p flock 2)
