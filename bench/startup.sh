@@ -2,9 +2,10 @@
 # Start-up cost: `ipctool --version` against `flock --version`, each above
 # the floor of `/bin/true`, and 300 x `ipctool sem-p S -- true` against
 # 300 x `flock F true`.  Rounds interleave every command so all see the same
-# load; each figure is perf stat's mean over REPS runs (task-clock = CPU,
-# elapsed = wall), and the script prints the best and the median over the
-# rounds.  Runs in a private IPC namespace.
+# load; a CPU figure is perf stat -r REPS's mean task-clock, a wall figure
+# the time of a bash loop of REPS runs over REPS; the script prints the best
+# and the median over the rounds, and instruction counts from callgrind.
+# Runs in a private IPC namespace.
 #   bench/startup.sh [ROUNDS] [REPS]      (IPCTOOL=path; OTHER=second ipctool to compare)
 set -euo pipefail
 rounds=${1:-7}
