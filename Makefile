@@ -14,7 +14,10 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The one place the version is written: --version, the man pages and the
 # Debian package (debian/changelog is checked against it) all read VERSION.
 VERSION := $(shell cat VERSION)
-LIBS_PC := popt smartcols jansson ncursesw
+LIBS_PC := popt
+# The headers only of jansson, libsmartcols and ncursesw: the commands that
+# use them load them (src/lib/jsonline.c, src/lib/scolsdl.h, src/cmd/cursesdl.h).
+CFLAGS_PC := $(LIBS_PC) jansson smartcols ncursesw
 
 # `make deps demo` installs the libraries and then builds in one run, so
 # pkg-config must not be asked before deps has run: these are recursive
@@ -23,10 +26,10 @@ LIBS_PC := popt smartcols jansson ncursesw
 ifneq ($(filter deps,$(MAKECMDGOALS)),)
 .NOTPARALLEL:
 endif
-PKG_CFLAGS = $(call pkg_config,--cflags)
-PKG_LIBS   = $(call pkg_config,--libs)
-pkg_config = $(or $(shell pkg-config $(1) $(LIBS_PC) 2>/dev/null),\
-               $(error pkg-config finds no $(LIBS_PC): run `make deps` first))
+PKG_CFLAGS = $(call pkg_config,--cflags,$(CFLAGS_PC))
+PKG_LIBS   = $(call pkg_config,--libs,$(LIBS_PC))
+pkg_config = $(or $(shell pkg-config $(1) $(2) 2>/dev/null),\
+               $(error pkg-config finds no $(2): run `make deps` first))
 
 # Flags the build itself needs; kept apart from CFLAGS so `make CFLAGS=-O0` still builds.
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes
@@ -40,10 +43,13 @@ LAYERS   := cmd mech inv lib
 REQ_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) \
              $(LAYERS:%=-Isrc/%) $(PKG_CFLAGS)
 REQ_LIBS   = $(PKG_LIBS) -pthread
-# Every symbol bound at start (and the tables read-only after): a COMMAND
-# that a vfork child execs resolves nothing lazily on the way, and it is
-# the hardened default.
-REQ_LDFLAGS = -Wl,-z,relro,-z,now
+# Symbols bound lazily, as they are first called: binding all ~220 at
+# start (-z now) was half of what `ipctool --version` spends above
+# /bin/true (bench/README.md, "Start-up").  The vfork child of spawn.c must
+# not bind anything on its way to exec (it shares ipctool's memory), so
+# spawn.c calls through the GOT (-fno-plt), whose entries are bound at
+# start all the same.
+REQ_LDFLAGS = -Wl,-z,relro
 
 SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
@@ -77,6 +83,7 @@ build/%.o: src/%.c $(HDRS)
 	$(CC) $(REQ_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/cmd/main.o build-asan/cmd/main.o: VERSION
+build/lib/spawn.o build-asan/lib/spawn.o: REQ_CFLAGS += -fno-plt
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, always with -Werror.
 asan: build-asan/ipctool

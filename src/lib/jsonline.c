@@ -1,11 +1,67 @@
 /* Reading back what recv --json writes (see jsonline.h). */
 #include "jsonline.h"
 
+#include <dlfcn.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "json.h"
+
+/* jansson, loaded with dlopen by the first line parsed: only send --json
+ * reads JSON, and every other command spent part of its start-up mapping
+ * the library (bench/README.md, "Start-up").  The macros below turn this
+ * file's jansson calls into calls through one table; a name the table
+ * lacks fails to link, as the binary does not link the library. */
+#define JANSSON_SONAME "libjansson.so.4"
+#define JANSSON_FUNCTIONS(F) \
+	F(json_delete) F(json_integer_value) F(json_loadb) F(json_object_get) \
+	F(json_set_alloc_funcs) F(json_string_length) F(json_string_value)
+
+#define JANSSON_MEMBER(name) __typeof__(name) *name;
+static struct {
+	JANSSON_FUNCTIONS(JANSSON_MEMBER)
+} jansson;
+#undef JANSSON_MEMBER
+
+/* Why the library could not be loaded, or NULL once it is. */
+static const char *jansson_load(void)
+{
+	static char why[JSON_WHY_MAX];
+	static bool loaded;
+
+	if (loaded)
+		return NULL;
+	void *lib = dlopen(JANSSON_SONAME, RTLD_NOW);
+	if (!lib) {
+		snprintf(why, sizeof(why), "cannot load %s to read JSON: %s", JANSSON_SONAME, dlerror());
+		return why;
+	}
+	/* dlsym's object pointer into each function pointer, without the cast
+	 * ISO C leaves undefined. */
+#define JANSSON_LOOKUP(name) \
+	{ \
+		void *p = dlsym(lib, #name); \
+		if (!p) { \
+			snprintf(why, sizeof(why), "cannot find %s in %s", #name, JANSSON_SONAME); \
+			dlclose(lib); \
+			return why; \
+		} \
+		memcpy(&jansson.name, &p, sizeof(p)); \
+	}
+	JANSSON_FUNCTIONS(JANSSON_LOOKUP)
+#undef JANSSON_LOOKUP
+	loaded = true;
+	return NULL;
+}
+
+#define json_delete jansson.json_delete
+#define json_integer_value jansson.json_integer_value
+#define json_loadb jansson.json_loadb
+#define json_object_get jansson.json_object_get
+#define json_set_alloc_funcs jansson.json_set_alloc_funcs
+#define json_string_length jansson.json_string_length
+#define json_string_value jansson.json_string_value
 
 /* jansson allocates about ten small blocks for each line (the object, its
  * hash table, the keys, the values, the lexer's buffer) and frees them all
@@ -126,7 +182,12 @@ const char *json_message_parse(const char *line, size_t n, const char *tag_name,
 			       char *data, struct json_message *m, char why[JSON_WHY_MAX])
 {
 	json_error_t err;
+	const char *missing = jansson_load();
 
+	if (missing) {
+		snprintf(why, JSON_WHY_MAX, "%s", missing);
+		return why;
+	}
 	arena_take_jansson();
 	/* JSON_ALLOW_NUL: a message may hold NUL bytes, written as \u0000. */
 	json_t *obj = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
@@ -139,7 +200,9 @@ const char *json_message_parse(const char *line, size_t n, const char *tag_name,
 		return why;
 	}
 	bad = check_object(obj, tag_name, data, m, why);
-	json_decref(obj);
+	/* json_decref, whose inline body calls the library directly: the
+	 * object came from json_loadb with one reference, never taken again. */
+	json_delete(obj);
 	arena_used = 0;
 	return bad;
 }
