@@ -19,7 +19,7 @@
 	F(cbreak) F(curs_set) F(delscreen) F(endwin) F(keypad) F(newterm) \
 	F(nodelay) F(noecho) F(nonl) F(set_escdelay) F(vw_printw) F(waddnstr) \
 	F(wattr_off) F(wattr_on) F(werase) F(wgetch) F(whline) F(wmove) \
-	F(wrefresh) \
+	F(wrefresh) F(tigetstr) \
 	V(COLS) V(LINES) V(stdscr)
 
 #define CURSES_MEMBER(name) __typeof__(name) *name;
@@ -61,6 +61,7 @@ int curses_mvprintw(int y, int x, const char *fmt, ...) __attribute__((format(pr
 #define whline curses_api.whline
 #define wmove curses_api.wmove
 #define wrefresh curses_api.wrefresh
+#define tigetstr curses_api.tigetstr
 #undef printw
 #undef mvprintw
 #define printw curses_printw
