@@ -505,7 +505,7 @@ in_order() {
 	refute_output --partial libtinfo
 	ipctool mkq --key 0x4502 >/dev/null
 	view_start "ipctool watch --queues --sysv --interval 5"
-	wait_screen ' SENT RCVD$'
+	wait_screen ' SENT RCVD WAITING$'
 	run grep -c 'libncursesw' "/proc/$(view_pid)/maps"
 	assert_success
 	keys q
