@@ -38,17 +38,22 @@ teardown() { common_teardown; }
 	run ipctool rm 777
 	assert_failure 1
 	assert_output "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queue or --shm or --sem to say which"
-	[ "$(count_queues)" -eq 1 ] && [ "$(count_shm)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_shm)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
 }
 
 @test "a kind option says which: --queue, --queues, --shm, --sem, --sems" {
 	same_id msg shm sem
 	run ipctool rm 777 --shm
 	assert_success
-	[ "$(count_shm)" -eq 0 ] && [ "$(count_queues)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_shm)" -eq 0 ]
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
 	run ipctool rm 777 --queue
 	assert_success
-	[ "$(count_queues)" -eq 0 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_sems)" -eq 1 ]
 	run ipctool rm 777 --sems
 	assert_success
 	[ "$(count_sems)" -eq 0 ]
@@ -57,7 +62,8 @@ teardown() { common_teardown; }
 	assert_success
 	run ipctool rm 777 --sem
 	assert_success
-	[ "$(count_queues)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_sems)" -eq 0 ]
 }
 
 @test "two kind options still refuse an id both use" {
@@ -100,7 +106,8 @@ teardown() { common_teardown; }
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(ipcs -q | grep -c '^0x')" -eq 0 ]
-	[ "$(count_shm)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_shm)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
 }
 
 # rm with a /proc/sysvipc/msg that still lists a queue someone removed
@@ -138,14 +145,18 @@ rm_with_stale_listing() {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
 	run ipctool rm --all
 	assert_success
-	[ "$(count_queues)" -eq 0 ] && [ "$(count_shm)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_shm)" -eq 0 ]
+	[ "$(count_sems)" -eq 0 ]
 }
 
 @test "rm --all --shm --sems keeps queues; --sysv is the same family" {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
 	run ipctool rm --all --shm --sems --sysv
 	assert_success
-	[ "$(count_queues)" -eq 1 ] && [ "$(count_shm)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_shm)" -eq 0 ]
+	[ "$(count_sems)" -eq 0 ]
 }
 
 @test "rm --all --user removes only that user's objects" {
@@ -163,7 +174,8 @@ rm_with_stale_listing() {
 nobody"
 	run ipctool rm --all --user 65534
 	assert_success
-	[ "$(count_shm)" -eq 1 ] && [ "$(count_queues)" -eq 1 ]
+	[ "$(count_shm)" -eq 1 ]
+	[ "$(count_queues)" -eq 1 ]
 }
 
 @test "--dry-run prints the rows that would go and removes nothing" {
@@ -173,7 +185,8 @@ nobody"
 	assert_success
 	assert_line --index 0 --regexp '^KEY +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID$'
 	[ "${#lines[@]}" -eq 21 ]
-	[ "$(count_queues)" -eq 20 ] && [ "$(count_shm)" -eq 1 ]
+	[ "$(count_queues)" -eq 20 ]
+	[ "$(count_shm)" -eq 1 ]
 	id=$(ipctool list --shm -r --noheadings -o ID)
 	run ipctool rm "$id" -n
 	assert_success
@@ -188,7 +201,8 @@ nobody"
 	assert_line "Message queues:"
 	assert_line "Shared memory segments: none"
 	assert_line "Semaphore sets:"
-	[ "$(count_queues)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
 }
 
 @test "--dry-run still reports a missing TARGET" {
