@@ -1,6 +1,7 @@
 # ipctool — build, test, install.
 # Variables a user may override: CC CFLAGS CPPFLAGS LDFLAGS PREFIX DESTDIR BINDIR MANDIR
-# BASHCOMPDIR ZSHCOMPDIR FISHCOMPDIR.  WERROR=1 turns warnings into errors (CI).
+# BASHCOMPDIR ZSHCOMPDIR FISHCOMPDIR INSTALL INSTALL_PROGRAM INSTALL_DATA (the GNU
+# coding standards' names).  WERROR=1 turns warnings into errors (CI).
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -10,6 +11,9 @@ MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+INSTALL         ?= install
+INSTALL_PROGRAM ?= $(INSTALL) -m 755
+INSTALL_DATA    ?= $(INSTALL) -m 644
 
 # The one place the version is written: --version, the man pages and the
 # Debian package (debian/changelog is checked against it) all read VERSION.
@@ -52,7 +56,9 @@ REQ_LIBS   = $(PKG_LIBS) -pthread
 REQ_LDFLAGS = -Wl,-z,relro
 
 SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
-HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
+# Each object's header dependencies come from the compiler (-MMD -MP writes
+# a .d file beside it), so touching one header rebuilds only what includes it.
+DEPFLAGS := -MMD -MP
 OBJS := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build-asan/%.o)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -78,9 +84,9 @@ completions: ipctool
 ipctool: $(OBJS)
 	$(CC) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(REQ_LIBS)
 
-build/%.o: src/%.c $(HDRS)
+build/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REQ_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(REQ_CFLAGS) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/cmd/main.o build-asan/cmd/main.o: VERSION
 build/lib/spawn.o build-asan/lib/spawn.o: REQ_CFLAGS += -fno-plt
@@ -91,9 +97,9 @@ asan: build-asan/ipctool
 build-asan/ipctool: $(ASAN_OBJS)
 	$(CC) $(SAN_FLAGS) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJS) $(REQ_LIBS)
 
-build-asan/%.o: src/%.c $(HDRS)
+build-asan/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REQ_CFLAGS) -Werror -O1 -g $(SAN_FLAGS) -c -o $@ $<
+	$(CC) $(REQ_CFLAGS) $(DEPFLAGS) -Werror -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
 BATS_FLAGS ?=
 check: ipctool
@@ -122,9 +128,9 @@ FUZZ_FLAGS   += -Wno-format-nonliteral
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
-build-fuzz/obj/%.o: src/%.c $(HDRS)
+build-fuzz/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(REQ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(REQ_CFLAGS) $(DEPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(REQ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(REQ_LIBS) -lm
@@ -135,15 +141,19 @@ demo: ipctool
 bench: ipctool
 	$(MAKE) -C bench
 
-# Every Debian package the build, tests, demo, benchmarks and `make deb` use
-# (debian/control's Build-Depends are the build's share of these).
-DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjansson-dev \
+# Every Debian package the build, tests, demo, benchmarks and `make deb` use.
+# The build's own share is debian/control's Build-Depends, read from there
+# by tools/build-depends (one list for both);
+# TEST_PACKAGES are what only the tests, demo, benchmarks and CI add.
+BUILD_DEPENDS := $(shell tools/build-depends)
+TEST_PACKAGES := build-essential \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 python3-sysv-ipc zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
-                libncurses-dev tmux \
+                tmux \
                 socat netcat-openbsd iproute2 \
-                debhelper dpkg-dev lintian
+                dpkg-dev lintian
+DEB_PACKAGES := $(BUILD_DEPENDS) $(TEST_PACKAGES)
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; \
 	elif command -v sudo >/dev/null; then sudo=sudo; \
@@ -154,13 +164,13 @@ deps:
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES) >/dev/null
 
 install: ipctool man
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	install -m 755 ipctool $(DESTDIR)$(BINDIR)/ipctool
-	install -m 644 $(MAN_OUT) $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 completions/ipctool.bash $(DESTDIR)$(BASHCOMPDIR)/ipctool
-	install -m 644 completions/_ipctool $(DESTDIR)$(ZSHCOMPDIR)/_ipctool
-	install -m 644 completions/ipctool.fish $(DESTDIR)$(FISHCOMPDIR)/ipctool.fish
+	$(INSTALL_PROGRAM) ipctool $(DESTDIR)$(BINDIR)/ipctool
+	$(INSTALL_DATA) $(MAN_OUT) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL_DATA) completions/ipctool.bash $(DESTDIR)$(BASHCOMPDIR)/ipctool
+	$(INSTALL_DATA) completions/_ipctool $(DESTDIR)$(ZSHCOMPDIR)/_ipctool
+	$(INSTALL_DATA) completions/ipctool.fish $(DESTDIR)$(FISHCOMPDIR)/ipctool.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ipctool $(MAN_OUT:build/man/%=$(DESTDIR)$(MANDIR)/man1/%) \
@@ -178,3 +188,6 @@ deb:
 clean:
 	rm -rf build build-asan build-fuzz ipctool
 	[ ! -f bench/Makefile ] || $(MAKE) -C bench clean
+
+# The compiler's header dependencies (absent before the first build).
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

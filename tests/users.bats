@@ -93,7 +93,8 @@ signal.pause()' "$1" "$2" >"$BATS_TEST_TMPDIR/act.out"
 	live=$BG_PID
 	ipctool send 0x54 from-a-dead-process
 	dead=$(awk '$1 == 84 { print $6 }' /proc/sysvipc/msg)
-	[ -n "$dead" ] && [ "$dead" -gt 0 ]
+	[ -n "$dead" ]
+	[ "$dead" -gt 0 ]
 	run_tool list 0x53
 	assert_success
 	assert_line --regexp "^LSPID +$live$"
@@ -329,7 +330,8 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	assert_line --regexp '^would remove shared memory segment id [0-9]+ \(key 0x00000091\)$'
 	assert_line --regexp '^would remove message queue id [0-9]+ \(key 0x00000094\)$'
 	assert_equal "${#lines[@]}" 2
-	[ "$(count_shm)" -eq 2 ] && [ "$(count_queues)" -eq 2 ]
+	[ "$(count_shm)" -eq 2 ]
+	[ "$(count_queues)" -eq 2 ]
 	run_tool rm --all --orphaned
 	assert_success
 	assert_output ""
@@ -352,7 +354,8 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	run_tool rm --all --orphaned --posix
 	assert_success
 	[ ! -e "$IPCTOOL_TEST_MQUEUE/gone" ]
-	[ -e "$IPCTOOL_TEST_MQUEUE/kept" ] && [ -e /dev/shm/mapped ]
+	[ -e "$IPCTOOL_TEST_MQUEUE/kept" ]
+	[ -e /dev/shm/mapped ]
 	[ "$(count_shm)" -eq 1 ]
 }
 
@@ -362,7 +365,8 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	touch -d "@$(( $(date +%s) - 90000 ))" /dev/shm/old
 	run_tool rm --all --posix --older-than 1d
 	assert_success
-	[ ! -e /dev/shm/old ] && [ -e /dev/shm/new ]
+	[ ! -e /dev/shm/old ]
+	[ -e /dev/shm/new ]
 }
 
 # The second look, made deterministic: strace stops rm (SIGSTOP injected
