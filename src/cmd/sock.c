@@ -292,20 +292,11 @@ static int json_connection(struct server *s, int conn, const struct sock_peer *p
 	return rc;
 }
 
-/* Room for the largest record a sender can make: twice the largest send
- * buffer an unprivileged sender may ask for (the kernel doubles it). */
-static int record_buffer(struct server *s)
+static int record_buffer(char **rec, size_t *cap)
 {
-	FILE *f = fopen("/proc/sys/net/core/wmem_max", "re");
-	unsigned long wmem = 0;
-
-	if (!f || fscanf(f, "%lu", &wmem) != 1)
-		wmem = 4UL * 1024 * 1024;
-	if (f)
-		fclose(f);
-	s->rec_cap = 2 * wmem + 1;
-	s->rec = malloc(s->rec_cap);
-	return s->rec ? 0 : fail("out of memory for a %zu-byte record buffer", s->rec_cap);
+	*cap = sock_record_room();
+	*rec = malloc(*cap);
+	return *rec ? 0 : fail("out of memory for a %zu-byte record buffer", *cap);
 }
 
 /* The record was cut: it did not fit our buffer (a privileged sender's). */
@@ -316,7 +307,8 @@ static int cut_record(const struct server *s, ssize_t size)
 	return 0;
 }
 
-/* A seqpacket connection's records, each written as a record. */
+/* A seqpacket connection's records, each written as a record (an empty
+ * one too), until the peer shuts down or closes. */
 static int seqpacket_connection(struct server *s, int conn, const struct sock_peer *p)
 {
 	struct sock_peer ignored;
@@ -325,7 +317,7 @@ static int seqpacket_connection(struct server *s, int conn, const struct sock_pe
 	wait_init(&forever, false, NULL);
 	for (;;) {
 		ssize_t got = sock_recv_record(conn, s->rec, s->rec_cap, &ignored);
-		if (got == 0)
+		if (got == SOCK_RECORD_END)
 			break;
 		if (got < 0 && errno == EAGAIN) {
 			int rc = flush_out(s);
@@ -475,6 +467,8 @@ static int take_datagrams(struct server *s)
 
 	while (!s->o->has_count || s->served < s->o->count) {
 		ssize_t got = sock_recv_record(s->l.fd, s->rec, s->rec_cap, &p);
+		if (got == SOCK_RECORD_END)
+			return EXIT_OK;   /* a datagram socket has no end; nothing there */
 		if (got < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return EXIT_OK;
@@ -536,7 +530,7 @@ static int sock_serve(const struct sock_options *o, const struct sock_addr *a, c
 	if ((rc = sock_listen(&s.l, a, o->type, o->mode)))
 		return rc;
 	if (o->type != SOCK_STREAM && !command)
-		rc = record_buffer(&s);
+		rc = record_buffer(&s.rec, &s.rec_cap);
 	if (rc == EXIT_OK)
 		rc = serve(&s);
 	finish_children(&s);
@@ -563,44 +557,28 @@ static int connect_within(const struct sock_addr *a, int type, const struct wait
 	return fd;
 }
 
-/* What the peer sends, to stdout, until it closes. */
-static int copy_reply(int fd, const struct sock_addr *a, const struct wait *w)
-{
-	static char buf[CHUNK];
-
-	for (;;) {
-		int ready = wait_fd(fd, POLLIN, w, -1);
-		if (ready == 0)
-			return timed_out(a);
-		if (ready < 0) {
-			termination_honour();
-			return fail_errno("cannot wait on %s", a->text);
-		}
-		ssize_t got = read(fd, buf, sizeof(buf));
-		if (got == 0)
-			return EXIT_OK;
-		if (got < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			if (errno == ECONNRESET)
-				return EXIT_OK;
-			return fail_errno("cannot read from %s", a->text);
-		}
-		if (write_all(STDOUT_FILENO, buf, (size_t)got, NULL) != 0) {
-			termination_honour();
-			return fail_errno("cannot write standard output");
-		}
-	}
-}
-
 /* Both directions at once (the peer may answer before it has read all):
- * DATA or stdin to the socket, then half-close; the reply to stdout. */
+ * DATA or stdin to the socket, then half-close; the reply to stdout.  The
+ * exchange succeeds only when every byte was taken by the peer's socket
+ * and the reply was read to its end. */
 struct upstream {
 	const char *data;
 	size_t len;
-	bool eof;            /* nothing more to read from stdin */
-	bool lost;           /* the peer stopped reading */
+	bool eof;                  /* nothing more to read from stdin */
+	unsigned long long sent;   /* bytes the peer's socket took */
 };
+
+struct downstream {
+	bool ended;                /* the peer sends no more (it shut down its side) */
+	bool gone;                 /* it closed the connection: it reads no more either */
+};
+
+/* The peer closed before all the input was sent. */
+static int cut_short(const struct sock_addr *a, const struct upstream *u)
+{
+	return fail("%s closed the connection after %llu bytes were sent; the rest was not sent", a->text,
+		    u->sent);
+}
 
 static int read_input(struct upstream *u, char *buf, size_t n)
 {
@@ -625,36 +603,80 @@ static int send_some(struct upstream *u, int fd, const struct sock_addr *a)
 	if (put >= 0) {
 		u->data += put;
 		u->len -= (size_t)put;
+		u->sent += (unsigned long long)put;
 		return EXIT_OK;
 	}
 	if (errno == EAGAIN || errno == EINTR)
 		return EXIT_OK;
-	u->lost = true;
-	u->eof = true;
-	u->len = 0;
 	if (errno == EPIPE || errno == ECONNRESET)
-		return fail("%s closed the connection before all input was sent", a->text);
+		return cut_short(a, u);
 	return fail_errno("cannot send to %s", a->text);
+}
+
+/* One read of the reply, to stdout; HUP says whether poll saw the peer
+ * close (not only shut down its sending side). */
+static int take_reply(int fd, const struct sock_addr *a, const struct upstream *u, struct downstream *d,
+		      bool hup)
+{
+	static char out[CHUNK];
+	ssize_t got = read(fd, out, sizeof(out));
+
+	if (got == 0) {
+		d->ended = true;
+		d->gone = hup;
+		return EXIT_OK;
+	}
+	if (got < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return EXIT_OK;
+		/* The peer closed with bytes it had not read (unix(7)): after
+		 * the last byte was sent, its socket took them all, and the
+		 * reply before the reset was read whole. */
+		if (errno == ECONNRESET) {
+			if (u->len || !u->eof)
+				return cut_short(a, u);
+			d->ended = d->gone = true;
+			return EXIT_OK;
+		}
+		return fail_errno("cannot read from %s", a->text);
+	}
+	if (write_all(STDOUT_FILENO, out, (size_t)got, NULL) != 0) {
+		termination_honour();
+		return fail_errno("cannot write standard output");
+	}
+	return EXIT_OK;
 }
 
 static int stream_exchange(int fd, const struct sock_addr *a, const char *data, const struct wait *w)
 {
-	static char in[CHUNK], out[CHUNK];
+	static char in[CHUNK];
 	struct upstream u = { .data = data, .len = data ? strlen(data) : 0, .eof = data != NULL };
+	struct downstream d = { 0 };
 	bool shut = false;
-	int rc = EXIT_OK;
+	int rc;
 
 	for (;;) {
-		if (u.eof && u.len == 0 && !shut) {
-			if (!u.lost && shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
+		if (u.eof && u.len == 0) {
+			if (!shut && !d.gone && shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
 				return fail_errno("cannot half-close the connection to %s", a->text);
 			shut = true;
+			if (d.ended)
+				return EXIT_OK;
 		}
+		/* A peer gone with input still in hand: it was not all sent.
+		 * (Only input that came decides: stdin may be at its end.) */
+		if (d.gone && u.len)
+			return cut_short(a, &u);
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = -1 } };
+		if (d.ended)
+			p[0].events = 0;
 		if (u.len)
 			p[0].events |= POLLOUT;
 		else if (!u.eof)
 			p[1] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		/* Nothing asked of a closed socket: poll would say POLLHUP for ever. */
+		if (p[0].events == 0)
+			p[0].fd = -1;
 		if (termination_pending())
 			termination_honour();
 		int r = poll(p, 2, wait_remaining_ms(w));
@@ -667,21 +689,11 @@ static int stream_exchange(int fd, const struct sock_addr *a, const char *data, 
 		}
 		if (p[1].revents && (rc = read_input(&u, in, sizeof(in))))
 			return rc;
-		if ((p[0].revents & (POLLOUT | POLLERR | POLLHUP)) && u.len) {
-			int sent = send_some(&u, fd, a);
-			rc = rc ? rc : sent;
-		}
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t got = read(fd, out, sizeof(out));
-			if (got == 0 || (got < 0 && errno == ECONNRESET))
-				return rc;
-			if (got < 0 && errno != EAGAIN && errno != EINTR)
-				return fail_errno("cannot read from %s", a->text);
-			if (got > 0 && write_all(STDOUT_FILENO, out, (size_t)got, NULL) != 0) {
-				termination_honour();
-				return fail_errno("cannot write standard output");
-			}
-		}
+		if ((p[0].revents & (POLLOUT | POLLERR | POLLHUP)) && u.len && (rc = send_some(&u, fd, a)))
+			return rc;
+		if (!d.ended && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    (rc = take_reply(fd, a, &u, &d, p[0].revents & POLLHUP)))
+			return rc;
 	}
 }
 
@@ -694,7 +706,9 @@ struct sender {
 	size_t max;                   /* the largest record the socket takes */
 	unsigned long long sent;
 	bool replies;                 /* seqpacket: the peer may answer while we send */
-	bool reply_ended;             /* it closed its side */
+	bool reply_ended;             /* it shut down or closed its side */
+	char *rec;                    /* one record of the reply */
+	size_t rec_cap;
 };
 
 static int oversize(const struct sender *s, unsigned long long n, const char *size)
@@ -703,21 +717,47 @@ static int oversize(const struct sender *s, unsigned long long n, const char *si
 		    s->a->text, s->max, s->sent ? "; the records before it were sent" : "; nothing was sent");
 }
 
-/* One read of the peer's answer, to stdout. */
+/* One record of the peer's answer, its bytes to stdout (an empty record
+ * adds nothing, and is not the end). */
 static int relay_reply(struct sender *s)
 {
-	static char buf[CHUNK];
-	ssize_t got = read(s->fd, buf, sizeof(buf));
+	struct sock_peer ignored;
+	ssize_t got = sock_recv_record(s->fd, s->rec, s->rec_cap, &ignored);
 
-	if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+	/* A reset is the end too: a record not yet sent then fails to go. */
+	if (got == SOCK_RECORD_END || (got < 0 && errno == ECONNRESET)) {
 		s->reply_ended = true;
 		return EXIT_OK;
 	}
-	if (got < 0)
-		return errno == EAGAIN || errno == EINTR ? EXIT_OK : fail_errno("cannot read from %s", s->a->text);
-	if (write_all(STDOUT_FILENO, buf, (size_t)got, NULL) != 0) {
+	if (got < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return EXIT_OK;
+		return fail_errno("cannot read from %s", s->a->text);
+	}
+	if ((size_t)got > s->rec_cap)
+		return fail("a %zd-byte record from %s was larger than the %zu bytes ipctool takes", got,
+			    s->a->text, s->rec_cap);
+	if (write_all(STDOUT_FILENO, s->rec, (size_t)got, NULL) != 0) {
 		termination_honour();
 		return fail_errno("cannot write standard output");
+	}
+	return EXIT_OK;
+}
+
+/* After the half-close: the reply to stdout, until the peer ends it. */
+static int copy_reply(struct sender *s)
+{
+	while (!s->reply_ended) {
+		int ready = wait_fd(s->fd, POLLIN, s->w, -1);
+		if (ready == 0)
+			return timed_out(s->a);
+		if (ready < 0) {
+			termination_honour();
+			return fail_errno("cannot wait on %s", s->a->text);
+		}
+		int rc = relay_reply(s);
+		if (rc)
+			return rc;
 	}
 	return EXIT_OK;
 }
@@ -826,23 +866,35 @@ static int send_input(struct sender *s, int delim)
 	return read_records(&r);
 }
 
+/* seqpacket: the reply's records need room, and their credentials tell an
+ * empty one from the end (sock_recv_record). */
+static int prepare_replies(struct sender *s)
+{
+	if (sock_pass_credentials(s->fd) != 0)
+		return fail_errno("cannot ask for the credentials of %s's records", s->a->text);
+	return record_buffer(&s->rec, &s->rec_cap);
+}
+
 static int send_records(int fd, const struct sock_options *o, const struct sock_addr *a,
 			const struct cli *cli, const struct wait *w)
 {
 	struct sender s = { .fd = fd, .a = a, .w = w, .max = sock_record_max(fd),
 			    .replies = o->type == SOCK_SEQPACKET };
-	int rc;
+	int rc = s.replies ? prepare_replies(&s) : EXIT_OK;
 
-	if (cli->nargs > 1)
+	if (rc == EXIT_OK && cli->nargs > 1)
 		rc = send_arguments(&s, cli->args + 1, cli->nargs - 1);
-	else
+	else if (rc == EXIT_OK)
 		rc = send_input(&s, o->lines ? '\n' : o->null ? '\0' : -1);
-	if (rc || o->type == SOCK_DGRAM)
-		return rc;
 	/* seqpacket: half-close, then the reply as a stream does. */
-	if (shutdown(fd, SHUT_WR) != 0)
-		return fail_errno("cannot half-close the connection to %s", a->text);
-	return copy_reply(fd, a, w);
+	if (rc == EXIT_OK && s.replies) {
+		if (shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
+			rc = fail_errno("cannot half-close the connection to %s", a->text);
+		else
+			rc = copy_reply(&s);
+	}
+	free(s.rec);
+	return rc;
 }
 
 static int sock_client(const struct sock_options *o, const struct sock_addr *a, const struct cli *cli)

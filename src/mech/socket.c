@@ -272,8 +272,9 @@ int sock_listen(struct sock_listener *l, const struct sock_addr *a, int type, mo
 	l->fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (l->fd < 0)
 		return fail_errno("cannot make a %s socket", sock_type_name(type));
-	/* Before bind, so no datagram arrives without its sender's credentials. */
-	if (type != SOCK_STREAM && setsockopt(l->fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) != 0) {
+	/* Before bind, so no datagram arrives without its sender's credentials
+	 * (accepted seqpacket connections inherit the option). */
+	if (type != SOCK_STREAM && sock_pass_credentials(l->fd) != 0) {
 		rc = fail_errno("cannot ask for the senders' credentials on %s", a->text);
 	} else if (a->abstract) {
 		if (bind(l->fd, (const struct sockaddr *)&a->sun, a->len) != 0)
@@ -383,6 +384,10 @@ ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p)
 		;
 	if (got < 0)
 		return -1;
+	/* recvmsg says 0 both for an empty record and at the end; only a
+	 * record comes with its sender's credentials (socket(7), SO_PASSCRED). */
+	if (got == 0 && msg.msg_controllen == 0)
+		return SOCK_RECORD_END;
 	p->pid = 0;
 	p->uid = (uid_t)-1;
 	p->gid = (gid_t)-1;
@@ -396,6 +401,23 @@ ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p)
 			p->gid = cred.gid;
 		}
 	return got;
+}
+
+int sock_pass_credentials(int fd)
+{
+	return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
+}
+
+size_t sock_record_room(void)
+{
+	FILE *f = fopen("/proc/sys/net/core/wmem_max", "re");
+	unsigned long wmem = 0;
+
+	if (!f || fscanf(f, "%lu", &wmem) != 1)
+		wmem = 4UL * 1024 * 1024;
+	if (f)
+		fclose(f);
+	return 2 * wmem + 1;
 }
 
 size_t sock_record_max(int fd)

@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# sock against hostile and unlucky peers (SPEC §18, ../HOSTILE.md): peers
+# that close early or send empty records, a peer that sends without end,
+# other users on an abstract name, forged socket names, refusal floods.
+
+load helpers
+
+setup() {
+	D=$BATS_TEST_TMPDIR
+	cd "$D"
+	# The network namespace (and so the abstract namespace) is the host's:
+	# names of our own.
+	A="@ipctool-hostile-$$-$BATS_TEST_NUMBER-$RANDOM"
+}
+teardown() {
+	exec 7>&- 2>/dev/null || true
+	bg_cleanup
+	[ -z "${PUBDIR:-}" ] || rm -rf "$PUBDIR"
+	common_teardown
+}
+
+# listen ARGS...: a listener in the background on ./s (stdout to out,
+# stderr to err), once its socket is there.
+listen() {
+	bg_start ipctool sock s --listen "$@" >out 2>err
+	LISTENER=${BG_PIDS[-1]}
+	wait_for '[ -S s ]'
+}
+# listen_abstract ARGS...: the same on $A.
+listen_abstract() {
+	bg_start ipctool sock "$A" --listen "$@" >out 2>err
+	LISTENER=${BG_PIDS[-1]}
+	wait_for 'ss -xlH | grep -q -- " ${A} "' || wait_for 'grep -q " ${A}$" /proc/net/unix'
+}
+# finished: the listener ended by itself with status 0.
+finished() {
+	wait_exit "$LISTENER"
+	assert_equal "$EXIT_RC" 0
+}
+# A directory uid 65534 can reach.
+public_dir() {
+	PUBDIR=$(mktemp -d /tmp/ipctool-hostile.XXXXXX)
+	chmod 755 "$PUBDIR"
+}
+# client_in_background ARGS...: sock ARGS with stdin the FIFO ./in, which
+# this shell holds open on fd 7 (write to it with >&7); stdout to reply,
+# stderr to cerr, its status to rc once it ends.
+client_in_background() {
+	mkfifo in
+	bg_start bash -c 'ipctool sock "$@" <in >reply 2>cerr; echo $? >rc' _ "$@"
+	exec 7>in
+}
+# client_done: wait for it to end; its status in $status, stderr in $stderr.
+client_done() {
+	exec 7>&-
+	wait_for '[ -s rc ]' || fail "the client did not end"
+	status=$(cat rc)
+	stderr=$(cat cerr)
+}
+
+# ---- a peer that closes before all was sent (item: exit 0 means all went) ------
+
+@test "stream --connect: a peer that closed before the rest of stdin came is status 1 saying how many bytes were sent" {
+	listen --count 1 -- head -c 4
+	client_in_background s --connect
+	printf AAAA >&7
+	# The listener ends once head has read its 4 bytes and exited: the
+	# connection is closed before the rest is written.
+	finished
+	printf BBBB >&7
+	client_done
+	assert_equal "$status" 1
+	assert_equal "$stderr" "ipctool: sock: s closed the connection after 4 bytes were sent; the rest was not sent"
+	run cat reply
+	assert_output AAAA
+}
+
+@test "stream --connect: the same peer, stdin ending after what it read, is status 0" {
+	listen --count 1 -- head -c 4
+	client_in_background s --connect
+	printf AAAA >&7
+	finished
+	client_done
+	assert_equal "$status" 0
+	assert_equal "$stderr" ""
+	run cat reply
+	assert_output AAAA
+}
+
+@test "stream --connect: a peer that shuts down its side first still gets all the input: status 0" {
+	bg_start python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind("s"); s.listen()
+c, _ = s.accept()
+c.sendall(b"hello\n"); c.shutdown(socket.SHUT_WR)
+n = 0
+while True:
+    b = c.recv(65536)
+    if not b: break
+    n += len(b)
+open("got.tmp", "w").write(str(n)); os.rename("got.tmp", "got")
+' 
+	wait_for '[ -S s ]'
+	run --separate-stderr bash -c 'head -c 1000000 /dev/zero | ipctool sock s --connect --timeout 20'
+	assert_success
+	assert_output hello
+	wait_for '[ -e got ]'
+	assert_equal "$(cat got)" 1000000
+}
+
+@test "stream --connect: a listener SIGTERM'd while a peer sends without end: the peer exits 1 saying how many bytes went" {
+	listen
+	bg_start bash -c 'ipctool sock s --connect </dev/zero >reply 2>cerr; echo $? >rc'
+	wait_for '[ -s out ]'
+	kill -TERM "$LISTENER"
+	finished
+	wait_for '[ -s rc ]'
+	assert_equal "$(cat rc)" 1
+	run cat cerr
+	assert_output --regexp '^ipctool: sock: s closed the connection after [1-9][0-9]* bytes were sent; the rest was not sent$'
+}
+
+# ---- empty records --------------------------------------------------------------
+
+@test "seqpacket: an empty record is a record, not the end: the records after it arrive" {
+	listen_abstract --seqpacket --count 1
+	run_tool sock "$A" --seqpacket --connect one "" three four
+	assert_success
+	finished
+	run cat out
+	assert_output $'one\n\nthree\nfour'
+	listen_abstract --seqpacket --count 1 --json
+	run_tool sock "$A" --seqpacket --connect --lines <<<$'x\n\ny'
+	assert_success
+	finished
+	run jq -c .data out
+	assert_output $'"x"\n""\n"y"'
+}
+
+@test "seqpacket --connect: empty records in the reply do not end it" {
+	bg_start python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind("\0" + sys.argv[1][1:]); s.listen()
+c, _ = s.accept()
+c.recv(100)
+for r in (b"a", b"", b"", b"b", b"", b"c"):
+    c.send(r)
+c.close()
+' "$A"
+	wait_for 'ss -xlH | grep -q -- " ${A} "'
+	run_tool sock "$A" --seqpacket --connect request
+	assert_success
+	assert_output abc
+}
+
+@test "dgram: an empty datagram is delivered as an empty line, or \"data\":\"\"" {
+	listen_abstract --dgram --count 3
+	run_tool sock "$A" --dgram --connect a "" b
+	assert_success
+	finished
+	run cat out
+	assert_output $'a\n\nb'
+	listen_abstract --dgram --count 1 --json
+	run_tool sock "$A" --dgram --connect ""
+	assert_success
+	finished
+	run jq -c .data out
+	assert_output '""'
+}
