@@ -169,3 +169,119 @@ c.close()
 	run jq -c .data out
 	assert_output '""'
 }
+
+# ---- abstract names: no file mode, so only our own uid by default -----------
+
+@test "--mode with an abstract @NAME is a usage error: it has no file" {
+	run_tool sock "$A" --listen --mode 0600 --count 1 --timeout 1
+	assert_error 2 sock "--mode does not apply to the abstract name $A: it has no file; --allow-uid says who may connect"
+	assert_output ""
+	run_tool sock "$A" --connect x
+	assert_only_error 1 sock "no listener at $A"
+}
+
+@test "a listener on @NAME serves only its own uid without --allow-uid: uid 65534 never reaches COMMAND" {
+	need_root
+	listen_abstract --count 1 -- sh -c 'cat >>got'
+	run --separate-stderr as_nobody ipctool sock "$A" --connect secret
+	[ "$status" -le 1 ]
+	run_tool sock "$A" --connect mine
+	assert_success
+	finished
+	run cat got
+	assert_output mine
+	run cat err
+	assert_output --regexp "^ipctool: sock: refused a connection from pid [0-9]+, uid 65534 on $A: an abstract socket serves only its own user without --allow-uid$"
+	# Datagrams alike.
+	listen_abstract --dgram --count 1
+	run as_nobody ipctool sock "$A" --connect --dgram secret
+	assert_success
+	run_tool sock "$A" --connect --dgram mine
+	assert_success
+	finished
+	run cat out
+	assert_output mine
+	run cat err
+	assert_output --regexp "refused a datagram from pid [0-9]+, uid 65534 on $A"
+}
+
+@test "--allow-uid any serves every user on @NAME; other --allow-uid users are served too" {
+	need_root
+	listen_abstract --count 1 --allow-uid any -- sh -c 'cat >/dev/null; echo "uid $IPCTOOL_PEER_UID"'
+	run as_nobody ipctool sock "$A" --connect x
+	assert_success
+	assert_output "uid 65534"
+	finished
+	listen_abstract --count 1 --allow-uid nobody -- sh -c 'cat >/dev/null; echo "uid $IPCTOOL_PEER_UID"'
+	run as_nobody ipctool sock "$A" --connect x
+	assert_success
+	assert_output "uid 65534"
+	finished
+	run_tool sock s --connect --allow-uid any
+	assert_error 2 sock "--allow-uid applies to --listen"
+}
+
+# ---- a refused peer that repeats itself ---------------------------------------------
+
+@test "refusals are reported at most once a second per uid, with a count: 3000 datagrams, a few lines" {
+	need_root
+	listen_abstract --dgram --count 1 --allow-uid 0
+	start=$(now_ms)
+	run as_nobody /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+for i in range(3000):
+    s.sendto(b"x", "\0" + sys.argv[1][1:])
+' "$A"
+	assert_success
+	run_tool sock "$A" --connect --dgram mine
+	assert_success
+	finished
+	seconds=$(( ($(now_ms) - start) / 1000 ))
+	run cat out
+	assert_output mine
+	# One line at once, then at most one a second, and the last count at exit.
+	lines=$(wc -l <err)
+	assert_between 1 $((seconds + 3)) "$lines"
+	run grep -Evc "^ipctool: sock: refused (a datagram from pid [0-9]+, uid 65534|[0-9]+ datagrams from uid 65534 on $A since the last report, the last from pid [0-9]+)" err
+	assert_output 0
+	# Every refusal is counted once.
+	run awk '{ print ($4 == "a") ? 1 : $4 }' err
+	total=$(awk '{ n += ($4 == "a") ? 1 : $4 } END { print n }' err)
+	assert_equal "$total" 3000
+}
+
+# ---- a peer that sends without end -------------------------------------------------
+
+@test "--json streams a connection in chunks of at most 64 KiB with offsets, then its end" {
+	listen --count 1 --json
+	# 200,000 bytes of text with 3-byte characters: no chunk splits one.
+	python3 -c 'import sys; sys.stdout.write("a€" * 50000)' > in
+	run_tool sock s --connect < in
+	assert_success
+	finished
+	run jq -e -s '
+		(.[:-1] | all(has("data") and (.data | utf8bytelength) <= 65536)) and
+		([.[:-1][] | .offset] == ([.[:-1][] | .data | utf8bytelength] | [foreach .[] as $n (0; . + $n; . - $n)])) and
+		(.[-1] | .end == true and .bytes == 200000 and (has("data") | not)) and
+		(all(.pid > 0 and .uid == 0 and .gid == 0))' out
+	assert_success
+	jq -j 'select(has("data")) | .data' out > back
+	cmp in back
+}
+
+@test "--json holds no connection whole: 256 MiB from a peer, the listener's peak memory grows by less than 16 MiB" {
+	# The baseline: the same listener given one byte.
+	peak_rss() {
+		bg_start /usr/bin/time -f %M -o rss ipctool sock s --listen --count 1 --json >/dev/null 2>err
+		LISTENER=${BG_PIDS[-1]}
+		wait_for '[ -S s ]'
+		head -c "$1" /dev/zero | ipctool sock s --connect --timeout 600
+		finished
+		cat rss
+	}
+	small=$(peak_rss 1)
+	big=$(peak_rss 268435456)
+	echo "peak RSS: $small KiB for 1 byte, $big KiB for 256 MiB" >&3
+	assert_between 0 16384 $((big - small))
+}

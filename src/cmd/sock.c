@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "chunks.h"
 #include "cli.h"
 #include "command.h"
 #include "commands.h"
@@ -24,6 +25,7 @@
 #include "json.h"
 #include "parse.h"
 #include "socket.h"
+#include "sockrefuse.h"
 #include "spawn.h"
 #include "sysvobj.h"
 #include "wait.h"
@@ -45,6 +47,7 @@ struct sock_options {
 	mode_t mode;
 	uid_t *allow;
 	size_t nallow;
+	bool allow_any;           /* --allow-uid any */
 	bool json, lines, null;
 };
 
@@ -63,7 +66,7 @@ static struct poptOption sock_table[] = {
 	{ "mode", 'm', POPT_ARG_STRING, NULL, OPT_MODE,
 	  "the socket file's permissions in octal (default 0600)", "MODE" },
 	{ "allow-uid", 'u', POPT_ARG_STRING, NULL, OPT_ALLOW_UID,
-	  "serve only peers of this user (repeatable); refuse the others", "USER" },
+	  "serve only peers of this user (repeatable), or any; refuse the others", "USER" },
 	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "one JSON object per connection or record, with the peer's pid, uid, gid", NULL },
 	{ "lines", '\0', POPT_ARG_NONE, NULL, OPT_LINES,
@@ -84,8 +87,13 @@ static int set_type(struct sock_options *o, int type, unsigned bit)
 static int add_allowed(struct sock_options *o, const char *arg)
 {
 	uid_t uid;
-	const char *why = parse_user(arg, &uid);
 
+	/* An abstract socket has no file mode: this is how to open it to all. */
+	if (strcmp(arg, "any") == 0) {
+		o->allow_any = true;
+		return 0;
+	}
+	const char *why = parse_user(arg, &uid);
 	if (why)
 		return cli_bad_value("--allow-uid", arg, why);
 	uid_t *grown = realloc(o->allow, (o->nallow + 1) * sizeof(*grown));
@@ -187,6 +195,8 @@ struct server {
 	unsigned long long served;
 	struct child *kids;
 	size_t nkids, kids_cap;
+	struct sockrefuse refused;
+	bool only_self;          /* @NAME without --allow-uid: our own uid only */
 	struct buf out;          /* records not yet written to stdout */
 	char *rec;               /* one record (dgram, seqpacket) */
 	size_t rec_cap;
@@ -194,16 +204,31 @@ struct server {
 
 enum { CHUNK = 128 * 1024, OUT_FLUSH = 64 * 1024 };
 
-static bool allowed(const struct server *s, const struct sock_peer *p, const char *what)
+static bool allowed(struct server *s, const struct sock_peer *p)
 {
-	if (s->o->nallow == 0)
+	const struct sock_options *o = s->o;
+
+	if (o->allow_any || (o->nallow == 0 && !s->only_self))
 		return true;
-	for (size_t i = 0; i < s->o->nallow; i++)
-		if (s->o->allow[i] == p->uid)
+	if (s->only_self && p->uid == geteuid())
+		return true;
+	for (size_t i = 0; i < o->nallow; i++)
+		if (o->allow[i] == p->uid)
 			return true;
-	warn("refused %s from pid %ld, uid %lu on %s: not an --allow-uid user", what, (long)p->pid,
-	     (unsigned long)p->uid, s->l.addr.text);
+	sockrefuse_note(&s->refused, p->pid, p->uid);
 	return false;
+}
+
+/* Who is refused, and why.  Anyone who can reach an abstract name can
+ * connect to it (unix(7)): without --allow-uid, only our own uid. */
+static void refusals_init(struct server *s)
+{
+	const struct sock_options *o = s->o;
+
+	s->only_self = s->l.addr.abstract && o->nallow == 0 && !o->allow_any;
+	sockrefuse_init(&s->refused, s->l.addr.text, s->l.type == SOCK_DGRAM ? "datagram" : "connection",
+			s->only_self ? "an abstract socket serves only its own user without --allow-uid"
+				     : "not an --allow-uid user");
 }
 
 static int flush_out(struct server *s)
@@ -264,32 +289,66 @@ static int copy_connection(int conn)
 	}
 }
 
-/* A stream connection whole, for --json. */
+/* --json on a stream: one object per chunk as it arrives, never the whole
+ * connection in memory (a peer may send without end), then one that says
+ * the connection ended and how many bytes it carried. */
+enum { JSON_CHUNK = 64 * 1024 };
+
+struct json_stream {
+	struct server *s;
+	const struct sock_peer *p;
+	int conn;
+};
+
+static int credentials(struct buf *out, const struct sock_peer *p)
+{
+	return buf_printf(out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,", (long)p->pid, (unsigned long)p->uid,
+			  (unsigned long)p->gid);
+}
+
+static int data_member(struct buf *out, const char *data, size_t n)
+{
+	if (utf8_valid((const unsigned char *)data, n))
+		return buf_append_str(out, "\"data\":") || json_append_string(out, data, n);
+	return buf_append_str(out, "\"data_base64\":\"") || base64_append(out, (const unsigned char *)data, n) ||
+	       buf_append(out, "\"", 1);
+}
+
+static int json_chunk(void *ctx, const char *data, size_t n, unsigned long long offset)
+{
+	struct json_stream *j = ctx;
+	struct buf *out = &j->s->out;
+
+	if (credentials(out, j->p) || buf_printf(out, "\"offset\":%llu,", offset) || data_member(out, data, n) ||
+	    buf_append(out, "}\n", 2))
+		return fail("out of memory for a %zu-byte chunk", n);
+	return flush_out(j->s);
+}
+
+/* A termination signal or a reset ends the connection where it is. */
+static ssize_t read_connection(void *ctx, char *buf, size_t n, int *rc)
+{
+	const struct json_stream *j = ctx;
+	ssize_t got = read_some(j->conn, buf, n);
+
+	if (got < 0 && (errno == EINTR || errno == ECONNRESET))
+		return 0;
+	if (got < 0)
+		*rc = fail_errno("cannot read a connection");
+	return got;
+}
+
 static int json_connection(struct server *s, int conn, const struct sock_peer *p)
 {
-	struct buf data = { 0 };
-	int rc = EXIT_OK;
+	struct json_stream j = { .s = s, .p = p, .conn = conn };
+	struct chunk_reader r = { .max = JSON_CHUNK, .read = read_connection, .chunk = json_chunk, .ctx = &j };
+	unsigned long long bytes;
+	int rc = read_chunks(&r, &bytes);
 
-	for (;;) {
-		if (buf_reserve(&data, CHUNK) != 0) {
-			rc = fail("out of memory for a connection of %zu bytes", data.len);
-			break;
-		}
-		ssize_t got = read_some(conn, data.data + data.len, CHUNK);
-		if (got == 0 || (got < 0 && (errno == EINTR || errno == ECONNRESET)))
-			break;
-		if (got < 0) {
-			rc = fail_errno("cannot read a connection");
-			break;
-		}
-		data.len += (size_t)got;
-	}
-	if (rc == EXIT_OK)
-		rc = emit(s, p, data.data ? data.data : "", data.len);
-	if (rc == EXIT_OK)
-		rc = flush_out(s);
-	buf_free(&data);
-	return rc;
+	if (rc == EXIT_OK && (credentials(&s->out, p) ||
+			      buf_printf(&s->out, "\"end\":true,\"bytes\":%llu}\n", bytes)))
+		rc = fail("out of memory");
+	return rc ? rc : flush_out(s);
 }
 
 static int record_buffer(char **rec, size_t *cap)
@@ -452,7 +511,7 @@ static int accept_one(struct server *s)
 	int rc = EXIT_OK;
 	if (sock_peer_of(conn, &p) != 0)
 		rc = fail_errno("cannot read the credentials of a peer on %s", s->l.addr.text);
-	else if (allowed(s, &p, "a connection")) {
+	else if (allowed(s, &p)) {
 		s->served++;
 		rc = serve_connection(s, conn, &p);
 	}
@@ -474,7 +533,7 @@ static int take_datagrams(struct server *s)
 				return EXIT_OK;
 			return fail_errno("cannot receive on %s", s->l.addr.text);
 		}
-		if (!allowed(s, &p, "a datagram"))
+		if (!allowed(s, &p))
 			continue;
 		s->served++;
 		int rc = (size_t)got > s->rec_cap ? cut_record(s, got) : emit(s, &p, s->rec, (size_t)got);
@@ -493,8 +552,12 @@ static int serve(struct server *s)
 	while (rc == EXIT_OK && (!s->o->has_count || s->served < s->o->count)) {
 		if ((rc = flush_out(s)))
 			break;
-		/* With children running, wake now and then to reap them. */
-		int ready = wait_fd(s->l.fd, POLLIN, &s->w, s->nkids ? 100 : -1);
+		/* With children running, wake now and then to reap them; with
+		 * refusals counted, when their report is due. */
+		int cap = sockrefuse_flush_due(&s->refused);
+		if (s->nkids && (cap < 0 || cap > 100))
+			cap = 100;
+		int ready = wait_fd(s->l.fd, POLLIN, &s->w, cap);
 		if (s->nkids)
 			reap_children(s, false);
 		if (ready < 0) {
@@ -504,7 +567,7 @@ static int serve(struct server *s)
 		}
 		if (ready == 0) {
 			if (!wait_expired(&s->w))
-				continue;   /* only the reaping tick */
+				continue;   /* only the reaping or reporting tick */
 			if (s->o->has_count || s->served == 0) {
 				warn("no %s came to %s within the timeout", s->l.type == SOCK_DGRAM ?
 				     "datagram" : "connection", s->l.addr.text);
@@ -529,11 +592,13 @@ static int sock_serve(const struct sock_options *o, const struct sock_addr *a, c
 	wait_init(&s.w, false, o->has_timeout ? &o->timeout : NULL);
 	if ((rc = sock_listen(&s.l, a, o->type, o->mode)))
 		return rc;
+	refusals_init(&s);
 	if (o->type != SOCK_STREAM && !command)
 		rc = record_buffer(&s.rec, &s.rec_cap);
 	if (rc == EXIT_OK)
 		rc = serve(&s);
 	finish_children(&s);
+	sockrefuse_done(&s.refused);
 	sock_listener_close(&s.l);
 	buf_free(&s.out);
 	free(s.rec);
@@ -573,9 +638,16 @@ struct downstream {
 	bool gone;                 /* it closed the connection: it reads no more either */
 };
 
-/* The peer closed before all the input was sent. */
-static int cut_short(const struct sock_addr *a, const struct upstream *u)
+/* The peer closed before all the input was sent: what it answered is
+ * still copied out, then the loss reported. */
+static int cut_short(int fd, const struct sock_addr *a, const struct upstream *u)
 {
+	static char out[CHUNK];
+	ssize_t got;
+
+	while ((got = read(fd, out, sizeof(out))) > 0)
+		if (write_all(STDOUT_FILENO, out, (size_t)got, NULL) != 0)
+			break;
 	return fail("%s closed the connection after %llu bytes were sent; the rest was not sent", a->text,
 		    u->sent);
 }
@@ -609,7 +681,7 @@ static int send_some(struct upstream *u, int fd, const struct sock_addr *a)
 	if (errno == EAGAIN || errno == EINTR)
 		return EXIT_OK;
 	if (errno == EPIPE || errno == ECONNRESET)
-		return cut_short(a, u);
+		return cut_short(fd, a, u);
 	return fail_errno("cannot send to %s", a->text);
 }
 
@@ -634,7 +706,7 @@ static int take_reply(int fd, const struct sock_addr *a, const struct upstream *
 		 * reply before the reset was read whole. */
 		if (errno == ECONNRESET) {
 			if (u->len || !u->eof)
-				return cut_short(a, u);
+				return cut_short(fd, a, u);
 			d->ended = d->gone = true;
 			return EXIT_OK;
 		}
@@ -666,7 +738,7 @@ static int stream_exchange(int fd, const struct sock_addr *a, const char *data, 
 		/* A peer gone with input still in hand: it was not all sent.
 		 * (Only input that came decides: stdin may be at its end.) */
 		if (d.gone && u.len)
-			return cut_short(a, &u);
+			return cut_short(fd, a, &u);
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = -1 } };
 		if (d.ended)
 			p[0].events = 0;
@@ -942,7 +1014,7 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 		return listen_only("--count");
 	if (o->has_mode)
 		return listen_only("--mode");
-	if (o->nallow)
+	if (o->nallow || o->allow_any)
 		return listen_only("--allow-uid");
 	if (o->json)
 		return listen_only("--json");
@@ -982,6 +1054,9 @@ static int sock_check(const struct sock_options *o, const struct cli *cli, struc
 	const char *why = sock_addr_parse(cli->args[0], a);
 	if (why)
 		return cli_bad_value("PATH", cli->args[0], why);
+	if (o->listen && o->has_mode && a->abstract)
+		return usage_error("--mode does not apply to the abstract name %s: it has no file; "
+				   "--allow-uid says who may connect", quote_input(cli->args[0]));
 	return 0;
 }
 
