@@ -88,7 +88,7 @@ client_done() {
 }
 
 @test "stream --connect: a peer that shuts down its side first still gets all the input: status 0" {
-	bg_start python3 -c '
+	bg_start /usr/bin/python3 -c '
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.bind("s"); s.listen()
@@ -139,7 +139,7 @@ open("got.tmp", "w").write(str(n)); os.rename("got.tmp", "got")
 }
 
 @test "seqpacket --connect: empty records in the reply do not end it" {
-	bg_start python3 -c '
+	bg_start /usr/bin/python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 s.bind("\0" + sys.argv[1][1:]); s.listen()
@@ -284,4 +284,61 @@ for i in range(3000):
 	big=$(peak_rss 268435456)
 	echo "peak RSS: $small KiB for 1 byte, $big KiB for 256 MiB" >&3
 	assert_between 0 16384 $((big - small))
+}
+
+# ---- forged kernel text: a socket name with a newline -----------------------------
+
+# forge_row DIR: uid 65534 binds and listens on a socket in DIR whose name
+# holds a newline and then a line of /proc/net/unix naming DIR/victim.sock
+# as a listening socket (the directories its slashes need made first);
+# $FORGED is that name (relative to DIR).
+forge_row() {
+	FORGED=$'x\n0000000000000000: 00000002 00000000 00010000 0001 01 99999 '"$1/victim.sock"
+	# setpriv execs python: $BG_PID is the peer itself, for teardown to kill.
+	bg_start setpriv --reuid=65534 --regid=65534 --clear-groups -- /usr/bin/python3 -c '
+import os, socket, sys, time
+os.chdir(sys.argv[1])
+os.makedirs(os.path.dirname(sys.argv[2]))
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[2])
+s.listen()
+time.sleep(600)
+' "$1" "$FORGED"
+	FORGE_DIR=$1
+	wait_for '[ -S "$FORGE_DIR/$FORGED" ]'
+}
+
+@test "a socket name holding a forged /proc/net/unix row does not make a stale socket look live" {
+	need_root
+	public_dir
+	chmod 1777 "$PUBDIR"
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$PUBDIR/victim.sock"
+	forge_row "$PUBDIR"
+	bg_start ipctool sock "$PUBDIR/victim.sock" --listen --count 1 >out 2>err
+	LISTENER=${BG_PIDS[-1]}
+	wait_for 'ss -xlH | grep -q -- " $PUBDIR/victim.sock "' || { cat err; fail "the listener did not replace the stale socket"; }
+	run_tool sock "$PUBDIR/victim.sock" --connect fresh
+	assert_success
+	finished
+	run cat out
+	assert_output fresh
+	[ ! -s err ]
+}
+
+@test "list --sockets shows a name with a newline whole and escaped, never the row it forges" {
+	need_root
+	public_dir
+	chmod 1777 "$PUBDIR"
+	forge_row "$PUBDIR"
+	run_tool list --sockets --json
+	assert_success
+	run jq --arg f "$FORGED" '[.sockets[] | select(.path == $f)] | length' <<<"$output"
+	assert_output 1
+	run_tool list --sockets --json
+	run jq --arg v "$PUBDIR/victim.sock" '[.sockets[] | select(.path == $v)] | length' <<<"$output"
+	assert_output 0
+	run_tool list --sockets
+	assert_success
+	refute_output --regexp "^$(re_quote "$PUBDIR/victim.sock") "
+	assert_line --regexp '^x\\x0a0000000000000000: 00000002 .* stream +LISTEN +[0-9]+ +[0-9]+ +python3$'
 }

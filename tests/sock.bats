@@ -326,7 +326,7 @@ stale_socket() {
 	assert_output real
 }
 
-@test "a listener of another program bound by a relative name is found by a connect" {
+@test "a listener of another program bound by a relative name is found by its file: no probe" {
 	mkdir sub
 	bg_start bash -c 'cd sub && exec python3 -c "
 import socket
@@ -340,10 +340,12 @@ print(repr(c.recv(10)), flush=True)
 	run_tool sock sub/s --listen --timeout 1
 	assert_only_error 1 sock "sub/s is in use"
 	[ -S sub/s ]
-	# It saw the probe: a connection with no data.
+	# The first connection it sees is ours, with data: no probe came first.
+	run_tool sock sub/s --connect real
+	assert_success
 	wait_for '[ -s probe ]'
 	run cat probe
-	assert_output "b''"
+	assert_output "b'real'"
 }
 
 @test "a regular file, a directory, a symlink at PATH are refused and left alone" {

@@ -4,12 +4,13 @@
  *
  * A listener binds only where nothing live is: a stale socket file (no
  * socket bound to it any more) is replaced, anything else is refused and
- * left alone.  Whether a socket is bound is read from /proc/net/unix, so a
+ * left alone.  Whether a socket is bound to the file is read from the
+ * kernel's table (NETLINK_SOCK_DIAG, by the file's device and inode), so a
  * live listener never sees a probe connection; only when that table cannot
- * tell (a listener bound through another relative path) does a connect
- * attempt decide.  The file is born with exactly its mode (the umask is set
- * around bind), and it is removed on exit only if it is still the file this
- * listener made (device and inode recorded right after bind). */
+ * tell does a connect attempt decide.  The file is born with exactly its
+ * mode (the umask is set around bind), and it is removed on exit only if
+ * it is still the file this listener made (device and inode recorded right
+ * after bind). */
 #ifndef IPCTOOL_SOCKET_H
 #define IPCTOOL_SOCKET_H
 
