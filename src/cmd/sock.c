@@ -68,7 +68,7 @@ static struct poptOption sock_table[] = {
 	{ "allow-uid", 'u', POPT_ARG_STRING, NULL, OPT_ALLOW_UID,
 	  "serve only peers of this user (repeatable), or any; refuse the others", "USER" },
 	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
-	  "one JSON object per connection or record, with the peer's pid, uid, gid", NULL },
+	  "one JSON object per record or chunk of a connection, with the peer's pid, uid, gid", NULL },
 	{ "lines", '\0', POPT_ARG_NONE, NULL, OPT_LINES,
 	  "dgram, seqpacket: send each line of standard input as one record", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL,
