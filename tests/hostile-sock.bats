@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# sock against hostile and unlucky peers (SPEC §18, ../HOSTILE.md): peers
+# sock against hostile and unlucky peers (ipctool-sock(1)): peers
 # that close early or send empty records, a peer that sends without end,
 # other users on an abstract name, forged socket names, refusal floods.
 

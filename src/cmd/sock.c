@@ -242,27 +242,37 @@ static int flush_out(struct server *s)
 	return 0;
 }
 
-/* One record or connection as SPEC §13 writes it: bytes and a newline, or
- * a JSON object with the peer's credentials. */
+/* A JSON object's start: the peer's credentials. */
+static int credentials(struct buf *out, const struct sock_peer *p)
+{
+	return buf_printf(out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,", (long)p->pid, (unsigned long)p->uid,
+			  (unsigned long)p->gid);
+}
+
+/* "data" when the bytes are UTF-8, else "data_base64". */
+static int data_member(struct buf *out, const char *data, size_t n)
+{
+	if (utf8_valid((const unsigned char *)data, n))
+		return buf_append_str(out, "\"data\":") || json_append_string(out, data, n);
+	return buf_append_str(out, "\"data_base64\":\"") || base64_append(out, (const unsigned char *)data, n) ||
+	       buf_append(out, "\"", 1);
+}
+
+/* One record as ipctool-sock(1) writes it: bytes and a newline, or a JSON
+ * object with the peer's credentials. */
 static int emit(struct server *s, const struct sock_peer *p, const char *data, size_t n)
 {
+	size_t before = s->out.len;
 	int bad;
 
-	if (s->o->json) {
-		bool text = utf8_valid((const unsigned char *)data, n);
-		bad = buf_printf(&s->out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,\"%s\":", (long)p->pid,
-				 (unsigned long)p->uid, (unsigned long)p->gid, text ? "data" : "data_base64");
-		if (!bad)
-			bad = text ? json_append_string(&s->out, data, n)
-				   : buf_append(&s->out, "\"", 1) || base64_append(&s->out, (const unsigned char *)data, n) ||
-					     buf_append(&s->out, "\"", 1);
-		if (!bad)
-			bad = buf_append(&s->out, "}\n", 2);
-	} else {
+	if (s->o->json)
+		bad = credentials(&s->out, p) || data_member(&s->out, data, n) || buf_append(&s->out, "}\n", 2);
+	else
 		bad = buf_append(&s->out, data, n) || buf_append(&s->out, "\n", 1);
-	}
-	if (bad)
+	if (bad) {
+		s->out.len = before;   /* no half object goes out */
 		return fail("out of memory for a %zu-byte record", n);
+	}
 	return s->out.len >= OUT_FLUSH ? flush_out(s) : 0;
 }
 
@@ -300,28 +310,17 @@ struct json_stream {
 	int conn;
 };
 
-static int credentials(struct buf *out, const struct sock_peer *p)
-{
-	return buf_printf(out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,", (long)p->pid, (unsigned long)p->uid,
-			  (unsigned long)p->gid);
-}
-
-static int data_member(struct buf *out, const char *data, size_t n)
-{
-	if (utf8_valid((const unsigned char *)data, n))
-		return buf_append_str(out, "\"data\":") || json_append_string(out, data, n);
-	return buf_append_str(out, "\"data_base64\":\"") || base64_append(out, (const unsigned char *)data, n) ||
-	       buf_append(out, "\"", 1);
-}
-
 static int json_chunk(void *ctx, const char *data, size_t n, unsigned long long offset)
 {
 	struct json_stream *j = ctx;
 	struct buf *out = &j->s->out;
+	size_t before = out->len;
 
 	if (credentials(out, j->p) || buf_printf(out, "\"offset\":%llu,", offset) || data_member(out, data, n) ||
-	    buf_append(out, "}\n", 2))
+	    buf_append(out, "}\n", 2)) {
+		out->len = before;
 		return fail("out of memory for a %zu-byte chunk", n);
+	}
 	return flush_out(j->s);
 }
 

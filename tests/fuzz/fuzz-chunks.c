@@ -1,5 +1,5 @@
 /* read_chunks and utf8_whole_prefix (src/lib/chunks.c), how sock --listen
- * --json cuts a stream connection (SPEC §18).  The input's first byte sets
+ * --json cuts a stream connection (ipctool-sock(1)).  The input's first byte sets
  * the chunk size (4 to 67 bytes, so chunks are cut often); the rest is the
  * stream, read in pieces of varying size.  It must come back whole and in
  * order, in chunks of 1 to MAX bytes at contiguous offsets; a stream that is
