@@ -194,20 +194,9 @@ static int sysv_head(struct out *w, enum ipc_kind kind, const struct ipc_perm *p
 
 static int posix_head(struct out *w, enum ipc_kind kind, const char *name, const struct stat *st)
 {
-	size_t len = strlen(name);
-
-	if (buf_printf(&w->b, "{\"kind\":\"%s\",\"family\":\"posix\",\"name\":", dump_kind_word(kind)))
+	if (buf_printf(&w->b, "{\"kind\":\"%s\",\"family\":\"posix\"", dump_kind_word(kind)) ||
+	    dump_append_name(&w->b, name))
 		return -1;
-	if (utf8_valid((const unsigned char *)name, len)) {
-		if (json_append_string(&w->b, name, len))
-			return -1;
-	} else {
-		char shown[4 * (POSIX_NAME_MAX + 2)];
-		shown_form(name, shown, sizeof(shown));
-		if (json_append_string(&w->b, shown, strlen(shown)) || buf_append_str(&w->b, ",\"name_base64\":\"") ||
-		    base64_append(&w->b, (const unsigned char *)name, len) || buf_append(&w->b, "\"", 1))
-			return -1;
-	}
 	return buf_printf(&w->b, ",\"mode\":\"%04o\",\"uid\":%u,\"gid\":%u", (unsigned)(st->st_mode & 0777),
 			  (unsigned)st->st_uid, (unsigned)st->st_gid);
 }
@@ -322,8 +311,7 @@ static int out_chunk(struct out *w, unsigned long long offset, const unsigned ch
 	while ((at += skip_zeros(p + at, n - at)) < n) {
 		size_t len = data_end(p + at, n - at);
 		++*chunks;
-		if (buf_printf(&w->b, "{\"offset\":%llu,\"data_base64\":\"", offset + at) ||
-		    base64_append(&w->b, p + at, len) || buf_append(&w->b, "\"}", 2))
+		if (dump_append_chunk(&w->b, offset + at, p + at, len))
 			return oom(w);
 		if (out_line(w) != 0)
 			return -1;

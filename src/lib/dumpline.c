@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error.h"
 #include "json.h"
 
 static const char *const kind_words[] = { "queue", "shm", "sem" };
@@ -12,6 +13,30 @@ static const char *const kind_words[] = { "queue", "shm", "sem" };
 const char *dump_kind_word(enum ipc_kind kind)
 {
 	return kind_words[kind];
+}
+
+int dump_append_name(struct buf *b, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (buf_append_str(b, ",\"name\":"))
+		return -1;
+	if (utf8_valid((const unsigned char *)name, len))
+		return json_append_string(b, name, len);
+	char shown[4 * (POSIX_NAME_MAX + 2)];
+	shown_form(name, shown, sizeof(shown));
+	if (json_append_string(b, shown, strlen(shown)) || buf_append_str(b, ",\"name_base64\":\"") ||
+	    base64_append(b, (const unsigned char *)name, len))
+		return -1;
+	return buf_append(b, "\"", 1);
+}
+
+int dump_append_chunk(struct buf *b, unsigned long long offset, const void *bytes, size_t n)
+{
+	if (buf_printf(b, "{\"offset\":%llu,\"data_base64\":\"", offset) ||
+	    base64_append(b, bytes, n))
+		return -1;
+	return buf_append(b, "\"}", 2);
 }
 
 static const char *say(char why[JSON_WHY_MAX], const char *text)

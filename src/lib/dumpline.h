@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "jsonline.h"
 #include "target.h"
 
@@ -62,6 +63,12 @@ struct dump_line {
 const char *dump_line_parse(const char *line, size_t n, unsigned long long number,
 			    const struct dump_object *inside, char *data, struct dump_line *out,
 			    char why[JSON_WHY_MAX]);
+
+/* The writing side, for dump: ,"name":"/x" (with "name_base64" beside a
+ * shown form when NAME is not UTF-8), and a whole chunk line without its
+ * newline.  0, or -1 when memory ran out. */
+int dump_append_name(struct buf *b, const char *name);
+int dump_append_chunk(struct buf *b, unsigned long long offset, const void *bytes, size_t n);
 
 /* "queue", "shm", "sem": the "kind" member's values. */
 const char *dump_kind_word(enum ipc_kind kind);
