@@ -367,3 +367,40 @@ make_all() {
 	assert_success
 	[ "$(jq -r 'select(.data) | .data' <<<"$output")" = across ]
 }
+
+@test "the Debian service's script dumps what /etc/ipctool/keep lists and restores it once" {
+	local script=$BATS_TEST_DIRNAME/../debian/snapshot/snapshot
+	mkdir state
+	export IPCTOOL_KEEP=$PWD/keep IPCTOOL_STATE=$PWD/state
+	printf '# kept\n0x4d2\n\n/jobs\n' > keep
+	ipctool mkq --key 0x4d2 >/dev/null
+	ipctool send 0x4d2 one two
+	ipctool mkq /jobs --max-messages 2 --message-size 16 >/dev/null
+	ipctool send /jobs job
+	ipctool mkq --key 0x99 >/dev/null          # not listed: not kept
+	run "$script" dump
+	assert_success
+	[ "$(jq -r 'select(.kind) | .key // .name' state/snapshot.jsonl | tr '\n' ' ')" = '0x000004d2 /jobs ' ]
+	run "$script" restore
+	assert_failure 1                          # they still exist here
+	[ -e state/snapshot.jsonl.restored ]
+	[ ! -e state/snapshot.jsonl ]
+	"$script" dump
+	SCRIPT=$script in_fresh '"$SCRIPT" restore && ipctool recv 0x4d2 --count 2 > msgs && ipctool recv /jobs > job &&
+		"$SCRIPT" restore'   # a second start restores nothing
+	[ "$(tr '\n' ' ' < msgs)" = 'one two ' ]
+	[ "$(cat job)" = job ]
+	: > keep
+	run "$script" dump
+	assert_success
+	assert_output --partial 'nothing listed'
+}
+
+@test "a dump made on another machine (tests/snapshot-outside.jsonl) restores and dumps again the same" {
+	local file=$BATS_TEST_DIRNAME/snapshot-outside.jsonl
+	FILE=$file in_fresh 'ipctool restore --same-ids "$FILE" && ipctool dump --all --consume-posix-queues > again.jsonl'
+	diff <(jq -cS 'del(.time, .host)' "$file") <(jq -cS 'del(.time, .host)' again.jsonl)
+	# Its POSIX name that is not UTF-8 came back as those bytes.
+	FILE=$file in_fresh 'ipctool restore "$FILE" && ls /dev/shm | od -c > names'
+	grep -q 'c   a   f 351' names
+}

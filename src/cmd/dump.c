@@ -671,40 +671,67 @@ static int dump_posix(struct out *w, enum ipc_kind kind, const char *name)
 	return 0;
 }
 
-/* Each entry of DIR that names an object of KIND, one at a time. */
+static int by_bytes(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* The entry NAME of DIR (an fd) as the object of KIND it names, or 0
+ * when it names none (another kind, not a regular file, another owner). */
+static int dump_posix_entry(struct out *w, int dir, const char *entry, enum ipc_kind kind,
+			    const struct select_options *s)
+{
+	const char *base = entry;
+	struct stat st;
+
+	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return 0;
+	if (kind != IPC_KIND_QUEUE) {
+		bool is_sem = strncmp(base, "sem.", 4) == 0;
+		if (is_sem != (kind == IPC_KIND_SEM))
+			return 0;
+		if (is_sem)
+			base += 4;
+	}
+	if (!*base || fstatat(dir, entry, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+	    (s->has_user && st.st_uid != s->user))
+		return 0;
+	char name[POSIX_NAME_MAX + 2];
+	snprintf(name, sizeof(name), "/%s", base);
+	return dump_posix(w, kind, name);
+}
+
+/* Each entry of DIR that names an object of KIND, in byte order of their
+ * names, so that two dumps of the same objects are the same lines (the
+ * names are held meanwhile: the one thing a dump holds per object). */
 static int dump_posix_dir(struct out *w, const char *dir, enum ipc_kind kind, const struct select_options *s)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, by_bytes);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc = 0;
 
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		fail_errno("cannot read %s", dir);
-		skipped(w);
+	if (n < 0 || fd < 0) {
+		if (errno != ENOENT) {
+			fail_errno("cannot read %s", dir);
+			skipped(w);
+		}
+		if (n >= 0) {
+			for (int i = 0; i < n; i++)
+				free(names[i]);
+			free(names);
+		}
+		if (fd >= 0)
+			close(fd);
 		return 0;
 	}
-	while (rc == 0 && (errno = 0, e = readdir(d))) {
-		const char *base = e->d_name;
-		struct stat st;
-		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-			continue;
-		if (kind != IPC_KIND_QUEUE) {
-			bool is_sem = strncmp(base, "sem.", 4) == 0;
-			if (is_sem != (kind == IPC_KIND_SEM))
-				continue;
-			if (is_sem)
-				base += 4;
-		}
-		if (!*base || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-		    (s->has_user && st.st_uid != s->user))
-			continue;
-		char name[POSIX_NAME_MAX + 2];
-		snprintf(name, sizeof(name), "/%s", base);
-		rc = dump_posix(w, kind, name);
+	for (int i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = dump_posix_entry(w, fd, names[i]->d_name, kind, s);
+		free(names[i]);
 	}
-	closedir(d);
+	free(names);
+	close(fd);
 	return rc;
 }
 
