@@ -404,3 +404,24 @@ make_all() {
 	FILE=$file in_fresh 'ipctool restore "$FILE" && ls /dev/shm | od -c > names'
 	grep -q 'c   a   f 351' names
 }
+
+@test "a restore stopped by SIGTERM removes the object it was making, keeps those before, and dies of it" {
+	mkfifo feed
+	exec 5<>feed
+	printf '%s\n' '{"ipctool_dump":1,"time":0,"host":"x"}' \
+		'{"kind":"sem","family":"sysv","key":"0x00000001","id":0,"mode":"0600","uid":0,"gid":0,"nsems":1,"values":[3]}' \
+		'{"end":"sem"}' \
+		'{"kind":"queue","family":"sysv","key":"0x000004d2","id":0,"mode":"0644","uid":0,"gid":0,"max_bytes":100}' \
+		'{"type":1,"size":2,"data":"hi"}' >&5
+	bg_start ipctool restore feed 2> err
+	wait_for "ipcs -q | grep -q 0x000004d2" || fail "restore did not make the queue"
+	wait_blocked "$BG_PID" pipe_read
+	kill -TERM "$BG_PID"
+	local rc=0
+	wait "$BG_PID" || rc=$?
+	exec 5>&-
+	[ "$rc" = 143 ]
+	grep -qx 'ipctool: restore: feed: line 5: stopped by a signal: message queue key 0x000004d2 not restored' err
+	[ "$(ipcs -q | grep -c 0x000004d2)" = 0 ]
+	[ "$(ipcs -s | grep -c 0x00000001)" = 1 ]
+}

@@ -158,6 +158,10 @@ static int out_flush(struct out *w)
 /* End the line being built and send the buffer on when it is full. */
 static int out_line(struct out *w)
 {
+	if (termination_pending()) {
+		w->failed = true;
+		return -1;
+	}
 	if (buf_append(&w->b, "\n", 1) != 0) {
 		fail("out of memory");
 		w->failed = true;
@@ -829,6 +833,9 @@ static int dump_run(void *opts, const struct cli *cli)
 		return rc;
 	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)) != 0)
 		return rc;
+	/* A POSIX queue's messages are out of it while --consume-posix-queues
+	 * holds them: INT, TERM, HUP and QUIT wait until they are back. */
+	termination_catch();
 	if (out_header(&w) == 0) {
 		for (size_t i = 0; i < o->ntargets; i++)
 			if (dump_target(&w, &o->targets[i], o->select.kinds) != 0)
@@ -842,6 +849,7 @@ static int dump_run(void *opts, const struct cli *cli)
 	buf_free(&w.b);
 	if (o->ns_pid)
 		ns_leave();
+	termination_honour();
 	return w.failed ? EXIT_FAIL : w.status;
 }
 

@@ -43,6 +43,7 @@
 #include "records.h"
 #include "sendjson.h"
 #include "target.h"
+#include "wait.h"
 
 enum { OPT_SAME_IDS = 1, OPT_REPLACE, OPT_DRY_RUN, OPT_NS };
 
@@ -583,12 +584,29 @@ static int end(struct restorer *r, unsigned long long line)
 
 /* ---- the reader ---- */
 
+/* A termination signal came: the object being made goes, the ones before
+ * stay, and the caller dies of the signal once everything is closed. */
+static int stopped(struct restorer *r)
+{
+	if (r->m.active) {
+		char why[POSIX_NAME_MAX * 4 + 80];
+		snprintf(why, sizeof(why), "stopped by a signal: %s not restored", describe(&r->m.obj));
+		undo(r);
+		r->m.active = false;
+		return line_fail(r, r->last, why);
+	}
+	r->status = EXIT_FAIL;
+	return EXIT_FAIL;
+}
+
 static int restore_line(void *ctx, const char *text, size_t len, unsigned long long number)
 {
 	struct restorer *r = ctx;
 	char why[JSON_WHY_MAX];
 
 	r->last = number;
+	if (termination_pending())
+		return stopped(r);
 	if (number > 1 && json_line_blank(text, len))
 		return EXIT_OK;
 	const char *bad = dump_line_parse(text, len, number, r->m.active ? &r->m.obj : NULL,
@@ -619,6 +637,10 @@ static ssize_t restore_read(void *ctx, char *buf, size_t n, int *rc)
 	struct restorer *r = ctx;
 	ssize_t got = read_some(r->fd, buf, n);
 
+	if (got < 0 && errno == EINTR && termination_pending()) {
+		*rc = stopped(r);
+		return got;
+	}
 	if (got < 0) {
 		*rc = EXIT_FAIL;
 		r->status = EXIT_FAIL;
@@ -779,6 +801,9 @@ static int restore_run(void *opts, const struct cli *cli)
 	}
 	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)) != 0)
 		goto out;
+	/* INT, TERM, HUP, QUIT end the restore between two lines, never
+	 * with an object half made. */
+	termination_catch();
 	r.dir = open(POSIX_SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rc = restore_stream(&r);
 	if (rc == EXIT_OK)
@@ -792,6 +817,7 @@ out:
 	free(r.line.values);
 	if (o->ns_pid)
 		ns_leave();
+	termination_honour();
 	return rc;
 }
 
