@@ -425,3 +425,17 @@ make_all() {
 	[ "$(ipcs -q | grep -c 0x000004d2)" = 0 ]
 	[ "$(ipcs -s | grep -c 0x00000001)" = 1 ]
 }
+
+@test "restored by another user than root, objects keep their modes and belong to that user" {
+	need_root
+	ipctool mkq --key 0x4d2 --mode 0640 >/dev/null
+	ipctool send 0x4d2 hi
+	ipctool mkshm /seg --size 8 --mode 0644 >/dev/null
+	ipctool dump 0x4d2 /seg > d.jsonl
+	ipcrm --all
+	rm /dev/shm/seg
+	run --separate-stderr as_nobody ipctool restore < d.jsonl
+	[ "$status" = 0 ] || fail "status $status: $stderr"
+	[ "$(ipcs -q | awk '$1 == "0x000004d2" { print $3, $4 }')" = 'nobody 640' ]
+	[ "$(stat -c '%u %a' /dev/shm/seg)" = '65534 644' ]
+}
