@@ -51,6 +51,7 @@ make_all() {
 	ipctool mkshm /seg --size 70000 --mode 0604 >/dev/null
 	printf 'x%.0s' $(seq 100) | ipctool shm-write /seg --offset 60000
 	ipctool mksem /lock --value 2 >/dev/null
+	ipctool mkshm "$(printf '/new\nline\033[31m')" --size 8 >/dev/null   # forged text in a name
 }
 
 @test "a dump restored in an empty namespace with --same-ids dumps again the same, field by field" {
@@ -62,7 +63,7 @@ make_all() {
 	diff <(norm one.jsonl) <(norm two.jsonl) || fail "the round trip changed the dump"
 	# Every kind and family is in it, with the contents made above.
 	[ "$(jq -r 'select(.kind) | .kind + "/" + .family' one.jsonl | sort | tr '\n' ' ')" = \
-		"queue/posix queue/sysv queue/sysv sem/posix sem/sysv shm/posix shm/sysv " ]
+		"queue/posix queue/sysv queue/sysv sem/posix sem/sysv shm/posix shm/posix shm/sysv " ]
 	[ "$(jq -c 'select(.type) | [.type, .size]' one.jsonl | tr '\n' ' ')" = '[1,5] [1,16] [7,5] [3,0] ' ]
 	[ "$(jq -r 'select(.type == 7) | .data_base64' one.jsonl | base64 -d | od -An -c | tr -s ' ')" = \
 		' a \0 b 377 \n' ]
@@ -100,10 +101,13 @@ make_all() {
 	ipctool mkq --key 0x99 >/dev/null          # moves the next ids along
 	ipcrm -Q 0x99
 	ipctool dump --all --consume-posix-queues > one.jsonl
-	in_fresh 'ipctool mkq --key 0x77 >/dev/null && ipctool restore one.jsonl &&
-		ipctool dump --consume-posix-queues 0x4d2 0x10 0x20 /jobs /seg /lock > two.jsonl'
+	# A private queue made first moves the ids along.
+	in_fresh 'ipctool mkq >/dev/null && ipctool restore one.jsonl &&
+		ipctool dump --all --consume-posix-queues > two.jsonl'
 	diff <(norm_no_ids one.jsonl | grep -v '"key":"0x00000000"' | grep -v '"messages":0') \
-		<(norm_no_ids two.jsonl | grep -v '"messages":0') || fail "the round trip changed the dump"
+		<(norm_no_ids two.jsonl | grep -v '"key":"0x00000000"' | grep -v '"messages":0') || fail "the round trip changed the dump"
+	id() { jq -r 'select(.key == "0x000004d2") | .id' "$1"; }
+	[ "$(id one.jsonl)" != "$(id two.jsonl)" ]
 }
 
 @test "dump copies: the System V objects and their contents are as they were, lines as recv --json writes" {
@@ -186,7 +190,7 @@ make_all() {
 	grep -qx 'would create semaphore set key 0x00000020 of 3 semaphores' said
 	grep -qx 'would create POSIX message queue /jobs with 3 messages' said
 	grep -qx 'would create POSIX semaphore /lock of 1 semaphore' said
-	[ "$(wc -l < said)" = 7 ]
+	[ "$(wc -l < said)" = 8 ]
 	[ "$(jq '[.[][]] | length' after.json)" = 0 ]
 	[ ! -s files ]
 	run_tool restore --dry-run --replace d.jsonl
