@@ -65,14 +65,13 @@ copy_json() {
 	ipcrm -q "$q2"
 }
 dump_restore() {
-	"$IPCTOOL" dump "$Q" | "$IPCTOOL" restore
+	/usr/bin/time -f %M -o "$tmp/qdump.rss" "$IPCTOOL" dump "$Q" |
+		/usr/bin/time -f %M -o "$tmp/qrestore.rss" "$IPCTOOL" restore
 	ipcrm -q "$(last_private)"
 }
 t_json=$(best_of "$RUNS" copy_json)
 echo "recv --peek --count 0 --json | send --json: $t_json s"
 t_snap=$(best_of "$RUNS" dump_restore)
 echo "dump | restore: $t_snap s"
-/usr/bin/time -f %M -o "$tmp/qdump.rss" "$IPCTOOL" dump "$Q" > "$tmp/q.jsonl"
-/usr/bin/time -f %M -o "$tmp/qrestore.rss" "$IPCTOOL" restore "$tmp/q.jsonl"
 echo "$MESSAGES messages, best of $RUNS: dump | restore $t_snap s, recv --peek --json | send --json $t_json s:" \
 	"$(ratio "$t_snap" "$t_json")x (goal <= 2.5x); peak RSS dump $(cat "$tmp/qdump.rss") KiB, restore $(cat "$tmp/qrestore.rss") KiB"

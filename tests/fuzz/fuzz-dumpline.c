@@ -5,6 +5,9 @@
  *     claims what cannot be: more bytes than the line had, a chunk past its
  *     segment's end, a POSIX name that is not '/' and 1 to 255 bytes with no
  *     other '/', a mode past 0777, a message in a queue dumped without them;
+ *   - a chunk line is read the same with a space after its '{' (which
+ *     sends it past the reader's fast path for dump's own spelling, to
+ *     jansson): the same verdict, offset and bytes;
  *   - a chunk line dump would write for the input's bytes, and an object
  *     line with a POSIX name made of them (name_base64 when not UTF-8),
  *     parse back to the same bytes and name. */
@@ -52,6 +55,33 @@ static void check_raw(const uint8_t *data, size_t size, unsigned long long numbe
 			fuzz_mismatch("(raw line)", "an end line accepted outside an object");
 		break;
 	}
+}
+
+/* The fast path for chunk lines against jansson's reading of the same line. */
+static void chunk_paths_agree(const uint8_t *data, size_t size)
+{
+	struct dump_object shm = { .kind = IPC_KIND_SHM, .size = 1ULL << 40 };
+	struct dump_line fast = { .values = values }, slow = { .values = values };
+	char why[JSON_WHY_MAX], why2[JSON_WHY_MAX];
+
+	if (size == 0 || data[0] != '{')
+		return;
+	char *spaced = malloc(size + 1), *a = malloc(size + 1), *b = malloc(size + 1);
+	if (!spaced || !a || !b)
+		abort();
+	spaced[0] = '{';
+	spaced[1] = ' ';
+	memcpy(spaced + 2, data + 1, size - 1);
+	const char *bad_fast = dump_line_parse((const char *)data, size, 3, &shm, a, &fast, why);
+	const char *bad_slow = dump_line_parse(spaced, size + 1, 3, &shm, b, &slow, why2);
+	if (!bad_fast != !bad_slow)
+		fuzz_mismatch("(chunk paths)", "one reading refused what the other took: %s", bad_fast ? why : why2);
+	else if (!bad_fast && (fast.kind != slow.kind || fast.offset != slow.offset || fast.size != slow.size ||
+			       (fast.kind == DUMP_CHUNK_LINE && memcmp(a, b, fast.size) != 0)))
+		fuzz_mismatch("(chunk paths)", "the two readings differ");
+	free(spaced);
+	free(a);
+	free(b);
 }
 
 /* The input's bytes as a chunk at offset 3 of a segment just large enough. */
@@ -133,6 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++)
 		check_raw(data, size, 3, &places[i], decoded);
 	free(decoded);
+	chunk_paths_agree(data, size);
 	chunk_round_trip(data, size);
 	name_round_trip(data, size);
 	return 0;
