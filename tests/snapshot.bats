@@ -443,3 +443,22 @@ make_all() {
 	[ "$(ipcs -q | awk '$1 == "0x000004d2" { print $3, $4 }')" = 'nobody 640' ]
 	[ "$(stat -c '%u %a' /dev/shm/seg)" = '65534 644' ]
 }
+
+@test "files in /dev/shm that are not what they seem: skipped by dump --all, refused by restore, never followed" {
+	ipctool mkshm /real --size 8 >/dev/null
+	mkfifo /dev/shm/fifo /dev/shm/sem.fifo
+	ln -s /etc/passwd /dev/shm/link
+	run --separate-stderr timeout 10 ipctool dump --all --posix
+	assert_success
+	[ "$(jq -r 'select(.kind) | .name' <<<"$output")" = /real ]
+	ipctool dump /real | sed 's#"/real"#"/link"#' > d.jsonl
+	run_tool restore d.jsonl
+	assert_error 1 restore 'POSIX shared memory object /link exists'
+	[ -L /dev/shm/link ]
+	run_tool restore --replace d.jsonl
+	assert_success
+	[ -f /dev/shm/link ]
+	[ ! -L /dev/shm/link ]
+	[ "$(head -c 4 /etc/passwd)" = root ]
+	rm -f /dev/shm/fifo /dev/shm/sem.fifo
+}
