@@ -328,6 +328,42 @@ static int out_chunk(struct out *w, unsigned long long offset, const unsigned ch
  * does not make ipctool 1 GiB large (the segment keeps them). */
 enum { RELEASE_EVERY = 4 * 1024 * 1024 };
 
+/* The segment attached at ADDR (SIZE bytes) as a file: its mapping in
+ * /proc/self/map_files, which the kernel opens for CAP_SYS_ADMIN (or
+ * CAP_CHECKPOINT_RESTORE) only; -1 otherwise. */
+static int segment_file(const void *addr, unsigned long long size)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)(uintptr_t)addr,
+		 (unsigned long)((uintptr_t)addr + (size + (unsigned long long)sysconf(_SC_PAGESIZE) - 1) /
+			(unsigned long long)sysconf(_SC_PAGESIZE) * (unsigned long long)sysconf(_SC_PAGESIZE)));
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Read through the mapping, for a user who may not open map_files: every
+ * page is faulted in (a page never written is then allocated in the
+ * segment), and given back to the segment every RELEASE_EVERY bytes. */
+static int dump_mapped_bytes(struct out *w, const unsigned char *addr, unsigned long long size,
+			     unsigned long long *chunks)
+{
+	unsigned long long done = 0, page = (unsigned long long)sysconf(_SC_PAGESIZE);
+	int rc = 0;
+
+	for (unsigned long long off = 0; rc == 0 && off < size; off += DUMP_CHUNK) {
+		size_t n = size - off < DUMP_CHUNK ? (size_t)(size - off) : DUMP_CHUNK;
+		rc = out_chunk(w, off, addr + off, n, chunks);
+		if (off + n - done >= RELEASE_EVERY || off + n == size) {
+			madvise((void *)(addr + done), (size_t)((off + n - done) / page * page), MADV_DONTNEED);
+			done = (off + n) / page * page;
+		}
+	}
+	return rc;
+}
+
+static int dump_posix_bytes(struct out *w, int fd, unsigned long long size, unsigned long long *chunks,
+			    unsigned char *chunk);
+
 static int dump_sysv_shm(struct out *w, int id)
 {
 	struct shmid_ds ds;
@@ -345,20 +381,28 @@ static int dump_sysv_shm(struct out *w, int id)
 		skipped(w);
 		return 0;
 	}
-	unsigned long long chunks = 0, size = ds.shm_segsz, done = 0;
+	unsigned long long chunks = 0, size = ds.shm_segsz;
 	int rc = 0;
 	if (sysv_head(w, IPC_KIND_SHM, &ds.shm_perm, id) || buf_printf(&w->b, ",\"size\":%llu}", size) ||
 	    out_line(w))
 		rc = -1;
-	for (unsigned long long off = 0; rc == 0 && off < size; off += DUMP_CHUNK) {
-		size_t n = size - off < DUMP_CHUNK ? (size_t)(size - off) : DUMP_CHUNK;
-		rc = out_chunk(w, off, addr + off, n, &chunks);
-		if (off + n - done >= RELEASE_EVERY || off + n == size) {
-			madvise(addr + done, (size_t)(off + n - done) & ~(size_t)(sysconf(_SC_PAGESIZE) - 1),
-				MADV_DONTNEED);
-			done = (off + n) & ~(unsigned long long)(sysconf(_SC_PAGESIZE) - 1);
+	/* As a file it is read like a POSIX segment: its holes (never written)
+	 * are skipped without being touched, its swapped pages still read. */
+	int fd = rc == 0 ? segment_file(addr, size) : -1;
+	unsigned char *chunk = fd >= 0 ? malloc(DUMP_CHUNK) : NULL;
+	if (rc == 0 && chunk) {
+		int got = dump_posix_bytes(w, fd, size, &chunks, chunk);
+		if (got == -1) {
+			fail_errno("cannot read shared memory segment id %d", id);
+			w->failed = true;
 		}
+		rc = got == 0 ? 0 : -1;
+	} else if (rc == 0) {
+		rc = dump_mapped_bytes(w, addr, size, &chunks);
 	}
+	free(chunk);
+	if (fd >= 0)
+		close(fd);
 	shmdt(addr);
 	if (rc == 0 && (buf_printf(&w->b, "{\"end\":\"shm\",\"chunks\":%llu}", chunks) || out_line(w)))
 		rc = -1;
@@ -570,8 +614,9 @@ static int open_shm_file(struct out *w, const char *file, const char *what, cons
 	return fd;
 }
 
-/* Read the bytes at OFF, N of them; holes (SEEK_HOLE) are skipped without
- * being read.  0, or -1 with errno. */
+/* The SIZE bytes of FD as chunk lines; holes (SEEK_DATA) are skipped
+ * without being read.  0, -1 with errno when reading failed, -2 when
+ * writing did (reported). */
 static int dump_posix_bytes(struct out *w, int fd, unsigned long long size, unsigned long long *chunks,
 			    unsigned char *chunk)
 {
