@@ -496,7 +496,7 @@ all_objects() {
 	run bash -c "source '$BASH_COMP' && complete -p ipctool"
 	assert_success
 	assert_output --partial "-F _ipctool"
-	run bash_complete ipctool re
+	run bash_complete ipctool rec
 	assert_success
 	assert_output recv
 	run bash_complete ipctool recv --pe
@@ -687,7 +687,7 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	cp "$BASH_COMP" "$BATS_TEST_TMPDIR/bc/completions/ipctool"
 	run env BASH_COMPLETION_USER_DIR="$BATS_TEST_TMPDIR/bc" bash -c '
 		source /usr/share/bash-completion/bash_completion && __load_completion ipctool || exit 1
-		COMP_WORDS=(ipctool re); COMP_CWORD=1; _ipctool; printf "%s\n" "${COMPREPLY[@]}"'
+		COMP_WORDS=(ipctool rec); COMP_CWORD=1; _ipctool; printf "%s\n" "${COMPREPLY[@]}"'
 	assert_success
 	assert_output recv
 }

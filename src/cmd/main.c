@@ -86,6 +86,7 @@ static const struct command *const commands[] = {
 	&command_fifo, &command_pipe_run, &command_sock,
 	&command_signal_send, &command_signal_wait,
 	&command_list, &command_rm, &command_watch,
+	&command_dump, &command_restore,
 	&command_help,
 };
 

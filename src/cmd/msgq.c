@@ -781,17 +781,9 @@ static void batch_free(struct batch *b)
 /* TAG_NAME: "type" (System V) or "priority" (POSIX). */
 static int format_json(struct buf *out, const struct queue_record *rec, const char *tag_name)
 {
-	const unsigned char *data = (const unsigned char *)rec->data;
-	bool text = utf8_valid(data, rec->size);
-
-	if (buf_printf(out, "{\"%s\":%ld,\"size\":%zu,\"%s\":", tag_name, rec->tag, rec->size,
-		       text ? "data" : "data_base64") != 0)
+	if (json_append_message(out, tag_name, rec->tag, rec->data, rec->size) != 0)
 		return -1;
-	if (text ? json_append_string(out, rec->data, rec->size) != 0
-		 : (buf_append(out, "\"", 1) != 0 || base64_append(out, data, rec->size) != 0 ||
-		    buf_append(out, "\"", 1) != 0))
-		return -1;
-	return buf_append(out, "}\n", 2);
+	return buf_append(out, "\n", 1);
 }
 
 static int format_record(struct buf *out, const struct queue_record *rec, enum output_mode mode,
