@@ -1,11 +1,12 @@
 /* Reading one line of a dump (see dumpline.h). */
 #include "dumpline.h"
 
-#include <jansson.h>
+
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
+#include "janssondl.h"
 #include "json.h"
 
 static const char *const kind_words[] = { "queue", "shm", "sem" };

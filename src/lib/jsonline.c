@@ -1,67 +1,11 @@
 /* Reading back what recv --json writes (see jsonline.h). */
 #include "jsonline.h"
 
-#include <dlfcn.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "janssondl.h"
 #include "json.h"
-
-/* jansson, loaded with dlopen by the first line parsed: only send --json
- * reads JSON, and every other command spent part of its start-up mapping
- * the library (bench/README.md, "Start-up").  The macros below turn this
- * file's jansson calls into calls through one table; a name the table
- * lacks fails to link, as the binary does not link the library. */
-#define JANSSON_SONAME "libjansson.so.4"
-#define JANSSON_FUNCTIONS(F) \
-	F(json_delete) F(json_integer_value) F(json_loadb) F(json_object_get) \
-	F(json_set_alloc_funcs) F(json_string_length) F(json_string_value)
-
-#define JANSSON_MEMBER(name) __typeof__(name) *name;
-static struct {
-	JANSSON_FUNCTIONS(JANSSON_MEMBER)
-} jansson;
-#undef JANSSON_MEMBER
-
-/* Why the library could not be loaded, or NULL once it is. */
-static const char *jansson_load(void)
-{
-	static char why[JSON_WHY_MAX];
-	static bool loaded;
-
-	if (loaded)
-		return NULL;
-	void *lib = dlopen(JANSSON_SONAME, RTLD_NOW);
-	if (!lib) {
-		snprintf(why, sizeof(why), "cannot load %s to read JSON: %s", JANSSON_SONAME, dlerror());
-		return why;
-	}
-	/* dlsym's object pointer into each function pointer, without the cast
-	 * ISO C leaves undefined. */
-#define JANSSON_LOOKUP(name) \
-	{ \
-		void *p = dlsym(lib, #name); \
-		if (!p) { \
-			snprintf(why, sizeof(why), "cannot find %s in %s", #name, JANSSON_SONAME); \
-			dlclose(lib); \
-			return why; \
-		} \
-		memcpy(&jansson.name, &p, sizeof(p)); \
-	}
-	JANSSON_FUNCTIONS(JANSSON_LOOKUP)
-#undef JANSSON_LOOKUP
-	loaded = true;
-	return NULL;
-}
-
-#define json_delete jansson.json_delete
-#define json_integer_value jansson.json_integer_value
-#define json_loadb jansson.json_loadb
-#define json_object_get jansson.json_object_get
-#define json_set_alloc_funcs jansson.json_set_alloc_funcs
-#define json_string_length jansson.json_string_length
-#define json_string_value jansson.json_string_value
 
 /* jansson allocates about ten small blocks for each line (the object, its
  * hash table, the keys, the values, the lexer's buffer) and frees them all
