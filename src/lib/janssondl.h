@@ -14,7 +14,7 @@
 
 #define JANSSON_SONAME "libjansson.so.4"
 #define JANSSON_FUNCTIONS(F) \
-	F(json_array_get) F(json_array_size) F(json_delete) F(json_integer_value) \
+	F(json_delete) F(json_array_get) F(json_array_size) F(json_integer_value) \
 	F(json_loadb) F(json_object_get) F(json_set_alloc_funcs) F(json_string_length) \
 	F(json_string_value)
 
