@@ -170,6 +170,33 @@ signal.pause()' >"$BATS_TEST_TMPDIR/both.out"
 	assert_equal "$stderr" ""
 }
 
+@test "list --processes finds every attachment: read-only, twice in one process, once in another" {
+	ipctool mkshm --key 0x63 --size 4096 >/dev/null
+	ipctool mkshm --key 0x64 --size 4096 >/dev/null
+	bg_start "$PY" -c 'import signal, sysv_ipc
+m = sysv_ipc.SharedMemory(0x63)
+m.detach()
+m.attach(None, sysv_ipc.SHM_RDONLY)
+signal.pause()'
+	ro=$BG_PID
+	wait_for "grep -q '^[0-9a-f-]* r--s .*/SYSV00000063' /proc/$ro/maps" || fail "python3 did not attach 0x63 read-only"
+	bg_start "$PY" -c 'import signal, sysv_ipc
+a = sysv_ipc.SharedMemory(0x64)
+b = sysv_ipc.SharedMemory(0x64)
+signal.pause()'
+	twice=$BG_PID
+	wait_for "[ \$(grep -c /SYSV00000064 /proc/$twice/maps) -eq 2 ]" || fail "python3 did not attach 0x64 twice"
+	attach 0x64
+	once=$BG_PID
+	# The kernel counts mappings: 0x64's NATTCH is 3 for two processes,
+	# and the scan must not stop reading maps before the second.
+	run_tool list --processes --shm -o KEY,NATTCH,PROCESSES --noheadings
+	assert_success
+	assert_line --regexp "^0x00000063 +1 +$ro:python3\$"
+	assert_line --regexp "^0x00000064 +3 +$twice:python3,$once:python3\$"
+	assert_equal "$stderr" ""
+}
+
 @test "list --processes --json: a processes array on every object, empty when none, and orphaned" {
 	ipctool mkshm --key 0x63 --size 4096 >/dev/null
 	ipctool mkshm --key 0x64 --size 4096 >/dev/null
