@@ -84,7 +84,7 @@ completions: ipctool
 ipctool: $(OBJS)
 	$(CC) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(REQ_LIBS)
 
-build/%.o: src/%.c
+build/%.o: src/%.c build/%.d
 	@mkdir -p $(@D)
 	$(CC) $(REQ_CFLAGS) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -97,7 +97,7 @@ asan: build-asan/ipctool
 build-asan/ipctool: $(ASAN_OBJS)
 	$(CC) $(SAN_FLAGS) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJS) $(REQ_LIBS)
 
-build-asan/%.o: src/%.c
+build-asan/%.o: src/%.c build-asan/%.d
 	@mkdir -p $(@D)
 	$(CC) $(REQ_CFLAGS) $(DEPFLAGS) -Werror -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
@@ -128,7 +128,7 @@ FUZZ_FLAGS   += -Wno-format-nonliteral
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
-build-fuzz/obj/%.o: src/%.c
+build-fuzz/obj/%.o: src/%.c build-fuzz/obj/%.d
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(REQ_CFLAGS) $(DEPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -189,5 +189,9 @@ clean:
 	rm -rf build build-asan build-fuzz ipctool
 	[ ! -f bench/Makefile ] || $(MAKE) -C bench clean
 
-# The compiler's header dependencies (absent before the first build).
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
+# The compiler's header dependencies.  An object whose .d is missing (the
+# first build, or one made before these existed) is rebuilt: the .d files
+# are targets without a recipe, so a missing one counts as new.
+DEPFILES := $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
+$(DEPFILES):
+-include $(DEPFILES)
