@@ -48,8 +48,11 @@ static unsigned posix_kinds_here(unsigned tables, const struct ipcns *ns)
 	unsigned kinds = tables >> NKINDS;
 
 	if ((kinds & KIND_BIT(IPC_KIND_QUEUE)) && !posix_mqueue_dir()) {
-		warn("POSIX message queues of IPC namespace %llu are not listed: no mqueue file system is "
-		     "mounted where PID %d sees it", ns->inode, (int)ns->first);
+		if (ns)
+			warn("POSIX message queues of IPC namespace %llu are not listed: no mqueue file system "
+			     "is mounted where PID %d sees it", ns->inode, (int)ns->first);
+		else
+			warn("POSIX message queues are not listed: no mqueue file system is mounted");
 		kinds &= ~KIND_BIT(IPC_KIND_QUEUE);
 	}
 	return kinds;
@@ -86,10 +89,8 @@ static int keep_sem_pids(const struct sysv_obj *objs, size_t n, struct users *se
 	return rc;
 }
 
-/* The objects of the namespace ipctool is in now, appended (each carries
- * its IPCNS from the loader). */
-static int load_here(const struct ipcns *ns, unsigned tables, bool capacities, struct sysv_list *sysv,
-		     struct posix_list *posix, struct users *sems)
+int namespace_load(const struct ipcns *ns, unsigned tables, bool capacities, struct sysv_list *sysv,
+		   struct posix_list *posix, struct users *sems)
 {
 	size_t first = sysv->n;
 	int rc = sysv_load_kinds(tables & KINDS_ALL, sysv);
@@ -103,38 +104,30 @@ static int load_here(const struct ipcns *ns, unsigned tables, bool capacities, s
 	return rc;
 }
 
-/* Enter NS; 0 there, NS_GONE when its process ended since the scan (it is
- * skipped), or a reported status. */
-static int enter(const struct ipcns *ns)
-{
-	return ns_enter(ns->first, ns->inode);
-}
+struct load_all {
+	unsigned tables;
+	bool capacities;
+	struct sysv_list *sysv;
+	struct posix_list *posix;
+	struct users *sems;
+};
 
-/* Back home, keeping RC unless going back failed. */
-static int leave(int rc)
+static int load_one(const struct ipcns *ns, void *data)
 {
-	int back = ns_leave();
+	struct load_all *a = data;
 
-	return rc ? rc : back;
+	return namespace_load(ns, a->tables, a->capacities, a->sysv, a->posix, a->sems);
 }
 
 int all_namespaces_load(unsigned tables, const struct output *out, struct sysv_list *sysv,
 			struct posix_list *posix, struct users *sems)
 {
+	struct load_all a = { tables, wants_column(out, COL_QBYTES), sysv, posix, sems };
 	struct ipcns_list nss;
-	bool capacities = wants_column(out, COL_QBYTES);
 	int rc = ipcns_scan(&nss);
 
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < nss.n && rc == 0; i++) {
-		rc = enter(&nss.v[i]);
-		if (rc == NS_GONE)
-			rc = 0;
-		else if (rc == 0)
-			rc = load_here(&nss.v[i], tables, capacities, sysv, posix, sems);
-	}
-	rc = leave(rc);
+	if (rc == 0)
+		rc = ipcns_visit(&nss, load_one, &a);
 	ipcns_free(&nss);
 	return rc;
 }
@@ -152,7 +145,7 @@ static int count_here(const struct ipcns *ns, struct counts *c)
 {
 	struct sysv_list sysv = { 0 };
 	struct posix_list posix = { 0 };
-	int rc = load_here(ns, KINDS_ALL | POSIX_KINDS_ALL, false, &sysv, &posix, NULL);
+	int rc = namespace_load(ns, KINDS_ALL | POSIX_KINDS_ALL, false, &sysv, &posix, NULL);
 
 	for (size_t i = 0; i < sysv.n; i++)
 		c->kinds[sysv.objs[i].kind]++;
@@ -200,6 +193,18 @@ static struct libscols_table *namespaces_table(const struct table_format *format
 	return tb;
 }
 
+/* One namespace's row, counted while ipctool is in it. */
+static int add_namespace(const struct ipcns *ns, void *data)
+{
+	struct libscols_table *tb = data;
+	struct counts c = { { 0 } };
+	int rc = count_here(ns, &c);
+
+	if (rc == 0 && add_namespace_row(tb, ns, &c) != 0)
+		rc = fail("out of memory");
+	return rc;
+}
+
 int namespaces_show(const struct table_format *format)
 {
 	struct ipcns_list nss;
@@ -208,21 +213,7 @@ int namespaces_show(const struct table_format *format)
 	if (rc)
 		return rc;
 	struct libscols_table *tb = namespaces_table(format);
-	if (!tb)
-		rc = fail("out of memory");
-	for (size_t i = 0; i < nss.n && rc == 0; i++) {
-		struct counts c = { { 0 } };
-		rc = enter(&nss.v[i]);
-		if (rc == NS_GONE) {
-			rc = 0;
-			continue;
-		}
-		if (rc == 0)
-			rc = count_here(&nss.v[i], &c);
-		if (rc == 0 && add_namespace_row(tb, &nss.v[i], &c) != 0)
-			rc = fail("out of memory");
-	}
-	rc = leave(rc);
+	rc = tb ? ipcns_visit(&nss, add_namespace, tb) : fail("out of memory");
 	rc = table_print_only(format, tb, rc);
 	ipcns_free(&nss);
 	return rc;

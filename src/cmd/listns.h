@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include "ipcns.h"
 #include "listcols.h"
 #include "posixobj.h"
 #include "sysvobj.h"
@@ -18,6 +19,15 @@
  * --orphaned.  OUT says whether queue capacities are shown. */
 int all_namespaces_load(unsigned tables, const struct output *out, struct sysv_list *sysv,
 			struct posix_list *posix, struct users *sems);
+
+/* The objects of the tables in TABLES of the namespace ipctool is in now
+ * (NS, or NULL for its own), appended, each carrying its IPCNS: POSIX
+ * queues are left out, with a warning, where no mqueue file system is
+ * mounted.  With CAPACITIES each queue's QBYTES is read (IPC_STAT); with
+ * SEMS each set's last pids are kept there, as all_namespaces_load does.
+ * 0 or a reported status. */
+int namespace_load(const struct ipcns *ns, unsigned tables, bool capacities, struct sysv_list *sysv,
+		   struct posix_list *posix, struct users *sems);
 
 /* One row per IPC namespace: IPCNS, PROCESSES, PID, COMMAND, QUEUES,
  * SEGMENTS, SEMS. */
