@@ -130,12 +130,17 @@ bench: ipctool
 
 # Every Debian package the build, tests, demo, benchmarks and `make deb` use
 # (debian/control's Build-Depends are the build's share of these).
+# prometheus (with promtool) and prometheus-node-exporter are for the tests
+# of `ipctool metrics`, which start their own on 127.0.0.1; on a machine
+# running systemd, Debian also starts and enables both packages' services
+# (`systemctl disable --now prometheus prometheus-node-exporter` undoes it).
 DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjansson-dev \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 python3-sysv-ipc zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
                 libncurses-dev tmux \
                 socat netcat-openbsd iproute2 \
+                prometheus prometheus-node-exporter \
                 debhelper dpkg-dev lintian
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; \
