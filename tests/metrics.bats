@@ -8,6 +8,7 @@ load helpers
 
 teardown() {
 	common_teardown
+	[ -z "${PUBLIC_DIR:-}" ] || rm -rf "$PUBLIC_DIR"
 	if [ -n "${CGROUP_DIR:-}" ]; then
 		rmdir "$CGROUP_DIR" 2>/dev/null || true
 		umount "$CGROUP_MNT" 2>/dev/null || true
@@ -258,6 +259,48 @@ time.sleep(1000)' >"$BATS_TEST_TMPDIR/live"
 	# our own namespace's series name no container
 	assert_value "ipc_objects{ipcns=\"$(ns_inode $$)\",kind=\"queue\",family=\"sysv\"}" 0
 	bg_cleanup
+}
+
+@test "metrics --all-namespaces: a cgroup name that is no container ID gives no container label" {
+	need_root
+	CGROUP_MNT=$BATS_TEST_TMPDIR/cgroup
+	mkdir "$CGROUP_MNT"
+	mount -t cgroup2 none "$CGROUP_MNT" || fail "cannot mount cgroup2"
+	CGROUP_DIR=$CGROUP_MNT$(awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup)/'docker-x"} 1'$'\t''.scope'
+	CGROUP_DIR=${CGROUP_DIR/\/\//\/}
+	mkdir "$CGROUP_DIR"
+	start_child 'ipctool mkq >/dev/null'
+	echo "$CHILD" >"$CGROUP_DIR/cgroup.procs"
+	run_tool metrics --all-namespaces
+	assert_success
+	assert_promtool_clean
+	assert_value "ipc_objects{ipcns=\"$(ns_inode "$CHILD")\",kind=\"queue\",family=\"sysv\"}" 1
+	refute_output --partial container=
+	bg_cleanup
+}
+
+@test "metrics as another user: its own namespace works, every namespace needs privilege, DIR must be writable" {
+	need_root
+	ipctool mkq >/dev/null
+	run --separate-stderr as_nobody ipctool metrics
+	assert_success
+	assert_value 'ipc_objects{kind="queue",family="sysv"}' 1
+	assert_promtool_clean
+	run --separate-stderr as_nobody ipctool metrics --all-namespaces
+	assert_error 1 metrics "CAP_SYS_ADMIN"
+	# a directory nobody can reach but not write (the test's own is 0700)
+	PUBLIC_DIR=$(mktemp -d /tmp/ipctool-metrics-test.XXXXXX)
+	chmod 755 "$PUBLIC_DIR"
+	run --separate-stderr as_nobody ipctool metrics --textfile "$PUBLIC_DIR"
+	assert_error 1 metrics "cannot create a temporary file in .*: Permission denied"
+	assert_equal "$(ls -A "$PUBLIC_DIR")" ""
+}
+
+@test "metrics --textfile: a directory at DIR/ipctool.prom is status 1, and no temporary file stays" {
+	mkdir -p "$BATS_TEST_TMPDIR/tf/ipctool.prom"
+	run_tool metrics --textfile "$BATS_TEST_TMPDIR/tf"
+	assert_only_error 1 metrics "cannot rename .*tf/ipctool.prom"
+	assert_equal "$(ls -A "$BATS_TEST_TMPDIR/tf")" ipctool.prom
 }
 
 @test "metrics --ns PID: that namespace's objects, no ipcns label" {
