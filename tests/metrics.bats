@@ -304,10 +304,13 @@ time.sleep(1000)' >"$BATS_TEST_TMPDIR/live"
 }
 
 @test "metrics --ns PID: that namespace's objects, no ipcns label" {
-	start_child 'ipctool mkshm --size 777 >/dev/null'
+	start_child 'ipctool mkshm --size 777 >/dev/null; echo 55 >/proc/sys/kernel/msgmni'
 	run_tool metrics --ns "$CHILD"
 	assert_success
 	assert_value 'ipc_shm_bytes{family="sysv"}' 777
+	# its limits, not ours
+	assert_value 'ipc_objects_limit{kind="queue",family="sysv"}' 55
+	[ "$(cat /proc/sys/kernel/msgmni)" != 55 ]
 	refute_output --partial 'ipcns='
 }
 
