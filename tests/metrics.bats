@@ -451,3 +451,23 @@ whole_file() {
 	run jq -r '.data.result[0].value[1]' "$BATS_TEST_TMPDIR/answer"
 	assert_output 2
 }
+
+@test "the Debian service's command writes a textfile promtool accepts; the timer runs it every 30 s, shipped disabled" {
+	local debian=$BATS_TEST_DIRNAME/../debian
+	exec_start=$(sed -n 's/^ExecStart=//p' "$debian/ipctool.ipctool-metrics.service")
+	dir=$(sed -n 's/^ReadWritePaths=//p' "$debian/ipctool.ipctool-metrics.service")
+	assert_equal "$dir" /var/lib/prometheus/node-exporter
+	[[ $exec_start == "/usr/bin/ipctool metrics "*" --textfile $dir" ]] || fail "ExecStart is '$exec_start'"
+	mkdir "$BATS_TEST_TMPDIR/tf"
+	ipctool mkq >/dev/null
+	# the same words, with the binary under test and a directory of ours
+	read -ra words <<<"${exec_start/#\/usr\/bin\/ipctool/ipctool}"
+	words[-1]=$BATS_TEST_TMPDIR/tf
+	run_tool "${words[@]:1}"
+	assert_success
+	output=$(cat "$BATS_TEST_TMPDIR/tf/ipctool.prom")
+	assert_promtool_clean
+	assert_value "ipc_objects{ipcns=\"$(ns_inode $$)\",kind=\"queue\",family=\"sysv\"}" 1
+	grep -qx 'OnUnitActiveSec=30s' "$debian/ipctool.ipctool-metrics.timer"
+	grep -q 'dh_installsystemd --name=ipctool-metrics --no-enable --no-start' "$debian/rules"
+}
