@@ -358,3 +358,53 @@ sem $busy 0x00005555")"
 	assert_success
 	assert_output 0x00000066
 }
+
+# start_hostile_root: a child whose process runs chrooted in a root where
+# /etc/localtime, /etc/passwd, /etc/group and /etc/nsswitch.conf are FIFOs
+# (nobody writes them: opening one waits for ever); its pid in $HOSTILE.
+# The child has a queue 0x4545 and a POSIX segment /hostile.
+start_hostile_root() {
+	local root=$BATS_TEST_TMPDIR/hostile
+	mkdir "$root"
+	start_child "mount --rbind / '$root'
+		ipctool mkq --key 0x4545 >/dev/null
+		ipctool mkshm /hostile --size 64 >/dev/null
+		mount -t tmpfs -o mode=755 tmpfs '$root/etc'
+		for f in localtime passwd group nsswitch.conf; do mkfifo '$root/etc/'\$f; done
+		chroot '$root' sleep 1000 &
+		echo \$! >'$BATS_TEST_TMPDIR/hostile.pid'"
+	HOSTILE=$(cat "$BATS_TEST_TMPDIR/hostile.pid")
+	BG_PIDS+=("$HOSTILE")
+	wait_for "[ \"\$(cat /proc/$HOSTILE/comm 2>/dev/null)\" = sleep ]" || fail "the child did not chroot"
+	[ -p "/proc/$HOSTILE/root/etc/localtime" ] || fail "no FIFO at the child's /etc/localtime"
+}
+
+# run_in_time ARGS...: run_tool, killed after 10 s (status 124): a hang
+# fails the test instead of the suite.
+run_in_time() { run --separate-stderr timeout 10 ipctool "$@"; }
+
+@test "--ns PID opens nothing of PID's root but /dev/shm and /dev/mqueue: FIFOs in its /etc hang nothing" {
+	start_hostile_root
+	run_in_time list --ns "$HOSTILE"
+	assert_success
+	assert_output --partial 0x00004545
+	assert_output --partial /hostile
+	run_in_time list --ns "$HOSTILE" --json
+	assert_success
+	assert_equal "$(jq -r '.messages[0].key, .posixsharedmemory[0].name, .messages[0].owner' <<<"$output")" \
+		"0x00004545
+/hostile
+root"
+	run_in_time list --ns "$HOSTILE" 0x4545
+	assert_success
+	run_in_time rm --all --ns "$HOSTILE" --sysv --posix --dry-run
+	assert_success
+	assert_output --partial 0x00004545
+	assert_output --partial /hostile
+	run_in_time list --all-namespaces --processes
+	assert_success
+	assert_output --partial 0x00004545
+	run_in_time list --all-namespaces --json
+	assert_success
+	assert_equal "$(jq -r '.posixsharedmemory[].name' <<<"$output")" /hostile
+}

@@ -390,16 +390,16 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	[ -e "$(mq_dir)/q" ] && [ ! -e /dev/shm/m ] && [ ! -e /dev/shm/sem.s ]
 }
 
-@test "rm --dry-run shows the POSIX rows that would go and removes nothing" {
+@test "rm --dry-run says which POSIX objects would go and removes nothing" {
 	mkpq /q; mkpshm /m 1; mkpsem /s 2
 	run ipctool rm --all --posix --dry-run
 	assert_success
-	assert_line "POSIX message queues:"
-	assert_line --regexp '^/q +rw------- root'
-	assert_line --regexp '^/s +rw------- root +2$'
+	assert_output "would remove POSIX message queue /q
+would remove POSIX shared memory object /m
+would remove POSIX semaphore /s"
 	run ipctool rm /m -n
 	assert_success
-	assert_line --regexp '^NAME PERMS +OWNER SIZE MTIME'
+	assert_output "would remove POSIX shared memory object /m"
 	[ -e "$(mq_dir)/q" ] && [ -e /dev/shm/m ] && [ -e /dev/shm/sem.s ]
 }
 
@@ -536,4 +536,64 @@ assert_valid_json() {
 	run find /dev/shm -mindepth 1
 	assert_success
 	assert_output ""
+}
+
+# utf8_of HEX: the UTF-8 bytes of code point U+HEX; shown_of HEX: those
+# bytes in the shown form, \xHH each.
+utf8_of() { python3 -c 'import sys; sys.stdout.write(chr(int(sys.argv[1], 16)))' "$1"; }
+shown_of() { python3 -c 'import sys; print("".join("\\x%02x" % b for b in chr(int(sys.argv[1], 16)).encode()), end="")' "$1"; }
+
+@test "Unicode format characters (U+202E...) are escaped in errors, in detail and in JSON, as in tables" {
+	local name shown
+	name="/rlo$(utf8_of 202e)txt.exe"
+	shown='/rlo\xe2\x80\xaetxt.exe'
+	ipctool mkq "$name" >/dev/null
+	run_tool mkq "$name" --exclusive
+	assert_only_error 1 mkq "$(re_quote "$shown") already exists"
+	# In a UTF-8 locale too: libsmartcols would think U+202E printable.
+	for locale in C C.UTF-8; do
+		run --separate-stderr env LC_ALL=$locale ipctool list --posix --queues -r --noheadings -o NAME
+		assert_success
+		assert_output "$shown"
+		run --separate-stderr env LC_ALL=$locale ipctool list "$name"
+		assert_success
+		assert_line --index 0 "POSIX message queue $shown:"
+	done
+	run_tool list --posix --queues --json
+	assert_success
+	assert_equal "$(jq -r '.posixmessages[0].name' <<<"$output")" "$shown"
+	# The shown form names the object.
+	run_tool rm "$shown"
+	assert_success
+	# Every class: marks, embeddings, isolates, BOM, Arabic letter mark,
+	# soft hyphen, separators, tags; U+00E9 (é) is no format character.
+	for cp in 200b 200e 200f 202a 202c 2028 2029 2066 2069 feff 061c 00ad e0041; do
+		run_tool rm "/f$(utf8_of "$cp")"
+		assert_only_error 1 rm "no POSIX object named $(re_quote "/f$(shown_of "$cp")")\$"
+	done
+	run_tool rm "/f$(utf8_of e9)"
+	assert_only_error 1 rm "no POSIX object named /f$(utf8_of e9)\$"
+}
+
+@test "every format character Python's unicodedata knows (category Cf) is escaped in an error" {
+	# Python's own Unicode tables are the reference; names of 40 of them
+	# each (an error quotes a name whole), with a letter between.
+	run python3 - <<'PY'
+import subprocess, unicodedata
+chars = [chr(c) for c in range(0x80, 0x110000) if unicodedata.category(chr(c)) == "Cf"]
+chars += ["\u2028", "\u2029"]
+bad = 0
+for at in range(0, len(chars), 40):
+    group = chars[at:at + 40]
+    name = "/" + "a".join(group)
+    shown = "/" + "a".join("".join("\\x%02x" % b for b in c.encode()) for c in group)
+    got = subprocess.run(["ipctool", "rm", name], capture_output=True).stderr.decode("utf-8", "replace")
+    want = "ipctool: rm: no POSIX object named %s\n" % shown
+    if got != want:
+        bad += 1
+        print("got  %r\nwant %r" % (got, want))
+print("%d characters, %d groups wrong" % (len(chars), bad))
+PY
+	assert_success
+	assert_output --regexp '^1[0-9]{2} characters, 0 groups wrong$'
 }

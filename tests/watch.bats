@@ -54,7 +54,7 @@ watch_bg() {
 	run_tool watch --json --count 1 --sysv --queues
 	assert_success
 	run jq -r '.messages[0] | keys_unsorted | join(",")' <<<"$output"
-	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age"
+	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age,waiting"
 }
 
 @test "objects there at the start are new on the first sample, then same" {
@@ -259,9 +259,12 @@ break_proc_msg() {
 # ---- the full-screen view, in tmux -----------------------------------------
 
 # view_start [SHELL COMMAND]: a 120x40 terminal running it (default: the
-# view of every object every 0.2 s); the pane stays after it ends.
+# view of every object every 0.2 s); the pane stays after it ends.  The
+# VIEW_NAME names a server of its own (a killed one may still be going
+# when the next starts).
+VIEW_NAME=
 view_start() {
-	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.sock
+	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux$VIEW_NAME.sock
 	printf 'set -g remain-on-exit on\nset -g status off\n' >"$BATS_TEST_TMPDIR/tmux.conf"
 	local cmd=${1:-"ipctool watch --interval 0.2"}
 	tmux -S "$TMUX_SOCK" -f "$BATS_TEST_TMPDIR/tmux.conf" new-session -d -x 120 -y 40 \
@@ -308,7 +311,7 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	wait_screen '0x00004201'
 	assert_screen '^ipctool watch - [0-9:]+ - every 1.000s - 3 objects'
 	assert_screen '^Message queues: 1$'
-	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID dBYTES dMSGS SENT RCVD$'
+	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID dBYTES dMSGS SENT RCVD WAITING$'
 	assert_screen '^Semaphore sets: 1$'
 	assert_screen '0x00004202 .* 2 4,4 '
 	assert_screen '^POSIX message queues: 1$'
@@ -326,6 +329,21 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	view_start "ipctool watch --posix --queues"
 	wait_screen '/tab\\x09here '
 	assert_screen '/esc\\x1b\[31mred '
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "the view escapes a right-to-left override in a name, in a UTF-8 terminal, and the row stays aligned" {
+	# U+202E would show what follows it reversed and move the columns.
+	ipctool mkq $'/rlo\xe2\x80\xaetxt.exe' >/dev/null
+	ipctool mkq /plain-name-12345 >/dev/null
+	view_start "LC_ALL=C.UTF-8 ipctool watch --posix --queues"
+	wait_screen '/rlo\\xe2\\x80\\xaetxt.exe +rw'
+	local rlo plain
+	rlo=$(screen | grep -F '/rlo' | grep -ob 'rw-' | head -n 1 | cut -d: -f1)
+	plain=$(screen | grep -F '/plain' | grep -ob 'rw-' | head -n 1 | cut -d: -f1)
+	[ -n "$rlo" ] && [ "$rlo" = "$plain" ] || fail "PERMS at $rlo and $plain:$(printf '\n'; screen)"
+	screen | grep -q $'\xe2\x80\xae' && fail "U+202E reached the terminal:$(printf '\n'; screen)"
 	keys q
 	wait_screen 'watch exited 0'
 }
@@ -483,13 +501,74 @@ in_order() {
 @test "a resized terminal is drawn again at its new size" {
 	ipctool mkq --key 0x4501 >/dev/null
 	view_start "ipctool watch --queues --sysv --interval 5"
-	wait_screen ' SENT RCVD$'
+	wait_screen ' SENT RCVD WAITING$'
 	tmux -S "$TMUX_SOCK" resize-window -x 60 -y 20
 	wait_no_screen ' RCVD'
 	assert_screen '^ipctool watch - '
 	[ "$(screen | awk '{ if (length($0) > 60) n++ } END { print n + 0 }')" -eq 0 ]
 	tmux -S "$TMUX_SOCK" resize-window -x 120 -y 40
-	wait_screen ' SENT RCVD$'
+	wait_screen ' SENT RCVD WAITING$'
 	keys q
 	wait_screen 'watch exited 0'
+}
+
+# ---- a terminal that goes away ---------------------------------------------
+
+# child_times FILE: the CPU seconds (user + system) of the children of the
+# shell that wrote FILE with `times`, in milliseconds.
+child_times() {
+	sed -n 2p "$1" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, t, "m"); n += t[1] * 60000 + t[2] * 1000 } print int(n) }'
+}
+
+@test "a terminal that goes away ends the view: status 1 at once, no spin, though watch leads no session" {
+	ipctool mkq >/dev/null
+	local dir=$BATS_TEST_TMPDIR
+	# setsid: watch is in a session of its own, so the terminal is not its
+	# controlling one and no SIGHUP comes when it goes; only the tty says so.
+	view_start "setsid bash -c 'echo \$\$ >$dir/shell; ipctool watch --interval 0.2; echo \$? >$dir/status; times >$dir/times'"
+	wait_screen '^ipctool watch - '
+	local shell
+	shell=$(cat "$dir/shell")
+	BG_PIDS+=("$shell" $(cat "/proc/$shell/task/$shell/children"))
+	tmux -S "$TMUX_SOCK" kill-server
+	TMUX_SOCK=
+	wait_for "[ -s '$dir/times' ]" || fail "watch did not exit when its terminal went away"
+	assert_equal "$(cat "$dir/status")" 1
+	# A spin would have used all the CPU it could since the kill.
+	assert_between 0 500 "$(child_times "$dir/times")"
+}
+
+@test "a terminal that goes away ends the view of the session's leader with status 1, SIGHUP or not" {
+	ipctool mkq >/dev/null
+	local dir=$BATS_TEST_TMPDIR
+	for hup in default ignored; do
+		rm -f "$dir/watch" "$dir/trace"
+		# exec: watch is the pane's process, the session leader, and gets
+		# SIGHUP, unless it is ignored (nohup).  The tmux server, its parent,
+		# is gone before it could tell the status: strace, detached into a
+		# session of its own (-DDD: the pid stays watch's, the leader's),
+		# tells it.  LeakSanitizer cannot run under ptrace.
+		local trap=
+		[ "$hup" = ignored ] && trap="trap '' HUP;"
+		VIEW_NAME=$hup
+		view_start "$trap echo \$\$ >$dir/watch; ASAN_OPTIONS=detect_leaks=0 exec strace -DDD -q -e trace=none -o $dir/trace ipctool watch --interval 0.2"
+		wait_screen '^ipctool watch - '
+		local pid
+		pid=$(cat "$dir/watch")
+		BG_PIDS+=("$pid")
+		tmux -S "$TMUX_SOCK" kill-server
+		TMUX_SOCK=
+		wait_for "grep -q '+++ ' '$dir/trace'" || fail "watch (SIGHUP $hup) did not exit when its terminal went away"
+		run grep -o '+++ .* +++' "$dir/trace"
+		assert_output "+++ exited with 1 +++"
+	done
+}
+
+@test "a terminal that cannot address the cursor (TERM=dumb) is status 1 saying so" {
+	ipctool mkq >/dev/null
+	run --separate-stderr env TERM=dumb LSAN_OPTIONS="suppressions=$BATS_TEST_DIRNAME/lsan-ncurses.supp:print_suppressions=0" \
+		script -qec "ipctool watch --count 1" /dev/null
+	assert_equal "$status" 1
+	assert_output --partial "cannot start the full-screen view on this terminal (TERM=dumb): it cannot move the cursor; try --json"
+	refute_output --partial 'ipctool watch - '
 }

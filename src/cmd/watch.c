@@ -211,6 +211,8 @@ static int append_list_field(struct buf *b, const struct watcher *w, const struc
 	long long v;
 	int rc = 0;
 
+	if (n == 0 && f == WF_WAITING)
+		return buf_append_str(b, "[]");   /* nobody waits: known, not unknown */
 	if (n == 0 || !watch_list_value(w, o, f, 0, &v))
 		return buf_append_str(b, "null");
 	rc = buf_append_str(b, "[");
@@ -378,12 +380,13 @@ static int watch_run(void *opts, const struct cli *cli)
 	watcher_init(&w, &filter);
 	if ((rc = watcher_sample(&w)) == 0 && (unmatched = watcher_unmatched_target(&w)) >= 0)
 		rc = watcher_report_unmatched(&w, unmatched);
-	bool view = !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	bool view = !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO), gone = false;
 	if (rc == 0)
-		rc = view ? watch_view(&w, o->interval, o->count) : watch_json(&w, o->interval, o->count);
+		rc = view ? watch_view(&w, o->interval, o->count, &gone) : watch_json(&w, o->interval, o->count);
 	watcher_free(&w);
-	/* Ctrl-C is one of the view's quit keys: status 0, as q. */
-	if (termination_pending() && !(view && termination_pending() == SIGINT))
+	/* Ctrl-C is one of the view's quit keys: status 0, as q.  A terminal
+	 * that went away is status 1, whatever SIGHUP it sent. */
+	if (termination_pending() && !gone && !(view && termination_pending() == SIGINT))
 		termination_honour();
 	return rc;
 }

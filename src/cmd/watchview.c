@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -726,8 +727,30 @@ static bool due_now(const struct timespec *due)
 	return now.tv_sec > due->tv_sec || (now.tv_sec == due->tv_sec && now.tv_nsec >= due->tv_nsec);
 }
 
-/* Keys, resizes and samples until a way out; the status. */
-static int run_loop(struct view *v, unsigned long long count)
+/* Has the terminal gone (its emulator, tmux or ssh ended)?  A hung-up
+ * tty polls as POLLHUP, and reads as end of file: readable with nothing
+ * to read.  Nothing else tells a watch that leads no session (setsid):
+ * SIGHUP goes to the session's leader only, and may be ignored (nohup). */
+static bool terminal_gone(short revents)
+{
+	int pending = 0;
+
+	if (revents & (POLLHUP | POLLERR | POLLNVAL))
+		return true;
+	return (revents & POLLIN) && ioctl(STDIN_FILENO, FIONREAD, &pending) == 0 && pending == 0;
+}
+
+/* The terminal's state now, without waiting. */
+static bool terminal_gone_now(void)
+{
+	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&in, 1, 0) > 0 && (in.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Keys, resizes and samples until a way out; the status.  *GONE is set
+ * when the way out was the terminal going away. */
+static int run_loop(struct view *v, unsigned long long count, bool *gone)
 {
 	struct timespec due = monotonic_now();
 	int rc;
@@ -737,19 +760,28 @@ static int run_loop(struct view *v, unsigned long long count)
 	draw(v);
 	watch_next_due(&due, v->interval);
 	for (;;) {
-		if (termination_pending() || (count && v->w->taken >= count))
+		/* The SIGHUP of a hang-up is the terminal going, not a kill. */
+		if (termination_pending() && !(*gone = terminal_gone_now()))
+			return 0;
+		if (*gone)
+			return fail("the terminal went away");
+		if (count && v->w->taken >= count)
 			return 0;
 		struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
 		int ready = poll(&in, 1, ms_until(&due));
 		if (ready < 0 && errno != EINTR)
 			return fail_errno("cannot wait for keys");
-		bool redraw = false;
+		bool redraw = false, keyed = false;
 		int ch;
 		/* After EINTR too: SIGWINCH makes getch return KEY_RESIZE. */
 		while ((ch = getch()) != ERR) {
 			if (!handle_key(v, ch))
 				return 0;
-			redraw = true;
+			redraw = keyed = true;
+		}
+		if (ready > 0 && !keyed && terminal_gone(in.revents)) {
+			*gone = true;
+			return fail("the terminal went away");
 		}
 		if (due_now(&due)) {
 			if ((rc = watcher_sample(v->w)) || (rc = rebuild(v)))
@@ -776,7 +808,16 @@ static void restore_terminal(void)
 	sigprocmask(SIG_UNBLOCK, &alarm, NULL);
 }
 
-int watch_view(struct watcher *w, struct timespec interval, unsigned long long count)
+/* Can the terminal move the cursor?  One that cannot (TERM=dumb) would
+ * draw every line of the view after the last, as garbage. */
+static bool can_address_cursor(void)
+{
+	const char *cup = tigetstr("cup");
+
+	return cup && cup != (const char *)-1;
+}
+
+int watch_view(struct watcher *w, struct timespec interval, unsigned long long count, bool *gone)
 {
 	struct view *v = calloc(1, sizeof(*v));
 
@@ -788,11 +829,17 @@ int watch_view(struct watcher *w, struct timespec interval, unsigned long long c
 	setlocale(LC_CTYPE, "");
 	/* newterm, not initscr, which exits on a terminal it does not know. */
 	SCREEN *screen = newterm(NULL, stdout, stdin);
+	const char *why = screen ? "it cannot move the cursor; try --json" : "try --json";
+	if (screen && !can_address_cursor()) {
+		endwin();
+		delscreen(screen);
+		screen = NULL;
+	}
 	if (!screen) {
 		sections_free(v);
 		free(v);
-		return fail("cannot start the full-screen view on this terminal (TERM=%s): try --json",
-			    getenv("TERM") ? getenv("TERM") : "");
+		return fail("cannot start the full-screen view on this terminal (TERM=%s): %s",
+			    getenv("TERM") ? getenv("TERM") : "", why);
 	}
 	cbreak();
 	noecho();
@@ -803,7 +850,7 @@ int watch_view(struct watcher *w, struct timespec interval, unsigned long long c
 	curs_set(0);
 	/* stderr is the screen now: messages go to the bottom line. */
 	error_capture(v->message, sizeof(v->message));
-	int rc = run_loop(v, count);
+	int rc = run_loop(v, count, gone);
 	error_capture(NULL, 0);
 	restore_terminal();
 	delscreen(screen);

@@ -44,4 +44,24 @@ int ipcns_visit(const struct ipcns_list *list, ipcns_visit_fn visit, void *data)
  * [A-Za-z0-9_.-]: anything else is not taken for one. */
 bool ipcns_container(pid_t pid, char *out, size_t size);
 
+/* The file systems POSIX objects are found in, as ipctool sees them now
+ * (wherever ns_enter took it): the devices of /dev/shm and of the mqueue
+ * mount, 0 for one that is missing.  Another namespace whose /dev/shm is
+ * the same device shares those files: they are not its own. */
+struct posix_mounts {
+	dev_t shm, mqueue;
+};
+void posix_mounts_here(struct posix_mounts *m);
+/* Is DEV (not 0) one of M's? */
+bool posix_mounts_has(const struct posix_mounts *m, dev_t dev);
+
+/* The devices already attributed to a namespace, for --all-namespaces
+ * and --namespaces: each file system's objects are counted once. */
+struct dev_set {
+	dev_t v[64];
+	size_t n;
+};
+bool dev_set_has(const struct dev_set *s, dev_t dev);
+void dev_set_add(struct dev_set *s, dev_t dev);
+
 #endif

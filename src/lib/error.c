@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,17 +119,55 @@ static bool is_c1_control(const unsigned char *s, size_t len)
 	return len == 2 && s[0] == 0xC2 && s[1] < 0xA0;
 }
 
+/* The code point of the LEN-byte UTF-8 character at S (valid: see
+ * utf8_char_len). */
+static uint32_t utf8_code_point(const unsigned char *s, size_t len)
+{
+	static const unsigned char lead_bits[] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+	uint32_t cp = s[0] & lead_bits[len];
+
+	for (size_t k = 1; k < len; k++)
+		cp = cp << 6 | (s[k] & 0x3F);
+	return cp;
+}
+
+/* Unicode's format characters (general category Cf, Unicode 15) and the
+ * line and paragraph separators: invisible, yet a terminal lets them
+ * reorder what follows (U+202E between "/q" and "txt.exe" shows
+ * "/qexe.txt"), hide text or break the line, so that a name could pass
+ * for another. */
+static bool is_format_char(const unsigned char *s, size_t len)
+{
+	static const struct { uint32_t lo, hi; } ranges[] = {
+		{ 0x00AD, 0x00AD }, { 0x0600, 0x0605 }, { 0x061C, 0x061C }, { 0x06DD, 0x06DD },
+		{ 0x070F, 0x070F }, { 0x0890, 0x0891 }, { 0x08E2, 0x08E2 }, { 0x180E, 0x180E },
+		{ 0x200B, 0x200F }, { 0x2028, 0x202E }, { 0x2060, 0x2064 }, { 0x2066, 0x206F },
+		{ 0xFEFF, 0xFEFF }, { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD },
+		{ 0x13430, 0x1343F }, { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A }, { 0xE0001, 0xE0001 },
+		{ 0xE0020, 0xE007F },
+	};
+
+	if (len < 2)
+		return false;
+	uint32_t cp = utf8_code_point(s, len);
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]) && ranges[i].lo <= cp; i++)
+		if (cp <= ranges[i].hi)
+			return true;
+	return false;
+}
+
 /* The character at S (N > 0 bytes left) in the shown form: itself, or
- * \xHH for a control character, a byte that is not UTF-8 (one byte at a
- * time) and a backslash before 'x' (so that every \xHH is an escape).
- * Stores at most 4 bytes in OUT and returns how many; *USED is how many
- * bytes of S it took. */
+ * \xHH for a control character, a format character, a byte that is not
+ * UTF-8 (one byte at a time: the rest of an escaped character is not
+ * UTF-8 on its own, so it follows byte by byte) and a backslash before
+ * 'x' (so that every \xHH is an escape).  Stores at most 4 bytes in OUT
+ * and returns how many; *USED is how many bytes of S it took. */
 static size_t shown_char(const unsigned char *s, size_t n, char out[4], size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t len = utf8_char_len(s, n);
 	bool escape = len == 0 || s[0] < 0x20 || s[0] == 0x7f || is_c1_control(s, len) ||
-		      (s[0] == '\\' && n > 1 && s[1] == 'x');
+		      is_format_char(s, len) || (s[0] == '\\' && n > 1 && s[1] == 'x');
 
 	if (!escape) {
 		memcpy(out, s, len);

@@ -33,12 +33,14 @@ int fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The shown form of text from outside (a name read from the system, a
  * value from the command line): one line, and reversible by parse_shown
- * (parse.h).  A control character (C0, DEL, C1), a byte that is not UTF-8
- * and a backslash before 'x' are written \xHH; everything else, UTF-8
- * included, as it is.  It is how libsmartcols shows them in tables, so a
- * name reads the same in every mode of list, in JSON and in errors, and
- * can be given back as a TARGET.  OUT has SIZE bytes; 4 * strlen(TEXT) + 1
- * holds all of it (a shorter OUT cuts it at a character).  Returns OUT. */
+ * (parse.h).  A control character (C0, DEL, C1), a Unicode format
+ * character (U+200E, U+202E, U+2066, U+FEFF...: they reorder or hide text
+ * on a terminal) byte by byte, a byte that is not UTF-8 and a backslash
+ * before 'x' are written \xHH; everything else, UTF-8 included, as it is.
+ * It is how libsmartcols shows them in tables, so a name reads the same
+ * in every mode of list, in JSON and in errors, and can be given back as
+ * a TARGET.  OUT has SIZE bytes; 4 * strlen(TEXT) + 1 holds all of it (a
+ * shorter OUT cuts it at a character).  Returns OUT. */
 char *shown_form(const char *text, char *out, size_t size);
 
 /* Every message is printed in the shown form.  A value echoed from the

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -80,11 +81,26 @@ int ns_ipc_inode(pid_t pid, unsigned long long *inode)
 	return 0;
 }
 
+/* The time zone is ipctool's own, read here before any entering: the C
+ * library reads /etc/localtime the first time a time is made local, and
+ * after a chroot into a container that is the container's file (a FIFO
+ * there would hang list for ever; ipctool-list(1), --ns).  tzset reads it
+ * now; localtime_r never reads it again.  localtime, mktime and tzset do,
+ * on every call, while TZ is unset: TZ then names the default file, which
+ * the C library takes for the zone it already has, and reads nothing. */
+static void pin_time_zone(void)
+{
+	tzset();
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 0);
+}
+
 /* What the first ns_enter keeps: without it there is no way back. */
 static int save_home(void)
 {
 	if (home.saved)
 		return 0;
+	pin_time_zone();
 	home.proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (home.proc < 0)
 		return fail_errno("cannot open /proc, where the namespaces are");
