@@ -61,11 +61,12 @@ except Exception as e:
 
 # The child namespaces of namespaces.bats: new IPC and mount namespaces
 # with their own /dev/shm and mqueue mount, running SCRIPT, then sleeping.
+# SHARE_SHM=1: it keeps our /dev/shm (as `unshare --ipc --mount` does).
 start_child() {
 	local ready=$BATS_TEST_TMPDIR/ready.$RANDOM
 	bg_start unshare --ipc --mount --propagation private -- bash -c '
 		set -e
-		mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+		[ -n "${SHARE_SHM:-}" ] || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 		mount -t mqueue mqueue "$IPCTOOL_TEST_MQUEUE"
 		eval "$1"
 		touch "$2"
@@ -178,6 +179,44 @@ time.sleep(1000)' >"$BATS_TEST_TMPDIR/live"
 	assert_promtool_clean
 }
 
+@test "metrics: processes blocked on queues and POSIX semaphores are counted from /proc, and make a queue no orphan" {
+	q=$(ipctool mkq --key 0x301)
+	ipctool send 0x301 x; ipctool recv 0x301 >/dev/null       # LSPID, LRPID: both dead now
+	ipctool mkq --key 0x302 --max-bytes 8 >/dev/null
+	ipctool send 0x302 12345678                                # full; the sender is dead
+	ipctool mkq /pq >/dev/null
+	ipctool mkq /pfull --max-messages 1 --message-size 16 >/dev/null
+	ipctool send /pfull x
+	ipctool mksem /ps >/dev/null
+	run_tool metrics
+	assert_value 'ipc_waiting_processes{kind="queue",family="sysv",how="waiting-receive"}' 0
+	assert_value 'ipc_orphaned_objects{kind="queue",family="sysv"}' 2
+	bg_start ipctool recv 0x301
+	wait_blocked "$BG_PID" "$WCHAN_MSGRCV"
+	bg_start ipctool send 0x302 more
+	wait_blocked "$BG_PID" "$WCHAN_MSGSND"
+	bg_start ipctool recv /pq
+	wait_blocked "$BG_PID" "$WCHAN_MQ"
+	bg_start ipctool send /pfull y
+	wait_blocked "$BG_PID" "$WCHAN_MQ"
+	bg_start ipctool sem-p /ps
+	wait_blocked "$BG_PID" "$WCHAN_PSEM"
+	run_tool metrics --objects 5
+	assert_success
+	assert_promtool_clean
+	assert_value 'ipc_waiting_processes{kind="queue",family="sysv",how="waiting-receive"}' 1
+	assert_value 'ipc_waiting_processes{kind="queue",family="sysv",how="waiting-send"}' 1
+	assert_value 'ipc_waiting_processes{kind="queue",family="posix",how="waiting-receive"}' 1
+	assert_value 'ipc_waiting_processes{kind="queue",family="posix",how="waiting-send"}' 1
+	assert_value 'ipc_waiting_processes{kind="sem",family="posix",how="waiting-P"}' 1
+	assert_value 'ipc_waiting_processes{kind="sem",family="sysv",how="waiting-P"}' 0
+	assert_value 'ipc_orphaned_objects{kind="queue",family="sysv"}' 0
+	assert_value 'ipc_object_waiting_processes{kind="queue",family="sysv",key="0x00000301",id="'"$q"'"}' 1
+	assert_value 'ipc_object_waiting_processes{kind="queue",family="posix",name="/pq"}' 1
+	assert_value 'ipc_object_waiting_processes{kind="sem",family="posix",name="/ps"}' 1
+	refute_output --partial 'ipc_object_waiting_processes{kind="shm"'
+}
+
 @test "metrics: a full queue is counted, and its fullness is 1 with --objects" {
 	q=$(ipctool mkq --max-bytes 8)
 	ipctool send "$q" 12345678
@@ -239,6 +278,24 @@ time.sleep(1000)' >"$BATS_TEST_TMPDIR/live"
 	# no series without its namespace but the one of the whole /proc scan
 	run bash -c "grep -v '^#' <<<\"\$1\" | grep -v 'ipcns=\"'" _ "$output"
 	assert_output "ipc_unreadable_processes 0"
+}
+
+@test "metrics --all-namespaces: a /dev/shm shared with our namespace is counted once, as ours" {
+	ipctool mkshm /host_shm --size 8 >/dev/null
+	ipctool mksem /host_sem >/dev/null
+	SHARE_SHM=1 start_child 'ipctool mkq /cq >/dev/null'
+	run_tool metrics --all-namespaces
+	assert_success
+	assert_promtool_clean
+	mine=$(ns_inode $$) child=$(ns_inode "$CHILD")
+	assert_value "ipc_objects{ipcns=\"$mine\",kind=\"shm\",family=\"posix\"}" 1
+	assert_value "ipc_objects{ipcns=\"$mine\",kind=\"sem\",family=\"posix\"}" 1
+	# the child's own mqueue mount is its own; its /dev/shm is ours, left out
+	assert_value "ipc_objects{ipcns=\"$child\",kind=\"queue\",family=\"posix\"}" 1
+	assert_value "ipc_objects{ipcns=\"$child\",kind=\"shm\",family=\"posix\"}" ""
+	assert_value "ipc_objects{ipcns=\"$child\",kind=\"sem\",family=\"posix\"}" ""
+	run bash -c "grep -c '^ipc_objects{.*kind=\"shm\",family=\"posix\"} 1' <<<\"\$1\"" _ "$output"
+	assert_output 1
 }
 
 @test "metrics --all-namespaces: container label from a docker-ID.scope cgroup" {

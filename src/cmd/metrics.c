@@ -4,8 +4,9 @@
  *
  * One sample is what `list --all-namespaces --processes` reads (the
  * objects of each namespace, the semaphore sets' last pids, one /proc
- * scan for the users) plus each namespace's limits and its sets' waiter
- * counts, summed per kind and family instead of printed per object. */
+ * scan for the users and the processes blocked on objects) plus each
+ * namespace's limits and its sets' waiter counts, summed per kind and
+ * family instead of printed per object. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -113,10 +114,16 @@ static int metrics_check(const struct metrics_options *o)
 
 /* ---- one sample --------------------------------------------------------- */
 
+/* Processes blocked on one object, by what they wait for (users.h). */
+struct waits {
+	unsigned long long p, zero, receive, send;
+};
+
 /* What one kind and family of one namespace sums to. */
 struct table_stats {
 	unsigned long long objects, bytes, messages, semaphores, full;
-	unsigned long long orphaned, idle, waiting_p, waiting_zero;
+	unsigned long long orphaned, idle;
+	struct waits waiting;
 	long long oldest_orphan;      /* seconds since its ctime */
 };
 
@@ -131,20 +138,19 @@ struct ns_sample {
 	struct table_stats t[NTABLES];
 };
 
-/* Waiters on a set, read in its namespace (semctl answers for that one). */
-struct set_waits {
-	unsigned long long ncnt, zcnt;
-};
-
 struct sample {
 	struct ns_sample *ns;
 	size_t nns, ns_cap;
 	struct sysv_list sysv;
 	struct posix_list posix;
-	struct set_waits *waits;      /* one per sysv object (sets only filled in) */
+	/* One per object: a set's P and zero are semncnt and semzcnt, read in
+	 * its namespace (semctl answers for that one); the rest the users
+	 * scan's waiters. */
+	struct waits *waits, *posix_waits;
 	size_t waits_cap;
 	bool *orphaned_sysv, *orphaned_posix;
 	struct users users;
+	struct attribution attribution;   /* --all-namespaces: whose /dev/shm is whose */
 	time_t now;
 };
 
@@ -152,6 +158,7 @@ static void sample_free(struct sample *s)
 {
 	free(s->ns);
 	free(s->waits);
+	free(s->posix_waits);
 	free(s->orphaned_sysv);
 	free(s->orphaned_posix);
 	sysv_list_free(&s->sysv);
@@ -166,20 +173,20 @@ static int read_waits(struct sample *s, size_t first)
 {
 	if (s->sysv.n == first)
 		return 0;
-	struct set_waits *w = array_reserve(s->waits, &s->waits_cap, first, s->sysv.n - first, sizeof(*w), 64);
+	struct waits *w = array_reserve(s->waits, &s->waits_cap, first, s->sysv.n - first, sizeof(*w), 64);
 
 	if (!w)
 		return fail("out of memory");
 	s->waits = w;
 	for (size_t i = first; i < s->sysv.n; i++) {
 		const struct sysv_obj *o = &s->sysv.objs[i];
-		w[i] = (struct set_waits){ 0, 0 };
+		w[i] = (struct waits){ 0 };
 		for (unsigned long long k = 0; o->kind == IPC_KIND_SEM && k < o->nsems; k++) {
 			int n = semctl(o->id, (int)k, GETNCNT), z = semctl(o->id, (int)k, GETZCNT);
 			if (n < 0 || z < 0)
 				break;   /* gone, or not readable by this user */
-			w[i].ncnt += (unsigned)n;
-			w[i].zcnt += (unsigned)z;
+			w[i].p += (unsigned)n;
+			w[i].zero += (unsigned)z;
 		}
 	}
 	return 0;
@@ -201,9 +208,14 @@ static int sample_here(const struct ipcns *ns, void *data)
 	if (ns)
 		ipcns_container(ns->first, n->container, sizeof(n->container));
 	n->has_limits = ipc_limits_read(&n->limits) == 0;
+	n->tables = KINDS_ALL | POSIX_KINDS_ALL;
+	/* A /dev/shm or mqueue mount another namespace counts (ipctool's own,
+	 * or one sampled before) is not counted again: those series are left
+	 * out here, as list --all-namespaces lists those files once. */
+	if (ns)
+		n->tables = attributed_tables(&s->attribution, ns, n->tables);
 	/* Without an mqueue mount POSIX queues cannot be counted: their series
 	 * are left out rather than said to be 0. */
-	n->tables = KINDS_ALL | POSIX_KINDS_ALL;
 	if (!posix_mqueue_dir())
 		n->tables &= ~POSIX_KIND_BIT(IPC_KIND_QUEUE);
 	n->sysv_first = s->sysv.n;
@@ -222,8 +234,10 @@ static int sample_namespaces(const struct metrics_options *o, struct sample *s)
 	int rc;
 
 	if (o->all_namespaces) {
-		if ((rc = ipcns_scan(&nss)) == 0)
-			rc = ipcns_visit(&nss, sample_here, s);
+		if ((rc = ipcns_scan(&nss)) != 0)
+			return rc;
+		attribution_init(&s->attribution);
+		rc = ipcns_visit(&nss, sample_here, s);
 		ipcns_free(&nss);
 		return rc;
 	}
@@ -232,24 +246,6 @@ static int sample_namespaces(const struct metrics_options *o, struct sample *s)
 	rc = sample_here(NULL, s);
 	int back = o->ns_pid ? ns_leave() : 0;
 	return rc ? rc : back;
-}
-
-/* The last time the kernel says the object was used or changed. */
-static time_t sysv_last_use(const struct sysv_obj *o)
-{
-	time_t t = o->ctime;
-
-	switch (o->kind) {
-	case IPC_KIND_QUEUE:
-		t = o->stime > t ? o->stime : t;
-		return o->rtime > t ? o->rtime : t;
-	case IPC_KIND_SHM:
-		t = o->atime > t ? o->atime : t;
-		return o->dtime > t ? o->dtime : t;
-	case IPC_KIND_SEM:
-		return o->otime > t ? o->otime : t;
-	}
-	return t;
 }
 
 static long long seconds_since(time_t now, time_t t)
@@ -267,6 +263,26 @@ static bool sysv_full(const struct sysv_obj *o)
 static bool posix_full(const struct posix_obj *o)
 {
 	return o->kind == IPC_KIND_QUEUE && o->has_attr && o->curmsgs >= o->maxmsg;
+}
+
+/* The processes among W blocked receiving or sending (a queue's) or
+ * taking (a POSIX semaphore's), into *OUT. */
+static void count_waiters(const struct obj_users *w, struct waits *out)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		out->receive += (w->v[i].how & USE_WAIT_RECEIVE) != 0;
+		out->send += (w->v[i].how & USE_WAIT_SEND) != 0;
+		out->p += (w->v[i].how & USE_WAIT_P) != 0;
+		out->zero += (w->v[i].how & USE_WAIT_ZERO) != 0;
+	}
+}
+
+static void add_waits(struct waits *sum, const struct waits *w)
+{
+	sum->p += w->p;
+	sum->zero += w->zero;
+	sum->receive += w->receive;
+	sum->send += w->send;
 }
 
 static void count_orphan(struct table_stats *t, long long age)
@@ -291,19 +307,19 @@ static int sum_sysv(struct sample *s, struct ns_sample *n)
 			t->full += sysv_full(o);
 			break;
 		case IPC_KIND_SHM: t->bytes += o->segsz; break;
-		case IPC_KIND_SEM:
-			t->semaphores += o->nsems;
-			t->waiting_p += s->waits[i].ncnt;
-			t->waiting_zero += s->waits[i].zcnt;
-			break;
+		case IPC_KIND_SEM: t->semaphores += o->nsems; break;
 		}
-		if (seconds_since(s->now, sysv_last_use(o)) > IDLE_SECONDS)
+		if (seconds_since(s->now, sysv_idle_since(o)) > IDLE_SECONDS)
 			t->idle++;
 		if (obj_users_sysv(&s->users, o, (ino_t)o->ipcns, &w) != 0)
 			return fail("out of memory");
-		/* Waiters use a set, whatever its recorded pids say. */
-		s->orphaned_sysv[i] = sysv_orphaned(&s->users, o, &w) &&
-				      (o->kind != IPC_KIND_SEM || s->waits[i].ncnt + s->waits[i].zcnt == 0);
+		/* A set's waiters are the kernel's counts, which see every
+		 * process, also those whose call the scan could not read. */
+		if (o->kind == IPC_KIND_QUEUE)
+			count_waiters(&w, &s->waits[i]);
+		add_waits(&t->waiting, &s->waits[i]);
+		/* Waiters use a queue or set, whatever its recorded pids say. */
+		s->orphaned_sysv[i] = sysv_orphaned(&s->users, o, &w);
 		if (s->orphaned_sysv[i])
 			count_orphan(t, seconds_since(s->now, o->ctime));
 	}
@@ -331,6 +347,8 @@ static int sum_posix(struct sample *s, struct ns_sample *n)
 			t->idle++;
 		if (obj_users_posix(&s->users, o, &w) != 0)
 			return fail("out of memory");
+		count_waiters(&w, &s->posix_waits[i]);
+		add_waits(&t->waiting, &s->posix_waits[i]);
 		s->orphaned_posix[i] = posix_orphaned(&s->users, o, &w);
 		if (s->orphaned_posix[i])
 			count_orphan(t, seconds_since(s->now, o->ctime));
@@ -349,7 +367,8 @@ static int take_sample(const struct metrics_options *o, struct sample *s)
 	s->now = time(NULL);
 	s->orphaned_sysv = calloc(s->sysv.n + 1, sizeof(bool));
 	s->orphaned_posix = calloc(s->posix.n + 1, sizeof(bool));
-	if (!s->orphaned_sysv || !s->orphaned_posix)
+	s->posix_waits = calloc(s->posix.n + 1, sizeof(*s->posix_waits));
+	if (!s->orphaned_sysv || !s->orphaned_posix || !s->posix_waits)
 		return fail("out of memory");
 	for (size_t i = 0; i < s->nns && rc == 0; i++)
 		if ((rc = sum_sysv(s, &s->ns[i])) == 0)
@@ -492,27 +511,60 @@ static int append_stat_metric(struct buf *b, const struct sample *s, const struc
 	return rc;
 }
 
-/* Processes waiting on System V semaphore sets, by what they wait for. */
+/* What ipc_waiting_processes has a series for: the tables whose objects
+ * can be waited on, and how. */
+enum wait_how { WAIT_RECEIVE, WAIT_SEND, WAIT_P, WAIT_ZERO };
+
+static const struct {
+	int table;
+	enum wait_how how;
+} wait_series[] = {
+	{ IPC_KIND_QUEUE, WAIT_RECEIVE }, { IPC_KIND_QUEUE, WAIT_SEND },
+	{ IPC_KIND_SEM, WAIT_P }, { IPC_KIND_SEM, WAIT_ZERO },
+	{ NKINDS + IPC_KIND_QUEUE, WAIT_RECEIVE }, { NKINDS + IPC_KIND_QUEUE, WAIT_SEND },
+	{ NKINDS + IPC_KIND_SEM, WAIT_P },
+};
+
+/* The words of use_how_text (users.h), so that list and metrics agree. */
+static const char *const wait_how_labels[] = {
+	[WAIT_RECEIVE] = "waiting-receive", [WAIT_SEND] = "waiting-send",
+	[WAIT_P] = "waiting-P", [WAIT_ZERO] = "waiting-zero",
+};
+
+static unsigned long long wait_value(const struct waits *w, enum wait_how how)
+{
+	switch (how) {
+	case WAIT_RECEIVE: return w->receive;
+	case WAIT_SEND: return w->send;
+	case WAIT_P: return w->p;
+	case WAIT_ZERO: return w->zero;
+	}
+	return 0;
+}
+
+/* Processes blocked on queues and semaphores, by what they wait for. */
 static int append_waiting(struct buf *b, const struct sample *s, bool labelled)
 {
 	static const char name[] = "ipc_waiting_processes";
-	int rc = append_header(b, name, "Processes blocked waiting on an object: on System V semaphore sets, "
-				       "semncnt (how=\"waiting-P\") and semzcnt (how=\"waiting-zero\").");
+	int rc = append_header(b, name, "Processes blocked waiting on an object: receiving from or sending to a "
+				       "message queue, taking a semaphore (how=\"waiting-P\"), waiting for a System "
+				       "V semaphore to be zero; System V sets by their semncnt and semzcnt.");
 
 	for (size_t i = 0; i < s->nns && rc == 0; i++)
-		for (int how = 0; how < 2 && rc == 0; how++) {
+		for (size_t k = 0; k < sizeof(wait_series) / sizeof(wait_series[0]) && rc == 0; k++) {
 			const struct ns_sample *n = &s->ns[i];
+			int table = wait_series[k].table;
 			bool first = true;
+			if (!(n->tables & (1u << table)))
+				continue;
 			rc = buf_printf(b, "%s{", name);
 			if (rc == 0)
 				rc = append_ns_labels(b, n, labelled, &first);
 			if (rc == 0 && (rc = append_sep(b, &first)) == 0)
-				rc = buf_printf(b, "kind=\"sem\",family=\"sysv\",how=\"%s\"}",
-						how ? "waiting-zero" : "waiting-P");
-			if (rc == 0) {
-				const struct table_stats *t = &n->t[IPC_KIND_SEM];
-				rc = append_value(b, 0, true, how ? t->waiting_zero : t->waiting_p);
-			}
+				rc = buf_printf(b, "kind=\"%s\",family=\"%s\",how=\"%s\"}", kind_labels[table % NKINDS],
+						family_label(table), wait_how_labels[wait_series[k].how]);
+			if (rc == 0)
+				rc = append_value(b, 0, true, wait_value(&n->t[table].waiting, wait_series[k].how));
 		}
 	return rc;
 }
@@ -662,6 +714,11 @@ static int by_size(const void *a, const void *b)
 	return strcmp(x->posix->name, y->posix->name);
 }
 
+static unsigned long long waiters_of(const struct waits *w)
+{
+	return w->p + w->zero + w->receive + w->send;
+}
+
 /* The N largest objects of each table, in PICKS (*NPICKS of them). */
 static int choose_objects(const struct sample *s, unsigned long long n, struct pick **picks, size_t *npicks)
 {
@@ -679,12 +736,13 @@ static int choose_objects(const struct sample *s, unsigned long long n, struct p
 					all[kept++] = (struct pick){ .sysv = &s->sysv.objs[k], .ns = ns, .table = table,
 								     .size = sysv_size(&s->sysv.objs[k]),
 								     .orphaned = s->orphaned_sysv[k],
-								     .waiting = s->waits[k].ncnt + s->waits[k].zcnt };
+								     .waiting = waiters_of(&s->waits[k]) };
 			for (size_t k = ns->posix_first; table >= NKINDS && k < ns->posix_first + ns->posix_n; k++)
 				if ((int)s->posix.objs[k].kind == table - NKINDS)
 					all[kept++] = (struct pick){ .posix = &s->posix.objs[k], .ns = ns, .table = table,
 								     .size = posix_size(&s->posix.objs[k]),
-								     .orphaned = s->orphaned_posix[k] };
+								     .orphaned = s->orphaned_posix[k],
+								     .waiting = waiters_of(&s->posix_waits[k]) };
 		}
 		if (kept - first > 1)
 			qsort(all + first, kept - first, sizeof(*all), by_size);
@@ -709,8 +767,8 @@ static const struct object_metric object_metrics[] = {
 	{ "ipc_object_fullness_ratio", "How full a queue is, 0 to 1: its bytes of msg_qbytes (System V), "
 	  "its messages of mq_maxmsg (POSIX) (--objects).", O_FULLNESS },
 	{ "ipc_object_semaphores", "Semaphores in a System V set (--objects).", O_SEMAPHORES },
-	{ "ipc_object_waiting_processes", "Processes blocked on a System V set: semncnt plus semzcnt "
-	  "(--objects).", O_WAITING },
+	{ "ipc_object_waiting_processes", "Processes blocked on a queue or semaphore: a System V set's "
+	  "semncnt plus semzcnt (--objects).", O_WAITING },
 	{ "ipc_object_age_seconds", "Seconds since the object was created or last changed (ctime) "
 	  "(--objects).", O_AGE },
 	{ "ipc_object_orphaned", "1 when no live process uses the object, else 0 (--objects).", O_ORPHANED },
@@ -745,7 +803,7 @@ static bool object_value(const struct sample *s, const struct pick *p, enum obje
 		*v = (double)o->nsems;
 		return true;
 	case O_WAITING:
-		if (!o || o->kind != IPC_KIND_SEM)
+		if (p->table % NKINDS == IPC_KIND_SHM)
 			return false;
 		*v = (double)p->waiting;
 		return true;
