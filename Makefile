@@ -145,6 +145,10 @@ bench: ipctool
 # The build's own share is debian/control's Build-Depends, read from there
 # by tools/build-depends (one list for both);
 # TEST_PACKAGES are what only the tests, demo, benchmarks and CI add.
+# prometheus (with promtool) and prometheus-node-exporter are for the tests
+# of `ipctool metrics`, which start their own on 127.0.0.1; on a machine
+# running systemd, Debian also starts and enables both packages' services
+# (`systemctl disable --now prometheus prometheus-node-exporter` undoes it).
 BUILD_DEPENDS := $(shell tools/build-depends)
 TEST_PACKAGES := build-essential \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
@@ -152,6 +156,7 @@ TEST_PACKAGES := build-essential \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
                 tmux \
                 socat netcat-openbsd iproute2 \
+                prometheus prometheus-node-exporter \
                 dpkg-dev lintian
 DEB_PACKAGES := $(BUILD_DEPENDS) $(TEST_PACKAGES)
 deps:

@@ -44,7 +44,8 @@ page_options() {
 
 # The long options named in SUB's Usage lines, and in its page's SYNOPSIS.
 usage_options() {
-	ipctool "$1" --help | sed -n '/^Usage:/,/^  -/p' | grep -v '^  -' |
+	# to the first option line: "  -x, --long" or, without a letter, "      --long"
+	ipctool "$1" --help | sed -n '/^Usage:/,/^ *-/p' | grep -v '^ *-' |
 		grep -oE -- '--[a-z0-9][a-z0-9-]*' | sed 's/^--//' | sort -u
 }
 synopsis_options() {

@@ -85,7 +85,7 @@ static const struct command *const commands[] = {
 	&command_mksem, &command_sem_p, &command_sem_v,
 	&command_fifo, &command_pipe_run, &command_sock,
 	&command_signal_send, &command_signal_wait,
-	&command_list, &command_rm, &command_watch,
+	&command_list, &command_rm, &command_watch, &command_metrics,
 	&command_dump, &command_restore,
 	&command_help,
 };
