@@ -19,7 +19,15 @@ setup() {
 teardown() {
 	bg_cleanup
 	cd /
+	[ -z "${PUBDIR:-}" ] || rm -rf "$PUBDIR"
 	common_teardown
+}
+
+# A directory uid 65534 can reach, removed in teardown; the test's own
+# may not be.
+public_dir() {
+	PUBDIR=$(mktemp -d /tmp/ipctool-hostile.XXXXXX)
+	chmod 755 "$PUBDIR"
 }
 
 qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
@@ -87,4 +95,42 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 	wait_exit "$listener"
 	assert_equal "$EXIT_RC" 0
 	assert_equal "$(cat err)" ""
+}
+
+# ---- resource exhaustion ------------------------------------------------------
+
+@test "recv --exec --jobs 1024 under an nproc limit: a fork that fails dead-letters nothing, puts back, exits 1" {
+	need_root
+	local q d
+	# Uid 65534's queues: root would not be held by RLIMIT_NPROC.
+	q=$(as_nobody ipctool mkq)
+	d=$(as_nobody ipctool mkq)
+	seq 1 300 | ipctool send "$q" --lines
+	# Each COMMAND notes its message, then waits for the test's lock
+	# without starting a process of its own (flock on a descriptor).
+	public_dir
+	cd "$PUBDIR"
+	touch lock done
+	chmod 666 lock done
+	exec 8>lock
+	flock -x 8
+	# setpriv and prlimit exec: $BG_PID is recv itself.  It must not
+	# inherit fd 8, whose open file holds the lock.
+	bg_start setpriv --reuid=65534 --regid=65534 --clear-groups -- prlimit --nproc=12 ipctool recv "$q" --count 300 --jobs 1024 --dead-letter "$d" \
+		--exec -- sh -c 'read -r m; echo "$m" >>"$0"; exec flock -s 9 9<"$1"' "$PWD/done" "$PWD/lock" 2>err 8>&-
+	local pid=$BG_PID
+	wait_for '[ -s err ]'
+	exec 8>&-
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 1
+	assert_equal "$(wc -l <err)" 1
+	assert_regex "$(cat err)" "^ipctool: recv: message [0-9]+ \(type 1, [0-9]+ bytes\): cannot start sh: Resource temporarily unavailable \(the limit on processes was reached\); it was put back on message queue id $q\$"
+	# Nothing went to the dead-letter queue; every message ran once or is back.
+	assert_equal "$(qnum "$d")" 0
+	local ran
+	ran=$(wc -l <done)
+	assert_between 0 11 "$ran"
+	assert_equal $((ran + $(qnum "$q"))) 300
+	run bash -c "{ cat done; ipctool recv $q --count 0 --peek; } | sort -n"
+	assert_equal "$output" "$(seq 1 300)"
 }

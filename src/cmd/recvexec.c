@@ -258,6 +258,27 @@ static void settle(struct exec_run *x, struct worker *w, int start_errno)
 	dead_letter(x, w, start_errno);
 }
 
+/* A start that failed for want of processes, memory or descriptors says
+ * nothing about COMMAND or its message: the message goes back (never to
+ * the dead-letter queue) and the run stops, saying why. */
+static bool lacks_resources(int err)
+{
+	return err == EAGAIN || err == ENOMEM || err == EMFILE || err == ENFILE;
+}
+
+static void not_started(struct exec_run *x, struct worker *w, int err)
+{
+	char name[128];
+
+	put_back(x, w);
+	w->busy = false;
+	x->busy--;
+	if (!x->error)
+		x->error = fail("%s: cannot start %s: %s%s; it was put back on %s", message_name(name, sizeof(name), x,
+				w->number, w->rec->tag, w->rec->size), x->plan->command[0], strerror(err),
+				err == EAGAIN ? " (the limit on processes was reached)" : "", queue_name(x->queue));
+}
+
 /* Give the worker's message to a new run of COMMAND. */
 static void start_worker(struct exec_run *x, struct worker *w)
 {
@@ -269,19 +290,16 @@ static void start_worker(struct exec_run *x, struct worker *w)
 	x->busy++;
 	int fd = message_file(w->rec);
 	if (fd < 0) {
-		int err = errno;
-		put_back(x, w);
-		w->busy = false;
-		x->busy--;
-		errno = err;
-		if (!x->error)
-			x->error = fail_errno("cannot hold message %llu for %s", w->number, x->plan->command[0]);
+		not_started(x, w, errno);
 		return;
 	}
 	w->spawn.in = fd;
 	int err = spawn_start(&w->spawn);
 	close(fd);
-	if (err) {
+	if (err && lacks_resources(err)) {
+		not_started(x, w, err);
+	} else if (err) {
+		/* Not found, not executable: COMMAND's own failure. */
 		w->spawn.status = spawn_start_status(err);
 		w->spawn.signal = 0;
 		settle(x, w, err);
