@@ -134,3 +134,184 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 	run bash -c "{ cat done; ipctool recv $q --count 0 --peek; } | sort -n"
 	assert_equal "$output" "$(seq 1 300)"
 }
+
+# ---- full dead-letter and source queues ---------------------------------------
+
+# dead_letter_setup KIND: queue $Q with messages 1..5 and a dead-letter
+# queue $D that is full, System V or POSIX; $WCHAN is where a sender
+# waits for room on D.
+dead_letter_setup() {
+	if [ "$1" = posix ]; then
+		Q=/jobs D=/dead WCHAN=$WCHAN_MQ
+		ipctool mkq "$Q" >/dev/null
+		ipctool mkq "$D" --max-messages 1 --message-size 16 >/dev/null
+	else
+		Q=$(ipctool mkq) D=$(ipctool mkq --max-bytes 8) WCHAN=$WCHAN_MSGSND
+	fi
+	ipctool send "$D" 12345678
+	seq 5 | ipctool send "$Q" --lines
+}
+# Messages on queue $1, one a line, without taking them.
+on_queue() {
+	if [ "${1#/}" != "$1" ]; then
+		# POSIX queues cannot be peeked at: take them all, then put them back.
+		local all
+		all=$(ipctool recv "$1" --follow --nowait --json 2>/dev/null || true)
+		[ -z "$all" ] || printf '%s\n' "$all" | ipctool send "$1" --json
+		printf '%s\n' "$all" | sed -n 's/.*"data":"\(.*\)"}$/\1/p'
+	else
+		ipctool recv "$1" --peek --count 0 2>/dev/null || true
+	fi
+}
+# How an error names queue $1.
+qdesc() { case $1 in /*) echo "$1" ;; *) echo "id $1" ;; esac; }
+FAIL_ON_3='m=$(cat); [ "$m" != 3 ]'
+
+dead_letter_term() {
+	dead_letter_setup "$1"
+	bg_start ipctool recv "$Q" --exec --dead-letter "$D" --count 5 -- sh -c "$FAIL_ON_3" 2>err
+	local pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN"
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	assert_equal "$(cat err)" ""
+	# 1 and 2 were handled; 3 is back behind 4 and 5, which were never taken.
+	assert_equal "$(on_queue "$Q" | tr '\n' ' ')" "4 5 3 "
+	assert_equal "$(on_queue "$D")" 12345678
+}
+
+@test "recv --exec --dead-letter to a full System V queue: SIGTERM ends the wait, the message back on its own queue" {
+	dead_letter_term sysv
+}
+
+@test "recv --exec --dead-letter to a full POSIX queue: SIGTERM ends the wait, the message back on its own queue" {
+	dead_letter_term posix
+}
+
+dead_letter_timeout() {
+	dead_letter_setup "$1"
+	local t0
+	t0=$(now_ms)
+	run_tool recv "$Q" --exec --dead-letter "$D" --count 5 --timeout 1 -- sh -c "$FAIL_ON_3"
+	assert_elapsed 1000 "$t0"
+	assert_error 1 recv "message 3 \(\w+ [01], 1 bytes\): sh exited with status 1; message queue $(re_quote "$(qdesc "$D")")\
+ stayed full until the timeout, so it was put back on message queue $(re_quote "$(qdesc "$Q")")\$"
+	assert_equal "$(on_queue "$Q" | tr '\n' ' ')" "4 5 3 "
+	assert_equal "$(on_queue "$D")" 12345678
+}
+
+@test "recv --exec --dead-letter to a full System V queue: --timeout bounds the wait; status 1 names both queues" {
+	dead_letter_timeout sysv
+}
+
+@test "recv --exec --dead-letter to a full POSIX queue: --timeout bounds the wait; status 1 names both queues" {
+	dead_letter_timeout posix
+}
+
+@test "recv --exec: dead-letter and source queue both full at SIGTERM: the message is named with its first bytes, status 143" {
+	dead_letter_setup sysv
+	# Room for 8 bytes: 1 to 5 fill 5 of them.
+	Q2=$(ipctool mkq --max-bytes 8)
+	ipctool recv "$Q" --count 5 --nowait | ipctool send "$Q2" --lines
+	bg_start ipctool recv "$Q2" --exec --dead-letter "$D" --count 5 -- sh -c "$FAIL_ON_3" 2>err
+	local pid=$BG_PID
+	wait_blocked "$pid" "$WCHAN_MSGSND"
+	# Someone fills the source queue meanwhile: 4, 5 and 6 bytes more.
+	ipctool send "$Q2" --nowait 123456
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	assert_equal "$(cat err)" "ipctool: recv: message 3 (type 1, 1 bytes, beginning \"3\") is lost: message queue id $Q2 had no room for it within 500 ms of SIGTERM"
+	assert_equal "$(on_queue "$Q2" | tr '\n' ' ')" "4 5 123456 "
+}
+
+# ---- stalled readers ------------------------------------------------------------
+
+# stalled_reader KIND: recv --count 1000 of 1001-byte records into a pipe
+# (or a Unix stream socket) whose reader waits for recv to exit before it
+# reads, as subprocess users do; SIGTERM once recv waits for room.  The
+# reader prints recv's status, the records it got whole, and the bytes of
+# a last, torn one.
+stalled_reader() {
+	python3 - "$1" "$Q" <<'PY'
+import os, socket, subprocess, sys, time
+kind, q = sys.argv[1], sys.argv[2]
+if kind == "socket":
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    p = subprocess.Popen(["ipctool", "recv", q, "--count", "1000"], stdout=theirs.fileno())
+    theirs.close()
+    reader = ours.makefile("rb")
+else:
+    p = subprocess.Popen(["ipctool", "recv", q, "--count", "1000"], stdout=subprocess.PIPE)
+    reader = p.stdout
+deadline = time.monotonic() + 10
+def waiting():
+    try:
+        with open("/proc/%d/wchan" % p.pid) as f:
+            w = f.read()
+        with open("/proc/%d/stat" % p.pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state == "S" and any(k in w for k in ("pipe_write", "poll", "sock_alloc_send", "wait_for_space", "unix_stream"))
+while not waiting() and time.monotonic() < deadline:
+    time.sleep(0.05)
+p.terminate()
+try:
+    status = p.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    status = "hung"
+out = reader.read()
+print(status, out.count(b"\n"), len(out.rsplit(b"\n", 1)[-1]))
+PY
+}
+
+stalled_reader_term() {
+	set_sysctl kernel/msgmnb 2000000
+	Q=$(ipctool mkq)
+	local i
+	for ((i = 1; i <= 1000; i++)); do printf '%04d%0996d\n' "$i" 0; done >in
+	ipctool send "$Q" --lines <in
+	run stalled_reader "$1"
+	assert_equal "$status" 0
+	local got whole torn
+	read -r got whole torn <<<"$output"
+	assert_equal "$got $torn" "-15 0"
+	assert_between 1 999 "$whole"
+	# Every record once: the whole ones written, the rest back on the queue.
+	assert_equal $((whole + $(qnum "$Q"))) 1000
+}
+
+@test "SIGTERM with a stalled pipe reader: recv exits at once, no record torn, the rest back on the queue" {
+	stalled_reader_term pipe
+}
+
+@test "SIGTERM with a stalled socket reader: recv exits at once, no record torn, the rest back on the queue" {
+	stalled_reader_term socket
+}
+
+@test "SIGTERM with a stalled reader and the source queue full: each message that cannot go back is named, status 143" {
+	Q=$(ipctool mkq)
+	local i
+	for ((i = 1; i <= 16; i++)); do printf '%04d%0996d\n' "$i" 0; done | ipctool send "$Q" --lines
+	mkfifo fifo
+	start_stopped_reader fifo out
+	# The pipe is full before recv starts: nothing it takes fits.
+	head -c 65536 /dev/zero >fifo
+	bg_start ipctool recv "$Q" --count 16 --batch 16 >fifo 2>err
+	local pid=$BG_PID
+	wait_for "[ \"\$(qnum $Q)\" = 0 ] && in_kernel_wait $pid 'pipe_write|poll'"
+	# Another sender fills the queue meanwhile.
+	head -c 8192 /dev/zero | ipctool send "$Q"
+	head -c 8192 /dev/zero | ipctool send "$Q"
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	assert_equal "$(wc -l <err)" 16
+	assert_equal "$(head -n 1 err)" "ipctool: recv: message 1 (type 1, 1000 bytes, beginning \"0001000000000000000000000000000000000000\"...) is lost: message queue id $Q had no room for it within 500 ms of SIGTERM"
+	kill -CONT "$READER"
+	wait_exit "$READER"
+	assert_equal "$(wc -c <out)" 65536
+}
