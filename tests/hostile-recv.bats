@@ -86,12 +86,13 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 	assert_equal "$(sem_value /hostile)" 1
 }
 
-@test "SIGCHLD ignored by the parent: sock --listen --count 1 -- CMD ends once CMD has" {
-	bg_start ignoring ipctool sock s --listen --count 1 -- true >out 2>err
+@test "SIGCHLD ignored by the parent: sock --listen --count 1 -- CMD ends once CMD has, without spinning" {
+	bg_start ignoring ipctool sock s --listen --count 1 -- cat >out 2>err
 	local listener=$BG_PID
 	wait_for '[ -S s ]'
 	run_tool sock s --connect hello
 	assert_equal "$status" 0
+	assert_equal "$output" hello
 	wait_exit "$listener"
 	assert_equal "$EXIT_RC" 0
 	assert_equal "$(cat err)" ""
