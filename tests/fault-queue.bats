@@ -12,8 +12,8 @@
 # The traffic is fed in rounds through FIFOs the test holds open, so every
 # fault meets messages in flight whatever the machine's speed, and no
 # sleep decides a verdict: each step waits for a condition with a deadline.
-# The last test (a KNOWN DEFECT, failing until recv is fixed) is SIGTERM
-# while recv is blocked writing to a full pipe.
+# Then SIGTERM while recv waits to write to a full pipe, and faults
+# injected (strace) on the dead-letter, fork and stalled-reader paths.
 
 load helpers
 
@@ -242,11 +242,10 @@ stress() {
 	stress
 }
 
-# SIGTERM while recv is blocked writing to a full pipe.  write(2) returns
-# the part of the batch the pipe took, which may end inside a record: recv
-# must finish that record (it waits for the reader) and put back only the
-# records it had not started, never both (SPEC §4: "A record is written
-# whole or put back whole, never both").  One attempt, in directory $D:
+# SIGTERM while recv waits to write to a full pipe.  recv writes only
+# whole records the pipe can take whole, so it puts back every record it
+# had not written, and none is both in the pipe in part and put back
+# (ipctool-recv(1): "in the output whole or on the queue whole").  One attempt, in directory $D:
 # whether a record is cut depends on where the pipe's last page ends, so
 # the test makes several.
 pipe_term_attempt() {
