@@ -199,12 +199,15 @@ static void put_back_failed(struct exec_run *x, struct queue *q, const struct wo
 		x->error = EXIT_FAIL;   /* the line above said why */
 }
 
-static void put_back(struct exec_run *x, const struct worker *w)
+/* True when the message is back on its queue. */
+static bool put_back(struct exec_run *x, const struct worker *w)
 {
-	if (queue_put_back(x->queue, w->rec) != 0)
+	if (queue_put_back(x->queue, w->rec) != 0) {
 		put_back_failed(x, x->queue, w);
-	else
-		x->put_back++;
+		return false;
+	}
+	x->put_back++;
+	return true;
 }
 
 static void note_failure(struct exec_run *x, const struct worker *w, int start_errno)
@@ -234,8 +237,7 @@ static void dead_letter_refused(struct exec_run *x, const struct worker *w, cons
 	char dead[4400];
 
 	snprintf(dead, sizeof(dead), "%s", queue_name(&x->dead));
-	put_back(x, w);
-	if (!x->error && !termination_pending())
+	if (put_back(x, w) && !x->error && !termination_pending())
 		x->error = fail("%s: %s; %s %s, so it was put back on %s", name, what, dead, why,
 				queue_name(x->queue));
 }
@@ -306,10 +308,10 @@ static void not_started(struct exec_run *x, struct worker *w, int err)
 {
 	char name[128];
 
-	put_back(x, w);
+	bool back = put_back(x, w);
 	w->busy = false;
 	x->busy--;
-	if (!x->error)
+	if (back && !x->error)
 		x->error = fail("%s: cannot start %s: %s%s; it was put back on %s", message_name(name, sizeof(name), x,
 				w->number, w->rec->tag, w->rec->size), x->plan->command[0], strerror(err),
 				err == EAGAIN ? " (the limit on processes was reached)" : "", queue_name(x->queue));
