@@ -245,6 +245,9 @@ static int dispatch(int argc, const char **argv)
 
 int main(int argc, char **argv)
 {
+	/* Before any subcommand: an ignored SIGCHLD inherited through exec
+	 * would make every COMMAND's status read as 0 (see ipctool(1)). */
+	spawn_reset_inherited_signals();
 	int status = dispatch(argc, (const char **)argv);
 	int flushed = finish_stdout();
 
