@@ -132,11 +132,19 @@ slow_mksem_done() {
 	assert_success
 	assert_between 900 8000 $(( $(now_ms) - start ))
 	assert_equal "$(ipcs -s -i "$id" | awk '$1 == "0" { print $2 }')" 0
-	# The sem-p marked it: no wait any more.
-	start=$(now_ms)
-	run_tool sem-v "$id"
-	assert_success
-	assert_between 0 800 $(( $(now_ms) - start ))
+	# The sem-p marked it: no wait any more.  A wait would make every
+	# sem-v take 1 s; a loaded machine may hold up one or two, not all
+	# three, so the quickest is what counts.
+	best=
+	for i in 1 2 3; do
+		start=$(now_ms)
+		run_tool sem-v "$id"
+		assert_success
+		took=$(( $(now_ms) - start ))
+		[ -n "$best" ] && [ "$best" -le "$took" ] || best=$took
+	done
+	assert_between 0 800 "$best"
+	assert_equal "$(ipcs -s -i "$id" | awk '$1 == "0" { print $2 }')" 3
 }
 
 # ---- files in /dev/shm that are not what their name says (SPEC §12) -------
