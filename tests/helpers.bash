@@ -239,12 +239,12 @@ assert_between() {
 	fi
 }
 
-# wait_exit PID [SECONDS]: wait (10 s, or SECONDS, at most) for the
-# background job PID to end; its status is in EXIT_RC.  One that is still
-# there then is killed and fails the test.  The bound is a deadline, not a
-# count of polls: a job on a loaded machine gets the whole of it.
+# wait_exit PID: wait (10 s at most) for the background job PID to end;
+# its status is in EXIT_RC.  One that is still there then is killed and
+# fails the test.  The bound is a deadline, not a count of polls: a job on
+# a loaded machine gets the whole of it.
 wait_exit() {
-	local deadline=$(( $(now_ms) + ${2:-10} * 1000 ))
+	local deadline=$(( $(now_ms) + 10000 ))
 	while kill -0 "$1" 2>/dev/null && [ "$(now_ms)" -lt "$deadline" ]; do
 		sleep 0.05
 	done
