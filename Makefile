@@ -63,7 +63,7 @@ OBJS := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build-asan/%.o)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all man completions check install uninstall clean deps demo bench asan asan-check deb fuzz
+.PHONY: all man completions check check-loaded install uninstall clean deps demo bench asan asan-check deb fuzz
 
 MANS     := $(wildcard man/*.1)
 MAN_OUT  := $(MANS:man/%=build/man/%)
@@ -107,6 +107,14 @@ check: ipctool
 
 asan-check: asan
 	IPCTOOL=$(CURDIR)/build-asan/ipctool tests/run $(BATS_FLAGS)
+
+# The files that wait on time most (timeouts, signals, peers that must come
+# in time), run with two CPU hogs beside them (tests/loaded): what a busy
+# machine does to the suite.  LOADED_FILES= (empty) runs the whole suite.
+LOADED_FILES ?= tests/queue.bats tests/posix-queue.bats tests/signals.bats \
+                tests/sock.bats tests/exec.bats
+check-loaded: ipctool
+	IPCTOOL=$(CURDIR)/ipctool tests/loaded $(BATS_FLAGS) $(LOADED_FILES)
 
 # libFuzzer harnesses (tests/fuzz/), built with clang from the parsers' own
 # sources.  `make fuzz` runs each for an equal share of FUZZ_SECONDS in all,

@@ -132,11 +132,19 @@ slow_mksem_done() {
 	assert_success
 	assert_between 900 8000 $(( $(now_ms) - start ))
 	assert_equal "$(ipcs -s -i "$id" | awk '$1 == "0" { print $2 }')" 0
-	# The sem-p marked it: no wait any more.
-	start=$(now_ms)
-	run_tool sem-v "$id"
-	assert_success
-	assert_between 0 800 $(( $(now_ms) - start ))
+	# The sem-p marked it: no wait any more.  A wait would make every
+	# sem-v take 1 s; a loaded machine may hold up one or two, not all
+	# three, so the quickest is what counts.
+	best=
+	for i in 1 2 3; do
+		start=$(now_ms)
+		run_tool sem-v "$id"
+		assert_success
+		took=$(( $(now_ms) - start ))
+		[ -n "$best" ] && [ "$best" -le "$took" ] || best=$took
+	done
+	assert_between 0 800 "$best"
+	assert_equal "$(ipcs -s -i "$id" | awk '$1 == "0" { print $2 }')" 3
 }
 
 # ---- files in /dev/shm that are not what their name says (SPEC §12) -------
@@ -288,29 +296,39 @@ start_blocked_on_lock() {
 
 # ---- shm-write: all or nothing for every input (SPEC §5) -------------------
 
-# shm-write ARGS with stdin from $BATS_TEST_TMPDIR/grow, held up 300 ms
+# shm-write ARGS with stdin from $BATS_TEST_TMPDIR/grow, held up 2 s
 # after it has measured that file (its lseek, strace's fault injection),
-# which grows meanwhile by the bytes in $BATS_TEST_TMPDIR/more.
+# which grows meanwhile by the bytes in $BATS_TEST_TMPDIR/more.  The test
+# looks and appends with shell builtins only, so even a loaded machine
+# does both well inside the 2 s.
 write_while_stdin_grows() {
-	write_while_stdin_changes 'cat "$BATS_TEST_TMPDIR/more" >>"$BATS_TEST_TMPDIR/grow"' "$@"
+	local more
+	IFS= read -r -d '' more <"$BATS_TEST_TMPDIR/more" || true
+	write_while_stdin_changes 'printf "%s" "$more" >>"$BATS_TEST_TMPDIR/grow"' "$@"
 }
 
 # The same, changing the file meanwhile with the shell command CHANGE.
 write_while_stdin_changes() {
-	local change=$1
+	local change=$1 pid child lseek nr i
 	shift
 	command -v strace >/dev/null || skip "needs strace (fault injection)"
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 bg_start bash -c 'exec strace -o /dev/null -e trace=lseek -e inject=lseek:delay_exit=300000 \
-		ipctool "$@" <"$BATS_TEST_TMPDIR/grow" 2>"$BATS_TEST_TMPDIR/err"' _ "$@"
-	local pid=${BG_PIDS[-1]} lseek
 	case $(uname -m) in
 	x86_64) lseek=8 ;;
 	aarch64) lseek=62 ;;
 	*) skip "lseek's system call number is not known here" ;;
 	esac
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 bg_start bash -c 'exec strace -o /dev/null -e trace=lseek -e inject=lseek:delay_exit=2000000 \
+		ipctool "$@" <"$BATS_TEST_TMPDIR/grow" 2>"$BATS_TEST_TMPDIR/err"' _ "$@"
+	pid=${BG_PIDS[-1]}
+	# (strace forks short-lived children of its own first.)
+	wait_for "child=\$(pgrep -x -P $pid ipctool)" || fail "strace started no ipctool"
 	# ipctool (strace's child) is held in its lseek: /proc/PID/syscall
 	# names the call a stopped task is in.
-	wait_for '[ "$(cut -d" " -f1 /proc/$(pgrep -P '"$pid"')/syscall 2>/dev/null)" = '"$lseek"' ]'
+	for ((i = 0; i < 400; i++)); do
+		read -r nr _ 2>/dev/null <"/proc/$child/syscall" && [ "$nr" = "$lseek" ] && break
+		sleep 0.025
+	done
+	[ "$nr" = "$lseek" ] || fail "ipctool was not seen held in its lseek"
 	eval "$change"
 	wait_exit "$pid"
 }

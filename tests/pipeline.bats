@@ -136,7 +136,8 @@ teardown() { common_teardown; }
 		# env --default-signal: a background job would start ignoring INT and QUIT.
 		bg_start env --default-signal ipctool pipe-run --status -- sleep 60 '|' sleep 60 2>err
 		pid=$BG_PID
-		wait_for '[ "$(pgrep -c -P "$pid")" = 2 ]'
+		# Both stages are sleep already (exec done), not ipctool forks.
+		wait_for '[ "$(pgrep -c -x -P "$pid" sleep)" = 2 ]' || fail "the two stages did not start"
 		kill -"$sig" "$pid"
 		st=0
 		wait "$pid" || st=$?

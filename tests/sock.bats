@@ -7,8 +7,9 @@ setup() {
 	D=$BATS_TEST_TMPDIR
 	cd "$D"
 	# The network namespace (and so the abstract namespace) is the host's:
-	# names of our own.
-	A="@ipctool-test-$$-$BATS_TEST_NUMBER-$RANDOM"
+	# names of our own.  ($$ is the same in another copy of the suite,
+	# whose PID namespace numbers alike: the 32 random bits tell them apart.)
+	A="@ipctool-test-$$-$BATS_TEST_NUMBER-$SRANDOM"
 }
 teardown() {
 	touch "$D/go"   # ends the COMMANDs that wait for it, should a test fail first
@@ -17,18 +18,27 @@ teardown() {
 	common_teardown
 }
 
+# listening PID: the listener PID waits for peers in poll(2), so what it
+# does between bind and that wait (take the file as its own, set its mode,
+# listen(2)) is done: the file appears at bind, before the socket takes
+# connections or may be moved away under it.
+listening() {
+	wait_blocked "$1" poll
+}
 # listen ARGS...: a listener in the background on ./s (stdout to out,
-# stderr to err), once its socket is there.
+# stderr to err), once its socket is there and it waits for peers.
 listen() {
 	bg_start ipctool sock s --listen "$@" >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
+	listening "$LISTENER"
 }
 # listen_abstract ARGS...: the same on $A.
 listen_abstract() {
 	bg_start ipctool sock "$A" --listen "$@" >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for 'grep -q " ${A}$" /proc/net/unix'
+	listening "$LISTENER"
 }
 # finished: the listener ended by itself with status 0.
 finished() {
@@ -223,9 +233,14 @@ stale_socket() {
 }
 
 @test "seqpacket: a peer that echoes while the client still sends does not deadlock it" {
-	seq -w 1 200000 > in
+	# 20,000 records are many times what both directions' socket buffers
+	# hold (a few hundred small records each), so a client that only sends
+	# would block for good.  The --timeout only ends such a deadlock: the
+	# exchange takes well under a second on an idle machine, far longer on
+	# a loaded one.
+	seq -w 1 20000 > in
 	listen_abstract --seqpacket --count 1 -- cat
-	run bash -c 'ipctool sock "$1" --connect --seqpacket --lines --timeout 15 < in > back' _ "$A"
+	run bash -c 'ipctool sock "$1" --connect --seqpacket --lines --timeout 60 < in > back' _ "$A"
 	assert_success
 	finished
 	tr -d '\n' < in > want
@@ -315,6 +330,7 @@ stale_socket() {
 	bg_start bash -c 'cd sub && exec ipctool sock s --listen --count 1 --json' >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S sub/s ]'
+	listening "$LISTENER"
 	run grep -c " $(re_quote "$D/sub/s")\$" /proc/net/unix
 	assert_output 1
 	run_tool sock sub/s --listen --timeout 1
@@ -329,14 +345,16 @@ stale_socket() {
 @test "a listener of another program bound by a relative name is found by its file: no probe" {
 	mkdir sub
 	bg_start bash -c 'cd sub && exec python3 -c "
-import socket
+import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.bind(\"s\")
 s.listen()
+print(\"listening\", file=sys.stderr, flush=True)
 c, _ = s.accept()
 print(repr(c.recv(10)), flush=True)
-"' >probe
-	wait_for '[ -S sub/s ]'
+"' >probe 2>listening
+	# Listening, not just bound: a probe before listen(2) finds it stale.
+	wait_for '[ -s listening ]'
 	run_tool sock sub/s --listen --timeout 1
 	assert_only_error 1 sock "sub/s is in use"
 	[ -S sub/s ]
@@ -534,6 +552,7 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock "$PUBDIR/s" --listen --count 1 >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S "$PUBDIR/s" ]'
+	listening "$LISTENER"
 	run --separate-stderr as_nobody ipctool sock "$PUBDIR/s" --connect x
 	assert_equal "$status" 1
 	assert_regex "$stderr" "cannot connect to $PUBDIR/s: Permission denied"
@@ -548,7 +567,9 @@ print(repr(c.recv(10)), flush=True)
 	run_tool sock s --listen --timeout 0.3
 	assert_only_error 3 sock "no connection came to s within the timeout"
 	[ ! -e s ]
-	listen --timeout 0.5
+	# 5 s: the connection comes in time on a loaded machine; the silence
+	# after it ends the listener.
+	listen --timeout 5
 	run_tool sock s --connect one
 	assert_success
 	finished
@@ -558,7 +579,8 @@ print(repr(c.recv(10)), flush=True)
 }
 
 @test "--timeout with --count N: 3 when the silence came first" {
-	listen --count 2 --timeout 0.5
+	# 5 s: the first connection comes in time on a loaded machine.
+	listen --count 2 --timeout 5
 	run_tool sock s --connect one
 	assert_success
 	wait_exit "$LISTENER"
@@ -603,9 +625,11 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock "$D/s" --listen >/dev/null 2>&1
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
+	listening "$LISTENER"
 	bg_start ipctool sock "$A" --listen --dgram >/dev/null 2>&1
 	dgram=${BG_PIDS[-1]}
 	wait_for 'grep -q " ${A}$" /proc/net/unix'
+	listening "$dgram"
 	run_tool list --sockets --json
 	assert_success
 	run jq -c --arg p "$D/s" '.sockets[] | select(.path == $p) | [.type, .state, .pid, .command]' <<<"$output"
@@ -638,6 +662,7 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock s -l --stream -n 1 -j -m 0640 >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
+	listening "$LISTENER"
 	run stat -c %a s
 	assert_output 640
 	run_tool sock s -c --stream -t 5 short
@@ -657,6 +682,7 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock s --listen --count 1 >/dev/full 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
+	listening "$LISTENER"
 	run_tool sock s --connect data
 	assert_success
 	wait_exit "$LISTENER"
