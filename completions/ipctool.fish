@@ -133,10 +133,14 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -s L -l lockstep -d 't
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s x -l exec -d 'run COMMAND (after --) once per message, the message on its stdin'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s J -l jobs -x -d 'with --exec: run up to N COMMANDs at once (1 to 1024, default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s D -l dead-letter -x -d 'with --exec: send a message whose COMMAND failed to queue TARGET2 and go on'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s R -l retries -x -d 'with --exec: run a failed COMMAND again up to N more times (0 to 100, default 0)'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l retry-delay -x -d 'with --retries: wait SECS before the first retry, doubling each time (default 1)'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l joblog -x -d 'with --exec: append a line per run of COMMAND to FILE, in GNU parallel\'s joblog format'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l halt -x -d 'with --dead-letter: stop taking messages after N failed, and exit 1'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 1 '--key -k --ftok -f --type -T --count -c --batch -B --jobs -J --dead-letter -D --timeout -t' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 1 '--key -k --ftok -f --type -T --count -c --batch -B --jobs -J --dead-letter -D --retries -R --retry-delay --joblog --halt --timeout -t' '--key -k --ftok -f' '')"
 
 # mkshm
 complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s k -l key -x -d 'System V key, decimal or 0x hex'
