@@ -24,6 +24,7 @@
 #include "json.h"
 #include "parse.h"
 #include "socket.h"
+#include "sockact.h"
 #include "spawn.h"
 #include "sysvobj.h"
 #include "wait.h"
@@ -198,6 +199,11 @@ static bool allowed(const struct server *s, const struct sock_peer *p, const cha
 {
 	if (s->o->nallow == 0)
 		return true;
+	if (p->pid == 0) {
+		warn("refused %s with no credentials (sent before the socket asked for them) on %s", what,
+		     s->l.addr.text);
+		return false;
+	}
 	for (size_t i = 0; i < s->o->nallow; i++)
 		if (s->o->allow[i] == p->uid)
 			return true;
@@ -225,8 +231,12 @@ static int emit(struct server *s, const struct sock_peer *p, const char *data, s
 
 	if (s->o->json) {
 		bool text = utf8_valid((const unsigned char *)data, n);
-		bad = buf_printf(&s->out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,\"%s\":", (long)p->pid,
-				 (unsigned long)p->uid, (unsigned long)p->gid, text ? "data" : "data_base64");
+		if (p->pid == 0)   /* no credentials: see sock_recv_record */
+			bad = buf_printf(&s->out, "{\"pid\":null,\"uid\":null,\"gid\":null,\"%s\":",
+					 text ? "data" : "data_base64");
+		else
+			bad = buf_printf(&s->out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,\"%s\":", (long)p->pid,
+					 (unsigned long)p->uid, (unsigned long)p->gid, text ? "data" : "data_base64");
 		if (!bad)
 			bad = text ? json_append_string(&s->out, data, n)
 				   : buf_append(&s->out, "\"", 1) || base64_append(&s->out, (const unsigned char *)data, n) ||
@@ -527,15 +537,36 @@ static int serve(struct server *s)
 	return rc ? rc : flushed;
 }
 
+/* The socket to serve: the one socket activation passed (A, when given,
+ * says which), else a new one bound at A. */
+static int open_listener(struct sock_listener *l, const struct sock_options *o, const struct sock_addr *a,
+			 char *const *command)
+{
+	int rc;
+
+	if (!sock_activated())
+		return sock_listen(l, a, o->type, o->mode);
+	if (o->has_mode)
+		return usage_error("--mode applies to a socket ipctool makes; this one was passed by socket "
+				   "activation (set SocketMode= in the .socket unit)");
+	if ((rc = sock_adopt(l, a, o->types ? o->type : 0)))
+		return rc;
+	if (l->type == SOCK_DGRAM && command) {
+		sock_listener_close(l);
+		return fail("socket activation passed a datagram socket (%s); -- COMMAND serves connections", a ? a->text : "fd 3");
+	}
+	return 0;
+}
+
 static int sock_serve(const struct sock_options *o, const struct sock_addr *a, char *const *command)
 {
 	struct server s = { .o = o, .command = command };
 	int rc;
 
 	wait_init(&s.w, false, o->has_timeout ? &o->timeout : NULL);
-	if ((rc = sock_listen(&s.l, a, o->type, o->mode)))
+	if ((rc = open_listener(&s.l, o, a, command)))
 		return rc;
-	if (o->type != SOCK_STREAM && !command)
+	if (s.l.type != SOCK_STREAM && !command)
 		rc = record_buffer(&s);
 	if (rc == EXIT_OK)
 		rc = serve(&s);
@@ -915,7 +946,8 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 
 static int sock_check(const struct sock_options *o, const struct cli *cli, struct sock_addr *a)
 {
-	if (cli->nargs == 0)
+	/* Under socket activation the socket is given: PATH only picks it. */
+	if (cli->nargs == 0 && !(o->listen && !o->connect && sock_activated()))
 		return usage_error("missing PATH");
 	if (o->listen == o->connect)
 		return usage_error(o->listen ? "--listen and --connect contradict each other"
@@ -925,7 +957,7 @@ static int sock_check(const struct sock_options *o, const struct cli *cli, struc
 	if (o->lines && o->null)
 		return usage_error("--lines and --null contradict each other");
 	int rc = o->listen ? check_listen(o, cli) : check_connect(o, cli);
-	if (rc)
+	if (rc || cli->nargs == 0)
 		return rc;
 	const char *why = sock_addr_parse(cli->args[0], a);
 	if (why)
@@ -941,11 +973,12 @@ static int sock_run(void *opts, const struct cli *cli)
 
 	if ((rc = sock_check(o, cli, &a)))
 		return rc;
+	bool has_path = cli->nargs > 0;
 	termination_catch();
 	/* A peer that leaves early is reported, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	if (o->listen)
-		rc = sock_serve(o, &a, (char *const *)cli->command);
+		rc = sock_serve(o, has_path ? &a : NULL, (char *const *)cli->command);
 	else
 		rc = sock_client(o, &a, cli);
 	return rc;
@@ -954,7 +987,7 @@ static int sock_run(void *opts, const struct cli *cli)
 const struct command command_sock = {
 	.name = "sock",
 	.summary = "listen on or connect to a Unix domain socket",
-	.synopsis = "PATH --listen [--stream | --dgram | --seqpacket] [--count N] [--timeout SECS] "
+	.synopsis = "[PATH] --listen [--stream | --dgram | --seqpacket] [--count N] [--timeout SECS] "
 		    "[--mode MODE] [--allow-uid USER]... [--json] [-- COMMAND [ARGS...]] | "
 		    "PATH --connect [DATA...] [--stream | --dgram | --seqpacket] [--lines | --null] "
 		    "[--timeout SECS]",

@@ -62,7 +62,8 @@ int sock_peer_of(int fd, struct sock_peer *p);
 
 /* One record (datagram or seqpacket) into BUF (N bytes), non-blocking,
  * with the sender's credentials when the socket passes them
- * (SO_PASSCRED).  Returns the record's full size (more than N means it was
+ * (SO_PASSCRED; pid 0 and uid and gid -1 when the kernel has none for
+ * it).  Returns the record's full size (more than N means it was
  * cut), or -1 with errno (EAGAIN: none there now). */
 ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p);
 
