@@ -34,7 +34,7 @@ _ipctool_spec()
 		kinds="" naming="" first=files rest= runs=0 ;;
 	pipe-run) opts="--pipefail --status --sep= --help" valued="-S"
 		kinds="--sep=separator -S=separator" naming="" first= rest= runs=1 ;;
-	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --help" valued="-n -t -m -u"
+	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --max-children= --idle-timeout= --help" valued="-n -t -m -u"
 		kinds="--allow-uid=users -u=users" naming="" first= rest= runs=1 ;;
 	signal-send) opts="--value= --group --wait= --kill-after= --list --help" valued="-v -w -k"
 		kinds="" naming="" first=signals rest=pids runs=0 ;;

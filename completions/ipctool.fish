@@ -229,8 +229,10 @@ complete -c ipctool -n "__fish_seen_subcommand_from sock" -s u -l allow-uid -x -
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s j -l json -d 'one JSON object per connection or record, with the peer\'s pid, uid, gid'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l lines -d 'dgram, seqpacket: send each line of standard input as one record'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s 0 -l null -d 'dgram, seqpacket: send each NUL-terminated record of standard input'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l max-children -x -d 'with -- COMMAND: run at most N at once; more connections wait in the backlog'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l idle-timeout -x -d 'listen: close a connection that sent nothing for SECS'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -n --timeout -t --mode -m --allow-uid -u' '' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -n --timeout -t --mode -m --allow-uid -u --max-children --idle-timeout' '' '')"
 
 # signal-send
 complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s v -l value -x -d 'send with sigqueue(3) carrying this integer value'
