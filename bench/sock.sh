@@ -29,10 +29,12 @@ work=$(mktemp -d /dev/shm/ipctool-bench-sock.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 P=$work/s
 
-head -c "$BYTES" /dev/zero > "$work/file"
-# 1M lines of 64 bytes (and a newline each).
-awk -v n="$LINES" 'BEGIN { l = sprintf("%064d", 0); for (i = 0; i < n; i++) print l }' > "$work/lines"
-awk -v n=$((LINES / 10)) 'BEGIN { l = sprintf("%064d", 0); for (i = 0; i < n; i++) print l }' > "$work/lines.10"
+if [ "${CHILDREN_ONLY:-0}" = 0 ]; then
+	head -c "$BYTES" /dev/zero > "$work/file"
+	# 1M lines of 64 bytes (and a newline each).
+	awk -v n="$LINES" 'BEGIN { l = sprintf("%064d", 0); for (i = 0; i < n; i++) print l }' > "$work/lines"
+	awk -v n=$((LINES / 10)) 'BEGIN { l = sprintf("%064d", 0); for (i = 0; i < n; i++) print l }' > "$work/lines.10"
+fi
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
@@ -83,8 +85,22 @@ def one(i):
 with ThreadPoolExecutor(16) as ex:
     list(ex.map(one, range(int(sys.argv[2]))))' "$P" "$CONNS"
 }
-children_unlimited() { pair "$IPCTOOL" sock "$P" --listen --count "$CONNS" -- cat -- conns_client; }
-children_max4() { pair "$IPCTOOL" sock "$P" --listen --count "$CONNS" --max-children 4 -- cat -- conns_client; }
+# children OPTION...: the time for CONNS connections to a listener with
+# the OPTIONs running `cat` for each (pair cannot take its `--`).
+children() {
+	local t0 t1
+	rm -f "$P"
+	"$IPCTOOL" sock "$P" --listen --count "$CONNS" "$@" -- cat >/dev/null &
+	local lp=$!
+	wait_socket
+	t0=$(now)
+	conns_client
+	wait "$lp"
+	t1=$(now)
+	elapsed "$t0" "$t1"
+}
+children_unlimited() { children; }
+children_max4() { children --max-children 4; }
 
 # socat and nc (netcat-openbsd) are compared with when installed; `make
 # deps` does not install them (no test uses them): apt-get install socat
