@@ -106,6 +106,24 @@ fail_until() {
 	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/attempts")" 1
 }
 
+@test "recv --exec --retries: while one message waits for its retry, a free slot takes and runs new ones" {
+	local q pid
+	q=$(ipctool mkq 0x4d2)
+	ipctool send 0x4d2 bad
+	bg_start ipctool recv 0x4d2 --count 2 --jobs 2 --exec --retries 1 --retry-delay 60 -- \
+		sh -c 'm=$(cat); echo "$m" >>"$0"; [ "$m" = good ]' "$BATS_TEST_TMPDIR/ran"
+	pid=$BG_PID
+	wait_for '[ -s "$BATS_TEST_TMPDIR/ran" ]'
+	ipctool send 0x4d2 good
+	# Long before the retry, 60 s away.
+	wait_for 'grep -q good "$BATS_TEST_TMPDIR/ran"'
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	assert_equal "$EXIT_RC" 143
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/ran")" "$(printf 'bad\ngood')"
+	assert_equal "$(ipctool recv 0x4d2 --nowait)" bad
+}
+
 @test "recv --exec --retries: works with SIGCHLD and the C library's signals ignored by the parent" {
 	local q
 	q=$(ipctool mkq 0x4d2)

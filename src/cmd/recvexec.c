@@ -548,7 +548,12 @@ static void exec_loop(struct exec_run *x)
 			continue;   /* a start failed at once; take the next */
 		}
 		if (x->busy == x->waiting) {
-			wait_for_retry(x);
+			/* No child runs.  A free slot keeps looking at the queue
+			 * meanwhile; otherwise only the first retry can be next. */
+			if (taking && last == TAKE_IDLE)
+				idle(x);
+			else
+				wait_for_retry(x);
 			continue;
 		}
 		if ((taking && last == TAKE_IDLE) || x->waiting) {
