@@ -54,7 +54,7 @@ watch_bg() {
 	run_tool watch --json --count 1 --sysv --queues
 	assert_success
 	run jq -r '.messages[0] | keys_unsorted | join(",")' <<<"$output"
-	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age"
+	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age,waiting"
 }
 
 @test "objects there at the start are new on the first sample, then same" {
@@ -311,7 +311,7 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	wait_screen '0x00004201'
 	assert_screen '^ipctool watch - [0-9:]+ - every 1.000s - 3 objects'
 	assert_screen '^Message queues: 1$'
-	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID dBYTES dMSGS SENT RCVD$'
+	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID dBYTES dMSGS SENT RCVD WAITING$'
 	assert_screen '^Semaphore sets: 1$'
 	assert_screen '0x00004202 .* 2 4,4 '
 	assert_screen '^POSIX message queues: 1$'
@@ -501,13 +501,13 @@ in_order() {
 @test "a resized terminal is drawn again at its new size" {
 	ipctool mkq --key 0x4501 >/dev/null
 	view_start "ipctool watch --queues --sysv --interval 5"
-	wait_screen ' SENT RCVD$'
+	wait_screen ' SENT RCVD WAITING$'
 	tmux -S "$TMUX_SOCK" resize-window -x 60 -y 20
 	wait_no_screen ' RCVD'
 	assert_screen '^ipctool watch - '
 	[ "$(screen | awk '{ if (length($0) > 60) n++ } END { print n + 0 }')" -eq 0 ]
 	tmux -S "$TMUX_SOCK" resize-window -x 120 -y 40
-	wait_screen ' SENT RCVD$'
+	wait_screen ' SENT RCVD WAITING$'
 	keys q
 	wait_screen 'watch exited 0'
 }

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 
@@ -39,6 +40,65 @@ static void read_capacities(struct sysv_obj *objs, size_t n)
 			objs[i].has_qbytes = true;
 		}
 	}
+}
+
+/* Which POSIX file systems count for which namespace: those ipctool
+ * sees (its own namespace's) and those attributed to namespaces before. */
+struct attribution {
+	unsigned long long self;    /* ipctool's IPC namespace */
+	struct dev_set seen;        /* attributed to a namespace */
+	struct dev_set shared;      /* seen by more than one */
+};
+
+static void attribution_init(struct attribution *a)
+{
+	struct posix_mounts home;
+
+	memset(a, 0, sizeof(*a));
+	a->self = ns_current_ipc();
+	posix_mounts_here(&home);
+	dev_set_add(&a->seen, home.shm);
+	dev_set_add(&a->seen, home.mqueue);
+}
+
+/* Does the file system DEV count for NS (ipctool is in it now)? */
+static bool attributed(struct attribution *a, const struct ipcns *ns, dev_t dev)
+{
+	if (dev == 0)
+		return true;   /* none: nothing will be found there */
+	if (ns->inode != a->self && dev_set_has(&a->seen, dev)) {
+		dev_set_add(&a->shared, dev);
+		return false;
+	}
+	dev_set_add(&a->seen, dev);
+	return true;
+}
+
+/* The POSIX kinds whose file systems count for NS: shared memory and
+ * semaphores live in /dev/shm, queues in the mqueue mount. */
+static unsigned attributed_kinds(struct attribution *a, const struct ipcns *ns)
+{
+	struct posix_mounts here;
+	unsigned kinds = KINDS_ALL;
+
+	posix_mounts_here(&here);
+	if (!attributed(a, ns, here.shm))
+		kinds &= ~(KIND_BIT(IPC_KIND_SHM) | KIND_BIT(IPC_KIND_SEM));
+	if (!attributed(a, ns, here.mqueue))
+		kinds &= ~KIND_BIT(IPC_KIND_QUEUE);
+	return kinds;
+}
+
+static void mark_shared_devs(struct posix_list *posix, size_t from, const struct dev_set *shared)
+{
+	for (size_t i = from; i < posix->n; i++)
+		posix->objs[i].shared = posix->objs[i].has_stat && dev_set_has(shared, posix->objs[i].dev);
+}
+
+void mark_shared(struct posix_list *posix, const struct posix_mounts *home)
+{
+	for (size_t i = 0; i < posix->n; i++)
+		posix->objs[i].shared = posix->objs[i].has_stat && posix_mounts_has(home, posix->objs[i].dev);
 }
 
 /* Queues are seen through the mount namespace's mqueue mount: a namespace
@@ -77,10 +137,12 @@ static int keep_sem_pids(const struct sysv_obj *objs, size_t n, struct users *se
 			pids = grown;
 			cap = o->nsems;
 		}
-		bool known = true;
-		for (size_t k = 0; k < o->nsems && known; k++)
+		bool known = true, waited = false;
+		for (size_t k = 0; k < o->nsems && known; k++) {
 			known = (pids[k] = semctl(o->id, (int)k, GETPID)) >= 0;
-		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known);
+			waited = waited || semctl(o->id, (int)k, GETNCNT) > 0 || semctl(o->id, (int)k, GETZCNT) > 0;
+		}
+		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known, waited);
 	}
 	free(pids);
 	return rc;
@@ -89,11 +151,12 @@ static int keep_sem_pids(const struct sysv_obj *objs, size_t n, struct users *se
 /* The objects of the namespace ipctool is in now, appended (each carries
  * its IPCNS from the loader). */
 static int load_here(const struct ipcns *ns, unsigned tables, bool capacities, struct sysv_list *sysv,
-		     struct posix_list *posix, struct users *sems)
+		     struct posix_list *posix, struct users *sems, struct attribution *a)
 {
 	size_t first = sysv->n;
 	int rc = sysv_load_kinds(tables & KINDS_ALL, sysv);
 
+	tables &= KINDS_ALL | attributed_kinds(a, ns) << NKINDS;
 	if (rc == 0 && (tables & POSIX_KINDS_ALL))
 		rc = posix_load_kinds(posix_kinds_here(tables, ns), posix);
 	if (capacities)
@@ -122,19 +185,23 @@ int all_namespaces_load(unsigned tables, const struct output *out, struct sysv_l
 			struct posix_list *posix, struct users *sems)
 {
 	struct ipcns_list nss;
+	struct attribution a;
 	bool capacities = wants_column(out, COL_QBYTES);
+	size_t first = posix->n;
 	int rc = ipcns_scan(&nss);
 
 	if (rc)
 		return rc;
+	attribution_init(&a);
 	for (size_t i = 0; i < nss.n && rc == 0; i++) {
 		rc = enter(&nss.v[i]);
 		if (rc == NS_GONE)
 			rc = 0;
 		else if (rc == 0)
-			rc = load_here(&nss.v[i], tables, capacities, sysv, posix, sems);
+			rc = load_here(&nss.v[i], tables, capacities, sysv, posix, sems, &a);
 	}
 	rc = leave(rc);
+	mark_shared_devs(posix, first, &a.shared);
 	ipcns_free(&nss);
 	return rc;
 }
@@ -148,11 +215,11 @@ struct counts {
 };
 
 /* The objects of each kind, both families, in the namespace ipctool is in. */
-static int count_here(const struct ipcns *ns, struct counts *c)
+static int count_here(const struct ipcns *ns, struct counts *c, struct attribution *a)
 {
 	struct sysv_list sysv = { 0 };
 	struct posix_list posix = { 0 };
-	int rc = load_here(ns, KINDS_ALL | POSIX_KINDS_ALL, false, &sysv, &posix, NULL);
+	int rc = load_here(ns, KINDS_ALL | POSIX_KINDS_ALL, false, &sysv, &posix, NULL, a);
 
 	for (size_t i = 0; i < sysv.n; i++)
 		c->kinds[sysv.objs[i].kind]++;
@@ -203,10 +270,12 @@ static struct libscols_table *namespaces_table(const struct table_format *format
 int namespaces_show(const struct table_format *format)
 {
 	struct ipcns_list nss;
+	struct attribution a;
 	int rc = ipcns_scan(&nss);
 
 	if (rc)
 		return rc;
+	attribution_init(&a);
 	struct libscols_table *tb = namespaces_table(format);
 	if (!tb)
 		rc = fail("out of memory");
@@ -218,7 +287,7 @@ int namespaces_show(const struct table_format *format)
 			continue;
 		}
 		if (rc == 0)
-			rc = count_here(&nss.v[i], &c);
+			rc = count_here(&nss.v[i], &c, &a);
 		if (rc == 0 && add_namespace_row(tb, &nss.v[i], &c) != 0)
 			rc = fail("out of memory");
 	}

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "error.h"
 #include "io.h"
 #include "nsenter.h"
+#include "posixobj.h"
 
 void ipcns_free(struct ipcns_list *list)
 {
@@ -117,4 +119,38 @@ int ipcns_scan(struct ipcns_list *list)
 	for (size_t i = 0; i < list->n; i++)
 		read_comm(list->v[i].first, list->v[i].command, sizeof(list->v[i].command));
 	return 0;
+}
+
+/* ---- which file systems are whose ------------------------------------------ */
+
+static dev_t dir_dev(const char *dir)
+{
+	struct stat st;
+
+	return dir && stat(dir, &st) == 0 ? st.st_dev : 0;
+}
+
+void posix_mounts_here(struct posix_mounts *m)
+{
+	m->shm = dir_dev(POSIX_SHM_DIR);
+	m->mqueue = dir_dev(posix_mqueue_dir());
+}
+
+bool posix_mounts_has(const struct posix_mounts *m, dev_t dev)
+{
+	return dev != 0 && (dev == m->shm || dev == m->mqueue);
+}
+
+bool dev_set_has(const struct dev_set *s, dev_t dev)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == dev)
+			return true;
+	return false;
+}
+
+void dev_set_add(struct dev_set *s, dev_t dev)
+{
+	if (dev != 0 && !dev_set_has(s, dev) && s->n < sizeof(s->v) / sizeof(s->v[0]))
+		s->v[s->n++] = dev;
 }

@@ -4,6 +4,7 @@
 #ifndef IPCTOOL_IPCNS_H
 #define IPCTOOL_IPCNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -26,5 +27,25 @@ struct ipcns_list {
  * without it would look complete and not be. */
 int ipcns_scan(struct ipcns_list *list);
 void ipcns_free(struct ipcns_list *list);
+
+/* The file systems POSIX objects are found in, as ipctool sees them now
+ * (wherever ns_enter took it): the devices of /dev/shm and of the mqueue
+ * mount, 0 for one that is missing.  Another namespace whose /dev/shm is
+ * the same device shares those files: they are not its own. */
+struct posix_mounts {
+	dev_t shm, mqueue;
+};
+void posix_mounts_here(struct posix_mounts *m);
+/* Is DEV (not 0) one of M's? */
+bool posix_mounts_has(const struct posix_mounts *m, dev_t dev);
+
+/* The devices already attributed to a namespace, for --all-namespaces
+ * and --namespaces: each file system's objects are counted once. */
+struct dev_set {
+	dev_t v[64];
+	size_t n;
+};
+bool dev_set_has(const struct dev_set *s, dev_t dev);
+void dev_set_add(struct dev_set *s, dev_t dev);
 
 #endif

@@ -4,11 +4,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sem.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -53,13 +57,19 @@ static bool watched_dev(const struct users *u, dev_t dev)
 struct proc_scan {
 	struct users *u;
 	int procfd;               /* /proc */
-	char name[32];            /* "PID/", the start of each path */
+	char name[64];            /* "PID/", the start of each path ("PID/task/TID/fd/N" the longest) */
 	size_t name_len;
 	pid_t pid;
 	unsigned what;
 	struct buf text;
 	struct user_proc *proc;
 	bool unreadable;
+	/* Threads of the process sleep in futex(2) at these addresses: a
+	 * sem_wait when one lies in a mapped POSIX semaphore (see map_line).
+	 * A busy process has many threads in futex (locks, condition
+	 * variables): the first few are looked at. */
+	size_t nfutex;
+	unsigned long long futex_addr[8];
 };
 
 /* "PID/FILE", relative to /proc: opening the process's directory first
@@ -147,6 +157,39 @@ static ino_t proc_ipcns(struct proc_scan *s)
 	return s->proc->ipcns;
 }
 
+/* Is the maps line's path (P, up to the newline) a POSIX semaphore's
+ * file, sem.NAME in glibc's layout, wherever the process sees /dev/shm? */
+static bool semaphore_path(const char *p)
+{
+	const char *end = strchr(p, '\n'), *base = p;
+
+	if (!end)
+		end = p + strlen(p);
+	for (const char *c = p; c < end; c++)
+		if (*c == '/')
+			base = c + 1;
+	return end - base > 4 && strncmp(base, "sem.", 4) == 0;
+}
+
+/* A futex wait at S->futex_addr inside this mapping (LINE starts with
+ * "START-END") of a POSIX semaphore is a sem_wait on it. */
+static unsigned futex_wait_here(struct proc_scan *s, const char *line, const char *path)
+{
+	const char *p = line;
+
+	if (s->nfutex == 0)
+		return 0;
+	unsigned long long start = parse_hex(&p);
+	if (*p != '-')
+		return 0;
+	p++;
+	unsigned long long end = parse_hex(&p);
+	for (size_t i = 0; i < s->nfutex; i++)
+		if (s->futex_addr[i] >= start && s->futex_addr[i] < end)
+			return semaphore_path(path) ? USE_WAIT_P : 0;
+	return 0;
+}
+
 /* One maps line: "START-END PERMS OFFSET MAJ:MIN INODE   PATH". */
 static int map_line(struct proc_scan *s, const char *line)
 {
@@ -172,7 +215,7 @@ static int map_line(struct proc_scan *s, const char *line)
 	}
 	dev_t dev = makedev(major, minor);
 	if (ino != 0 && (s->what & USERS_SCAN_MAPS) && watched_dev(s->u, dev))
-		return add_use(s->u, USE_POSIX_FILE, dev, ino, s->pid, USE_MAPPED);
+		return add_use(s->u, USE_POSIX_FILE, dev, ino, s->pid, USE_MAPPED | futex_wait_here(s, line, p));
 	return 0;
 }
 
@@ -223,6 +266,168 @@ static int scan_fds(struct proc_scan *s)
 	return rc;
 }
 
+/* ---- waiters ---------------------------------------------------------------- */
+
+/* The IPC calls a thread can sleep in.  An architecture that multiplexes
+ * them through ipc(2) has no number for some: they are then not seen. */
+#ifndef SYS_msgrcv
+#define SYS_msgrcv (-2)
+#endif
+#ifndef SYS_msgsnd
+#define SYS_msgsnd (-2)
+#endif
+#ifndef SYS_semop
+#define SYS_semop (-2)
+#endif
+#ifndef SYS_semtimedop
+#define SYS_semtimedop (-2)
+#endif
+#ifndef SYS_mq_timedreceive
+#define SYS_mq_timedreceive (-2)
+#endif
+#ifndef SYS_mq_timedsend
+#define SYS_mq_timedsend (-2)
+#endif
+#ifndef SYS_futex
+#define SYS_futex (-2)
+#endif
+
+/* Whether semop(2)'s operations (SOPS, NSOPS of them, in process PID's
+ * memory) wait for zero or take: only zero operations mean waiting-zero.
+ * The memory read needs what /proc/PID/syscall needed; when it fails
+ * anyway, the usual wait, a P, is said. */
+static unsigned semop_how(pid_t pid, unsigned long long sops, unsigned long long nsops)
+{
+	struct sembuf ops[16];
+	size_t n = nsops < 16 ? (size_t)nsops : 16;
+	struct iovec local = { ops, n * sizeof(*ops) };
+	struct iovec remote = { (void *)(uintptr_t)sops, n * sizeof(*ops) };
+	bool zero = false;
+
+	if (n == 0 || process_vm_readv(pid, &local, 1, &remote, 1, 0) != (ssize_t)(n * sizeof(*ops)))
+		return USE_WAIT_P;
+	for (size_t i = 0; i < n; i++) {
+		if (ops[i].sem_op < 0)
+			return USE_WAIT_P;
+		zero = zero || ops[i].sem_op == 0;
+	}
+	return zero ? USE_WAIT_ZERO : USE_WAIT_P;
+}
+
+/* A POSIX queue waited on through descriptor FD: the file it is open on. */
+static int mq_wait(struct proc_scan *s, const char *tid_dir, unsigned long long fd, unsigned how)
+{
+	char rel[64];
+	struct stat st;
+
+	if (fd > INT32_MAX)
+		return 0;
+	snprintf(rel, sizeof(rel), "%sfd/%llu", tid_dir, fd);
+	if (fstatat(s->procfd, proc_path(s, rel), &st, 0) != 0 || !watched_dev(s->u, st.st_dev))
+		return 0;
+	return add_use(s->u, USE_POSIX_FILE, st.st_dev, st.st_ino, s->pid, how);
+}
+
+/* "NR ARG1 ARG2 ... SP PC" (arguments in hex), "-1 SP PC" outside a
+ * call, "running": the call one thread sleeps in, as a use. */
+static int syscall_wait(struct proc_scan *s, const char *tid_dir, const char *text)
+{
+	const char *p = text;
+	unsigned long long arg[3] = { 0, 0, 0 };
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	long nr = (long)parse_dec(&p);
+	for (int i = 0; i < 3; i++) {
+		if (p[0] != ' ' || p[1] != '0' || p[2] != 'x')
+			return 0;
+		p += 3;
+		arg[i] = parse_hex(&p);
+	}
+	if (nr == SYS_msgrcv || nr == SYS_msgsnd || nr == SYS_semop || nr == SYS_semtimedop) {
+		/* An id is an int: the register holds its sign extension. */
+		int id = (int)(uint32_t)arg[0];
+		ino_t ns = id >= 0 ? proc_ipcns(s) : 0;
+		if (!ns)
+			return 0;
+		bool queue = nr == SYS_msgrcv || nr == SYS_msgsnd;
+		unsigned how = nr == SYS_msgrcv ? USE_WAIT_RECEIVE : nr == SYS_msgsnd ? USE_WAIT_SEND
+			       : semop_how(s->pid, arg[1], arg[2]);
+		return add_use(s->u, queue ? USE_SYSV_QUEUE : USE_SYSV_SEM, ns, (unsigned)id, s->pid, how);
+	}
+	if (nr == SYS_mq_timedreceive || nr == SYS_mq_timedsend)
+		return mq_wait(s, tid_dir, arg[0], nr == SYS_mq_timedreceive ? USE_WAIT_RECEIVE : USE_WAIT_SEND);
+	if (nr == SYS_futex && s->nfutex < sizeof(s->futex_addr) / sizeof(s->futex_addr[0]))
+		s->futex_addr[s->nfutex++] = arg[0];
+	return 0;
+}
+
+/* One thread's call, TID_DIR "" for the main thread or "task/TID/": 1
+ * when it may not be read.  The file is one short line that the kernel
+ * hands over in one read: no second read for the end of file, which
+ * would cost a tenth of the whole scan with thousands of processes. */
+static int scan_thread_wait(struct proc_scan *s, const char *tid_dir)
+{
+	char rel[64], text[256];
+
+	snprintf(rel, sizeof(rel), "%ssyscall", tid_dir);
+	int fd = openat(s->procfd, proc_path(s, rel), O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd < 0 ? -1 : read_some(fd, text, sizeof(text) - 1);
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (got < 0) {
+		if (!skippable(saved))
+			return -1;
+		return saved == EACCES || saved == EPERM ? 1 : 0;
+	}
+	text[got] = '\0';
+	return syscall_wait(s, tid_dir, text);
+}
+
+/* The other threads of a process that has more than one (its task
+ * directory's link count is 2 + threads: one stat tells, and most
+ * processes have one thread). */
+static int scan_other_threads(struct proc_scan *s)
+{
+	struct stat st;
+
+	if (fstatat(s->procfd, proc_path(s, "task"), &st, 0) != 0 || st.st_nlink <= 3)
+		return 0;
+	int fd = openat(s->procfd, proc_path(s, "task"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		char tid_dir[48];
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || atoi(e->d_name) == (int)s->pid ||
+		    strlen(e->d_name) > 16)
+			continue;
+		snprintf(tid_dir, sizeof(tid_dir), "task/%.16s/", e->d_name);
+		rc = scan_thread_wait(s, tid_dir);
+		rc = rc > 0 ? 0 : rc;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int scan_waits(struct proc_scan *s)
+{
+	int rc = scan_thread_wait(s, "");
+
+	if (rc > 0) {
+		/* Unreadable (ptrace access): nor are its other threads. */
+		s->u->waits_unknown++;
+		return 0;
+	}
+	return rc == 0 ? scan_other_threads(s) : rc;
+}
+
 static int add_proc(struct users *u, pid_t pid)
 {
 	struct user_proc *procs = array_grow(u->procs, &u->procs_cap, u->nprocs, sizeof(*procs), 256);
@@ -241,10 +446,14 @@ static int scan_process(struct proc_scan *s, const char *name)
 	s->name_len = (size_t)snprintf(s->name, sizeof(s->name), "%s/", name);
 	s->pid = (pid_t)atoi(name);
 	s->unreadable = false;
+	s->nfutex = 0;
 	int rc = add_proc(s->u, s->pid);
 	if (rc == 0) {
 		s->proc = &s->u->procs[s->u->nprocs - 1];
-		if (s->what & (USERS_SCAN_SEGMENTS | USERS_SCAN_MAPS))
+		/* Before the maps: a futex address is matched while they are read. */
+		if (s->what & USERS_SCAN_WAITS)
+			rc = scan_waits(s);
+		if (rc == 0 && (s->what & (USERS_SCAN_SEGMENTS | USERS_SCAN_MAPS)))
 			rc = scan_maps(s);
 		if (rc == 0 && (s->what & USERS_SCAN_FDS))
 			rc = scan_fds(s);
@@ -401,6 +610,14 @@ size_t users_of_file(const struct users *u, dev_t dev, ino_t ino, const struct u
 	return uses_of(u, &key, first);
 }
 
+size_t users_waiting_on(const struct users *u, enum ipc_kind kind, ino_t ipcns, int id, const struct use **first)
+{
+	struct use key = { .family = kind == IPC_KIND_QUEUE ? USE_SYSV_QUEUE : USE_SYSV_SEM,
+			   .a = ipcns ? ipcns : u ? u->self_ipcns : 0, .b = (unsigned)id };
+
+	return uses_of(u, &key, first);
+}
+
 /* comm and state from /proc/PID/stat ("PID (COMM) STATE ..."; COMM may
  * hold spaces and parentheses, so it ends at the last ')'), the owner
  * from the directory.  A process gone since the scan counts as a zombie. */
@@ -441,6 +658,15 @@ const struct user_proc *users_process(struct users *u, pid_t pid)
 	return p;
 }
 
+void users_look_up(pid_t pid, struct user_proc *p)
+{
+	*p = (struct user_proc){ .pid = pid };
+	if (pid > 0)
+		look_up(p);
+	else
+		p->zombie = true;
+}
+
 bool users_alive(struct users *u, pid_t pid)
 {
 	if (!u) {
@@ -457,7 +683,8 @@ bool users_alive(struct users *u, pid_t pid)
 
 /* ---- semaphore pids read in their namespace -------------------------------- */
 
-int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pids, size_t n, bool known)
+int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pids, size_t n, bool known,
+			bool waited)
 {
 	struct sem_record *sems = array_grow(u->sems, &u->sems_cap, u->nsems, sizeof(*sems), 64);
 
@@ -472,7 +699,8 @@ int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pi
 		memcpy(pool + u->nsem_pids, pids, n * sizeof(*pids));
 	}
 	u->sems[u->nsems++] = (struct sem_record){ .ipcns = ipcns, .semid = semid, .at = u->nsem_pids,
-						    .n = known ? n : 0, .known = known };
+						    .n = known ? n : 0, .known = known,
+						    .waited = waited };
 	if (known)
 		u->nsem_pids += n;
 	u->sems_sorted = false;
@@ -505,6 +733,7 @@ const char *use_how_text(unsigned how, char *buf, size_t size)
 {
 	static const char *const words[] = {
 		"attached", "mapped", "open", "last-send", "last-receive", "last-operation",
+		"waiting-receive", "waiting-send", "waiting-P", "waiting-zero",
 	};
 	size_t len = 0;
 
