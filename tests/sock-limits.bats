@@ -147,6 +147,28 @@ print(out.decode())' "$D/s"
 	assert_equal "$(grep -c '^ipctool:' "$D/err")" 0
 }
 
+@test "sock --listen --idle-timeout with COMMAND: a COMMAND that ends closes the connection at once, as without the option" {
+	# echo reads nothing; the peer keeps its side open, waiting for the end.
+	listen --count 1 --idle-timeout 60 -- echo hello
+	# After the end it still holds the connection open for a minute.
+	bg_start python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+out = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    out += b
+open(sys.argv[2], "w").write(out.decode())
+time.sleep(60)' "$D/s" "$D/c1"
+	wait_exit "$LISTENER"
+	assert_equal "$EXIT_RC" 0
+	wait_for '[ -s "$D/c1" ]'
+	assert_equal "$(cat "$D/c1")" hello
+}
+
 @test "sock --idle-timeout and --max-children: usage errors" {
 	run_tool sock "$D/s" --listen --idle-timeout 0
 	assert_only_error 2 sock "--idle-timeout"

@@ -80,9 +80,10 @@ static short wanted(const struct pipe_dir *d, int fd)
 	return ev;
 }
 
-/* Copy both ways.  Returns true once both ended, false when idle too long
- * (or a termination signal came and COMMAND still holds on). */
-static bool copy_both(struct pipe_dir *up, struct pipe_dir *down, const struct timespec *idle)
+/* Copy both ways.  Returns true once both ended, or COMMAND ended and
+ * said all it had (a peer still sending has no one left to hear it);
+ * false when nothing moved for IDLE. */
+static bool copy_both(struct pipe_dir *up, struct pipe_dir *down, const struct timespec *idle, struct spawn *c)
 {
 	struct wait quiet;
 
@@ -108,6 +109,8 @@ static bool copy_both(struct pipe_dir *up, struct pipe_dir *down, const struct t
 			moved += drain(down);
 		pass_end(up);
 		pass_end(down);
+		if (down->shut && spawn_try_wait(c))
+			break;
 		if (moved > 0)
 			wait_restart(&quiet);
 	}
@@ -137,7 +140,7 @@ int sock_relay(const struct timespec *idle, char *const *command)
 	up.to = sv[0];
 	down.from = sv[0];            /* COMMAND, to the peer */
 	down.to = STDIN_FILENO;
-	if (!copy_both(&up, &down, idle)) {
+	if (!copy_both(&up, &down, idle, &c)) {
 		const char *peer = getenv("IPCTOOL_PEER_PID");
 		warn("closed the connection from pid %s: nothing was sent either way for %lld.%03ld s (--idle-timeout)",
 		     peer ? peer : "?", (long long)idle->tv_sec, idle->tv_nsec / 1000000);
