@@ -169,6 +169,26 @@ time.sleep(60)' "$D/s" "$D/c1"
 	assert_equal "$(cat "$D/c1")" hello
 }
 
+@test "sock --listen --idle-timeout with COMMAND: what the peer sees is what socat -T gives it" {
+	local who
+	for who in socat ipctool; do
+		rm -f "$D/s" "$D/c-$who"
+		if [ "$who" = socat ]; then
+			bg_start socat -T 0.5 UNIX-LISTEN:"$D/s" SYSTEM:'read x; echo got $x; sleep 60' 2>/dev/null
+			LISTENER=$BG_PID
+			wait_for '[ -S "$D/s" ]'
+		else
+			listen --count 1 --idle-timeout 0.5 -- sh -c 'read x; echo "got $x"; sleep 60'
+		fi
+		held_client $'hi\n' "$D/c-$who"
+		wait_for "[ -s '$D/c-$who' ]"
+		wait_exit "$LISTENER"
+		assert_equal "$(head -n 1 "$D/c-$who")" "got hi"
+		assert_regex "$(tail -n 1 "$D/c-$who")" '^EOF '
+		assert_between 450 10000 "$(awk '/^EOF/ { printf "%d", $2 * 1000 }' "$D/c-$who")"
+	done
+}
+
 @test "sock --idle-timeout and --max-children: usage errors" {
 	run_tool sock "$D/s" --listen --idle-timeout 0
 	assert_only_error 2 sock "--idle-timeout"
