@@ -240,8 +240,11 @@ removed POSIX shared memory object /loose$"
 ipctool: rm: kept semaphore set id $s (key 0x00000123): in use by $taker ipctool
 ipctool: rm: kept POSIX shared memory object /mapped: in use by $mapper python3
 ipctool: rm: kept POSIX message queue /held: in use by $holder ipctool")"
-	[ "$(count_queues)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
-	[ -e /dev/shm/mapped ] && [ -e "$IPCTOOL_TEST_MQUEUE/held" ] && [ ! -e /dev/shm/loose ]
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
+	[ -e /dev/shm/mapped ]
+	[ -e "$IPCTOOL_TEST_MQUEUE/held" ]
+	[ ! -e /dev/shm/loose ]
 }
 
 # The second look, made deterministic as in users.bats: strace stops rm
@@ -340,7 +343,9 @@ sysv_ipc.MessageQueue(0x125).receive()'
 	run_tool rm --all --orphaned
 	assert_success
 	assert_equal "$stderr" "ipctool: rm: 1 POSIX object also matches; --posix would include it"
-	[ "$(count_queues)" -eq 0 ] && [ "$(count_shm)" -eq 0 ] && [ -e /dev/shm/a ]
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_shm)" -eq 0 ]
+	[ -e /dev/shm/a ]
 }
 
 # ---- namespaces that share /dev/shm ----------------------------------------------

@@ -15,7 +15,8 @@ teardown() { common_teardown; }
 	run ipctool pipe-run -- echo 'a|b' '$HOME' '*' ';' '&&' '>x' '`id`' '|' tr a-z A-Z
 	assert_success
 	assert_output 'A|B $HOME * ; && >X `ID`'
-	[ ! -e x ] && [ ! -e X ]
+	[ ! -e x ]
+	[ ! -e X ]
 }
 
 @test "pipe-run runs one stage, with PATH lookup" {
@@ -182,7 +183,8 @@ teardown() { common_teardown; }
 	run ipctool pipe-run --bogus -- touch x
 	assert_failure 2
 	assert_output --partial "Try 'ipctool pipe-run --help'"
-	[ ! -e x ] && [ ! -e y ]
+	[ ! -e x ]
+	[ ! -e y ]
 }
 
 @test "pipe-run --help exits 0" {

@@ -1034,7 +1034,8 @@ lines" ""
 	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
 	bg_start ipctool recv "$id" --count 20 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err"
 	pid=$BG_PID
-	wait_for "is_stopped $READER && in_pipe_write $pid"
+	# An 8000-byte record waits (in poll) until the pipe can take it whole.
+	wait_for "is_stopped $READER && in_kernel_wait $pid 'pipe_write|poll'"
 	kill -TERM "$pid"
 	kill -CONT "$READER"
 	wait_exit "$pid"
@@ -1053,8 +1054,8 @@ lines" ""
 @test "SIGTERM while the reader is stopped: every message once, whole, in the output or on the queue" {
 	set_sysctl kernel/msgmnb 200000
 	id=$(ipctool mkq)
-	# 1001-byte records, taken as many at a time as 64 KiB holds (72): the
-	# first write leaves 65 and a part of the 66th in a 64 KiB pipe.
+	# 1001-byte records, taken as many at a time as 64 KiB holds (72):
+	# 65 of them fill a 64 KiB pipe.
 	for i in $(seq 100); do printf '%04d%0996d\n' "$i" 0; done >"$BATS_TEST_TMPDIR/in"
 	ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
@@ -1074,7 +1075,9 @@ lines" ""
 	assert_failure 1
 	assert_output 0
 	written=$(wc -l <"$BATS_TEST_TMPDIR/out")
-	[ "$written" -ge 66 ]
+	# The first write fills the pipe with 65 whole records; nothing of
+	# the 66th is written until the pipe can take it whole.
+	[ "$written" -ge 65 ]
 	assert_equal $((written + $(qnum "$id"))) 100
 	run_tool recv "$id" --nowait --count 100
 	# Fewer than asked are left (the reader took at least 66): status 3.

@@ -125,7 +125,8 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	[ "$(sem_value "$id" 1)" = 0 ]
 	# It waited for the creator (up to 1 s), within wide bounds.
 	ms=$(( (end - start) / 1000000 ))
-	[ "$ms" -ge 800 ] && [ "$ms" -lt 10000 ]
+	[ "$ms" -ge 800 ]
+	[ "$ms" -lt 10000 ]
 }
 
 @test "mksem --value waits for a creator still initialising the set" {
@@ -260,7 +261,8 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	assert_failure 3
 	assert_output --partial "before the timeout"
 	ms=$(( (end - start) / 1000000 ))
-	[ "$ms" -ge 250 ] && [ "$ms" -lt 10000 ]
+	[ "$ms" -ge 250 ]
+	[ "$ms" -lt 10000 ]
 }
 
 @test "a waiting sem-p is woken by sem-v" {

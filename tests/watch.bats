@@ -498,6 +498,29 @@ in_order() {
 	assert_output --partial "cannot start the full-screen view on this terminal (TERM=no-such-terminal): try --json"
 }
 
+@test "only the view loads ncurses: a short command does not map it, the view does" {
+	run ldd "$(command -v ipctool)"
+	assert_success
+	refute_output --partial libncurses
+	refute_output --partial libtinfo
+	ipctool mkq --key 0x4502 >/dev/null
+	view_start "ipctool watch --queues --sysv --interval 5"
+	wait_screen ' SENT RCVD WAITING$'
+	run grep -c 'libncursesw' "/proc/$(view_pid)/maps"
+	assert_success
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "a libncursesw without a function the view calls is status 1, naming it" {
+	ipctool mkq >/dev/null
+	printf 'int not_curses;\n' >"$BATS_TEST_TMPDIR/fake.c"
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/libncursesw.so.6" "$BATS_TEST_TMPDIR/fake.c"
+	run --separate-stderr env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR" script -qec "ipctool watch --count 1" /dev/null
+	assert_equal "$status" 1
+	assert_output --partial "ipctool: watch: cannot find cbreak in libncursesw.so.6: "
+}
+
 @test "a resized terminal is drawn again at its new size" {
 	ipctool mkq --key 0x4501 >/dev/null
 	view_start "ipctool watch --queues --sysv --interval 5"

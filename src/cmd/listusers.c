@@ -84,7 +84,10 @@ static int load(struct users *u, unsigned tables, const struct sysv_list *objs, 
 					  ? USERS_SCAN_MAPS : 0);
 	/* Nothing to look for still lists the processes: recorded pids are
 	 * checked against them. */
-	return users_scan(u, what ? what : USERS_SCAN_NOTHING, ndevs ? devs : NULL, ndevs);
+	/* The second look (rm) counts on no listing: it must see attachments
+	 * made since. */
+	return users_scan_listed(u, what ? what : USERS_SCAN_NOTHING, ndevs ? devs : NULL, ndevs,
+				 every_segment ? NULL : objs);
 }
 
 int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -20,6 +22,7 @@
 #include "io.h"
 #include "nsenter.h"
 #include "posixobj.h"
+#include "sysvobj.h"
 
 void users_free(struct users *u)
 {
@@ -70,6 +73,19 @@ struct proc_scan {
 	 * variables): the first few are looked at. */
 	size_t nfutex;
 	unsigned long long futex_addr[8];
+	/* The listed segments' attachments still to find (see tally_setup);
+	 * once none is, no more maps are read. */
+	struct seg_tally *tally;
+	size_t ntally, tally_cap;
+	unsigned long long left;
+	bool all_found;
+};
+
+/* A listed segment of ipctool's own IPC namespace: the kernel's count
+ * of its attachments and how many the scan found. */
+struct seg_tally {
+	int shmid;
+	unsigned long long nattch, found;
 };
 
 /* "PID/FILE", relative to /proc: opening the process's directory first
@@ -148,13 +164,60 @@ static const char *skip_field(const char *p)
 	return p;
 }
 
+/* The process's IPC namespace, the inode number that its ns/ipc link
+ * names ("ipc:[INODE]", namespaces(7)): reading the link costs less
+ * than a stat that follows it. */
 static ino_t proc_ipcns(struct proc_scan *s)
 {
-	struct stat st;
+	char link[64];
+	ssize_t n;
 
-	if (s->proc->ipcns == 0 && fstatat(s->procfd, proc_path(s, "ns/ipc"), &st, 0) == 0)
-		s->proc->ipcns = st.st_ino;
+	if (s->proc->ipcns != 0)
+		return s->proc->ipcns;
+	n = readlinkat(s->procfd, proc_path(s, "ns/ipc"), link, sizeof(link) - 1);
+	if (n > 5 && strncmp(link, "ipc:[", 5) == 0) {
+		const char *p = link + 5;
+		link[n] = '\0';
+		unsigned long long ino = parse_dec(&p);
+		if (*p == ']')
+			s->proc->ipcns = (ino_t)ino;
+	}
 	return s->proc->ipcns;
+}
+
+static int by_shmid(const void *a, const void *b)
+{
+	int x = ((const struct seg_tally *)a)->shmid, y = ((const struct seg_tally *)b)->shmid;
+
+	return (x > y) - (x < y);
+}
+
+/* Whether every attachment counted is one found, asked again now: a
+ * process that attached since the listing was read makes the kernel's
+ * count higher, and then the scan goes on through every process. */
+static bool tally_confirmed(const struct proc_scan *s)
+{
+	for (size_t i = 0; i < s->ntally; i++) {
+		struct shmid_ds ds;
+		if (shmctl(s->tally[i].shmid, IPC_STAT, &ds) != 0 || ds.shm_nattch != s->tally[i].found)
+			return false;
+	}
+	return true;
+}
+
+/* An attachment (one mapping, which is what shm_nattch counts: see
+ * shmctl(2)) of segment SHMID of namespace NS found: the last one of the
+ * listed segments' ends the reading of maps. */
+static void count_attachment(struct proc_scan *s, ino_t ns, unsigned long long shmid)
+{
+	struct seg_tally key = { .shmid = (int)shmid }, *t;
+
+	if (s->left == 0 || ns != s->u->self_ipcns || shmid > INT32_MAX ||
+	    !(t = bsearch(&key, s->tally, s->ntally, sizeof(*t), by_shmid)) || t->found >= t->nattch)
+		return;
+	t->found++;
+	if (--s->left == 0)
+		s->all_found = tally_confirmed(s);
 }
 
 /* Is the maps line's path (P, up to the newline) a POSIX semaphore's
@@ -211,6 +274,8 @@ static int map_line(struct proc_scan *s, const char *line)
 		if (!(s->what & USERS_SCAN_SEGMENTS))
 			return 0;
 		ino_t ns = proc_ipcns(s);
+		if (ns)
+			count_attachment(s, ns, ino);
 		return ns ? add_use(s->u, USE_SYSV_SEGMENT, ns, ino, s->pid, USE_ATTACHED) : 0;
 	}
 	dev_t dev = makedev(major, minor);
@@ -219,8 +284,90 @@ static int map_line(struct proc_scan *s, const char *line)
 	return 0;
 }
 
+/* PROCMAP_QUERY (Linux 6.11, ioctl on /proc/PID/maps; the C library's
+ * headers may predate it): one mapping at a time, filtered by the kernel,
+ * without formatting the others. */
+struct procmap_query_arg {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define PROCMAP_QUERY_CALL _IOWR('f', 17, struct procmap_query_arg)
+#define PROCMAP_QUERY_SHARED 0x08
+#define PROCMAP_QUERY_NEXT 0x10
+#define PROCMAP_QUERY_FILE 0x20
+
+/* Every shmat(2) mapping is a shared one of a file, so asking the kernel
+ * for the shared file mappings alone finds them all (read-only ones too:
+ * the filter is VM_MAYSHARE, the 's' of maps); most processes have none,
+ * and then one call says so where reading maps formats every line (the
+ * kernel's path formatting was most of the scan).  Only each candidate's
+ * name is formatted, to tell /SYSV from a shared file or memfd.
+ * 0 when done, 1 when the text maps must be read instead (a kernel
+ * without the call, a name too long), -1 out of memory. */
+static int query_segments(struct proc_scan *s, int fd)
+{
+	static bool unsupported;
+	char name[4096];
+	struct procmap_query_arg q;
+	uint64_t addr = 0;
+
+	if (unsupported)
+		return 1;
+	for (;;) {
+		q = (struct procmap_query_arg){ .size = sizeof(q), .query_addr = addr,
+						 .query_flags = PROCMAP_QUERY_NEXT | PROCMAP_QUERY_FILE |
+								PROCMAP_QUERY_SHARED,
+						 .vma_name_size = sizeof(name),
+						 .vma_name_addr = (uint64_t)(uintptr_t)name };
+		if (ioctl(fd, PROCMAP_QUERY_CALL, &q) != 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOENT)   /* no mapping past ADDR */
+				return 0;
+			if (errno == ESRCH)    /* gone, or a kernel thread: no memory */
+				return 0;
+			unsupported = errno == ENOTTY || errno == EINVAL;
+			return 1;
+		}
+		if (q.vma_end <= addr)
+			return 1;
+		addr = q.vma_end;
+		if (q.vma_name_size == 0 || strncmp(name, "/SYSV", 5) != 0)
+			continue;
+		ino_t ns = proc_ipcns(s);
+		if (ns)
+			count_attachment(s, ns, q.inode);
+		if (ns && add_use(s->u, USE_SYSV_SEGMENT, ns, q.inode, s->pid, USE_ATTACHED) != 0)
+			return -1;
+	}
+}
+
+/* Segments alone (no POSIX mapping asked for): by query when the kernel
+ * can; 1 when the text must be read. */
+static int scan_segments(struct proc_scan *s)
+{
+	if (s->what & USERS_SCAN_MAPS)
+		return 1;
+	int fd = openat(s->procfd, proc_path(s, "maps"), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (!skippable(errno))
+			return 1;
+		s->unreadable = errno == EACCES || errno == EPERM;
+		return 0;
+	}
+	int rc = query_segments(s, fd);
+	close(fd);
+	return rc;
+}
+
 static int scan_maps(struct proc_scan *s)
 {
+	int rc = scan_segments(s);
+
+	if (rc <= 0)
+		return rc;
 	if (read_proc_file(s, "maps") != 0) {
 		if (!skippable(errno))
 			return -1;
@@ -392,7 +539,13 @@ static int scan_other_threads(struct proc_scan *s)
 {
 	struct stat st;
 
-	if (fstatat(s->procfd, proc_path(s, "task"), &st, 0) != 0 || st.st_nlink <= 3)
+	if (fstatat(s->procfd, proc_path(s, "task"), &st, 0) != 0)
+		return 0;
+	/* Its owner is the process's, as for every file of /proc/PID: a
+	 * user shown later needs no call of its own for it. */
+	s->proc->uid = st.st_uid;
+	s->proc->uid_known = true;
+	if (st.st_nlink <= 3)
 		return 0;
 	int fd = openat(s->procfd, proc_path(s, "task"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
@@ -453,7 +606,7 @@ static int scan_process(struct proc_scan *s, const char *name)
 		/* Before the maps: a futex address is matched while they are read. */
 		if (s->what & USERS_SCAN_WAITS)
 			rc = scan_waits(s);
-		if (rc == 0 && (s->what & (USERS_SCAN_SEGMENTS | USERS_SCAN_MAPS)))
+		if (rc == 0 && (s->what & (USERS_SCAN_SEGMENTS | USERS_SCAN_MAPS)) && !s->all_found)
 			rc = scan_maps(s);
 		if (rc == 0 && (s->what & USERS_SCAN_FDS))
 			rc = scan_fds(s);
@@ -526,7 +679,41 @@ static bool is_pid_name(const char *name)
 	return true;
 }
 
+/* The listed segments that are attached, when counting them can end the
+ * scan's reading of maps: System V attachments alone are looked for (a
+ * POSIX mapping could be in any process), and every segment is of
+ * ipctool's own IPC namespace, which shmctl(2) can ask.  -1 out of memory. */
+static int tally_setup(struct proc_scan *s, const struct sysv_list *listed)
+{
+	if (!listed || (s->what & USERS_SCAN_MAPS) || !(s->what & USERS_SCAN_SEGMENTS))
+		return 0;
+	for (size_t i = 0; i < listed->n; i++) {
+		const struct sysv_obj *o = &listed->objs[i];
+		if (o->kind != IPC_KIND_SHM || o->nattch == 0)
+			continue;
+		if ((o->ipcns && o->ipcns != s->u->self_ipcns) || o->id < 0) {
+			s->left = 0;
+			return 0;
+		}
+		struct seg_tally *t = array_grow(s->tally, &s->tally_cap, s->ntally, sizeof(*t), 64);
+		if (!t)
+			return -1;
+		s->tally = t;
+		s->tally[s->ntally++] = (struct seg_tally){ .shmid = o->id, .nattch = o->nattch };
+		s->left += o->nattch;
+	}
+	if (s->ntally > 1)
+		qsort(s->tally, s->ntally, sizeof(*s->tally), by_shmid);
+	return 0;
+}
+
 int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
+{
+	return users_scan_listed(u, what, devs, ndevs, NULL);
+}
+
+int users_scan_listed(struct users *u, unsigned what, const dev_t *devs, size_t ndevs,
+		      const struct sysv_list *listed)
 {
 	/* What users_keep_sem_pids kept before the scan stays. */
 	struct users kept = { .sems = u->sems, .nsems = u->nsems, .sems_cap = u->sems_cap,
@@ -552,7 +739,7 @@ int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
 	}
 	struct proc_scan s = { .u = u, .procfd = dirfd(d), .what = what ? what : ~0u };
 	struct dirent *e;
-	int rc = 0, self = (int)getpid();
+	int rc = tally_setup(&s, listed), self = (int)getpid();
 	/* ipctool itself is no user: what it holds it inherited from the
 	 * shell, which is listed. */
 	while (rc == 0 && (e = readdir(d)))
@@ -560,6 +747,7 @@ int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs)
 			rc = scan_process(&s, e->d_name);
 	closedir(d);
 	buf_free(&s.text);
+	free(s.tally);
 	if (rc != 0) {
 		users_free(u);
 		return fail("out of memory");
@@ -629,7 +817,10 @@ static void look_up(struct user_proc *p)
 	p->looked_up = true;
 	snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
 	int fd = ns_proc_open(path, O_RDONLY);
-	ssize_t got = fd < 0 ? -1 : read_full(fd, text, sizeof(text) - 1);
+	/* One read: the kernel hands the file over whole (and the state
+	 * follows comm, in its first 80 bytes); reading on to the end of
+	 * file would cost one more call per user shown. */
+	ssize_t got = fd < 0 ? -1 : read_some(fd, text, sizeof(text) - 1);
 	char *open_paren = got > 0 ? (text[got] = '\0', strchr(text, '(')) : NULL;
 	char *close_paren = open_paren ? strrchr(open_paren, ')') : NULL;
 
@@ -641,7 +832,7 @@ static void look_up(struct user_proc *p)
 		p->zombie = true;
 	}
 	/* The directory's owner, which the stat file shares. */
-	if (fd >= 0 && fstat(fd, &st) == 0)
+	if (!p->uid_known && fd >= 0 && fstat(fd, &st) == 0)
 		p->uid = st.st_uid;
 	if (fd >= 0)
 		close(fd);

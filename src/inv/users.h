@@ -3,7 +3,8 @@
  * pass (the cost grows with processes + objects, never their product).
  *
  * For every process: System V segments attached (the /SYSV%08x lines of
- * /proc/PID/maps, whose inode field is the shmid), keyed by the process's
+ * /proc/PID/maps, whose inode field is the shmid; asked of the kernel one
+ * shared mapping at a time with PROCMAP_QUERY when it can), keyed by the process's
  * IPC namespace (the inode of /proc/PID/ns/ipc) and the shmid; POSIX
  * files mapped (maps lines whose device is one of the scan's devices) or
  * open (descriptors under /proc/PID/fd whose stat shows one of them),
@@ -52,6 +53,7 @@ struct user_proc {
 	bool looked_up;        /* comm, uid and zombie filled in */
 	bool zombie;           /* dead, not yet reaped: not a user */
 	uid_t uid;             /* the owner of /proc/PID: its effective uid */
+	bool uid_known;        /* uid read already, by the scan */
 	char comm[32];
 };
 
@@ -111,6 +113,15 @@ enum {
  * NULL for this mount namespace's /dev/shm and mqueue mount.  Returns 0 or
  * a reported status (/proc unreadable, out of memory). */
 int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs);
+/* The same, knowing the System V objects LISTED (NULL: none): when only
+ * segments are looked for, all in ipctool's own IPC namespace, the maps
+ * of the processes after the one that accounts for the last attachment
+ * the kernel counts (shm_nattch, asked again then) are not read: nor
+ * are they then counted in UNREADABLE, since nothing listed can hide in
+ * them. */
+struct sysv_list;
+int users_scan_listed(struct users *u, unsigned what, const dev_t *devs, size_t ndevs,
+		      const struct sysv_list *listed);
 void users_free(struct users *u);
 
 /* The uses of System V segment SHMID of IPC namespace IPCNS (0: the

@@ -134,7 +134,7 @@ static int check_socket(int fd, int want_type, int *type)
 		return fail("socket activation passed a %s socket that does not listen (Accept=yes passes one "
 			    "connection; use Accept=no)", shown_address);
 	/* As a socket ipctool makes: credentials with each record. */
-	if (*type != SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) != 0)
+	if (*type != SOCK_STREAM && sock_pass_credentials(fd) != 0)
 		return fail_errno("cannot ask for the senders' credentials on %s", shown_address);
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
