@@ -67,6 +67,28 @@ fail_until() {
 	assert_equal "$(ipctool recv 0x4d3)" bad
 }
 
+# strace makes a fork fail, as a full process table would; ASan's leak
+# check does not run under ptrace.
+traced() {
+	command -v strace >/dev/null || fail "strace is missing (make deps)"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -qq -o /dev/null "$@"
+}
+
+@test "recv --exec --retries: a retry that cannot start (fork fails, EAGAIN) puts the message back, never to --dead-letter" {
+	local q d
+	q=$(ipctool mkq 0x4d2)
+	d=$(ipctool mkq 0x4d3)
+	ipctool send 0x4d2 a
+	fail_until 2
+	run --separate-stderr traced -e trace=vfork -e inject=vfork:error=EAGAIN:when=2 \
+		ipctool recv 0x4d2 --exec --retries 3 --retry-delay 0 --dead-letter 0x4d3 -- "${FAIL_UNTIL[@]}"
+	assert_equal "$status" 1
+	assert_equal "$stderr" "ipctool: recv: message 1 (type 1, 1 bytes): cannot start sh: Resource temporarily unavailable (the limit on processes was reached); it was put back on message queue key 0x000004d2"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/attempts")" "1 a"
+	assert_equal "$(qnum "$d")" 0
+	assert_equal "$(ipctool recv 0x4d2)" a
+}
+
 @test "recv --exec --retry-delay: the waits double from SECS, and the other jobs go on meanwhile" {
 	local q
 	q=$(ipctool mkq 0x4d2)

@@ -162,6 +162,26 @@ s.sendto(b"late", "\0" + sys.argv[1][1:])' "$A"
 	assert_output "ipctool: sock: refused a datagram with no credentials (sent before the socket asked for them) on $A"
 }
 
+@test "sock --listen @NAME under socket activation: the own-uid rule refuses a datagram with no credentials too" {
+	ACTIVATE_OPTS=(--datagram)
+	activate "$A" -- sock --listen --count 1
+	wait_for 'grep -q " ${A}$" /proc/net/unix'
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b"early", "\0" + sys.argv[1][1:])' "$A"
+	wait_for 'grep -q "no credentials" "$D/err"'
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b"late", "\0" + sys.argv[1][1:])' "$A"
+	wait_exit "$ACTIVATOR"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$D/out")" late
+	run grep '^ipctool:' "$D/err"
+	assert_output "ipctool: sock: refused a datagram with no credentials (sent before the socket asked for them) on $A"
+}
+
 @test "sock --listen under socket activation: --mode is a usage error, a type other than the passed one status 1" {
 	activate s -- sock --listen --mode 0666 -- cat
 	wait_for '[ -S s ]'

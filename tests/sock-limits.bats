@@ -95,12 +95,15 @@ open(sys.argv[3], "w").write(out.decode() + "EOF %.3f\n" % (time.monotonic() - t
 	assert_output 1
 }
 
-@test "sock --listen --idle-timeout --json: what a connection sent before it went quiet is its object" {
+@test "sock --listen --idle-timeout --json: what a connection sent before it went quiet is its chunk, then its end" {
 	listen --count 1 --json --idle-timeout 0.3
 	held_client "partial" "$D/c1"
 	wait_exit "$LISTENER"
 	assert_equal "$EXIT_RC" 0
-	assert_regex "$(cat "$D/out")" '^\{"pid":[0-9]+,"uid":[0-9]+,"gid":[0-9]+,"data":"partial"\}$'
+	run cat "$D/out"
+	assert_equal "${#lines[@]}" 2
+	assert_regex "${lines[0]}" '^\{"pid":[0-9]+,"uid":[0-9]+,"gid":[0-9]+,"offset":0,"data":"partial"\}$'
+	assert_regex "${lines[1]}" '^\{"pid":[0-9]+,"uid":[0-9]+,"gid":[0-9]+,"end":true,"bytes":7\}$'
 }
 
 @test "sock --listen --idle-timeout with COMMAND: after SECS of silence both sides are closed and COMMAND ends" {
