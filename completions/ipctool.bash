@@ -16,7 +16,7 @@ _ipctool_spec()
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
 	send) opts="--key= --ftok= --type= --priority= --lines --null --string --json --nowait --timeout= --help" valued="-k -f -T -P -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
-	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --string --peek --batch= --lockstep --exec --jobs= --dead-letter= --nowait --timeout= --help" valued="-k -f -T -c -B -J -D -t"
+	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --string --peek --batch= --lockstep --exec --jobs= --dead-letter= --retries= --retry-delay= --joblog= --halt= --nowait --timeout= --help" valued="-k -f -T -c -B -J -D -R -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=1 ;;
 	mkshm) opts="--key= --ftok= --size= --mode= --exclusive --help" valued="-k -f -s -m"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
@@ -34,7 +34,7 @@ _ipctool_spec()
 		kinds="" naming="" first=files rest= runs=0 ;;
 	pipe-run) opts="--pipefail --status --sep= --help" valued="-S"
 		kinds="--sep=separator -S=separator" naming="" first= rest= runs=1 ;;
-	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --help" valued="-n -t -m -u"
+	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --max-children= --idle-timeout= --help" valued="-n -t -m -u"
 		kinds="--allow-uid=users -u=users" naming="" first= rest= runs=1 ;;
 	signal-send) opts="--value= --group --wait= --kill-after= --list --help" valued="-v -w -k"
 		kinds="" naming="" first=signals rest=pids runs=0 ;;

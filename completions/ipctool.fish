@@ -136,10 +136,14 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -s L -l lockstep -d 't
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s x -l exec -d 'run COMMAND (after --) once per message, the message on its stdin'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s J -l jobs -x -d 'with --exec: run up to N COMMANDs at once (1 to 1024, default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s D -l dead-letter -x -d 'with --exec: send a message whose COMMAND failed to queue TARGET2 and go on'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s R -l retries -x -d 'with --exec: run a failed COMMAND again up to N more times (0 to 100, default 0)'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l retry-delay -x -d 'with --retries: wait SECS before the first retry, doubling each time (default 1)'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l joblog -x -d 'with --exec: append a line per run of COMMAND to FILE, in GNU parallel\'s joblog format'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l halt -x -d 'with --dead-letter: stop taking messages after N failed, and exit 1'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 1 '--key -k --ftok -f --type -T --count -c --batch -B --jobs -J --dead-letter -D --timeout -t' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 1 '--key -k --ftok -f --type -T --count -c --batch -B --jobs -J --dead-letter -D --retries -R --retry-delay --joblog --halt --timeout -t' '--key -k --ftok -f' '')"
 
 # mkshm
 complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s k -l key -x -d 'System V key, decimal or 0x hex'
@@ -228,8 +232,10 @@ complete -c ipctool -n "__fish_seen_subcommand_from sock" -s u -l allow-uid -x -
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s j -l json -d 'one JSON object per record or chunk of a connection, with the peer\'s pid, uid, gid'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l lines -d 'dgram, seqpacket: send each line of standard input as one record'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s 0 -l null -d 'dgram, seqpacket: send each NUL-terminated record of standard input'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l max-children -x -d 'with -- COMMAND: run at most N at once; more connections wait in the backlog'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l idle-timeout -x -d 'listen: close a connection that sent nothing for SECS'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -n --timeout -t --mode -m --allow-uid -u' '' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -n --timeout -t --mode -m --allow-uid -u --max-children --idle-timeout' '' '')"
 
 # signal-send
 complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s v -l value -x -d 'send with sigqueue(3) carrying this integer value'

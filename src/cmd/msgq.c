@@ -33,7 +33,7 @@
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
        OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
        OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP, OPT_EXEC, OPT_JOBS, OPT_DEAD_LETTER,
-       OPT_STRING, OPT_SEND_JSON };
+       OPT_STRING, OPT_SEND_JSON, OPT_RETRIES, OPT_RETRY_DELAY, OPT_JOBLOG, OPT_HALT };
 
 struct mkq_options {
 	struct target target;
@@ -532,6 +532,11 @@ struct recv_options {
 	unsigned jobs;
 	bool dead_letter_given;
 	struct target dead_letter;
+	bool retries_given, retry_delay_given, halt_given;
+	unsigned retries;
+	struct timespec retry_delay;
+	char joblog[PATH_MAX];     /* --joblog, copied: popt frees its argument */
+	unsigned long long halt;
 };
 
 static struct poptOption recv_table[] = {
@@ -558,6 +563,14 @@ static struct poptOption recv_table[] = {
 	  "with --exec: run up to N COMMANDs at once (1 to 1024, default 1)", "N" },
 	{ "dead-letter", 'D', POPT_ARG_STRING, NULL, OPT_DEAD_LETTER,
 	  "with --exec: send a message whose COMMAND failed to queue TARGET2 and go on", "TARGET2" },
+	{ "retries", 'R', POPT_ARG_STRING, NULL, OPT_RETRIES,
+	  "with --exec: run a failed COMMAND again up to N more times (0 to 100, default 0)", "N" },
+	{ "retry-delay", '\0', POPT_ARG_STRING, NULL, OPT_RETRY_DELAY,
+	  "with --retries: wait SECS before the first retry, doubling each time (default 1)", "SECS" },
+	{ "joblog", '\0', POPT_ARG_STRING, NULL, OPT_JOBLOG,
+	  "with --exec: append a line per run of COMMAND to FILE, in GNU parallel's joblog format", "FILE" },
+	{ "halt", '\0', POPT_ARG_STRING, NULL, OPT_HALT,
+	  "with --dead-letter: stop taking messages after N failed, and exit 1", "N" },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -632,6 +645,28 @@ static int recv_option(int val, const char *arg, void *data)
 			return usage_error("--dead-letter names one queue; it was given twice");
 		o->dead_letter_given = true;
 		return target_parse(&o->dead_letter, arg);
+	case OPT_RETRIES:
+		if ((why = parse_unsigned(arg, 0, EXEC_RETRIES_MAX, &u)))
+			return cli_bad_value("--retries", arg, why);
+		o->retries = (unsigned)u;
+		o->retries_given = true;
+		return 0;
+	case OPT_RETRY_DELAY:
+		if ((why = parse_duration(arg, &o->retry_delay)))
+			return cli_bad_value("--retry-delay", arg, why);
+		o->retry_delay_given = true;
+		return 0;
+	case OPT_JOBLOG:
+		if (!*arg || strlen(arg) >= sizeof(o->joblog))
+			return cli_bad_value("--joblog", arg, *arg ? "the path is too long" : "expected a file name");
+		strcpy(o->joblog, arg);
+		return 0;
+	case OPT_HALT:
+		if ((why = parse_unsigned(arg, 1, LLONG_MAX, &u)))
+			return cli_bad_value("--halt", arg, why);
+		o->halt = u;
+		o->halt_given = true;
+		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -654,10 +689,19 @@ static int exec_check(const struct recv_options *o, const struct cli *cli)
 	bool has_command = cli->command && cli->command[0];
 
 	if (!o->exec) {
-		if (o->jobs_given || o->dead_letter_given)
-			return usage_error("--%s goes with --exec", o->jobs_given ? "jobs" : "dead-letter");
+		const char *job_option = o->jobs_given ? "jobs" : o->dead_letter_given ? "dead-letter"
+					 : o->retries_given ? "retries" : o->retry_delay_given ? "retry-delay"
+					 : o->joblog[0] ? "joblog" : o->halt_given ? "halt" : NULL;
+		if (job_option)
+			return usage_error("--%s goes with --exec", job_option);
 		return 0;
 	}
+	if (o->retry_delay_given && !o->retries_given)
+		return usage_error("--retry-delay goes with --retries");
+	/* Without --dead-letter the first failed message already stops. */
+	if (o->halt_given && !o->dead_letter_given)
+		return usage_error("--halt counts messages sent to --dead-letter; without it the first failure "
+				   "stops taking");
 	if (!has_command)
 		return usage_error("--exec needs a COMMAND after --");
 	if (o->peek)
@@ -1127,6 +1171,7 @@ static int recv_run(void *opts, const struct cli *cli)
 			.command = cli->command, .jobs = o->jobs,
 			.dead_letter = o->dead_letter_given ? &o->dead_letter : NULL,
 			.sel = &o->sel, .wait = &r.wait, .want = o->follow ? 0 : want, .follow = o->follow,
+			.retries = o->retries, .retry_delay = o->retry_delay, .joblog = o->joblog[0] ? o->joblog : NULL, .halt = o->halt,
 		};
 		wait_init(&r.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
 		rc = recv_exec(&r.queue, &plan);
@@ -1156,6 +1201,7 @@ static void recv_init(void *opts)
 	o->output = OUTPUT_LINES;
 	o->batch = BATCH_DEFAULT;
 	o->jobs = 1;
+	o->retry_delay.tv_sec = 1;
 	target_init(&o->dead_letter);
 }
 
@@ -1165,7 +1211,8 @@ const struct command command_recv = {
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
 		    "[--null | --raw | --json | --string] [--peek] [--batch N | --lockstep] "
-		    "[--exec [--jobs N] [--dead-letter TARGET2] -- COMMAND [ARGS...]]",
+		    "[--exec [--jobs N] [--dead-letter TARGET2 [--halt N]] [--retries N [--retry-delay SECS]] "
+		    "[--joblog FILE] -- COMMAND [ARGS...]]",
 	.table = recv_table,
 	.size = sizeof(struct recv_options),
 	.target = PART(struct recv_options, target),

@@ -10,6 +10,7 @@
 #include "recvexec.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 
 #include "error.h"
 #include "io.h"
+#include "recvjobs.h"
 #include "signame.h"
 #include "spawn.h"
 
@@ -34,8 +36,14 @@ struct worker {
 	struct queue_record *rec;        /* room for the largest message */
 	unsigned long long number;       /* which message this is, from 1 */
 	bool busy;
-	char tag_env[48], size_env[48];
-	char *env[4];
+	bool waiting;                    /* for --retries: until due, no child */
+	unsigned attempt;                /* runs of COMMAND on this message so far */
+	struct timespec due;             /* CLOCK_MONOTONIC, while waiting */
+	struct timespec started, started_real;   /* for --joblog */
+	struct argsub args;              /* {} in COMMAND's arguments */
+	const char *refused;             /* why the message cannot be an argument */
+	char tag_env[48], size_env[48], attempt_env[40];
+	char *env[5];
 };
 
 /* The first message whose COMMAND failed, for the final report. */
@@ -46,6 +54,7 @@ struct failure {
 	int status;
 	int signal;
 	int start_errno;                 /* COMMAND could not be started */
+	const char *refused;             /* not run: the message cannot be an argument */
 };
 
 struct exec_run {
@@ -55,7 +64,12 @@ struct exec_run {
 	bool dead_open;
 	struct worker *workers;
 	struct spawn **set;              /* each worker's spawn, for spawn_wait_any */
-	unsigned busy;
+	unsigned busy;                   /* workers holding a message, waiting ones too */
+	unsigned waiting;                /* of those, waiting to retry */
+	struct joblog log;
+	int empty_fd;                    /* stdin when {} gives COMMAND the message */
+	unsigned long long given_up;     /* messages failed for good, for --halt */
+	bool halted;
 	unsigned long long taken;
 	unsigned long long put_back;     /* after a failure */
 	struct failure first;
@@ -101,10 +115,15 @@ static int workers_init(struct exec_run *x)
 	for (unsigned i = 0; i < n; i++) {
 		struct worker *w = &x->workers[i];
 		spawn_init(&w->spawn, (char *const *)x->plan->command);
+		if (argsub_init(&w->args, x->plan->command) != 0)
+			return -1;
+		if (w->args.any)
+			w->spawn.argv = w->args.argv;
 		w->env[0] = w->tag_env;
 		w->env[1] = w->size_env;
 		w->env[2] = x->queue_env;
-		w->env[3] = NULL;
+		w->env[3] = w->attempt_env;
+		w->env[4] = NULL;
 		w->spawn.env = w->env;
 		x->set[i] = &w->spawn;
 	}
@@ -114,8 +133,10 @@ static int workers_init(struct exec_run *x)
 static void workers_free(struct exec_run *x)
 {
 	if (x->workers)
-		for (unsigned i = 0; i < x->plan->jobs; i++)
+		for (unsigned i = 0; i < x->plan->jobs; i++) {
 			free(x->workers[i].rec);
+			argsub_free(&x->workers[i].args);
+		}
 	free(x->workers);
 	free(x->set);
 }
@@ -171,7 +192,9 @@ static const char *outcome(char *text, size_t cap, const struct failure *f, cons
 {
 	char sig[SIGNAL_NAME_MAX];
 
-	if (f->start_errno == ENOENT && !strchr(cmd, '/'))
+	if (f->refused)
+		snprintf(text, cap, "it cannot be an argument of %s: %s", cmd, f->refused);
+	else if (f->start_errno == ENOENT && !strchr(cmd, '/'))
 		snprintf(text, cap, "%s: command not found (status %d)", cmd, f->status);
 	else if (f->start_errno)
 		snprintf(text, cap, "%s could not be run: %s (status %d)", cmd, strerror(f->start_errno),
@@ -214,7 +237,7 @@ static void note_failure(struct exec_run *x, const struct worker *w, int start_e
 {
 	if (x->failures++ == 0)
 		x->first = (struct failure){ w->number, w->rec->tag, w->rec->size, w->spawn.status,
-					     w->spawn.signal, start_errno };
+					     w->spawn.signal, start_errno, w->refused };
 }
 
 /* How long a full dead-letter queue is waited for: as --timeout bounds
@@ -250,7 +273,7 @@ static void dead_letter(struct exec_run *x, const struct worker *w, int start_er
 {
 	char name[128], what[256], why[96];
 	struct failure f = { w->number, w->rec->tag, w->rec->size, w->spawn.status, w->spawn.signal,
-			     start_errno };
+			     start_errno, w->refused };
 	struct wait room = dead_letter_wait(x);
 
 	message_name(name, sizeof(name), x, w->number, w->rec->tag, w->rec->size);
@@ -281,24 +304,80 @@ static void dead_letter(struct exec_run *x, const struct worker *w, int start_er
 	}
 }
 
+/* Whether the run is ending: then no message waits for a retry, and a
+ * message whose COMMAND fails goes back on the queue. */
+static bool stopping(const struct exec_run *x)
+{
+	return termination_pending() || x->error || x->halted || x->failures;
+}
+
+/* --joblog: one line for the run that just ended (or could not start). */
+static void log_run(struct exec_run *x, struct worker *w)
+{
+	struct timespec now = monotonic_now(), ran;
+
+	if (x->log.fd < 0 || w->refused)
+		return;
+	ran.tv_sec = now.tv_sec - w->started.tv_sec;
+	ran.tv_nsec = now.tv_nsec - w->started.tv_nsec;
+	if (ran.tv_nsec < 0) {
+		ran.tv_sec--;
+		ran.tv_nsec += 1000000000L;
+	}
+	/* parallel splits a wait status: a killed COMMAND is exit value 0
+	 * and the signal's number. */
+	if (joblog_write(&x->log, w->number, w->started_real, ran, w->spawn.signal ? 0 : w->spawn.status,
+			 w->spawn.signal, w->spawn.argv) != 0 && !x->error)
+		x->error = fail_errno("--joblog %s: cannot write", quote_input(x->log.path));
+}
+
+/* --retries: keep the message and run COMMAND on it again once the
+ * delay (doubling each time) has passed. */
+static bool retry_later(struct exec_run *x, struct worker *w)
+{
+	if (w->attempt > x->plan->retries || w->refused || stopping(x))
+		return false;
+	struct timespec d = retry_delay(x->plan->retry_delay, w->attempt), now = monotonic_now();
+	w->due.tv_sec = now.tv_sec + d.tv_sec;
+	w->due.tv_nsec = now.tv_nsec + d.tv_nsec;
+	if (w->due.tv_nsec >= 1000000000L) {
+		w->due.tv_sec++;
+		w->due.tv_nsec -= 1000000000L;
+	}
+	w->waiting = true;
+	x->waiting++;
+	return true;
+}
+
+/* A message failed for good: --halt counts it. */
+static void given_up(struct exec_run *x)
+{
+	if (++x->given_up == x->plan->halt && x->plan->halt)
+		x->halted = true;
+}
+
 /* What became of one message once its COMMAND ended (or could not start). */
 static void settle(struct exec_run *x, struct worker *w, int start_errno)
 {
+	log_run(x, w);
+	if (w->spawn.status != 0 && retry_later(x, w))
+		return;
 	w->busy = false;
 	x->busy--;
 	if (w->spawn.status == 0)
 		return;
-	if (termination_pending() || !x->dead_open || x->error) {
+	if (stopping(x) || !x->dead_open) {
 		put_back(x, w);
 		note_failure(x, w, start_errno);
 		return;
 	}
 	dead_letter(x, w, start_errno);
+	given_up(x);
 }
 
 /* A start that failed for want of processes, memory or descriptors says
  * nothing about COMMAND or its message: the message goes back (never to
- * the dead-letter queue) and the run stops, saying why. */
+ * the dead-letter queue, never to a retry) and the run stops, saying why. */
 static bool lacks_resources(int err)
 {
 	return err == EAGAIN || err == ENOMEM || err == EMFILE || err == ENFILE;
@@ -317,23 +396,33 @@ static void not_started(struct exec_run *x, struct worker *w, int err)
 				err == EAGAIN ? " (the limit on processes was reached)" : "", queue_name(x->queue));
 }
 
-/* Give the worker's message to a new run of COMMAND. */
-static void start_worker(struct exec_run *x, struct worker *w)
+/* Run COMMAND on the worker's message (again, for a retry). */
+static void launch(struct exec_run *x, struct worker *w)
 {
-	snprintf(w->tag_env, sizeof(w->tag_env), "IPCTOOL_%s=%ld",
-		 x->queue->target.kind == TARGET_POSIX ? "PRIORITY" : "TYPE", w->rec->tag);
-	snprintf(w->size_env, sizeof(w->size_env), "IPCTOOL_SIZE=%zu", w->rec->size);
-	w->number = ++x->taken;
-	w->busy = true;
-	x->busy++;
-	int fd = message_file(w->rec);
-	if (fd < 0) {
+	int fd;
+
+	w->attempt++;
+	snprintf(w->attempt_env, sizeof(w->attempt_env), "IPCTOOL_ATTEMPT=%u", w->attempt);
+	if (w->args.any) {
+		/* The message is in the arguments; stdin is empty. */
+		if ((w->refused = argsub_fill(&w->args, w->rec->data, w->rec->size))) {
+			w->spawn.status = 1;
+			w->spawn.signal = 0;
+			settle(x, w, 0);
+			return;
+		}
+		fd = x->empty_fd;
+	} else if ((fd = message_file(w->rec)) < 0) {
+		/* Holding the message failed, never COMMAND. */
 		not_started(x, w, errno);
 		return;
 	}
 	w->spawn.in = fd;
+	w->started = monotonic_now();
+	clock_gettime(CLOCK_REALTIME, &w->started_real);
 	int err = spawn_start(&w->spawn);
-	close(fd);
+	if (fd != x->empty_fd)
+		close(fd);
 	if (err && lacks_resources(err)) {
 		not_started(x, w, err);
 	} else if (err) {
@@ -344,10 +433,82 @@ static void start_worker(struct exec_run *x, struct worker *w)
 	}
 }
 
+/* Give the worker's newly taken message to a run of COMMAND. */
+static void start_worker(struct exec_run *x, struct worker *w)
+{
+	snprintf(w->tag_env, sizeof(w->tag_env), "IPCTOOL_%s=%ld",
+		 x->queue->target.kind == TARGET_POSIX ? "PRIORITY" : "TYPE", w->rec->tag);
+	snprintf(w->size_env, sizeof(w->size_env), "IPCTOOL_SIZE=%zu", w->rec->size);
+	w->number = ++x->taken;
+	w->attempt = 0;
+	w->refused = NULL;
+	w->busy = true;
+	x->busy++;
+	launch(x, w);
+}
+
+static bool due(const struct timespec *t, const struct timespec *now)
+{
+	return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
+
+/* Run again the messages whose retry is due; once the run is ending,
+ * put back those still waiting instead. */
+static void retry_due(struct exec_run *x)
+{
+	struct timespec now = monotonic_now();
+
+	for (unsigned i = 0; x->waiting && i < x->plan->jobs; i++) {
+		struct worker *w = &x->workers[i];
+		if (!w->waiting || (!stopping(x) && !due(&w->due, &now)))
+			continue;
+		w->waiting = false;
+		x->waiting--;
+		if (stopping(x)) {
+			w->busy = false;
+			x->busy--;
+			put_back(x, w);
+			note_failure(x, w, 0);
+		} else {
+			launch(x, w);
+		}
+	}
+}
+
+/* Milliseconds until the first retry is due (0 if one is), or -1 when
+ * none waits. */
+static int next_retry_ms(const struct exec_run *x)
+{
+	struct timespec now = monotonic_now();
+	long long best = -1;
+
+	for (unsigned i = 0; x->waiting && i < x->plan->jobs; i++) {
+		const struct worker *w = &x->workers[i];
+		if (!w->waiting)
+			continue;
+		long long ms = (long long)(w->due.tv_sec - now.tv_sec) * 1000 + (w->due.tv_nsec - now.tv_nsec) / 1000000 + 1;
+		if (ms < 0)
+			ms = 0;
+		if (best < 0 || ms < best)
+			best = ms;
+	}
+	return best > INT_MAX ? INT_MAX : (int)best;
+}
+
+/* Only messages waiting for a retry are held, no child runs: sleep until
+ * the first is due (a termination signal interrupts). */
+static void wait_for_retry(const struct exec_run *x)
+{
+	int ms = next_retry_ms(x);
+
+	if (ms > 0)
+		poll(NULL, 0, ms);
+}
+
 /* Whether to take another message at all. */
 static bool keep_taking(const struct exec_run *x)
 {
-	if (termination_pending() || x->error || x->failures)
+	if (stopping(x))
 		return false;
 	return x->plan->follow || x->taken < x->plan->want;
 }
@@ -374,6 +535,9 @@ static void idle(struct exec_run *x)
 
 	if (ms < 0 || ms > IDLE_POLL_MS)
 		ms = IDLE_POLL_MS;
+	int retry = next_retry_ms(x);
+	if (retry >= 0 && retry < ms)
+		ms = retry;
 	poll(&p, fd >= 0 ? 1 : 0, ms);   /* EINTR: a child ended, or a signal to look at */
 }
 
@@ -420,6 +584,7 @@ static void exec_loop(struct exec_run *x)
 	bool taking = true;
 
 	for (;;) {
+		retry_due(x);
 		enum take last = TAKE_STARTED;
 		while ((taking = taking && keep_taking(x)) && x->busy < x->plan->jobs) {
 			struct worker *w = free_worker(x);
@@ -440,7 +605,16 @@ static void exec_loop(struct exec_run *x)
 				return;
 			continue;   /* a start failed at once; take the next */
 		}
-		if (taking && last == TAKE_IDLE) {
+		if (x->busy == x->waiting) {
+			/* No child runs.  A free slot keeps looking at the queue
+			 * meanwhile; otherwise only the first retry can be next. */
+			if (taking && last == TAKE_IDLE)
+				idle(x);
+			else
+				wait_for_retry(x);
+			continue;
+		}
+		if ((taking && last == TAKE_IDLE) || x->waiting) {
 			if (!reap_one(x, false))
 				idle(x);
 		} else {
@@ -464,6 +638,9 @@ static int verdict(const struct exec_run *x)
 
 	if (x->error)
 		return x->error;
+	if (x->halted)
+		return fail("stopped taking messages from %s after %llu failed (--halt %llu)%s", queue_name(x->queue),
+			    x->given_up, x->plan->halt, x->failures ? "; messages failed since were put back" : "");
 	if (x->failures) {
 		if (x->failures > 1)
 			snprintf(more, sizeof(more), " (and %llu other failed message(s))", x->failures - 1);
@@ -499,9 +676,29 @@ static int open_dead_letter(struct exec_run *x)
 	return 0;
 }
 
+/* What --joblog and {} need before the first message: the log open, and
+ * an empty stdin. */
+static int open_job_files(struct exec_run *x)
+{
+	int rc;
+
+	if (x->plan->joblog && (rc = joblog_open(&x->log, x->plan->joblog)))
+		return rc;
+	if (x->workers[0].args.any && (x->empty_fd = memfd_create("ipctool-empty", MFD_CLOEXEC)) < 0)
+		return fail_errno("cannot make an empty stdin for %s", x->plan->command[0]);
+	return 0;
+}
+
+static void close_job_files(struct exec_run *x)
+{
+	joblog_close(&x->log);
+	if (x->empty_fd >= 0)
+		close(x->empty_fd);
+}
+
 int recv_exec(struct queue *q, const struct exec_plan *plan)
 {
-	struct exec_run x = { .queue = q, .plan = plan };
+	struct exec_run x = { .queue = q, .plan = plan, .log = { .fd = -1 }, .empty_fd = -1 };
 	sigset_t old;
 	int rc;
 
@@ -517,6 +714,13 @@ int recv_exec(struct queue *q, const struct exec_plan *plan)
 			queue_close(&x.dead);
 		return fail("out of memory");
 	}
+	if ((rc = open_job_files(&x))) {
+		close_job_files(&x);
+		workers_free(&x);
+		if (x.dead_open)
+			queue_close(&x.dead);
+		return rc;
+	}
 	termination_catch();
 	spawn_hold(&old);
 	spawn_forward_signals_terminating();
@@ -526,6 +730,7 @@ int recv_exec(struct queue *q, const struct exec_plan *plan)
 	 * queue; die of the signal as the shell expects. */
 	rc = termination_pending() ? EXIT_FAIL : verdict(&x);
 	wait_disarm();
+	close_job_files(&x);
 	workers_free(&x);
 	if (x.dead_open)
 		queue_close(&x.dead);

@@ -4,12 +4,13 @@
 #define IPCTOOL_RECVEXEC_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "queue.h"
 #include "target.h"
 #include "wait.h"
 
-enum { EXEC_JOBS_MAX = 1024 };
+enum { EXEC_JOBS_MAX = 1024, EXEC_RETRIES_MAX = 100 };
 
 struct exec_plan {
 	const char *const *command;      /* argv after `--` */
@@ -19,6 +20,10 @@ struct exec_plan {
 	struct wait *wait;
 	unsigned long long want;         /* messages to take; 0 with follow */
 	bool follow;
+	unsigned retries;                /* --retries: runs after the first */
+	struct timespec retry_delay;     /* before the first retry; doubles */
+	const char *joblog;              /* --joblog FILE, or NULL */
+	unsigned long long halt;         /* --halt N: stop after N failed; 0 never */
 };
 
 /* Take messages from Q (open) and run COMMAND on each as PLAN says.

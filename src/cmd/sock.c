@@ -25,15 +25,20 @@
 #include "json.h"
 #include "parse.h"
 #include "socket.h"
+#include "sockact.h"
 #include "sockrefuse.h"
+#include "sockrelay.h"
 #include "spawn.h"
 #include "sysvobj.h"
 #include "wait.h"
 
 enum {
 	OPT_LISTEN = 1, OPT_CONNECT, OPT_STREAM, OPT_DGRAM, OPT_SEQPACKET, OPT_COUNT,
-	OPT_TIMEOUT, OPT_MODE, OPT_ALLOW_UID, OPT_JSON, OPT_LINES, OPT_NULL,
+	OPT_TIMEOUT, OPT_MODE, OPT_ALLOW_UID, OPT_JSON, OPT_LINES, OPT_NULL, OPT_MAX_CHILDREN,
+	OPT_IDLE_TIMEOUT, OPT_RELAY_IDLE,
 };
+
+enum { MAX_CHILDREN_MAX = 65536 };
 
 struct sock_options {
 	bool listen, connect;
@@ -49,6 +54,10 @@ struct sock_options {
 	size_t nallow;
 	bool allow_any;           /* --allow-uid any */
 	bool json, lines, null;
+	unsigned long long max_children;   /* --max-children; 0: no bound */
+	bool has_idle;
+	struct timespec idle;              /* --idle-timeout */
+	bool relay;                        /* the hidden --relay-idle: see sockrelay.h */
 };
 
 static struct poptOption sock_table[] = {
@@ -73,6 +82,11 @@ static struct poptOption sock_table[] = {
 	  "dgram, seqpacket: send each line of standard input as one record", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL,
 	  "dgram, seqpacket: send each NUL-terminated record of standard input", NULL },
+	{ "max-children", '\0', POPT_ARG_STRING, NULL, OPT_MAX_CHILDREN,
+	  "with -- COMMAND: run at most N at once; more connections wait in the backlog", "N" },
+	{ "idle-timeout", '\0', POPT_ARG_STRING, NULL, OPT_IDLE_TIMEOUT,
+	  "listen: close a connection that sent nothing for SECS", "SECS" },
+	{ SOCK_RELAY_OPTION + 2, '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_RELAY_IDLE, NULL, NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -134,6 +148,22 @@ static int sock_option(int val, const char *arg, void *data)
 	case OPT_JSON: o->json = true; return 0;
 	case OPT_LINES: o->lines = true; return 0;
 	case OPT_NULL: o->null = true; return 0;
+	case OPT_MAX_CHILDREN:
+		if ((why = parse_unsigned(arg, 1, MAX_CHILDREN_MAX, &o->max_children)))
+			return cli_bad_value("--max-children", arg, why);
+		return 0;
+	case OPT_IDLE_TIMEOUT:
+		if ((why = parse_duration(arg, &o->idle)))
+			return cli_bad_value("--idle-timeout", arg, why);
+		if (o->idle.tv_sec == 0 && o->idle.tv_nsec == 0)
+			return cli_bad_value("--idle-timeout", arg, "expected more than 0 seconds");
+		o->has_idle = true;
+		return 0;
+	case OPT_RELAY_IDLE:
+		if ((why = parse_duration(arg, &o->idle)))
+			return cli_bad_value(SOCK_RELAY_OPTION, arg, why);
+		o->relay = true;
+		return 0;
 	}
 	return CLI_UNHANDLED;
 }
@@ -185,6 +215,7 @@ static int wait_fd(int fd, short events, const struct wait *w, int cap_ms)
 struct child {
 	struct spawn spawn;
 	pid_t peer;
+	const char *name;        /* COMMAND, for reports (spawn's argv may be the relay's) */
 };
 
 struct server {
@@ -200,6 +231,8 @@ struct server {
 	struct buf out;          /* records not yet written to stdout */
 	char *rec;               /* one record (dgram, seqpacket) */
 	size_t rec_cap;
+	char **relay_argv;       /* --idle-timeout with COMMAND: ipctool as the relay */
+	char relay_exe[4096], relay_idle[48];
 };
 
 enum { CHUNK = 128 * 1024, OUT_FLUSH = 64 * 1024 };
@@ -210,6 +243,14 @@ static bool allowed(struct server *s, const struct sock_peer *p)
 
 	if (o->allow_any || (o->nallow == 0 && !s->only_self))
 		return true;
+	/* A datagram queued before the socket asked for credentials (socket
+	 * activation) has none: it is no user's, not even ours.  Only the
+	 * datagrams queued before the start can be so, so this is no flood. */
+	if (p->pid == 0) {
+		warn("refused a %s with no credentials (sent before the socket asked for them) on %s",
+		     s->refused.what, s->l.addr.text);
+		return false;
+	}
 	if (s->only_self && p->uid == geteuid())
 		return true;
 	for (size_t i = 0; i < o->nallow; i++)
@@ -242,9 +283,12 @@ static int flush_out(struct server *s)
 	return 0;
 }
 
-/* A JSON object's start: the peer's credentials. */
+/* A JSON object's start: the peer's credentials, null for a datagram the
+ * kernel has none for (see sock_recv_record). */
 static int credentials(struct buf *out, const struct sock_peer *p)
 {
+	if (p->pid == 0)
+		return buf_append_str(out, "{\"pid\":null,\"uid\":null,\"gid\":null,");
 	return buf_printf(out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,", (long)p->pid, (unsigned long)p->uid,
 			  (unsigned long)p->gid);
 }
@@ -276,13 +320,30 @@ static int emit(struct server *s, const struct sock_peer *p, const char *data, s
 	return s->out.len >= OUT_FLUSH ? flush_out(s) : 0;
 }
 
+/* Wait until the connection sends something, for at most --idle-timeout.
+ * True when it did; false once it sent nothing for that long (reported:
+ * the caller closes it) or a termination signal came. */
+static bool sends_in_time(const struct server *s, int conn, const struct sock_peer *p)
+{
+	struct wait idle;
+
+	wait_init(&idle, false, s->o->has_idle ? &s->o->idle : NULL);
+	int r = wait_fd(conn, POLLIN, &idle, -1);
+	if (r == 0)
+		warn("closed the connection from pid %ld on %s: it sent nothing for %lld.%03ld s (--idle-timeout)",
+		     (long)p->pid, s->l.addr.text, (long long)s->o->idle.tv_sec, s->o->idle.tv_nsec / 1000000);
+	return r > 0;
+}
+
 /* A stream connection's bytes straight to stdout, until the peer closes
  * (or a termination signal: what came is out, the rest is the peer's). */
-static int copy_connection(int conn)
+static int copy_connection(const struct server *s, int conn, const struct sock_peer *p)
 {
 	static char buf[CHUNK];
 
 	for (;;) {
+		if (s->o->has_idle && !sends_in_time(s, conn, p))
+			return EXIT_OK;
 		ssize_t got = read_some(conn, buf, sizeof(buf));
 		if (got == 0 || (got < 0 && errno == EINTR))
 			return EXIT_OK;
@@ -324,10 +385,14 @@ static int json_chunk(void *ctx, const char *data, size_t n, unsigned long long 
 	return flush_out(j->s);
 }
 
-/* A termination signal or a reset ends the connection where it is. */
+/* A termination signal or a reset ends the connection where it is; so
+ * does a silence of --idle-timeout (what it sent until then is out). */
 static ssize_t read_connection(void *ctx, char *buf, size_t n, int *rc)
 {
 	const struct json_stream *j = ctx;
+
+	if (j->s->o->has_idle && !sends_in_time(j->s, j->conn, j->p))
+		return 0;
 	ssize_t got = read_some(j->conn, buf, n);
 
 	if (got < 0 && (errno == EINTR || errno == ECONNRESET))
@@ -370,9 +435,7 @@ static int cut_record(const struct server *s, ssize_t size)
 static int seqpacket_connection(struct server *s, int conn, const struct sock_peer *p)
 {
 	struct sock_peer ignored;
-	struct wait forever;
 
-	wait_init(&forever, false, NULL);
 	for (;;) {
 		ssize_t got = sock_recv_record(conn, s->rec, s->rec_cap, &ignored);
 		if (got == SOCK_RECORD_END)
@@ -381,7 +444,7 @@ static int seqpacket_connection(struct server *s, int conn, const struct sock_pe
 			int rc = flush_out(s);
 			if (rc)
 				return rc;
-			if (wait_fd(conn, POLLIN, &forever, -1) <= 0)
+			if (!sends_in_time(s, conn, p))
 				break;
 			continue;
 		}
@@ -399,7 +462,7 @@ static int seqpacket_connection(struct server *s, int conn, const struct sock_pe
 static void report_child(const struct child *k)
 {
 	if (k->spawn.status != 0)
-		warn("%s for the connection from pid %ld exited with status %d", k->spawn.argv[0],
+		warn("%s for the connection from pid %ld exited with status %d", k->name,
 		     (long)k->peer, k->spawn.status);
 }
 
@@ -447,10 +510,11 @@ static int start_child(struct server *s, int conn, const struct sock_peer *p)
 	snprintf(pid_env, sizeof(pid_env), "IPCTOOL_PEER_PID=%ld", (long)p->pid);
 	snprintf(uid_env, sizeof(uid_env), "IPCTOOL_PEER_UID=%lu", (unsigned long)p->uid);
 	snprintf(gid_env, sizeof(gid_env), "IPCTOOL_PEER_GID=%lu", (unsigned long)p->gid);
-	spawn_init(&k->spawn, s->command);
+	spawn_init(&k->spawn, s->relay_argv ? s->relay_argv : s->command);
 	k->spawn.in = k->spawn.out = conn;
 	k->spawn.env = env;
 	k->peer = p->pid;
+	k->name = s->command[0];
 	int err = spawn_start(&k->spawn);
 	k->spawn.env = NULL;   /* it lived on our stack */
 	if (err) {
@@ -482,6 +546,50 @@ static void finish_children(struct server *s)
 	free(s->kids);
 }
 
+/* --idle-timeout with COMMAND: each connection goes through a relay, this
+ * very binary run as `sock --relay-idle SECS -- COMMAND...`. */
+static int relay_init(struct server *s)
+{
+	size_t n = 0;
+	ssize_t len = readlink("/proc/self/exe", s->relay_exe, sizeof(s->relay_exe) - 1);
+
+	if (len < 0)
+		return fail_errno("cannot find ipctool's own binary for --idle-timeout (/proc/self/exe)");
+	s->relay_exe[len] = '\0';
+	snprintf(s->relay_idle, sizeof(s->relay_idle), "%lld.%09ld", (long long)s->o->idle.tv_sec, s->o->idle.tv_nsec);
+	while (s->command[n])
+		n++;
+	s->relay_argv = calloc(n + 6, sizeof(*s->relay_argv));
+	if (!s->relay_argv)
+		return fail("out of memory");
+	char **a = s->relay_argv;
+	*a++ = s->relay_exe;
+	*a++ = (char *)"sock";
+	*a++ = (char *)SOCK_RELAY_OPTION;
+	*a++ = s->relay_idle;
+	*a++ = (char *)"--";
+	for (size_t i = 0; i < n; i++)
+		*a++ = s->command[i];
+	return 0;
+}
+
+/* --max-children: every slot is taken; connections wait in the backlog. */
+static bool at_max_children(const struct server *s)
+{
+	return s->o->max_children && s->nkids >= s->o->max_children;
+}
+
+/* Sleep until a child ends (then reap it) or a termination signal
+ * interrupts; the connections waiting meanwhile are the kernel's. */
+static void wait_for_a_child(struct server *s)
+{
+	siginfo_t info;
+
+	if (!termination_pending())
+		waitid(P_ALL, 0, &info, WEXITED | WNOWAIT);
+	reap_children(s, false);
+}
+
 /* ---- serving ------------------------------------------------------------- */
 
 static int serve_connection(struct server *s, int conn, const struct sock_peer *p)
@@ -492,7 +600,7 @@ static int serve_connection(struct server *s, int conn, const struct sock_peer *
 		return seqpacket_connection(s, conn, p);
 	if (s->o->json)
 		return json_connection(s, conn, p);
-	return copy_connection(conn);
+	return copy_connection(s, conn, p);
 }
 
 /* Take one connection.  Returns EXIT_OK (also for one refused or gone
@@ -551,6 +659,12 @@ static int serve(struct server *s)
 	while (rc == EXIT_OK && (!s->o->has_count || s->served < s->o->count)) {
 		if ((rc = flush_out(s)))
 			break;
+		if (at_max_children(s)) {
+			if (termination_pending())
+				break;   /* a normal end, as in wait_fd */
+			wait_for_a_child(s);
+			continue;
+		}
 		/* With children running, wake now and then to reap them; with
 		 * refusals counted, when their report is due. */
 		int cap = sockrefuse_flush_due(&s->refused);
@@ -583,17 +697,45 @@ static int serve(struct server *s)
 	return rc ? rc : flushed;
 }
 
+/* The socket to serve: the one socket activation passed (A, when given,
+ * says which), else a new one bound at A. */
+static int open_listener(struct sock_listener *l, const struct sock_options *o, const struct sock_addr *a,
+			 char *const *command)
+{
+	int rc;
+
+	if (!sock_activated())
+		return sock_listen(l, a, o->type, o->mode);
+	if (o->has_mode)
+		return usage_error("--mode applies to a socket ipctool makes; this one was passed by socket "
+				   "activation (set SocketMode= in the .socket unit)");
+	if ((rc = sock_adopt(l, a, o->types ? o->type : 0)))
+		return rc;
+	if (l->type == SOCK_DGRAM && command) {
+		sock_listener_close(l);
+		return fail("socket activation passed a datagram socket (%s); -- COMMAND serves connections", l->addr.text);
+	}
+	if (l->type == SOCK_SEQPACKET && command && o->has_idle) {
+		sock_listener_close(l);
+		return fail("socket activation passed a seqpacket socket (%s); --idle-timeout with -- COMMAND serves "
+			    "streams", l->addr.text);
+	}
+	return 0;
+}
+
 static int sock_serve(const struct sock_options *o, const struct sock_addr *a, char *const *command)
 {
 	struct server s = { .o = o, .command = command };
 	int rc;
 
 	wait_init(&s.w, false, o->has_timeout ? &o->timeout : NULL);
-	if ((rc = sock_listen(&s.l, a, o->type, o->mode)))
+	if ((rc = open_listener(&s.l, o, a, command)))
 		return rc;
 	refusals_init(&s);
-	if (o->type != SOCK_STREAM && !command)
+	if (s.l.type != SOCK_STREAM && !command)
 		rc = record_buffer(&s.rec, &s.rec_cap);
+	if (rc == EXIT_OK && command && o->has_idle)
+		rc = relay_init(&s);
 	if (rc == EXIT_OK)
 		rc = serve(&s);
 	finish_children(&s);
@@ -601,6 +743,7 @@ static int sock_serve(const struct sock_options *o, const struct sock_addr *a, c
 	sock_listener_close(&s.l);
 	buf_free(&s.out);
 	free(s.rec);
+	free(s.relay_argv);
 	return rc;
 }
 
@@ -996,6 +1139,8 @@ static int check_listen(const struct sock_options *o, const struct cli *cli)
 	if (cli->nargs > 1)
 		return usage_error("unexpected argument '%s': --listen takes no DATA",
 				   quote_input(cli->args[1]));
+	if (o->has_idle && o->type == SOCK_DGRAM)
+		return usage_error("--idle-timeout closes connections; --dgram has none");
 	if (cli->command) {
 		if (!cli->command[0])
 			return usage_error("missing COMMAND after --");
@@ -1003,6 +1148,12 @@ static int check_listen(const struct sock_options *o, const struct cli *cli)
 			return usage_error("-- COMMAND serves connections: --stream or --seqpacket, not --dgram");
 		if (o->json)
 			return usage_error("--json and -- COMMAND contradict each other: COMMAND gets the data");
+		/* The relay is a byte stream: it would merge records. */
+		if (o->has_idle && o->type == SOCK_SEQPACKET)
+			return usage_error("--idle-timeout with -- COMMAND serves --stream connections, not --seqpacket");
+	} else if (o->max_children) {
+		return usage_error("--max-children bounds COMMANDs; without -- COMMAND connections are served "
+				   "one at a time");
 	}
 	return 0;
 }
@@ -1011,6 +1162,10 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 {
 	if (o->has_count)
 		return listen_only("--count");
+	if (o->max_children)
+		return listen_only("--max-children");
+	if (o->has_idle)
+		return listen_only("--idle-timeout");
 	if (o->has_mode)
 		return listen_only("--mode");
 	if (o->nallow || o->allow_any)
@@ -1038,7 +1193,8 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 
 static int sock_check(const struct sock_options *o, const struct cli *cli, struct sock_addr *a)
 {
-	if (cli->nargs == 0)
+	/* Under socket activation the socket is given: PATH only picks it. */
+	if (cli->nargs == 0 && !(o->listen && !o->connect && sock_activated()))
 		return usage_error("missing PATH");
 	if (o->listen == o->connect)
 		return usage_error(o->listen ? "--listen and --connect contradict each other"
@@ -1048,7 +1204,7 @@ static int sock_check(const struct sock_options *o, const struct cli *cli, struc
 	if (o->lines && o->null)
 		return usage_error("--lines and --null contradict each other");
 	int rc = o->listen ? check_listen(o, cli) : check_connect(o, cli);
-	if (rc)
+	if (rc || cli->nargs == 0)
 		return rc;
 	const char *why = sock_addr_parse(cli->args[0], a);
 	if (why)
@@ -1065,13 +1221,17 @@ static int sock_run(void *opts, const struct cli *cli)
 	struct sock_addr a;
 	int rc;
 
+	if (o->relay)
+		return cli->command && cli->command[0] ? sock_relay(&o->idle, (char *const *)cli->command)
+						       : usage_error("missing COMMAND after --");
 	if ((rc = sock_check(o, cli, &a)))
 		return rc;
+	bool has_path = cli->nargs > 0;
 	termination_catch();
 	/* A peer that leaves early is reported, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	if (o->listen)
-		rc = sock_serve(o, &a, (char *const *)cli->command);
+		rc = sock_serve(o, has_path ? &a : NULL, (char *const *)cli->command);
 	else
 		rc = sock_client(o, &a, cli);
 	return rc;
@@ -1080,8 +1240,9 @@ static int sock_run(void *opts, const struct cli *cli)
 const struct command command_sock = {
 	.name = "sock",
 	.summary = "listen on or connect to a Unix domain socket",
-	.synopsis = "PATH --listen [--stream | --dgram | --seqpacket] [--count N] [--timeout SECS] "
-		    "[--mode MODE] [--allow-uid USER]... [--json] [-- COMMAND [ARGS...]] | "
+	.synopsis = "[PATH] --listen [--stream | --dgram | --seqpacket] [--count N] [--timeout SECS] "
+		    "[--mode MODE] [--allow-uid USER]... [--json] [--idle-timeout SECS] [--max-children N] "
+		    "[-- COMMAND [ARGS...]] | "
 		    "PATH --connect [DATA...] [--stream | --dgram | --seqpacket] [--lines | --null] "
 		    "[--timeout SECS]",
 	.table = sock_table,

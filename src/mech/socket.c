@@ -365,6 +365,11 @@ ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p)
 		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
 			struct ucred cred;
 			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			/* Pid 0: the record was queued before SO_PASSCRED was set
+			 * (a socket passed by socket activation), and the kernel
+			 * made up the rest (the overflow uid): no credentials. */
+			if (cred.pid == 0)
+				continue;
 			p->pid = cred.pid;
 			p->uid = cred.uid;
 			p->gid = cred.gid;

@@ -71,9 +71,11 @@ int sock_pass_credentials(int fd);
 
 /* One record (datagram or seqpacket) into BUF (N bytes), non-blocking,
  * with the sender's credentials; FD must pass them (sock_pass_credentials).
- * Returns the record's full size (0 for an empty record, more than N when
- * it was cut), SOCK_RECORD_END when a seqpacket peer shut down or closed
- * and every record was taken, or -1 with errno (EAGAIN: none there now). */
+ * A record queued before FD passed them (a socket handed over by socket
+ * activation) has none: pid 0, uid and gid -1.  Returns the record's full
+ * size (0 for an empty record, more than N when it was cut),
+ * SOCK_RECORD_END when a seqpacket peer shut down or closed and every
+ * record was taken, or -1 with errno (EAGAIN: none there now). */
 ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p);
 
 /* Room for the largest record a sender can make: twice the largest send
