@@ -93,7 +93,8 @@ fish_complete() {
 	for flag in --help -h; do
 		run --separate-stderr ipctool "$flag"
 		assert_success
-		assert_line --index 0 --partial "Usage: ipctool"
+		assert_line --index 0 "Usage:"
+		assert_line --index 1 --partial " ipctool [--help]"
 		assert_line --partial "Subcommands:"
 		[ -z "$stderr" ]
 	done
@@ -138,7 +139,8 @@ fish_complete() {
 @test "help alone prints the overview" {
 	run --separate-stderr ipctool help
 	assert_success
-	assert_line --index 0 --partial "Usage: ipctool"
+	assert_line --index 0 "Usage:"
+	assert_line --index 1 --partial " ipctool [--help]"
 	[ -z "$stderr" ]
 }
 
@@ -154,7 +156,57 @@ fish_complete() {
 		assert_success
 		[ -z "$stderr" ]
 		assert_equal "$output" "$via_help"
-		[ "$sub" = help ] || assert_line --index 0 --partial "Usage: ipctool $sub "
+		[ "$sub" = help ] || assert_line --index 1 --partial " ipctool $sub "
+	done
+}
+
+# The columns in which SUB --help's option descriptions begin, one a line.
+description_columns() {
+	ipctool "$1" --help | awk 'match($0, /^  (-., |    )--[^ ]+ +/) { print RLENGTH }' | sort -u
+}
+
+@test "SUB --help is in util-linux's shape: Usage, one line a form, the summary, the options, See ipctool-SUB(1)" {
+	local sub summary page
+	for sub in $(subcommands); do
+		run ipctool "$sub" --help
+		assert_success
+		# Usage: alone, then each form starts with " ipctool SUB ".
+		assert_equal "$sub: ${lines[0]}" "$sub: Usage:"
+		[ "$sub" = help ] && continue  # the overview, checked below
+		[[ ${lines[1]} == " ipctool $sub "* ]] || fail "$sub: first form: ${lines[1]}"
+		# The summary of `ipctool --help`, as a sentence, after the forms.
+		summary=$(ipctool --dump-options | awk -F'\t' -v s="$sub" '$1 == "command" && $2 == s { print $6 }')
+		[ -n "$summary" ]
+		assert_line "${summary^}."
+		# Every option line of popt's kind, aligned: the descriptions begin in one column.
+		run description_columns "$sub"
+		[ "${#lines[@]}" -eq 1 ] || fail "$sub: descriptions start in columns: ${lines[*]}"
+		run ipctool "$sub" --help
+		page="See ipctool-$sub(1)."
+		[ "$sub" = help ] && page="See ipctool(1)."
+		assert_equal "$sub: ${lines[-1]}" "$sub: $page"
+		# No line is wider than 80 columns.
+		run bash -c "ipctool $sub --help | awk 'length > 80'"
+		assert_output ""
+	done
+	# Forms are wrapped, not run together: recv's takes several lines, sock's two forms each start a line.
+	run ipctool sock --help
+	assert_line --regexp '^ ipctool sock PATH --listen '
+	assert_line --regexp '^ ipctool sock PATH --connect '
+	run ipctool --help
+	assert_line --index 0 "Usage:"
+	assert_equal "${lines[-1]}" "See ipctool(1)."
+	run bash -c "ipctool --help | awk 'length > 80'"
+	assert_output ""
+}
+
+@test "each page's NAME line is its subcommand's summary in ipctool --help, from the one table" {
+	local sub want
+	for sub in $(paged_subcommands); do
+		want=$(ipctool --help | sed -nE "s/^  $sub +//p")
+		[ -n "$want" ]
+		run sed -n 's/^\.Nd //p' "$(sub_page "$sub")"
+		assert_equal "$sub: $output" "$sub: $want"
 	done
 }
 
@@ -180,7 +232,7 @@ fish_complete() {
 	run --separate-stderr ipctool
 	assert_failure 2
 	assert_output ""
-	[[ $stderr == *"Usage: ipctool"* ]]
+	[[ $stderr == *"Usage:"$'\n'" ipctool [--help]"* ]]
 }
 
 @test "an unknown option is status 2: one error line naming it, then the Try hint" {
@@ -204,18 +256,18 @@ fish_complete() {
 	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help recv" /dev/null
 	assert_success
 	assert_output --partial "IPCTOOL-RECV(1)"
-	refute_output --partial "Usage: ipctool recv"
+	refute_output --partial " ipctool recv TARGET"
 	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help help" /dev/null
 	assert_success
 	assert_output --partial "IPCTOOL(1)"
 	# No page for it where man looks: the options, as for a script.
 	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help send" /dev/null
 	assert_success
-	assert_output --partial "Usage: ipctool send"
+	assert_output --partial " ipctool send TARGET"
 	# Not a terminal: always the options.
 	run --separate-stderr env MANPATH="$pages" MANPAGER=cat ipctool help recv
 	assert_success
-	assert_line --index 0 --partial "Usage: ipctool recv"
+	assert_line --index 1 --partial " ipctool recv TARGET"
 }
 
 @test "help with an unknown subcommand or two arguments is status 2" {
@@ -723,12 +775,12 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	assert_line --regexp $'^option\tshm-write\t--lock\t-L\t1\tsemaphores\t0\t\thold semaphore 0 of this set .* around the write$'
 	assert_line --regexp $'^option\tmkq\t--key\t-k\t1\t\t1\tNaming the object:\t'
 	assert_line --regexp $'^option\tmkq\t--ftok\t-f\t1\tfiles\t1\tNaming the object:\t'
-	assert_line --regexp $'^option\tmkq\t--exclusive\t-x\t0\t\t0\tCreating:\t'
+	assert_line --regexp $'^option\tmkq\t--exclusive\t-X\t0\t\t0\tCreating:\t'
 	assert_line --regexp $'^option\tsend\t--timeout\t-t\t1\t\t0\tWaiting:\t'
 	assert_line --regexp $'^option\trecv\t--help\t-h\t0\t\t0\tHelp options:\t'
 	assert_line --regexp $'^option\tlist\t--output\t-o\t1\tcolumns\t0\t'
 	assert_line --regexp $'^option\trm\t--user\t\t1\tusers\t0\t'
-	assert_line --regexp $'^option\tpipe-run\t--sep\t-S\t1\tseparator\t0\t'
+	assert_line --regexp $'^option\tpipe-run\t--sep\t\t1\tseparator\t0\t'
 	# Hidden aliases are not offered.
 	refute_line --regexp $'^option\tlist\t--shmems\t'
 	refute_line --regexp $'^option\thelp\t'
@@ -743,6 +795,39 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	assert_line --regexp $'^command\tlist\tobjects\t\t0\t'
 	assert_line --regexp $'^command\trm\tobjects\tobjects\t0\t'
 	assert_line --regexp $'^command\thelp\tcommands\t\t0\t'
+}
+
+# "-L --lock" for every letter of every subcommand, once each (top's -h, -V too).
+letter_pairs() {
+	ipctool --dump-options | awk -F'\t' '$1 == "option" && $4 != "" { print $4, $3 } $1 == "top" { print $3, $2 }' | sort -u
+}
+
+@test "a short letter means one long option in every subcommand, and -J is --json wherever --json is" {
+	run letter_pairs
+	assert_success
+	# Not vacuous: the shared letters are there.
+	assert_line -- "-J --json"
+	assert_line -- "-k --key"
+	# Each letter once: a second long option for a letter shows here.
+	run bash -c "ipctool --dump-options | awk -F'\t' '\$1 == \"option\" && \$4 != \"\" { print \$4, \$3 }' | sort -u | cut -d' ' -f1 | uniq -d"
+	assert_success
+	assert_output ""
+	# Every subcommand with a --json gives it -J.
+	run bash -c "ipctool --dump-options | awk -F'\t' '\$1 == \"option\" && \$3 == \"--json\" && \$4 != \"-J\" { print \$2 }'"
+	assert_success
+	assert_output ""
+	# And the check above does fail on two meanings for one letter.
+	run bash -c "printf 'option\tx\t--one\t-z\noption\ty\t--two\t-z\n' | awk -F'\t' '{ print \$4, \$3 }' | sort -u | cut -d' ' -f1 | uniq -d"
+	assert_output -- "-z"
+}
+
+@test "the letters table of ipctool(1) and of the README is exactly the letters of the tables" {
+	local want
+	want=$(letter_pairs | LC_ALL=C sort)
+	run bash -c "sed -nE 's/^\.It Fl ([^ ]) Ta Fl -([a-z-]+) Ta .*/-\1 --\2/p' '$MAN' | LC_ALL=C sort"
+	assert_equal "$output" "$want"
+	run bash -c "sed -nE 's/^\| \`-(.)\` \| \`--([a-z-]+)\` \|.*/-\1 --\2/p' '$ROOT/README.md' | LC_ALL=C sort"
+	assert_equal "$output" "$want"
 }
 
 @test "__complete lists ids, keys and POSIX /names of one kind, or of all, by PREFIX" {

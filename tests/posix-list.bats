@@ -337,13 +337,13 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	[ ! -e "$(mq_dir)/q" ] && [ ! -e /dev/shm/m ] && [ ! -e /dev/shm/sem.s ]
 }
 
-@test "rm /name used by two kinds is refused; --queue, --shm, --sem say which" {
+@test "rm /name used by two kinds is refused; --queues, --shm, --sems say which" {
 	mkpq /x; mkpshm /x 1; mkpsem /x
 	run ipctool rm /x
 	assert_failure 1
-	assert_output "ipctool: rm: /x names a POSIX message queue, a POSIX shared memory object and a POSIX semaphore: add --queue or --shm or --sem to say which"
+	assert_output "ipctool: rm: /x names a POSIX message queue, a POSIX shared memory object and a POSIX semaphore: add --queues or --shm or --sems to say which"
 	[ -e "$(mq_dir)/x" ] && [ -e /dev/shm/x ] && [ -e /dev/shm/sem.x ]
-	run ipctool rm /x --sem
+	run ipctool rm /x --sems
 	assert_success
 	[ ! -e /dev/shm/sem.x ] && [ -e /dev/shm/x ]
 	run ipctool rm /x --shm
@@ -359,7 +359,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	run ipctool rm /nope /m "$id"
 	assert_failure 1
 	assert_output "ipctool: rm: no POSIX object named /nope"
-	run ipctool rm /gone --sem
+	run ipctool rm /gone --sems
 	assert_failure 1
 	assert_output "ipctool: rm: no POSIX semaphore named /gone"
 	[ ! -e /dev/shm/m ] && [ "$(count_queues)" -eq 0 ]
@@ -397,7 +397,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	assert_line "POSIX message queues:"
 	assert_line --regexp '^/q +rw------- root'
 	assert_line --regexp '^/s +rw------- root +2$'
-	run ipctool rm /m -n
+	run ipctool rm /m --dry-run
 	assert_success
 	assert_line --regexp '^NAME PERMS +OWNER SIZE MTIME'
 	[ -e "$(mq_dir)/q" ] && [ -e /dev/shm/m ] && [ -e /dev/shm/sem.s ]

@@ -37,7 +37,7 @@ teardown() { common_teardown; }
 	same_id msg shm sem
 	run ipctool rm 777
 	assert_failure 1
-	assert_output "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queue or --shm or --sem to say which"
+	assert_output "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queues or --shm or --sems to say which"
 	[ "$(count_queues)" -eq 1 ] && [ "$(count_shm)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
 }
 
@@ -46,7 +46,7 @@ teardown() { common_teardown; }
 	run ipctool rm 777 --shm
 	assert_success
 	[ "$(count_shm)" -eq 0 ] && [ "$(count_queues)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
-	run ipctool rm 777 --queue
+	run ipctool rm 777 --queues
 	assert_success
 	[ "$(count_queues)" -eq 0 ] && [ "$(count_sems)" -eq 1 ]
 	run ipctool rm 777 --sems
@@ -55,16 +55,16 @@ teardown() { common_teardown; }
 	same_id msg sem
 	run ipctool rm 777 --queues
 	assert_success
-	run ipctool rm 777 --sem
+	run ipctool rm 777 --sems
 	assert_success
 	[ "$(count_queues)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
 }
 
 @test "two kind options still refuse an id both use" {
 	same_id msg shm
-	run ipctool rm 777 --queue --shm
+	run ipctool rm 777 --queues --shm
 	assert_failure 1
-	assert_output --partial "add --queue or --shm"
+	assert_output --partial "add --queues or --shm"
 }
 
 @test "a kind option that misses says what the id names" {
@@ -175,7 +175,7 @@ nobody"
 	[ "${#lines[@]}" -eq 21 ]
 	[ "$(count_queues)" -eq 20 ] && [ "$(count_shm)" -eq 1 ]
 	id=$(ipctool list --shm -r --noheadings -o ID)
-	run ipctool rm "$id" -n
+	run ipctool rm "$id" --dry-run
 	assert_success
 	assert_line --regexp "^0x[0-9a-f]{8} +$id rw-r--r-- root +10 "
 	[ "$(count_shm)" -eq 1 ]
@@ -255,7 +255,7 @@ nobody"
 @test "rm --help shows the options" {
 	run ipctool rm --help
 	assert_success
-	for opt in --queue --shm --sem --all --user --sysv --posix --dry-run --key --ftok; do
+	for opt in --queues --shm --sems --all --user --sysv --posix --dry-run --key --ftok; do
 		assert_output --partial -- "$opt"
 	done
 }

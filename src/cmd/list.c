@@ -58,7 +58,7 @@ static struct poptOption list_table[] = {
 	{ "summary", '\0', POPT_ARG_NONE, NULL, OPT_SUMMARY, "what is in use (as ipcs -u)", NULL },
 	{ "sockets", '\0', POPT_ARG_NONE, NULL, OPT_SOCKETS,
 	  "the listening Unix sockets and the processes that hold them", NULL },
-	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
+	{ "peek", '\0', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
 	{ "processes", '\0', POPT_ARG_NONE, NULL, OPT_PROCESSES,
 	  "the live processes that use each object (a PROCESSES column)", NULL },
 	AGE_FILTER_ENTRIES,
@@ -333,8 +333,8 @@ static int list_target(struct list_options *o)
 	if (o->peek && n > 1)
 		n = keep_queues(found, n);
 	if (n == 0)
-		rc = fail("no %s with %s", o->select.kinds == KINDS_ALL ? "IPC object" : kind_names(o->select.kinds),
-			  target_describe(&o->target));
+		rc = fail("no %s with %s%s", o->select.kinds == KINDS_ALL ? "IPC object" : kind_names(o->select.kinds),
+			  target_describe(&o->target), target_key_hint(&o->target));
 	else if (o->peek && found[0]->kind != IPC_KIND_QUEUE)
 		rc = fail("--peek shows a message queue's messages; %s is a %s", target_describe(&o->target),
 			  ipc_kind_name(found[0]->kind));
@@ -433,11 +433,11 @@ static int list_run(void *opts, const struct cli *cli)
 const struct command command_list = {
 	.name = "list",
 	.complete = COMPLETE_OBJECT,
-	.summary = "list System V objects, show one in detail, or the kernel's limits",
+	.summary = "list System V and POSIX objects, one in detail, or the limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]\n"
-		    "             [--processes] [--orphaned] [--older-than DURATION] [--ns PID | --all-namespaces]\n"
-		    "  or:  ipctool list --namespaces [--json | --raw | --export] [--noheadings]",
+		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek] "
+		    "[--processes] [--orphaned] [--older-than DURATION] [--ns PID | --all-namespaces]\n"
+		    "--namespaces [--json | --raw | --export] [--noheadings]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),

@@ -113,7 +113,7 @@ struct mkshm_options {
 
 static struct poptOption mkshm_table[] = {
 	TARGET_TABLE,
-	{ "size", 's', POPT_ARG_STRING, NULL, OPT_SIZE,
+	{ "size", '\0', POPT_ARG_STRING, NULL, OPT_SIZE,
 	  "the segment's size in bytes (K, M, G allowed); required", "SIZE" },
 	CLI_INCLUDE(cli_create_options, "Creating:"),
 	CLI_HELP_TABLE,
@@ -160,7 +160,7 @@ static int mkshm_run(void *opts, const struct cli *cli)
 const struct command command_mkshm = {
 	.name = "mkshm",
 	.complete = COMPLETE_SEGMENTS,
-	.summary = "create a shared memory segment (System V or POSIX /name), or find it",
+	.summary = "create a System V or POSIX shared memory segment, or find one",
 	.synopsis = "[TARGET] --size SIZE [--mode MODE] [--exclusive]",
 	.table = mkshm_table,
 	.size = sizeof(struct mkshm_options),
@@ -182,7 +182,7 @@ struct write_options {
 
 static struct poptOption write_table[] = {
 	TARGET_TABLE,
-	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, "write at byte N of the segment (default 0)", "N" },
+	{ "offset", 'O', POPT_ARG_STRING, NULL, OPT_OFFSET, "write at byte N of the segment (default 0)", "N" },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "write a terminating NUL after the data", NULL },
 	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
 	  "hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the write", "SEMTARGET" },
@@ -384,7 +384,7 @@ static int write_run(void *opts, const struct cli *cli)
 const struct command command_shm_write = {
 	.name = "shm-write",
 	.complete = COMPLETE_SEGMENTS,
-	.summary = "write an argument or standard input into a segment, all or nothing",
+	.summary = "write data into a shared memory segment, all or nothing",
 	.synopsis = "TARGET [DATA] [--offset N] [--string] [--lock SEMTARGET]",
 	.table = write_table,
 	.size = sizeof(struct write_options),
@@ -409,8 +409,8 @@ struct read_options {
 
 static struct poptOption read_table[] = {
 	TARGET_TABLE,
-	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, "start at byte N of the segment (default 0)", "N" },
-	{ "length", 'l', POPT_ARG_STRING, NULL, OPT_LENGTH, "read N bytes (default: to the end)", "N" },
+	{ "offset", 'O', POPT_ARG_STRING, NULL, OPT_OFFSET, "start at byte N of the segment (default 0)", "N" },
+	{ "length", '\0', POPT_ARG_STRING, NULL, OPT_LENGTH, "read N bytes (default: to the end)", "N" },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "stop at the first NUL and add a newline", NULL },
 	{ "hex", 'x', POPT_ARG_NONE, NULL, OPT_HEX, "a hex and ASCII dump, as hexdump -C", NULL },
 	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
@@ -597,7 +597,7 @@ static int read_run(void *opts, const struct cli *cli)
 const struct command command_shm_read = {
 	.name = "shm-read",
 	.complete = COMPLETE_SEGMENTS,
-	.summary = "write a segment's bytes to standard output, raw, as a string or hex",
+	.summary = "print a segment's bytes, raw, as a string or in hex",
 	.synopsis = "TARGET [--offset N] [--length N] [--string | --hex] [--lock SEMTARGET]",
 	.table = read_table,
 	.size = sizeof(struct read_options),

@@ -399,7 +399,7 @@ static void watch_done(void *opts)
 const struct command command_watch = {
 	.name = "watch",
 	.complete = COMPLETE_OBJECTS,
-	.summary = "watch queues, segments and semaphores change, full-screen or as JSON Lines",
+	.summary = "watch IPC objects change, full-screen or as JSON Lines",
 	.synopsis = "[TARGET...] [--queues] [--shm] [--sems] [--sysv] [--posix] [--interval SECS] [--count N] [--json]",
 	.table = watch_table,
 	.size = sizeof(struct watch_options),

@@ -61,9 +61,10 @@ typedef int (*cli_option_fn)(int val, const char *arg, void *data);
 
 /* Parse ARGV (ARGV[0] is the subcommand name).  Returns EXIT_OK,
  * CLI_HELP_SHOWN, or a status from the callback or a usage error.
+ * --help prints SYNOPSIS (one form a line), SUMMARY and TABLE (usage.h).
  * cli_free must be called in every case. */
 int cli_parse(struct cli *cli, int argc, const char **argv,
-	      const struct poptOption *table, const char *synopsis,
+	      const struct poptOption *table, const char *synopsis, const char *summary,
 	      cli_option_fn on_option, void *data);
 void cli_free(struct cli *cli);
 /* Where a COMMAND follows `--` (sem-p ... -- COMMAND ARGS): the index of
