@@ -41,6 +41,11 @@ const char *suggest_nearest(const char *word, const char *const *choices, size_t
 
 	if (len == 0 || len > WORD_MAX)
 		return NULL;
+	/* A word with a control character or a non-ASCII byte in it was not
+	 * typed for a subcommand's name. */
+	for (size_t i = 0; i < len; i++)
+		if (word[i] < 0x21 || word[i] > 0x7e)
+			return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (strlen(choices[i]) > WORD_MAX)
 			continue;
