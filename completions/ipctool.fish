@@ -258,6 +258,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from list" -s e -l export -d 'NAM
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l noheadings -d 'no header line'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s o -l output -x -a "(__ipctool_offer columns)" -d 'columns to show, comma-separated; +COLS adds to the default; \'help\' lists them'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l limits -d 'the kernel\'s limits (as ipcs -l)'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s b -l bytes -d 'sizes in bytes, not 16E or 32K (as lsipc -b)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l summary -d 'what is in use (as ipcs -u)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l sockets -d 'the listening Unix sockets and the processes that hold them'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l peek -d 'with a System V queue TARGET: each message\'s type and size'

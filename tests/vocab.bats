@@ -54,3 +54,44 @@ teardown() { common_teardown; }
 		assert_equal "${stderr_lines[0]}" "ipctool: unknown subcommand '$word'"
 	done
 }
+
+# ---- sizes and counts -----------------------------------------------------
+
+# RESOURCE and LIMIT of `list --limits` and of `lsipc --global`, one pair a line.
+limits_pairs() { ipctool list --limits --raw --noheadings "$@" | awk '{ print $1, $NF }'; }
+lsipc_pairs() { lsipc --global --raw --noheadings -o RESOURCE,LIMIT "$@"; }
+
+@test "list --limits writes sizes as lsipc does (16E, 8K, 1.5K, 1B), exact with --bytes" {
+	set_sysctl kernel/msgmnb 1536
+	run limits_pairs
+	assert_success
+	assert_line "MSGMNB 1.5K"
+	assert_line "SHMMIN 1B"
+	assert_line --regexp '^SHMMAX [0-9.]+[KMGTPE]$'
+	# Counts stay numbers.
+	assert_line --regexp '^MSGMNI [0-9]+$'
+	assert_equal "$output" "$(lsipc_pairs)"
+	run limits_pairs --bytes
+	assert_line "MSGMNB 1536"
+	assert_line "SHMMIN 1"
+	assert_line "SHMMAX $(cat /proc/sys/kernel/shmmax)"
+	assert_equal "$output" "$(lsipc_pairs --bytes)"
+	run limits_pairs -b
+	assert_line "MSGMNB 1536"
+	# JSON has numbers, exact, whatever --bytes says.
+	run bash -c "ipctool list --limits --json | jq -r '.limits[] | select(.resource == \"MSGMNB\") | .limit | type, .'"
+	assert_output "$(printf 'number\n1536')"
+	# The default table too.
+	run ipctool list --limits --queues
+	assert_line --regexp '^MSGMNB +Default max size of queue \(bytes\) +1.5K$'
+}
+
+@test "a count of one is singular: 1 byte, 2 bytes" {
+	id=$(ipctool mkshm --size 1)
+	run_tool shm-read "$id" --offset 2
+	assert_only_error 1 shm-read "past the end of shared memory segment id $id \(1 byte\)$"
+	run_tool shm-write "$id" ab
+	assert_only_error 1 shm-write "DATA \(2 bytes\) does not fit in shared memory segment id $id \(1 byte\) from offset 0; nothing was written$"
+	run_tool shm-read "$id" --offset 0 --length 2
+	assert_only_error 1 shm-read "--length of 2 bytes from offset 0 passes the end of shared memory segment id $id \(1 byte\)$"
+}

@@ -27,7 +27,7 @@
 #include "target.h"
 
 enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS, OPT_PROCESSES, OPT_NS,
-       OPT_ALL_NAMESPACES, OPT_NAMESPACES };
+       OPT_ALL_NAMESPACES, OPT_NAMESPACES, OPT_BYTES };
 
 struct list_options {
 	struct target target;
@@ -39,6 +39,7 @@ struct list_options {
 	struct age_filter filter; /* --orphaned, --older-than */
 	pid_t ns_pid;             /* --ns PID, or 0 */
 	bool all_namespaces, namespaces;
+	bool bytes;               /* --bytes: --limits' sizes exact */
 };
 
 static struct poptOption list_table[] = {
@@ -55,6 +56,7 @@ static struct poptOption list_table[] = {
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 	  "columns to show, comma-separated; +COLS adds to the default; 'help' lists them", "COLS" },
 	{ "limits", '\0', POPT_ARG_NONE, NULL, OPT_LIMITS, "the kernel's limits (as ipcs -l)", NULL },
+	{ "bytes", 'b', POPT_ARG_NONE, NULL, OPT_BYTES, "sizes in bytes, not 16E or 32K (as lsipc -b)", NULL },
 	{ "summary", '\0', POPT_ARG_NONE, NULL, OPT_SUMMARY, "what is in use (as ipcs -u)", NULL },
 	{ "sockets", '\0', POPT_ARG_NONE, NULL, OPT_SOCKETS,
 	  "the listening Unix sockets and the processes that hold them", NULL },
@@ -147,6 +149,7 @@ static int list_option(int val, const char *arg, void *data)
 	switch (val) {
 	case OPT_OUTPUT: return parse_columns(&o->out, arg);
 	case OPT_LIMITS: o->limits = true; return 0;
+	case OPT_BYTES: o->bytes = true; return 0;
 	case OPT_SUMMARY: o->summary = true; return 0;
 	case OPT_PEEK: o->peek = true; return 0;
 	case OPT_SOCKETS: o->sockets = true; return 0;
@@ -414,7 +417,7 @@ static int list_run(void *opts, const struct cli *cli)
 	if (o->sockets)
 		return sockets_show(&o->out.format);
 	if (o->limits)
-		return limits_show(o->select.kinds, &o->out.format);
+		return limits_show(o->select.kinds, o->bytes, &o->out.format);
 	if (o->summary)
 		return summary_show(o->select.kinds, &o->out.format);
 	if (o->target.kind != TARGET_NONE)
@@ -435,7 +438,7 @@ const struct command command_list = {
 	.complete = COMPLETE_OBJECT,
 	.summary = "list System V and POSIX objects, one in detail, or the limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek] "
+		    "[--noheadings] [--output COLS] [--user USER] [--limits [--bytes] | --summary | --sockets] [--peek] "
 		    "[--processes] [--orphaned] [--older-than DURATION] [--ns PID | --all-namespaces]\n"
 		    "--namespaces [--json | --raw | --export] [--noheadings]",
 	.table = list_table,

@@ -21,6 +21,7 @@
 #include "made.h"
 #include "parse.h"
 #include "segment.h"
+#include "size.h"
 #include "sem.h"
 #include "target.h"
 #include "unapplied.h"
@@ -33,10 +34,11 @@ static int check_range(const struct segment *s, unsigned long long offset, unsig
 		       const char *what)
 {
 	if (offset > s->size)
-		return fail("--offset %llu is past the end of %s (%zu bytes)", offset, segment_name(s), s->size);
+		return fail("--offset %llu is past the end of %s (%zu %s)", offset, segment_name(s), s->size,
+			    plural(s->size, "byte", "bytes"));
 	if (length > s->size - offset)
-		return fail("%s of %llu bytes from offset %llu passes the end of %s (%zu bytes)", what, length,
-			    offset, segment_name(s), s->size);
+		return fail("%s of %llu %s from offset %llu passes the end of %s (%zu %s)", what, length,
+			    plural(length, "byte", "bytes"), offset, segment_name(s), s->size, plural(s->size, "byte", "bytes"));
 	return 0;
 }
 
@@ -219,8 +221,9 @@ struct payload {
 static int does_not_fit(const struct segment *s, unsigned long long offset, const char *what,
 			const char *more, unsigned long long size, bool string)
 {
-	return fail("%s (%s%llu bytes%s) does not fit in %s (%zu bytes) from offset %llu; nothing was written",
-		    what, more, size, string ? " and a NUL" : "", segment_name(s), s->size, offset);
+	return fail("%s (%s%llu %s%s) does not fit in %s (%zu %s) from offset %llu; nothing was written",
+		    what, more, size, plural(size, "byte", "bytes"), string ? " and a NUL" : "", segment_name(s), s->size,
+		    plural(s->size, "byte", "bytes"), offset);
 }
 
 static int read_error(void)
