@@ -127,6 +127,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -s 0 -l null -d 'end e
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s r -l raw -d 'write the bytes alone, nothing between messages'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s J -l json -d 'one JSON object per line: type (POSIX: priority), size, data or data_base64'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s S -l string -d 'write each message up to its first NUL, then a newline (C strings)'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s x -l hex -d 'each message as a hex and ASCII dump, as shm-read --hex'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -l peek -d 'show messages without removing them (System V only: MSG_COPY)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s B -l batch -x -d 'hold at most N taken messages not yet written (1 to 65536, default 256)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -l lockstep -d 'take a message only once the reader of a pipe or socket has read the last one'

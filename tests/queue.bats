@@ -883,9 +883,9 @@ lines" ""
 	id=$(ipctool mkq)
 	ipctool send "$id" x
 	for pair in "--null --raw" "--null --json" "--raw --json" "--json --json --raw" "--string --raw" \
-		"--json --string"; do
+		"--json --string --raw" "--hex --raw" "--hex --json" "--string --hex"; do
 		run_tool recv "$id" $pair
-		assert_only_error 2 recv "--null, --raw, --json and --string contradict each other"
+		assert_only_error 2 recv "--null, --raw, --json, --string and --hex contradict each other"
 	done
 	assert_equal "$(qnum "$id")" 1
 	# The same mode twice is no contradiction.

@@ -12,6 +12,8 @@ bats_require_minimum_version 1.5.0
 
 teardown() { common_teardown; }
 
+qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
+
 # ---- hints on the error path --------------------------------------------
 
 @test "an id that is no id but a key: status 1, and the error names the key's object and --key" {
@@ -94,4 +96,52 @@ lsipc_pairs() { lsipc --global --raw --noheadings -o RESOURCE,LIMIT "$@"; }
 	assert_only_error 1 shm-write "DATA \(2 bytes\) does not fit in shared memory segment id $id \(1 byte\) from offset 0; nothing was written$"
 	run_tool shm-read "$id" --offset 0 --length 2
 	assert_only_error 1 shm-read "--length of 2 bytes from offset 0 passes the end of shared memory segment id $id \(1 byte\)$"
+}
+
+# ---- recv --hex, recv --json --string -------------------------------------
+
+@test "recv --hex writes each message as shm-read --hex writes a segment" {
+	id=$(ipctool mkq)
+	# A C program's 48-byte struct: a string and the zeros after it.
+	{ printf 'a C struct'; head -c 38 /dev/zero; } >"$BATS_TEST_TMPDIR/first"
+	ipctool send "$id" <"$BATS_TEST_TMPDIR/first"
+	ipctool send "$id" hello
+	ipctool send "$id" ""
+	run_tool recv "$id" --peek --count 0 --hex
+	assert_success
+	expected=$(hexdump -C "$BATS_TEST_TMPDIR/first"; printf hello | hexdump -C; echo 00000000)
+	assert_output "$expected"
+	# A segment with the same bytes reads the same.
+	seg=$(ipctool mkshm --size 48)
+	ipctool shm-write "$seg" <"$BATS_TEST_TMPDIR/first"
+	assert_equal "$(ipctool shm-read "$seg" --hex)" "$(hexdump -C "$BATS_TEST_TMPDIR/first")"
+	# -x is --hex; it takes the messages like any other mode.
+	run_tool recv "$id" -x
+	assert_success
+	assert_line --index 0 --regexp '^00000000  61 20 43 20'
+	assert_equal "$(qnum "$id")" 2
+	run_tool recv "$id" --hex --exec -- cat
+	assert_only_error 2 recv "it takes no --null, --raw, --json, --string or --hex"
+}
+
+@test "recv --json --string writes each message up to its first NUL as JSON" {
+	id=$(ipctool mkq)
+	printf 'a C struct\0\0\0\0\0\0\0\0\0\0\0\0\0\0junk' | ipctool send "$id"
+	ipctool send "$id" --string hello
+	ipctool send "$id" "no nul"
+	run_tool recv "$id" --peek --count 0 --json --string
+	assert_success
+	assert_output "$(printf '%s\n' '{"type":1,"size":10,"data":"a C struct"}' '{"type":1,"size":5,"data":"hello"}' \
+		'{"type":1,"size":6,"data":"no nul"}')"
+	# In either order, and short: the same.
+	run_tool recv "$id" --peek --count 0 -S -J
+	assert_line --index 0 '{"type":1,"size":10,"data":"a C struct"}'
+	# What it writes is what send --json takes.
+	copy=$(ipctool mkq)
+	ipctool recv "$id" --count 3 --json --string | ipctool send "$copy" --json
+	run_tool recv "$copy" --count 3
+	assert_output "$(printf 'a C struct\nhello\nno nul')"
+	# With a third mode it is still a contradiction.
+	run_tool recv "$copy" --json --string --null
+	assert_only_error 2 recv "contradict each other"
 }

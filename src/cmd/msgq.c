@@ -25,6 +25,7 @@
 #include "parse.h"
 #include "queue.h"
 #include "records.h"
+#include "hexdump.h"
 #include "recvexec.h"
 #include "sendjson.h"
 #include "target.h"
@@ -36,7 +37,7 @@
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
        OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
        OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP, OPT_EXEC, OPT_JOBS, OPT_DEAD_LETTER,
-       OPT_STRING, OPT_SEND_JSON };
+       OPT_STRING, OPT_SEND_JSON, OPT_HEX };
 
 struct mkq_options {
 	struct target target;
@@ -509,7 +510,9 @@ const struct command command_send = {
 
 /* ---- recv -------------------------------------------------------------- */
 
-enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON, OUTPUT_STRING };
+/* OUTPUT_JSON_STRING: --json --string, data up to the first NUL. */
+enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON, OUTPUT_STRING, OUTPUT_HEX,
+		   OUTPUT_JSON_STRING };
 
 /* A batch's arena holds BATCH_BYTES of records (or one message, however
  * large) and --batch messages at most, BATCH_DEFAULT unless told: the
@@ -550,6 +553,7 @@ static struct poptOption recv_table[] = {
 	  "one JSON object per line: type (POSIX: priority), size, data or data_base64", NULL },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING,
 	  "write each message up to its first NUL, then a newline (C strings)", NULL },
+	{ "hex", 'x', POPT_ARG_NONE, NULL, OPT_HEX, "each message as a hex and ASCII dump, as shm-read --hex", NULL },
 	{ "peek", '\0', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (System V only: MSG_COPY)", NULL },
 	{ "batch", 'B', POPT_ARG_STRING, NULL, OPT_BATCH,
 	  "hold at most N taken messages not yet written (1 to 65536, default 256)", "N" },
@@ -569,6 +573,13 @@ static struct poptOption recv_table[] = {
 /* Counts the different modes asked for: --json twice is no contradiction. */
 static int set_output(struct recv_options *o, enum output_mode mode)
 {
+	/* --json with --string is one mode: C strings as JSON. */
+	if (o->output_options == 1 && (o->output == OUTPUT_JSON || o->output == OUTPUT_STRING ||
+				       o->output == OUTPUT_JSON_STRING) &&
+	    (mode == OUTPUT_JSON || mode == OUTPUT_STRING) && o->output != mode) {
+		o->output = OUTPUT_JSON_STRING;
+		return 0;
+	}
 	if (o->output_options == 0 || o->output != mode)
 		o->output_options++;
 	o->output = mode;
@@ -609,6 +620,8 @@ static int recv_option(int val, const char *arg, void *data)
 		return set_output(o, OUTPUT_JSON);
 	case OPT_STRING:
 		return set_output(o, OUTPUT_STRING);
+	case OPT_HEX:
+		return set_output(o, OUTPUT_HEX);
 	case OPT_PEEK:
 		o->peek = true;
 		return 0;
@@ -666,8 +679,8 @@ static int exec_check(const struct recv_options *o, const struct cli *cli)
 	if (o->peek)
 		return usage_error("--exec takes messages to run COMMAND on; --peek takes none");
 	if (o->output_options)
-		return usage_error("--exec gives each message to COMMAND; it takes no --null, --raw, --json "
-				   "or --string");
+		return usage_error("--exec gives each message to COMMAND; it takes no --null, --raw, --json, "
+				   "--string or --hex");
 	if (o->lockstep || o->batch_given)
 		return usage_error("--exec takes a message only when a COMMAND is free; it takes no --%s",
 				   o->lockstep ? "lockstep" : "batch");
@@ -692,7 +705,7 @@ static int recv_check(const struct recv_options *o)
 		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
 				   "message without taking it");
 	if (o->output_options > 1)
-		return usage_error("--null, --raw, --json and --string contradict each other: choose one");
+		return usage_error("--null, --raw, --json, --string and --hex contradict each other: choose one");
 	if (o->count_given && o->follow)
 		return usage_error("--count and --follow contradict each other");
 	if (o->sel.except && o->sel.type <= 0)
@@ -778,17 +791,27 @@ static void batch_free(struct batch *b)
 	buf_free(&b->out);
 }
 
-/* TAG_NAME: "type" (System V) or "priority" (POSIX). */
-static int format_json(struct buf *out, const struct queue_record *rec, const char *tag_name)
+/* The bytes up to the first NUL (all when there is none). */
+static size_t c_string_length(const struct queue_record *rec)
+{
+	const char *nul = memchr(rec->data, '\0', rec->size);
+
+	return nul ? (size_t)(nul - rec->data) : rec->size;
+}
+
+/* TAG_NAME: "type" (System V) or "priority" (POSIX).  With STRING, the
+ * message up to its first NUL, and size that of what is written. */
+static int format_json(struct buf *out, const struct queue_record *rec, const char *tag_name, bool string)
 {
 	const unsigned char *data = (const unsigned char *)rec->data;
-	bool text = utf8_valid(data, rec->size);
+	size_t size = string ? c_string_length(rec) : rec->size;
+	bool text = utf8_valid(data, size);
 
-	if (buf_printf(out, "{\"%s\":%ld,\"size\":%zu,\"%s\":", tag_name, rec->tag, rec->size,
+	if (buf_printf(out, "{\"%s\":%ld,\"size\":%zu,\"%s\":", tag_name, rec->tag, size,
 		       text ? "data" : "data_base64") != 0)
 		return -1;
-	if (text ? json_append_string(out, rec->data, rec->size) != 0
-		 : (buf_append(out, "\"", 1) != 0 || base64_append(out, data, rec->size) != 0 ||
+	if (text ? json_append_string(out, rec->data, size) != 0
+		 : (buf_append(out, "\"", 1) != 0 || base64_append(out, data, size) != 0 ||
 		    buf_append(out, "\"", 1) != 0))
 		return -1;
 	return buf_append(out, "}\n", 2);
@@ -799,16 +822,21 @@ static int format_record(struct buf *out, const struct queue_record *rec, enum o
 {
 	switch (mode) {
 	case OUTPUT_JSON:
-		return format_json(out, rec, tag_name);
+		return format_json(out, rec, tag_name, false);
+	case OUTPUT_JSON_STRING:
+		return format_json(out, rec, tag_name, true);
+	case OUTPUT_HEX: {
+		struct hexdump h;
+		hexdump_start(&h, 0);
+		return hexdump_lines(&h, out, (const unsigned char *)rec->data, rec->size) ||
+		       hexdump_end(&h, out);
+	}
 	case OUTPUT_RAW:
 		return buf_append(out, rec->data, rec->size);
 	case OUTPUT_NULL:
 		return buf_append(out, rec->data, rec->size) || buf_append(out, "", 1);
-	case OUTPUT_STRING: {
-		const char *nul = memchr(rec->data, '\0', rec->size);
-		size_t len = nul ? (size_t)(nul - rec->data) : rec->size;
-		return buf_append(out, rec->data, len) || buf_append(out, "\n", 1);
-	}
+	case OUTPUT_STRING:
+		return buf_append(out, rec->data, c_string_length(rec)) || buf_append(out, "\n", 1);
 	default:
 		return buf_append(out, rec->data, rec->size) || buf_append(out, "\n", 1);
 	}
@@ -1153,7 +1181,7 @@ const struct command command_recv = {
 	.complete = COMPLETE_QUEUES,
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
-		    "[--null | --raw | --json | --string] [--peek] [--batch N | --lockstep] "
+		    "[--null | --raw | --json | --string | --hex] [--peek] [--batch N | --lockstep] "
 		    "[--exec [--jobs N] [--dead-letter TARGET2] -- COMMAND [ARGS...]]",
 	.table = recv_table,
 	.size = sizeof(struct recv_options),

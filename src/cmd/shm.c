@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "error.h"
 #include "guard.h"
+#include "hexdump.h"
 #include "io.h"
 #include "made.h"
 #include "parse.h"
@@ -456,48 +457,23 @@ static int read_option(int val, const char *arg, void *data)
 	return CLI_UNHANDLED;
 }
 
-static void hex_line(struct buf *out, unsigned long long at, const unsigned char *p, size_t n)
-{
-	char ascii[17];
-
-	buf_printf(out, "%08llx ", at);
-	for (size_t i = 0; i < 16; i++) {
-		if (i == 8)
-			buf_append(out, " ", 1);
-		if (i < n)
-			buf_printf(out, " %02x", p[i]);
-		else
-			buf_append(out, "   ", 3);
-		ascii[i] = i < n && p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '.';
-	}
-	buf_printf(out, "  |%.*s|\n", (int)n, ascii);
-}
-
-/* hexdump -C: 16 bytes a line, offsets from the segment's start, a run of
- * lines equal to the one before shown as one "*", the end offset last. */
+/* hexdump -C (hexdump.h), offsets from the segment's start, written 64 KiB
+ * of the segment at a time. */
 static int write_hex(const unsigned char *p, size_t n, unsigned long long start)
 {
+	enum { CHUNK = 64 * 1024 };
 	struct buf out = { NULL, 0, 0 };
-	bool squeezing = false;
+	struct hexdump h;
 	int rc = 0;
 
-	for (size_t i = 0; i < n && rc == 0; i += 16) {
-		size_t line = n - i < 16 ? n - i : 16;
-		if (i >= 16 && line == 16 && memcmp(p + i, p + i - 16, 16) == 0) {
-			if (!squeezing)
-				buf_append(&out, "*\n", 2);
-			squeezing = true;
-		} else {
-			squeezing = false;
-			hex_line(&out, start + i, p + i, line);
-		}
-		if (out.len >= 64 * 1024 || i + 16 >= n) {
-			if (i + 16 >= n)
-				buf_printf(&out, "%08llx\n", start + n);
-			if (write_all(STDOUT_FILENO, out.data, out.len, NULL) != 0)
-				rc = -1;
-			out.len = 0;
-		}
+	hexdump_start(&h, start);
+	for (size_t i = 0; i < n && rc == 0; i += CHUNK) {
+		size_t chunk = n - i < CHUNK ? n - i : CHUNK;
+		if (hexdump_lines(&h, &out, p + i, chunk) != 0 || (i + chunk >= n && hexdump_end(&h, &out) != 0))
+			rc = fail("out of memory");
+		else if (write_all(STDOUT_FILENO, out.data, out.len, NULL) != 0)
+			rc = -1;
+		out.len = 0;
 	}
 	buf_free(&out);
 	return rc;
