@@ -145,3 +145,47 @@ lsipc_pairs() { lsipc --global --raw --noheadings -o RESOURCE,LIMIT "$@"; }
 	run_tool recv "$copy" --json --string --null
 	assert_only_error 2 recv "contradict each other"
 }
+
+# ---- JSON strings exact, TARGETs literal ------------------------------------
+
+@test "JSON names are exact: a tab is \\t, a name that is not UTF-8 has name_base64 beside a printable name" {
+	touch $'/dev/shm/a\tb' $'/dev/shm/x\xffy'
+	run_tool list --shm --posix --json
+	assert_success
+	assert_output --partial '"name": "/a\tb"'
+	# What a JSON reader gets is the name, byte for byte.
+	run python3 -c '
+import json, sys, base64, os
+doc = json.load(sys.stdin)
+for o in doc["posixsharedmemory"]:
+    name = base64.b64decode(o["name_base64"]) if "name_base64" in o else o["name"].encode()
+    print(repr(o["name"]), os.path.exists(b"/dev/shm" + name))
+' <<<"$output"
+	assert_success
+	assert_line "'/a\\tb' True"
+	assert_line "'/x\\\\xffy' True"
+	# Only the name that needs it has name_base64.
+	run bash -c "ipctool list --shm --posix --json | jq -c '.posixsharedmemory[] | [.name, .name_base64]'"
+	assert_line '["/a\tb",null]'
+	assert_line '["/x\\xffy","L3j/eQ=="]'
+	# watch --json the same.
+	run bash -c "ipctool watch --shm --posix --json --count 1 | jq -c '[.. | objects | select(has(\"name\")) | [.name, .name_base64]] | sort'"
+	assert_success
+	assert_output '[["/a\tb",null],["/x\\xffy","L3j/eQ=="]]'
+}
+
+@test "a TARGET is literal: /new\\x41 names a file with a backslash in it" {
+	run_tool mkshm '/new\x41' --size 1
+	assert_success
+	assert_output '/new\x41'
+	[ -e '/dev/shm/new\x41' ]
+	[ ! -e /dev/shm/newA ]
+	run_tool mkq '/q\x09'
+	assert_success
+	run_tool list --posix --queues --json
+	assert_equal "$(jq -r '.posixmessages[0].name' <<<"$output")" '/q\x09'
+	run_tool rm '/new\x41' '/q\x09'
+	assert_success
+	run find /dev/shm -mindepth 1
+	assert_output ""
+}

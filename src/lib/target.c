@@ -110,24 +110,11 @@ static int check_posix_name(struct target *t, const char *text, size_t len)
 	return 0;
 }
 
-/* A /name as typed, or in the shown form list prints (\xHH for a byte
- * that is not text): the checks are on the name it stands for. */
+/* A /name is the name as typed: a backslash is a backslash, whatever
+ * follows it (the shown form of list and the errors is for reading). */
 static int parse_posix_name(struct target *t, const char *typed)
 {
-	size_t size = strlen(typed) + 1, len;   /* the name is never longer than typed */
-	char *text = malloc(size);
-	int rc;
-
-	if (!text)
-		return fail("out of memory");
-	if (!parse_shown(typed, text, size, &len))
-		rc = fail("internal error: a shown name grew when read back");
-	else if (strlen(text) != len)
-		rc = usage_error("invalid POSIX name '%s': a name cannot hold a NUL byte", quote_input(typed));
-	else
-		rc = check_posix_name(t, text, len);
-	free(text);
-	return rc;
+	return check_posix_name(t, typed, strlen(typed));
 }
 
 int target_parse(struct target *t, const char *text)
