@@ -220,7 +220,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from sock" -l stream -d 'a stream
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l dgram -d 'a datagram socket'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l seqpacket -d 'a sequenced-packet socket'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s c -l count -x -d 'serve N connections or datagrams, then exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -s t -l timeout -x -d 'listen: the longest wait for the next one; connect: the whole call (exit 3)'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -s t -l timeout -x -d 'listen: the longest wait for the next one; connect: the whole call, waiting for a listener to appear (exit 3)'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s p -l mode -x -d 'the socket file\'s permissions in octal (default 0600)'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s u -l allow-uid -x -a "(__ipctool_offer users)" -d 'serve only peers of this user (repeatable); refuse the others'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s J -l json -d 'one JSON object per connection or record, with the peer\'s pid, uid, gid'

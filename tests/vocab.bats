@@ -189,3 +189,42 @@ for o in doc["posixsharedmemory"]:
 	run find /dev/shm -mindepth 1
 	assert_output ""
 }
+
+# ---- sock --connect --timeout ----------------------------------------------
+
+@test "sock --connect --timeout waits for a listener to appear: no socket yet, or a stale one" {
+	cd "$BATS_TEST_TMPDIR"
+	# The client first: it finds no socket, and waits (a nap between tries).
+	bg_start ipctool sock s --connect --timeout 30 hello >reply 2>err
+	client=$BG_PID
+	wait_blocked "$client" "$WCHAN_NANOSLEEP"
+	[ ! -e s ]
+	bg_start ipctool sock s --listen --count 1 -- sh -c 'cat; echo " reply"'
+	wait_exit "$client"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat reply)" "hello reply"
+	assert_equal "$(cat err)" ""
+	# A stale socket file (connection refused) is waited past the same way.
+	python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.bind("stale")'
+	bg_start ipctool sock stale --connect --timeout 30 again >reply 2>err
+	client=$BG_PID
+	wait_blocked "$client" "$WCHAN_NANOSLEEP"
+	bg_start ipctool sock stale --listen --count 1 -- cat
+	wait_exit "$client"
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat reply)" again
+}
+
+@test "sock --connect --timeout with no listener in time is status 3; without --timeout it fails at once" {
+	cd "$BATS_TEST_TMPDIR"
+	start=$(now_ms)
+	run_tool sock s --connect --timeout 0.3 hello
+	assert_only_error 3 sock "no listener at s before the timeout$"
+	[ $(($(now_ms) - start)) -ge 300 ]
+	run_tool sock s --connect hello
+	assert_only_error 1 sock "no listener at s: No such file or directory$"
+	# Another failure is not waited on: a file that is no socket.
+	touch f
+	run_tool sock f --connect --timeout 30 hello
+	assert_only_error 1 sock "no listener at f: it is not a socket$"
+}

@@ -59,7 +59,8 @@ static struct poptOption sock_table[] = {
 	{ "count", 'c', POPT_ARG_STRING, NULL, OPT_COUNT,
 	  "serve N connections or datagrams, then exit", "N" },
 	{ "timeout", 't', POPT_ARG_STRING, NULL, OPT_TIMEOUT,
-	  "listen: the longest wait for the next one; connect: the whole call (exit 3)", "SECS" },
+	  "listen: the longest wait for the next one; connect: the whole call, waiting for a listener "
+	  "to appear (exit 3)", "SECS" },
 	{ "mode", 'p', POPT_ARG_STRING, NULL, OPT_MODE,
 	  "the socket file's permissions in octal (default 0600)", "MODE" },
 	{ "allow-uid", 'u', POPT_ARG_STRING, NULL, OPT_ALLOW_UID,
@@ -558,7 +559,7 @@ static int connect_within(const struct sock_addr *a, int type, const struct wait
 {
 	if (wait_arm(w) != 0)
 		return fail_errno("cannot set a timer for --timeout");
-	int fd = sock_connect(a, type);
+	int fd = sock_connect_until(a, type, w);
 	wait_disarm();
 	return fd;
 }
