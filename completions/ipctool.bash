@@ -14,9 +14,9 @@ _ipctool_spec()
 	case $1 in
 	mkq) opts="--key= --ftok= --mode= --exclusive --max-bytes= --max-messages= --message-size= --help" valued="-k -f -p -M"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
-	send) opts="--key= --ftok= --type= --priority= --lines --null --string --json --nowait --timeout= --help" valued="-k -f -T -P -t"
+	send) opts="--key= --ftok= --type= --priority= --lines --null --string --json --nowait --timeout= --progress --no-progress --help" valued="-k -f -T -P -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
-	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --string --hex --peek --batch= --lockstep --exec --jobs= --dead-letter= --nowait --timeout= --help" valued="-k -f -T -c -B -j -D -t"
+	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --string --hex --peek --batch= --lockstep --exec --jobs= --dead-letter= --nowait --timeout= --progress --no-progress --help" valued="-k -f -T -c -B -j -D -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=1 ;;
 	mkshm) opts="--key= --ftok= --size= --mode= --exclusive --help" valued="-k -f -p"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;

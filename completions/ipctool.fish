@@ -113,6 +113,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from send" -s S -l string -d 'end
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s J -l json -d 'send each line of standard input as recv --json wrote it, with its type or priority'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s h -l help -d 'show this help and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -a "(__ipctool_args 'queues' '' 0 '--key -k --ftok -f --type -T --priority -P --timeout -t' '--key -k --ftok -f' '')"
 
@@ -136,6 +138,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -s j -l jobs -x -d 'wi
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s D -l dead-letter -x -d 'with --exec: send a message whose COMMAND failed to queue TARGET2 and go on'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s h -l help -d 'show this help and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 1 '--key -k --ftok -f --type -T --count -c --batch -B --jobs -j --dead-letter -D --timeout -t' '--key -k --ftok -f' '')"
 

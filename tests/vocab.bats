@@ -10,7 +10,6 @@ load helpers
 
 bats_require_minimum_version 1.5.0
 
-teardown() { common_teardown; }
 
 qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
 
@@ -227,4 +226,86 @@ for o in doc["posixsharedmemory"]:
 	touch f
 	run_tool sock f --connect --timeout 30 hello
 	assert_only_error 1 sock "no listener at f: it is not a socket$"
+}
+
+# ---- the progress line ------------------------------------------------------
+
+# A tmux terminal running SHELL COMMAND; the pane stays after it ends.
+TMUX_SOCK=
+term_start() {
+	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.sock
+	printf 'set -g remain-on-exit on\nset -g status off\n' >"$BATS_TEST_TMPDIR/tmux.conf"
+	tmux -S "$TMUX_SOCK" -f "$BATS_TEST_TMPDIR/tmux.conf" new-session -d -x 100 -y 10 "PATH='$PATH'; $1"
+}
+screen() { tmux -S "$TMUX_SOCK" capture-pane -p; }
+wait_screen() {
+	wait_for "screen | grep -Eq -- '$1'" || fail "the screen never showed /$1/:$(printf '\n'; screen)"
+}
+# until_ms_since START MS: wait until MS milliseconds have passed since START.
+until_ms_since() { wait_for "[ \$((\$(now_ms) - $1)) -ge $2 ]"; }
+teardown() {
+	[ -z "$TMUX_SOCK" ] || tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	common_teardown
+}
+
+@test "recv --count and send --lines at a terminal show a progress line after a second, erased at the end" {
+	q=$(ipctool mkq)
+	ipctool send "$q" one two
+	start=$(now_ms)
+	term_start "ipctool recv $q --count 4 >/dev/null; echo recv-exited-\$?; sleep 60"
+	# Past its first second, the next message it takes draws the line.
+	until_ms_since "$start" 1200
+	ipctool send "$q" three
+	wait_screen '^recv: 3 of 4 messages \(75%\), [0-9]+/s, [0-9hms]+ left$'
+	# The last one ends it, and the line is gone.
+	ipctool send "$q" four
+	wait_screen '^recv-exited-0$'
+	run screen
+	refute_output --partial "recv:"
+	tmux -S "$TMUX_SOCK" kill-server
+	# send from a pipe: bytes, with no total.
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	start=$(now_ms)
+	term_start "ipctool send $q --lines <'$BATS_TEST_TMPDIR/in'; echo send-exited-\$?; sleep 60"
+	exec 5>"$BATS_TEST_TMPDIR/in"
+	echo first >&5
+	until_ms_since "$start" 1200
+	echo second >&5
+	wait_screen '^send: 13B, [0-9.]+[BKMG]/s$'
+	exec 5>&-
+	wait_screen '^send-exited-0$'
+	run screen
+	refute_output --partial "send:"
+}
+
+@test "no progress line when stderr is no terminal, with JSON, or with --no-progress; --progress forces it" {
+	q=$(ipctool mkq)
+	for args in "" "--json" "--progress" "--no-progress --progress" "--progress --no-progress"; do
+		ipctool send "$q" a b
+		start=$(now_ms)
+		bg_start ipctool recv "$q" --count 3 $args >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+		recv=$BG_PID
+		until_ms_since "$start" 1200
+		ipctool send "$q" c
+		wait_exit "$recv"
+		assert_equal "$EXIT_RC" 0
+		run cat -v "$BATS_TEST_TMPDIR/err"
+		case $args in
+		*--no-progress) assert_output "" ;;
+		*--progress) assert_output --regexp '^\^Mrecv: 3 of 3 messages \(100%\), [0-9]+/s\^\[\[K\^M\^\[\[K$' ;;
+		*) assert_output "" ;;
+		esac
+	done
+	# In a terminal too: --json, or the messages on that terminal, draw none.
+	ipctool send "$q" a b
+	start=$(now_ms)
+	term_start "ipctool recv $q --count 4 --json >/dev/null; echo exited; sleep 60"
+	until_ms_since "$start" 1200
+	ipctool send "$q" c
+	wait_for "[ -z \"\$(ipctool recv $q --peek --count 0)\" ]"
+	settle
+	run screen
+	refute_output --partial "recv"
+	ipctool send "$q" d
+	wait_screen '^exited$'
 }

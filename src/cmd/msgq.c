@@ -145,6 +145,7 @@ struct send_options {
 	bool lines, null;
 	bool string;               /* --string: a NUL after each message */
 	bool json;                 /* --json: JSON Lines as recv --json writes them */
+	enum progress_mode progress;
 };
 
 static struct poptOption send_table[] = {
@@ -159,6 +160,7 @@ static struct poptOption send_table[] = {
 	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_SEND_JSON,
 	  "send each line of standard input as recv --json wrote it, with its type or priority", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
+	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -171,6 +173,9 @@ static int send_option(int val, const char *arg, void *data)
 	const char *why;
 
 	switch (val) {
+	case CLI_OPT_PROGRESS:
+	case CLI_OPT_NO_PROGRESS:
+		return progress_option(&o->progress, val);
 	case OPT_TYPE:
 		if ((why = parse_signed(arg, 1, LONG_MAX, &v)))
 			return cli_bad_value("--type", arg, why);
@@ -207,6 +212,8 @@ struct sender {
 	unsigned long long sent;    /* records sent so far */
 	size_t nul;                 /* 1 with --string: the NUL each message gains */
 	bool posix;
+	struct progress progress;   /* of the bytes of standard input read */
+	unsigned long long bytes_in;
 };
 
 /* The most data bytes one message can carry, its NUL (--string) aside. */
@@ -332,6 +339,10 @@ static int send_whole_input(struct sender *s)
 /* A stream of records, one message each, in constant memory (records.h). */
 static int send_record(void *ctx, const char *data, size_t size, unsigned long long number)
 {
+	struct sender *s = ctx;
+
+	s->bytes_in += size + 1;
+	progress_update(&s->progress, s->bytes_in);
 	return send_one(ctx, data, size, "record", number);
 }
 
@@ -474,10 +485,11 @@ static int send_run(void *opts, const struct cli *cli)
 		rc = send_arguments(&s, cli->args + next, cli->nargs - next);
 	else if (o->json)
 		rc = send_json_lines(&s);
-	else if (o->lines)
-		rc = send_records(&s, '\n');
-	else if (o->null)
-		rc = send_records(&s, '\0');
+	else if (o->lines || o->null) {
+		progress_start(&s.progress, o->progress, false, "send", "byte", progress_input_size(STDIN_FILENO));
+		rc = send_records(&s, o->lines ? '\n' : '\0');
+		progress_end(&s.progress);
+	}
 	else
 		rc = send_whole_input(&s);
 	wait_disarm();
@@ -538,6 +550,7 @@ struct recv_options {
 	unsigned jobs;
 	bool dead_letter_given;
 	struct target dead_letter;
+	enum progress_mode progress;
 };
 
 static struct poptOption recv_table[] = {
@@ -566,6 +579,7 @@ static struct poptOption recv_table[] = {
 	{ "dead-letter", 'D', POPT_ARG_STRING, NULL, OPT_DEAD_LETTER,
 	  "with --exec: send a message whose COMMAND failed to queue TARGET2 and go on", "TARGET2" },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
+	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -594,6 +608,9 @@ static int recv_option(int val, const char *arg, void *data)
 	const char *why;
 
 	switch (val) {
+	case CLI_OPT_PROGRESS:
+	case CLI_OPT_NO_PROGRESS:
+		return progress_option(&o->progress, val);
 	case OPT_TYPE:
 		if ((why = parse_signed(arg, -LONG_MAX, LONG_MAX, &v)))
 			return cli_bad_value("--type", arg, why);
@@ -744,6 +761,7 @@ struct receiver {
 	enum stdout_kind stdout_kind;
 	unsigned long long taken;  /* messages taken off the queue (or copied) */
 	unsigned long long written;
+	struct progress progress;
 };
 
 static struct queue_record *batch_record(struct batch *b, size_t offset)
@@ -1102,6 +1120,7 @@ static int receive_loop(struct receiver *r, const struct queue_selector *sel,
 		int rc = batch_flush(r);
 		if (rc)
 			return rc;
+		progress_update(&r->progress, r->written);
 		if (r->reader_gone)
 			return fail("the reader of standard output went away; %llu message(s) written, "
 				    "no more taken from %s", r->written, queue_name(&r->queue));
@@ -1159,7 +1178,12 @@ static int recv_run(void *opts, const struct cli *cli)
 	if (r.lockstep)
 		r.stdout_kind = stdout_kind();
 	termination_catch();
+	/* With --count or --follow: not over JSON, nor over the messages on a terminal. */
+	progress_start(&r.progress, o->count_given || o->follow ? o->progress : PROGRESS_OFF,
+		       r.output == OUTPUT_JSON || r.output == OUTPUT_JSON_STRING || isatty(STDOUT_FILENO), "recv",
+		       "message", o->follow ? 0 : want);
 	rc = receive_loop(&r, &o->sel, o->follow ? 0 : want, o->follow);
+	progress_end(&r.progress);
 	wait_disarm();
 	batch_free(&r.batch);
 	queue_close(&r.queue);

@@ -29,6 +29,23 @@ struct poptOption cli_table_options[] = {
 	POPT_TABLEEND
 };
 
+struct poptOption cli_progress_options[] = {
+	{ "progress", '\0', POPT_ARG_NONE, NULL, CLI_OPT_PROGRESS,
+	  "a status line on stderr even when it is no terminal, or with JSON", NULL },
+	{ "no-progress", '\0', POPT_ARG_NONE, NULL, CLI_OPT_NO_PROGRESS,
+	  "no status line (by default one shows on a terminal after a second)", NULL },
+	POPT_TABLEEND
+};
+
+int progress_option(enum progress_mode *mode, int val)
+{
+	switch (val) {
+	case CLI_OPT_PROGRESS: *mode = PROGRESS_FORCE; return 0;
+	case CLI_OPT_NO_PROGRESS: *mode = PROGRESS_OFF; return 0;
+	default: return CLI_UNHANDLED;
+	}
+}
+
 struct poptOption cli_create_options[] = {
 	{ "mode", 'p', POPT_ARG_STRING, NULL, CLI_OPT_MODE,
 	  "permissions in octal (default 0600)", "MODE" },
