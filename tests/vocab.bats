@@ -278,6 +278,20 @@ teardown() {
 	refute_output --partial "send:"
 }
 
+@test "recv --exec at a terminal shows a progress line of the messages done, erased at the end" {
+	q=$(ipctool mkq)
+	ipctool send "$q" one two
+	start=$(now_ms)
+	term_start "ipctool recv $q --count 4 --exec -- true; echo exec-exited-\$?; sleep 60"
+	until_ms_since "$start" 1200
+	ipctool send "$q" three
+	wait_screen '^recv --exec: [23] of 4 messages \((50|75)%\), [0-9]+/s, [0-9hms]+ left$'
+	ipctool send "$q" four
+	wait_screen '^exec-exited-0$'
+	run screen
+	refute_output --partial "recv --exec:"
+}
+
 @test "no progress line when stderr is no terminal, with JSON, or with --no-progress; --progress forces it" {
 	q=$(ipctool mkq)
 	for args in "" "--json" "--progress" "--no-progress --progress" "--progress --no-progress"; do

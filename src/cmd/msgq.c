@@ -1162,6 +1162,7 @@ static int recv_run(void *opts, const struct cli *cli)
 			.command = cli->command, .jobs = o->jobs,
 			.dead_letter = o->dead_letter_given ? &o->dead_letter : NULL,
 			.sel = &o->sel, .wait = &r.wait, .want = o->follow ? 0 : want, .follow = o->follow,
+			.progress = o->progress,
 		};
 		wait_init(&r.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
 		rc = recv_exec(&r.queue, &plan);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "progress.h"
 #include "queue.h"
 #include "target.h"
 #include "wait.h"
@@ -19,6 +20,7 @@ struct exec_plan {
 	struct wait *wait;
 	unsigned long long want;         /* messages to take; 0 with follow */
 	bool follow;
+	enum progress_mode progress;     /* --progress, --no-progress */
 };
 
 /* Take messages from Q (open) and run COMMAND on each as PLAN says.
