@@ -20,9 +20,9 @@ _ipctool_spec()
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=1 ;;
 	mkshm) opts="--key= --ftok= --size= --mode= --exclusive --help" valued="-k -f -p"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
-	shm-write) opts="--key= --ftok= --offset= --string --lock= --help" valued="-k -f -O -L"
+	shm-write) opts="--key= --ftok= --offset= --string --lock= --progress --no-progress --help" valued="-k -f -O -L"
 		kinds="--ftok=files -f=files --lock=semaphores -L=semaphores" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
-	shm-read) opts="--key= --ftok= --offset= --length= --string --hex --lock= --help" valued="-k -f -O -L"
+	shm-read) opts="--key= --ftok= --offset= --length= --string --hex --lock= --progress --no-progress --help" valued="-k -f -O -L"
 		kinds="--ftok=files -f=files --lock=semaphores -L=semaphores" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
 	mksem) opts="--key= --ftok= --mode= --exclusive --nsems= --value= --help" valued="-k -f -p -N -v"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=semaphores rest= runs=0 ;;

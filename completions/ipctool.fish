@@ -158,6 +158,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s f -l ftok -r -
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s O -l offset -x -d 'write at byte N of the segment (default 0)'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s S -l string -d 'write a terminating NUL after the data'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s L -l lock -x -a "(__ipctool_offer semaphores)" -d 'hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the write'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s h -l help -d 'show this help and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -a "(__ipctool_args 'segments' '' 0 '--key -k --ftok -f --offset -O --lock -L' '--key -k --ftok -f' '')"
 
@@ -169,6 +171,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -l length -x -d 'r
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s S -l string -d 'stop at the first NUL and add a newline'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s x -l hex -d 'a hex and ASCII dump, as hexdump -C'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s L -l lock -x -a "(__ipctool_offer semaphores)" -d 'hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the read'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s h -l help -d 'show this help and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -a "(__ipctool_args 'segments' '' 0 '--key -k --ftok -f --offset -O --length --lock -L' '--key -k --ftok -f' '')"
 

@@ -292,6 +292,48 @@ teardown() {
 	refute_output --partial "recv --exec:"
 }
 
+@test "shm-write from a pipe and shm-read to a slow reader draw the line when forced, none by default" {
+	id=$(ipctool mkshm --size 4M)
+	for mode in --progress ""; do
+		rm -f "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+		mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+		start=$(now_ms)
+		# (The FIFOs are opened by the jobs: opened here they would wait.)
+		bg_start sh -c 'exec ipctool shm-write "$1" $2 <"$3/in" 2>"$3/err"' _ "$id" "$mode" "$BATS_TEST_TMPDIR"
+		writer=$BG_PID
+		exec 5>"$BATS_TEST_TMPDIR/in"
+		printf ab >&5
+		until_ms_since "$start" 1200
+		printf cd >&5
+		exec 5>&-
+		wait_exit "$writer"
+		assert_equal "$EXIT_RC" 0
+		run cat -v "$BATS_TEST_TMPDIR/err"
+		if [ -n "$mode" ]; then
+			assert_output --regexp '\^Mshm-write: 4B, [0-9.]+[BKMG]/s\^\[\[K\^M\^\[\[K$'
+		else
+			assert_output ""
+		fi
+		# shm-read into a pipe nobody reads for a second.
+		start=$(now_ms)
+		bg_start sh -c 'exec ipctool shm-read "$1" $2 >"$3/out" 2>"$3/err"' _ "$id" "$mode" "$BATS_TEST_TMPDIR"
+		reader=$BG_PID
+		exec 6<"$BATS_TEST_TMPDIR/out"
+		until_ms_since "$start" 1200
+		assert_equal "$(head -c 4 <&6)" abcd
+		cat <&6 >/dev/null
+		exec 6<&-
+		wait_exit "$reader"
+		assert_equal "$EXIT_RC" 0
+		run cat -v "$BATS_TEST_TMPDIR/err"
+		if [ -n "$mode" ]; then
+			assert_output --regexp '\^Mshm-read: [0-9.]+[KM] of 4M \([0-9]+%\), '
+		else
+			assert_output ""
+		fi
+	done
+}
+
 @test "no progress line when stderr is no terminal, with JSON, or with --no-progress; --progress forces it" {
 	q=$(ipctool mkq)
 	for args in "" "--json" "--progress" "--no-progress --progress" "--progress --no-progress"; do

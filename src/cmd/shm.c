@@ -18,6 +18,7 @@
 #include "error.h"
 #include "guard.h"
 #include "hexdump.h"
+#include "progress.h"
 #include "io.h"
 #include "made.h"
 #include "parse.h"
@@ -181,6 +182,7 @@ struct write_options {
 	unsigned long long offset;
 	bool string;
 	struct lock_option lock;
+	enum progress_mode progress;
 };
 
 static struct poptOption write_table[] = {
@@ -189,6 +191,7 @@ static struct poptOption write_table[] = {
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "write a terminating NUL after the data", NULL },
 	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
 	  "hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the write", "SEMTARGET" },
+	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -199,6 +202,9 @@ static int write_option(int val, const char *arg, void *data)
 	const char *why;
 
 	switch (val) {
+	case CLI_OPT_PROGRESS:
+	case CLI_OPT_NO_PROGRESS:
+		return progress_option(&o->progress, val);
 	case OPT_OFFSET:
 		if ((why = parse_size(arg, 0, SIZE_MAX, &o->offset)))
 			return cli_bad_value("--offset", arg, why);
@@ -217,6 +223,7 @@ struct payload {
 	const char *data;
 	size_t size;
 	struct buf held;
+	struct progress progress;   /* of standard input read */
 };
 
 static int does_not_fit(const struct segment *s, unsigned long long offset, const char *what,
@@ -297,6 +304,7 @@ static int read_stdin(struct payload *p, const struct segment *s, unsigned long 
 		if (got == 0)
 			break;
 		p->held.len += (size_t)got;
+		progress_update(&p->progress, p->held.len);
 		if (p->held.len > room)
 			return does_not_fit(s, offset, "standard input", "more than ", room, string);
 	}
@@ -360,9 +368,14 @@ static int write_segment(struct segment *seg, struct write_options *o, const cha
 		p.size = strlen(data);
 		if (p.size > room)
 			return does_not_fit(seg, o->offset, "DATA", "", p.size, o->string);
-	} else if ((rc = read_stdin(&p, seg, o->offset, room, o->string))) {
-		buf_free(&p.held);
-		return rc;
+	} else {
+		progress_start(&p.progress, o->progress, false, "shm-write", "byte", progress_input_size(STDIN_FILENO));
+		rc = read_stdin(&p, seg, o->offset, room, o->string);
+		progress_end(&p.progress);
+		if (rc) {
+			buf_free(&p.held);
+			return rc;
+		}
 	}
 	rc = write_into(seg, &p, o);
 	buf_free(&p.held);
@@ -409,6 +422,7 @@ struct read_options {
 	enum read_format format;
 	int formats;          /* how many different ones of --string/--hex */
 	struct lock_option lock;
+	enum progress_mode progress;
 };
 
 static struct poptOption read_table[] = {
@@ -419,6 +433,7 @@ static struct poptOption read_table[] = {
 	{ "hex", 'x', POPT_ARG_NONE, NULL, OPT_HEX, "a hex and ASCII dump, as hexdump -C", NULL },
 	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
 	  "hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the read", "SEMTARGET" },
+	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -438,6 +453,9 @@ static int read_option(int val, const char *arg, void *data)
 	const char *why;
 
 	switch (val) {
+	case CLI_OPT_PROGRESS:
+	case CLI_OPT_NO_PROGRESS:
+		return progress_option(&o->progress, val);
 	case OPT_OFFSET:
 		if ((why = parse_size(arg, 0, SIZE_MAX, &o->offset)))
 			return cli_bad_value("--offset", arg, why);
@@ -479,6 +497,25 @@ static int write_hex(const unsigned char *p, size_t n, unsigned long long start)
 	return rc;
 }
 
+/* The bytes as they are, a MiB at a time for the progress line (not to a
+ * terminal: the bytes go there). */
+static int write_raw(const char *p, size_t n, enum progress_mode mode)
+{
+	enum { STEP = 1024 * 1024 };
+	struct progress prog;
+	int rc = 0;
+
+	progress_start(&prog, mode, isatty(STDOUT_FILENO), "shm-read", "byte", n);
+	for (size_t at = 0; at < n && rc == 0; at += STEP) {
+		rc = write_all(STDOUT_FILENO, p + at, n - at < STEP ? n - at : STEP, NULL);
+		progress_update(&prog, at + (n - at < STEP ? n - at : STEP));
+	}
+	int err = errno;
+	progress_end(&prog);
+	errno = err;
+	return rc;
+}
+
 /* Write N bytes at P (the mapping itself, or a copy) as O's format asks.
  * Straight from the mapping, a truncated segment makes write(2) fail with
  * EFAULT (the kernel meets the missing page, not us), and --string's
@@ -500,7 +537,7 @@ static int write_out(const struct segment *s, const struct read_options *o, cons
 			rc = write_all(STDOUT_FILENO, "\n", 1, NULL);
 		break;
 	default:
-		rc = write_all(STDOUT_FILENO, p, n, NULL);
+		rc = write_raw(p, n, o->progress);
 	}
 	if (rc != 0 && errno == EFAULT)
 		return segment_shrank(s, "read");
