@@ -459,7 +459,7 @@ all_objects() {
 
 @test "the options ipctool(1) describes as shared are referred to there by each page" {
 	local sub opt page shared
-	shared=$(page_section "$MAN" DESCRIPTION | sed -n '/^\.Ss Options shared/,/^\.El/p')
+	shared=$(page_section "$MAN" CONVENTIONS | sed -n '/^\.Ss Options shared/,/^\.El/p')
 	for opt in key ftok mode exclusive nowait timeout help; do
 		grep -qE "^\.It .*Fl -$opt( |$)" <<<"$shared" ||
 			fail "--$opt not among the shared options of ipctool(1)"
@@ -542,6 +542,29 @@ all_objects() {
 		assert_equal "$sub: $(sed -n '/^SYNOPSIS$/,/^DESCRIPTION$/p' <<<"$output" |
 			grep -c "^     ipctool $sub ")" "$sub: $forms"
 	done
+}
+
+@test "ipctool(1) opens with a short DESCRIPTION, then SUBCOMMANDS, then the details" {
+	run bash -c "grep '^\.Sh ' '$MAN' | head -5"
+	assert_output "$(printf '.Sh NAME\n.Sh SYNOPSIS\n.Sh DESCRIPTION\n.Sh SUBCOMMANDS\n.Sh CONVENTIONS')"
+	# An overview: a screenful, not the escaping rules.
+	run bash -c "MANWIDTH=80 man -l '$MAN' 2>/dev/null | col -b | sed -n '/^DESCRIPTION/,/^SUBCOMMANDS/p'"
+	[ "${#lines[@]}" -le 40 ] || fail "DESCRIPTION has ${#lines[@]} lines"
+	refute_output --partial "Unicode format character"
+}
+
+@test "every page renders with man(1) without doubled or nested quotes" {
+	local page
+	for page in "$MANDIR"/*.1; do
+		# mdoc's quoting macros nest when given several arguments on one
+		# line: "a, "b"" or (‘0.25, ‘3’’).
+		run bash -c "LC_ALL=C.UTF-8 MANWIDTH=80 man -l '$page' 2>/dev/null | grep -nE '\"\"|’’|‘‘|‘[^’]*‘|\"[A-Za-z0-9_.]+, \"'"
+		assert_equal "${page##*/}: $output" "${page##*/}: "
+	done
+	# Not vacuous: the defects it looks for show.
+	printf '.Dd x\n.Dt T 1\n.Os\n.Sh NAME\n.Nm t\n.Nd t\n.Sh DESCRIPTION\n.Pq Ql 0.25 , Ql 3 ,\n.It Qq a , Qq b\n' >"$BATS_TEST_TMPDIR/bad.1"
+	run bash -c "LC_ALL=C.UTF-8 MANWIDTH=80 man -l '$BATS_TEST_TMPDIR/bad.1' 2>/dev/null | grep -cE '\"\"|’’|‘‘|‘[^’]*‘|\"[A-Za-z0-9_.]+, \"'"
+	[ "$output" -ge 1 ]
 }
 
 @test "the bash completion loads and completes subcommands, options and queue targets" {
