@@ -281,6 +281,7 @@ static int read_stdin(struct payload *p, const struct segment *s, unsigned long 
 	size_t expected;
 
 	if (stdin_file_size(&expected)) {
+		p->progress.total = expected;
 		if (expected > room)
 			return does_not_fit(s, offset, "standard input", "", expected, string);
 		if (stage_for(&p->held, expected + 1) != 0)
@@ -369,7 +370,8 @@ static int write_segment(struct segment *seg, struct write_options *o, const cha
 		if (p.size > room)
 			return does_not_fit(seg, o->offset, "DATA", "", p.size, o->string);
 	} else {
-		progress_start(&p.progress, o->progress, false, "shm-write", "byte", progress_input_size(STDIN_FILENO));
+		/* The total is the size read_stdin finds (one look at stdin). */
+		progress_start(&p.progress, o->progress, false, "shm-write", "byte", 0);
 		rc = read_stdin(&p, seg, o->offset, room, o->string);
 		progress_end(&p.progress);
 		if (rc) {
