@@ -1,6 +1,7 @@
 # ipctool — build, test, install.
 # Variables a user may override: CC CFLAGS CPPFLAGS LDFLAGS PREFIX DESTDIR BINDIR MANDIR
-# BASHCOMPDIR ZSHCOMPDIR FISHCOMPDIR.  WERROR=1 turns warnings into errors (CI).
+# BASHCOMPDIR ZSHCOMPDIR FISHCOMPDIR INSTALL INSTALL_PROGRAM INSTALL_DATA (the GNU
+# coding standards' names).  WERROR=1 turns warnings into errors (CI).
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -10,11 +11,17 @@ MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+INSTALL         ?= install
+INSTALL_PROGRAM ?= $(INSTALL) -m 755
+INSTALL_DATA    ?= $(INSTALL) -m 644
 
 # The one place the version is written: --version, the man pages and the
 # Debian package (debian/changelog is checked against it) all read VERSION.
 VERSION := $(shell cat VERSION)
-LIBS_PC := popt smartcols jansson ncursesw
+LIBS_PC := popt
+# The headers only of jansson, libsmartcols and ncursesw: the commands that
+# use them load them (src/lib/jsonline.c, src/lib/scolsdl.h, src/cmd/cursesdl.h).
+CFLAGS_PC := $(LIBS_PC) jansson smartcols ncursesw
 
 # `make deps demo` installs the libraries and then builds in one run, so
 # pkg-config must not be asked before deps has run: these are recursive
@@ -23,10 +30,10 @@ LIBS_PC := popt smartcols jansson ncursesw
 ifneq ($(filter deps,$(MAKECMDGOALS)),)
 .NOTPARALLEL:
 endif
-PKG_CFLAGS = $(call pkg_config,--cflags)
-PKG_LIBS   = $(call pkg_config,--libs)
-pkg_config = $(or $(shell pkg-config $(1) $(LIBS_PC) 2>/dev/null),\
-               $(error pkg-config finds no $(LIBS_PC): run `make deps` first))
+PKG_CFLAGS = $(call pkg_config,--cflags,$(CFLAGS_PC))
+PKG_LIBS   = $(call pkg_config,--libs,$(LIBS_PC))
+pkg_config = $(or $(shell pkg-config $(1) $(2) 2>/dev/null),\
+               $(error pkg-config finds no $(2): run `make deps` first))
 
 # Flags the build itself needs; kept apart from CFLAGS so `make CFLAGS=-O0` still builds.
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes
@@ -40,18 +47,23 @@ LAYERS   := cmd mech inv lib
 REQ_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) \
              $(LAYERS:%=-Isrc/%) $(PKG_CFLAGS)
 REQ_LIBS   = $(PKG_LIBS) -pthread
-# Every symbol bound at start (and the tables read-only after): a COMMAND
-# that a vfork child execs resolves nothing lazily on the way, and it is
-# the hardened default.
-REQ_LDFLAGS = -Wl,-z,relro,-z,now
+# Symbols bound lazily, as they are first called: binding all ~220 at
+# start (-z now) was half of what `ipctool --version` spends above
+# /bin/true (bench/README.md, "Start-up").  The vfork child of spawn.c must
+# not bind anything on its way to exec (it shares ipctool's memory), so
+# spawn.c calls through the GOT (-fno-plt), whose entries are bound at
+# start all the same.
+REQ_LDFLAGS = -Wl,-z,relro
 
 SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
-HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
+# Each object's header dependencies come from the compiler (-MMD -MP writes
+# a .d file beside it), so touching one header rebuilds only what includes it.
+DEPFLAGS := -MMD -MP
 OBJS := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build-asan/%.o)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all man completions check install uninstall clean deps demo bench asan asan-check deb fuzz
+.PHONY: all man completions check check-loaded install uninstall clean deps demo bench asan asan-check deb fuzz
 
 MANS     := $(wildcard man/*.1)
 MAN_OUT  := $(MANS:man/%=build/man/%)
@@ -74,11 +86,12 @@ completions: ipctool
 ipctool: $(OBJS)
 	$(CC) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(REQ_LIBS)
 
-build/%.o: src/%.c $(HDRS)
+build/%.o: src/%.c build/%.d
 	@mkdir -p $(@D)
-	$(CC) $(REQ_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(REQ_CFLAGS) $(DEPFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/cmd/main.o build-asan/cmd/main.o: VERSION
+build/lib/spawn.o build-asan/lib/spawn.o: REQ_CFLAGS += -fno-plt
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, always with -Werror.
 asan: build-asan/ipctool
@@ -86,9 +99,9 @@ asan: build-asan/ipctool
 build-asan/ipctool: $(ASAN_OBJS)
 	$(CC) $(SAN_FLAGS) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJS) $(REQ_LIBS)
 
-build-asan/%.o: src/%.c $(HDRS)
+build-asan/%.o: src/%.c build-asan/%.d
 	@mkdir -p $(@D)
-	$(CC) $(REQ_CFLAGS) -Werror -O1 -g $(SAN_FLAGS) -c -o $@ $<
+	$(CC) $(REQ_CFLAGS) $(DEPFLAGS) -Werror -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
 BATS_FLAGS ?=
 check: ipctool
@@ -97,17 +110,25 @@ check: ipctool
 asan-check: asan
 	IPCTOOL=$(CURDIR)/build-asan/ipctool tests/run $(BATS_FLAGS)
 
+# The files that wait on time most (timeouts, signals, peers that must come
+# in time), run with two CPU hogs beside them (tests/loaded): what a busy
+# machine does to the suite.  LOADED_FILES= (empty) runs the whole suite.
+LOADED_FILES ?= tests/queue.bats tests/posix-queue.bats tests/signals.bats \
+                tests/sock.bats tests/exec.bats
+check-loaded: ipctool
+	IPCTOOL=$(CURDIR)/ipctool tests/loaded $(BATS_FLAGS) $(LOADED_FILES)
+
 # libFuzzer harnesses (tests/fuzz/), built with clang from the parsers' own
 # sources.  `make fuzz` runs each for an equal share of FUZZ_SECONDS in all,
 # from the seed corpus in tests/fuzz/corpus/NAME/ (never written to), and
 # fails on a crash, a sanitizer report or a reference mismatch.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES   := number key size mode duration age target ftok signal user jsonline
+FUZZ_NAMES   := number key size mode duration age target ftok signal user jsonline records chunks dumpline
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # The parsers and what they link against (error messages, option tables).
 FUZZ_DEPS    := lib/parse lib/target lib/signame inv/sysvobj lib/cli lib/error lib/wait lib/buf lib/nsenter \
-                lib/io lib/json lib/jsonline
+                lib/io lib/json lib/jsonline lib/records lib/chunks lib/dumpline lib/janssondl
 FUZZ_OBJS    := $(FUZZ_DEPS:%=build-fuzz/obj/%.o)
 FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz-%)
 # clang's -Wformat=2 also flags error.c's vfprintf of a checked format.
@@ -117,11 +138,11 @@ FUZZ_FLAGS   += -Wno-format-nonliteral
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
-build-fuzz/obj/%.o: src/%.c $(HDRS)
+build-fuzz/obj/%.o: src/%.c build-fuzz/obj/%.d
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(REQ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(REQ_CFLAGS) $(DEPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h tests/fuzz/feed.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(REQ_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(REQ_LIBS) -lm
 
 demo: ipctool
@@ -130,15 +151,24 @@ demo: ipctool
 bench: ipctool
 	$(MAKE) -C bench
 
-# Every Debian package the build, tests, demo, benchmarks and `make deb` use
-# (debian/control's Build-Depends are the build's share of these).
-DEB_PACKAGES := build-essential pkg-config libpopt-dev libsmartcols-dev libjansson-dev \
+# Every Debian package the build, tests, demo, benchmarks and `make deb` use.
+# The build's own share is debian/control's Build-Depends, read from there
+# by tools/build-depends (one list for both);
+# TEST_PACKAGES are what only the tests, demo, benchmarks and CI add.
+# prometheus (with promtool) and prometheus-node-exporter are for the tests
+# of `ipctool metrics`, which start their own on 127.0.0.1; on a machine
+# running systemd, Debian also starts and enables both packages' services
+# (`systemctl disable --now prometheus prometheus-node-exporter` undoes it).
+BUILD_DEPENDS := $(shell tools/build-depends)
+TEST_PACKAGES := build-essential \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 python3-sysv-ipc zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
-                libncurses-dev tmux \
+                tmux \
                 socat netcat-openbsd iproute2 \
-                debhelper dpkg-dev lintian
+                prometheus prometheus-node-exporter \
+                dpkg-dev lintian
+DEB_PACKAGES := $(BUILD_DEPENDS) $(TEST_PACKAGES)
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; \
 	elif command -v sudo >/dev/null; then sudo=sudo; \
@@ -149,13 +179,13 @@ deps:
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES) >/dev/null
 
 install: ipctool man
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	install -m 755 ipctool $(DESTDIR)$(BINDIR)/ipctool
-	install -m 644 $(MAN_OUT) $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 completions/ipctool.bash $(DESTDIR)$(BASHCOMPDIR)/ipctool
-	install -m 644 completions/_ipctool $(DESTDIR)$(ZSHCOMPDIR)/_ipctool
-	install -m 644 completions/ipctool.fish $(DESTDIR)$(FISHCOMPDIR)/ipctool.fish
+	$(INSTALL_PROGRAM) ipctool $(DESTDIR)$(BINDIR)/ipctool
+	$(INSTALL_DATA) $(MAN_OUT) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL_DATA) completions/ipctool.bash $(DESTDIR)$(BASHCOMPDIR)/ipctool
+	$(INSTALL_DATA) completions/_ipctool $(DESTDIR)$(ZSHCOMPDIR)/_ipctool
+	$(INSTALL_DATA) completions/ipctool.fish $(DESTDIR)$(FISHCOMPDIR)/ipctool.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ipctool $(MAN_OUT:build/man/%=$(DESTDIR)$(MANDIR)/man1/%) \
@@ -173,3 +203,10 @@ deb:
 clean:
 	rm -rf build build-asan build-fuzz ipctool
 	[ ! -f bench/Makefile ] || $(MAKE) -C bench clean
+
+# The compiler's header dependencies.  An object whose .d is missing (the
+# first build, or one made before these existed) is rebuilt: the .d files
+# are targets without a recipe, so a missing one counts as new.
+DEPFILES := $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
+$(DEPFILES):
+-include $(DEPFILES)

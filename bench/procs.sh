@@ -4,20 +4,23 @@
 # show what they can of the same (lsfd every process's descriptors and
 # mappings, /SYSV segments among them; ipcs the recorded pids), with
 # NPROCS sleeping processes and NOBJ System V objects, NATTACHED segments
-# of them attached, one per process (bench/procs_helper.c).
+# of them attached, one per process, and NWAITING objects (half queues,
+# half sets) with a process blocked on each, in msgrcv or semop, that
+# list --processes finds in /proc/PID/syscall (bench/procs_helper.c).
 #
 # Runs itself in private IPC and PID namespaces (unshare --ipc --pid
 # --mount-proc, or with -Uri when not root): /proc shows those processes
 # alone, and the namespaces' end takes every process and object with it
 # even if the helper is killed.  The runs of the three are interleaved;
 # best and median of RUNS, wall-clock and CPU time.
-#   bench/procs.sh [NPROCS] [NOBJ] [NATTACHED] [RUNS]   (default 2000 5000 1000 5)
+#   bench/procs.sh [NPROCS] [NOBJ] [NATTACHED] [RUNS] [NWAITING]   (default 2000 5000 1000 5 200)
 set -euo pipefail
 
 nprocs=${1:-2000}
 nobj=${2:-5000}
 nattached=${3:-1000}
 runs=${4:-5}
+nwaiting=${5:-200}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export IPCTOOL="${IPCTOOL:-$here/../ipctool}"
 
@@ -38,7 +41,7 @@ nq=$(( nobj * 2 / 5 ))
 nsem=$(( nobj - nseg - nq ))
 [ "$(cat /proc/sys/kernel/shmmni)" -ge "$nseg" ] || echo "$nseg" > /proc/sys/kernel/shmmni
 
-coproc HELPER { exec "$here/procs_helper" "$nprocs" "$nattached" "$nq" "$nseg" "$nsem"; }
+coproc HELPER { exec "$here/procs_helper" "$nprocs" "$nattached" "$nq" "$nseg" "$nsem" "$nwaiting"; }
 helper_pid=$HELPER_PID
 finish() { exec {HELPER[1]}>&- ; wait "$helper_pid" || true; }
 trap finish EXIT
@@ -76,13 +79,15 @@ rm -rf "$BENCH_TMP"
 # Check, once, that the listing found every attachment.
 found=$("$IPCTOOL" list --sysv --processes --shm -o PROCESSES --noheadings | grep -c ':procs_helper')
 [ "$found" -eq "$nattached" ] || { echo "bench/procs.sh: found $found attached, not $nattached" >&2; exit 1; }
+waiters=$("$IPCTOOL" list --sysv --processes --json | jq '[.messages[], .semaphores[] | .processes[] | select(.how | startswith("waiting-"))] | length')
+[ "$waiters" -eq "$nwaiting" ] || { echo "bench/procs.sh: found $waiters waiting, not $nwaiting" >&2; exit 1; }
 
 # Field F (1 wall, 2 CPU) of each run.
 field() { local f=$1; shift; printf '%s\n' "$@" | awk -v f="$f" '{ print $f }'; }
 read -r _ pwm < <(field 1 "${plain[@]}" | stats)
 read -r _ pcm < <(field 2 "${plain[@]}" | stats)
 echo "ipctool $("$IPCTOOL" --version | awk '{ print $2 }'), $(lsfd --version), $(nproc) CPUs, $(uname -r)"
-echo "$nprocs processes, $nobj objects ($nq queues, $nseg segments, $nsem sets), $nattached attached;"
+echo "$nprocs processes, $nobj objects ($nq queues, $nseg segments, $nsem sets), $nattached attached, $nwaiting with a waiter;"
 echo "seconds, best and median of $runs interleaved runs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| command                          | wall best | wall median | CPU best | CPU median | CPU median vs list |"

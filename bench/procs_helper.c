@@ -1,11 +1,13 @@
 /* The population of bench/procs.sh: System V objects and sleeping
  * processes, some of them attached to a segment, made with the raw calls.
  *
- *   procs_helper NPROCS NATTACHED NQUEUES NSEGMENTS NSETS
+ *   procs_helper NPROCS NATTACHED NQUEUES NSEGMENTS NSETS [NWAITING]
  *
  * Makes the objects (private, 0600), forks NPROCS children that sleep in
  * pause(), the first NATTACHED of them each attached to its own segment,
- * prints "ready" once every child is in place, and waits for its stdin
+ * the next NWAITING (default 0) instead each blocked on an object of its
+ * own, alternately in msgrcv on a queue and in semop taking from a set
+ * (value 0), prints "ready" once every child is in place, and waits for its stdin
  * to close: then it kills the children, waits for them and removes the
  * objects.  A child also dies with its parent (PR_SET_PDEATHSIG), so
  * nothing outlives a killed helper. */
@@ -39,9 +41,31 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* A child: attach SEGMENT (-1: none), say so on READY, sleep. */
-static void child(int segment, int ready)
+/* What a child does once started: sleep, or block on an object. */
+struct task {
+	int segment;              /* attach it first; -1: none */
+	int queue, set;           /* block in msgrcv or semop on it; -1: none */
+};
+
+static void block_or_sleep(const struct task *t)
 {
+	struct { long type; char text[8]; } msg;
+	struct sembuf take = { .sem_num = 0, .sem_op = -1, .sem_flg = 0 };
+
+	for (;;) {
+		if (t->queue >= 0)
+			msgrcv(t->queue, &msg, sizeof(msg.text), 0, 0);
+		else if (t->set >= 0)
+			semop(t->set, &take, 1);
+		else
+			pause();
+	}
+}
+
+/* A child: attach its segment, say so on READY, sleep or block. */
+static void child(const struct task *t, int ready)
+{
+	int segment = t->segment;
 	char byte = 1;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
@@ -52,20 +76,24 @@ static void child(int segment, int ready)
 		_exit(1);
 	if (write(ready, &byte, 1) != 1)
 		_exit(1);
-	for (;;)
-		pause();
+	block_or_sleep(t);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: procs_helper NPROCS NATTACHED NQUEUES NSEGMENTS NSETS\n");
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: procs_helper NPROCS NATTACHED NQUEUES NSEGMENTS NSETS [NWAITING]\n");
 		return 2;
 	}
 	int nprocs = number(argv[1]), nattached = number(argv[2]);
 	int nqueues = number(argv[3]), nsegments = number(argv[4]), nsets = number(argv[5]);
+	int nwaiting = argc == 7 ? number(argv[6]) : 0;
 	if (nattached > nprocs || nattached > nsegments) {
 		fprintf(stderr, "procs_helper: more attached than processes or segments\n");
+		return 2;
+	}
+	if (nattached + nwaiting > nprocs || (nwaiting + 1) / 2 > nqueues || nwaiting / 2 > nsets) {
+		fprintf(stderr, "procs_helper: more waiting than free processes, queues or sets\n");
 		return 2;
 	}
 	int *queues = calloc((size_t)nqueues + 1, sizeof(int));
@@ -90,8 +118,14 @@ int main(int argc, char **argv)
 		if ((pids[i] = fork()) < 0)
 			die("fork");
 		if (pids[i] == 0) {
+			int w = i - nattached;   /* the w-th waiter, when 0 <= w < nwaiting */
+			struct task t = { .segment = i < nattached ? segments[i] : -1, .queue = -1, .set = -1 };
+			if (w >= 0 && w < nwaiting && w % 2 == 0)
+				t.queue = queues[w / 2];
+			else if (w >= 0 && w < nwaiting)
+				t.set = sets[w / 2];
 			close(ready[0]);
-			child(i < nattached ? segments[i] : -1, ready[1]);
+			child(&t, ready[1]);
 		}
 	}
 	close(ready[1]);

@@ -44,7 +44,8 @@ page_options() {
 
 # The long options named in SUB's Usage lines, and in its page's SYNOPSIS.
 usage_options() {
-	ipctool "$1" --help | sed -n '/^Usage:/,/^  -/p' | grep -v '^  -' |
+	# to the first option line: "  -x, --long" or, without a letter, "      --long"
+	ipctool "$1" --help | sed -n '/^Usage:/,/^ *-/p' | grep -v '^ *-' |
 		grep -oE -- '--[a-z0-9][a-z0-9-]*' | sed 's/^--//' | sort -u
 }
 synopsis_options() {
@@ -571,7 +572,7 @@ all_objects() {
 	run bash -c "source '$BASH_COMP' && complete -p ipctool"
 	assert_success
 	assert_output --partial "-F _ipctool"
-	run bash_complete ipctool re
+	run bash_complete ipctool rec
 	assert_success
 	assert_output recv
 	run bash_complete ipctool recv --pe
@@ -762,7 +763,7 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	cp "$BASH_COMP" "$BATS_TEST_TMPDIR/bc/completions/ipctool"
 	run env BASH_COMPLETION_USER_DIR="$BATS_TEST_TMPDIR/bc" bash -c '
 		source /usr/share/bash-completion/bash_completion && __load_completion ipctool || exit 1
-		COMP_WORDS=(ipctool re); COMP_CWORD=1; _ipctool; printf "%s\n" "${COMPREPLY[@]}"'
+		COMP_WORDS=(ipctool rec); COMP_CWORD=1; _ipctool; printf "%s\n" "${COMPREPLY[@]}"'
 	assert_success
 	assert_output recv
 }

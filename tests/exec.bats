@@ -293,9 +293,11 @@ numbered() { seq 1 "$1" | tr '\n' '\0' | sed -z 's/$/\n/'; }
 	local q pid
 	q=$(ipctool mkq 0x4d2)
 	ipctool send 0x4d2 a
-	# a's run succeeds only once b's run has started beside it.
-	bg_start ipctool recv 0x4d2 --follow --timeout 2 --jobs 2 --exec -- sh -c \
-		'm=$(cat); touch "$0/$m"; [ "$m" = b ] && exit 0; for i in $(seq 100); do [ -e "$0/b" ] && exit 0; sleep 0.05; done; exit 1' \
+	# a's run succeeds only once b's run has started beside it (within
+	# 10 s).  5 s of silence end the recv: b, sent once a's run has
+	# started, comes in time on a loaded machine.
+	bg_start ipctool recv 0x4d2 --follow --timeout 5 --jobs 2 --exec -- sh -c \
+		'm=$(cat); touch "$0/$m"; [ "$m" = b ] && exit 0; for i in $(seq 200); do [ -e "$0/b" ] && exit 0; sleep 0.05; done; exit 1' \
 		"$BATS_TEST_TMPDIR"
 	pid=${BG_PIDS[-1]}
 	wait_for '[ -e "$BATS_TEST_TMPDIR/a" ]'

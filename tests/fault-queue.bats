@@ -12,8 +12,8 @@
 # The traffic is fed in rounds through FIFOs the test holds open, so every
 # fault meets messages in flight whatever the machine's speed, and no
 # sleep decides a verdict: each step waits for a condition with a deadline.
-# The last test (a KNOWN DEFECT, failing until recv is fixed) is SIGTERM
-# while recv is blocked writing to a full pipe.
+# Then SIGTERM while recv waits to write to a full pipe, and faults
+# injected (strace) on the dead-letter, fork and stalled-reader paths.
 
 load helpers
 
@@ -242,11 +242,10 @@ stress() {
 	stress
 }
 
-# SIGTERM while recv is blocked writing to a full pipe.  write(2) returns
-# the part of the batch the pipe took, which may end inside a record: recv
-# must finish that record (it waits for the reader) and put back only the
-# records it had not started, never both (SPEC §4: "A record is written
-# whole or put back whole, never both").  One attempt, in directory $D:
+# SIGTERM while recv waits to write to a full pipe.  recv writes only
+# whole records the pipe can take whole, so it puts back every record it
+# had not written, and none is both in the pipe in part and put back
+# (ipctool-recv(1): "in the output whole or on the queue whole").  One attempt, in directory $D:
 # whether a record is cut depends on where the pipe's last page ends, so
 # the test makes several.
 pipe_term_attempt() {
@@ -301,4 +300,66 @@ pipe_term_attempt() {
 		pipe_term_attempt
 		bg_cleanup
 	done
+}
+
+# ---- fault injection on the dead-letter, fork and stalled-reader paths -------
+# strace makes the fault a real system would make rarely: a fork refused,
+# a dead-letter send refused, a pipe that cannot say how full it is.
+# ASan's leak check does not run under ptrace.
+
+traced() {
+	command -v strace >/dev/null || fail "strace is missing (make deps)"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -qq -o /dev/null "$@"
+}
+qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
+
+@test "fault: the third fork of recv --exec --dead-letter fails (EAGAIN): that message goes back, none is dead-lettered" {
+	Q=$(ipctool mkq)
+	local d
+	d=$(ipctool mkq)
+	seq 1 5 | ipctool send "$Q" --lines
+	run --separate-stderr traced -e trace=vfork -e inject=vfork:error=EAGAIN:when=3 \
+		ipctool recv "$Q" --count 5 --dead-letter "$d" --exec -- sh -c 'cat >>"$0"; echo >>"$0"' "$D/done"
+	assert_equal "$status" 1
+	assert_equal "$stderr" "ipctool: recv: message 3 (type 1, 1 bytes): cannot start sh: Resource temporarily unavailable (the limit on processes was reached); it was put back on message queue id $Q"
+	assert_equal "$(qnum "$d")" 0
+	assert_equal "$(cat "$D/done")" "$(printf '1\n2')"
+	assert_equal "$(ipctool recv "$Q" --peek --count 0 | tr '\n' ' ')" "4 5 3 "
+}
+
+@test "fault: the dead-letter send fails (ENOMEM): the message goes back on its own queue, status 1" {
+	Q=$(ipctool mkq)
+	local d
+	d=$(ipctool mkq)
+	seq 1 3 | ipctool send "$Q" --lines
+	run --separate-stderr traced -e trace=msgsnd -e inject=msgsnd:error=ENOMEM:when=1 \
+		ipctool recv "$Q" --count 3 --dead-letter "$d" --exec -- sh -c '[ "$(cat)" != 2 ]'
+	assert_equal "$status" 1
+	assert_equal "$stderr" "ipctool: recv: cannot send a dead letter to message queue id $d: Cannot allocate memory"
+	assert_equal "$(qnum "$d")" 0
+	# 3 was never taken: the run stopped at the failure.
+	assert_equal "$(ipctool recv "$Q" --peek --count 0 | tr '\n' ' ')" "3 2 "
+}
+
+@test "fault: a pipe that cannot say how full it is (FIONREAD fails), a stopped reader and SIGTERM: no record torn" {
+	set_sysctl kernel/msgmnb 200000
+	Q=$(ipctool mkq)
+	for i in $(seq 100); do printf '%04d%0996d\n' "$i" 0; done >"$D/in"
+	ipctool send "$Q" --lines <"$D/in"
+	mkfifo "$D/fifo"
+	start_stopped_reader "$D/fifo" "$D/out"
+	bg_start bash -c 'exec strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=EIO \
+		ipctool recv "$1" --count 100 --batch 100 >"$2" 2>"$3"' _ "$Q" "$D/fifo" "$D/err"
+	local tracer=$BG_PID victim=
+	wait_for "victim=\$(cat /proc/$tracer/task/$tracer/children 2>/dev/null) && [ -n \"\$victim\" ] && in_kernel_wait \$victim 'pipe_write|poll'"
+	# The reader reads only once recv has gone, as one that waits for it.
+	kill -TERM "$victim"
+	wait_exit "$tracer"
+	assert_equal "$EXIT_RC" 143
+	kill -CONT "$READER"
+	wait_exit "$READER"
+	assert_equal "$(cat "$D/err")" ""
+	run grep -cvx '[0-9]\{1000\}' "$D/out"
+	assert_output 0
+	assert_equal $(($(wc -l <"$D/out") + $(qnum "$Q"))) 100
 }

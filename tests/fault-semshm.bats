@@ -132,11 +132,19 @@ slow_mksem_done() {
 	assert_success
 	assert_between 900 8000 $(( $(now_ms) - start ))
 	assert_equal "$(ipcs -s -i "$id" | awk '$1 == "0" { print $2 }')" 0
-	# The sem-p marked it: no wait any more.
-	start=$(now_ms)
-	run_tool sem-v "$id"
-	assert_success
-	assert_between 0 800 $(( $(now_ms) - start ))
+	# The sem-p marked it: no wait any more.  A wait would make every
+	# sem-v take 1 s; a loaded machine may hold up one or two, not all
+	# three, so the quickest is what counts.
+	best=
+	for i in 1 2 3; do
+		start=$(now_ms)
+		run_tool sem-v "$id"
+		assert_success
+		took=$(( $(now_ms) - start ))
+		[ -n "$best" ] && [ "$best" -le "$took" ] || best=$took
+	done
+	assert_between 0 800 "$best"
+	assert_equal "$(ipcs -s -i "$id" | awk '$1 == "0" { print $2 }')" 3
 }
 
 # ---- files in /dev/shm that are not what their name says (SPEC §12) -------
@@ -288,23 +296,40 @@ start_blocked_on_lock() {
 
 # ---- shm-write: all or nothing for every input (SPEC §5) -------------------
 
-# shm-write ARGS with stdin from $BATS_TEST_TMPDIR/grow, held up 300 ms
+# shm-write ARGS with stdin from $BATS_TEST_TMPDIR/grow, held up 2 s
 # after it has measured that file (its lseek, strace's fault injection),
-# which grows meanwhile by the bytes in $BATS_TEST_TMPDIR/more.
+# which grows meanwhile by the bytes in $BATS_TEST_TMPDIR/more.  The test
+# looks and appends with shell builtins only, so even a loaded machine
+# does both well inside the 2 s.
 write_while_stdin_grows() {
+	local more
+	IFS= read -r -d '' more <"$BATS_TEST_TMPDIR/more" || true
+	write_while_stdin_changes 'printf "%s" "$more" >>"$BATS_TEST_TMPDIR/grow"' "$@"
+}
+
+# The same, changing the file meanwhile with the shell command CHANGE.
+write_while_stdin_changes() {
+	local change=$1 pid child lseek nr i
+	shift
 	command -v strace >/dev/null || skip "needs strace (fault injection)"
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 bg_start bash -c 'exec strace -o /dev/null -e trace=lseek -e inject=lseek:delay_exit=300000 \
-		ipctool "$@" <"$BATS_TEST_TMPDIR/grow" 2>"$BATS_TEST_TMPDIR/err"' _ "$@"
-	local pid=${BG_PIDS[-1]} lseek
 	case $(uname -m) in
 	x86_64) lseek=8 ;;
 	aarch64) lseek=62 ;;
 	*) skip "lseek's system call number is not known here" ;;
 	esac
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 bg_start bash -c 'exec strace -o /dev/null -e trace=lseek -e inject=lseek:delay_exit=2000000 \
+		ipctool "$@" <"$BATS_TEST_TMPDIR/grow" 2>"$BATS_TEST_TMPDIR/err"' _ "$@"
+	pid=${BG_PIDS[-1]}
+	# (strace forks short-lived children of its own first.)
+	wait_for "child=\$(pgrep -x -P $pid ipctool)" || fail "strace started no ipctool"
 	# ipctool (strace's child) is held in its lseek: /proc/PID/syscall
 	# names the call a stopped task is in.
-	wait_for '[ "$(cut -d" " -f1 /proc/$(pgrep -P '"$pid"')/syscall 2>/dev/null)" = '"$lseek"' ]'
-	cat "$BATS_TEST_TMPDIR/more" >>"$BATS_TEST_TMPDIR/grow"
+	for ((i = 0; i < 400; i++)); do
+		read -r nr _ 2>/dev/null <"/proc/$child/syscall" && [ "$nr" = "$lseek" ] && break
+		sleep 0.025
+	done
+	[ "$nr" = "$lseek" ] || fail "ipctool was not seen held in its lseek"
+	eval "$change"
 	wait_exit "$pid"
 }
 
@@ -328,4 +353,47 @@ write_while_stdin_grows() {
 	assert_equal "$EXIT_RC" 0
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 	assert_equal "$(ipctool shm-read /s --string)" "$(printf 'a%.0s' {1..10})$(printf 'b%.0s' {1..20})"
+}
+
+@test "shm-write from a regular file that shrinks while read: what it then holds is written, the rest unchanged" {
+	ipctool mkshm /s --size 100 >/dev/null
+	ipctool shm-write /s "$(printf 'o%.0s' {1..100})"
+	printf 'n%.0s' {1..60} >"$BATS_TEST_TMPDIR/grow"
+	write_while_stdin_changes 'truncate -s 20 "$BATS_TEST_TMPDIR/grow"' shm-write /s
+	assert_equal "$EXIT_RC" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	assert_equal "$(ipctool shm-read /s)" "$(printf 'n%.0s' {1..20})$(printf 'o%.0s' {1..80})"
+}
+
+# strace's number, among all read(2) calls of `ipctool ARGS <FILE` (the
+# loader's too), of its Nth read of standard input, from a run that
+# injects nothing.
+stdin_read_number() {
+	local n=$1 file=$2
+	shift 2
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -o "$BATS_TEST_TMPDIR/reads" -e trace=read ipctool "$@" <"$file" 2>/dev/null
+	awk -v n="$n" '/^read\(/ { k++ } /^read\(0,/ && ++m == n { print k; exit }' "$BATS_TEST_TMPDIR/reads"
+}
+
+@test "shm-write from a regular file whose read fails after the data went in: status 1, segment unchanged" {
+	command -v strace >/dev/null || skip "needs strace (fault injection)"
+	head -c 1048576 /dev/urandom >"$BATS_TEST_TMPDIR/old"
+	head -c 1000000 /dev/urandom >"$BATS_TEST_TMPDIR/new"
+	ipctool mkshm /s --size 1M >/dev/null
+	ipctool mkshm --key 0x5301 --size 1M >/dev/null
+	for seg in /s 0x5301; do
+		# The first read of stdin takes all of the file into the segment;
+		# the second, which looks for more, fails.
+		k=$(stdin_read_number 2 "$BATS_TEST_TMPDIR/new" shm-write "$seg" --string)
+		[ -n "$k" ] || fail "$seg: no second read of standard input"
+		ipctool shm-write "$seg" <"$BATS_TEST_TMPDIR/old"
+		# LeakSanitizer cannot run under strace (ptrace).
+		run --separate-stderr env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+			strace -o /dev/null -e trace=read -e inject=read:error=EIO:when="$k" \
+			ipctool shm-write "$seg" --string <"$BATS_TEST_TMPDIR/new"
+		assert_equal "$status" 1
+		assert_equal "$stderr" "ipctool: shm-write: cannot read standard input; nothing was written: Input/output error"
+		ipctool shm-read "$seg" | cmp - "$BATS_TEST_TMPDIR/old"
+	done
 }

@@ -217,7 +217,8 @@ teardown() { common_teardown; }
 	done
 	run ipctool fifo ""
 	assert_failure 2
-	[ ! -e p ] && [ ! -e q ]
+	[ ! -e p ]
+	[ ! -e q ]
 }
 
 @test "fifo --help exits 0" {

@@ -82,6 +82,28 @@ need_root() {
 	grep -q '^ *0 *0 ' /proc/self/uid_map || skip "needs the initial user namespace"
 }
 
+# need_mq_budget BYTES: the test makes POSIX queues of about BYTES in all
+# (messages times message size, plus the kernel's bookkeeping), more than
+# it can count on sharing.  RLIMIT_MSGQUEUE (ulimit -q) counts the queues
+# of a user in every namespace on the machine together, so root's queues
+# elsewhere (another suite, a service) eat a test's share.  tests/run
+# lifts the limit where it may (CAP_SYS_RESOURCE); where it stays, root
+# makes the queue as a uid of its own, nothing else's (MQ_MAKER, a
+# command prefix: "${MQ_MAKER[@]}" ipctool mkq ...; root still opens it).
+# Another user, whose limit cannot hold BYTES at all, skips the test.
+MQ_MAKER=()
+need_mq_budget() {
+	local limit uid
+	limit=$(ulimit -q)
+	[ "$limit" != unlimited ] || return 0
+	[ "$limit" -ge "$1" ] || skip "needs $1 bytes of POSIX queue memory; ulimit -q is $limit"
+	if [ "$(id -u)" -eq 0 ] && grep -q '^ *0 *0 ' /proc/self/uid_map; then
+		# A uid in [10^9, 2 * 10^9): no account, no other user of it.
+		uid=$(( 1000000000 + SRANDOM % 1000000000 ))
+		MQ_MAKER=(setpriv --reuid="$uid" --regid="$uid" --clear-groups --)
+	fi
+}
+
 # Count System V objects of a kind in this namespace.
 count_queues() { tail -n +2 /proc/sysvipc/msg | wc -l; }
 count_shm() { tail -n +2 /proc/sysvipc/shm | wc -l; }
@@ -99,6 +121,17 @@ wait_for() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# alive_or_past PID DEADLINE: process PID still runs, unless DEADLINE
+# (from now_ms) has already passed.  The check that a wait did not end
+# early: on a machine too slow to look before DEADLINE it proves nothing,
+# but it never fails for slowness alone.
+alive_or_past() {
+	local now
+	now=$(now_ms)
+	kill -0 "$1" 2>/dev/null || [ "$now" -ge "$2" ] ||
+		fail "process $1 ended $(( $2 - now )) ms or more before its deadline"
 }
 
 # settle: the pause of a negative check, "nothing happens meanwhile" (a
@@ -206,10 +239,13 @@ assert_between() {
 	fi
 }
 
+# wait_exit PID: wait (10 s at most) for the background job PID to end;
+# its status is in EXIT_RC.  One that is still there then is killed and
+# fails the test.  The bound is a deadline, not a count of polls: a job on
+# a loaded machine gets the whole of it.
 wait_exit() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$1" 2>/dev/null || break
+	local deadline=$(( $(now_ms) + 10000 ))
+	while kill -0 "$1" 2>/dev/null && [ "$(now_ms)" -lt "$deadline" ]; do
 		sleep 0.05
 	done
 	if kill -0 "$1" 2>/dev/null; then

@@ -203,3 +203,23 @@ json_lines() {
 	assert_success
 	assert_equal "$output" "ipctool: send: cannot send to message queue key 0x000004d2: it was removed"
 }
+
+@test "only send --json loads jansson: a short command does not map it" {
+	run ldd "$(command -v ipctool)"
+	assert_success
+	refute_output --partial libjansson
+	q=$(ipctool mkq)
+	echo '{"data":"x"}' | ipctool send "$q" --json
+	assert_equal "$(ipctool recv "$q")" x
+}
+
+@test "a libjansson without a function send --json calls is status 1, naming it, nothing sent" {
+	q=$(ipctool mkq)
+	printf 'int not_jansson;\n' >"$BATS_TEST_TMPDIR/fake.c"
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/libjansson.so.4" "$BATS_TEST_TMPDIR/fake.c"
+	run --separate-stderr env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR" ipctool send "$q" --json <<<'{"data":"x"}'
+	assert_equal "$status" 1
+	assert_equal "$stderr" "ipctool: send: line 1 is not a message as recv --json writes it: cannot find json_delete in libjansson.so.4; nothing was sent"
+	run ipctool recv "$q" --nowait
+	assert_equal "$status" 3
+}

@@ -38,6 +38,20 @@ teardown() { common_teardown; }
 	diff <(ipctool list -q -r --noheadings -o ID | sort -n) <(ipcs -q | awk '/^0x/ { print $2 }' | sort -n)
 }
 
+@test "a table into a pipe is what libsmartcols prints on a terminal, 2000 queues over two chunks" {
+	make_queues 2000
+	ipcmk -M 4096 >/dev/null; ipcmk -M 100000 >/dev/null; ipcmk -S 3 >/dev/null
+	ipctool send "$(ipcs -q | awk '/^0x/ { print $2; exit }')" "a message"
+	# On a terminal libsmartcols prints the table (as wide as the
+	# terminal allows); into a pipe ipctool prints it itself.
+	for args in "--sysv" "--sysv --shm --noheadings" "--sysv --queues -o ID,MSGS,OWNER"; do
+		script -qec "stty cols 2000; ipctool list $args" /dev/null | tr -d '\r' >"$BATS_TEST_TMPDIR/tty"
+		ipctool list $args >"$BATS_TEST_TMPDIR/pipe"
+		[ -s "$BATS_TEST_TMPDIR/pipe" ] || fail "list $args printed nothing"
+		diff "$BATS_TEST_TMPDIR/tty" "$BATS_TEST_TMPDIR/pipe" || fail "list $args differs"
+	done
+}
+
 @test "queue fields match lsipc's" {
 	make_queues 300
 	ipcmk -Q -p 0640 >/dev/null
@@ -458,4 +472,25 @@ $id 0x00000055"
 	assert_equal "$status" 1
 	assert_equal "$output" ""
 	assert_equal "$stderr" "ipctool: list: cannot read /proc/sysvipc/msg: Input/output error"
+}
+
+@test "only a table loads libsmartcols: a short command does not map it" {
+	run ldd "$(command -v ipctool)"
+	assert_success
+	refute_output --partial libsmartcols
+	ipcmk -Q >/dev/null
+	run ipctool list --sysv --queues --noheadings
+	assert_success
+	assert_line --regexp '^0x'
+}
+
+@test "a libsmartcols without a function the table writer calls is status 1, naming it" {
+	ipcmk -Q >/dev/null
+	printf 'int not_smartcols;\n' >"$BATS_TEST_TMPDIR/fake.c"
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/libsmartcols.so.1" "$BATS_TEST_TMPDIR/fake.c"
+	run --separate-stderr env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR" ipctool list --sysv --queues
+	assert_equal "$status" 1
+	assert_output ""
+	assert_equal "$stderr" "$(printf 'ipctool: list: cannot find scols_cell_get_data in libsmartcols.so.1: %s' \
+		"$BATS_TEST_TMPDIR/libsmartcols.so.1: undefined symbol: scols_cell_get_data")"
 }

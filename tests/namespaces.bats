@@ -34,6 +34,8 @@ start_child() {
 	CHILD=$BG_PID
 	wait_for "[ -e '$ready' ] || ! kill -0 $CHILD 2>/dev/null" || fail "the child did not start"
 	[ -e "$ready" ] || fail "the child's script failed"
+	# Its script done, it execs sleep: what list shows as its COMMAND.
+	wait_for "[ \"\$(cat /proc/$CHILD/comm 2>/dev/null)\" = sleep ]" || fail "the child did not go to sleep"
 }
 
 # The inode number of PID's IPC namespace, as readlink shows it.

@@ -15,7 +15,8 @@ teardown() { common_teardown; }
 	run ipctool pipe-run -- echo 'a|b' '$HOME' '*' ';' '&&' '>x' '`id`' '|' tr a-z A-Z
 	assert_success
 	assert_output 'A|B $HOME * ; && >X `ID`'
-	[ ! -e x ] && [ ! -e X ]
+	[ ! -e x ]
+	[ ! -e X ]
 }
 
 @test "pipe-run runs one stage, with PATH lookup" {
@@ -135,7 +136,8 @@ teardown() { common_teardown; }
 		# env --default-signal: a background job would start ignoring INT and QUIT.
 		bg_start env --default-signal ipctool pipe-run --status -- sleep 60 '|' sleep 60 2>err
 		pid=$BG_PID
-		wait_for '[ "$(pgrep -c -P "$pid")" = 2 ]'
+		# Both stages are sleep already (exec done), not ipctool forks.
+		wait_for '[ "$(pgrep -c -x -P "$pid" sleep)" = 2 ]' || fail "the two stages did not start"
 		kill -"$sig" "$pid"
 		st=0
 		wait "$pid" || st=$?
@@ -182,7 +184,8 @@ teardown() { common_teardown; }
 	run ipctool pipe-run --bogus -- touch x
 	assert_failure 2
 	assert_output --partial "Try 'ipctool pipe-run --help'"
-	[ ! -e x ] && [ ! -e y ]
+	[ ! -e x ]
+	[ ! -e y ]
 }
 
 @test "pipe-run --help exits 0" {

@@ -169,7 +169,8 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 	assert_failure 3
 	assert_output --partial "could not be taken before the timeout"
 	ms=$(( (end - start) / 1000000 ))
-	[ "$ms" -ge 250 ] && [ "$ms" -lt 10000 ]
+	[ "$ms" -ge 250 ]
+	[ "$ms" -lt 10000 ]
 }
 
 @test "sem-p /name --count K that cannot all be taken in time gives back what it took" {

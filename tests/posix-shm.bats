@@ -71,7 +71,8 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_failure 1
 	assert_output --partial "/zero is 0 bytes, smaller than --size 10"
 	ms=$(( (end - start) / 1000000 ))
-	[ "$ms" -ge 800 ] && [ "$ms" -lt 10000 ]
+	[ "$ms" -ge 800 ]
+	[ "$ms" -lt 10000 ]
 	: >/dev/shm/late
 	bg_start ipctool mkshm /late --size 64 >"$BATS_TEST_TMPDIR/out"
 	pid=$BG_PID

@@ -804,7 +804,9 @@ ftok_key() {
 @test "recv --follow --timeout takes everything, then exits 0 after the silence" {
 	id=$(ipctool mkq)
 	ipctool send "$id" a b
-	bg_start ipctool recv "$id" --follow --timeout 1 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	# 5 s of silence: c and d, sent after it is seen waiting, come in time
+	# however slowly a loaded machine gets to send them.
+	bg_start ipctool recv "$id" --follow --timeout 5 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
 	pid=$BG_PID
 	# c and d each come while it waits, having taken all before them.
 	wait_for '[ "$(qnum "$id")" = 0 ] && in_kernel_wait $pid $WCHAN_MSGRCV'
@@ -817,7 +819,7 @@ ftok_key() {
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$(printf 'a\nb\nc\nd')"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 	# The silence counts from the last message.
-	assert_elapsed 950 "$td"
+	assert_elapsed 4950 "$td"
 	assert_equal "$(qnum "$id")" 0
 }
 
@@ -1034,7 +1036,8 @@ lines" ""
 	start_stopped_reader "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/out"
 	bg_start ipctool recv "$id" --count 20 >"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err"
 	pid=$BG_PID
-	wait_for "is_stopped $READER && in_pipe_write $pid"
+	# An 8000-byte record waits (in poll) until the pipe can take it whole.
+	wait_for "is_stopped $READER && in_kernel_wait $pid 'pipe_write|poll'"
 	kill -TERM "$pid"
 	kill -CONT "$READER"
 	wait_exit "$pid"
@@ -1053,8 +1056,8 @@ lines" ""
 @test "SIGTERM while the reader is stopped: every message once, whole, in the output or on the queue" {
 	set_sysctl kernel/msgmnb 200000
 	id=$(ipctool mkq)
-	# 1001-byte records, taken as many at a time as 64 KiB holds (72): the
-	# first write leaves 65 and a part of the 66th in a 64 KiB pipe.
+	# 1001-byte records, taken as many at a time as 64 KiB holds (72):
+	# 65 of them fill a 64 KiB pipe.
 	for i in $(seq 100); do printf '%04d%0996d\n' "$i" 0; done >"$BATS_TEST_TMPDIR/in"
 	ipctool send "$id" --lines <"$BATS_TEST_TMPDIR/in"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
@@ -1074,7 +1077,9 @@ lines" ""
 	assert_failure 1
 	assert_output 0
 	written=$(wc -l <"$BATS_TEST_TMPDIR/out")
-	[ "$written" -ge 66 ]
+	# The first write fills the pipe with 65 whole records; nothing of
+	# the 66th is written until the pipe can take it whole.
+	[ "$written" -ge 65 ]
 	assert_equal $((written + $(qnum "$id"))) 100
 	run_tool recv "$id" --nowait --count 100
 	# Fewer than asked are left (the reader took at least 66): status 3.
@@ -1201,20 +1206,23 @@ lines" ""
 @test "a recv --timeout stopped and continued still ends on time" {
 	id=$(ipctool mkq)
 	t0=$(now_ms)
-	bg_start ipctool recv "$id" --timeout 2 2>"$BATS_TEST_TMPDIR/err"
+	bg_start ipctool recv "$id" --timeout 4 2>"$BATS_TEST_TMPDIR/err"
 	pid=$BG_PID
 	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	kill -STOP "$pid"
-	hold_until $((t0 + 1500))
+	# It started before tb: at most 4 - 2.5 s of its wait are left when
+	# it goes on, however long a loaded machine took to get here.
+	tb=$(now_ms)
+	hold_until $((tb + 2500))
 	kill -CONT "$pid"
 	tcont=$(now_ms)
 	wait_exit "$pid"
 	t1=$(now_ms)
 	assert_equal "$EXIT_RC" 3
-	# Not ended by the CONT (before 2 s), and not a wait started afresh
-	# (2 s after the CONT); what is left of the 2 s is at most 0.5 s.
-	assert_elapsed 1950 "$t0" "$t1"
-	[ $((t1 - tcont)) -lt 1900 ]
+	# Not ended by the CONT (before 4 s), and not a wait started afresh
+	# (4 s after the CONT): what is left is at most 1.5 s.
+	assert_elapsed 3950 "$t0" "$t1"
+	[ $((t1 - tcont)) -lt 3900 ] || fail "it waited $((t1 - tcont)) ms more after SIGCONT: the wait started afresh"
 	run cat "$BATS_TEST_TMPDIR/err"
 	assert_success
 	assert_output "ipctool: recv: no message on message queue id $id before the timeout"
@@ -1222,38 +1230,42 @@ lines" ""
 
 @test "a recv --timeout stopped past its deadline ends when continued" {
 	id=$(ipctool mkq)
-	t0=$(now_ms)
-	bg_start ipctool recv "$id" --timeout 0.3 2>/dev/null
+	# 2 s: time enough for a loaded machine to see it wait and stop it.
+	bg_start ipctool recv "$id" --timeout 2 2>/dev/null
 	pid=$BG_PID
 	wait_blocked "$pid" "$WCHAN_MSGRCV"
 	kill -STOP "$pid"
-	hold_until $((t0 + 1000))
+	# It started before tb, so its deadline is before tb + 2 s.
+	tb=$(now_ms)
+	wait_for "is_stopped $pid" || fail "the recv was not stopped before its deadline"
+	hold_until $((tb + 2500))
 	kill -CONT "$pid"
 	wait_exit "$pid"
 	assert_equal "$EXIT_RC" 3
-	assert_elapsed 1000 "$t0"
 }
 
 @test "SIGCONT and a handled SIGALRM do not end a recv --timeout or a send --timeout early" {
 	id=$(ipctool mkq --max-bytes 1)
+	# Both started after t0: neither may end before t0 + 5 s.  The 5 s
+	# leave a loaded machine time to start them and signal them first.
 	t0=$(now_ms)
-	bg_start ipctool recv "$id" --type 9 --timeout 1 2>/dev/null
+	bg_start ipctool recv "$id" --type 9 --timeout 5 2>/dev/null
 	rpid=$BG_PID
 	ipctool send "$id" x
-	bg_start ipctool send "$id" y --timeout 1 2>/dev/null
+	bg_start ipctool send "$id" y --timeout 5 2>/dev/null
 	spid=$BG_PID
 	wait_blocked "$rpid" "$WCHAN_MSGRCV"
 	wait_blocked "$spid" "$WCHAN_MSGSND"
 	kill -CONT "$rpid" "$spid"
 	kill -ALRM "$rpid" "$spid"
 	settle
-	kill -0 "$rpid"
-	kill -0 "$spid"
+	alive_or_past "$rpid" $((t0 + 5000))
+	alive_or_past "$spid" $((t0 + 5000))
 	wait_exit "$rpid"
 	assert_equal "$EXIT_RC" 3
 	wait_exit "$spid"
 	assert_equal "$EXIT_RC" 3
-	assert_elapsed 950 "$t0"
+	assert_elapsed 4950 "$t0"
 	assert_equal "$(qnum "$id")" 1
 }
 
@@ -1264,9 +1276,11 @@ lines" ""
 	for w in 1 2 3 4; do
 		seq -f "w$w-%g" 1 500 >"$BATS_TEST_TMPDIR/in$w"
 	done
-	bg_start ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out1"
+	# The readers end after 5 s of silence: long enough for a loaded
+	# machine to start the writers, so no line comes after both are gone.
+	bg_start ipctool recv "$id" --follow --timeout 5 >"$BATS_TEST_TMPDIR/out1"
 	r1=$BG_PID
-	bg_start ipctool recv "$id" --follow --timeout 1.5 >"$BATS_TEST_TMPDIR/out2"
+	bg_start ipctool recv "$id" --follow --timeout 5 >"$BATS_TEST_TMPDIR/out2"
 	r2=$BG_PID
 	writers=()
 	for w in 1 2 3 4; do

@@ -38,17 +38,22 @@ teardown() { common_teardown; }
 	run ipctool rm 777
 	assert_failure 1
 	assert_output "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queues or --shm or --sems to say which"
-	[ "$(count_queues)" -eq 1 ] && [ "$(count_shm)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_shm)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
 }
 
 @test "a kind option says which: --queue, --queues, --shm, --sem, --sems" {
 	same_id msg shm sem
 	run ipctool rm 777 --shm
 	assert_success
-	[ "$(count_shm)" -eq 0 ] && [ "$(count_queues)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_shm)" -eq 0 ]
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
 	run ipctool rm 777 --queues
 	assert_success
-	[ "$(count_queues)" -eq 0 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_sems)" -eq 1 ]
 	run ipctool rm 777 --sems
 	assert_success
 	[ "$(count_sems)" -eq 0 ]
@@ -57,7 +62,8 @@ teardown() { common_teardown; }
 	assert_success
 	run ipctool rm 777 --sems
 	assert_success
-	[ "$(count_queues)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_sems)" -eq 0 ]
 }
 
 @test "two kind options still refuse an id both use" {
@@ -100,7 +106,8 @@ teardown() { common_teardown; }
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(ipcs -q | grep -c '^0x')" -eq 0 ]
-	[ "$(count_shm)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	[ "$(count_shm)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
 }
 
 # rm with a /proc/sysvipc/msg that still lists a queue someone removed
@@ -138,14 +145,18 @@ rm_with_stale_listing() {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
 	run ipctool rm --all
 	assert_success
-	[ "$(count_queues)" -eq 0 ] && [ "$(count_shm)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_shm)" -eq 0 ]
+	[ "$(count_sems)" -eq 0 ]
 }
 
 @test "rm --all --shm --sems keeps queues; --sysv is the same family" {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
 	run ipctool rm --all --shm --sems --sysv
 	assert_success
-	[ "$(count_queues)" -eq 1 ] && [ "$(count_shm)" -eq 0 ] && [ "$(count_sems)" -eq 0 ]
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_shm)" -eq 0 ]
+	[ "$(count_sems)" -eq 0 ]
 }
 
 @test "rm --all --user removes only that user's objects" {
@@ -163,32 +174,56 @@ rm_with_stale_listing() {
 nobody"
 	run ipctool rm --all --user 65534
 	assert_success
-	[ "$(count_shm)" -eq 1 ] && [ "$(count_queues)" -eq 1 ]
+	[ "$(count_shm)" -eq 1 ]
+	[ "$(count_queues)" -eq 1 ]
 }
 
-@test "--dry-run prints the rows that would go and removes nothing" {
+@test "--dry-run prints one 'would remove' line per object and removes nothing" {
 	make_queues 20
 	ipcmk -M 10 >/dev/null
-	run ipctool rm --all --queues --dry-run
+	run --separate-stderr ipctool rm --all --queues --dry-run
 	assert_success
-	assert_line --index 0 --regexp '^KEY +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID$'
-	[ "${#lines[@]}" -eq 21 ]
-	[ "$(count_queues)" -eq 20 ] && [ "$(count_shm)" -eq 1 ]
+	[ "${#lines[@]}" -eq 20 ]
+	for line in "${lines[@]}"; do
+		assert_regex "$line" '^would remove message queue id [0-9]+ \((key 0x[0-9a-f]{8}|private)\)$'
+	done
+	assert_equal "$stderr" ""
+	[ "$(count_queues)" -eq 20 ]
+	[ "$(count_shm)" -eq 1 ]
 	id=$(ipctool list --shm -r --noheadings -o ID)
 	run ipctool rm "$id" --dry-run
 	assert_success
-	assert_line --regexp "^0x[0-9a-f]{8} +$id rw-r--r-- root +10 "
+	assert_output --regexp "^would remove shared memory segment id $id \\(key 0x[0-9a-f]{8}\\)\$"
 	[ "$(count_shm)" -eq 1 ]
 }
 
-@test "--dry-run of several kinds shows one titled table each" {
-	ipcmk -Q >/dev/null; ipcmk -S 2 >/dev/null
+@test "--dry-run of several kinds: a line for each object, nothing else" {
+	q=$(ipctool mkq --key 0x51); s=$(ipctool mksem --key 0x52 --nsems 2)
 	run ipctool rm --all --dry-run
 	assert_success
-	assert_line "Message queues:"
-	assert_line "Shared memory segments: none"
-	assert_line "Semaphore sets:"
-	[ "$(count_queues)" -eq 1 ] && [ "$(count_sems)" -eq 1 ]
+	assert_output "would remove message queue id $q (key 0x00000051)
+would remove semaphore set id $s (key 0x00000052)"
+	[ "$(count_queues)" -eq 1 ]
+	[ "$(count_sems)" -eq 1 ]
+}
+
+@test "rm --verbose: one 'removed' line per object on stdout; without it nothing" {
+	q=$(ipctool mkq --key 0x53); m=$(ipctool mkshm --key 0x54 --size 8)
+	ipctool mkshm /vshm --size 8 >/dev/null
+	run --separate-stderr ipctool rm --verbose 0x53 /vshm
+	assert_success
+	assert_output "removed message queue id $q (key 0x00000053)
+removed POSIX shared memory object /vshm"
+	assert_equal "$stderr" ""
+	run --separate-stderr ipctool rm --all --verbose
+	assert_success
+	assert_output "removed shared memory segment id $m (key 0x00000054)"
+	q=$(ipctool mkq)
+	run --separate-stderr ipctool rm "$q"
+	assert_success
+	assert_output ""
+	[ "$(count_queues)" -eq 0 ]
+	[ "$(count_shm)" -eq 0 ]
 }
 
 @test "--dry-run still reports a missing TARGET" {

@@ -7,8 +7,9 @@ setup() {
 	D=$BATS_TEST_TMPDIR
 	cd "$D"
 	# The network namespace (and so the abstract namespace) is the host's:
-	# names of our own.
-	A="@ipctool-test-$$-$BATS_TEST_NUMBER-$RANDOM"
+	# names of our own.  ($$ is the same in another copy of the suite,
+	# whose PID namespace numbers alike: the 32 random bits tell them apart.)
+	A="@ipctool-test-$$-$BATS_TEST_NUMBER-$SRANDOM"
 }
 teardown() {
 	touch "$D/go"   # ends the COMMANDs that wait for it, should a test fail first
@@ -17,18 +18,27 @@ teardown() {
 	common_teardown
 }
 
+# listening PID: the listener PID waits for peers in poll(2), so what it
+# does between bind and that wait (take the file as its own, set its mode,
+# listen(2)) is done: the file appears at bind, before the socket takes
+# connections or may be moved away under it.
+listening() {
+	wait_blocked "$1" poll
+}
 # listen ARGS...: a listener in the background on ./s (stdout to out,
-# stderr to err), once its socket is there.
+# stderr to err), once its socket is there and it waits for peers.
 listen() {
 	bg_start ipctool sock s --listen "$@" >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
+	listening "$LISTENER"
 }
 # listen_abstract ARGS...: the same on $A.
 listen_abstract() {
 	bg_start ipctool sock "$A" --listen "$@" >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for 'grep -q " ${A}$" /proc/net/unix'
+	listening "$LISTENER"
 }
 # finished: the listener ended by itself with status 0.
 finished() {
@@ -163,11 +173,14 @@ stale_socket() {
 	assert_success
 	finished
 	run cat out
-	assert_line -n 0 --regexp '^\{"pid":[0-9]+,"uid":0,"gid":0,"data":"a\\nb "\}$'
-	assert_line -n 1 --regexp '^\{"pid":[0-9]+,"uid":0,"gid":0,"data":""\}$'
+	assert_line -n 0 --regexp '^\{"pid":[0-9]+,"uid":0,"gid":0,"offset":0,"data":"a\\nb "\}$'
+	assert_line -n 1 --regexp '^\{"pid":[0-9]+,"uid":0,"gid":0,"end":true,"bytes":4\}$'
+	# The empty connection: no chunk, only its end.
+	assert_line -n 2 --regexp '^\{"pid":[0-9]+,"uid":0,"gid":0,"end":true,"bytes":0\}$'
+	assert_equal "${#lines[@]}" 3
 }
 
-@test "--json: one object per connection with the peer's pid; data_base64 when not UTF-8" {
+@test "--json: objects with the peer's pid, a chunk and the end; data_base64 when not UTF-8" {
 	listen --count 1 --json
 	printf 'a\xffb' > bin
 	ipctool sock s --connect < bin &
@@ -176,7 +189,8 @@ stale_socket() {
 	finished
 	run jq -c . out
 	assert_success
-	assert_output "{\"pid\":$cpid,\"uid\":0,\"gid\":0,\"data_base64\":\"Yf9i\"}"
+	assert_output "{\"pid\":$cpid,\"uid\":0,\"gid\":0,\"offset\":0,\"data_base64\":\"Yf9i\"}
+{\"pid\":$cpid,\"uid\":0,\"gid\":0,\"end\":true,\"bytes\":3}"
 }
 
 @test "dgram: each line with --lines is one datagram, written as bytes and a newline" {
@@ -209,7 +223,7 @@ stale_socket() {
 	run_tool sock "$A" --connect --seqpacket r1 "r 2"
 	assert_success
 	finished
-	run jq -r .data out
+	run jq -r 'select(has("data")) | .data' out
 	assert_output $'r1\nr 2'
 	listen_abstract --seqpacket --count 1 -- tr a-z A-Z
 	run_tool sock "$A" --connect --seqpacket --lines <<<$'ab\ncd'
@@ -219,9 +233,14 @@ stale_socket() {
 }
 
 @test "seqpacket: a peer that echoes while the client still sends does not deadlock it" {
-	seq -w 1 200000 > in
+	# 20,000 records are many times what both directions' socket buffers
+	# hold (a few hundred small records each), so a client that only sends
+	# would block for good.  The --timeout only ends such a deadlock: the
+	# exchange takes well under a second on an idle machine, far longer on
+	# a loaded one.
+	seq -w 1 20000 > in
 	listen_abstract --seqpacket --count 1 -- cat
-	run bash -c 'ipctool sock "$1" --connect --seqpacket --lines --timeout 15 < in > back' _ "$A"
+	run bash -c 'ipctool sock "$1" --connect --seqpacket --lines --timeout 60 < in > back' _ "$A"
 	assert_success
 	finished
 	tr -d '\n' < in > want
@@ -302,7 +321,7 @@ stale_socket() {
 	assert_success
 	finished
 	# Only the real connection came: the refusals did not connect.
-	run jq -r .data out
+	run jq -r 'select(has("data")) | .data' out
 	assert_output real
 }
 
@@ -311,6 +330,7 @@ stale_socket() {
 	bg_start bash -c 'cd sub && exec ipctool sock s --listen --count 1 --json' >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S sub/s ]'
+	listening "$LISTENER"
 	run grep -c " $(re_quote "$D/sub/s")\$" /proc/net/unix
 	assert_output 1
 	run_tool sock sub/s --listen --timeout 1
@@ -318,28 +338,32 @@ stale_socket() {
 	run_tool sock sub/s --connect real
 	assert_success
 	finished
-	run jq -r .data out
+	run jq -r 'select(has("data")) | .data' out
 	assert_output real
 }
 
-@test "a listener of another program bound by a relative name is found by a connect" {
+@test "a listener of another program bound by a relative name is found by its file: no probe" {
 	mkdir sub
 	bg_start bash -c 'cd sub && exec python3 -c "
-import socket
+import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.bind(\"s\")
 s.listen()
+print(\"listening\", file=sys.stderr, flush=True)
 c, _ = s.accept()
 print(repr(c.recv(10)), flush=True)
-"' >probe
-	wait_for '[ -S sub/s ]'
+"' >probe 2>listening
+	# Listening, not just bound: a probe before listen(2) finds it stale.
+	wait_for '[ -s listening ]'
 	run_tool sock sub/s --listen --timeout 1
 	assert_only_error 1 sock "sub/s is in use"
 	[ -S sub/s ]
-	# It saw the probe: a connection with no data.
+	# The first connection it sees is ours, with data: no probe came first.
+	run_tool sock sub/s --connect real
+	assert_success
 	wait_for '[ -s probe ]'
 	run cat probe
-	assert_output "b''"
+	assert_output "b'real'"
 }
 
 @test "a regular file, a directory, a symlink at PATH are refused and left alone" {
@@ -491,7 +515,7 @@ print(repr(c.recv(10)), flush=True)
 	run_tool sock "$A" --connect mine
 	assert_success
 	finished
-	run jq -r .data out
+	run jq -r 'select(has("data")) | .data' out
 	assert_output mine
 	run cat err
 	assert_output --regexp "^ipctool: sock: refused a connection from pid [0-9]+, uid 65534 on $A: not an --allow-uid user$"
@@ -528,6 +552,7 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock "$PUBDIR/s" --listen --count 1 >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S "$PUBDIR/s" ]'
+	listening "$LISTENER"
 	run --separate-stderr as_nobody ipctool sock "$PUBDIR/s" --connect x
 	assert_equal "$status" 1
 	assert_regex "$stderr" "cannot connect to $PUBDIR/s: Permission denied"
@@ -542,7 +567,9 @@ print(repr(c.recv(10)), flush=True)
 	run_tool sock s --listen --timeout 0.3
 	assert_only_error 3 sock "no connection came to s within the timeout"
 	[ ! -e s ]
-	listen --timeout 0.5
+	# 5 s: the connection comes in time on a loaded machine; the silence
+	# after it ends the listener.
+	listen --timeout 5
 	run_tool sock s --connect one
 	assert_success
 	finished
@@ -552,7 +579,8 @@ print(repr(c.recv(10)), flush=True)
 }
 
 @test "--timeout with --count N: 3 when the silence came first" {
-	listen --count 2 --timeout 0.5
+	# 5 s: the first connection comes in time on a loaded machine.
+	listen --count 2 --timeout 5
 	run_tool sock s --connect one
 	assert_success
 	wait_exit "$LISTENER"
@@ -597,9 +625,11 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock "$D/s" --listen >/dev/null 2>&1
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
+	listening "$LISTENER"
 	bg_start ipctool sock "$A" --listen --dgram >/dev/null 2>&1
 	dgram=${BG_PIDS[-1]}
 	wait_for 'grep -q " ${A}$" /proc/net/unix'
+	listening "$dgram"
 	run_tool list --sockets --json
 	assert_success
 	run jq -c --arg p "$D/s" '.sockets[] | select(.path == $p) | [.type, .state, .pid, .command]' <<<"$output"
@@ -632,12 +662,13 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock s -l --stream -c 1 -J -p 0640 >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
+	listening "$LISTENER"
 	run stat -c %a s
 	assert_output 640
 	run_tool sock s -C --stream -t 5 short
 	assert_success
 	finished
-	run jq -r .data out
+	run jq -r 'select(has("data")) | .data' out
 	assert_output short
 	listen_abstract --dgram -c 2 -u 0
 	run_tool sock "$A" -C --dgram -0 < <(printf 'a\0b\0')
@@ -651,6 +682,7 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock s --listen --count 1 >/dev/full 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
+	listening "$LISTENER"
 	run_tool sock s --connect data
 	assert_success
 	wait_exit "$LISTENER"

@@ -93,7 +93,8 @@ signal.pause()' "$1" "$2" >"$BATS_TEST_TMPDIR/act.out"
 	live=$BG_PID
 	ipctool send 0x54 from-a-dead-process
 	dead=$(awk '$1 == 84 { print $6 }' /proc/sysvipc/msg)
-	[ -n "$dead" ] && [ "$dead" -gt 0 ]
+	[ -n "$dead" ]
+	[ "$dead" -gt 0 ]
 	run_tool list 0x53
 	assert_success
 	assert_line --regexp "^LSPID +$live$"
@@ -166,6 +167,33 @@ signal.pause()' >"$BATS_TEST_TMPDIR/both.out"
 	assert_line --regexp "^0x00000061 .* $seg_user:python3\$"
 	assert_line --regexp "^/pq .* $q_user:sleep\$"
 	assert_line --regexp '^0x00000062 +[0-9]+ rw------- root +0 +0 +0 +0 *$'
+	assert_equal "$stderr" ""
+}
+
+@test "list --processes finds every attachment: read-only, twice in one process, once in another" {
+	ipctool mkshm --key 0x63 --size 4096 >/dev/null
+	ipctool mkshm --key 0x64 --size 4096 >/dev/null
+	bg_start "$PY" -c 'import signal, sysv_ipc
+m = sysv_ipc.SharedMemory(0x63)
+m.detach()
+m.attach(None, sysv_ipc.SHM_RDONLY)
+signal.pause()'
+	ro=$BG_PID
+	wait_for "grep -q '^[0-9a-f-]* r--s .*/SYSV00000063' /proc/$ro/maps" || fail "python3 did not attach 0x63 read-only"
+	bg_start "$PY" -c 'import signal, sysv_ipc
+a = sysv_ipc.SharedMemory(0x64)
+b = sysv_ipc.SharedMemory(0x64)
+signal.pause()'
+	twice=$BG_PID
+	wait_for "[ \$(grep -c /SYSV00000064 /proc/$twice/maps) -eq 2 ]" || fail "python3 did not attach 0x64 twice"
+	attach 0x64
+	once=$BG_PID
+	# The kernel counts mappings: 0x64's NATTCH is 3 for two processes,
+	# and the scan must not stop reading maps before the second.
+	run_tool list --processes --shm -o KEY,NATTCH,PROCESSES --noheadings
+	assert_success
+	assert_line --regexp "^0x00000063 +1 +$ro:python3\$"
+	assert_line --regexp "^0x00000064 +3 +$twice:python3,$once:python3\$"
 	assert_equal "$stderr" ""
 }
 
@@ -326,16 +354,15 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	ipctool mkshm /orphan --size 10 >/dev/null                # POSIX: not without --posix
 	run_tool rm --all --orphaned --dry-run
 	assert_success
-	assert_line --regexp '^0x00000091 '
-	assert_line --regexp '^0x00000094 '
-	refute_line --regexp '^0x00000092 '
-	refute_line --regexp '^0x00000093 '
-	refute_line --regexp '/orphan'
-	[ "$(count_shm)" -eq 2 ] && [ "$(count_queues)" -eq 2 ]
+	assert_line --regexp '^would remove shared memory segment id [0-9]+ \(key 0x00000091\)$'
+	assert_line --regexp '^would remove message queue id [0-9]+ \(key 0x00000094\)$'
+	assert_equal "${#lines[@]}" 2
+	[ "$(count_shm)" -eq 2 ]
+	[ "$(count_queues)" -eq 2 ]
 	run_tool rm --all --orphaned
 	assert_success
 	assert_output ""
-	assert_equal "$stderr" ""
+	assert_equal "$stderr" "ipctool: rm: 1 POSIX object also matches; --posix would include it"
 	run ipctool list --sysv -o KEY --noheadings
 	assert_success
 	assert_output "0x00000093
@@ -354,7 +381,8 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	run_tool rm --all --orphaned --posix
 	assert_success
 	[ ! -e "$IPCTOOL_TEST_MQUEUE/gone" ]
-	[ -e "$IPCTOOL_TEST_MQUEUE/kept" ] && [ -e /dev/shm/mapped ]
+	[ -e "$IPCTOOL_TEST_MQUEUE/kept" ]
+	[ -e /dev/shm/mapped ]
 	[ "$(count_shm)" -eq 1 ]
 }
 
@@ -364,7 +392,8 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	touch -d "@$(( $(date +%s) - 90000 ))" /dev/shm/old
 	run_tool rm --all --posix --older-than 1d
 	assert_success
-	[ ! -e /dev/shm/old ] && [ -e /dev/shm/new ]
+	[ ! -e /dev/shm/old ]
+	[ -e /dev/shm/new ]
 }
 
 # The second look, made deterministic: strace stops rm (SIGSTOP injected
@@ -394,7 +423,7 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	wait_exit "$tracer"
 	run cat "$BATS_TEST_TMPDIR/rm.err"
 	assert_equal "$EXIT_RC" 0
-	assert_output "ipctool: rm: kept shared memory segment id $second (key 0x000000a2): a process uses it since it was selected"
+	assert_output "ipctool: rm: kept shared memory segment id $second (key 0x000000a2): in use by $BG_PID python3"
 	run ipctool list --shm -o KEY --noheadings
 	assert_output "0x000000a2"
 }

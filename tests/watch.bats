@@ -54,7 +54,7 @@ watch_bg() {
 	run_tool watch --json --count 1 --sysv --queues
 	assert_success
 	run jq -r '.messages[0] | keys_unsorted | join(",")' <<<"$output"
-	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age"
+	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age,waiting"
 }
 
 @test "objects there at the start are new on the first sample, then same" {
@@ -311,7 +311,7 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	wait_screen '0x00004201'
 	assert_screen '^ipctool watch - [0-9:]+ - every 1.000s - 3 objects'
 	assert_screen '^Message queues: 1$'
-	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID dBYTES dMSGS SENT RCVD$'
+	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID dBYTES dMSGS SENT RCVD WAITING$'
 	assert_screen '^Semaphore sets: 1$'
 	assert_screen '0x00004202 .* 2 4,4 '
 	assert_screen '^POSIX message queues: 1$'
@@ -498,16 +498,39 @@ in_order() {
 	assert_output --partial "cannot start the full-screen view on this terminal (TERM=no-such-terminal): try --json"
 }
 
+@test "only the view loads ncurses: a short command does not map it, the view does" {
+	run ldd "$(command -v ipctool)"
+	assert_success
+	refute_output --partial libncurses
+	refute_output --partial libtinfo
+	ipctool mkq --key 0x4502 >/dev/null
+	view_start "ipctool watch --queues --sysv --interval 5"
+	wait_screen ' SENT RCVD WAITING$'
+	run grep -c 'libncursesw' "/proc/$(view_pid)/maps"
+	assert_success
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "a libncursesw without a function the view calls is status 1, naming it" {
+	ipctool mkq >/dev/null
+	printf 'int not_curses;\n' >"$BATS_TEST_TMPDIR/fake.c"
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/libncursesw.so.6" "$BATS_TEST_TMPDIR/fake.c"
+	run --separate-stderr env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR" script -qec "ipctool watch --count 1" /dev/null
+	assert_equal "$status" 1
+	assert_output --partial "ipctool: watch: cannot find cbreak in libncursesw.so.6: "
+}
+
 @test "a resized terminal is drawn again at its new size" {
 	ipctool mkq --key 0x4501 >/dev/null
 	view_start "ipctool watch --queues --sysv --interval 5"
-	wait_screen ' SENT RCVD$'
+	wait_screen ' SENT RCVD WAITING$'
 	tmux -S "$TMUX_SOCK" resize-window -x 60 -y 20
 	wait_no_screen ' RCVD'
 	assert_screen '^ipctool watch - '
 	[ "$(screen | awk '{ if (length($0) > 60) n++ } END { print n + 0 }')" -eq 0 ]
 	tmux -S "$TMUX_SOCK" resize-window -x 120 -y 40
-	wait_screen ' SENT RCVD$'
+	wait_screen ' SENT RCVD WAITING$'
 	keys q
 	wait_screen 'watch exited 0'
 }

@@ -10,6 +10,7 @@ extern const struct command command_mkshm, command_shm_write, command_shm_read;
 extern const struct command command_mksem, command_sem_p, command_sem_v;
 extern const struct command command_fifo, command_pipe_run, command_sock;
 extern const struct command command_signal_send, command_signal_wait;
-extern const struct command command_list, command_rm, command_watch;
+extern const struct command command_list, command_rm, command_watch, command_metrics;
+extern const struct command command_dump, command_restore;
 
 #endif

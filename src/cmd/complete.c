@@ -28,6 +28,7 @@ static const struct { const char *descrip, *kind; } value_kinds[] = {
 	{ "COLUMNS", "columns" },
 	{ "PATH", "files" },
 	{ "PATH[:PROJ]", "files" },
+	{ "DIR", "files" },
 	{ "TOKEN", "separator" },
 	{ "PID", "pids" },
 };

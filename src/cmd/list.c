@@ -40,6 +40,7 @@ struct list_options {
 	pid_t ns_pid;             /* --ns PID, or 0 */
 	bool all_namespaces, namespaces;
 	bool bytes;               /* --bytes: --limits' sizes exact */
+	struct posix_mounts home; /* ipctool's own /dev/shm and mqueue mount */
 };
 
 static struct poptOption list_table[] = {
@@ -304,6 +305,7 @@ static int list_posix_target(struct list_options *o)
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		between_details(o, i);
+		found[i].shared = o->ns_pid && found[i].has_stat && posix_mounts_has(&o->home, found[i].dev);
 		rc = detail_show_posix(&found[i], &o->out);
 	}
 	return rc;
@@ -412,6 +414,7 @@ static int list_run(void *opts, const struct cli *cli)
 	if (o->namespaces)
 		return namespaces_show(&o->out.format);
 	/* Everything below runs in PID's namespaces, as under nsenter. */
+	posix_mounts_here(&o->home);
 	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
 		return rc;
 	if (o->sockets)
@@ -423,6 +426,12 @@ static int list_run(void *opts, const struct cli *cli)
 	if (o->target.kind != TARGET_NONE)
 		return list_target(o);
 	rc = o->all_namespaces ? load_all_namespaces(o, &objs, &posix, &users) : load_here(o, &objs, &posix);
+	if (rc == 0 && o->ns_pid)
+		mark_shared(&posix, &o->home);
+	/* In another namespace, whether a POSIX object is its own is shown. */
+	if ((o->ns_pid || o->all_namespaces) && (o->tables & POSIX_KINDS_ALL) &&
+	    (!o->out.cols_given || o->out.cols_plus))
+		output_add_column(&o->out, COL_SHARED);
 	if (rc == 0)
 		rc = select_by_use(o, &objs, &posix, &users);
 	if (rc == 0)

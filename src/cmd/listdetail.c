@@ -107,9 +107,10 @@ static int print_detail_fields(const struct row *o, int table, const struct outp
 	if (table >= NKINDS)
 		all.cols[all.ncols++] = COL_NAME;   /* the name first, as the key and id are */
 	/* PROCESSES is the table of users that follows. */
+	/* SHARED only says something of an object --ns found shared. */
 	for (int c = 0; c < NCOLS; c++)
 		if ((columns[c].tables & (1u << table)) && !(table >= NKINDS && c == COL_NAME) &&
-		    c != COL_PROCESSES)
+		    c != COL_PROCESSES && !(c == COL_SHARED && !(o->posix && o->posix->shared)))
 			all.cols[all.ncols++] = (enum col)c;
 	if (out->format.mode != TABLE_PLAIN) {
 		struct kind_table kt;
@@ -173,8 +174,11 @@ static int users_table(struct users *u, const struct obj_users *w, const struct 
 static unsigned scan_for(const struct row *r)
 {
 	if (r->sysv)
-		return r->sysv->kind == IPC_KIND_SHM ? USERS_SCAN_SEGMENTS : USERS_SCAN_NOTHING;
-	return r->posix->kind == IPC_KIND_QUEUE ? USERS_SCAN_FDS : USERS_SCAN_FDS | USERS_SCAN_MAPS;
+		return r->sysv->kind == IPC_KIND_SHM ? USERS_SCAN_SEGMENTS : USERS_SCAN_WAITS;
+	/* A POSIX semaphore's waiters are found through its mapping. */
+	return r->posix->kind == IPC_KIND_QUEUE ? USERS_SCAN_FDS | USERS_SCAN_WAITS
+	       : r->posix->kind == IPC_KIND_SEM ? USERS_SCAN_FDS | USERS_SCAN_MAPS | USERS_SCAN_WAITS
+					       : USERS_SCAN_FDS | USERS_SCAN_MAPS;
 }
 
 static int find_users(const struct row *r, struct users *u, struct obj_users *w)

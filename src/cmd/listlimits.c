@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "io.h"
+#include "ipclimits.h"
 #include "listcols.h"
 #include "listlimits.h"
 #include "size.h"
@@ -23,32 +23,6 @@ struct info_row {
 	unsigned long long value;
 	bool bytes;           /* a size: written as lsipc does (16E) unless exact */
 };
-
-/* /proc/sys/kernel/NAME when readable (exact, 64-bit), else FALLBACK. */
-static unsigned long long sysctl_value(const char *name, int field, unsigned long long fallback)
-{
-	char path[64], text[128];
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fallback;
-	ssize_t got = read_full(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (got <= 0)
-		return fallback;
-	text[got] = '\0';
-	char *p = text, *end;
-	unsigned long long v = fallback;
-	for (int i = 0; i <= field; i++) {
-		errno = 0;
-		v = strtoull(p, &end, 10);
-		if (end == p || errno)
-			return fallback;
-		p = end;
-	}
-	return v;
-}
 
 /* A size in lsipc's form, but in bytes with --bytes and in JSON (a
  * number there). */
@@ -85,29 +59,24 @@ static int print_info_rows(const struct info_row *rows, size_t n, unsigned kinds
 
 int limits_show(unsigned kinds, bool exact, const struct table_format *format)
 {
-	struct msginfo mi = { 0 };
-	struct shminfo si = { 0 };
-	struct seminfo se = { 0 };
-	union { struct seminfo *info; } semarg = { .info = &se };
+	struct ipc_limits l;
 
-	if (msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&mi) < 0 ||
-	    shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&si) < 0 ||
-	    semctl(0, 0, IPC_INFO, semarg) < 0)
+	if (ipc_limits_read(&l) != 0)
 		return fail_errno("cannot read the kernel's IPC limits");
 	const unsigned q = KIND_BIT(IPC_KIND_QUEUE), m = KIND_BIT(IPC_KIND_SHM), s = KIND_BIT(IPC_KIND_SEM);
 	const struct info_row rows[] = {
-		{ q, "MSGMNI", "Number of message queues", sysctl_value("msgmni", 0, (unsigned)mi.msgmni), false },
-		{ q, "MSGMAX", "Max size of message (bytes)", sysctl_value("msgmax", 0, (unsigned)mi.msgmax), true },
-		{ q, "MSGMNB", "Default max size of queue (bytes)", sysctl_value("msgmnb", 0, (unsigned)mi.msgmnb), true },
-		{ m, "SHMMNI", "Shared memory segments", sysctl_value("shmmni", 0, si.shmmni), false },
-		{ m, "SHMALL", "Shared memory pages", sysctl_value("shmall", 0, si.shmall), false },
-		{ m, "SHMMAX", "Max size of shared memory segment (bytes)", sysctl_value("shmmax", 0, si.shmmax), true },
-		{ m, "SHMMIN", "Min size of shared memory segment (bytes)", si.shmmin, true },
-		{ s, "SEMMNI", "Number of semaphore identifiers", sysctl_value("sem", 3, (unsigned)se.semmni), false },
-		{ s, "SEMMNS", "Total number of semaphores", sysctl_value("sem", 1, (unsigned)se.semmns), false },
-		{ s, "SEMMSL", "Max semaphores per semaphore set", sysctl_value("sem", 0, (unsigned)se.semmsl), false },
-		{ s, "SEMOPM", "Max number of operations per semop(2)", sysctl_value("sem", 2, (unsigned)se.semopm), false },
-		{ s, "SEMVMX", "Semaphore max value", (unsigned)se.semvmx, false },
+		{ q, "MSGMNI", "Number of message queues", l.msgmni, false },
+		{ q, "MSGMAX", "Max size of message (bytes)", l.msgmax, true },
+		{ q, "MSGMNB", "Default max size of queue (bytes)", l.msgmnb, true },
+		{ m, "SHMMNI", "Shared memory segments", l.shmmni, false },
+		{ m, "SHMALL", "Shared memory pages", l.shmall, false },
+		{ m, "SHMMAX", "Max size of shared memory segment (bytes)", l.shmmax, true },
+		{ m, "SHMMIN", "Min size of shared memory segment (bytes)", l.shmmin, true },
+		{ s, "SEMMNI", "Number of semaphore identifiers", l.semmni, false },
+		{ s, "SEMMNS", "Total number of semaphores", l.semmns, false },
+		{ s, "SEMMSL", "Max semaphores per semaphore set", l.semmsl, false },
+		{ s, "SEMOPM", "Max number of operations per semop(2)", l.semopm, false },
+		{ s, "SEMVMX", "Semaphore max value", l.semvmx, false },
 	};
 	return print_info_rows(rows, sizeof(rows) / sizeof(rows[0]), kinds, exact, format, "limits", "LIMIT");
 }

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 
@@ -41,6 +42,57 @@ static void read_capacities(struct sysv_obj *objs, size_t n)
 	}
 }
 
+/* ---- which POSIX file systems count for which namespace ------------------ */
+
+void attribution_init(struct attribution *a)
+{
+	struct posix_mounts home;
+
+	memset(a, 0, sizeof(*a));
+	a->self = ns_current_ipc();
+	posix_mounts_here(&home);
+	dev_set_add(&a->seen, home.shm);
+	dev_set_add(&a->seen, home.mqueue);
+}
+
+/* Does the file system DEV count for NS (ipctool is in it now)? */
+static bool attributed(struct attribution *a, const struct ipcns *ns, dev_t dev)
+{
+	if (dev == 0)
+		return true;   /* none: nothing will be found there */
+	if (ns->inode != a->self && dev_set_has(&a->seen, dev)) {
+		dev_set_add(&a->shared, dev);
+		return false;
+	}
+	dev_set_add(&a->seen, dev);
+	return true;
+}
+
+unsigned attributed_tables(struct attribution *a, const struct ipcns *ns, unsigned tables)
+{
+	struct posix_mounts here;
+
+	posix_mounts_here(&here);
+	/* shared memory and semaphores live in /dev/shm, queues in the mqueue mount */
+	if (!attributed(a, ns, here.shm))
+		tables &= ~(POSIX_KIND_BIT(IPC_KIND_SHM) | POSIX_KIND_BIT(IPC_KIND_SEM));
+	if (!attributed(a, ns, here.mqueue))
+		tables &= ~POSIX_KIND_BIT(IPC_KIND_QUEUE);
+	return tables;
+}
+
+void attribution_mark_shared(const struct attribution *a, struct posix_list *posix, size_t from)
+{
+	for (size_t i = from; i < posix->n; i++)
+		posix->objs[i].shared = posix->objs[i].has_stat && dev_set_has(&a->shared, posix->objs[i].dev);
+}
+
+void mark_shared(struct posix_list *posix, const struct posix_mounts *home)
+{
+	for (size_t i = 0; i < posix->n; i++)
+		posix->objs[i].shared = posix->objs[i].has_stat && posix_mounts_has(home, posix->objs[i].dev);
+}
+
 /* Queues are seen through the mount namespace's mqueue mount: a namespace
  * whose first process has none shows no POSIX queues, and says so. */
 static unsigned posix_kinds_here(unsigned tables, const struct ipcns *ns)
@@ -48,8 +100,11 @@ static unsigned posix_kinds_here(unsigned tables, const struct ipcns *ns)
 	unsigned kinds = tables >> NKINDS;
 
 	if ((kinds & KIND_BIT(IPC_KIND_QUEUE)) && !posix_mqueue_dir()) {
-		warn("POSIX message queues of IPC namespace %llu are not listed: no mqueue file system is "
-		     "mounted where PID %d sees it", ns->inode, (int)ns->first);
+		if (ns)
+			warn("POSIX message queues of IPC namespace %llu are not listed: no mqueue file system "
+			     "is mounted where PID %d sees it", ns->inode, (int)ns->first);
+		else
+			warn("POSIX message queues are not listed: no mqueue file system is mounted");
 		kinds &= ~KIND_BIT(IPC_KIND_QUEUE);
 	}
 	return kinds;
@@ -77,19 +132,19 @@ static int keep_sem_pids(const struct sysv_obj *objs, size_t n, struct users *se
 			pids = grown;
 			cap = o->nsems;
 		}
-		bool known = true;
-		for (size_t k = 0; k < o->nsems && known; k++)
+		bool known = true, waited = false;
+		for (size_t k = 0; k < o->nsems && known; k++) {
 			known = (pids[k] = semctl(o->id, (int)k, GETPID)) >= 0;
-		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known);
+			waited = waited || semctl(o->id, (int)k, GETNCNT) > 0 || semctl(o->id, (int)k, GETZCNT) > 0;
+		}
+		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known, waited);
 	}
 	free(pids);
 	return rc;
 }
 
-/* The objects of the namespace ipctool is in now, appended (each carries
- * its IPCNS from the loader). */
-static int load_here(const struct ipcns *ns, unsigned tables, bool capacities, struct sysv_list *sysv,
-		     struct posix_list *posix, struct users *sems)
+int namespace_load(const struct ipcns *ns, unsigned tables, bool capacities, struct sysv_list *sysv,
+		   struct posix_list *posix, struct users *sems)
 {
 	size_t first = sysv->n;
 	int rc = sysv_load_kinds(tables & KINDS_ALL, sysv);
@@ -103,38 +158,36 @@ static int load_here(const struct ipcns *ns, unsigned tables, bool capacities, s
 	return rc;
 }
 
-/* Enter NS; 0 there, NS_GONE when its process ended since the scan (it is
- * skipped), or a reported status. */
-static int enter(const struct ipcns *ns)
-{
-	return ns_enter(ns->first, ns->inode);
-}
+struct load_all {
+	unsigned tables;
+	bool capacities;
+	struct sysv_list *sysv;
+	struct posix_list *posix;
+	struct users *sems;
+	struct attribution attribution;
+};
 
-/* Back home, keeping RC unless going back failed. */
-static int leave(int rc)
+static int load_one(const struct ipcns *ns, void *data)
 {
-	int back = ns_leave();
+	struct load_all *a = data;
+	unsigned tables = attributed_tables(&a->attribution, ns, a->tables);
 
-	return rc ? rc : back;
+	return namespace_load(ns, tables, a->capacities, a->sysv, a->posix, a->sems);
 }
 
 int all_namespaces_load(unsigned tables, const struct output *out, struct sysv_list *sysv,
 			struct posix_list *posix, struct users *sems)
 {
+	struct load_all a = { tables, wants_column(out, COL_QBYTES), sysv, posix, sems, { 0 } };
 	struct ipcns_list nss;
-	bool capacities = wants_column(out, COL_QBYTES);
+	size_t first = posix->n;
 	int rc = ipcns_scan(&nss);
 
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < nss.n && rc == 0; i++) {
-		rc = enter(&nss.v[i]);
-		if (rc == NS_GONE)
-			rc = 0;
-		else if (rc == 0)
-			rc = load_here(&nss.v[i], tables, capacities, sysv, posix, sems);
-	}
-	rc = leave(rc);
+	attribution_init(&a.attribution);
+	rc = ipcns_visit(&nss, load_one, &a);
+	attribution_mark_shared(&a.attribution, posix, first);
 	ipcns_free(&nss);
 	return rc;
 }
@@ -147,12 +200,14 @@ struct counts {
 	unsigned long long kinds[NKINDS];
 };
 
-/* The objects of each kind, both families, in the namespace ipctool is in. */
-static int count_here(const struct ipcns *ns, struct counts *c)
+/* The objects of each kind, both families, in the namespace ipctool is in
+ * (POSIX ones only from the file systems that count for it, A says). */
+static int count_here(const struct ipcns *ns, struct counts *c, struct attribution *a)
 {
 	struct sysv_list sysv = { 0 };
 	struct posix_list posix = { 0 };
-	int rc = load_here(ns, KINDS_ALL | POSIX_KINDS_ALL, false, &sysv, &posix, NULL);
+	unsigned tables = attributed_tables(a, ns, KINDS_ALL | POSIX_KINDS_ALL);
+	int rc = namespace_load(ns, tables, false, &sysv, &posix, NULL);
 
 	for (size_t i = 0; i < sysv.n; i++)
 		c->kinds[sysv.objs[i].kind]++;
@@ -200,29 +255,34 @@ static struct libscols_table *namespaces_table(const struct table_format *format
 	return tb;
 }
 
+struct add_all {
+	struct libscols_table *tb;
+	struct attribution attribution;
+};
+
+/* One namespace's row, counted while ipctool is in it. */
+static int add_namespace(const struct ipcns *ns, void *data)
+{
+	struct add_all *a = data;
+	struct counts c = { { 0 } };
+	int rc = count_here(ns, &c, &a->attribution);
+
+	if (rc == 0 && add_namespace_row(a->tb, ns, &c) != 0)
+		rc = fail("out of memory");
+	return rc;
+}
+
 int namespaces_show(const struct table_format *format)
 {
 	struct ipcns_list nss;
+	struct add_all a;
 	int rc = ipcns_scan(&nss);
 
 	if (rc)
 		return rc;
-	struct libscols_table *tb = namespaces_table(format);
-	if (!tb)
-		rc = fail("out of memory");
-	for (size_t i = 0; i < nss.n && rc == 0; i++) {
-		struct counts c = { { 0 } };
-		rc = enter(&nss.v[i]);
-		if (rc == NS_GONE) {
-			rc = 0;
-			continue;
-		}
-		if (rc == 0)
-			rc = count_here(&nss.v[i], &c);
-		if (rc == 0 && add_namespace_row(tb, &nss.v[i], &c) != 0)
-			rc = fail("out of memory");
-	}
-	rc = leave(rc);
+	attribution_init(&a.attribution);
+	struct libscols_table *tb = a.tb = namespaces_table(format);
+	rc = tb ? ipcns_visit(&nss, add_namespace, &a) : fail("out of memory");
 	rc = table_print_only(format, tb, rc);
 	ipcns_free(&nss);
 	return rc;

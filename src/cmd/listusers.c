@@ -55,20 +55,49 @@ static size_t posix_devices(const struct posix_list *posix, dev_t devs[USERS_MAX
 	return n;
 }
 
-int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
+/* Queues and sets (either family) can be waited on: with none among
+ * the objects, no process's call is read. */
+static bool can_be_waited_on(unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
+{
+	for (size_t i = 0; (tables & KINDS_ALL) && i < objs->n; i++)
+		if (objs->objs[i].kind != IPC_KIND_SHM && (tables & KIND_BIT(objs->objs[i].kind)))
+			return true;
+	for (size_t i = 0; posix && (tables & POSIX_KINDS_ALL) && i < posix->n; i++)
+		if (posix->objs[i].kind != IPC_KIND_SHM && (tables & POSIX_KIND_BIT(posix->objs[i].kind)))
+			return true;
+	return false;
+}
+
+static int load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix,
+		bool every_segment)
 {
 	unsigned what = 0;
 	dev_t devs[USERS_MAX_DEVS];
 	size_t ndevs = posix_devices(posix, devs);
 
-	if ((tables & KIND_BIT(IPC_KIND_SHM)) && any_attached(objs))
+	if ((tables & KIND_BIT(IPC_KIND_SHM)) && (every_segment || any_attached(objs)))
 		what |= USERS_SCAN_SEGMENTS;
+	if (can_be_waited_on(tables, objs, posix))
+		what |= USERS_SCAN_WAITS;
 	if ((tables & POSIX_KINDS_ALL) && posix && posix->n > 0)
 		what |= USERS_SCAN_FDS | ((tables & (POSIX_KIND_BIT(IPC_KIND_SHM) | POSIX_KIND_BIT(IPC_KIND_SEM)))
 					  ? USERS_SCAN_MAPS : 0);
 	/* Nothing to look for still lists the processes: recorded pids are
 	 * checked against them. */
-	return users_scan(u, what ? what : USERS_SCAN_NOTHING, ndevs ? devs : NULL, ndevs);
+	/* The second look (rm) counts on no listing: it must see attachments
+	 * made since. */
+	return users_scan_listed(u, what ? what : USERS_SCAN_NOTHING, ndevs ? devs : NULL, ndevs,
+				 every_segment ? NULL : objs);
+}
+
+int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
+{
+	return load(u, tables, objs, posix, false);
+}
+
+int users_load_again(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix)
+{
+	return load(u, tables, objs, posix, true);
 }
 
 void output_add_column(struct output *out, enum col c)
@@ -98,4 +127,7 @@ void users_warn_unreadable(const struct users *u)
 	if (u->unreadable)
 		warn("%zu processes could not be read (another user's: that needs root): the processes shown "
 		     "are only those of the rest, and no POSIX object is called orphaned", u->unreadable);
+	else if (u->waits_unknown)
+		warn("what %zu processes wait on could not be read (another user's: that needs root): the waiters "
+		     "shown are only those of the rest", u->waits_unknown);
 }

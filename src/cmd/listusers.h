@@ -19,7 +19,7 @@ enum { OPT_ORPHANED = 900, OPT_OLDER_THAN };
 	{ "orphaned", '\0', POPT_ARG_NONE, NULL, OPT_ORPHANED, \
 	  "only objects no live process uses (see the manual for each kind)", NULL }, \
 	{ "older-than", '\0', POPT_ARG_STRING, NULL, OPT_OLDER_THAN, \
-	  "only objects last changed at least DURATION ago: 90s, 30m, 12h, 7d", "DURATION" }
+	  "only objects idle for at least DURATION (unused, unchanged): 90s, 30m, 12h, 7d", "DURATION" }
 
 /* --orphaned and --older-than into F; CLI_UNHANDLED for other vals. */
 int age_filter_option(struct age_filter *f, int val, const char *arg);
@@ -28,8 +28,12 @@ bool age_filter_given(const struct age_filter *f);
 /* Scan /proc for the users of the objects in TABLES (a table mask) among
  * OBJS and POSIX, reading only what they can need: no maps when no
  * segment is attached and there is no POSIX object, no descriptors
- * without POSIX objects.  0 or a reported status. */
+ * without POSIX objects, no blocked calls without queues or sets.  0 or
+ * a reported status. */
 int users_load(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix);
+/* The same for a second look: segments attached since OBJS was read
+ * are looked for too. */
+int users_load_again(struct users *u, unsigned tables, const struct sysv_list *objs, const struct posix_list *posix);
 
 /* Add column C to what OUT shows, after the defaults when no --output
  * named columns. */
@@ -38,7 +42,9 @@ void output_add_column(struct output *out, enum col c);
 bool output_shows_users(const struct output *out);
 
 /* Some processes could not be read: one warning, since then the users
- * shown are not all, and POSIX objects are not called orphaned. */
+ * shown are not all, and POSIX objects are not called orphaned; or only
+ * the calls they sleep in could not (ptrace access): one warning that the
+ * waiters shown are not all. */
 void users_warn_unreadable(const struct users *u);
 
 #endif

@@ -86,7 +86,8 @@ static const struct command *const commands[] = {
 	&command_mksem, &command_sem_p, &command_sem_v,
 	&command_fifo, &command_pipe_run, &command_sock,
 	&command_signal_send, &command_signal_wait,
-	&command_list, &command_rm, &command_watch,
+	&command_list, &command_rm, &command_watch, &command_metrics,
+	&command_dump, &command_restore,
 	&command_help,
 };
 
@@ -256,6 +257,9 @@ static int dispatch(int argc, const char **argv)
 
 int main(int argc, char **argv)
 {
+	/* Before any subcommand: an ignored SIGCHLD inherited through exec
+	 * would make every COMMAND's status read as 0 (see ipctool(1)). */
+	spawn_reset_inherited_signals();
 	int status = dispatch(argc, (const char **)argv);
 	int flushed = finish_stdout();
 

@@ -1,15 +1,11 @@
 /* mkq, send and recv: message queues from the shell (SPEC §3, §4). */
 #include <errno.h>
 #include <limits.h>
-#include <linux/sockios.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ahead.h"
@@ -27,6 +23,7 @@
 #include "records.h"
 #include "hexdump.h"
 #include "recvexec.h"
+#include "room.h"
 #include "sendjson.h"
 #include "target.h"
 #include "unapplied.h"
@@ -746,10 +743,6 @@ struct batch {
 	size_t *ends;              /* MAX entries */
 };
 
-/* What stdout is, for --lockstep: a pipe or a socket can say how much of
- * what was written is still unread; anything else counts as read at once. */
-enum stdout_kind { STDOUT_OTHER, STDOUT_PIPE, STDOUT_SOCKET };
-
 struct receiver {
 	struct queue queue;
 	struct wait wait;
@@ -758,7 +751,7 @@ struct receiver {
 	bool peek;
 	bool lockstep;
 	bool reader_gone;          /* --lockstep saw stdout's last reader go */
-	enum stdout_kind stdout_kind;
+	struct room out;           /* what stdout can take whole (room.h) */
 	unsigned long long taken;  /* messages taken off the queue (or copied) */
 	unsigned long long written;
 	struct progress progress;
@@ -821,18 +814,11 @@ static size_t c_string_length(const struct queue_record *rec)
  * message up to its first NUL, and size that of what is written. */
 static int format_json(struct buf *out, const struct queue_record *rec, const char *tag_name, bool string)
 {
-	const unsigned char *data = (const unsigned char *)rec->data;
 	size_t size = string ? c_string_length(rec) : rec->size;
-	bool text = utf8_valid(data, size);
 
-	if (buf_printf(out, "{\"%s\":%ld,\"size\":%zu,\"%s\":", tag_name, rec->tag, size,
-		       text ? "data" : "data_base64") != 0)
+	if (json_append_message(out, tag_name, rec->tag, rec->data, size) != 0)
 		return -1;
-	if (text ? json_append_string(out, rec->data, size) != 0
-		 : (buf_append(out, "\"", 1) != 0 || base64_append(out, data, size) != 0 ||
-		    buf_append(out, "\"", 1) != 0))
-		return -1;
-	return buf_append(out, "}\n", 2);
+	return buf_append(out, "\n", 1);
 }
 
 static int format_record(struct buf *out, const struct queue_record *rec, enum output_mode mode,
@@ -860,10 +846,14 @@ static int format_record(struct buf *out, const struct queue_record *rec, enum o
 	}
 }
 
-/* Put back, in order, every message of the batch from index FIRST on. */
+/* Put back, in order, every message of the batch from index FIRST on.
+ * One that cannot go back (the queue was removed, or was still full when
+ * a termination signal came) is named with its first bytes, so that a
+ * user can send it again by hand, and the others are still tried. */
 static int put_back_from(struct receiver *r, size_t first, unsigned long long *returned)
 {
 	size_t offset = 0;
+	int rc = 0;
 
 	*returned = 0;
 	for (size_t i = 0; i < r->batch.count; i++) {
@@ -871,11 +861,18 @@ static int put_back_from(struct receiver *r, size_t first, unsigned long long *r
 		offset += queue_record_span(rec->size);
 		if (i < first)
 			continue;
-		if (queue_put_back(&r->queue, rec) != 0)
-			return queue_report(&r->queue, "put a message back on");
-		(*returned)++;
+		if (queue_put_back(&r->queue, rec) == 0) {
+			(*returned)++;
+			continue;
+		}
+		char which[48];
+		rc = EXIT_FAIL;
+		snprintf(which, sizeof(which), "message %llu", r->taken - r->batch.count + i + 1);
+		queue_tell_lost(&r->queue, rec, which);
 	}
-	return 0;
+	if (rc)
+		termination_honour();   /* still full after a signal: die of it */
+	return rc;
 }
 
 static void batch_clear(struct batch *b)
@@ -886,61 +883,28 @@ static void batch_clear(struct batch *b)
 }
 
 /* How far the text of the batch got: the messages wholly written.  A
- * termination signal that cut a message part way finishes writing it (it
- * is partly delivered already, so putting it back would deliver it twice);
- * only messages not started go back. */
-static size_t written_whole(struct batch *b, size_t done, int write_errno)
+ * termination signal that cut a message part way (one larger than a pipe
+ * can take whole) finishes writing it while the reader drains: it is
+ * partly delivered already, so putting it back would deliver it twice.
+ * A reader that stopped leaves it cut, and the user is told.  Only
+ * messages not started go back, and one cut by a write error. */
+static size_t written_whole(struct receiver *r, size_t done, int write_errno)
 {
+	struct batch *b = &r->batch;
 	size_t first = 0;
 
 	while (first < b->count && b->ends[first] <= done)
 		first++;
 	size_t start = first ? b->ends[first - 1] : 0;
-	if (first < b->count && done > start && write_errno == EINTR && termination_pending() &&
-	    write_through(STDOUT_FILENO, b->out.data + done, b->ends[first] - done) == 0)
-		first++;
-	return first;
-}
-
-/* Bytes written to stdout that its reader has not read yet: a pipe's
- * FIONREAD counts what it holds, from either end; a socket's SIOCOUTQ
- * what the peer has not taken.  Anything else (a file, a terminal) has
- * nothing unread once written. */
-static long stdout_unread(enum stdout_kind kind)
-{
-	int n = 0;
-
-	if (kind == STDOUT_OTHER)
-		return 0;
-	if (ioctl(STDOUT_FILENO, kind == STDOUT_PIPE ? FIONREAD : SIOCOUTQ, &n) != 0)
-		return 0;
-	return n;
-}
-
-static enum stdout_kind stdout_kind(void)
-{
-	struct stat st;
-
-	if (fstat(STDOUT_FILENO, &st) != 0)
-		return STDOUT_OTHER;
-	if (S_ISFIFO(st.st_mode))
-		return STDOUT_PIPE;
-	return S_ISSOCK(st.st_mode) ? STDOUT_SOCKET : STDOUT_OTHER;
-}
-
-/* Wait up to MS milliseconds (-1: for ever) for stdout's last reader to go
- * (POLLERR on a pipe, POLLHUP on a socket or terminal) or for QUEUE_FD
- * (-1: none) to be readable.  True when the reader is gone. */
-static bool reader_left(int queue_fd, int ms)
-{
-	struct pollfd fds[2] = {
-		{ .fd = STDOUT_FILENO, .events = 0 },
-		{ .fd = queue_fd, .events = POLLIN },
-	};
-
-	if (poll(fds, queue_fd >= 0 ? 2 : 1, ms) <= 0)
-		return false;   /* EINTR: the caller looks at the termination flag */
-	return (fds[0].revents & (POLLERR | POLLHUP)) != 0;
+	if (first == b->count || done == start || write_errno != EINTR || !termination_pending())
+		return first;
+	if (room_finish(&r->out, b->out.data + done, b->ends[first] - done) == 0)
+		return first + 1;
+	if (errno != EAGAIN)
+		return first;   /* a write error: put back whole, as after any */
+	warn("message %llu was cut after %zu of its %zu bytes: the reader of standard output stopped "
+	     "reading", r->taken - b->count + first + 1, done - start, b->ends[first] - start);
+	return first + 1;
 }
 
 /* How often --lockstep looks whether the reader has read (no event says
@@ -956,11 +920,11 @@ enum { READ_YIELDS = 200, READ_POLL_MS = 1, SYSV_POLL_MS = 10 };
 static long await_reader(const struct receiver *r)
 {
 	for (int tries = 0;; tries++) {
-		long unread = stdout_unread(r->stdout_kind);
+		long unread = room_unread(&r->out);
 		if (unread == 0)
 			return 0;
-		if (reader_left(-1, tries < READ_YIELDS ? 0 : READ_POLL_MS))
-			return stdout_unread(r->stdout_kind);
+		if (room_reader_left(&r->out, -1, tries < READ_YIELDS ? 0 : READ_POLL_MS))
+			return room_unread(&r->out);
 		if (termination_pending())
 			return -1;
 		if (tries < READ_YIELDS)
@@ -989,6 +953,55 @@ static int await_delivery(struct receiver *r)
 		    "it was put back on %s", r->taken, queue_name(&r->queue));
 }
 
+/* Where the records of the formatted batch that one write can take whole
+ * now, from byte AT on, end: AT when not even the first fits in ROOM.
+ * *NEXT gets the size of the first. */
+static size_t records_fitting(const struct batch *b, size_t at, size_t room, size_t *next)
+{
+	size_t end = at;
+
+	*next = 0;
+	for (size_t i = 0; i < b->count; i++) {
+		if (b->ends[i] <= at)
+			continue;
+		if (!*next)
+			*next = b->ends[i] - at;
+		if (b->ends[i] - at > room)
+			break;
+		end = b->ends[i];
+	}
+	return end;
+}
+
+/* Write the formatted batch to stdout, each write(2) only whole records
+ * that stdout can take whole (room.h), so that a reader that stalls and a
+ * termination signal never leave one half written.  A record that can
+ * never be taken whole (larger than the pipe) is written as it goes.
+ * Returns 0, or -1 with errno; *DONE holds how many bytes went. */
+static int write_records(struct receiver *r, size_t *done)
+{
+	struct batch *b = &r->batch;
+	size_t at = 0, next;
+
+	while (at < b->out.len) {
+		size_t end = records_fitting(b, at, room_now(&r->out), &next);
+		if (end == at && next <= r->out.whole) {
+			if (room_await(&r->out, next) != 0)
+				break;
+			continue;
+		}
+		if (end == at)
+			end = at + next;
+		size_t put = 0;
+		int rc = write_all(STDOUT_FILENO, b->out.data + at, end - at, &put);
+		at += put;
+		if (rc != 0)
+			break;
+	}
+	*done = at;
+	return at == b->out.len ? 0 : -1;
+}
+
 /* Write the batch.  On failure the messages not wholly written go back to
  * the queue (copies from --peek were never taken) before the error. */
 static int batch_flush(struct receiver *r)
@@ -1006,7 +1019,7 @@ static int batch_flush(struct receiver *r)
 		format_failed = format_record(&b->out, rec, r->output, r->queue.tag_name) != 0;
 		b->ends[i] = b->out.len;
 	}
-	if (!format_failed && write_all(STDOUT_FILENO, b->out.data, b->out.len, &done) == 0) {
+	if (!format_failed && write_records(r, &done) == 0) {
 		int rc = r->lockstep ? await_delivery(r) : 0;
 		if (rc)
 			return rc;
@@ -1015,7 +1028,7 @@ static int batch_flush(struct receiver *r)
 		return 0;
 	}
 	write_errno = format_failed ? ENOMEM : errno;
-	size_t first = format_failed ? 0 : written_whole(b, done, write_errno);
+	size_t first = format_failed ? 0 : written_whole(r, done, write_errno);
 	r->written += first;
 	unsigned long long returned = 0;
 	int rc = r->peek ? 0 : put_back_from(r, first, &returned);
@@ -1074,7 +1087,7 @@ static enum queue_result take_watching(struct receiver *r, const struct queue_se
 		int ms = wait_remaining_ms(&r->wait);
 		if (queue_fd < 0 && (ms < 0 || ms > SYSV_POLL_MS))
 			ms = SYSV_POLL_MS;
-		if (reader_left(queue_fd, ms)) {
+		if (room_reader_left(&r->out, queue_fd, ms)) {
 			r->reader_gone = true;
 			return QUEUE_ERROR;
 		}
@@ -1176,8 +1189,7 @@ static int recv_run(void *opts, const struct cli *cli)
 	wait_init(&r.wait, o->wait.nowait || o->peek, o->wait.has_timeout ? &o->wait.timeout : NULL);
 	/* A closed pipe must show up as EPIPE while we still hold the message. */
 	signal(SIGPIPE, SIG_IGN);
-	if (r.lockstep)
-		r.stdout_kind = stdout_kind();
+	room_init(&r.out, STDOUT_FILENO);
 	termination_catch();
 	/* With --count or --follow: not over JSON, nor over the messages on a terminal. */
 	progress_start(&r.progress, o->count_given || o->follow ? o->progress : PROGRESS_OFF,

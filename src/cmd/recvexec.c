@@ -185,26 +185,30 @@ static const char *outcome(char *text, size_t cap, const struct failure *f, cons
 	return text;
 }
 
-/* A queue error while putting back is the one way a message can be lost
- * (the queue was removed): say which one. */
+/* A message that could not go back is lost: its queue was removed, or
+ * was still full when a termination signal came.  Say which one, with
+ * its first bytes.  A signal ends the run with its own status. */
 static void put_back_failed(struct exec_run *x, struct queue *q, const struct worker *w)
 {
-	char name[128];
+	char which[32];
 	int err = errno;
 
-	warn("%s could not go back: it is lost", message_name(name, sizeof(name), x, w->number,
-							      w->rec->tag, w->rec->size));
+	snprintf(which, sizeof(which), "message %llu", w->number);
+	queue_tell_lost(q, w->rec, which);
 	errno = err;
-	if (!x->error)
-		x->error = queue_report(q, "put a message back on");
+	if (!x->error && !(err == EAGAIN && termination_pending()))
+		x->error = EXIT_FAIL;   /* the line above said why */
 }
 
-static void put_back(struct exec_run *x, const struct worker *w)
+/* True when the message is back on its queue. */
+static bool put_back(struct exec_run *x, const struct worker *w)
 {
-	if (queue_put_back(x->queue, w->rec) != 0)
+	if (queue_put_back(x->queue, w->rec) != 0) {
 		put_back_failed(x, x->queue, w);
-	else
-		x->put_back++;
+		return false;
+	}
+	x->put_back++;
+	return true;
 }
 
 static void note_failure(struct exec_run *x, const struct worker *w, int start_errno)
@@ -214,26 +218,60 @@ static void note_failure(struct exec_run *x, const struct worker *w, int start_e
 					     w->spawn.signal, start_errno };
 }
 
+/* How long a full dead-letter queue is waited for: as --timeout bounds
+ * the run (with --follow: a silence), or for ever; a termination signal
+ * ends the wait in any case. */
+static struct wait dead_letter_wait(const struct exec_run *x)
+{
+	struct wait w = *x->plan->wait;
+
+	if (x->plan->follow)
+		wait_restart(&w);
+	return w;
+}
+
+/* The dead-letter queue could not take the message: it goes back on its
+ * own queue and the run stops, naming both queues. */
+static void dead_letter_refused(struct exec_run *x, const struct worker *w, const char *name,
+				const char *what, const char *why)
+{
+	char dead[4400];
+
+	snprintf(dead, sizeof(dead), "%s", queue_name(&x->dead));
+	if (put_back(x, w) && !x->error && !termination_pending())
+		x->error = fail("%s: %s; %s %s, so it was put back on %s", name, what, dead, why,
+				queue_name(x->queue));
+}
+
 /* --dead-letter: the failed message goes there and the run goes on.  A
- * message the dead-letter queue cannot hold goes back instead, and the
- * run stops as without --dead-letter. */
+ * message the dead-letter queue cannot hold, or not before the wait for
+ * room ends, goes back instead, and the run stops as without
+ * --dead-letter. */
 static void dead_letter(struct exec_run *x, const struct worker *w, int start_errno)
 {
-	char name[128], what[256];
+	char name[128], what[256], why[96];
 	struct failure f = { w->number, w->rec->tag, w->rec->size, w->spawn.status, w->spawn.signal,
 			     start_errno };
+	struct wait room = dead_letter_wait(x);
 
 	message_name(name, sizeof(name), x, w->number, w->rec->tag, w->rec->size);
 	outcome(what, sizeof(what), &f, x->plan->command[0]);
 	if (w->rec->size > x->dead.max_message) {
-		put_back(x, w);
-		if (!x->error)
-			x->error = fail("%s: %s; it is larger than %s can hold (%zu bytes), so it was put back "
-					"on %s", name, what, queue_name(&x->dead), x->dead.max_message,
-					queue_name(x->queue));
+		snprintf(why, sizeof(why), "holds at most %zu bytes", x->dead.max_message);
+		dead_letter_refused(x, w, name, what, why);
 		return;
 	}
-	if (queue_put_back(&x->dead, w->rec) != 0) {
+	switch (queue_send(&x->dead, w->rec, &room)) {
+	case QUEUE_OK:
+		warn("%s: %s; sent to %s", name, what, queue_name(&x->dead));
+		return;
+	case QUEUE_NOTHING:
+		dead_letter_refused(x, w, name, what, room.nowait ? "is full" : "stayed full until the timeout");
+		return;
+	case QUEUE_INTERRUPTED:
+		dead_letter_refused(x, w, name, what, "");
+		return;
+	default: {
 		int err = errno;
 		put_back(x, w);
 		errno = err;
@@ -241,7 +279,7 @@ static void dead_letter(struct exec_run *x, const struct worker *w, int start_er
 			x->error = queue_report(&x->dead, "send a dead letter to");
 		return;
 	}
-	warn("%s: %s; sent to %s", name, what, queue_name(&x->dead));
+	}
 }
 
 /* What became of one message once its COMMAND ended (or could not start). */
@@ -259,6 +297,27 @@ static void settle(struct exec_run *x, struct worker *w, int start_errno)
 	dead_letter(x, w, start_errno);
 }
 
+/* A start that failed for want of processes, memory or descriptors says
+ * nothing about COMMAND or its message: the message goes back (never to
+ * the dead-letter queue) and the run stops, saying why. */
+static bool lacks_resources(int err)
+{
+	return err == EAGAIN || err == ENOMEM || err == EMFILE || err == ENFILE;
+}
+
+static void not_started(struct exec_run *x, struct worker *w, int err)
+{
+	char name[128];
+
+	bool back = put_back(x, w);
+	w->busy = false;
+	x->busy--;
+	if (back && !x->error)
+		x->error = fail("%s: cannot start %s: %s%s; it was put back on %s", message_name(name, sizeof(name), x,
+				w->number, w->rec->tag, w->rec->size), x->plan->command[0], strerror(err),
+				err == EAGAIN ? " (the limit on processes was reached)" : "", queue_name(x->queue));
+}
+
 /* Give the worker's message to a new run of COMMAND. */
 static void start_worker(struct exec_run *x, struct worker *w)
 {
@@ -270,19 +329,16 @@ static void start_worker(struct exec_run *x, struct worker *w)
 	x->busy++;
 	int fd = message_file(w->rec);
 	if (fd < 0) {
-		int err = errno;
-		put_back(x, w);
-		w->busy = false;
-		x->busy--;
-		errno = err;
-		if (!x->error)
-			x->error = fail_errno("cannot hold message %llu for %s", w->number, x->plan->command[0]);
+		not_started(x, w, errno);
 		return;
 	}
 	w->spawn.in = fd;
 	int err = spawn_start(&w->spawn);
 	close(fd);
-	if (err) {
+	if (err && lacks_resources(err)) {
+		not_started(x, w, err);
+	} else if (err) {
+		/* Not found, not executable: COMMAND's own failure. */
 		w->spawn.status = spawn_start_status(err);
 		w->spawn.signal = 0;
 		settle(x, w, err);
@@ -340,6 +396,7 @@ static enum take take_and_start(struct exec_run *x, struct worker *w)
 	case QUEUE_OK:
 		if (termination_pending()) {
 			/* Asked to stop just as it was taken. */
+			w->number = x->taken + 1;
 			if (queue_put_back(x->queue, w->rec) != 0)
 				put_back_failed(x, x->queue, w);
 			return TAKE_STOP;

@@ -1,7 +1,11 @@
 /* rm: remove System V and POSIX objects by TARGET, or every object a
  * selection names with --all; never one the command line did not select.
  * --all is System V only unless a family is named: /dev/shm belongs to
- * running programs.  SPEC §10, §12 (Listing and removing). */
+ * running programs.  With --orphaned or --older-than, what a live process
+ * uses (attached, mapped, open, waiting) at the moment of its removal is
+ * kept and said; under --ns, a POSIX object in a file system the namespace
+ * shares with ipctool's own is not the namespace's to remove.  See
+ * ipctool-rm(1). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,22 +16,25 @@
 #include "command.h"
 #include "commands.h"
 #include "error.h"
+#include "ipcns.h"
 #include "listcols.h"
 #include "listusers.h"
 #include "nsenter.h"
 #include "posixobj.h"
 #include "sysvobj.h"
 #include "target.h"
+#include "wait.h"
 
-enum { OPT_ALL = 1, OPT_DRY_RUN, OPT_NS };
+enum { OPT_ALL = 1, OPT_DRY_RUN, OPT_NS, OPT_VERBOSE, OPT_FORCE };
 
 struct rm_options {
 	struct select_options select;
-	bool all, dry_run;
+	bool all, dry_run, verbose, force;
 	struct age_filter filter;  /* --orphaned, --older-than */
 	struct target *targets;  /* --key/--ftok, then the positional ones */
 	size_t ntargets;
 	pid_t ns_pid;             /* --ns PID, or 0 */
+	struct posix_mounts home; /* ipctool's own /dev/shm and mqueue mount, for --ns */
 };
 
 /* --key and --ftok may be repeated here, so rm has its own entries for
@@ -46,7 +53,10 @@ static struct poptOption rm_table[] = {
 	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "with --all: System V objects (the default)", NULL },
 	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "with --all: POSIX objects (with --sysv too: both)", NULL },
 	AGE_FILTER_ENTRIES,
-	{ "dry-run", '\0', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "show what would be removed; remove nothing", NULL },
+	{ "dry-run", '\0', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "say what would be removed and kept; remove nothing", NULL },
+	{ "verbose", '\0', POPT_ARG_NONE, NULL, OPT_VERBOSE, "one line on stdout per object removed", NULL },
+	{ "force", '\0', POPT_ARG_NONE, NULL, OPT_FORCE,
+	  "remove what --orphaned or --older-than would keep in use, and what --ns shares", NULL },
 	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
 	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
 	CLI_HELP_TABLE,
@@ -79,6 +89,8 @@ static int rm_option(int val, const char *arg, void *data)
 		return target_option(t, val, arg);
 	case OPT_ALL: o->all = true; return 0;
 	case OPT_DRY_RUN: o->dry_run = true; return 0;
+	case OPT_VERBOSE: o->verbose = true; return 0;
+	case OPT_FORCE: o->force = true; return 0;
 	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
 	}
 	return age_filter_option(&o->filter, val, arg);
@@ -106,6 +118,9 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 	if ((o->select.sysv || o->select.posix) && !o->all)
 		return usage_error("--%s selects a family for --all; a TARGET names its family already",
 				   o->select.sysv ? "sysv" : "posix");
+	if (o->force && !age_filter_given(&o->filter) && !o->ns_pid)
+		return usage_error("--force overrides what --orphaned, --older-than or --ns keep; "
+				   "without them everything named is removed already");
 	if (o->all && !o->select.posix)
 		o->select.sysv = true;
 	if (!o->select.kinds)
@@ -113,13 +128,31 @@ static int rm_check(struct rm_options *o, const struct cli *cli)
 	return 0;
 }
 
+/* "removed KIND ...", or with --dry-run "would remove KIND ...", on
+ * stdout: nothing else is written there. */
+static void say_removed(const struct rm_options *o, const char *what)
+{
+	char raw[512], line[4 * 512 + 1];
+
+	if (!o->dry_run && !o->verbose)
+		return;
+	snprintf(raw, sizeof(raw), "%s %s", o->dry_run ? "would remove" : "removed", what);
+	puts(shown_form(raw, line, sizeof(line)));
+}
+
 /* An object --all listed moments ago that someone else removed since is
  * gone as asked: no failure, nothing to say (as rm -f).  A TARGET named on
  * the command line that vanished is still reported. */
-static int remove_one(const struct sysv_obj *obj, bool selected_by_all)
+static int remove_one(const struct rm_options *o, const struct sysv_obj *obj, bool selected_by_all)
 {
-	if (sysv_remove(obj) == 0)
+	if (o->dry_run) {
+		say_removed(o, sysv_describe(obj));
 		return 0;
+	}
+	if (sysv_remove(obj) == 0) {
+		say_removed(o, sysv_describe(obj));
+		return 0;
+	}
 	if (errno == EINVAL || errno == EIDRM) {
 		if (selected_by_all)
 			return 0;
@@ -128,10 +161,32 @@ static int remove_one(const struct sysv_obj *obj, bool selected_by_all)
 	return fail_errno("cannot remove %s", sysv_describe(obj));
 }
 
-static int remove_posix(const struct posix_obj *obj, bool selected_by_all)
+/* Under --ns, a POSIX object in a file system ipctool itself sees is the
+ * host's (or another namespace's) too: refused unless --force. */
+static int refuse_shared(const struct rm_options *o, const struct posix_obj *obj)
 {
-	if (posix_remove(obj) == 0)
+	if (!o->ns_pid || o->force || !obj->has_stat || !posix_mounts_has(&o->home, obj->dev))
 		return 0;
+	const char *mount = obj->kind == IPC_KIND_QUEUE ? posix_mqueue_dir() : POSIX_SHM_DIR;
+	return fail("will not remove %s: PID %d's %s is ipctool's own, a shared mount, so it is not the "
+		    "namespace's own (--force removes it)", posix_describe(obj), (int)o->ns_pid,
+		    mount ? mount : "mount");
+}
+
+static int remove_posix(const struct rm_options *o, const struct posix_obj *obj, bool selected_by_all)
+{
+	int rc = refuse_shared(o, obj);
+
+	if (rc)
+		return rc;
+	if (o->dry_run) {
+		say_removed(o, posix_describe(obj));
+		return 0;
+	}
+	if (posix_remove(obj) == 0) {
+		say_removed(o, posix_describe(obj));
+		return 0;
+	}
 	if (errno == ENOENT) {
 		if (selected_by_all)
 			return 0;
@@ -235,7 +290,7 @@ static int resolve(struct target *t, const struct sysv_list *all, unsigned kinds
 struct chosen {
 	struct sysv_list sysv;
 	struct posix_list posix;
-	unsigned tables;          /* for --dry-run: a table mask as listcols.h has it */
+	unsigned tables;          /* what was chosen: a table mask as listcols.h has it */
 };
 
 static bool posix_chosen(const struct posix_list *list, const struct posix_obj *o)
@@ -333,19 +388,45 @@ static int select_by_use(struct rm_options *o, struct chosen *c)
 	return rc;
 }
 
-/* What a second look found: 0 to go on removing it, 1 to keep it (said
- * on stderr, status 0: it is not what was selected any more), or -1, a
- * reported failure. */
-static int recheck_verdict(enum recheck r, const char *what)
+/* An object kept in use: "kept KIND ID: in use by PID COMMAND" on
+ * stderr, or with --dry-run "would keep ..." on stdout. */
+static void say_kept(const struct rm_options *o, struct users *fresh, const char *what, pid_t who)
+{
+	const struct user_proc *p = who > 0 ? users_process(fresh, who) : NULL;
+	struct user_proc now;
+	char by[128], line[4 * 512 + 1];
+
+	if (!p && who > 0) {
+		users_look_up(who, &now);   /* a user that came after the scan */
+		p = now.zombie ? NULL : &now;
+	}
+	if (p)
+		snprintf(by, sizeof(by), "in use by %d %s", (int)who, p->comm);
+	else
+		snprintf(by, sizeof(by), "in use (by a process ipctool cannot name: another user's or namespace's)");
+	if (!o->dry_run) {
+		warn("kept %s: %s", what, by);   /* warn shows it in the shown form */
+		return;
+	}
+	char raw[512];
+	snprintf(raw, sizeof(raw), "would keep %s: %s", what, by);
+	puts(shown_form(raw, line, sizeof(line)));
+}
+
+/* What a second look found: 0 to go on removing it, 1 to keep it (said,
+ * status 0: it is not what was selected any more), or -1, a reported
+ * failure. */
+static int recheck_verdict(const struct rm_options *o, struct users *fresh, enum recheck r, const char *what,
+			   pid_t who)
 {
 	switch (r) {
 	case RECHECK_PASSES: return 0;
 	case RECHECK_GONE: return 1;
 	case RECHECK_CHANGED:
-		warn("kept %s: it was changed since it was selected, so it is not that old", what);
+		warn("kept %s: it was used since it was selected, so it has not been idle that long", what);
 		return 1;
 	case RECHECK_IN_USE:
-		warn("kept %s: a process uses it since it was selected", what);
+		say_kept(o, fresh, what, who);
 		return 1;
 	case RECHECK_UNREADABLE: break;
 	}
@@ -353,33 +434,95 @@ static int recheck_verdict(enum recheck r, const char *what)
 	return -1;
 }
 
+/* The scan of /proc for the second look: every way of using the objects
+ * at hand, waiters included.  It is made again before an object when the
+ * last one is more than a second old (a long run of removals), so that
+ * what began to use an object meanwhile is seen. */
+struct second_look {
+	struct users users;
+	struct timespec at;       /* CLOCK_MONOTONIC */
+	bool scanned, warned;
+};
+
+static int scan_again(struct second_look *l, const struct chosen *c)
+{
+	struct timespec now = monotonic_now();
+
+	if (l->scanned && (now.tv_sec - l->at.tv_sec) * 1000000000LL + (now.tv_nsec - l->at.tv_nsec) < 1000000000LL)
+		return 0;
+	users_free(&l->users);
+	int rc = users_load_again(&l->users, c->tables, &c->sysv, &c->posix);
+	if (rc == 0 && !l->warned)
+		users_warn_unreadable(&l->users);
+	l->scanned = l->warned = true;
+	l->at = now;
+	return rc;
+}
+
 /* The objects --orphaned or --older-than selected, each looked at again
- * just before it goes: System V ones through the kernel's record and the
- * processes running at that moment, POSIX ones against one scan of /proc
- * made after the selection. */
+ * just before it goes (its kernel record or file now, and the users a
+ * scan of /proc at most a second old found): what is in use stays.
+ * --force keeps nothing in use: no users are looked for then. */
 static int remove_rechecked(struct rm_options *o, const struct chosen *c)
 {
-	struct users fresh = { 0 };
+	struct second_look look = { .scanned = false };
 	int status = EXIT_OK, v;
+	bool blind = false;       /* a scan failed (reported): nothing more goes */
+	pid_t who;
 
-	for (size_t i = 0; i < c->sysv.n; i++) {
+	for (size_t i = 0; i < c->sysv.n && !blind; i++) {
 		const struct sysv_obj *obj = &c->sysv.objs[i];
-		if ((v = recheck_verdict(sysv_recheck(obj, &o->filter), sysv_describe(obj))) < 0)
+		if (!o->force && (blind = scan_again(&look, c) != 0))
+			break;
+		enum recheck r = sysv_recheck(&look.users, obj, &o->filter, o->force, &who);
+		if ((v = recheck_verdict(o, &look.users, r, sysv_describe(obj), who)) < 0)
 			status = EXIT_FAIL;
-		else if (v == 0 && remove_one(obj, true) != 0)
+		else if (v == 0 && remove_one(o, obj, true) != 0)
 			status = EXIT_FAIL;
 	}
-	if (c->posix.n && o->filter.orphaned && users_load(&fresh, c->tables, &c->sysv, &c->posix) != 0)
-		return EXIT_FAIL;
-	for (size_t i = 0; i < c->posix.n; i++) {
+	for (size_t i = 0; i < c->posix.n && !blind; i++) {
 		const struct posix_obj *obj = &c->posix.objs[i];
-		if ((v = recheck_verdict(posix_recheck(&fresh, obj, &o->filter), posix_describe(obj))) < 0)
+		if (!o->force && (blind = scan_again(&look, c) != 0))
+			break;
+		enum recheck r = posix_recheck(&look.users, obj, &o->filter, o->force, &who);
+		if ((v = recheck_verdict(o, &look.users, r, posix_describe(obj), who)) < 0)
 			status = EXIT_FAIL;
-		else if (v == 0 && remove_posix(obj, true) != 0)
+		else if (v == 0 && remove_posix(o, obj, true) != 0)
 			status = EXIT_FAIL;
 	}
-	users_free(&fresh);
-	return status;
+	users_free(&look.users);
+	return blind ? EXIT_FAIL : status;
+}
+
+/* rm --all without --posix: the POSIX objects the same selection would
+ * have taken are counted and named in one line, so nothing is left out
+ * without a word. */
+static void posix_hint(struct rm_options *o)
+{
+	struct rm_options posix = *o;
+	struct chosen c = { .tables = 0 };
+	bool fatal = false;
+
+	if (!o->all || o->select.posix)
+		return;
+	posix.select.posix = true;
+	posix.select.sysv = false;
+	/* Without an mqueue mount queues are simply not counted. */
+	if (!posix_mqueue_dir())
+		posix.select.kinds &= ~KIND_BIT(IPC_KIND_QUEUE);
+	if (!posix.select.kinds)
+		return;
+	char quiet[256];
+	/* A failure to count is no failure of rm: nothing is said then. */
+	error_capture(quiet, sizeof(quiet));
+	bool found = select_objects(&posix, &(struct sysv_list){ 0 }, &c, &fatal) == 0 &&
+		     select_by_use(&posix, &c) == 0 && c.posix.n > 0;
+	error_capture(NULL, 0);
+	if (found)
+		warn("%zu POSIX object%s also match%s; --posix would include %s", c.posix.n, c.posix.n == 1 ? "" : "s",
+		     c.posix.n == 1 ? "es" : "", c.posix.n == 1 ? "it" : "them");
+	posix_list_free(&c.posix);
+	sysv_list_free(&c.sysv);
 }
 
 /* System V objects are loaded only when --all or a TARGET needs them. */
@@ -401,6 +544,7 @@ static int rm_run(void *opts, const struct cli *cli)
 
 	if ((rc = rm_check(o, cli)))
 		return rc;
+	posix_mounts_here(&o->home);
 	/* Every object is looked up and removed in PID's namespaces. */
 	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
 		return rc;
@@ -413,24 +557,18 @@ static int rm_run(void *opts, const struct cli *cli)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	if (o->dry_run) {
-		if (c.tables) {
-			int printed = objects_print_default(&c.sysv, &c.posix, c.tables);
-			rc = printed ? printed : rc;
-		}
-		goto out;
-	}
 	if (age_filter_given(&o->filter)) {
 		int removed = remove_rechecked(o, &c);
 		rc = removed ? removed : rc;
-		goto out;
+	} else {
+		for (size_t i = 0; i < c.sysv.n; i++)
+			if (remove_one(o, &c.sysv.objs[i], o->all) != 0)
+				rc = EXIT_FAIL;
+		for (size_t i = 0; i < c.posix.n; i++)
+			if (remove_posix(o, &c.posix.objs[i], o->all) != 0)
+				rc = EXIT_FAIL;
 	}
-	for (size_t i = 0; i < c.sysv.n; i++)
-		if (remove_one(&c.sysv.objs[i], o->all) != 0)
-			rc = EXIT_FAIL;
-	for (size_t i = 0; i < c.posix.n; i++)
-		if (remove_posix(&c.posix.objs[i], o->all) != 0)
-			rc = EXIT_FAIL;
+	posix_hint(o);
 out:
 	sysv_list_free(&all);
 	sysv_list_free(&c.sysv);
@@ -449,9 +587,9 @@ const struct command command_rm = {
 	.name = "rm",
 	.complete = COMPLETE_OBJECTS,
 	.summary = "remove System V and POSIX objects, or all a selection names",
-	.synopsis = "TARGET... [--queues | --shm | --sems] [--dry-run] [--ns PID]\n"
+	.synopsis = "TARGET... [--queues | --shm | --sems] [--dry-run] [--verbose] [--ns PID [--force]]\n"
 		    "--all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
-		    "[--orphaned] [--older-than DURATION] [--dry-run] [--ns PID]",
+		    "[--orphaned] [--older-than DURATION] [--force] [--dry-run] [--verbose] [--ns PID]",
 	.table = rm_table,
 	.size = sizeof(struct rm_options),
 	.select = PART(struct rm_options, select),

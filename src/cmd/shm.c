@@ -240,7 +240,7 @@ static int read_error(void)
 }
 
 /* A regular file's size is known before reading: one that cannot fit is
- * refused unread, one that can is read into a buffer of its size. */
+ * refused unread, one that can is read straight into the segment. */
 static bool stdin_file_size(size_t *bytes)
 {
 	struct stat st;
@@ -255,59 +255,45 @@ static bool stdin_file_size(size_t *bytes)
 	return true;
 }
 
-static void prefault(const void *addr, size_t len, bool for_write);
-
-/* Room for a file of BYTES (plus the byte that tells it grew), its pages
- * found in one call rather than one fault each: on this project's machine
- * a page fault costs about 25 us, more than the copy of its 4 KiB.  (Huge
- * pages, asked for with MADV_HUGEPAGE, made it 2x slower here: the kernel
- * compacts memory to find them.) */
-static int stage_for(struct buf *held, size_t bytes)
+/* Read stdin to its end into B, but never more than LIMIT+1 bytes in all:
+ * one byte past the limit is enough to know it does not fit.  Returns 0 at
+ * the end, 1 past the limit, -1 with errno when a read failed, -2 when
+ * memory ran out. */
+static int read_stream(struct buf *b, size_t limit, struct progress *prog)
 {
-	if (buf_reserve_exact(held, bytes) != 0)
-		return -1;
-	prefault(held->data, bytes, true);
-	return 0;
+	for (;;) {
+		size_t want = limit + 1 - b->len;
+		if (want > 64 * 1024)
+			want = 64 * 1024;
+		if (buf_reserve(b, want) != 0)
+			return -2;
+		ssize_t got = read_some(STDIN_FILENO, b->data + b->len, want);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			return 0;
+		b->len += (size_t)got;
+		if (prog)
+			progress_update(prog, b->len);
+		if (b->len > limit)
+			return 1;
+	}
 }
 
-/* Read all of stdin before anything is copied, but never more than ROOM+1
- * bytes: one byte past the room is enough to know it does not fit.  A
- * regular file too is read to its end, not to the size it had at first, so
- * a file that grows, or a read that fails half way, leaves the segment as
- * it was (SPEC §5): all of it is in memory before the segment is touched. */
+/* Read all of a stream (a pipe, a terminal) before anything is copied, at
+ * most ROOM+1 bytes: what it holds is known only at its end, so it is
+ * buffered, and the segment is touched only once all of it has come. */
 static int read_stdin(struct payload *p, const struct segment *s, unsigned long long offset, size_t room,
 		      bool string)
 {
-	size_t expected;
-
-	if (stdin_file_size(&expected)) {
-		p->progress.total = expected;
-		if (expected > room)
-			return does_not_fit(s, offset, "standard input", "", expected, string);
-		if (stage_for(&p->held, expected + 1) != 0)
-			return fail("out of memory for the %zu bytes of standard input; nothing was written",
-				    expected);
-	}
-	for (;;) {
-		/* What is reserved in one read (a file's size), else 64 KiB. */
-		size_t chunk = p->held.cap - p->held.len;
-		size_t want = room + 1 - p->held.len;
-		if (chunk < 64 * 1024)
-			chunk = 64 * 1024;
-		if (want > chunk)
-			want = chunk;
-		if (buf_reserve(&p->held, want) != 0)
-			return fail("out of memory after reading %zu bytes of standard input; nothing was written",
-				    p->held.len);
-		ssize_t got = read_some(STDIN_FILENO, p->held.data + p->held.len, want);
-		if (got < 0)
-			return read_error();
-		if (got == 0)
-			break;
-		p->held.len += (size_t)got;
-		progress_update(&p->progress, p->held.len);
-		if (p->held.len > room)
-			return does_not_fit(s, offset, "standard input", "more than ", room, string);
+	switch (read_stream(&p->held, room, &p->progress)) {
+	case 1:
+		return does_not_fit(s, offset, "standard input", "more than ", room, string);
+	case -1:
+		return read_error();
+	case -2:
+		return fail("out of memory after reading %zu bytes of standard input; nothing was written",
+			    p->held.len);
 	}
 	p->data = p->held.data;
 	p->size = p->held.len;
@@ -351,6 +337,154 @@ static int write_into(struct segment *s, struct payload *p, struct write_options
 	return rc ? rc : unlock_rc;
 }
 
+/* ---- a regular file, straight into the segment ------------------------- */
+
+/* What a direct write overwrites, saved before it does: the bytes
+ * BASE[0..SAVED) of the segment, in a memory file.  The kernel copies them
+ * into pages of its own, so no buffer of the file's size is faulted in
+ * here: staging the whole file in such a buffer first cost more than the
+ * copy itself (bench/README.md, "shm-write"). */
+struct undo {
+	char *base;       /* the segment from --offset on */
+	size_t saved;
+	int fd;           /* -1 until something is saved */
+};
+
+/* Save BASE[SAVED..END): 0, or -1 with errno (EFAULT: the segment lost
+ * pages under us). */
+static int undo_cover(struct undo *u, size_t end)
+{
+	size_t done = 0;
+
+	if (end <= u->saved)
+		return 0;
+	if (u->fd < 0 && (u->fd = memfd_create("ipctool-shm-write-undo", MFD_CLOEXEC)) < 0)
+		return -1;
+	int rc = write_all(u->fd, u->base + u->saved, end - u->saved, &done);
+	u->saved += done;
+	return rc;
+}
+
+/* Put every saved byte back, whatever signal is pending: a segment half
+ * restored is the one outcome worse than either.  0, or -1 (EFAULT: pages
+ * of it are gone, and what is left of it is restored). */
+static int undo_restore(struct undo *u)
+{
+	size_t done = 0;
+
+	while (done < u->saved) {
+		ssize_t n = pread(u->fd, u->base + done, u->saved - done, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Put the old bytes back before a failure is reported: 0, or the status
+ * of a segment that lost pages meanwhile (then reported). */
+static int put_back(const struct segment *s, struct undo *u)
+{
+	if (undo_restore(u) == 0)
+		return 0;
+	return segment_shrank(s, "written; what still fits of the old bytes was put back");
+}
+
+/* Save the bytes up to END before they are overwritten; on a failure
+ * what was written so far is put back. */
+static int save_before(const struct segment *s, struct undo *u, size_t end)
+{
+	int rc;
+
+	if (undo_cover(u, end) == 0)
+		return 0;
+	int err = errno;
+	if ((rc = put_back(s, u)))
+		return rc;
+	if (err == EFAULT)
+		return segment_shrank(s, "written; what still fits of the old bytes was put back");
+	errno = err;
+	return fail_errno("cannot keep a copy of the %zu bytes of %s it overwrites; nothing was written", end,
+			  segment_name(s));
+}
+
+static int shrank_while_written(const struct segment *s)
+{
+	return segment_shrank(s, "written; what still fits of the data may have been written");
+}
+
+/* The file's EXPECTED bytes read into the segment at U's base, then what
+ * it grew by (buffered: the only part whose size was not checked first),
+ * then the NUL of --string; every byte overwritten saved first, and put
+ * back on any failure. */
+static int copy_file_in(struct segment *s, struct write_options *o, struct undo *u, size_t room,
+			size_t expected)
+{
+	size_t nul = o->string ? 1 : 0;
+	struct buf tail = { 0 };
+	int rc;
+
+	prefault(u->base, expected + nul, true);
+	if ((rc = save_before(s, u, expected + nul)))
+		return rc;
+	ssize_t got = read_full(STDIN_FILENO, u->base, expected);
+	if (got < 0) {
+		int err = errno;
+		if ((rc = put_back(s, u)))
+			return rc;
+		errno = err;
+		return err == EFAULT ? shrank_while_written(s) : read_error();
+	}
+	/* A file that shrank meanwhile is written as it now is; one that grew
+	 * is read on to its end, up to the room. */
+	size_t total = (size_t)got;
+	int end = read_stream(&tail, room - total, NULL);
+	if (end != 0 && (rc = put_back(s, u)) == 0)
+		rc = end == 1    ? does_not_fit(s, o->offset, "standard input", "more than ", room, o->string)
+		     : end == -1 ? read_error()
+				 : fail("out of memory after reading %zu bytes of standard input; nothing was written",
+					total + tail.len);
+	if (rc == 0 && tail.len > 0) {
+		if ((rc = segment_reserve(s, (size_t)o->offset + total, tail.len + nul))) {
+			int restored = put_back(s, u);
+			rc = restored ? restored : rc;
+		} else if ((rc = save_before(s, u, total + tail.len + nul)) == 0 &&
+			   guarded_copy(u->base + total, tail.data, tail.len) != 0) {
+			rc = (rc = put_back(s, u)) ? rc : shrank_while_written(s);
+		}
+		total += tail.len;
+	}
+	if (rc == 0 && nul && guarded_copy(u->base + total, "", 1) != 0)
+		rc = (rc = put_back(s, u)) ? rc : shrank_while_written(s);
+	buf_free(&tail);
+	return rc;
+}
+
+/* A regular file of EXPECTED bytes (which fit in ROOM) goes straight into
+ * the segment under the lock: no copy of it is held here, only the bytes
+ * it overwrites, for the undo. */
+static int write_file(struct segment *s, struct write_options *o, size_t room, size_t expected)
+{
+	struct undo u = { .fd = -1 };
+	void *addr;
+	int rc, unlock_rc;
+
+	if ((rc = segment_reserve(s, (size_t)o->offset, expected + (o->string ? 1 : 0))) ||
+	    (rc = lock_take(&o->lock)))
+		return rc;
+	if ((rc = segment_attach(s, false, &addr)) == 0) {
+		u.base = (char *)addr + o->offset;
+		rc = copy_file_in(s, o, &u, room, expected);
+		segment_detach(s, addr);
+	}
+	if (u.fd >= 0)
+		close(u.fd);
+	unlock_rc = lock_release(&o->lock);
+	return rc ? rc : unlock_rc;
+}
+
 static int write_segment(struct segment *seg, struct write_options *o, const char *data)
 {
 	struct payload p = { .data = NULL };
@@ -370,8 +504,17 @@ static int write_segment(struct segment *seg, struct write_options *o, const cha
 		if (p.size > room)
 			return does_not_fit(seg, o->offset, "DATA", "", p.size, o->string);
 	} else {
-		/* The total is the size read_stdin finds (one look at stdin). */
+		/* The total is the size stdin_file_size finds (one look at stdin). */
 		progress_start(&p.progress, o->progress, false, "shm-write", "byte", 0);
+		if (stdin_file_size(&p.size)) {
+			p.progress.total = p.size;
+			rc = p.size > room ? does_not_fit(seg, o->offset, "standard input", "", p.size, o->string)
+					   : write_file(seg, o, room, p.size);
+			if (rc == 0)
+				progress_update(&p.progress, p.size);
+			progress_end(&p.progress);
+			return rc;
+		}
 		rc = read_stdin(&p, seg, o->offset, room, o->string);
 		progress_end(&p.progress);
 		if (rc) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "chunks.h"
 #include "cli.h"
 #include "command.h"
 #include "commands.h"
@@ -24,6 +25,7 @@
 #include "json.h"
 #include "parse.h"
 #include "socket.h"
+#include "sockrefuse.h"
 #include "spawn.h"
 #include "sysvobj.h"
 #include "wait.h"
@@ -45,6 +47,7 @@ struct sock_options {
 	mode_t mode;
 	uid_t *allow;
 	size_t nallow;
+	bool allow_any;           /* --allow-uid any */
 	bool json, lines, null;
 };
 
@@ -64,9 +67,9 @@ static struct poptOption sock_table[] = {
 	{ "mode", 'p', POPT_ARG_STRING, NULL, OPT_MODE,
 	  "the socket file's permissions in octal (default 0600)", "MODE" },
 	{ "allow-uid", 'u', POPT_ARG_STRING, NULL, OPT_ALLOW_UID,
-	  "serve only peers of this user (repeatable); refuse the others", "USER" },
+	  "serve only peers of this user (repeatable), or any; refuse the others", "USER" },
 	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON,
-	  "one JSON object per connection or record, with the peer's pid, uid, gid", NULL },
+	  "one JSON object per record or chunk of a connection, with the peer's pid, uid, gid", NULL },
 	{ "lines", '\0', POPT_ARG_NONE, NULL, OPT_LINES,
 	  "dgram, seqpacket: send each line of standard input as one record", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL,
@@ -85,8 +88,13 @@ static int set_type(struct sock_options *o, int type, unsigned bit)
 static int add_allowed(struct sock_options *o, const char *arg)
 {
 	uid_t uid;
-	const char *why = parse_user(arg, &uid);
 
+	/* An abstract socket has no file mode: this is how to open it to all. */
+	if (strcmp(arg, "any") == 0) {
+		o->allow_any = true;
+		return 0;
+	}
+	const char *why = parse_user(arg, &uid);
 	if (why)
 		return cli_bad_value("--allow-uid", arg, why);
 	uid_t *grown = realloc(o->allow, (o->nallow + 1) * sizeof(*grown));
@@ -188,6 +196,8 @@ struct server {
 	unsigned long long served;
 	struct child *kids;
 	size_t nkids, kids_cap;
+	struct sockrefuse refused;
+	bool only_self;          /* @NAME without --allow-uid: our own uid only */
 	struct buf out;          /* records not yet written to stdout */
 	char *rec;               /* one record (dgram, seqpacket) */
 	size_t rec_cap;
@@ -195,16 +205,31 @@ struct server {
 
 enum { CHUNK = 128 * 1024, OUT_FLUSH = 64 * 1024 };
 
-static bool allowed(const struct server *s, const struct sock_peer *p, const char *what)
+static bool allowed(struct server *s, const struct sock_peer *p)
 {
-	if (s->o->nallow == 0)
+	const struct sock_options *o = s->o;
+
+	if (o->allow_any || (o->nallow == 0 && !s->only_self))
 		return true;
-	for (size_t i = 0; i < s->o->nallow; i++)
-		if (s->o->allow[i] == p->uid)
+	if (s->only_self && p->uid == geteuid())
+		return true;
+	for (size_t i = 0; i < o->nallow; i++)
+		if (o->allow[i] == p->uid)
 			return true;
-	warn("refused %s from pid %ld, uid %lu on %s: not an --allow-uid user", what, (long)p->pid,
-	     (unsigned long)p->uid, s->l.addr.text);
+	sockrefuse_note(&s->refused, p->pid, p->uid);
 	return false;
+}
+
+/* Who is refused, and why.  Anyone who can reach an abstract name can
+ * connect to it (unix(7)): without --allow-uid, only our own uid. */
+static void refusals_init(struct server *s)
+{
+	const struct sock_options *o = s->o;
+
+	s->only_self = s->l.addr.abstract && o->nallow == 0 && !o->allow_any;
+	sockrefuse_init(&s->refused, s->l.addr.text, s->l.type == SOCK_DGRAM ? "datagram" : "connection",
+			s->only_self ? "an abstract socket serves only its own user without --allow-uid"
+				     : "not an --allow-uid user");
 }
 
 static int flush_out(struct server *s)
@@ -218,27 +243,37 @@ static int flush_out(struct server *s)
 	return 0;
 }
 
-/* One record or connection as SPEC §13 writes it: bytes and a newline, or
- * a JSON object with the peer's credentials. */
+/* A JSON object's start: the peer's credentials. */
+static int credentials(struct buf *out, const struct sock_peer *p)
+{
+	return buf_printf(out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,", (long)p->pid, (unsigned long)p->uid,
+			  (unsigned long)p->gid);
+}
+
+/* "data" when the bytes are UTF-8, else "data_base64". */
+static int data_member(struct buf *out, const char *data, size_t n)
+{
+	if (utf8_valid((const unsigned char *)data, n))
+		return buf_append_str(out, "\"data\":") || json_append_string(out, data, n);
+	return buf_append_str(out, "\"data_base64\":\"") || base64_append(out, (const unsigned char *)data, n) ||
+	       buf_append(out, "\"", 1);
+}
+
+/* One record as ipctool-sock(1) writes it: bytes and a newline, or a JSON
+ * object with the peer's credentials. */
 static int emit(struct server *s, const struct sock_peer *p, const char *data, size_t n)
 {
+	size_t before = s->out.len;
 	int bad;
 
-	if (s->o->json) {
-		bool text = utf8_valid((const unsigned char *)data, n);
-		bad = buf_printf(&s->out, "{\"pid\":%ld,\"uid\":%lu,\"gid\":%lu,\"%s\":", (long)p->pid,
-				 (unsigned long)p->uid, (unsigned long)p->gid, text ? "data" : "data_base64");
-		if (!bad)
-			bad = text ? json_append_string(&s->out, data, n)
-				   : buf_append(&s->out, "\"", 1) || base64_append(&s->out, (const unsigned char *)data, n) ||
-					     buf_append(&s->out, "\"", 1);
-		if (!bad)
-			bad = buf_append(&s->out, "}\n", 2);
-	} else {
+	if (s->o->json)
+		bad = credentials(&s->out, p) || data_member(&s->out, data, n) || buf_append(&s->out, "}\n", 2);
+	else
 		bad = buf_append(&s->out, data, n) || buf_append(&s->out, "\n", 1);
-	}
-	if (bad)
+	if (bad) {
+		s->out.len = before;   /* no half object goes out */
 		return fail("out of memory for a %zu-byte record", n);
+	}
 	return s->out.len >= OUT_FLUSH ? flush_out(s) : 0;
 }
 
@@ -265,48 +300,62 @@ static int copy_connection(int conn)
 	}
 }
 
-/* A stream connection whole, for --json. */
-static int json_connection(struct server *s, int conn, const struct sock_peer *p)
-{
-	struct buf data = { 0 };
-	int rc = EXIT_OK;
+/* --json on a stream: one object per chunk as it arrives, never the whole
+ * connection in memory (a peer may send without end), then one that says
+ * the connection ended and how many bytes it carried. */
+enum { JSON_CHUNK = 64 * 1024 };
 
-	for (;;) {
-		if (buf_reserve(&data, CHUNK) != 0) {
-			rc = fail("out of memory for a connection of %zu bytes", data.len);
-			break;
-		}
-		ssize_t got = read_some(conn, data.data + data.len, CHUNK);
-		if (got == 0 || (got < 0 && (errno == EINTR || errno == ECONNRESET)))
-			break;
-		if (got < 0) {
-			rc = fail_errno("cannot read a connection");
-			break;
-		}
-		data.len += (size_t)got;
+struct json_stream {
+	struct server *s;
+	const struct sock_peer *p;
+	int conn;
+};
+
+static int json_chunk(void *ctx, const char *data, size_t n, unsigned long long offset)
+{
+	struct json_stream *j = ctx;
+	struct buf *out = &j->s->out;
+	size_t before = out->len;
+
+	if (credentials(out, j->p) || buf_printf(out, "\"offset\":%llu,", offset) || data_member(out, data, n) ||
+	    buf_append(out, "}\n", 2)) {
+		out->len = before;
+		return fail("out of memory for a %zu-byte chunk", n);
 	}
-	if (rc == EXIT_OK)
-		rc = emit(s, p, data.data ? data.data : "", data.len);
-	if (rc == EXIT_OK)
-		rc = flush_out(s);
-	buf_free(&data);
-	return rc;
+	return flush_out(j->s);
 }
 
-/* Room for the largest record a sender can make: twice the largest send
- * buffer an unprivileged sender may ask for (the kernel doubles it). */
-static int record_buffer(struct server *s)
+/* A termination signal or a reset ends the connection where it is. */
+static ssize_t read_connection(void *ctx, char *buf, size_t n, int *rc)
 {
-	FILE *f = fopen("/proc/sys/net/core/wmem_max", "re");
-	unsigned long wmem = 0;
+	const struct json_stream *j = ctx;
+	ssize_t got = read_some(j->conn, buf, n);
 
-	if (!f || fscanf(f, "%lu", &wmem) != 1)
-		wmem = 4UL * 1024 * 1024;
-	if (f)
-		fclose(f);
-	s->rec_cap = 2 * wmem + 1;
-	s->rec = malloc(s->rec_cap);
-	return s->rec ? 0 : fail("out of memory for a %zu-byte record buffer", s->rec_cap);
+	if (got < 0 && (errno == EINTR || errno == ECONNRESET))
+		return 0;
+	if (got < 0)
+		*rc = fail_errno("cannot read a connection");
+	return got;
+}
+
+static int json_connection(struct server *s, int conn, const struct sock_peer *p)
+{
+	struct json_stream j = { .s = s, .p = p, .conn = conn };
+	struct chunk_reader r = { .max = JSON_CHUNK, .read = read_connection, .chunk = json_chunk, .ctx = &j };
+	unsigned long long bytes;
+	int rc = read_chunks(&r, &bytes);
+
+	if (rc == EXIT_OK && (credentials(&s->out, p) ||
+			      buf_printf(&s->out, "\"end\":true,\"bytes\":%llu}\n", bytes)))
+		rc = fail("out of memory");
+	return rc ? rc : flush_out(s);
+}
+
+static int record_buffer(char **rec, size_t *cap)
+{
+	*cap = sock_record_room();
+	*rec = malloc(*cap);
+	return *rec ? 0 : fail("out of memory for a %zu-byte record buffer", *cap);
 }
 
 /* The record was cut: it did not fit our buffer (a privileged sender's). */
@@ -317,7 +366,8 @@ static int cut_record(const struct server *s, ssize_t size)
 	return 0;
 }
 
-/* A seqpacket connection's records, each written as a record. */
+/* A seqpacket connection's records, each written as a record (an empty
+ * one too), until the peer shuts down or closes. */
 static int seqpacket_connection(struct server *s, int conn, const struct sock_peer *p)
 {
 	struct sock_peer ignored;
@@ -326,7 +376,7 @@ static int seqpacket_connection(struct server *s, int conn, const struct sock_pe
 	wait_init(&forever, false, NULL);
 	for (;;) {
 		ssize_t got = sock_recv_record(conn, s->rec, s->rec_cap, &ignored);
-		if (got == 0)
+		if (got == SOCK_RECORD_END)
 			break;
 		if (got < 0 && errno == EAGAIN) {
 			int rc = flush_out(s);
@@ -461,7 +511,7 @@ static int accept_one(struct server *s)
 	int rc = EXIT_OK;
 	if (sock_peer_of(conn, &p) != 0)
 		rc = fail_errno("cannot read the credentials of a peer on %s", s->l.addr.text);
-	else if (allowed(s, &p, "a connection")) {
+	else if (allowed(s, &p)) {
 		s->served++;
 		rc = serve_connection(s, conn, &p);
 	}
@@ -476,12 +526,14 @@ static int take_datagrams(struct server *s)
 
 	while (!s->o->has_count || s->served < s->o->count) {
 		ssize_t got = sock_recv_record(s->l.fd, s->rec, s->rec_cap, &p);
+		if (got == SOCK_RECORD_END)
+			return EXIT_OK;   /* a datagram socket has no end; nothing there */
 		if (got < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return EXIT_OK;
 			return fail_errno("cannot receive on %s", s->l.addr.text);
 		}
-		if (!allowed(s, &p, "a datagram"))
+		if (!allowed(s, &p))
 			continue;
 		s->served++;
 		int rc = (size_t)got > s->rec_cap ? cut_record(s, got) : emit(s, &p, s->rec, (size_t)got);
@@ -500,8 +552,12 @@ static int serve(struct server *s)
 	while (rc == EXIT_OK && (!s->o->has_count || s->served < s->o->count)) {
 		if ((rc = flush_out(s)))
 			break;
-		/* With children running, wake now and then to reap them. */
-		int ready = wait_fd(s->l.fd, POLLIN, &s->w, s->nkids ? 100 : -1);
+		/* With children running, wake now and then to reap them; with
+		 * refusals counted, when their report is due. */
+		int cap = sockrefuse_flush_due(&s->refused);
+		if (s->nkids && (cap < 0 || cap > 100))
+			cap = 100;
+		int ready = wait_fd(s->l.fd, POLLIN, &s->w, cap);
 		if (s->nkids)
 			reap_children(s, false);
 		if (ready < 0) {
@@ -511,7 +567,7 @@ static int serve(struct server *s)
 		}
 		if (ready == 0) {
 			if (!wait_expired(&s->w))
-				continue;   /* only the reaping tick */
+				continue;   /* only the reaping or reporting tick */
 			if (s->o->has_count || s->served == 0) {
 				warn("no %s came to %s within the timeout", s->l.type == SOCK_DGRAM ?
 				     "datagram" : "connection", s->l.addr.text);
@@ -536,11 +592,13 @@ static int sock_serve(const struct sock_options *o, const struct sock_addr *a, c
 	wait_init(&s.w, false, o->has_timeout ? &o->timeout : NULL);
 	if ((rc = sock_listen(&s.l, a, o->type, o->mode)))
 		return rc;
+	refusals_init(&s);
 	if (o->type != SOCK_STREAM && !command)
-		rc = record_buffer(&s);
+		rc = record_buffer(&s.rec, &s.rec_cap);
 	if (rc == EXIT_OK)
 		rc = serve(&s);
 	finish_children(&s);
+	sockrefuse_done(&s.refused);
 	sock_listener_close(&s.l);
 	buf_free(&s.out);
 	free(s.rec);
@@ -564,44 +622,35 @@ static int connect_within(const struct sock_addr *a, int type, const struct wait
 	return fd;
 }
 
-/* What the peer sends, to stdout, until it closes. */
-static int copy_reply(int fd, const struct sock_addr *a, const struct wait *w)
-{
-	static char buf[CHUNK];
-
-	for (;;) {
-		int ready = wait_fd(fd, POLLIN, w, -1);
-		if (ready == 0)
-			return timed_out(a);
-		if (ready < 0) {
-			termination_honour();
-			return fail_errno("cannot wait on %s", a->text);
-		}
-		ssize_t got = read(fd, buf, sizeof(buf));
-		if (got == 0)
-			return EXIT_OK;
-		if (got < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			if (errno == ECONNRESET)
-				return EXIT_OK;
-			return fail_errno("cannot read from %s", a->text);
-		}
-		if (write_all(STDOUT_FILENO, buf, (size_t)got, NULL) != 0) {
-			termination_honour();
-			return fail_errno("cannot write standard output");
-		}
-	}
-}
-
 /* Both directions at once (the peer may answer before it has read all):
- * DATA or stdin to the socket, then half-close; the reply to stdout. */
+ * DATA or stdin to the socket, then half-close; the reply to stdout.  The
+ * exchange succeeds only when every byte was taken by the peer's socket
+ * and the reply was read to its end. */
 struct upstream {
 	const char *data;
 	size_t len;
-	bool eof;            /* nothing more to read from stdin */
-	bool lost;           /* the peer stopped reading */
+	bool eof;                  /* nothing more to read from stdin */
+	unsigned long long sent;   /* bytes the peer's socket took */
 };
+
+struct downstream {
+	bool ended;                /* the peer sends no more (it shut down its side) */
+	bool gone;                 /* it closed the connection: it reads no more either */
+};
+
+/* The peer closed before all the input was sent: what it answered is
+ * still copied out, then the loss reported. */
+static int cut_short(int fd, const struct sock_addr *a, const struct upstream *u)
+{
+	static char out[CHUNK];
+	ssize_t got;
+
+	while ((got = read(fd, out, sizeof(out))) > 0)
+		if (write_all(STDOUT_FILENO, out, (size_t)got, NULL) != 0)
+			break;
+	return fail("%s closed the connection after %llu bytes were sent; the rest was not sent", a->text,
+		    u->sent);
+}
 
 static int read_input(struct upstream *u, char *buf, size_t n)
 {
@@ -626,36 +675,80 @@ static int send_some(struct upstream *u, int fd, const struct sock_addr *a)
 	if (put >= 0) {
 		u->data += put;
 		u->len -= (size_t)put;
+		u->sent += (unsigned long long)put;
 		return EXIT_OK;
 	}
 	if (errno == EAGAIN || errno == EINTR)
 		return EXIT_OK;
-	u->lost = true;
-	u->eof = true;
-	u->len = 0;
 	if (errno == EPIPE || errno == ECONNRESET)
-		return fail("%s closed the connection before all input was sent", a->text);
+		return cut_short(fd, a, u);
 	return fail_errno("cannot send to %s", a->text);
+}
+
+/* One read of the reply, to stdout; HUP says whether poll saw the peer
+ * close (not only shut down its sending side). */
+static int take_reply(int fd, const struct sock_addr *a, const struct upstream *u, struct downstream *d,
+		      bool hup)
+{
+	static char out[CHUNK];
+	ssize_t got = read(fd, out, sizeof(out));
+
+	if (got == 0) {
+		d->ended = true;
+		d->gone = hup;
+		return EXIT_OK;
+	}
+	if (got < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return EXIT_OK;
+		/* The peer closed with bytes it had not read (unix(7)): after
+		 * the last byte was sent, its socket took them all, and the
+		 * reply before the reset was read whole. */
+		if (errno == ECONNRESET) {
+			if (u->len || !u->eof)
+				return cut_short(fd, a, u);
+			d->ended = d->gone = true;
+			return EXIT_OK;
+		}
+		return fail_errno("cannot read from %s", a->text);
+	}
+	if (write_all(STDOUT_FILENO, out, (size_t)got, NULL) != 0) {
+		termination_honour();
+		return fail_errno("cannot write standard output");
+	}
+	return EXIT_OK;
 }
 
 static int stream_exchange(int fd, const struct sock_addr *a, const char *data, const struct wait *w)
 {
-	static char in[CHUNK], out[CHUNK];
+	static char in[CHUNK];
 	struct upstream u = { .data = data, .len = data ? strlen(data) : 0, .eof = data != NULL };
+	struct downstream d = { 0 };
 	bool shut = false;
-	int rc = EXIT_OK;
+	int rc;
 
 	for (;;) {
-		if (u.eof && u.len == 0 && !shut) {
-			if (!u.lost && shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
+		if (u.eof && u.len == 0) {
+			if (!shut && !d.gone && shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
 				return fail_errno("cannot half-close the connection to %s", a->text);
 			shut = true;
+			if (d.ended)
+				return EXIT_OK;
 		}
+		/* A peer gone with input still in hand: it was not all sent.
+		 * (Only input that came decides: stdin may be at its end.) */
+		if (d.gone && u.len)
+			return cut_short(fd, a, &u);
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = -1 } };
+		if (d.ended)
+			p[0].events = 0;
 		if (u.len)
 			p[0].events |= POLLOUT;
 		else if (!u.eof)
 			p[1] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		/* Nothing asked of a closed socket: poll would say POLLHUP for ever. */
+		if (p[0].events == 0)
+			p[0].fd = -1;
 		if (termination_pending())
 			termination_honour();
 		int r = poll(p, 2, wait_remaining_ms(w));
@@ -668,21 +761,11 @@ static int stream_exchange(int fd, const struct sock_addr *a, const char *data, 
 		}
 		if (p[1].revents && (rc = read_input(&u, in, sizeof(in))))
 			return rc;
-		if ((p[0].revents & (POLLOUT | POLLERR | POLLHUP)) && u.len) {
-			int sent = send_some(&u, fd, a);
-			rc = rc ? rc : sent;
-		}
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t got = read(fd, out, sizeof(out));
-			if (got == 0 || (got < 0 && errno == ECONNRESET))
-				return rc;
-			if (got < 0 && errno != EAGAIN && errno != EINTR)
-				return fail_errno("cannot read from %s", a->text);
-			if (got > 0 && write_all(STDOUT_FILENO, out, (size_t)got, NULL) != 0) {
-				termination_honour();
-				return fail_errno("cannot write standard output");
-			}
-		}
+		if ((p[0].revents & (POLLOUT | POLLERR | POLLHUP)) && u.len && (rc = send_some(&u, fd, a)))
+			return rc;
+		if (!d.ended && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    (rc = take_reply(fd, a, &u, &d, p[0].revents & POLLHUP)))
+			return rc;
 	}
 }
 
@@ -695,7 +778,9 @@ struct sender {
 	size_t max;                   /* the largest record the socket takes */
 	unsigned long long sent;
 	bool replies;                 /* seqpacket: the peer may answer while we send */
-	bool reply_ended;             /* it closed its side */
+	bool reply_ended;             /* it shut down or closed its side */
+	char *rec;                    /* one record of the reply */
+	size_t rec_cap;
 };
 
 static int oversize(const struct sender *s, unsigned long long n, const char *size)
@@ -704,21 +789,47 @@ static int oversize(const struct sender *s, unsigned long long n, const char *si
 		    s->a->text, s->max, s->sent ? "; the records before it were sent" : "; nothing was sent");
 }
 
-/* One read of the peer's answer, to stdout. */
+/* One record of the peer's answer, its bytes to stdout (an empty record
+ * adds nothing, and is not the end). */
 static int relay_reply(struct sender *s)
 {
-	static char buf[CHUNK];
-	ssize_t got = read(s->fd, buf, sizeof(buf));
+	struct sock_peer ignored;
+	ssize_t got = sock_recv_record(s->fd, s->rec, s->rec_cap, &ignored);
 
-	if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+	/* A reset is the end too: a record not yet sent then fails to go. */
+	if (got == SOCK_RECORD_END || (got < 0 && errno == ECONNRESET)) {
 		s->reply_ended = true;
 		return EXIT_OK;
 	}
-	if (got < 0)
-		return errno == EAGAIN || errno == EINTR ? EXIT_OK : fail_errno("cannot read from %s", s->a->text);
-	if (write_all(STDOUT_FILENO, buf, (size_t)got, NULL) != 0) {
+	if (got < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return EXIT_OK;
+		return fail_errno("cannot read from %s", s->a->text);
+	}
+	if ((size_t)got > s->rec_cap)
+		return fail("a %zd-byte record from %s was larger than the %zu bytes ipctool takes", got,
+			    s->a->text, s->rec_cap);
+	if (write_all(STDOUT_FILENO, s->rec, (size_t)got, NULL) != 0) {
 		termination_honour();
 		return fail_errno("cannot write standard output");
+	}
+	return EXIT_OK;
+}
+
+/* After the half-close: the reply to stdout, until the peer ends it. */
+static int copy_reply(struct sender *s)
+{
+	while (!s->reply_ended) {
+		int ready = wait_fd(s->fd, POLLIN, s->w, -1);
+		if (ready == 0)
+			return timed_out(s->a);
+		if (ready < 0) {
+			termination_honour();
+			return fail_errno("cannot wait on %s", s->a->text);
+		}
+		int rc = relay_reply(s);
+		if (rc)
+			return rc;
 	}
 	return EXIT_OK;
 }
@@ -827,23 +938,35 @@ static int send_input(struct sender *s, int delim)
 	return read_records(&r);
 }
 
+/* seqpacket: the reply's records need room, and their credentials tell an
+ * empty one from the end (sock_recv_record). */
+static int prepare_replies(struct sender *s)
+{
+	if (sock_pass_credentials(s->fd) != 0)
+		return fail_errno("cannot ask for the credentials of %s's records", s->a->text);
+	return record_buffer(&s->rec, &s->rec_cap);
+}
+
 static int send_records(int fd, const struct sock_options *o, const struct sock_addr *a,
 			const struct cli *cli, const struct wait *w)
 {
 	struct sender s = { .fd = fd, .a = a, .w = w, .max = sock_record_max(fd),
 			    .replies = o->type == SOCK_SEQPACKET };
-	int rc;
+	int rc = s.replies ? prepare_replies(&s) : EXIT_OK;
 
-	if (cli->nargs > 1)
+	if (rc == EXIT_OK && cli->nargs > 1)
 		rc = send_arguments(&s, cli->args + 1, cli->nargs - 1);
-	else
+	else if (rc == EXIT_OK)
 		rc = send_input(&s, o->lines ? '\n' : o->null ? '\0' : -1);
-	if (rc || o->type == SOCK_DGRAM)
-		return rc;
 	/* seqpacket: half-close, then the reply as a stream does. */
-	if (shutdown(fd, SHUT_WR) != 0)
-		return fail_errno("cannot half-close the connection to %s", a->text);
-	return copy_reply(fd, a, w);
+	if (rc == EXIT_OK && s.replies) {
+		if (shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
+			rc = fail_errno("cannot half-close the connection to %s", a->text);
+		else
+			rc = copy_reply(&s);
+	}
+	free(s.rec);
+	return rc;
 }
 
 static int sock_client(const struct sock_options *o, const struct sock_addr *a, const struct cli *cli)
@@ -891,7 +1014,7 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 		return listen_only("--count");
 	if (o->has_mode)
 		return listen_only("--mode");
-	if (o->nallow)
+	if (o->nallow || o->allow_any)
 		return listen_only("--allow-uid");
 	if (o->json)
 		return listen_only("--json");
@@ -931,6 +1054,9 @@ static int sock_check(const struct sock_options *o, const struct cli *cli, struc
 	const char *why = sock_addr_parse(cli->args[0], a);
 	if (why)
 		return cli_bad_value("PATH", cli->args[0], why);
+	if (o->listen && o->has_mode && a->abstract)
+		return usage_error("--mode does not apply to the abstract name %s: it has no file; "
+				   "--allow-uid says who may connect", quote_input(cli->args[0]));
 	return 0;
 }
 

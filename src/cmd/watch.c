@@ -214,6 +214,8 @@ static int append_list_field(struct buf *b, const struct watcher *w, const struc
 	long long v;
 	int rc = 0;
 
+	if (n == 0 && f == WF_WAITING)
+		return buf_append_str(b, "[]");   /* nobody waits: known, not unknown */
 	if (n == 0 || !watch_list_value(w, o, f, 0, &v))
 		return buf_append_str(b, "null");
 	rc = buf_append_str(b, "[");

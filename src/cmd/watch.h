@@ -31,6 +31,8 @@ struct watch_obj {
 	size_t values_at;            /* its nsems values in the sample's pool */
 	bool has_waiters;
 	long long ncnt, zcnt;        /* waiting for an increase, for zero: every semaphore's */
+	/* queues: the processes blocked receiving from or sending to it */
+	size_t waiting_at, nwaiting; /* in the sample's pool */
 };
 
 struct watch_sample {
@@ -41,6 +43,8 @@ struct watch_sample {
 	size_t n, cap;
 	unsigned short *values;      /* semaphore values (SEMVMX fits) */
 	size_t nvalues, values_cap;
+	pid_t *waiting;              /* queues' waiters */
+	size_t nwaiting, waiting_cap;
 	long *slots;                 /* the hash: index in objs, or -1 */
 	size_t nslots;
 	bool *matched;               /* per object: the next sample found it */
@@ -94,6 +98,7 @@ enum watch_field {
 	WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_SEND_AGE, WF_RECV_AGE, WF_MTIME_AGE,
 	WF_NATTCH_DELTA, WF_SIZE_DELTA, WF_SVAL_DELTA,
 	WF_VALUES, WF_VALUES_DELTA, WF_NCNT, WF_NCNT_DELTA, WF_ZCNT, WF_ZCNT_DELTA,
+	WF_WAITING,
 	WF_COUNT
 };
 
@@ -114,7 +119,8 @@ size_t watch_table_fields(int table, const enum watch_field **fields);
 bool watch_field_value(const struct watcher *w, const struct watch_obj *o, enum watch_field f,
 		       long long *v);
 /* A list field (WF_VALUES, WF_VALUES_DELTA): semaphore I's value or
- * change; false as above.  N is the set's size. */
+ * change; false as above.  N is the set's size.  For a queue the list
+ * is WF_WAITING, the pids of its waiters. */
 size_t watch_list_size(const struct watch_obj *o);
 bool watch_list_value(const struct watcher *w, const struct watch_obj *o, enum watch_field f, size_t i,
 		      long long *v);

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "users.h"
 #include "watch.h"
 
 /* ---- the fields watch adds --------------------------------------------- */
@@ -28,14 +29,17 @@ const struct watch_field_info watch_fields[WF_COUNT] = {
 	[WF_NCNT_DELTA] = { "ncnt_delta", "dNCNT", false },
 	[WF_ZCNT] = { "zcnt", "ZCNT", false },
 	[WF_ZCNT_DELTA] = { "zcnt_delta", "dZCNT", false },
+	[WF_WAITING] = { "waiting", "WAITING", true },
 };
 
-static const enum watch_field queue_fields[] = { WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_SEND_AGE, WF_RECV_AGE };
+static const enum watch_field queue_fields[] = {
+	WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_SEND_AGE, WF_RECV_AGE, WF_WAITING,
+};
 static const enum watch_field shm_fields[] = { WF_NATTCH_DELTA };
 static const enum watch_field sem_fields[] = {
 	WF_VALUES, WF_VALUES_DELTA, WF_NCNT, WF_NCNT_DELTA, WF_ZCNT, WF_ZCNT_DELTA,
 };
-static const enum watch_field posix_queue_fields[] = { WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_MTIME_AGE };
+static const enum watch_field posix_queue_fields[] = { WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_MTIME_AGE, WF_WAITING };
 static const enum watch_field posix_shm_fields[] = { WF_SIZE_DELTA };
 static const enum watch_field posix_sem_fields[] = { WF_SVAL_DELTA };
 
@@ -69,6 +73,7 @@ static void sample_free(struct watch_sample *s)
 	posix_list_free(&s->posix);
 	free(s->objs);
 	free(s->values);
+	free(s->waiting);
 	free(s->slots);
 	free(s->matched);
 	memset(s, 0, sizeof(*s));
@@ -157,6 +162,51 @@ static int read_sem_values(struct watch_sample *s, struct watch_obj *o)
 	return 0;
 }
 
+/* The processes blocked on queue O (users.h found them). */
+static int add_waiters(struct watch_sample *s, struct watch_obj *o, const struct users *u)
+{
+	const struct use *first = NULL;
+	size_t n = o->row.sysv ? users_waiting_on(u, IPC_KIND_QUEUE, 0, o->row.sysv->id, &first)
+		   : o->row.posix->has_stat ? users_of_file(u, o->row.posix->dev, o->row.posix->ino, &first) : 0;
+
+	o->waiting_at = s->nwaiting;
+	for (size_t i = 0; i < n; i++) {
+		if (!(first[i].how & USE_WAITING))
+			continue;
+		pid_t *pool = array_grow(s->waiting, &s->waiting_cap, s->nwaiting, sizeof(*pool), 64);
+		if (!pool)
+			return fail("out of memory");
+		s->waiting = pool;
+		s->waiting[s->nwaiting++] = first[i].pid;
+		o->nwaiting++;
+	}
+	return 0;
+}
+
+static bool is_queue_table(int table)
+{
+	return table == IPC_KIND_QUEUE || table == NKINDS + IPC_KIND_QUEUE;
+}
+
+/* One pass over /proc for the queues' waiters, when queues are watched. */
+static int read_waiters(struct watch_sample *s)
+{
+	struct users u = { 0 };
+	bool queues = false;
+	int rc = 0;
+
+	s->nwaiting = 0;
+	for (size_t i = 0; i < s->n; i++)
+		queues = queues || is_queue_table(s->objs[i].table);
+	if (!queues || (rc = users_scan(&u, USERS_SCAN_WAITS, NULL, 0)) != 0)
+		return rc;
+	for (size_t i = 0; i < s->n && rc == 0; i++)
+		if (is_queue_table(s->objs[i].table))
+			rc = add_waiters(s, &s->objs[i], &u);
+	users_free(&u);
+	return rc;
+}
+
 /* The chosen objects of the loaded lists, by table. */
 static int collect(struct watch_sample *s, const struct watch_filter *f)
 {
@@ -179,7 +229,7 @@ static int collect(struct watch_sample *s, const struct watch_filter *f)
 	for (size_t i = 0; i < s->n && rc == 0; i++)
 		if (s->objs[i].table == IPC_KIND_SEM)
 			rc = read_sem_values(s, &s->objs[i]);
-	return rc;
+	return rc ? rc : read_waiters(s);
 }
 
 /* ---- matching objects between samples ---------------------------------- */
@@ -389,6 +439,8 @@ bool watch_field_value(const struct watcher *w, const struct watch_obj *o, enum 
 
 size_t watch_list_size(const struct watch_obj *o)
 {
+	if (is_queue_table(o->table))
+		return o->nwaiting;
 	return o->has_values ? (size_t)o->row.sysv->nsems : 0;
 }
 
@@ -397,6 +449,8 @@ bool watch_list_value(const struct watcher *w, const struct watch_obj *o, enum w
 {
 	const struct watch_sample *s = watcher_latest(w);
 
+	if (f == WF_WAITING)
+		return in_sample(s, o) && i < o->nwaiting ? (*v = s->waiting[o->waiting_at + i], true) : false;
 	if (!in_sample(s, o) || !o->has_values || i >= o->row.sysv->nsems)
 		return false;
 	long long now = s->values[o->values_at + i];

@@ -7,7 +7,6 @@
  * show the keys.  The terminal is restored on every way out: q, Ctrl-C,
  * a termination signal (its flag is set by wait.c's handler, which does
  * nothing else, and ends the loop here), --count samples, or an error. */
-#include <curses.h>
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cursesdl.h"
 #include "error.h"
 #include "queue.h"
 #include "size.h"
@@ -826,6 +826,10 @@ int watch_view(struct watcher *w, struct timespec interval, unsigned long long c
 		return fail("out of memory");
 	v->w = w;
 	v->interval = interval;
+	if (curses_load() != 0) {
+		free(v);
+		return EXIT_FAIL;
+	}
 	sections_init(v);
 	setlocale(LC_CTYPE, "");
 	/* newterm, not initscr, which exits on a terminal it does not know. */

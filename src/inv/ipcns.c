@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "error.h"
 #include "io.h"
 #include "nsenter.h"
+#include "posixobj.h"
 
 void ipcns_free(struct ipcns_list *list)
 {
@@ -117,4 +119,166 @@ int ipcns_scan(struct ipcns_list *list)
 	for (size_t i = 0; i < list->n; i++)
 		read_comm(list->v[i].first, list->v[i].command, sizeof(list->v[i].command));
 	return 0;
+}
+
+int ipcns_visit(const struct ipcns_list *list, ipcns_visit_fn visit, void *data)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < list->n && rc == 0; i++) {
+		rc = ns_enter(list->v[i].first, list->v[i].inode);
+		if (rc == NS_GONE)
+			rc = 0;
+		else if (rc == 0)
+			rc = visit(&list->v[i], data);
+	}
+	int back = ns_leave();
+	return rc ? rc : back;
+}
+
+/* ---- the container a process runs in ------------------------------------ */
+
+static bool container_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '.' || c == '-';
+}
+
+/* TEXT (LEN bytes) as an ID in OUT; false when it is none. */
+static bool take_id(const char *text, size_t len, char *out, size_t size)
+{
+	if (len == 0 || len > 128 || len >= size)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!container_id_char(text[i]))
+			return false;
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return true;
+}
+
+static bool has_prefix(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+/* One component C (LEN bytes) of a cgroup path, PARENT the one above it
+ * and KUBE whether a kubepods component came before: the ID it names. */
+static bool component_id(const char *c, size_t len, const char *parent, size_t plen, bool kube,
+			 char *out, size_t size)
+{
+	static const char *const scope_prefixes[] = { "docker-", "libpod-", "cri-containerd-", "crio-" };
+	static const char scope[] = ".scope";
+
+	if (len > strlen(scope) && memcmp(c + len - strlen(scope), scope, strlen(scope)) == 0) {
+		/* conmon, podman's monitor, has a scope of its own beside the container's */
+		if (has_prefix(c, len, "libpod-conmon-"))
+			return false;
+		for (size_t i = 0; i < sizeof(scope_prefixes) / sizeof(scope_prefixes[0]); i++) {
+			size_t n = strlen(scope_prefixes[i]);
+			if (has_prefix(c, len, scope_prefixes[i]))
+				return take_id(c + n, len - n - strlen(scope), out, size);
+		}
+		return false;
+	}
+	if (has_prefix(c, len, "lxc.payload."))
+		return take_id(c + strlen("lxc.payload."), len - strlen("lxc.payload."), out, size);
+	if (parent && ((plen == 6 && memcmp(parent, "docker", 6) == 0) || (plen == 3 && memcmp(parent, "lxc", 3) == 0)))
+		return take_id(c, len, out, size);
+	if (parent && kube && has_prefix(parent, plen, "pod"))
+		return take_id(c, len, out, size);
+	return false;
+}
+
+/* The container PATH (one line's cgroup path) names, deepest first. */
+static bool path_container(const char *path, size_t len, char *out, size_t size)
+{
+	const char *comp[64];
+	size_t clen[64], n = 0;
+	bool kube = false;
+
+	for (size_t i = 0; i < len && n < 64;) {
+		while (i < len && path[i] == '/')
+			i++;
+		size_t start = i;
+		while (i < len && path[i] != '/')
+			i++;
+		if (i > start) {
+			comp[n] = path + start;
+			clen[n++] = i - start;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (has_prefix(comp[i], clen[i], "kubepods"))
+			kube = true;
+	for (size_t i = n; i-- > 0;)
+		if (component_id(comp[i], clen[i], i ? comp[i - 1] : NULL, i ? clen[i - 1] : 0, kube, out, size))
+			return true;
+	return false;
+}
+
+bool ipcns_container(pid_t pid, char *out, size_t size)
+{
+	char rel[64], text[8192];
+
+	out[0] = '\0';
+	snprintf(rel, sizeof(rel), "%d/cgroup", (int)pid);
+	int fd = ns_proc_open(rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t got = read_full(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (got <= 0)
+		return false;
+	text[got] = '\0';
+	/* "ID:CONTROLLERS:PATH" a line; every hierarchy names the same container. */
+	for (char *line = text; *line;) {
+		char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char *colon = memchr(line, ':', len);
+		char *path = colon ? memchr(colon + 1, ':', len - (size_t)(colon + 1 - line)) : NULL;
+		if (path && path_container(path + 1, len - (size_t)(path + 1 - line), out, size))
+			return true;
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	out[0] = '\0';
+	return false;
+}
+
+/* ---- which file systems are whose ------------------------------------------ */
+
+static dev_t dir_dev(const char *dir)
+{
+	struct stat st;
+
+	return dir && stat(dir, &st) == 0 ? st.st_dev : 0;
+}
+
+void posix_mounts_here(struct posix_mounts *m)
+{
+	m->shm = dir_dev(POSIX_SHM_DIR);
+	m->mqueue = dir_dev(posix_mqueue_dir());
+}
+
+bool posix_mounts_has(const struct posix_mounts *m, dev_t dev)
+{
+	return dev != 0 && (dev == m->shm || dev == m->mqueue);
+}
+
+bool dev_set_has(const struct dev_set *s, dev_t dev)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == dev)
+			return true;
+	return false;
+}
+
+void dev_set_add(struct dev_set *s, dev_t dev)
+{
+	if (dev != 0 && !dev_set_has(s, dev) && s->n < sizeof(s->v) / sizeof(s->v[0]))
+		s->v[s->n++] = dev;
 }

@@ -74,6 +74,8 @@ const struct column columns[NCOLS] = {
 	[COL_PROCESSES] = { "PROCESSES", BOTH, V_STRING, "live processes that use it, PID:COMMAND,... (--processes)" },
 	[COL_ORPHANED] = { "ORPHANED", BOTH, V_STRING, "yes when no live process uses it (--orphaned)" },
 	[COL_IPCNS] = { "IPCNS", BOTH, V_NUMBER, "IPC namespace, its inode number (as readlink /proc/PID/ns/ipc)" },
+	[COL_SHARED] = { "SHARED", POSIX_KINDS_ALL, V_STRING,
+			 "yes when its file system is ipctool's own or another namespace's too (--ns, --all-namespaces)" },
 };
 
 #undef Q
@@ -350,6 +352,7 @@ static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t 
 	case COL_SVAL:
 	case COL_PROCESSES:
 	case COL_ORPHANED:
+	case COL_SHARED:
 	case NCOLS:
 		break;
 	}
@@ -384,6 +387,8 @@ static const char *posix_cell(const struct posix_obj *o, enum col c, char *buf, 
 		return o->has_value ? cell_signed(buf, size, o->value) : NULL;
 	if (c == COL_IPCNS)
 		return o->ipcns ? cell_unsigned(buf, size, o->ipcns) : NULL;
+	if (c == COL_SHARED)
+		return o->shared ? "yes" : "no";
 	if (!o->has_stat)
 		return NULL;
 	switch (c) {
@@ -408,6 +413,7 @@ static bool is_users_column(enum col c)
 {
 	return c == COL_PROCESSES || c == COL_ORPHANED;
 }
+
 
 /* The users of R's object, in storage kept from row to row; NULL when
  * memory ran out. */
@@ -472,6 +478,19 @@ static const char *users_cell(const struct row *r, enum col c, bool json)
 	return json ? (orphaned ? "true" : "false") : orphaned ? "yes" : "no";
 }
 
+/* Columns whose JSON value is JSON itself: an array, true or false. */
+static bool is_json_column(enum col c)
+{
+	return is_users_column(c) || c == COL_SHARED;
+}
+
+static const char *json_cell(const struct row *r, enum col c)
+{
+	if (c == COL_SHARED)
+		return r->posix && r->posix->shared ? "true" : "false";
+	return users_cell(r, c, true);
+}
+
 const char *row_cell(const struct row *r, enum col c, char *buf, size_t size)
 {
 	if (is_users_column(c))
@@ -525,7 +544,7 @@ static int kind_table_init_widths(struct kind_table *kt, int table, const struct
 	bool ok = !type_column || table_add_column(kt->tb, "TYPE", false, widths ? widths[w++] : 0);
 	for (size_t i = 0; ok && i < kt->ncols; i++) {
 		const struct column *c = &columns[kt->cols[i]];
-		if (is_users_column(kt->cols[i]) && out->format.mode == TABLE_JSON) {
+		if (is_json_column(kt->cols[i]) && out->format.mode == TABLE_JSON) {
 			ok = table_add_json_column(kt->tb, c->name);
 			continue;
 		}
@@ -587,10 +606,9 @@ int kind_table_add(struct kind_table *kt, const struct row *r, const struct outp
 		return fail("out of memory");
 	for (size_t i = 0; i < kt->ncols; i++) {
 		const struct column *c = &columns[kt->cols[i]];
-		const char *raw = row_cell(r, kt->cols[i], buf, sizeof(buf));
-		const char *text = is_users_column(kt->cols[i]) && out->format.mode == TABLE_JSON
-				   ? users_cell(r, kt->cols[i], true)
-				   : json_text(raw, c, out);
+		const char *text = is_json_column(kt->cols[i]) && out->format.mode == TABLE_JSON
+				   ? json_cell(r, kt->cols[i])
+				   : json_text(row_cell(r, kt->cols[i], buf, sizeof(buf)), c, out);
 		if (text && scols_line_set_data(ln, n, text) != 0)
 			return fail("out of memory");
 		n++;
@@ -706,13 +724,6 @@ int objects_print(const struct sysv_list *objs, const struct posix_list *posix, 
 	if (rc == 0)
 		rc = table_print_end(&tp);
 	return rc;
-}
-
-int objects_print_default(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables)
-{
-	struct output out = { .format = { .mode = TABLE_PLAIN } };
-
-	return objects_print(objs, posix, tables, &out, NULL);
 }
 
 const char *list_column_name(size_t i)

@@ -1,8 +1,7 @@
 /* The columns of list's tables and their cells: which columns there are,
  * which kinds of which family have them, the text of a cell, and the
  * tables of objects built from them (one per kind and family), which
- * `list` prints and `rm --dry-run` too, so that what would go is shown
- * exactly as `list` shows it. */
+ * `list` prints. */
 #ifndef IPCTOOL_LISTCOLS_H
 #define IPCTOOL_LISTCOLS_H
 
@@ -32,7 +31,7 @@ enum col {
 	COL_MAXMSGS, COL_MSGSIZE, COL_NOTIFYPID,
 	COL_NSEMS, COL_OTIME, COL_SVAL,
 	COL_PROCESSES, COL_ORPHANED,
-	COL_IPCNS,
+	COL_IPCNS, COL_SHARED,
 	NCOLS
 };
 
@@ -121,8 +120,6 @@ int kind_table_add(struct kind_table *kt, const struct row *r, const struct outp
  * unless it is NULL. */
 int objects_print(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables,
 		  const struct output *out, const uid_t *user);
-/* The same with list's default columns and table format. */
-int objects_print_default(const struct sysv_list *objs, const struct posix_list *posix, unsigned tables);
 
 /* POSIX queues are listed through an mqueue mount.  Without one, they are
  * taken out of *TABLES with a warning, or, when nothing else is in it, it

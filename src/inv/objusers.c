@@ -21,6 +21,7 @@ static void obj_users_reset(struct obj_users *w)
 	w->n = 0;
 	w->recorded = 0;
 	w->unknown = false;
+	w->waited = false;
 }
 
 /* PID uses the object HOW: merged into its line when it has one. */
@@ -69,6 +70,7 @@ static int semaphore_users(struct users *u, const struct sysv_obj *o, struct obj
 
 	if (kept) {
 		w->unknown = !kept->known;
+		w->waited = kept->waited;
 		for (size_t i = 0; i < kept->n; i++)
 			if (add_recorded(u, w, u->sem_pids[kept->at + i], USE_LAST_OPERATION) != 0)
 				return -1;
@@ -80,10 +82,22 @@ static int semaphore_users(struct users *u, const struct sysv_obj *o, struct obj
 			w->unknown = true;
 			return 0;
 		}
+		/* The kernel's count of waiters: some may be invisible to the
+		 * scan (another user's, another PID namespace's). */
+		w->waited = w->waited || semctl(o->id, (int)i, GETNCNT) > 0 || semctl(o->id, (int)i, GETZCNT) > 0;
 		if (add_recorded(u, w, pid, USE_LAST_OPERATION) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The processes blocked on queue or set O. */
+static int waiters(struct users *u, const struct sysv_obj *o, ino_t ipcns, struct obj_users *w)
+{
+	const struct use *first = NULL;
+	size_t n = users_waiting_on(u, o->kind, ipcns, o->id, &first);
+
+	return add_uses(w, first, n);
 }
 
 int obj_users_sysv(struct users *u, const struct sysv_obj *o, ino_t ipcns, struct obj_users *w)
@@ -97,11 +111,14 @@ int obj_users_sysv(struct users *u, const struct sysv_obj *o, ino_t ipcns, struc
 		n = users_of_segment(u, ipcns, o->id, &first);
 		return add_uses(w, first, n);
 	case IPC_KIND_QUEUE:
-		if (add_recorded(u, w, o->lspid, USE_LAST_SEND) != 0)
+		if (add_recorded(u, w, o->lspid, USE_LAST_SEND) != 0 ||
+		    add_recorded(u, w, o->lrpid, USE_LAST_RECEIVE) != 0)
 			return -1;
-		return add_recorded(u, w, o->lrpid, USE_LAST_RECEIVE);
+		return waiters(u, o, ipcns, w);
 	case IPC_KIND_SEM:
-		return semaphore_users(u, o, w);
+		if (semaphore_users(u, o, w) != 0)
+			return -1;
+		return waiters(u, o, ipcns, w);
 	}
 	return 0;
 }
@@ -119,7 +136,7 @@ int obj_users_posix(struct users *u, const struct posix_obj *o, struct obj_users
 
 bool sysv_orphaned(struct users *u, const struct sysv_obj *o, const struct obj_users *w)
 {
-	if (w->unknown || w->n > 0)
+	if (w->unknown || w->n > 0 || w->waited)
 		return false;
 	if (o->kind == IPC_KIND_SHM)
 		/* NATTCH is the kernel's count, whoever may read the maps. */
@@ -133,6 +150,47 @@ bool posix_orphaned(const struct users *u, const struct posix_obj *o, const stru
 {
 	/* A queue seen without an mqueue mount has no file to match. */
 	return o->has_stat && w->n == 0 && u && u->unreadable == 0;
+}
+
+/* ---- in use now ---------------------------------------------------------- */
+
+static bool using_now(const struct obj_users *w, pid_t *pid)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].how & (USE_ATTACHED | USE_MAPPED | USE_OPEN | USE_WAITING)) {
+			*pid = w->v[i].pid;
+			return true;
+		}
+	*pid = 0;
+	return false;
+}
+
+bool sysv_in_use(const struct sysv_obj *o, const struct obj_users *w, pid_t *pid)
+{
+	if (using_now(w, pid))
+		return true;
+	return (o->kind == IPC_KIND_SHM && o->nattch > 0) || w->waited;
+}
+
+bool posix_in_use(const struct obj_users *w, pid_t *pid)
+{
+	return using_now(w, pid);
+}
+
+time_t sysv_idle_since(const struct sysv_obj *o)
+{
+	time_t t = o->ctime;
+	time_t other[2] = { 0, 0 };
+
+	switch (o->kind) {
+	case IPC_KIND_QUEUE: other[0] = o->stime; other[1] = o->rtime; break;
+	case IPC_KIND_SHM: other[0] = o->atime; other[1] = o->dtime; break;
+	case IPC_KIND_SEM: other[0] = o->otime; break;
+	}
+	for (int i = 0; i < 2; i++)
+		if (other[i] > t)
+			t = other[i];
+	return t;
 }
 
 /* ---- the filter ----------------------------------------------------------- */
@@ -153,7 +211,7 @@ bool sysv_passes(struct users *u, const struct sysv_obj *o, const struct age_fil
 {
 	static struct obj_users w;
 
-	if (!old_enough(f, o->ctime))
+	if (!old_enough(f, sysv_idle_since(o)))
 		return false;
 	if (!f->orphaned)
 		return true;
@@ -200,27 +258,56 @@ int age_filter_apply(struct users *u, const struct age_filter *f, struct sysv_li
 
 /* ---- looking again ---------------------------------------------------------- */
 
-enum recheck sysv_recheck(const struct sysv_obj *was, const struct age_filter *f)
+/* The second look at users: kept when in use (unless FORCE), and, for
+ * --orphaned, when no longer orphaned (a recorded pid alive again). */
+static enum recheck users_verdict(bool in_use, bool orphaned, pid_t user, const struct age_filter *f, bool force,
+				  pid_t *who)
 {
-	struct sysv_obj now;
-	int err = 0;
+	*who = user;
+	if (force)
+		return RECHECK_PASSES;
+	if (in_use || (f->orphaned && !orphaned))
+		return RECHECK_IN_USE;
+	return RECHECK_PASSES;
+}
 
+enum recheck sysv_recheck(struct users *fresh, const struct sysv_obj *was, const struct age_filter *f, bool force,
+			  pid_t *who)
+{
+	static struct obj_users w;
+	struct sysv_obj now;
+	pid_t user = 0;
+
+	*who = 0;
 	if (sysv_stat(was->kind, was->id, &now) != 0)
 		return errno == EINVAL || errno == EIDRM ? RECHECK_GONE : RECHECK_UNREADABLE;
 	if (now.key != was->key)
 		return RECHECK_GONE;
-	if (!old_enough(f, now.ctime))
+	if (!old_enough(f, sysv_idle_since(&now)))
 		return RECHECK_CHANGED;
-	if (f->orphaned && !sysv_passes(NULL, &now, f, &err))
-		return err ? RECHECK_UNREADABLE : RECHECK_IN_USE;
-	return RECHECK_PASSES;
+	if (force)
+		return RECHECK_PASSES;
+	now.ipcns = was->ipcns;
+	if (obj_users_sysv(fresh, &now, 0, &w) != 0)
+		return errno = ENOMEM, RECHECK_UNREADABLE;
+	bool in_use = sysv_in_use(&now, &w, &user);
+	if (!in_use && w.n)
+		user = w.v[0].pid;   /* for --orphaned: a live recorded pid */
+	/* Attached since the scan: the kernel's last attacher, if it lives,
+	 * is very likely the one. */
+	if (in_use && !user && now.kind == IPC_KIND_SHM && users_alive(NULL, now.lpid))
+		user = now.lpid;
+	return users_verdict(in_use, sysv_orphaned(fresh, &now, &w), user, f, force, who);
 }
 
-enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, const struct age_filter *f)
+enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, const struct age_filter *f,
+			   bool force, pid_t *who)
 {
+	static struct obj_users w;
 	struct posix_obj found[NKINDS];
-	int err = 0;
+	pid_t user = 0;
 
+	*who = 0;
 	if (posix_find(was->name, KIND_BIT(was->kind), found) == 0 || !found[0].has_stat)
 		return RECHECK_GONE;
 	/* Another file under the same name is another object: not ours to remove. */
@@ -228,7 +315,10 @@ enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, con
 		return RECHECK_GONE;
 	if (!old_enough(f, found[0].mtime))
 		return RECHECK_CHANGED;
-	if (f->orphaned && !posix_passes(fresh, &found[0], f, &err))
-		return err ? RECHECK_UNREADABLE : RECHECK_IN_USE;
-	return RECHECK_PASSES;
+	if (force)
+		return RECHECK_PASSES;
+	if (obj_users_posix(fresh, &found[0], &w) != 0)
+		return errno = ENOMEM, RECHECK_UNREADABLE;
+	bool in_use = posix_in_use(&w, &user);
+	return users_verdict(in_use, posix_orphaned(fresh, &found[0], &w), user, f, force, who);
 }

@@ -3,10 +3,11 @@
  * users.h.
  *
  * A System V segment's users are the processes that have it attached; a
- * queue's the live processes among its LSPID and LRPID; a semaphore set's
- * the live processes among each semaphore's last pid (semctl GETPID, which
- * needs read permission); a POSIX object's those that map it or hold it
- * open. */
+ * queue's the live processes among its LSPID and LRPID and those blocked
+ * in msgrcv or msgsnd on it; a semaphore set's the live processes among
+ * each semaphore's last pid (semctl GETPID, which needs read permission)
+ * and those blocked in semop on it; a POSIX object's those that map it,
+ * hold it open or wait on it (mq_timedreceive, mq_timedsend, sem_wait). */
 #ifndef IPCTOOL_OBJUSERS_H
 #define IPCTOOL_OBJUSERS_H
 
@@ -29,6 +30,7 @@ struct obj_users {
 	size_t n, cap;
 	size_t recorded;          /* queues, sets: the nonzero pids the kernel records */
 	bool unknown;             /* a set's pids could not be read */
+	bool waited;              /* a set's NCNT or ZCNT is above 0, seen or not */
 };
 
 /* Fill W (its storage reused from call to call) with the users of O in
@@ -37,10 +39,12 @@ int obj_users_sysv(struct users *u, const struct sysv_obj *o, ino_t ipcns, struc
 int obj_users_posix(struct users *u, const struct posix_obj *o, struct obj_users *w);
 void obj_users_free(struct obj_users *w);
 
-/* SPEC §14: a segment with no attachment whose creator and last-attach
- * pids are dead; a queue or set that records at least one pid and all of
- * them dead; a POSIX object nobody maps or holds open, when every process
- * could be read (otherwise it is never called orphaned). */
+/* A segment with no attachment whose creator and last-attach pids are
+ * dead; a queue or set that records at least one pid, all of them dead,
+ * and that no process waits on (a set: NCNT and ZCNT 0, whether the
+ * waiter can be named or not); a POSIX object nobody maps, holds open or
+ * waits on, when every process could be read (otherwise it is never
+ * called orphaned). */
 bool sysv_orphaned(struct users *u, const struct sysv_obj *o, const struct obj_users *w);
 bool posix_orphaned(const struct users *u, const struct posix_obj *o, const struct obj_users *w);
 
@@ -54,6 +58,19 @@ struct age_filter {
 
 /* Does the filter need the users index at all? */
 bool age_filter_needs_users(const struct age_filter *f);
+/* When O was last used: for System V the latest of the times the kernel
+ * keeps (a queue's ctime, last send and receive; a segment's ctime, last
+ * attach and detach; a set's ctime and last semop), for POSIX the mtime.
+ * --older-than compares it. */
+time_t sysv_idle_since(const struct sysv_obj *o);
+
+/* Is the object in use right now: attached (a segment's NATTCH counts,
+ * whoever may read the maps), mapped, open or waited on (a set's NCNT or
+ * ZCNT too)?  A last recorded pid is history, not use.  *PID: a process
+ * that uses it, 0 when none can be named. */
+bool sysv_in_use(const struct sysv_obj *o, const struct obj_users *w, pid_t *pid);
+bool posix_in_use(const struct obj_users *w, pid_t *pid);
+
 /* Does O pass F?  *ERR becomes -1 when memory ran out. */
 bool sysv_passes(struct users *u, const struct sysv_obj *o, const struct age_filter *f, int *err);
 bool posix_passes(struct users *u, const struct posix_obj *o, const struct age_filter *f, int *err);
@@ -68,9 +85,13 @@ int age_filter_apply(struct users *u, const struct age_filter *f, struct sysv_li
  * object this user may not IPC_STAT, not readable (errno says why). */
 enum recheck { RECHECK_PASSES, RECHECK_GONE, RECHECK_CHANGED, RECHECK_IN_USE, RECHECK_UNREADABLE };
 
-/* From the kernel's record now and the processes running now: no index. */
-enum recheck sysv_recheck(const struct sysv_obj *was, const struct age_filter *f);
-/* From the file now and FRESH, a scan made after the selection. */
-enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, const struct age_filter *f);
+/* From the kernel's record or the file now and FRESH, a scan of /proc
+ * made after the selection (its waiters, attachments, mappings and
+ * descriptors).  FORCE: what is in use is not kept.  RECHECK_IN_USE puts
+ * a user's pid in *WHO (0: none can be named). */
+enum recheck sysv_recheck(struct users *fresh, const struct sysv_obj *was, const struct age_filter *f, bool force,
+			  pid_t *who);
+enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, const struct age_filter *f,
+			   bool force, pid_t *who);
 
 #endif

@@ -38,6 +38,8 @@ struct posix_obj {
 	bool has_value;
 	int value;
 	unsigned long long ipcns;       /* its IPC namespace's inode (0: not known) */
+	bool shared;                    /* --ns, --all-namespaces: its file system is ipctool's own or
+					 * another namespace's too (ipcns.h) */
 };
 
 struct posix_list {

@@ -4,6 +4,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +18,8 @@
 
 #include "error.h"
 
-/* __SO_ACCEPTCON in the Flags column: the socket listens. */
-#define FLAG_LISTENING 0x10000UL
-
-static int add_entry(struct sock_list *l, const char *path, int type, unsigned long inode,
+/* A new entry that takes PATH (malloc'd) as its own. */
+static int add_entry(struct sock_list *l, char *path, int type, unsigned long inode,
 		     const char *state, size_t *cap)
 {
 	if (l->n == *cap) {
@@ -28,30 +32,11 @@ static int add_entry(struct sock_list *l, const char *path, int type, unsigned l
 	}
 	struct sock_entry *e = &l->v[l->n];
 	memset(e, 0, sizeof(*e));
-	e->path = strdup(path);
-	if (!e->path)
-		return -1;
+	e->path = path;
 	e->type = type;
 	e->inode = inode;
 	e->state = state;
 	l->n++;
-	return 0;
-}
-
-/* One line of /proc/net/unix:
- * Num: RefCount Protocol Flags Type St Inode Path */
-static int parse_line(struct sock_list *l, const char *line, size_t *cap)
-{
-	unsigned long flags, type, inode;
-	int at = -1;
-
-	if (sscanf(line, "%*s %*s %*s %lx %lx %*s %lu %n", &flags, &type, &inode, &at) < 3 || at < 0 ||
-	    line[at] == '\0')
-		return 0;   /* no name: not reachable by anyone */
-	if (type == SOCK_DGRAM)
-		return add_entry(l, line + at, (int)type, inode, "UNCONN", cap);
-	if ((type == SOCK_STREAM || type == SOCK_SEQPACKET) && (flags & FLAG_LISTENING))
-		return add_entry(l, line + at, (int)type, inode, "LISTEN", cap);
 	return 0;
 }
 
@@ -139,25 +124,177 @@ static int find_holders(struct sock_list *l)
 	return rc ? fail("out of memory") : 0;
 }
 
+/* ---- the kernel's table, through NETLINK_SOCK_DIAG --------------------- */
+
+enum { DIAG_BUF = 64 * 1024 };
+
+static int diag_request(int fd)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} msg = {
+		.nlh = { .nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.req = { .sdiag_family = AF_UNIX, .udiag_states = (uint32_t)-1,
+			 .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS },
+	};
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	ssize_t put;
+
+	while ((put = sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&kernel, sizeof(kernel))) < 0 &&
+	       errno == EINTR)
+		;
+	if (put < 0)
+		return -1;
+	return 0;
+}
+
+/* One socket's message into S (its name points into the message). */
+static void diag_parse(const struct nlmsghdr *h, struct unix_sock *s)
+{
+	const struct unix_diag_msg *m = NLMSG_DATA(h);
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*m));
+
+	memset(s, 0, sizeof(*s));
+	s->inode = m->udiag_ino;
+	s->type = m->udiag_type;
+	s->state = m->udiag_state;
+	for (const struct rtattr *a = (const struct rtattr *)(m + 1); len > 0 && RTA_OK(a, len);
+	     a = RTA_NEXT(a, len)) {
+		if (a->rta_type == UNIX_DIAG_NAME) {
+			s->name = RTA_DATA(a);
+			s->name_len = RTA_PAYLOAD(a);
+			/* A path may be given with its NUL: not part of the name. */
+			if (s->name_len && s->name[0] != '\0')
+				s->name_len = strnlen(s->name, s->name_len);
+		} else if (a->rta_type == UNIX_DIAG_VFS && RTA_PAYLOAD(a) >= sizeof(struct unix_diag_vfs)) {
+			struct unix_diag_vfs vfs;
+			memcpy(&vfs, RTA_DATA(a), sizeof(vfs));
+			s->has_file = true;
+			s->file_dev = vfs.udiag_vfs_dev;
+			s->file_ino = vfs.udiag_vfs_ino;
+		}
+	}
+}
+
+/* One datagram of the reply: 1 when the dump is done (or FN stopped it),
+ * 0 for more, -1 with errno. */
+static int diag_batch(const char *buf, size_t n, int (*fn)(void *, const struct unix_sock *), void *ctx)
+{
+	int left = (int)n;
+
+	for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+			errno = h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) && e->error ? -e->error : EPROTO;
+			return -1;
+		}
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
+			continue;
+		struct unix_sock s;
+		diag_parse(h, &s);
+		if (fn(ctx, &s))
+			return 1;
+	}
+	return 0;
+}
+
+int sockinv_each(int (*fn)(void *ctx, const struct unix_sock *s), void *ctx)
+{
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	char *buf = malloc(DIAG_BUF);
+	int rc = -1;
+
+	if (fd < 0 || !buf) {
+		if (!buf)
+			errno = ENOMEM;
+		goto out;
+	}
+	if (diag_request(fd) != 0)
+		goto out;
+	for (rc = 0; rc == 0;) {
+		ssize_t got = recv(fd, buf, DIAG_BUF, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (got == 0)
+				errno = EPROTO;
+			rc = -1;
+			break;
+		}
+		rc = diag_batch(buf, (size_t)got, fn, ctx);
+	}
+	if (rc == 1)
+		rc = 0;
+out:
+	if (fd >= 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	free(buf);
+	return rc;
+}
+
+bool unix_sock_owns_name(const struct unix_sock *s)
+{
+	if (s->name_len == 0)
+		return false;
+	return s->type == SOCK_DGRAM || s->state == TCP_LISTEN || s->state == TCP_CLOSE;
+}
+
+/* ---- list --sockets ---------------------------------------------------- */
+
+/* The name as list shows it: a path as it is, an abstract name after '@'
+ * (its NUL bytes as '@' too, as ss(8) writes them). */
+static char *shown_name(const struct unix_sock *s)
+{
+	char *out = malloc(s->name_len + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < s->name_len; i++)
+		out[i] = s->name[i] ? s->name[i] : '@';
+	out[s->name_len] = '\0';
+	return out;
+}
+
+struct loading {
+	struct sock_list *l;
+	size_t cap;
+	bool no_memory;
+};
+
+/* The listening stream and seqpacket sockets, and the bound datagram ones. */
+static int take_listening(void *ctx, const struct unix_sock *s)
+{
+	struct loading *ld = ctx;
+	const char *state = s->type == SOCK_DGRAM ? "UNCONN" : s->state == TCP_LISTEN ? "LISTEN" : NULL;
+
+	if (!state || s->name_len == 0)
+		return 0;
+	char *name = shown_name(s);
+	if (!name || add_entry(ld->l, name, s->type, s->inode, state, &ld->cap) != 0) {
+		free(name);
+		ld->no_memory = true;
+		return 1;
+	}
+	return 0;
+}
+
 int sockinv_load(struct sock_list *l)
 {
-	FILE *f = fopen("/proc/net/unix", "re");
-	char *line = NULL;
-	size_t len = 0, cap = 0;
+	struct loading ld = { .l = l };
 	int rc = 0;
 
 	memset(l, 0, sizeof(*l));
-	if (!f)
-		return fail_errno("cannot read /proc/net/unix");
-	if (getline(&line, &len, f) < 0)   /* the heading */
-		rc = ferror(f) ? fail_errno("cannot read /proc/net/unix") : 0;
-	while (rc == 0 && getline(&line, &len, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		if (parse_line(l, line, &cap) != 0)
-			rc = fail("out of memory");
-	}
-	free(line);
-	fclose(f);
+	if (sockinv_each(take_listening, &ld) != 0)
+		rc = fail_errno("cannot read the kernel's table of Unix sockets (NETLINK_SOCK_DIAG)");
+	else if (ld.no_memory)
+		rc = fail("out of memory");
 	if (rc == 0 && l->n)
 		rc = find_holders(l);
 	if (rc == 0)

@@ -1,11 +1,39 @@
-/* What Unix sockets listen in this network namespace, and who holds them
- * (list --sockets, SPEC §13): the kernel's table /proc/net/unix, its
- * sockets' inodes matched with the socket:[INODE] links in /proc/PID/fd. */
+/* The Unix sockets of this network namespace, read from the kernel
+ * through NETLINK_SOCK_DIAG (sock_diag(7), as ss(8) does): every name
+ * comes with its exact length, so a name holding a newline cannot pass for
+ * another socket as in the text of /proc/net/unix.  The listening ones and
+ * who holds them (list --sockets): their inodes matched with the
+ * socket:[INODE] links in /proc/PID/fd. */
 #ifndef IPCTOOL_SOCKINV_H
 #define IPCTOOL_SOCKINV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+/* One socket as sock_diag reports it. */
+struct unix_sock {
+	unsigned long inode;
+	int type;              /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	int state;             /* TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE (netinet/tcp.h) */
+	const char *name;      /* NAME_LEN bytes as bound (no NUL after them); an
+	                        * abstract name starts with a NUL byte */
+	size_t name_len;       /* 0: not bound */
+	bool has_file;         /* bound to a file: its device and inode follow */
+	unsigned file_dev;     /* the kernel's encoding: major << 20 | minor */
+	unsigned long file_ino;
+};
+
+/* Call FN for every Unix socket of the network namespace, until it
+ * returns nonzero.  0 when the whole table was read (or FN stopped it),
+ * -1 with errno when it could not be (no sock_diag for AF_UNIX). */
+int sockinv_each(int (*fn)(void *ctx, const struct unix_sock *s), void *ctx);
+
+/* Does S own its name: a listening or bound-but-unconnected stream or
+ * seqpacket socket, or a bound datagram one?  A connection a listener
+ * accepted carries the listener's name and file too, and outlives it (a
+ * COMMAND still serving): it owns neither. */
+bool unix_sock_owns_name(const struct unix_sock *s);
 
 struct sock_holder {
 	pid_t pid;

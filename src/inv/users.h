@@ -3,7 +3,8 @@
  * pass (the cost grows with processes + objects, never their product).
  *
  * For every process: System V segments attached (the /SYSV%08x lines of
- * /proc/PID/maps, whose inode field is the shmid), keyed by the process's
+ * /proc/PID/maps, whose inode field is the shmid; asked of the kernel one
+ * shared mapping at a time with PROCMAP_QUERY when it can), keyed by the process's
  * IPC namespace (the inode of /proc/PID/ns/ipc) and the shmid; POSIX
  * files mapped (maps lines whose device is one of the scan's devices) or
  * open (descriptors under /proc/PID/fd whose stat shows one of them),
@@ -11,13 +12,25 @@
  * namespace's /dev/shm and of the mqueue mount unless the caller names
  * others.  A process that vanishes or that may not be read (another
  * user's, EACCES) is left out of the uses silently; how many could not be
- * read is counted, since then the uses are not all known. */
+ * read is counted, since then the uses are not all known.
+ *
+ * Waiters (USERS_SCAN_WAITS): a process blocked in an IPC call is a user
+ * too.  /proc/PID/syscall (proc(5)) names the call it sleeps in and its
+ * arguments: msgrcv/msgsnd and semop/semtimedop carry the id first (keyed
+ * like a segment, by IPC namespace and id); mq_timedreceive/mq_timedsend
+ * the descriptor, whose open file is the queue's; futex the address, which
+ * lies in a mapping of /dev/shm/sem.NAME when it is sem_wait(3) on a
+ * POSIX semaphore (found while its maps are read).  Reading it needs
+ * ptrace access to the process (root has it); the processes whose call
+ * could not be read are counted apart, in waits_unknown. */
 #ifndef IPCTOOL_USERS_H
 #define IPCTOOL_USERS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "target.h"
 
 /* How a process uses an object: a set of these bits. */
 enum use_how {
@@ -27,7 +40,12 @@ enum use_how {
 	USE_LAST_SEND = 1u << 3,       /* a System V queue's LSPID */
 	USE_LAST_RECEIVE = 1u << 4,    /* its LRPID */
 	USE_LAST_OPERATION = 1u << 5,  /* a semaphore's last pid */
+	USE_WAIT_RECEIVE = 1u << 6,    /* blocked in msgrcv, mq_timedreceive */
+	USE_WAIT_SEND = 1u << 7,       /* blocked in msgsnd, mq_timedsend: the queue is full */
+	USE_WAIT_P = 1u << 8,          /* blocked in semop taking, or sem_wait */
+	USE_WAIT_ZERO = 1u << 9,       /* blocked in semop waiting for zero */
 };
+#define USE_WAITING (USE_WAIT_RECEIVE | USE_WAIT_SEND | USE_WAIT_P | USE_WAIT_ZERO)
 
 struct user_proc {
 	pid_t pid;
@@ -35,14 +53,15 @@ struct user_proc {
 	bool looked_up;        /* comm, uid and zombie filled in */
 	bool zombie;           /* dead, not yet reaped: not a user */
 	uid_t uid;             /* the owner of /proc/PID: its effective uid */
+	bool uid_known;        /* uid read already, by the scan */
 	char comm[32];
 };
 
-enum use_family { USE_SYSV_SEGMENT, USE_POSIX_FILE };
+enum use_family { USE_SYSV_SEGMENT, USE_POSIX_FILE, USE_SYSV_QUEUE, USE_SYSV_SEM };
 
 struct use {
 	enum use_family family;
-	unsigned long long a, b;   /* (IPC namespace inode, shmid) or (st_dev, st_ino) */
+	unsigned long long a, b;   /* (IPC namespace inode, id) or (st_dev, st_ino) */
 	pid_t pid;
 	unsigned how;
 };
@@ -57,6 +76,7 @@ struct sem_record {
 	int semid;
 	size_t at, n;              /* in the pid pool */
 	bool known;                /* false: GETPID was refused */
+	bool waited;               /* some semaphore's NCNT or ZCNT was above 0 */
 };
 
 struct users {
@@ -66,6 +86,7 @@ struct users {
 	size_t nuses, uses_cap;
 	ino_t self_ipcns;          /* this process's IPC namespace */
 	size_t unreadable;         /* processes whose maps or fds could not be read */
+	size_t waits_unknown;      /* processes whose /proc/PID/syscall could not be read */
 	dev_t devs[USERS_MAX_DEVS];
 	size_t ndevs;
 	struct sem_record *sems;   /* users_keep_sem_pids */
@@ -82,6 +103,7 @@ enum {
 	USERS_SCAN_MAPS = 1u << 1,      /* POSIX files mapped */
 	USERS_SCAN_FDS = 1u << 2,       /* POSIX files open */
 	USERS_SCAN_NOTHING = 1u << 3,   /* only which processes run */
+	USERS_SCAN_WAITS = 1u << 4,     /* processes blocked in IPC calls */
 };
 
 /* Scan /proc once into U (zeroed first, but for what users_keep_sem_pids
@@ -91,6 +113,15 @@ enum {
  * NULL for this mount namespace's /dev/shm and mqueue mount.  Returns 0 or
  * a reported status (/proc unreadable, out of memory). */
 int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs);
+/* The same, knowing the System V objects LISTED (NULL: none): when only
+ * segments are looked for, all in ipctool's own IPC namespace, the maps
+ * of the processes after the one that accounts for the last attachment
+ * the kernel counts (shm_nattch, asked again then) are not read: nor
+ * are they then counted in UNREADABLE, since nothing listed can hide in
+ * them. */
+struct sysv_list;
+int users_scan_listed(struct users *u, unsigned what, const dev_t *devs, size_t ndevs,
+		      const struct sysv_list *listed);
 void users_free(struct users *u);
 
 /* The uses of System V segment SHMID of IPC namespace IPCNS (0: the
@@ -98,6 +129,9 @@ void users_free(struct users *u);
  * first of the returned number of consecutive uses, one per process. */
 size_t users_of_segment(const struct users *u, ino_t ipcns, int shmid, const struct use **first);
 size_t users_of_file(const struct users *u, dev_t dev, ino_t ino, const struct use **first);
+/* The waiters of System V queue or set ID (KIND IPC_KIND_QUEUE or
+ * IPC_KIND_SEM) of IPC namespace IPCNS (0: the scanning process's own). */
+size_t users_waiting_on(const struct users *u, enum ipc_kind kind, ino_t ipcns, int id, const struct use **first);
 
 /* Process PID as the scan saw it, with its comm, uid and state read on
  * first asking; NULL when it was not running then. */
@@ -106,15 +140,20 @@ const struct user_proc *users_process(struct users *u, pid_t pid);
  * with U NULL, whether it runs now, looked up afresh.  The lookups above
  * find nothing in a NULL U. */
 bool users_alive(struct users *u, pid_t pid);
+/* PID as it is now, looked up afresh (not from a scan): its comm, uid
+ * and whether it is a zombie (or gone: also a zombie). */
+void users_look_up(pid_t pid, struct user_proc *p);
 
 /* semctl GETPID answers for the IPC namespace ipctool is in when it asks,
  * so --all-namespaces reads each set's pids while it is in the set's
- * namespace and keeps them here (KNOWN false: they could not be read);
+ * namespace and keeps them here (KNOWN false: they could not be read),
+ * with whether a process waits on it (WAITED: NCNT or ZCNT above 0);
  * users_sem_pids finds them again, NULL when none were kept. */
-int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pids, size_t n, bool known);
+int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pids, size_t n, bool known,
+			bool waited);
 const struct sem_record *users_sem_pids(struct users *u, ino_t ipcns, int semid);
 
-/* "attached", "mapped,open", "last-send,last-receive": HOW in words. */
+/* "attached", "mapped,open", "last-send,waiting-receive": HOW in words. */
 const char *use_how_text(unsigned how, char *buf, size_t size);
 
 #endif

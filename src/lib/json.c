@@ -180,3 +180,18 @@ int json_append_base64_member(struct buf *b, const char *key, const char *s)
 	return buf_printf(b, ",\"%s_base64\":\"", key) ||
 	       base64_append(b, (const unsigned char *)s, strlen(s)) || buf_append(b, "\"", 1);
 }
+
+int json_append_message(struct buf *b, const char *tag_name, long tag, const void *data, size_t n)
+{
+	const unsigned char *bytes = data;
+	bool text = utf8_valid(bytes, n);
+
+	if (buf_printf(b, "{\"%s\":%ld,\"size\":%zu,\"%s\":", tag_name, tag, n,
+		       text ? "data" : "data_base64") != 0)
+		return -1;
+	if (text ? json_append_string(b, data, n) != 0
+		 : (buf_append(b, "\"", 1) != 0 || base64_append(b, bytes, n) != 0 ||
+		    buf_append(b, "\"", 1) != 0))
+		return -1;
+	return buf_append(b, "}", 1);
+}

@@ -28,5 +28,10 @@ int base64_append(struct buf *b, const unsigned char *s, size_t n);
  * at S) into OUT, which has room for N / 4 * 3 bytes.  Returns the bytes
  * decoded, or -1 when S is not such base64. */
 long base64_decode(const char *s, size_t n, unsigned char *out);
+/* Append one message as recv --json writes it, without the newline:
+ * {"TAG_NAME":TAG,"size":N,"data":"..."}, or "data_base64" when the bytes
+ * are not UTF-8.  TAG_NAME is "type" (System V) or "priority" (POSIX);
+ * dump writes its messages with this too, so both read back the same. */
+int json_append_message(struct buf *b, const char *tag_name, long tag, const void *data, size_t n);
 
 #endif

@@ -1,10 +1,10 @@
 /* Reading back what recv --json writes (see jsonline.h). */
 #include "jsonline.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "janssondl.h"
 #include "json.h"
 
 /* jansson allocates about ten small blocks for each line (the object, its
@@ -97,11 +97,12 @@ static const char *take_data(json_t *obj, char *data, struct json_message *m, ch
 	return NULL;
 }
 
-static const char *check_object(json_t *obj, const char *tag_name, char *data, struct json_message *m,
-				char why[JSON_WHY_MAX])
+const char *json_message_check(json_t *obj, const char *tag_name, char *data, struct json_message *m,
+			       char why[JSON_WHY_MAX])
 {
 	const char *bad;
 
+	memset(m, 0, sizeof(*m));
 	if (!json_is_object(obj))
 		return why_is(why, "it is not a JSON object");
 	json_t *tag = json_object_get(obj, tag_name);
@@ -122,24 +123,46 @@ static const char *check_object(json_t *obj, const char *tag_name, char *data, s
 	return NULL;
 }
 
-const char *json_message_parse(const char *line, size_t n, const char *tag_name,
-			       char *data, struct json_message *m, char why[JSON_WHY_MAX])
+json_t *json_line_load(const char *line, size_t n, char why[JSON_WHY_MAX])
 {
 	json_error_t err;
+	const char *missing = jansson_load();
 
+	if (missing) {
+		snprintf(why, JSON_WHY_MAX, "%s", missing);
+		return NULL;
+	}
 	arena_take_jansson();
+	arena_used = 0;
 	/* JSON_ALLOW_NUL: a message may hold NUL bytes, written as \u0000. */
 	json_t *obj = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
-	const char *bad;
-
-	memset(m, 0, sizeof(*m));
 	if (!obj) {
 		arena_used = 0;
 		snprintf(why, JSON_WHY_MAX, "it is not JSON (%s)", err.text);
+	}
+	return obj;
+}
+
+void json_line_free(json_t *obj)
+{
+	/* json_decref, whose inline body calls the library directly: a line's
+	 * object comes from json_loadb with one reference, never taken again. */
+	if (obj)
+		json_delete(obj);
+	arena_used = 0;
+}
+
+const char *json_message_parse(const char *line, size_t n, const char *tag_name,
+			       char *data, struct json_message *m, char why[JSON_WHY_MAX])
+{
+	json_t *obj = json_line_load(line, n, why);
+	const char *bad;
+
+	if (!obj) {
+		memset(m, 0, sizeof(*m));
 		return why;
 	}
-	bad = check_object(obj, tag_name, data, m, why);
-	json_decref(obj);
-	arena_used = 0;
+	bad = json_message_check(obj, tag_name, data, m, why);
+	json_line_free(obj);
 	return bad;
 }

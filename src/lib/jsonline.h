@@ -22,6 +22,16 @@ enum { JSON_WHY_MAX = 200 };
 const char *json_message_parse(const char *line, size_t n, const char *tag_name,
 			       char *data, struct json_message *m, char why[JSON_WHY_MAX]);
 
+/* The same in parts, for a reader of other lines too (restore's): load
+ * LINE with jansson (NULL, and why in WHY, when it is not JSON), look at
+ * it, check a message in it, and free it.  One line at a time: the next
+ * load reuses the memory of the last. */
+struct json_t;
+struct json_t *json_line_load(const char *line, size_t n, char why[JSON_WHY_MAX]);
+const char *json_message_check(struct json_t *obj, const char *tag_name, char *data,
+			       struct json_message *m, char why[JSON_WHY_MAX]);
+void json_line_free(struct json_t *obj);
+
 /* True when LINE holds nothing but JSON white space (a blank line). */
 bool json_line_blank(const char *line, size_t n);
 

@@ -126,6 +126,21 @@ static void untrack(pid_t pid)
 			running[i] = 0;
 }
 
+void spawn_reset_inherited_signals(void)
+{
+	struct sigaction dfl;
+	sigset_t set;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 /* Every signal to its default action.  glibc's sigaction refuses its two
  * internal signals (32 and 33), which a parent may have left ignored (its
  * own posix_spawn does), so the kernel is asked directly: an all-zero

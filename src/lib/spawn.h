@@ -29,6 +29,13 @@ struct spawn {
 	int signal;          /* the signal that killed it, or 0 */
 };
 
+/* Once, at start, for every subcommand: SIGCHLD back to its default and
+ * SIGCHLD and SIGALRM unblocked, whatever ipctool's parent left (a parent
+ * that ignored SIGCHLD makes the kernel reap children itself, so no exit
+ * status could be read; one that blocked SIGALRM would stop --timeout).
+ * INT, TERM, HUP and QUIT keep what was inherited (nohup). */
+void spawn_reset_inherited_signals(void);
+
 /* A spawn of ARGV with ipctool's own stdin and stdout. */
 void spawn_init(struct spawn *s, char *const *argv);
 

@@ -9,11 +9,11 @@
 #ifndef IPCTOOL_TABLE_H
 #define IPCTOOL_TABLE_H
 
-#include <libsmartcols.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
+#include "scolsdl.h"
 
 enum table_mode { TABLE_PLAIN, TABLE_JSON, TABLE_RAW, TABLE_EXPORT };
 
@@ -62,7 +62,9 @@ int table_print_only(const struct table_format *format, struct libscols_table *t
  * lines are refilled for each chunk, its columns fixed at the widths of the
  * whole.  20,000 rows held as libsmartcols lines at once would cost ten
  * allocations each and page faults, twice the time of formatting them.
- * bench/LIST.md has the figures. */
+ * A table of plain text to anything but a terminal is printed here with
+ * those widths, as libsmartcols prints it: measuring every cell again was
+ * most of its time.  bench/LIST.md and bench/README.md have the figures. */
 #define TABLE_MAX_COLUMNS 64
 enum { TABLE_CHUNK_ROWS = 1024 };
 

@@ -7,8 +7,10 @@
 #include <stdalign.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "error.h"
+#include "signame.h"
 
 static const struct queue_ops *flavour(const struct target *t)
 {
@@ -74,9 +76,73 @@ enum queue_result queue_copy(struct queue *q, size_t index, struct queue_record 
 	return q->ops->copy(q, index, rec, room);
 }
 
+/* After a termination signal: try again now and then for what is left of
+ * the grace, which starts with the first put-back that needs it. */
+static int put_back_in_grace(struct queue *q, const struct queue_record *rec)
+{
+	static bool started;
+	static struct timespec end;
+	const struct timespec pause = { 0, 10 * 1000000L };
+
+	if (!started) {
+		struct timespec grace = { 0, QUEUE_PUT_BACK_GRACE_MS * 1000000L };
+		end = monotonic_now();
+		end.tv_sec += grace.tv_sec;
+		end.tv_nsec += grace.tv_nsec;
+		if (end.tv_nsec >= 1000000000L) {
+			end.tv_sec++;
+			end.tv_nsec -= 1000000000L;
+		}
+		started = true;
+	}
+	for (;;) {
+		if (q->ops->put_back(q, rec) == 0)
+			return 0;
+		if (errno != EAGAIN)
+			return -1;
+		struct timespec now = monotonic_now();
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+			errno = EAGAIN;
+			return -1;
+		}
+		nanosleep(&pause, NULL);   /* EINTR (the timer of wait.h): look again */
+	}
+}
+
 int queue_put_back(struct queue *q, const struct queue_record *rec)
 {
-	return q->ops->put_back(q, rec);
+	struct wait forever;
+
+	if (!termination_pending()) {
+		wait_init(&forever, false, NULL);
+		switch (q->ops->send(q, rec, &forever)) {
+		case QUEUE_OK:
+			return 0;
+		case QUEUE_INTERRUPTED:
+			break;
+		default:
+			return -1;
+		}
+	}
+	return put_back_in_grace(q, rec);
+}
+
+/* "type 3, 1001 bytes, beginning \"abc\"..." */
+static const char *record_shown(const struct queue *q, const struct queue_record *rec)
+{
+	enum { FIRST = 40 };
+	static char text[160];
+	char first[FIRST + 1];
+	size_t n = rec->size < FIRST ? rec->size : FIRST;
+
+	/* Shown as text: error.c escapes what a terminal must not see.  A
+	 * NUL ends what a C string can carry, so it is named instead. */
+	memcpy(first, rec->data, n);
+	first[n] = '\0';
+	size_t shown = strlen(first);
+	snprintf(text, sizeof(text), "%s %ld, %zu bytes, beginning \"%s\"%s", q->tag_name, rec->tag,
+		 rec->size, first, shown < n ? " then a NUL" : shown < rec->size ? "..." : "");
+	return text;
 }
 
 int queue_poll_fd(const struct queue *q)
@@ -87,4 +153,18 @@ int queue_poll_fd(const struct queue *q)
 int queue_report(const struct queue *q, const char *action)
 {
 	return q->ops->report(q, action);
+}
+
+void queue_tell_lost(const struct queue *q, const struct queue_record *rec, const char *which)
+{
+	char sig[SIGNAL_NAME_MAX];
+	int err = errno;
+
+	if (err == EAGAIN && termination_pending())
+		warn("%s (%s) is lost: %s had no room for it within %d ms of %s", which, record_shown(q, rec),
+		     queue_name(q), QUEUE_PUT_BACK_GRACE_MS, signal_name(termination_pending(), sig));
+	else
+		warn("%s (%s) could not go back on %s: %s; it is lost", which, record_shown(q, rec),
+		     queue_name(q), err == EIDRM || err == EINVAL ? "it was removed" : strerror(err));
+	errno = err;
 }

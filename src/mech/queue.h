@@ -81,9 +81,18 @@ enum queue_result queue_receive(struct queue *q, const struct queue_selector *se
 /* Copy the message at INDEX (0 = head) without removing it (MSG_COPY).
  * POSIX queues cannot: QUEUE_ERROR with errno EOPNOTSUPP. */
 enum queue_result queue_copy(struct queue *q, size_t index, struct queue_record *rec, size_t room);
-/* Send a taken message back with its tag, waiting as long as it takes;
- * signals do not stop it.  Returns 0, or -1 with errno if the queue is gone. */
+/* Send a taken message back with its tag, waiting for room as long as it
+ * takes, unless a termination signal came (wait.h): then it is tried for
+ * a short grace (QUEUE_PUT_BACK_GRACE_MS, once for the whole process, so
+ * a batch of messages does not multiply it) and given up.  Returns 0, or
+ * -1 with errno: EAGAIN when the queue still had no room after the
+ * signal, another errno when the queue is gone or refused it. */
 int queue_put_back(struct queue *q, const struct queue_record *rec);
+enum { QUEUE_PUT_BACK_GRACE_MS = 500 };
+/* After queue_put_back failed (errno as it left it): say on stderr which
+ * message is lost, WHICH ("message 7") with its type or priority, size and
+ * first bytes, and why, so that a user can send it again by hand. */
+void queue_tell_lost(const struct queue *q, const struct queue_record *rec, const char *which);
 /* A descriptor poll(2) sees readable when a message arrives (POSIX), or
  * -1 when the kernel offers none (System V): the caller polls for time. */
 int queue_poll_fd(const struct queue *q);
@@ -102,6 +111,7 @@ struct queue_ops {
 				     struct queue_record *rec, size_t room, struct wait *w);
 	enum queue_result (*copy)(struct queue *q, size_t index, struct queue_record *rec,
 				  size_t room);   /* NULL: the kernel cannot peek */
+	/* One try without waiting: 0, or -1 with errno (EAGAIN: full). */
 	int (*put_back)(struct queue *q, const struct queue_record *rec);
 	int (*poll_fd)(const struct queue *q);   /* NULL: none */
 	int (*report)(const struct queue *q, const char *action);

@@ -308,16 +308,16 @@ static enum queue_result posix_receive(struct queue *q, const struct queue_selec
  * its priority class, ahead of every lower priority. */
 static int posix_put_back(struct queue *q, const struct queue_record *rec)
 {
+	int rc;
+
 	if (q->access == O_RDONLY) {
 		errno = EACCES;
 		return -1;
 	}
-	for (;;) {
-		if (mq_send(q->mqd, rec->data, rec->size, (unsigned)rec->tag) == 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-	}
+	while ((rc = mq_send(q->mqd_nowait, rec->data, rec->size, (unsigned)rec->tag)) != 0 &&
+	       errno == EINTR)
+		;
+	return rc;
 }
 
 /* On Linux a queue descriptor is a file descriptor: poll sees it

@@ -265,12 +265,11 @@ static enum queue_result sysv_copy(struct queue *q, size_t index, struct queue_r
 
 static int sysv_put_back(struct queue *q, const struct queue_record *rec)
 {
-	for (;;) {
-		if (msgsnd(q->id, &rec->tag, rec->size, 0) == 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-	}
+	int rc;
+
+	while ((rc = msgsnd(q->id, &rec->tag, rec->size, IPC_NOWAIT)) != 0 && errno == EINTR)
+		;
+	return rc;
 }
 
 /* After EINVAL: is the queue really gone, or was the call refused? */

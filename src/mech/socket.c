@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "io.h"
+#include "sockinv.h"
 #include "wait.h"
 
 const char *sock_addr_parse(const char *text, struct sock_addr *a)
@@ -58,13 +60,8 @@ const char *sock_type_name(int type)
 
 enum bound { BOUND_NONE, BOUND_LIVE, BOUND_UNKNOWN };
 
-/* /proc/net/unix's Flags bit for a listening socket (__SO_ACCEPTCON) and
- * its St value for one neither connected nor connecting (SS_UNCONNECTED). */
-#define SOCK_FLAG_LISTENING 0x10000UL
-#define SOCK_STATE_UNCONNECTED 1UL
-
-/* PATH made absolute through its directory's real path, as a listener
- * that bound it by its absolute name shows in /proc/net/unix. */
+/* PATH made absolute through its directory's real path, so the kernel's
+ * table shows where a listener is (list --sockets). */
 static char *absolute_path(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -84,65 +81,38 @@ static char *absolute_path(const char *path)
 	return out;
 }
 
-static const char *base_name(const char *path)
+struct file_owner {
+	const struct stat *st;
+	enum bound verdict;
+};
+
+/* A socket bound to the very file (same inode, and device in the kernel's
+ * encoding: major << 20 | minor) that owns its name is live.  The same
+ * inode on what looks like another device cannot be told apart here. */
+static int owner_of_file(void *ctx, const struct unix_sock *s)
 {
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
+	struct file_owner *q = ctx;
+
+	if (!s->has_file || s->file_ino != (unsigned long)q->st->st_ino || !unix_sock_owns_name(s))
+		return 0;
+	if (s->file_dev >> 20 == major(q->st->st_dev) && (s->file_dev & 0xfffff) == minor(q->st->st_dev)) {
+		q->verdict = BOUND_LIVE;
+		return 1;
+	}
+	q->verdict = BOUND_UNKNOWN;
+	return 0;
 }
 
-/* Does this line of /proc/net/unix (Num: RefCount Protocol Flags Type St
- * Inode Path) show a socket that owns its name: one that listens, a bound
- * datagram socket, or a bound stream one not yet listening?  A connection
- * a listener accepted shows the listener's name too, and outlives it (a
- * COMMAND still serving): it owns nothing.  *AT is where the path starts. */
-static bool owns_name(const char *line, int *at)
+/* What the kernel's table says of the socket file ST: a socket bound to it
+ * is live whatever name it was bound by; none means nobody is bound.
+ * Names are never compared, so none can pass for another. */
+static enum bound bound_in_table(const struct stat *st)
 {
-	unsigned long flags, type, state;
+	struct file_owner q = { .st = st, .verdict = BOUND_NONE };
 
-	*at = -1;
-	if (sscanf(line, "%*s %*s %*s %lx %lx %lx %*s %n", &flags, &type, &state, at) < 3 || *at < 0 ||
-	    line[*at] == '\0' || line[*at] == '@')
-		return false;
-	return (flags & SOCK_FLAG_LISTENING) || type == SOCK_DGRAM || state == SOCK_STATE_UNCONNECTED;
-}
-
-/* What /proc/net/unix says of PATH: a socket that owns the same absolute
- * name is live; none with the same last component means nobody is bound;
- * a same-named one bound through a relative path or another spelling
- * cannot be told apart here (a connect to PATH decides: it reaches only a
- * listener at PATH itself). */
-static enum bound bound_in_table(const char *path)
-{
-	FILE *f = fopen("/proc/net/unix", "re");
-	char *abs = absolute_path(path);
-	char *line = NULL;
-	size_t cap = 0;
-	enum bound verdict = BOUND_NONE;
-
-	if (!f || !abs) {
-		verdict = BOUND_UNKNOWN;
-		goto out;
-	}
-	const char *base = base_name(abs);
-	while (verdict != BOUND_LIVE && getline(&line, &cap, f) > 0) {
-		int at;
-		line[strcspn(line, "\n")] = '\0';
-		if (!owns_name(line, &at))
-			continue;
-		/* A relative name says nothing of its directory: only an
-		 * absolute one can be compared. */
-		const char *bound = line + at;
-		if (bound[0] == '/' && strcmp(bound, abs) == 0)
-			verdict = BOUND_LIVE;
-		else if (strcmp(base_name(bound), base) == 0)
-			verdict = BOUND_UNKNOWN;
-	}
-out:
-	if (f)
-		fclose(f);
-	free(line);
-	free(abs);
-	return verdict;
+	if (sockinv_each(owner_of_file, &q) != 0)
+		return BOUND_UNKNOWN;
+	return q.verdict;
 }
 
 /* The table could not tell: try to connect.  Refused is nobody. */
@@ -196,7 +166,7 @@ static int clear_path(const struct sock_addr *a, int type)
 	}
 	if (!S_ISSOCK(st.st_mode))
 		return not_a_socket(a->text, st.st_mode);
-	enum bound b = bound_in_table(a->text);
+	enum bound b = bound_in_table(&st);
 	if (b == BOUND_UNKNOWN)
 		b = bound_by_probe(a, type);
 	if (b == BOUND_LIVE)
@@ -228,9 +198,8 @@ static int adopt_file(struct sock_listener *l, mode_t mode)
 	return 0;
 }
 
-/* Bind by the absolute name where it fits, so /proc/net/unix shows where
- * this socket is and the next listener can tell it is live without a
- * probe (and list --sockets shows a path that means something). */
+/* Bind by the absolute name where it fits, so list --sockets shows a path
+ * that means something wherever it is run from. */
 static void bind_absolute(struct sock_listener *l)
 {
 	char *abs = absolute_path(l->addr.text);
@@ -272,8 +241,9 @@ int sock_listen(struct sock_listener *l, const struct sock_addr *a, int type, mo
 	l->fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (l->fd < 0)
 		return fail_errno("cannot make a %s socket", sock_type_name(type));
-	/* Before bind, so no datagram arrives without its sender's credentials. */
-	if (type != SOCK_STREAM && setsockopt(l->fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) != 0) {
+	/* Before bind, so no datagram arrives without its sender's credentials
+	 * (accepted seqpacket connections inherit the option). */
+	if (type != SOCK_STREAM && sock_pass_credentials(l->fd) != 0) {
 		rc = fail_errno("cannot ask for the senders' credentials on %s", a->text);
 	} else if (a->abstract) {
 		if (bind(l->fd, (const struct sockaddr *)&a->sun, a->len) != 0)
@@ -425,6 +395,10 @@ ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p)
 		;
 	if (got < 0)
 		return -1;
+	/* recvmsg says 0 both for an empty record and at the end; only a
+	 * record comes with its sender's credentials (socket(7), SO_PASSCRED). */
+	if (got == 0 && msg.msg_controllen == 0)
+		return SOCK_RECORD_END;
 	p->pid = 0;
 	p->uid = (uid_t)-1;
 	p->gid = (gid_t)-1;
@@ -438,6 +412,23 @@ ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p)
 			p->gid = cred.gid;
 		}
 	return got;
+}
+
+int sock_pass_credentials(int fd)
+{
+	return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
+}
+
+size_t sock_record_room(void)
+{
+	FILE *f = fopen("/proc/sys/net/core/wmem_max", "re");
+	unsigned long wmem = 0;
+
+	if (!f || fscanf(f, "%lu", &wmem) != 1)
+		wmem = 4UL * 1024 * 1024;
+	if (f)
+		fclose(f);
+	return 2 * wmem + 1;
 }
 
 size_t sock_record_max(int fd)

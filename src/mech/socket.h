@@ -4,12 +4,13 @@
  *
  * A listener binds only where nothing live is: a stale socket file (no
  * socket bound to it any more) is replaced, anything else is refused and
- * left alone.  Whether a socket is bound is read from /proc/net/unix, so a
+ * left alone.  Whether a socket is bound to the file is read from the
+ * kernel's table (NETLINK_SOCK_DIAG, by the file's device and inode), so a
  * live listener never sees a probe connection; only when that table cannot
- * tell (a listener bound through another relative path) does a connect
- * attempt decide.  The file is born with exactly its mode (the umask is set
- * around bind), and it is removed on exit only if it is still the file this
- * listener made (device and inode recorded right after bind). */
+ * tell does a connect attempt decide.  The file is born with exactly its
+ * mode (the umask is set around bind), and it is removed on exit only if
+ * it is still the file this listener made (device and inode recorded right
+ * after bind). */
 #ifndef IPCTOOL_SOCKET_H
 #define IPCTOOL_SOCKET_H
 
@@ -70,11 +71,25 @@ struct sock_peer {
 /* The connected peer's credentials (SO_PEERCRED).  0 or -1 with errno. */
 int sock_peer_of(int fd, struct sock_peer *p);
 
+/* Ask for the senders' credentials with every record (SO_PASSCRED), which
+ * sock_recv_record needs to tell an empty record from the end.  0 or -1
+ * with errno. */
+int sock_pass_credentials(int fd);
+
+/* sock_recv_record's value at the end of a connection. */
+#define SOCK_RECORD_END ((ssize_t)-2)
+
 /* One record (datagram or seqpacket) into BUF (N bytes), non-blocking,
- * with the sender's credentials when the socket passes them
- * (SO_PASSCRED).  Returns the record's full size (more than N means it was
- * cut), or -1 with errno (EAGAIN: none there now). */
+ * with the sender's credentials; FD must pass them (sock_pass_credentials).
+ * Returns the record's full size (0 for an empty record, more than N when
+ * it was cut), SOCK_RECORD_END when a seqpacket peer shut down or closed
+ * and every record was taken, or -1 with errno (EAGAIN: none there now). */
 ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p);
+
+/* Room for the largest record a sender can make: twice the largest send
+ * buffer an unprivileged sender may ask for (the kernel doubles it), and a
+ * byte to see that a record was larger (sent by a privileged sender). */
+size_t sock_record_room(void);
 
 /* The largest record a socket can send (its send buffer), for DGRAM and
  * SEQPACKET. */
