@@ -77,9 +77,11 @@ build/man/%.1: man/%.1 VERSION
 	sed 's/^\.Os$$/.Os ipctool $(VERSION)/' $< > $@
 
 # The completion scripts are generated from the popt tables and committed;
-# tests/cli.bats fails when they differ from what this writes.
+# tests/cli.bats fails when they differ from what this writes.  The pages'
+# NAME lines are each subcommand's summary, copied from the same tables.
 completions: ipctool
 	tools/gen-completions ./ipctool completions
+	tools/gen-man-names ./ipctool man
 
 ipctool: $(OBJS)
 	$(CC) $(REQ_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(REQ_LIBS)

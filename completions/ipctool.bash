@@ -12,37 +12,37 @@ _ipctool_top="--help --version"
 _ipctool_spec()
 {
 	case $1 in
-	mkq) opts="--key= --ftok= --mode= --exclusive --max-bytes= --max-messages= --message-size= --help" valued="-k -f -m -b -M -s"
+	mkq) opts="--key= --ftok= --mode= --exclusive --max-bytes= --max-messages= --message-size= --help" valued="-k -f -p -M"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
-	send) opts="--key= --ftok= --type= --priority= --lines --null --string --json --nowait --timeout= --help" valued="-k -f -T -P -t"
+	send) opts="--key= --ftok= --type= --priority= --lines --null --string --json --nowait --timeout= --progress --no-progress --help" valued="-k -f -T -P -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
-	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --string --peek --batch= --lockstep --exec --jobs= --dead-letter= --retries= --retry-delay= --joblog= --halt= --nowait --timeout= --help" valued="-k -f -T -c -B -J -D -R -t"
+	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --string --hex --peek --batch= --lockstep --exec --jobs= --dead-letter= --retries= --retry-delay= --joblog= --halt= --nowait --timeout= --progress --no-progress --help" valued="-k -f -T -c -B -j -D -R -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=1 ;;
-	mkshm) opts="--key= --ftok= --size= --mode= --exclusive --help" valued="-k -f -s -m"
+	mkshm) opts="--key= --ftok= --size= --mode= --exclusive --help" valued="-k -f -p"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
-	shm-write) opts="--key= --ftok= --offset= --string --lock= --help" valued="-k -f -o -L"
+	shm-write) opts="--key= --ftok= --offset= --string --lock= --progress --no-progress --help" valued="-k -f -O -L"
 		kinds="--ftok=files -f=files --lock=semaphores -L=semaphores" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
-	shm-read) opts="--key= --ftok= --offset= --length= --string --hex --lock= --help" valued="-k -f -o -l -L"
+	shm-read) opts="--key= --ftok= --offset= --length= --string --hex --lock= --progress --no-progress --help" valued="-k -f -O -L"
 		kinds="--ftok=files -f=files --lock=semaphores -L=semaphores" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
-	mksem) opts="--key= --ftok= --mode= --exclusive --nsems= --value= --help" valued="-k -f -m -N -v"
+	mksem) opts="--key= --ftok= --mode= --exclusive --nsems= --value= --help" valued="-k -f -p -N -v"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=semaphores rest= runs=0 ;;
-	sem-p) opts="--key= --ftok= --num= --count= --nowait --timeout= --help" valued="-k -f -i -c -t"
+	sem-p) opts="--key= --ftok= --num= --count= --nowait --timeout= --help" valued="-k -f -c -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=semaphores rest= runs=1 ;;
-	sem-v) opts="--key= --ftok= --num= --count= --help" valued="-k -f -i -c"
+	sem-v) opts="--key= --ftok= --num= --count= --help" valued="-k -f -c"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=semaphores rest= runs=0 ;;
-	fifo) opts="--mode= --exclusive --read --write --nowait --timeout= --help" valued="-m -t"
+	fifo) opts="--mode= --exclusive --read --write --nowait --timeout= --help" valued="-p -t"
 		kinds="" naming="" first=files rest= runs=0 ;;
-	pipe-run) opts="--pipefail --status --sep= --help" valued="-S"
-		kinds="--sep=separator -S=separator" naming="" first= rest= runs=1 ;;
-	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --max-children= --idle-timeout= --help" valued="-n -t -m -u"
+	pipe-run) opts="--pipefail --status --sep= --help" valued=""
+		kinds="--sep=separator" naming="" first= rest= runs=1 ;;
+	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --max-children= --idle-timeout= --help" valued="-c -t -p -u"
 		kinds="--allow-uid=users -u=users" naming="" first= rest= runs=1 ;;
-	signal-send) opts="--value= --group --wait= --kill-after= --list --help" valued="-v -w -k"
+	signal-send) opts="--value= --group --wait= --kill-after= --list --help" valued="-v -w -K"
 		kinds="" naming="" first=signals rest=pids runs=0 ;;
 	signal-wait) opts="--timeout= --count= --help" valued="-t -c"
 		kinds="" naming="" first=signals rest=signals runs=0 ;;
-	list) opts="--key= --ftok= --queues --shm --sems --sysv --posix --user= --json --raw --export --noheadings --output= --limits --summary --sockets --peek --processes --orphaned --older-than= --ns= --all-namespaces --namespaces --help" valued="-k -f -o"
+	list) opts="--key= --ftok= --queues --shm --sems --sysv --posix --user= --json --raw --export --noheadings --output= --limits --bytes --summary --sockets --peek --processes --orphaned --older-than= --ns= --all-namespaces --namespaces --help" valued="-k -f -o"
 		kinds="--ftok=files -f=files --user=users --output=columns -o=columns --ns=pids" naming="--key -k --ftok -f" first=objects rest= runs=0 ;;
-	rm) opts="--key= --ftok= --queue --shm --sem --all --user= --sysv --posix --orphaned --older-than= --dry-run --verbose --force --ns= --help" valued="-k -f"
+	rm) opts="--key= --ftok= --queues --shm --sems --all --user= --sysv --posix --orphaned --older-than= --dry-run --verbose --force --ns= --help" valued="-k -f"
 		kinds="--ftok=files -f=files --user=users --ns=pids" naming="--key -k --ftok -f" first=objects rest=objects runs=0 ;;
 	watch) opts="--key= --ftok= --queues --shm --sems --sysv --posix --interval= --count= --json --help" valued="-k -f -i -c"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=objects rest=objects runs=0 ;;

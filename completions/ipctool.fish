@@ -72,13 +72,13 @@ end
 complete -c ipctool -f
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -s h -l help -d 'show help and exit'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -s V -l version -d 'show the version and exit'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkq -d 'create a System V or POSIX message queue, or find one by key or name'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkq -d 'create a System V or POSIX message queue, or find one'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a send -d 'send messages from arguments or standard input to a queue'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a recv -d 'receive (or peek at) messages from a queue'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkshm -d 'create a shared memory segment (System V or POSIX /name), or find it'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a shm-write -d 'write an argument or standard input into a segment, all or nothing'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a shm-read -d 'write a segment\'s bytes to standard output, raw, as a string or hex'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mksem -d 'create a semaphore set or POSIX /name semaphore, or find it'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mkshm -d 'create a System V or POSIX shared memory segment, or find one'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a shm-write -d 'write data into a shared memory segment, all or nothing'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a shm-read -d 'print a segment\'s bytes, raw, as a string or in hex'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a mksem -d 'create a System V semaphore set or POSIX semaphore, or find one'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sem-p -d 'take a semaphore (wait, decrement), or hold it around a COMMAND'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sem-v -d 'give a semaphore back (increment)'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a fifo -d 'create a named pipe, or read or write one with a timeout'
@@ -86,10 +86,10 @@ complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a pi
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a sock -d 'listen on or connect to a Unix domain socket'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a signal-send -d 'send a signal (or a queued value) to processes; list signals'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a signal-wait -d 'wait for signals and print who sent them'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a list -d 'list System V objects, show one in detail, or the kernel\'s limits'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a rm -d 'remove System V objects by id or key, or all that a selection names'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a watch -d 'watch queues, segments and semaphores change, full-screen or as JSON Lines'
-complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a metrics -d 'the IPC state in Prometheus\' text format, for node_exporter or a scraper'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a list -d 'list System V and POSIX objects, one in detail, or the limits'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a rm -d 'remove System V and POSIX objects, or all a selection names'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a watch -d 'watch IPC objects change, full-screen or as JSON Lines'
+complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a metrics -d 'the IPC state in Prometheus\' text format, for node_exporter'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a dump -d 'save objects with their contents as JSON Lines, for restore'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a restore -d 'recreate the objects a dump saved, each all or nothing'
 complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a help -d 'show help for ipctool or for one subcommand'
@@ -97,25 +97,27 @@ complete -c ipctool -n "not __fish_seen_subcommand_from $ipctool_commands" -a he
 # mkq
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
-complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s m -l mode -x -d 'permissions in octal (default 0600)'
-complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s x -l exclusive -d 'fail if the object already exists'
-complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s b -l max-bytes -x -d 'the queue\'s capacity in bytes (msg_qbytes; K, M, G allowed)'
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s p -l mode -x -d 'permissions in octal (default 0600)'
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s X -l exclusive -d 'fail if the object already exists'
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -l max-bytes -x -d 'the queue\'s capacity in bytes (msg_qbytes; K, M, G allowed)'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s M -l max-messages -x -d 'POSIX queue: how many messages it holds (mq_maxmsg)'
-complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s s -l message-size -x -d 'POSIX queue: the largest message in bytes (mq_msgsize; K, M allowed)'
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -l message-size -x -d 'POSIX queue: the largest message in bytes (mq_msgsize; K, M allowed)'
 complete -c ipctool -n "__fish_seen_subcommand_from mkq" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from mkq" -a "(__ipctool_args 'queues' '' 0 '--key -k --ftok -f --mode -m --max-bytes -b --max-messages -M --message-size -s' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from mkq" -a "(__ipctool_args 'queues' '' 0 '--key -k --ftok -f --mode -p --max-bytes --max-messages -M --message-size' '--key -k --ftok -f' '')"
 
 # send
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s T -l type -x -d 'message type, 1 or more (default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s P -l priority -x -d 'POSIX queue: message priority, 0 (default) to 32767; higher is received first'
-complete -c ipctool -n "__fish_seen_subcommand_from send" -s l -l lines -d 'send each line of standard input as one message'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -l lines -d 'send each line of standard input as one message'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s 0 -l null -d 'send each NUL-terminated record of standard input'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s S -l string -d 'end each message with a NUL, as C\'s strings (strlen+1 bytes)'
-complete -c ipctool -n "__fish_seen_subcommand_from send" -s j -l json -d 'send each line of standard input as recv --json wrote it, with its type or priority'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -s J -l json -d 'send each line of standard input as recv --json wrote it, with its type or priority'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from send" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -s h -l help -d 'show this help and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from send" -a "(__ipctool_args 'queues' '' 0 '--key -k --ftok -f --type -T --priority -P --timeout -t' '--key -k --ftok -f' '')"
 
@@ -123,18 +125,19 @@ complete -c ipctool -n "__fish_seen_subcommand_from send" -a "(__ipctool_args 'q
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s T -l type -x -d '0 any (default), N the first of type N, -N the lowest type <= N'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -s e -l except -d 'with --type N > 0: the first message not of type N'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l except -d 'with --type N > 0: the first message not of type N'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s c -l count -x -d 'receive N messages (default 1; with --peek 0 is all)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s F -l follow -d 'keep receiving; with --timeout, stop after SECS of silence'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s 0 -l null -d 'end each message with NUL instead of newline'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s r -l raw -d 'write the bytes alone, nothing between messages'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -s j -l json -d 'one JSON object per line: type (POSIX: priority), size, data or data_base64'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s J -l json -d 'one JSON object per line: type (POSIX: priority), size, data or data_base64'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s S -l string -d 'write each message up to its first NUL, then a newline (C strings)'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -s p -l peek -d 'show messages without removing them (System V only: MSG_COPY)'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s x -l hex -d 'each message as a hex and ASCII dump, as shm-read --hex'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l peek -d 'show messages without removing them (System V only: MSG_COPY)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s B -l batch -x -d 'hold at most N taken messages not yet written (1 to 65536, default 256)'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -s L -l lockstep -d 'take a message only once the reader of a pipe or socket has read the last one'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -s x -l exec -d 'run COMMAND (after --) once per message, the message on its stdin'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -s J -l jobs -x -d 'with --exec: run up to N COMMANDs at once (1 to 1024, default 1)'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l lockstep -d 'take a message only once the reader of a pipe or socket has read the last one'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l exec -d 'run COMMAND (after --) once per message, the message on its stdin'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -s j -l jobs -x -d 'with --exec: run up to N COMMANDs at once (1 to 1024, default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s D -l dead-letter -x -d 'with --exec: send a message whose COMMAND failed to queue TARGET2 and go on'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s R -l retries -x -d 'with --exec: run a failed COMMAND again up to N more times (0 to 100, default 0)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -l retry-delay -x -d 'with --retries: wait SECS before the first retry, doubling each time (default 1)'
@@ -142,109 +145,115 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -l joblog -x -d 'with 
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -l halt -x -d 'with --dead-letter: stop taking messages after N failed, and exit 1'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 1 '--key -k --ftok -f --type -T --count -c --batch -B --jobs -J --dead-letter -D --retries -R --retry-delay --joblog --halt --timeout -t' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -a "(__ipctool_args 'queues' '' 1 '--key -k --ftok -f --type -T --count -c --batch -B --jobs -j --dead-letter -D --retries -R --retry-delay --joblog --halt --timeout -t' '--key -k --ftok -f' '')"
 
 # mkshm
 complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
-complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s s -l size -x -d 'the segment\'s size in bytes (K, M, G allowed); required'
-complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s m -l mode -x -d 'permissions in octal (default 0600)'
-complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s x -l exclusive -d 'fail if the object already exists'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -l size -x -d 'the segment\'s size in bytes (K, M, G allowed); required'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s p -l mode -x -d 'permissions in octal (default 0600)'
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s X -l exclusive -d 'fail if the object already exists'
 complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -a "(__ipctool_args 'segments' '' 0 '--key -k --ftok -f --size -s --mode -m' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from mkshm" -a "(__ipctool_args 'segments' '' 0 '--key -k --ftok -f --size --mode -p' '--key -k --ftok -f' '')"
 
 # shm-write
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
-complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s o -l offset -x -d 'write at byte N of the segment (default 0)'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s O -l offset -x -d 'write at byte N of the segment (default 0)'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s S -l string -d 'write a terminating NUL after the data'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s L -l lock -x -a "(__ipctool_offer semaphores)" -d 'hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the write'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -a "(__ipctool_args 'segments' '' 0 '--key -k --ftok -f --offset -o --lock -L' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from shm-write" -a "(__ipctool_args 'segments' '' 0 '--key -k --ftok -f --offset -O --lock -L' '--key -k --ftok -f' '')"
 
 # shm-read
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
-complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s o -l offset -x -d 'start at byte N of the segment (default 0)'
-complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s l -l length -x -d 'read N bytes (default: to the end)'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s O -l offset -x -d 'start at byte N of the segment (default 0)'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -l length -x -d 'read N bytes (default: to the end)'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s S -l string -d 'stop at the first NUL and add a newline'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s x -l hex -d 'a hex and ASCII dump, as hexdump -C'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s L -l lock -x -a "(__ipctool_offer semaphores)" -d 'hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the read'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -a "(__ipctool_args 'segments' '' 0 '--key -k --ftok -f --offset -o --length -l --lock -L' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from shm-read" -a "(__ipctool_args 'segments' '' 0 '--key -k --ftok -f --offset -O --length --lock -L' '--key -k --ftok -f' '')"
 
 # mksem
 complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
-complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s m -l mode -x -d 'permissions in octal (default 0600)'
-complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s x -l exclusive -d 'fail if the object already exists'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s p -l mode -x -d 'permissions in octal (default 0600)'
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s X -l exclusive -d 'fail if the object already exists'
 complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s N -l nsems -x -d 'semaphores in the set, 1 or more (default 1; a POSIX semaphore is 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s v -l value -x -d 'initial value of every semaphore, 0 to 32767 (POSIX: to SEM_VALUE_MAX), applied only when created here'
 complete -c ipctool -n "__fish_seen_subcommand_from mksem" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from mksem" -a "(__ipctool_args 'semaphores' '' 0 '--key -k --ftok -f --mode -m --nsems -N --value -v' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from mksem" -a "(__ipctool_args 'semaphores' '' 0 '--key -k --ftok -f --mode -p --nsems -N --value -v' '--key -k --ftok -f' '')"
 
 # sem-p
 complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
-complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s i -l num -x -d 'which semaphore of the set (default 0)'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -l num -x -d 'which semaphore of the set (default 0)'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s c -l count -x -d 'how much to take, 1 to 32767 (default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -a "(__ipctool_args 'semaphores' '' 1 '--key -k --ftok -f --num -i --count -c --timeout -t' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from sem-p" -a "(__ipctool_args 'semaphores' '' 1 '--key -k --ftok -f --num --count -c --timeout -t' '--key -k --ftok -f' '')"
 
 # sem-v
 complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s k -l key -x -d 'System V key, decimal or 0x hex'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s f -l ftok -r -F -d 'System V key from ftok(3) of PATH; PROJ 1-255 or a character (default 1)'
-complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s i -l num -x -d 'which semaphore of the set (default 0)'
+complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -l num -x -d 'which semaphore of the set (default 0)'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s c -l count -x -d 'how much to add, 1 to 32767 (default 1)'
 complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -a "(__ipctool_args 'semaphores' '' 0 '--key -k --ftok -f --num -i --count -c' '--key -k --ftok -f' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from sem-v" -a "(__ipctool_args 'semaphores' '' 0 '--key -k --ftok -f --num --count -c' '--key -k --ftok -f' '')"
 
 # fifo
-complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s m -l mode -x -d 'permissions in octal (default 0600)'
-complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s x -l exclusive -d 'fail if the object already exists'
-complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s r -l read -d 'copy from the FIFO to standard output until every writer has closed it'
-complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s w -l write -d 'copy DATA, or standard input, into the FIFO'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s p -l mode -x -d 'permissions in octal (default 0600)'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s X -l exclusive -d 'fail if the object already exists'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -l read -d 'copy from the FIFO to standard output until every writer has closed it'
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -l write -d 'copy DATA, or standard input, into the FIFO'
 complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
 complete -c ipctool -n "__fish_seen_subcommand_from fifo" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from fifo" -a "(__ipctool_args 'files' '' 0 '--mode -m --timeout -t' '' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from fifo" -a "(__ipctool_args 'files' '' 0 '--mode -p --timeout -t' '' '')"
 
 # pipe-run
-complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -s p -l pipefail -d 'exit with the status of the rightmost stage that failed'
-complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -s s -l status -d 'print each stage\'s status to stderr'
-complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -s S -l sep -x -d 'the separator between stages (default \'|\')'
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -l pipefail -d 'exit with the status of the rightmost stage that failed'
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -l status -d 'print each stage\'s status to stderr'
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -l sep -x -d 'the separator between stages (default \'|\')'
 complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -a "(__ipctool_args '' '' 1 '--sep -S' '' '--sep -S')"
+complete -c ipctool -n "__fish_seen_subcommand_from pipe-run" -a "(__ipctool_args '' '' 1 '--sep' '' '--sep')"
 
 # sock
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s l -l listen -d 'bind PATH and serve connections or datagrams'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -s c -l connect -d 'send DATA, or standard input, to the listener at PATH'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -s C -l connect -d 'send DATA, or standard input, to the listener at PATH'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l stream -d 'a stream socket (the default)'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l dgram -d 'a datagram socket'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l seqpacket -d 'a sequenced-packet socket'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -s n -l count -x -d 'serve N connections or datagrams, then exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -s t -l timeout -x -d 'listen: the longest wait for the next one; connect: the whole call (exit 3)'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -s m -l mode -x -d 'the socket file\'s permissions in octal (default 0600)'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -s c -l count -x -d 'serve N connections or datagrams, then exit'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -s t -l timeout -x -d 'listen: the longest wait for the next one; connect: the whole call, waiting for a listener to appear (exit 3)'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -s p -l mode -x -d 'the socket file\'s permissions in octal (default 0600)'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s u -l allow-uid -x -a "(__ipctool_offer users)" -d 'serve only peers of this user (repeatable), or any; refuse the others'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -s j -l json -d 'one JSON object per record or chunk of a connection, with the peer\'s pid, uid, gid'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -s J -l json -d 'one JSON object per record or chunk of a connection, with the peer\'s pid, uid, gid'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l lines -d 'dgram, seqpacket: send each line of standard input as one record'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s 0 -l null -d 'dgram, seqpacket: send each NUL-terminated record of standard input'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l max-children -x -d 'with -- COMMAND: run at most N at once; more connections wait in the backlog'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l idle-timeout -x -d 'listen: close a connection that sent nothing for SECS'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -n --timeout -t --mode -m --allow-uid -u --max-children --idle-timeout' '' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -c --timeout -t --mode -p --allow-uid -u --max-children --idle-timeout' '' '')"
 
 # signal-send
 complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s v -l value -x -d 'send with sigqueue(3) carrying this integer value'
 complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s g -l group -d 'each PID is a process group id'
 complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s w -l wait -x -d 'wait up to SECS for every target to exit, else exit 3'
-complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s k -l kill-after -x -d 'send SIGKILL to targets still alive SECS after SIGNAL'
-complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s l -l list -d 'list every signal: number, name, description'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s K -l kill-after -x -d 'send SIGKILL to targets still alive SECS after SIGNAL'
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -l list -d 'list every signal: number, name, description'
 complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -a "(__ipctool_args 'signals' 'pids' 0 '--value -v --wait -w --kill-after -k' '' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -a "(__ipctool_args 'signals' 'pids' 0 '--value -v --wait -w --kill-after -K' '' '')"
 
 # signal-wait
 complete -c ipctool -n "__fish_seen_subcommand_from signal-wait" -s t -l timeout -x -d 'wait at most SECS in all (decimals allowed), then exit 3'
@@ -267,9 +276,10 @@ complete -c ipctool -n "__fish_seen_subcommand_from list" -s e -l export -d 'NAM
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l noheadings -d 'no header line'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s o -l output -x -a "(__ipctool_offer columns)" -d 'columns to show, comma-separated; +COLS adds to the default; \'help\' lists them'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l limits -d 'the kernel\'s limits (as ipcs -l)'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -s b -l bytes -d 'sizes in bytes, not 16E or 32K (as lsipc -b)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l summary -d 'what is in use (as ipcs -u)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l sockets -d 'the listening Unix sockets and the processes that hold them'
-complete -c ipctool -n "__fish_seen_subcommand_from list" -s p -l peek -d 'with a System V queue TARGET: each message\'s type and size'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l peek -d 'with a System V queue TARGET: each message\'s type and size'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l processes -d 'the live processes that use each object (a PROCESSES column)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l orphaned -d 'only objects no live process uses (see the manual for each kind)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l older-than -x -d 'only objects idle for at least DURATION (unused, unchanged): 90s, 30m, 12h, 7d'
@@ -282,17 +292,17 @@ complete -c ipctool -n "__fish_seen_subcommand_from list" -a "(__ipctool_args 'o
 # rm
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s k -l key -x -d 'System V key, decimal or 0x hex (repeatable)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s f -l ftok -r -F -d 'key from ftok(3) of PATH; PROJ 1-255 or a character, default 1 (repeatable)'
-complete -c ipctool -n "__fish_seen_subcommand_from rm" -s q -l queue -d 'message queues only (also --queues)'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s q -l queues -d 'message queues only (also --queue)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s m -l shm -d 'shared memory segments only'
-complete -c ipctool -n "__fish_seen_subcommand_from rm" -s s -l sem -d 'semaphore sets only (also --sems)'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -s s -l sems -d 'semaphore sets only (also --sem)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s a -l all -d 'every object of the chosen kinds and families'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l user -x -a "(__ipctool_offer users)" -d 'with --all: only objects owned by USER (name or uid)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l sysv -d 'with --all: System V objects (the default)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l posix -d 'with --all: POSIX objects (with --sysv too: both)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l orphaned -d 'only objects no live process uses (see the manual for each kind)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l older-than -x -d 'only objects idle for at least DURATION (unused, unchanged): 90s, 30m, 12h, 7d'
-complete -c ipctool -n "__fish_seen_subcommand_from rm" -s n -l dry-run -d 'say what would be removed and kept; remove nothing'
-complete -c ipctool -n "__fish_seen_subcommand_from rm" -s v -l verbose -d 'one line on stdout per object removed'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l dry-run -d 'say what would be removed and kept; remove nothing'
+complete -c ipctool -n "__fish_seen_subcommand_from rm" -l verbose -d 'one line on stdout per object removed'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l force -d 'remove what --orphaned or --older-than would keep in use, and what --ns shares'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -l ns -x -a "(__ipctool_offer pids)" -d 'in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)'
 complete -c ipctool -n "__fish_seen_subcommand_from rm" -s h -l help -d 'show this help and exit'
@@ -339,7 +349,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from dump" -a "(__ipctool_args 'o
 # restore
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -l same-ids -d 'give System V objects the ids they had (root, in an IPC namespace of its own)'
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -l replace -d 'replace an object that exists under a dumped key or name'
-complete -c ipctool -n "__fish_seen_subcommand_from restore" -s n -l dry-run -d 'say what would be created; create nothing'
+complete -c ipctool -n "__fish_seen_subcommand_from restore" -l dry-run -d 'say what would be created; create nothing'
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -l ns -x -a "(__ipctool_offer pids)" -d 'in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)'
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -s h -l help -d 'show this help and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -a "(__ipctool_args 'files' '' 0 '--ns' '' '')"

@@ -3,7 +3,7 @@
 # processes blocked on an object are its users (waiting-receive,
 # waiting-send, waiting-P, waiting-zero), --older-than means idle for,
 # rm --all with --orphaned or --older-than keeps what is in use at the
-# moment of its removal and says so, -v and --dry-run lines, the POSIX
+# moment of its removal and says so, --verbose and --dry-run lines, the POSIX
 # hint, and POSIX objects of a namespace that shares our /dev/shm.
 # The waiters are real processes: ipctool itself blocked in recv, send and
 # sem-p, and python3 with sysv_ipc (Debian's python3-sysv-ipc).
@@ -207,7 +207,7 @@ would remove semaphore set id [0-9]+ \(key 0x00000116\)$"
 	assert_success
 	assert_output "would keep shared memory segment id $id (key 0x00000121): in use by $attacher python3"
 	assert_equal "$stderr" ""
-	run_tool rm --all --older-than 2s --force -v
+	run_tool rm --all --older-than 2s --force --verbose
 	assert_success
 	assert_output "removed shared memory segment id $id (key 0x00000121)"
 	# Removed: it goes with its last detach (the kernel's IPC_RMID).
@@ -232,7 +232,7 @@ would remove semaphore set id [0-9]+ \(key 0x00000116\)$"
 	holder=$BG_PID
 	touch -d "@$(( $(date +%s) - 600 ))" /dev/shm/mapped /dev/shm/loose "$IPCTOOL_TEST_MQUEUE/held"
 	idle_for 2
-	run_tool rm --all --sysv --posix --older-than 2s -v
+	run_tool rm --all --sysv --posix --older-than 2s --verbose
 	assert_success
 	assert_output --regexp "^removed message queue id [0-9]+ \(key 0x00000124\)
 removed POSIX shared memory object /loose$"
@@ -400,7 +400,7 @@ ns_inode() {
 	[ -e /dev/shm/live_shm ]
 	run nsenter --ipc --mount -t "$CHILD" ls "$IPCTOOL_TEST_MQUEUE"
 	assert_output ""                                          # its own queue went
-	run_tool rm --ns "$CHILD" --force -v /live_shm
+	run_tool rm --ns "$CHILD" --force --verbose /live_shm
 	assert_success
 	assert_output "removed POSIX shared memory object /live_shm"
 	[ ! -e /dev/shm/live_shm ]

@@ -94,7 +94,8 @@ fish_complete() {
 	for flag in --help -h; do
 		run --separate-stderr ipctool "$flag"
 		assert_success
-		assert_line --index 0 --partial "Usage: ipctool"
+		assert_line --index 0 "Usage:"
+		assert_line --index 1 --partial " ipctool [--help]"
 		assert_line --partial "Subcommands:"
 		[ -z "$stderr" ]
 	done
@@ -139,7 +140,8 @@ fish_complete() {
 @test "help alone prints the overview" {
 	run --separate-stderr ipctool help
 	assert_success
-	assert_line --index 0 --partial "Usage: ipctool"
+	assert_line --index 0 "Usage:"
+	assert_line --index 1 --partial " ipctool [--help]"
 	[ -z "$stderr" ]
 }
 
@@ -155,7 +157,57 @@ fish_complete() {
 		assert_success
 		[ -z "$stderr" ]
 		assert_equal "$output" "$via_help"
-		[ "$sub" = help ] || assert_line --index 0 --partial "Usage: ipctool $sub "
+		[ "$sub" = help ] || assert_line --index 1 --partial " ipctool $sub "
+	done
+}
+
+# The columns in which SUB --help's option descriptions begin, one a line.
+description_columns() {
+	ipctool "$1" --help | awk 'match($0, /^  (-., |    )--[^ ]+ +/) { print RLENGTH }' | sort -u
+}
+
+@test "SUB --help is in util-linux's shape: Usage, one line a form, the summary, the options, See ipctool-SUB(1)" {
+	local sub summary page
+	for sub in $(subcommands); do
+		run ipctool "$sub" --help
+		assert_success
+		# Usage: alone, then each form starts with " ipctool SUB ".
+		assert_equal "$sub: ${lines[0]}" "$sub: Usage:"
+		[ "$sub" = help ] && continue  # the overview, checked below
+		[[ ${lines[1]} == " ipctool $sub "* ]] || fail "$sub: first form: ${lines[1]}"
+		# The summary of `ipctool --help`, as a sentence, after the forms.
+		summary=$(ipctool --dump-options | awk -F'\t' -v s="$sub" '$1 == "command" && $2 == s { print $6 }')
+		[ -n "$summary" ]
+		assert_line "${summary^}."
+		# Every option line of popt's kind, aligned: the descriptions begin in one column.
+		run description_columns "$sub"
+		[ "${#lines[@]}" -eq 1 ] || fail "$sub: descriptions start in columns: ${lines[*]}"
+		run ipctool "$sub" --help
+		page="See ipctool-$sub(1)."
+		[ "$sub" = help ] && page="See ipctool(1)."
+		assert_equal "$sub: ${lines[-1]}" "$sub: $page"
+		# No line is wider than 80 columns.
+		run bash -c "ipctool $sub --help | awk 'length > 80'"
+		assert_output ""
+	done
+	# Forms are wrapped, not run together: recv's takes several lines, sock's two forms each start a line.
+	run ipctool sock --help
+	assert_line --regexp '^ ipctool sock PATH --listen '
+	assert_line --regexp '^ ipctool sock PATH --connect '
+	run ipctool --help
+	assert_line --index 0 "Usage:"
+	assert_equal "${lines[-1]}" "See ipctool(1)."
+	run bash -c "ipctool --help | awk 'length > 80'"
+	assert_output ""
+}
+
+@test "each page's NAME line is its subcommand's summary in ipctool --help, from the one table" {
+	local sub want
+	for sub in $(paged_subcommands); do
+		want=$(ipctool --help | sed -nE "s/^  $sub +//p")
+		[ -n "$want" ]
+		run sed -n 's/^\.Nd //p' "$(sub_page "$sub")"
+		assert_equal "$sub: $output" "$sub: $want"
 	done
 }
 
@@ -181,7 +233,7 @@ fish_complete() {
 	run --separate-stderr ipctool
 	assert_failure 2
 	assert_output ""
-	[[ $stderr == *"Usage: ipctool"* ]]
+	[[ $stderr == *"Usage:"$'\n'" ipctool [--help]"* ]]
 }
 
 @test "an unknown option is status 2: one error line naming it, then the Try hint" {
@@ -205,18 +257,18 @@ fish_complete() {
 	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help recv" /dev/null
 	assert_success
 	assert_output --partial "IPCTOOL-RECV(1)"
-	refute_output --partial "Usage: ipctool recv"
+	refute_output --partial " ipctool recv TARGET"
 	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help help" /dev/null
 	assert_success
 	assert_output --partial "IPCTOOL(1)"
 	# No page for it where man looks: the options, as for a script.
 	run script -qec "env MANPATH='$pages' MANPAGER=cat PAGER=cat ipctool help send" /dev/null
 	assert_success
-	assert_output --partial "Usage: ipctool send"
+	assert_output --partial " ipctool send TARGET"
 	# Not a terminal: always the options.
 	run --separate-stderr env MANPATH="$pages" MANPAGER=cat ipctool help recv
 	assert_success
-	assert_line --index 0 --partial "Usage: ipctool recv"
+	assert_line --index 1 --partial " ipctool recv TARGET"
 }
 
 @test "help with an unknown subcommand or two arguments is status 2" {
@@ -408,7 +460,7 @@ all_objects() {
 
 @test "the options ipctool(1) describes as shared are referred to there by each page" {
 	local sub opt page shared
-	shared=$(page_section "$MAN" DESCRIPTION | sed -n '/^\.Ss Options shared/,/^\.El/p')
+	shared=$(page_section "$MAN" CONVENTIONS | sed -n '/^\.Ss Options shared/,/^\.El/p')
 	for opt in key ftok mode exclusive nowait timeout help; do
 		grep -qE "^\.It .*Fl -$opt( |$)" <<<"$shared" ||
 			fail "--$opt not among the shared options of ipctool(1)"
@@ -491,6 +543,29 @@ all_objects() {
 		assert_equal "$sub: $(sed -n '/^SYNOPSIS$/,/^DESCRIPTION$/p' <<<"$output" |
 			grep -c "^     ipctool $sub ")" "$sub: $forms"
 	done
+}
+
+@test "ipctool(1) opens with a short DESCRIPTION, then SUBCOMMANDS, then the details" {
+	run bash -c "grep '^\.Sh ' '$MAN' | head -5"
+	assert_output "$(printf '.Sh NAME\n.Sh SYNOPSIS\n.Sh DESCRIPTION\n.Sh SUBCOMMANDS\n.Sh CONVENTIONS')"
+	# An overview: a screenful, not the escaping rules.
+	run bash -c "MANWIDTH=80 man -l '$MAN' 2>/dev/null | col -b | sed -n '/^DESCRIPTION/,/^SUBCOMMANDS/p'"
+	[ "${#lines[@]}" -le 40 ] || fail "DESCRIPTION has ${#lines[@]} lines"
+	refute_output --partial "Unicode format character"
+}
+
+@test "every page renders with man(1) without doubled or nested quotes" {
+	local page
+	for page in "$MANDIR"/*.1; do
+		# mdoc's quoting macros nest when given several arguments on one
+		# line: "a, "b"" or (‘0.25, ‘3’’).
+		run bash -c "LC_ALL=C.UTF-8 MANWIDTH=80 man -l '$page' 2>/dev/null | grep -nE '\"\"|’’|‘‘|‘[^’]*‘|\"[A-Za-z0-9_.]+, \"'"
+		assert_equal "${page##*/}: $output" "${page##*/}: "
+	done
+	# Not vacuous: the defects it looks for show.
+	printf '.Dd x\n.Dt T 1\n.Os\n.Sh NAME\n.Nm t\n.Nd t\n.Sh DESCRIPTION\n.Pq Ql 0.25 , Ql 3 ,\n.It Qq a , Qq b\n' >"$BATS_TEST_TMPDIR/bad.1"
+	run bash -c "LC_ALL=C.UTF-8 MANWIDTH=80 man -l '$BATS_TEST_TMPDIR/bad.1' 2>/dev/null | grep -cE '\"\"|’’|‘‘|‘[^’]*‘|\"[A-Za-z0-9_.]+, \"'"
+	[ "$output" -ge 1 ]
 }
 
 @test "the bash completion loads and completes subcommands, options and queue targets" {
@@ -724,12 +799,12 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	assert_line --regexp $'^option\tshm-write\t--lock\t-L\t1\tsemaphores\t0\t\thold semaphore 0 of this set .* around the write$'
 	assert_line --regexp $'^option\tmkq\t--key\t-k\t1\t\t1\tNaming the object:\t'
 	assert_line --regexp $'^option\tmkq\t--ftok\t-f\t1\tfiles\t1\tNaming the object:\t'
-	assert_line --regexp $'^option\tmkq\t--exclusive\t-x\t0\t\t0\tCreating:\t'
+	assert_line --regexp $'^option\tmkq\t--exclusive\t-X\t0\t\t0\tCreating:\t'
 	assert_line --regexp $'^option\tsend\t--timeout\t-t\t1\t\t0\tWaiting:\t'
 	assert_line --regexp $'^option\trecv\t--help\t-h\t0\t\t0\tHelp options:\t'
 	assert_line --regexp $'^option\tlist\t--output\t-o\t1\tcolumns\t0\t'
 	assert_line --regexp $'^option\trm\t--user\t\t1\tusers\t0\t'
-	assert_line --regexp $'^option\tpipe-run\t--sep\t-S\t1\tseparator\t0\t'
+	assert_line --regexp $'^option\tpipe-run\t--sep\t\t1\tseparator\t0\t'
 	# Hidden aliases are not offered.
 	refute_line --regexp $'^option\tlist\t--shmems\t'
 	refute_line --regexp $'^option\thelp\t'
@@ -744,6 +819,39 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	assert_line --regexp $'^command\tlist\tobjects\t\t0\t'
 	assert_line --regexp $'^command\trm\tobjects\tobjects\t0\t'
 	assert_line --regexp $'^command\thelp\tcommands\t\t0\t'
+}
+
+# "-L --lock" for every letter of every subcommand, once each (top's -h, -V too).
+letter_pairs() {
+	ipctool --dump-options | awk -F'\t' '$1 == "option" && $4 != "" { print $4, $3 } $1 == "top" { print $3, $2 }' | sort -u
+}
+
+@test "a short letter means one long option in every subcommand, and -J is --json wherever --json is" {
+	run letter_pairs
+	assert_success
+	# Not vacuous: the shared letters are there.
+	assert_line -- "-J --json"
+	assert_line -- "-k --key"
+	# Each letter once: a second long option for a letter shows here.
+	run bash -c "ipctool --dump-options | awk -F'\t' '\$1 == \"option\" && \$4 != \"\" { print \$4, \$3 }' | sort -u | cut -d' ' -f1 | uniq -d"
+	assert_success
+	assert_output ""
+	# Every subcommand with a --json gives it -J.
+	run bash -c "ipctool --dump-options | awk -F'\t' '\$1 == \"option\" && \$3 == \"--json\" && \$4 != \"-J\" { print \$2 }'"
+	assert_success
+	assert_output ""
+	# And the check above does fail on two meanings for one letter.
+	run bash -c "printf 'option\tx\t--one\t-z\noption\ty\t--two\t-z\n' | awk -F'\t' '{ print \$4, \$3 }' | sort -u | cut -d' ' -f1 | uniq -d"
+	assert_output -- "-z"
+}
+
+@test "the letters table of ipctool(1) and of the README is exactly the letters of the tables" {
+	local want
+	want=$(letter_pairs | LC_ALL=C sort)
+	run bash -c "sed -nE 's/^\.It Fl ([^ ]) Ta Fl -([a-z-]+) Ta .*/-\1 --\2/p' '$MAN' | LC_ALL=C sort"
+	assert_equal "$output" "$want"
+	run bash -c "sed -nE 's/^\| \`-(.)\` \| \`--([a-z-]+)\` \|.*/-\1 --\2/p' '$ROOT/README.md' | LC_ALL=C sort"
+	assert_equal "$output" "$want"
 }
 
 @test "__complete lists ids, keys and POSIX /names of one kind, or of all, by PREFIX" {

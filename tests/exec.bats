@@ -227,7 +227,7 @@ numbered() { seq 1 "$1" | tr '\n' '\0' | sed -z 's/$/\n/'; }
 	run_tool recv 0x4d2 --exec --peek -- cat
 	assert_only_error 2 recv "--peek takes none"
 	run_tool recv 0x4d2 --exec --json -- cat
-	assert_only_error 2 recv "no --null, --raw, --json or --string"
+	assert_only_error 2 recv "no --null, --raw, --json, --string or --hex"
 	run_tool recv 0x4d2 --exec --lockstep -- cat
 	assert_only_error 2 recv "no --lockstep"
 	run_tool recv 0x4d2 --exec --batch 4 -- cat

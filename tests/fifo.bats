@@ -28,7 +28,7 @@ teardown() { common_teardown; }
 	assert_success
 	assert_output 666
 	umask 0
-	run ipctool fifo q -m 640
+	run ipctool fifo q -p 640
 	assert_success
 	run stat -c %a q
 	assert_success
@@ -49,7 +49,7 @@ teardown() { common_teardown; }
 	run ipctool fifo p --exclusive
 	assert_failure 1
 	assert_output --partial "p already exists"
-	run ipctool fifo new -x
+	run ipctool fifo new -X
 	assert_success
 	[ -p new ]
 }

@@ -45,7 +45,7 @@ teardown() { common_teardown; }
 	assert_failure 5
 	run ipctool pipe-run --pipefail -- sh -c 'exit 4' '|' true '|' true
 	assert_failure 4
-	run ipctool pipe-run -p -- true '|' true
+	run ipctool pipe-run --pipefail -- true '|' true
 	assert_success
 }
 

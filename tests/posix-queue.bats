@@ -87,7 +87,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_only_error 3 send "message queue /jobs is full"
 	run_tool mkq /jobs --exclusive
 	assert_only_error 1 mkq "message queue /jobs already exists"
-	run_tool mkq -x /fresh
+	run_tool mkq -X /fresh
 	assert_success
 	assert_output /fresh
 }
@@ -96,7 +96,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	umask 077
 	ipctool mkq /a --mode 644
 	ipctool mkq /b --mode 0777
-	ipctool mkq /c -m 0
+	ipctool mkq /c -p 0
 	umask 000
 	ipctool mkq /d
 	ipctool mkq /e --mode 0640

@@ -57,7 +57,7 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 	run ipctool mksem /s --exclusive
 	assert_failure 1
 	assert_output "ipctool: mksem: semaphore /s already exists"
-	run ipctool mksem /t -x
+	run ipctool mksem /t -X
 	assert_success
 }
 

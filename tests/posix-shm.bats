@@ -28,7 +28,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	ipctool mkshm /a --size 64 --mode 644
 	[ "$(shm_mode a)" = 644 ]
 	umask 000
-	ipctool mkshm /b --size 64 -m 0640
+	ipctool mkshm /b --size 64 -p 0640
 	[ "$(shm_mode b)" = 640 ]
 }
 
@@ -59,7 +59,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	run ipctool mkshm /seg --size 10 --exclusive
 	assert_failure 1
 	assert_output --partial "shared memory segment /seg already exists"
-	run ipctool mkshm /other --size 10 -x
+	run ipctool mkshm /other --size 10 -X
 	assert_success
 }
 

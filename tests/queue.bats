@@ -255,7 +255,7 @@ ftok_key() {
 	id=$output
 	run_tool mkq --key 0x99 --exclusive
 	assert_only_error 1 mkq "message queue key 0x00000099 already exists"
-	run_tool mkq -x 0x99
+	run_tool mkq -X 0x99
 	assert_only_error 1 mkq "key 0x00000099 already exists"
 	assert_equal "$(count_queues)" 1
 	assert_equal "$(qid_of_key 0x00000099)" "$id"
@@ -266,7 +266,7 @@ ftok_key() {
 	a=$(ipctool mkq --mode 640)
 	b=$(ipctool mkq --mode 0640)
 	c=$(ipctool mkq --key 7 --mode 0777)
-	d=$(ipctool mkq -m 0)
+	d=$(ipctool mkq -p 0)
 	umask 022
 	e=$(ipctool mkq --mode 602)
 	assert_equal "$(qperms "$a")" 640
@@ -305,7 +305,7 @@ ftok_key() {
 @test "mkq --max-bytes within msgmnb sets msg_qbytes" {
 	a=$(ipctool mkq --max-bytes 4096)
 	b=$(ipctool mkq --key 8 --max-bytes 2K)
-	c=$(ipctool mkq -b 1)
+	c=$(ipctool mkq --max-bytes 1)
 	d=$(ipctool mkq)
 	assert_equal "$(qcapacity "$a")" 4096
 	assert_equal "$(qcapacity "$b")" 2048
@@ -425,7 +425,7 @@ ftok_key() {
 		'{"type":3,"size":10,"data":"third line"}' '{"type":3,"size":0,"data":""}' \
 		'{"type":3,"size":0,"data":""}' '{"type":3,"size":4,"data":"last"}')"
 	# A final newline ends the last line; it does not start an empty one.
-	printf 'x\ny\n' | ipctool send "$id" -l
+	printf 'x\ny\n' | ipctool send "$id" --lines
 	assert_equal "$(qnum "$id")" 2
 	# No input, no message.
 	ipctool send "$id" --lines </dev/null
@@ -690,7 +690,7 @@ ftok_key() {
 	run_tool recv "$id" --type 1 --except --count 2
 	assert_success
 	assert_output "$(printf 'd1\nb1')"
-	run_tool recv "$id" --type 1 -e --nowait
+	run_tool recv "$id" --type 1 --except --nowait
 	assert_only_error 3 recv "no message"
 	assert_equal "$(qnum "$id")" 2
 }
@@ -885,13 +885,13 @@ lines" ""
 	id=$(ipctool mkq)
 	ipctool send "$id" x
 	for pair in "--null --raw" "--null --json" "--raw --json" "--json --json --raw" "--string --raw" \
-		"--json --string"; do
+		"--json --string --raw" "--hex --raw" "--hex --json" "--string --hex"; do
 		run_tool recv "$id" $pair
-		assert_only_error 2 recv "--null, --raw, --json and --string contradict each other"
+		assert_only_error 2 recv "--null, --raw, --json, --string and --hex contradict each other"
 	done
 	assert_equal "$(qnum "$id")" 1
 	# The same mode twice is no contradiction.
-	run_tool recv "$id" --json -j
+	run_tool recv "$id" --json -J
 	assert_success
 	assert_output '{"type":1,"size":1,"data":"x"}'
 }

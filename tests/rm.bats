@@ -37,7 +37,7 @@ teardown() { common_teardown; }
 	same_id msg shm sem
 	run ipctool rm 777
 	assert_failure 1
-	assert_output "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queue or --shm or --sem to say which"
+	assert_output "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queues or --shm or --sems to say which"
 	[ "$(count_queues)" -eq 1 ]
 	[ "$(count_shm)" -eq 1 ]
 	[ "$(count_sems)" -eq 1 ]
@@ -50,7 +50,7 @@ teardown() { common_teardown; }
 	[ "$(count_shm)" -eq 0 ]
 	[ "$(count_queues)" -eq 1 ]
 	[ "$(count_sems)" -eq 1 ]
-	run ipctool rm 777 --queue
+	run ipctool rm 777 --queues
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(count_sems)" -eq 1 ]
@@ -60,7 +60,7 @@ teardown() { common_teardown; }
 	same_id msg sem
 	run ipctool rm 777 --queues
 	assert_success
-	run ipctool rm 777 --sem
+	run ipctool rm 777 --sems
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(count_sems)" -eq 0 ]
@@ -68,9 +68,9 @@ teardown() { common_teardown; }
 
 @test "two kind options still refuse an id both use" {
 	same_id msg shm
-	run ipctool rm 777 --queue --shm
+	run ipctool rm 777 --queues --shm
 	assert_failure 1
-	assert_output --partial "add --queue or --shm"
+	assert_output --partial "add --queues or --shm"
 }
 
 @test "a kind option that misses says what the id names" {
@@ -191,7 +191,7 @@ nobody"
 	[ "$(count_queues)" -eq 20 ]
 	[ "$(count_shm)" -eq 1 ]
 	id=$(ipctool list --shm -r --noheadings -o ID)
-	run ipctool rm "$id" -n
+	run ipctool rm "$id" --dry-run
 	assert_success
 	assert_output --regexp "^would remove shared memory segment id $id \\(key 0x[0-9a-f]{8}\\)\$"
 	[ "$(count_shm)" -eq 1 ]
@@ -207,10 +207,10 @@ would remove semaphore set id $s (key 0x00000052)"
 	[ "$(count_sems)" -eq 1 ]
 }
 
-@test "rm -v and --verbose: one 'removed' line per object on stdout; without them nothing" {
+@test "rm --verbose: one 'removed' line per object on stdout; without it nothing" {
 	q=$(ipctool mkq --key 0x53); m=$(ipctool mkshm --key 0x54 --size 8)
 	ipctool mkshm /vshm --size 8 >/dev/null
-	run --separate-stderr ipctool rm -v 0x53 /vshm
+	run --separate-stderr ipctool rm --verbose 0x53 /vshm
 	assert_success
 	assert_output "removed message queue id $q (key 0x00000053)
 removed POSIX shared memory object /vshm"
@@ -290,7 +290,7 @@ removed POSIX shared memory object /vshm"
 @test "rm --help shows the options" {
 	run ipctool rm --help
 	assert_success
-	for opt in --queue --shm --sem --all --user --sysv --posix --dry-run --key --ftok; do
+	for opt in --queues --shm --sems --all --user --sysv --posix --dry-run --key --ftok; do
 		assert_output --partial -- "$opt"
 	done
 }

@@ -161,7 +161,7 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	run ipctool mksem --key 0x4d2 --exclusive
 	assert_failure 1
 	assert_output --partial "semaphore set key 0x000004d2 already exists"
-	run ipctool mksem --key 0x4d3 -x
+	run ipctool mksem --key 0x4d3 -X
 	assert_success
 }
 
@@ -237,7 +237,7 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	ipctool sem-v "$id" --num 2 --count 5
 	[ "$(sem_value "$id" 2)" = 5 ]
 	[ "$(sem_value "$id" 0)" = 0 ]
-	ipctool sem-p "$id" -i 2 -c 3
+	ipctool sem-p "$id" --num 2 -c 3
 	[ "$(sem_value "$id" 2)" = 2 ]
 	run ipctool sem-p "$id" --num 2 --count 3 --nowait
 	assert_failure 3

@@ -44,7 +44,7 @@ shm_size() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/shm; }
 	umask 077
 	ipctool mkshm --key 0x10 --size 64 --mode 644
 	[ "$(shm_perms 16)" = 644 ]
-	ipctool mkshm --key 0x11 --size 64 -m 0640
+	ipctool mkshm --key 0x11 --size 64 -p 0640
 	[ "$(shm_perms 17)" = 640 ]
 }
 
@@ -75,7 +75,7 @@ shm_size() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/shm; }
 	run ipctool mkshm --key 0x4d2 --size 64 --exclusive
 	assert_failure 1
 	assert_output --partial "shared memory segment key 0x000004d2 already exists"
-	run ipctool mkshm --key 0x4d3 --size 64 -x
+	run ipctool mkshm --key 0x4d3 --size 64 -X
 	assert_success
 	[ "$(count_shm)" -eq 2 ]
 }
@@ -203,7 +203,7 @@ shm_size() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/shm; }
 	run ipctool shm-read "$id"
 	assert_success
 	assert_output AAbbAAAA
-	ipctool shm-write "$id" -o 1K 2>/dev/null || true
+	ipctool shm-write "$id" -O 1K 2>/dev/null || true
 	run ipctool shm-read "$id"
 	assert_success
 	assert_output AAbbAAAA
@@ -295,10 +295,10 @@ shm_size() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/shm; }
 	run ipctool shm-read "$id" --offset 3 --length 4
 	assert_success
 	assert_output 3456
-	run ipctool shm-read "$id" -o 7
+	run ipctool shm-read "$id" -O 7
 	assert_success
 	assert_output 789
-	run ipctool shm-read "$id" -l 2
+	run ipctool shm-read "$id" --length 2
 	assert_success
 	assert_output 01
 	run ipctool shm-read "$id" --offset 10

@@ -43,7 +43,7 @@ start_stubborn() {
 	assert_line --regexp '^[0-9]+ SIGRTMAX-1 '
 	assert_line --regexp '^[0-9]+ SIGRTMAX '
 	refute_line --regexp '^32 '
-	run ipctool signal-send -l TERM
+	run ipctool signal-send --list TERM
 	assert_failure 2
 }
 
@@ -267,7 +267,7 @@ start_stubborn() {
 
 @test "--kill-after alone does not wait for the KILL to land" {
 	start_stubborn
-	run timeout 20 ipctool signal-send TERM "$VPID" -k 0.2
+	run timeout 20 ipctool signal-send TERM "$VPID" -K 0.2
 	assert_success
 	st=0
 	wait "$VPID" || st=$?

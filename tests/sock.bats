@@ -659,19 +659,19 @@ print(repr(c.recv(10)), flush=True)
 # ---- short options, a failing stdout ------------------------------------------------
 
 @test "short options and --stream given explicitly" {
-	bg_start ipctool sock s -l --stream -n 1 -j -m 0640 >out 2>err
+	bg_start ipctool sock s -l --stream -c 1 -J -p 0640 >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
 	listening "$LISTENER"
 	run stat -c %a s
 	assert_output 640
-	run_tool sock s -c --stream -t 5 short
+	run_tool sock s -C --stream -t 5 short
 	assert_success
 	finished
 	run jq -r 'select(has("data")) | .data' out
 	assert_output short
-	listen_abstract --dgram -n 2 -u 0
-	run_tool sock "$A" -c --dgram -0 < <(printf 'a\0b\0')
+	listen_abstract --dgram -c 2 -u 0
+	run_tool sock "$A" -C --dgram -0 < <(printf 'a\0b\0')
 	assert_success
 	finished
 	run cat out

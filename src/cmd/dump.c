@@ -910,7 +910,7 @@ const struct command command_dump = {
 	.complete = COMPLETE_OBJECTS,
 	.summary = "save objects with their contents as JSON Lines, for restore",
 	.synopsis = "TARGET... [--queues] [--shm] [--sems] [--consume-posix-queues] [--ns PID] > FILE\n"
-		    "  or:  ipctool dump --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
+		    "--all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
 		    "[--consume-posix-queues] [--ns PID] > FILE",
 	.table = dump_table,
 	.size = sizeof(struct dump_options),

@@ -27,9 +27,9 @@ struct fifo_options {
 
 static struct poptOption fifo_table[] = {
 	CLI_INCLUDE(cli_create_options, "Creating:"),
-	{ "read", 'r', POPT_ARG_NONE, NULL, OPT_READ,
+	{ "read", '\0', POPT_ARG_NONE, NULL, OPT_READ,
 	  "copy from the FIFO to standard output until every writer has closed it", NULL },
-	{ "write", 'w', POPT_ARG_NONE, NULL, OPT_WRITE,
+	{ "write", '\0', POPT_ARG_NONE, NULL, OPT_WRITE,
 	  "copy DATA, or standard input, into the FIFO", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting for the other end:"),
 	CLI_HELP_TABLE,
@@ -313,7 +313,7 @@ const struct command command_fifo = {
 	.name = "fifo",
 	.complete = COMPLETE_FILE,
 	.summary = "create a named pipe, or read or write one with a timeout",
-	.synopsis = "PATH [--mode MODE] [--exclusive] | PATH --read [--nowait | --timeout SECS] | "
+	.synopsis = "PATH [--mode MODE] [--exclusive]\nPATH --read [--nowait | --timeout SECS]\n"
 		    "PATH --write [DATA] [--nowait | --timeout SECS]",
 	.table = fifo_table,
 	.size = sizeof(struct fifo_options),

@@ -27,7 +27,7 @@
 #include "target.h"
 
 enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS, OPT_PROCESSES, OPT_NS,
-       OPT_ALL_NAMESPACES, OPT_NAMESPACES };
+       OPT_ALL_NAMESPACES, OPT_NAMESPACES, OPT_BYTES };
 
 struct list_options {
 	struct target target;
@@ -39,6 +39,7 @@ struct list_options {
 	struct age_filter filter; /* --orphaned, --older-than */
 	pid_t ns_pid;             /* --ns PID, or 0 */
 	bool all_namespaces, namespaces;
+	bool bytes;               /* --bytes: --limits' sizes exact */
 	struct posix_mounts home; /* ipctool's own /dev/shm and mqueue mount */
 };
 
@@ -56,10 +57,11 @@ static struct poptOption list_table[] = {
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 	  "columns to show, comma-separated; +COLS adds to the default; 'help' lists them", "COLS" },
 	{ "limits", '\0', POPT_ARG_NONE, NULL, OPT_LIMITS, "the kernel's limits (as ipcs -l)", NULL },
+	{ "bytes", 'b', POPT_ARG_NONE, NULL, OPT_BYTES, "sizes in bytes, not 16E or 32K (as lsipc -b)", NULL },
 	{ "summary", '\0', POPT_ARG_NONE, NULL, OPT_SUMMARY, "what is in use (as ipcs -u)", NULL },
 	{ "sockets", '\0', POPT_ARG_NONE, NULL, OPT_SOCKETS,
 	  "the listening Unix sockets and the processes that hold them", NULL },
-	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
+	{ "peek", '\0', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
 	{ "processes", '\0', POPT_ARG_NONE, NULL, OPT_PROCESSES,
 	  "the live processes that use each object (a PROCESSES column)", NULL },
 	AGE_FILTER_ENTRIES,
@@ -148,6 +150,7 @@ static int list_option(int val, const char *arg, void *data)
 	switch (val) {
 	case OPT_OUTPUT: return parse_columns(&o->out, arg);
 	case OPT_LIMITS: o->limits = true; return 0;
+	case OPT_BYTES: o->bytes = true; return 0;
 	case OPT_SUMMARY: o->summary = true; return 0;
 	case OPT_PEEK: o->peek = true; return 0;
 	case OPT_SOCKETS: o->sockets = true; return 0;
@@ -335,8 +338,8 @@ static int list_target(struct list_options *o)
 	if (o->peek && n > 1)
 		n = keep_queues(found, n);
 	if (n == 0)
-		rc = fail("no %s with %s", o->select.kinds == KINDS_ALL ? "IPC object" : kind_names(o->select.kinds),
-			  target_describe(&o->target));
+		rc = fail("no %s with %s%s", o->select.kinds == KINDS_ALL ? "IPC object" : kind_names(o->select.kinds),
+			  target_describe(&o->target), target_key_hint(&o->target));
 	else if (o->peek && found[0]->kind != IPC_KIND_QUEUE)
 		rc = fail("--peek shows a message queue's messages; %s is a %s", target_describe(&o->target),
 			  ipc_kind_name(found[0]->kind));
@@ -417,7 +420,7 @@ static int list_run(void *opts, const struct cli *cli)
 	if (o->sockets)
 		return sockets_show(&o->out.format);
 	if (o->limits)
-		return limits_show(o->select.kinds, &o->out.format);
+		return limits_show(o->select.kinds, o->bytes, &o->out.format);
 	if (o->summary)
 		return summary_show(o->select.kinds, &o->out.format);
 	if (o->target.kind != TARGET_NONE)
@@ -442,11 +445,11 @@ static int list_run(void *opts, const struct cli *cli)
 const struct command command_list = {
 	.name = "list",
 	.complete = COMPLETE_OBJECT,
-	.summary = "list System V objects, show one in detail, or the kernel's limits",
+	.summary = "list System V and POSIX objects, one in detail, or the limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits | --summary | --sockets] [--peek]\n"
-		    "             [--processes] [--orphaned] [--older-than DURATION] [--ns PID | --all-namespaces]\n"
-		    "  or:  ipctool list --namespaces [--json | --raw | --export] [--noheadings]",
+		    "[--noheadings] [--output COLS] [--user USER] [--limits [--bytes] | --summary | --sockets] [--peek] "
+		    "[--processes] [--orphaned] [--older-than DURATION] [--ns PID | --all-namespaces]\n"
+		    "--namespaces [--json | --raw | --export] [--noheadings]",
 	.table = list_table,
 	.size = sizeof(struct list_options),
 	.target = PART(struct list_options, target),

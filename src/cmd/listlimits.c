@@ -14,15 +14,27 @@
 #include "ipclimits.h"
 #include "listcols.h"
 #include "listlimits.h"
+#include "size.h"
 
 struct info_row {
 	unsigned kind;
 	const char *resource;
 	const char *description;
 	unsigned long long value;
+	bool bytes;           /* a size: written as lsipc does (16E) unless exact */
 };
 
-static int print_info_rows(const struct info_row *rows, size_t n, unsigned kinds,
+/* A size in lsipc's form, but in bytes with --bytes and in JSON (a
+ * number there). */
+static const char *value_text(const struct info_row *row, bool exact, const struct table_format *format,
+			      char *buf, size_t size)
+{
+	if (row->bytes && !exact && format->mode != TABLE_JSON && size >= SIZE_HUMAN_MAX)
+		return size_human(row->value, buf);
+	return cell_unsigned(buf, size, row->value);
+}
+
+static int print_info_rows(const struct info_row *rows, size_t n, unsigned kinds, bool exact,
 			   const struct table_format *format, const char *json_name, const char *value_name)
 {
 	struct libscols_table *tb = table_new(json_name, format);
@@ -38,14 +50,14 @@ static int print_info_rows(const struct info_row *rows, size_t n, unsigned kinds
 		char buf[32];
 		if (!ln || scols_line_set_data(ln, 0, rows[i].resource) ||
 		    scols_line_set_data(ln, 1, rows[i].description) ||
-		    scols_line_set_data(ln, 2, cell_unsigned(buf, sizeof(buf), rows[i].value)))
+		    scols_line_set_data(ln, 2, value_text(&rows[i], exact, format, buf, sizeof(buf))))
 			rc = fail("out of memory");
 	}
 	rc = table_print_only(format, tb, rc);
 	return rc;
 }
 
-int limits_show(unsigned kinds, const struct table_format *format)
+int limits_show(unsigned kinds, bool exact, const struct table_format *format)
 {
 	struct ipc_limits l;
 
@@ -53,20 +65,20 @@ int limits_show(unsigned kinds, const struct table_format *format)
 		return fail_errno("cannot read the kernel's IPC limits");
 	const unsigned q = KIND_BIT(IPC_KIND_QUEUE), m = KIND_BIT(IPC_KIND_SHM), s = KIND_BIT(IPC_KIND_SEM);
 	const struct info_row rows[] = {
-		{ q, "MSGMNI", "Number of message queues", l.msgmni },
-		{ q, "MSGMAX", "Max size of message (bytes)", l.msgmax },
-		{ q, "MSGMNB", "Default max size of queue (bytes)", l.msgmnb },
-		{ m, "SHMMNI", "Shared memory segments", l.shmmni },
-		{ m, "SHMALL", "Shared memory pages", l.shmall },
-		{ m, "SHMMAX", "Max size of shared memory segment (bytes)", l.shmmax },
-		{ m, "SHMMIN", "Min size of shared memory segment (bytes)", l.shmmin },
-		{ s, "SEMMNI", "Number of semaphore identifiers", l.semmni },
-		{ s, "SEMMNS", "Total number of semaphores", l.semmns },
-		{ s, "SEMMSL", "Max semaphores per semaphore set", l.semmsl },
-		{ s, "SEMOPM", "Max number of operations per semop(2)", l.semopm },
-		{ s, "SEMVMX", "Semaphore max value", l.semvmx },
+		{ q, "MSGMNI", "Number of message queues", l.msgmni, false },
+		{ q, "MSGMAX", "Max size of message (bytes)", l.msgmax, true },
+		{ q, "MSGMNB", "Default max size of queue (bytes)", l.msgmnb, true },
+		{ m, "SHMMNI", "Shared memory segments", l.shmmni, false },
+		{ m, "SHMALL", "Shared memory pages", l.shmall, false },
+		{ m, "SHMMAX", "Max size of shared memory segment (bytes)", l.shmmax, true },
+		{ m, "SHMMIN", "Min size of shared memory segment (bytes)", l.shmmin, true },
+		{ s, "SEMMNI", "Number of semaphore identifiers", l.semmni, false },
+		{ s, "SEMMNS", "Total number of semaphores", l.semmns, false },
+		{ s, "SEMMSL", "Max semaphores per semaphore set", l.semmsl, false },
+		{ s, "SEMOPM", "Max number of operations per semop(2)", l.semopm, false },
+		{ s, "SEMVMX", "Semaphore max value", l.semvmx, false },
 	};
-	return print_info_rows(rows, sizeof(rows) / sizeof(rows[0]), kinds, format, "limits", "LIMIT");
+	return print_info_rows(rows, sizeof(rows) / sizeof(rows[0]), kinds, exact, format, "limits", "LIMIT");
 }
 
 int summary_show(unsigned kinds, const struct table_format *format)
@@ -83,15 +95,15 @@ int summary_show(unsigned kinds, const struct table_format *format)
 		return fail_errno("cannot read the kernel's IPC usage");
 	const unsigned q = KIND_BIT(IPC_KIND_QUEUE), m = KIND_BIT(IPC_KIND_SHM), s = KIND_BIT(IPC_KIND_SEM);
 	const struct info_row rows[] = {
-		{ q, "MSGQUEUES", "Allocated queues", (unsigned)mi.msgpool },
-		{ q, "MSGS", "Messages in all queues", (unsigned)mi.msgmap },
-		{ q, "MSGBYTES", "Bytes in all queues", (unsigned)mi.msgtql },
-		{ m, "SHMSEGS", "Segments allocated", (unsigned)si.used_ids },
-		{ m, "SHMPAGES", "Pages allocated", si.shm_tot },
-		{ m, "SHMRSS", "Pages resident", si.shm_rss },
-		{ m, "SHMSWAP", "Pages swapped", si.shm_swp },
-		{ s, "SEMSETS", "Semaphore sets in use", (unsigned)se.semusz },
-		{ s, "SEMS", "Semaphores in all sets", (unsigned)se.semaem },
+		{ q, "MSGQUEUES", "Allocated queues", (unsigned)mi.msgpool, false },
+		{ q, "MSGS", "Messages in all queues", (unsigned)mi.msgmap, false },
+		{ q, "MSGBYTES", "Bytes in all queues", (unsigned)mi.msgtql, false },
+		{ m, "SHMSEGS", "Segments allocated", (unsigned)si.used_ids, false },
+		{ m, "SHMPAGES", "Pages allocated", si.shm_tot, false },
+		{ m, "SHMRSS", "Pages resident", si.shm_rss, false },
+		{ m, "SHMSWAP", "Pages swapped", si.shm_swp, false },
+		{ s, "SEMSETS", "Semaphore sets in use", (unsigned)se.semusz, false },
+		{ s, "SEMS", "Semaphores in all sets", (unsigned)se.semaem, false },
 	};
-	return print_info_rows(rows, sizeof(rows) / sizeof(rows[0]), kinds, format, "summary", "USED");
+	return print_info_rows(rows, sizeof(rows) / sizeof(rows[0]), kinds, true, format, "summary", "USED");
 }

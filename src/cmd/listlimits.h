@@ -4,9 +4,12 @@
 #ifndef IPCTOOL_LISTLIMITS_H
 #define IPCTOOL_LISTLIMITS_H
 
+#include <stdbool.h>
+
 #include "table.h"
 
-int limits_show(unsigned kinds, const struct table_format *format);
+/* Sizes as lsipc writes them (16E), or in bytes when EXACT. */
+int limits_show(unsigned kinds, bool exact, const struct table_format *format);
 int summary_show(unsigned kinds, const struct table_format *format);
 
 #endif

@@ -39,6 +39,7 @@
 #include "error.h"
 #include "io.h"
 #include "spawn.h"
+#include "suggest.h"
 
 /* `ipctool help [SUB]`: the overview, or SUB's own --help.  `help --help`
  * is the overview too, so its --help is its own (hidden) option. */
@@ -102,8 +103,9 @@ static const struct command *find_command(const char *name)
 
 static void print_overview(FILE *out)
 {
-	fputs("Usage: ipctool [--help] [--version] SUBCOMMAND [OPTIONS] [ARGS]\n"
-	      "       ipctool help [SUBCOMMAND]\n"
+	fputs("Usage:\n"
+	      " ipctool [--help] [--version] SUBCOMMAND [OPTIONS] [ARGS]\n"
+	      " ipctool help [SUBCOMMAND]\n"
 	      "\n"
 	      "Create, use, inspect and remove Linux IPC objects from the shell.\n"
 	      "\n"
@@ -111,13 +113,23 @@ static void print_overview(FILE *out)
 	for (size_t i = 0; i < ncommands; i++)
 		fprintf(out, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n"
-	      "TARGET names an object: an id (123), a key (0x4d2), --key N, --ftok PATH[:PROJ],\n"
-	      "or a POSIX /name.  Exit status: 0 done, 1 failed, 2 usage error, 3 nothing in time.\n"
-	      "Run 'ipctool SUBCOMMAND --help' for its options; see ipctool(1).\n", out);
+	      "TARGET names an object: an id (123), a key (0x4d2), --key N,\n"
+	      "--ftok PATH[:PROJ], or a POSIX /name.\n"
+	      "Exit status: 0 done, 1 failed, 2 usage error, 3 nothing in time.\n"
+	      "Run 'ipctool SUBCOMMAND --help' for its options.\n"
+	      "\n"
+	      "See ipctool(1).\n", out);
 }
 
 static int unknown_subcommand(const char *name)
 {
+	const char *names[sizeof(commands) / sizeof(commands[0])];
+
+	for (size_t i = 0; i < ncommands; i++)
+		names[i] = commands[i]->name;
+	const char *near = suggest_nearest(name, names, ncommands);
+	if (near)
+		return usage_error("unknown subcommand '%s'; did you mean '%s'?", quote_input(name), near);
 	return usage_error("unknown subcommand '%s'", quote_input(name));
 }
 

@@ -1069,7 +1069,7 @@ static void metrics_done(void *opts)
 const struct command command_metrics = {
 	.name = "metrics",
 	.complete = COMPLETE_NOTHING,
-	.summary = "the IPC state in Prometheus' text format, for node_exporter or a scraper",
+	.summary = "the IPC state in Prometheus' text format, for node_exporter",
 	.synopsis = "[--all-namespaces | --ns PID] [--objects N] [--textfile DIR [--interval SECS]]",
 	.table = metrics_table,
 	.size = sizeof(struct metrics_options),

@@ -21,6 +21,7 @@
 #include "parse.h"
 #include "queue.h"
 #include "records.h"
+#include "hexdump.h"
 #include "recvexec.h"
 #include "room.h"
 #include "sendjson.h"
@@ -33,7 +34,7 @@
 enum { OPT_MAX_BYTES = 1, OPT_TYPE, OPT_LINES, OPT_NULL, OPT_EXCEPT, OPT_COUNT,
        OPT_FOLLOW, OPT_RAW, OPT_JSON, OPT_PEEK, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE,
        OPT_PRIORITY, OPT_BATCH, OPT_LOCKSTEP, OPT_EXEC, OPT_JOBS, OPT_DEAD_LETTER,
-       OPT_STRING, OPT_SEND_JSON, OPT_RETRIES, OPT_RETRY_DELAY, OPT_JOBLOG, OPT_HALT };
+       OPT_STRING, OPT_SEND_JSON, OPT_HEX, OPT_RETRIES, OPT_RETRY_DELAY, OPT_JOBLOG, OPT_HALT };
 
 struct mkq_options {
 	struct target target;
@@ -44,11 +45,11 @@ struct mkq_options {
 static struct poptOption mkq_table[] = {
 	TARGET_TABLE,
 	CLI_INCLUDE(cli_create_options, "Creating:"),
-	{ "max-bytes", 'b', POPT_ARG_STRING, NULL, OPT_MAX_BYTES,
+	{ "max-bytes", '\0', POPT_ARG_STRING, NULL, OPT_MAX_BYTES,
 	  "the queue's capacity in bytes (msg_qbytes; K, M, G allowed)", "N" },
 	{ "max-messages", 'M', POPT_ARG_STRING, NULL, OPT_MAX_MESSAGES,
 	  "POSIX queue: how many messages it holds (mq_maxmsg)", "N" },
-	{ "message-size", 's', POPT_ARG_STRING, NULL, OPT_MESSAGE_SIZE,
+	{ "message-size", '\0', POPT_ARG_STRING, NULL, OPT_MESSAGE_SIZE,
 	  "POSIX queue: the largest message in bytes (mq_msgsize; K, M allowed)", "N" },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -116,7 +117,7 @@ static int mkq_run(void *opts, const struct cli *cli)
 const struct command command_mkq = {
 	.name = "mkq",
 	.complete = COMPLETE_QUEUES,
-	.summary = "create a System V or POSIX message queue, or find one by key or name",
+	.summary = "create a System V or POSIX message queue, or find one",
 	.synopsis = "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N | --max-messages N --message-size N]",
 	.table = mkq_table,
 	.size = sizeof(struct mkq_options),
@@ -141,6 +142,7 @@ struct send_options {
 	bool lines, null;
 	bool string;               /* --string: a NUL after each message */
 	bool json;                 /* --json: JSON Lines as recv --json writes them */
+	enum progress_mode progress;
 };
 
 static struct poptOption send_table[] = {
@@ -148,13 +150,14 @@ static struct poptOption send_table[] = {
 	{ "type", 'T', POPT_ARG_STRING, NULL, OPT_TYPE, "message type, 1 or more (default 1)", "N" },
 	{ "priority", 'P', POPT_ARG_STRING, NULL, OPT_PRIORITY,
 	  "POSIX queue: message priority, 0 (default) to 32767; higher is received first", "N" },
-	{ "lines", 'l', POPT_ARG_NONE, NULL, OPT_LINES, "send each line of standard input as one message", NULL },
+	{ "lines", '\0', POPT_ARG_NONE, NULL, OPT_LINES, "send each line of standard input as one message", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "send each NUL-terminated record of standard input", NULL },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING,
 	  "end each message with a NUL, as C's strings (strlen+1 bytes)", NULL },
-	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_SEND_JSON,
+	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_SEND_JSON,
 	  "send each line of standard input as recv --json wrote it, with its type or priority", NULL },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
+	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -167,6 +170,9 @@ static int send_option(int val, const char *arg, void *data)
 	const char *why;
 
 	switch (val) {
+	case CLI_OPT_PROGRESS:
+	case CLI_OPT_NO_PROGRESS:
+		return progress_option(&o->progress, val);
 	case OPT_TYPE:
 		if ((why = parse_signed(arg, 1, LONG_MAX, &v)))
 			return cli_bad_value("--type", arg, why);
@@ -203,6 +209,8 @@ struct sender {
 	unsigned long long sent;    /* records sent so far */
 	size_t nul;                 /* 1 with --string: the NUL each message gains */
 	bool posix;
+	struct progress progress;   /* of the bytes of standard input read */
+	unsigned long long bytes_in;
 };
 
 /* The most data bytes one message can carry, its NUL (--string) aside. */
@@ -328,6 +336,10 @@ static int send_whole_input(struct sender *s)
 /* A stream of records, one message each, in constant memory (records.h). */
 static int send_record(void *ctx, const char *data, size_t size, unsigned long long number)
 {
+	struct sender *s = ctx;
+
+	s->bytes_in += size + 1;
+	progress_update(&s->progress, s->bytes_in);
 	return send_one(ctx, data, size, "record", number);
 }
 
@@ -470,10 +482,11 @@ static int send_run(void *opts, const struct cli *cli)
 		rc = send_arguments(&s, cli->args + next, cli->nargs - next);
 	else if (o->json)
 		rc = send_json_lines(&s);
-	else if (o->lines)
-		rc = send_records(&s, '\n');
-	else if (o->null)
-		rc = send_records(&s, '\0');
+	else if (o->lines || o->null) {
+		progress_start(&s.progress, o->progress, false, "send", "byte", progress_input_size(STDIN_FILENO));
+		rc = send_records(&s, o->lines ? '\n' : '\0');
+		progress_end(&s.progress);
+	}
 	else
 		rc = send_whole_input(&s);
 	wait_disarm();
@@ -506,7 +519,9 @@ const struct command command_send = {
 
 /* ---- recv -------------------------------------------------------------- */
 
-enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON, OUTPUT_STRING };
+/* OUTPUT_JSON_STRING: --json --string, data up to the first NUL. */
+enum output_mode { OUTPUT_LINES, OUTPUT_NULL, OUTPUT_RAW, OUTPUT_JSON, OUTPUT_STRING, OUTPUT_HEX,
+		   OUTPUT_JSON_STRING };
 
 /* A batch's arena holds BATCH_BYTES of records (or one message, however
  * large) and --batch messages at most, BATCH_DEFAULT unless told: the
@@ -537,29 +552,31 @@ struct recv_options {
 	struct timespec retry_delay;
 	char joblog[PATH_MAX];     /* --joblog, copied: popt frees its argument */
 	unsigned long long halt;
+	enum progress_mode progress;
 };
 
 static struct poptOption recv_table[] = {
 	TARGET_TABLE,
 	{ "type", 'T', POPT_ARG_STRING, NULL, OPT_TYPE,
 	  "0 any (default), N the first of type N, -N the lowest type <= N", "N" },
-	{ "except", 'e', POPT_ARG_NONE, NULL, OPT_EXCEPT, "with --type N > 0: the first message not of type N", NULL },
+	{ "except", '\0', POPT_ARG_NONE, NULL, OPT_EXCEPT, "with --type N > 0: the first message not of type N", NULL },
 	{ "count", 'c', POPT_ARG_STRING, NULL, OPT_COUNT, "receive N messages (default 1; with --peek 0 is all)", "N" },
 	{ "follow", 'F', POPT_ARG_NONE, NULL, OPT_FOLLOW, "keep receiving; with --timeout, stop after SECS of silence", NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, OPT_NULL, "end each message with NUL instead of newline", NULL },
 	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "write the bytes alone, nothing between messages", NULL },
-	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
+	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "one JSON object per line: type (POSIX: priority), size, data or data_base64", NULL },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING,
 	  "write each message up to its first NUL, then a newline (C strings)", NULL },
-	{ "peek", 'p', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (System V only: MSG_COPY)", NULL },
+	{ "hex", 'x', POPT_ARG_NONE, NULL, OPT_HEX, "each message as a hex and ASCII dump, as shm-read --hex", NULL },
+	{ "peek", '\0', POPT_ARG_NONE, NULL, OPT_PEEK, "show messages without removing them (System V only: MSG_COPY)", NULL },
 	{ "batch", 'B', POPT_ARG_STRING, NULL, OPT_BATCH,
 	  "hold at most N taken messages not yet written (1 to 65536, default 256)", "N" },
-	{ "lockstep", 'L', POPT_ARG_NONE, NULL, OPT_LOCKSTEP,
+	{ "lockstep", '\0', POPT_ARG_NONE, NULL, OPT_LOCKSTEP,
 	  "take a message only once the reader of a pipe or socket has read the last one", NULL },
-	{ "exec", 'x', POPT_ARG_NONE, NULL, OPT_EXEC,
+	{ "exec", '\0', POPT_ARG_NONE, NULL, OPT_EXEC,
 	  "run COMMAND (after --) once per message, the message on its stdin", NULL },
-	{ "jobs", 'J', POPT_ARG_STRING, NULL, OPT_JOBS,
+	{ "jobs", 'j', POPT_ARG_STRING, NULL, OPT_JOBS,
 	  "with --exec: run up to N COMMANDs at once (1 to 1024, default 1)", "N" },
 	{ "dead-letter", 'D', POPT_ARG_STRING, NULL, OPT_DEAD_LETTER,
 	  "with --exec: send a message whose COMMAND failed to queue TARGET2 and go on", "TARGET2" },
@@ -572,6 +589,7 @@ static struct poptOption recv_table[] = {
 	{ "halt", '\0', POPT_ARG_STRING, NULL, OPT_HALT,
 	  "with --dead-letter: stop taking messages after N failed, and exit 1", "N" },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
+	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -579,6 +597,13 @@ static struct poptOption recv_table[] = {
 /* Counts the different modes asked for: --json twice is no contradiction. */
 static int set_output(struct recv_options *o, enum output_mode mode)
 {
+	/* --json with --string is one mode: C strings as JSON. */
+	if (o->output_options == 1 && (o->output == OUTPUT_JSON || o->output == OUTPUT_STRING ||
+				       o->output == OUTPUT_JSON_STRING) &&
+	    (mode == OUTPUT_JSON || mode == OUTPUT_STRING) && o->output != mode) {
+		o->output = OUTPUT_JSON_STRING;
+		return 0;
+	}
 	if (o->output_options == 0 || o->output != mode)
 		o->output_options++;
 	o->output = mode;
@@ -593,6 +618,9 @@ static int recv_option(int val, const char *arg, void *data)
 	const char *why;
 
 	switch (val) {
+	case CLI_OPT_PROGRESS:
+	case CLI_OPT_NO_PROGRESS:
+		return progress_option(&o->progress, val);
 	case OPT_TYPE:
 		if ((why = parse_signed(arg, -LONG_MAX, LONG_MAX, &v)))
 			return cli_bad_value("--type", arg, why);
@@ -619,6 +647,8 @@ static int recv_option(int val, const char *arg, void *data)
 		return set_output(o, OUTPUT_JSON);
 	case OPT_STRING:
 		return set_output(o, OUTPUT_STRING);
+	case OPT_HEX:
+		return set_output(o, OUTPUT_HEX);
 	case OPT_PEEK:
 		o->peek = true;
 		return 0;
@@ -707,8 +737,8 @@ static int exec_check(const struct recv_options *o, const struct cli *cli)
 	if (o->peek)
 		return usage_error("--exec takes messages to run COMMAND on; --peek takes none");
 	if (o->output_options)
-		return usage_error("--exec gives each message to COMMAND; it takes no --null, --raw, --json "
-				   "or --string");
+		return usage_error("--exec gives each message to COMMAND; it takes no --null, --raw, --json, "
+				   "--string or --hex");
 	if (o->lockstep || o->batch_given)
 		return usage_error("--exec takes a message only when a COMMAND is free; it takes no --%s",
 				   o->lockstep ? "lockstep" : "batch");
@@ -733,7 +763,7 @@ static int recv_check(const struct recv_options *o)
 		return usage_error("--peek is not supported for POSIX queues: the kernel cannot read a "
 				   "message without taking it");
 	if (o->output_options > 1)
-		return usage_error("--null, --raw, --json and --string contradict each other: choose one");
+		return usage_error("--null, --raw, --json, --string and --hex contradict each other: choose one");
 	if (o->count_given && o->follow)
 		return usage_error("--count and --follow contradict each other");
 	if (o->sel.except && o->sel.type <= 0)
@@ -768,6 +798,7 @@ struct receiver {
 	struct room out;           /* what stdout can take whole (room.h) */
 	unsigned long long taken;  /* messages taken off the queue (or copied) */
 	unsigned long long written;
+	struct progress progress;
 };
 
 static struct queue_record *batch_record(struct batch *b, size_t offset)
@@ -815,10 +846,21 @@ static void batch_free(struct batch *b)
 	buf_free(&b->out);
 }
 
-/* TAG_NAME: "type" (System V) or "priority" (POSIX). */
-static int format_json(struct buf *out, const struct queue_record *rec, const char *tag_name)
+/* The bytes up to the first NUL (all when there is none). */
+static size_t c_string_length(const struct queue_record *rec)
 {
-	if (json_append_message(out, tag_name, rec->tag, rec->data, rec->size) != 0)
+	const char *nul = memchr(rec->data, '\0', rec->size);
+
+	return nul ? (size_t)(nul - rec->data) : rec->size;
+}
+
+/* TAG_NAME: "type" (System V) or "priority" (POSIX).  With STRING, the
+ * message up to its first NUL, and size that of what is written. */
+static int format_json(struct buf *out, const struct queue_record *rec, const char *tag_name, bool string)
+{
+	size_t size = string ? c_string_length(rec) : rec->size;
+
+	if (json_append_message(out, tag_name, rec->tag, rec->data, size) != 0)
 		return -1;
 	return buf_append(out, "\n", 1);
 }
@@ -828,16 +870,21 @@ static int format_record(struct buf *out, const struct queue_record *rec, enum o
 {
 	switch (mode) {
 	case OUTPUT_JSON:
-		return format_json(out, rec, tag_name);
+		return format_json(out, rec, tag_name, false);
+	case OUTPUT_JSON_STRING:
+		return format_json(out, rec, tag_name, true);
+	case OUTPUT_HEX: {
+		struct hexdump h;
+		hexdump_start(&h, 0);
+		return hexdump_lines(&h, out, (const unsigned char *)rec->data, rec->size) ||
+		       hexdump_end(&h, out);
+	}
 	case OUTPUT_RAW:
 		return buf_append(out, rec->data, rec->size);
 	case OUTPUT_NULL:
 		return buf_append(out, rec->data, rec->size) || buf_append(out, "", 1);
-	case OUTPUT_STRING: {
-		const char *nul = memchr(rec->data, '\0', rec->size);
-		size_t len = nul ? (size_t)(nul - rec->data) : rec->size;
-		return buf_append(out, rec->data, len) || buf_append(out, "\n", 1);
-	}
+	case OUTPUT_STRING:
+		return buf_append(out, rec->data, c_string_length(rec)) || buf_append(out, "\n", 1);
 	default:
 		return buf_append(out, rec->data, rec->size) || buf_append(out, "\n", 1);
 	}
@@ -1130,6 +1177,7 @@ static int receive_loop(struct receiver *r, const struct queue_selector *sel,
 		int rc = batch_flush(r);
 		if (rc)
 			return rc;
+		progress_update(&r->progress, r->written);
 		if (r->reader_gone)
 			return fail("the reader of standard output went away; %llu message(s) written, "
 				    "no more taken from %s", r->written, queue_name(&r->queue));
@@ -1172,6 +1220,7 @@ static int recv_run(void *opts, const struct cli *cli)
 			.dead_letter = o->dead_letter_given ? &o->dead_letter : NULL,
 			.sel = &o->sel, .wait = &r.wait, .want = o->follow ? 0 : want, .follow = o->follow,
 			.retries = o->retries, .retry_delay = o->retry_delay, .joblog = o->joblog[0] ? o->joblog : NULL, .halt = o->halt,
+			.progress = o->progress,
 		};
 		wait_init(&r.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
 		rc = recv_exec(&r.queue, &plan);
@@ -1187,7 +1236,12 @@ static int recv_run(void *opts, const struct cli *cli)
 	signal(SIGPIPE, SIG_IGN);
 	room_init(&r.out, STDOUT_FILENO);
 	termination_catch();
+	/* With --count or --follow: not over JSON, nor over the messages on a terminal. */
+	progress_start(&r.progress, o->count_given || o->follow ? o->progress : PROGRESS_OFF,
+		       r.output == OUTPUT_JSON || r.output == OUTPUT_JSON_STRING || isatty(STDOUT_FILENO), "recv",
+		       "message", o->follow ? 0 : want);
 	rc = receive_loop(&r, &o->sel, o->follow ? 0 : want, o->follow);
+	progress_end(&r.progress);
 	wait_disarm();
 	batch_free(&r.batch);
 	queue_close(&r.queue);
@@ -1210,7 +1264,7 @@ const struct command command_recv = {
 	.complete = COMPLETE_QUEUES,
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
-		    "[--null | --raw | --json | --string] [--peek] [--batch N | --lockstep] "
+		    "[--null | --raw | --json | --string | --hex] [--peek] [--batch N | --lockstep] "
 		    "[--exec [--jobs N] [--dead-letter TARGET2 [--halt N]] [--retries N [--retry-delay SECS]] "
 		    "[--joblog FILE] -- COMMAND [ARGS...]]",
 	.table = recv_table,
@@ -1218,7 +1272,7 @@ const struct command command_recv = {
 	.target = PART(struct recv_options, target),
 	.wait = PART(struct recv_options, wait),
 	.runs_command = true,
-	.command_after = (const char *const[]){ "--exec", "-x", NULL },
+	.command_after = (const char *const[]){ "--exec", NULL },
 	.init = recv_init,
 	.option = recv_option,
 	.run = recv_run,

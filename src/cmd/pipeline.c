@@ -29,10 +29,10 @@ struct pipe_options {
 };
 
 static struct poptOption pipe_table[] = {
-	{ "pipefail", 'p', POPT_ARG_NONE, NULL, OPT_PIPEFAIL,
+	{ "pipefail", '\0', POPT_ARG_NONE, NULL, OPT_PIPEFAIL,
 	  "exit with the status of the rightmost stage that failed", NULL },
-	{ "status", 's', POPT_ARG_NONE, NULL, OPT_STATUS, "print each stage's status to stderr", NULL },
-	{ "sep", 'S', POPT_ARG_STRING, NULL, OPT_SEP, "the separator between stages (default '|')", "TOKEN" },
+	{ "status", '\0', POPT_ARG_NONE, NULL, OPT_STATUS, "print each stage's status to stderr", NULL },
+	{ "sep", '\0', POPT_ARG_STRING, NULL, OPT_SEP, "the separator between stages (default '|')", "TOKEN" },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };

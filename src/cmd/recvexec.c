@@ -76,6 +76,7 @@ struct exec_run {
 	unsigned long long failures;
 	int error;                       /* a status that ends the run, once reported */
 	char queue_env[64 + 4096];
+	struct progress progress;        /* of the messages whose COMMAND ended */
 };
 
 static void on_child(int sig)
@@ -586,6 +587,7 @@ static void exec_loop(struct exec_run *x)
 	for (;;) {
 		retry_due(x);
 		enum take last = TAKE_STARTED;
+		progress_update(&x->progress, x->taken - x->busy);
 		while ((taking = taking && keep_taking(x)) && x->busy < x->plan->jobs) {
 			struct worker *w = free_worker(x);
 			if (!w) {
@@ -725,7 +727,9 @@ int recv_exec(struct queue *q, const struct exec_plan *plan)
 	spawn_hold(&old);
 	spawn_forward_signals_terminating();
 	spawn_release(&old);
+	progress_start(&x.progress, plan->progress, false, "recv --exec", "message", plan->want);
 	exec_loop(&x);
+	progress_end(&x.progress);
 	/* Stopped by a signal: every message is handled or back on the
 	 * queue; die of the signal as the shell expects. */
 	rc = termination_pending() ? EXIT_FAIL : verdict(&x);

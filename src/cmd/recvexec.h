@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "progress.h"
 #include "queue.h"
 #include "target.h"
 #include "wait.h"
@@ -24,6 +25,7 @@ struct exec_plan {
 	struct timespec retry_delay;     /* before the first retry; doubles */
 	const char *joblog;              /* --joblog FILE, or NULL */
 	unsigned long long halt;         /* --halt N: stop after N failed; 0 never */
+	enum progress_mode progress;     /* --progress, --no-progress */
 };
 
 /* Take messages from Q (open) and run COMMAND on each as PLAN says.

@@ -57,7 +57,7 @@ static struct poptOption restore_table[] = {
 	  "give System V objects the ids they had (root, in an IPC namespace of its own)", NULL },
 	{ "replace", '\0', POPT_ARG_NONE, NULL, OPT_REPLACE,
 	  "replace an object that exists under a dumped key or name", NULL },
-	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "say what would be created; create nothing", NULL },
+	{ "dry-run", '\0', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "say what would be created; create nothing", NULL },
 	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
 	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
 	CLI_HELP_TABLE,

@@ -43,18 +43,18 @@ static struct poptOption rm_table[] = {
 	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY, "System V key, decimal or 0x hex (repeatable)", "KEY" },
 	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
 	  "key from ftok(3) of PATH; PROJ 1-255 or a character, default 1 (repeatable)", "PATH[:PROJ]" },
-	{ "queue", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues only (also --queues)", NULL },
-	{ "queues", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_QUEUES, NULL, NULL },
+	{ "queues", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues only (also --queue)", NULL },
+	{ "queue", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_QUEUES, NULL, NULL },
 	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments only", NULL },
-	{ "sem", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets only (also --sems)", NULL },
-	{ "sems", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_SEMS, NULL, NULL },
+	{ "sems", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets only (also --sem)", NULL },
+	{ "sem", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_SEMS, NULL, NULL },
 	{ "all", 'a', POPT_ARG_NONE, NULL, OPT_ALL, "every object of the chosen kinds and families", NULL },
 	{ "user", '\0', POPT_ARG_STRING, NULL, CLI_OPT_USER, "with --all: only objects owned by USER (name or uid)", "USER" },
 	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "with --all: System V objects (the default)", NULL },
 	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "with --all: POSIX objects (with --sysv too: both)", NULL },
 	AGE_FILTER_ENTRIES,
-	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "say what would be removed and kept; remove nothing", NULL },
-	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "one line on stdout per object removed", NULL },
+	{ "dry-run", '\0', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "say what would be removed and kept; remove nothing", NULL },
+	{ "verbose", '\0', POPT_ARG_NONE, NULL, OPT_VERBOSE, "one line on stdout per object removed", NULL },
 	{ "force", '\0', POPT_ARG_NONE, NULL, OPT_FORCE,
 	  "remove what --orphaned or --older-than would keep in use, and what --ns shares", NULL },
 	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
@@ -210,7 +210,7 @@ static const char *kind_list(const struct sysv_obj *found[], size_t n)
 
 static const char *option_list(const struct sysv_obj *found[], size_t n)
 {
-	static const char *const options[NKINDS] = { "--queue", "--shm", "--sem" };
+	static const char *const options[NKINDS] = { "--queues", "--shm", "--sems" };
 	static char text[64];
 
 	text[0] = '\0';
@@ -249,7 +249,7 @@ static int resolve_posix(const struct target *t, unsigned kinds, struct posix_ob
 				phrase = posix_kind_name((enum ipc_kind)k);
 		return fail("no %s named %s", phrase, t->path);
 	}
-	static const char *const options[NKINDS] = { "--queue", "--shm", "--sem" };
+	static const char *const options[NKINDS] = { "--queues", "--shm", "--sems" };
 	char opts[64] = "";
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(what), olen = strlen(opts);
@@ -284,7 +284,7 @@ static int resolve(struct target *t, const struct sysv_list *all, unsigned kinds
 		hint = found[0]->kind == IPC_KIND_QUEUE ? " (it names a message queue)"
 		       : found[0]->kind == IPC_KIND_SHM ? " (it names a shared memory segment)"
 						       : " (it names a semaphore set)";
-	return fail("no %s with %s%s", kinds_phrase(kinds), target_describe(t), hint);
+	return fail("no %s with %s%s", kinds_phrase(kinds), target_describe(t), *hint ? hint : target_key_hint(t));
 }
 
 struct chosen {
@@ -586,9 +586,9 @@ static void rm_done(void *opts)
 const struct command command_rm = {
 	.name = "rm",
 	.complete = COMPLETE_OBJECTS,
-	.summary = "remove System V objects by id or key, or all that a selection names",
-	.synopsis = "TARGET... [--queue | --shm | --sem] [--dry-run] [--verbose] [--ns PID [--force]]\n"
-		    "  or:  ipctool rm --all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
+	.summary = "remove System V and POSIX objects, or all a selection names",
+	.synopsis = "TARGET... [--queues | --shm | --sems] [--dry-run] [--verbose] [--ns PID [--force]]\n"
+		    "--all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
 		    "[--orphaned] [--older-than DURATION] [--force] [--dry-run] [--verbose] [--ns PID]",
 	.table = rm_table,
 	.size = sizeof(struct rm_options),

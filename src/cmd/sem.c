@@ -173,7 +173,7 @@ static void mksem_init(void *opts)
 const struct command command_mksem = {
 	.name = "mksem",
 	.complete = COMPLETE_SEMAPHORES,
-	.summary = "create a semaphore set or POSIX /name semaphore, or find it",
+	.summary = "create a System V semaphore set or POSIX semaphore, or find one",
 	.synopsis = "[TARGET] [--nsems N] [--value V] [--mode MODE] [--exclusive]",
 	.table = mksem_table,
 	.size = sizeof(struct mksem_options),
@@ -189,7 +189,7 @@ const struct command command_mksem = {
 
 static struct poptOption semp_table[] = {
 	TARGET_TABLE,
-	{ "num", 'i', POPT_ARG_STRING, NULL, OPT_NUM, "which semaphore of the set (default 0)", "I" },
+	{ "num", '\0', POPT_ARG_STRING, NULL, OPT_NUM, "which semaphore of the set (default 0)", "I" },
 	{ "count", 'c', POPT_ARG_STRING, NULL, OPT_COUNT, "how much to take, 1 to 32767 (default 1)", "K" },
 	CLI_INCLUDE(cli_wait_options, "Waiting:"),
 	CLI_HELP_TABLE,
@@ -307,7 +307,7 @@ const struct command command_sem_p = {
 
 static struct poptOption semv_table[] = {
 	TARGET_TABLE,
-	{ "num", 'i', POPT_ARG_STRING, NULL, OPT_NUM, "which semaphore of the set (default 0)", "I" },
+	{ "num", '\0', POPT_ARG_STRING, NULL, OPT_NUM, "which semaphore of the set (default 0)", "I" },
 	{ "count", 'c', POPT_ARG_STRING, NULL, OPT_COUNT, "how much to add, 1 to 32767 (default 1)", "K" },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND

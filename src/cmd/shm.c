@@ -17,10 +17,13 @@
 #include "commands.h"
 #include "error.h"
 #include "guard.h"
+#include "hexdump.h"
+#include "progress.h"
 #include "io.h"
 #include "made.h"
 #include "parse.h"
 #include "segment.h"
+#include "size.h"
 #include "sem.h"
 #include "target.h"
 #include "unapplied.h"
@@ -33,10 +36,11 @@ static int check_range(const struct segment *s, unsigned long long offset, unsig
 		       const char *what)
 {
 	if (offset > s->size)
-		return fail("--offset %llu is past the end of %s (%zu bytes)", offset, segment_name(s), s->size);
+		return fail("--offset %llu is past the end of %s (%zu %s)", offset, segment_name(s), s->size,
+			    plural(s->size, "byte", "bytes"));
 	if (length > s->size - offset)
-		return fail("%s of %llu bytes from offset %llu passes the end of %s (%zu bytes)", what, length,
-			    offset, segment_name(s), s->size);
+		return fail("%s of %llu %s from offset %llu passes the end of %s (%zu %s)", what, length,
+			    plural(length, "byte", "bytes"), offset, segment_name(s), s->size, plural(s->size, "byte", "bytes"));
 	return 0;
 }
 
@@ -113,7 +117,7 @@ struct mkshm_options {
 
 static struct poptOption mkshm_table[] = {
 	TARGET_TABLE,
-	{ "size", 's', POPT_ARG_STRING, NULL, OPT_SIZE,
+	{ "size", '\0', POPT_ARG_STRING, NULL, OPT_SIZE,
 	  "the segment's size in bytes (K, M, G allowed); required", "SIZE" },
 	CLI_INCLUDE(cli_create_options, "Creating:"),
 	CLI_HELP_TABLE,
@@ -160,7 +164,7 @@ static int mkshm_run(void *opts, const struct cli *cli)
 const struct command command_mkshm = {
 	.name = "mkshm",
 	.complete = COMPLETE_SEGMENTS,
-	.summary = "create a shared memory segment (System V or POSIX /name), or find it",
+	.summary = "create a System V or POSIX shared memory segment, or find one",
 	.synopsis = "[TARGET] --size SIZE [--mode MODE] [--exclusive]",
 	.table = mkshm_table,
 	.size = sizeof(struct mkshm_options),
@@ -178,14 +182,16 @@ struct write_options {
 	unsigned long long offset;
 	bool string;
 	struct lock_option lock;
+	enum progress_mode progress;
 };
 
 static struct poptOption write_table[] = {
 	TARGET_TABLE,
-	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, "write at byte N of the segment (default 0)", "N" },
+	{ "offset", 'O', POPT_ARG_STRING, NULL, OPT_OFFSET, "write at byte N of the segment (default 0)", "N" },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "write a terminating NUL after the data", NULL },
 	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
 	  "hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the write", "SEMTARGET" },
+	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -196,6 +202,9 @@ static int write_option(int val, const char *arg, void *data)
 	const char *why;
 
 	switch (val) {
+	case CLI_OPT_PROGRESS:
+	case CLI_OPT_NO_PROGRESS:
+		return progress_option(&o->progress, val);
 	case OPT_OFFSET:
 		if ((why = parse_size(arg, 0, SIZE_MAX, &o->offset)))
 			return cli_bad_value("--offset", arg, why);
@@ -214,13 +223,15 @@ struct payload {
 	const char *data;
 	size_t size;
 	struct buf held;
+	struct progress progress;   /* of standard input read */
 };
 
 static int does_not_fit(const struct segment *s, unsigned long long offset, const char *what,
 			const char *more, unsigned long long size, bool string)
 {
-	return fail("%s (%s%llu bytes%s) does not fit in %s (%zu bytes) from offset %llu; nothing was written",
-		    what, more, size, string ? " and a NUL" : "", segment_name(s), s->size, offset);
+	return fail("%s (%s%llu %s%s) does not fit in %s (%zu %s) from offset %llu; nothing was written",
+		    what, more, size, plural(size, "byte", "bytes"), string ? " and a NUL" : "", segment_name(s), s->size,
+		    plural(s->size, "byte", "bytes"), offset);
 }
 
 static int read_error(void)
@@ -248,7 +259,7 @@ static bool stdin_file_size(size_t *bytes)
  * one byte past the limit is enough to know it does not fit.  Returns 0 at
  * the end, 1 past the limit, -1 with errno when a read failed, -2 when
  * memory ran out. */
-static int read_stream(struct buf *b, size_t limit)
+static int read_stream(struct buf *b, size_t limit, struct progress *prog)
 {
 	for (;;) {
 		size_t want = limit + 1 - b->len;
@@ -262,6 +273,8 @@ static int read_stream(struct buf *b, size_t limit)
 		if (got == 0)
 			return 0;
 		b->len += (size_t)got;
+		if (prog)
+			progress_update(prog, b->len);
 		if (b->len > limit)
 			return 1;
 	}
@@ -273,7 +286,7 @@ static int read_stream(struct buf *b, size_t limit)
 static int read_stdin(struct payload *p, const struct segment *s, unsigned long long offset, size_t room,
 		      bool string)
 {
-	switch (read_stream(&p->held, room)) {
+	switch (read_stream(&p->held, room, &p->progress)) {
 	case 1:
 		return does_not_fit(s, offset, "standard input", "more than ", room, string);
 	case -1:
@@ -427,7 +440,7 @@ static int copy_file_in(struct segment *s, struct write_options *o, struct undo 
 	/* A file that shrank meanwhile is written as it now is; one that grew
 	 * is read on to its end, up to the room. */
 	size_t total = (size_t)got;
-	int end = read_stream(&tail, room - total);
+	int end = read_stream(&tail, room - total, NULL);
 	if (end != 0 && (rc = put_back(s, u)) == 0)
 		rc = end == 1    ? does_not_fit(s, o->offset, "standard input", "more than ", room, o->string)
 		     : end == -1 ? read_error()
@@ -490,13 +503,24 @@ static int write_segment(struct segment *seg, struct write_options *o, const cha
 		p.size = strlen(data);
 		if (p.size > room)
 			return does_not_fit(seg, o->offset, "DATA", "", p.size, o->string);
-	} else if (stdin_file_size(&p.size)) {
-		if (p.size > room)
-			return does_not_fit(seg, o->offset, "standard input", "", p.size, o->string);
-		return write_file(seg, o, room, p.size);
-	} else if ((rc = read_stdin(&p, seg, o->offset, room, o->string))) {
-		buf_free(&p.held);
-		return rc;
+	} else {
+		/* The total is the size stdin_file_size finds (one look at stdin). */
+		progress_start(&p.progress, o->progress, false, "shm-write", "byte", 0);
+		if (stdin_file_size(&p.size)) {
+			p.progress.total = p.size;
+			rc = p.size > room ? does_not_fit(seg, o->offset, "standard input", "", p.size, o->string)
+					   : write_file(seg, o, room, p.size);
+			if (rc == 0)
+				progress_update(&p.progress, p.size);
+			progress_end(&p.progress);
+			return rc;
+		}
+		rc = read_stdin(&p, seg, o->offset, room, o->string);
+		progress_end(&p.progress);
+		if (rc) {
+			buf_free(&p.held);
+			return rc;
+		}
 	}
 	rc = write_into(seg, &p, o);
 	buf_free(&p.held);
@@ -522,7 +546,7 @@ static int write_run(void *opts, const struct cli *cli)
 const struct command command_shm_write = {
 	.name = "shm-write",
 	.complete = COMPLETE_SEGMENTS,
-	.summary = "write an argument or standard input into a segment, all or nothing",
+	.summary = "write data into a shared memory segment, all or nothing",
 	.synopsis = "TARGET [DATA] [--offset N] [--string] [--lock SEMTARGET]",
 	.table = write_table,
 	.size = sizeof(struct write_options),
@@ -543,16 +567,18 @@ struct read_options {
 	enum read_format format;
 	int formats;          /* how many different ones of --string/--hex */
 	struct lock_option lock;
+	enum progress_mode progress;
 };
 
 static struct poptOption read_table[] = {
 	TARGET_TABLE,
-	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, "start at byte N of the segment (default 0)", "N" },
-	{ "length", 'l', POPT_ARG_STRING, NULL, OPT_LENGTH, "read N bytes (default: to the end)", "N" },
+	{ "offset", 'O', POPT_ARG_STRING, NULL, OPT_OFFSET, "start at byte N of the segment (default 0)", "N" },
+	{ "length", '\0', POPT_ARG_STRING, NULL, OPT_LENGTH, "read N bytes (default: to the end)", "N" },
 	{ "string", 'S', POPT_ARG_NONE, NULL, OPT_STRING, "stop at the first NUL and add a newline", NULL },
 	{ "hex", 'x', POPT_ARG_NONE, NULL, OPT_HEX, "a hex and ASCII dump, as hexdump -C", NULL },
 	{ "lock", 'L', POPT_ARG_STRING, NULL, OPT_LOCK,
 	  "hold semaphore 0 of this set (id, 0xKEY) or POSIX semaphore (/name) around the read", "SEMTARGET" },
+	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -572,6 +598,9 @@ static int read_option(int val, const char *arg, void *data)
 	const char *why;
 
 	switch (val) {
+	case CLI_OPT_PROGRESS:
+	case CLI_OPT_NO_PROGRESS:
+		return progress_option(&o->progress, val);
 	case OPT_OFFSET:
 		if ((why = parse_size(arg, 0, SIZE_MAX, &o->offset)))
 			return cli_bad_value("--offset", arg, why);
@@ -591,50 +620,44 @@ static int read_option(int val, const char *arg, void *data)
 	return CLI_UNHANDLED;
 }
 
-static void hex_line(struct buf *out, unsigned long long at, const unsigned char *p, size_t n)
-{
-	char ascii[17];
-
-	buf_printf(out, "%08llx ", at);
-	for (size_t i = 0; i < 16; i++) {
-		if (i == 8)
-			buf_append(out, " ", 1);
-		if (i < n)
-			buf_printf(out, " %02x", p[i]);
-		else
-			buf_append(out, "   ", 3);
-		ascii[i] = i < n && p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '.';
-	}
-	buf_printf(out, "  |%.*s|\n", (int)n, ascii);
-}
-
-/* hexdump -C: 16 bytes a line, offsets from the segment's start, a run of
- * lines equal to the one before shown as one "*", the end offset last. */
+/* hexdump -C (hexdump.h), offsets from the segment's start, written 64 KiB
+ * of the segment at a time. */
 static int write_hex(const unsigned char *p, size_t n, unsigned long long start)
 {
+	enum { CHUNK = 64 * 1024 };
 	struct buf out = { NULL, 0, 0 };
-	bool squeezing = false;
+	struct hexdump h;
 	int rc = 0;
 
-	for (size_t i = 0; i < n && rc == 0; i += 16) {
-		size_t line = n - i < 16 ? n - i : 16;
-		if (i >= 16 && line == 16 && memcmp(p + i, p + i - 16, 16) == 0) {
-			if (!squeezing)
-				buf_append(&out, "*\n", 2);
-			squeezing = true;
-		} else {
-			squeezing = false;
-			hex_line(&out, start + i, p + i, line);
-		}
-		if (out.len >= 64 * 1024 || i + 16 >= n) {
-			if (i + 16 >= n)
-				buf_printf(&out, "%08llx\n", start + n);
-			if (write_all(STDOUT_FILENO, out.data, out.len, NULL) != 0)
-				rc = -1;
-			out.len = 0;
-		}
+	hexdump_start(&h, start);
+	for (size_t i = 0; i < n && rc == 0; i += CHUNK) {
+		size_t chunk = n - i < CHUNK ? n - i : CHUNK;
+		if (hexdump_lines(&h, &out, p + i, chunk) != 0 || (i + chunk >= n && hexdump_end(&h, &out) != 0))
+			rc = fail("out of memory");
+		else if (write_all(STDOUT_FILENO, out.data, out.len, NULL) != 0)
+			rc = -1;
+		out.len = 0;
 	}
 	buf_free(&out);
+	return rc;
+}
+
+/* The bytes as they are, a MiB at a time for the progress line (not to a
+ * terminal: the bytes go there). */
+static int write_raw(const char *p, size_t n, enum progress_mode mode)
+{
+	enum { STEP = 1024 * 1024 };
+	struct progress prog;
+	int rc = 0;
+
+	progress_start(&prog, mode, isatty(STDOUT_FILENO), "shm-read", "byte", n);
+	for (size_t at = 0; at < n && rc == 0; at += STEP) {
+		rc = write_all(STDOUT_FILENO, p + at, n - at < STEP ? n - at : STEP, NULL);
+		progress_update(&prog, at + (n - at < STEP ? n - at : STEP));
+	}
+	int err = errno;
+	progress_end(&prog);
+	errno = err;
 	return rc;
 }
 
@@ -659,7 +682,7 @@ static int write_out(const struct segment *s, const struct read_options *o, cons
 			rc = write_all(STDOUT_FILENO, "\n", 1, NULL);
 		break;
 	default:
-		rc = write_all(STDOUT_FILENO, p, n, NULL);
+		rc = write_raw(p, n, o->progress);
 	}
 	if (rc != 0 && errno == EFAULT)
 		return segment_shrank(s, "read");
@@ -735,7 +758,7 @@ static int read_run(void *opts, const struct cli *cli)
 const struct command command_shm_read = {
 	.name = "shm-read",
 	.complete = COMPLETE_SEGMENTS,
-	.summary = "write a segment's bytes to standard output, raw, as a string or hex",
+	.summary = "print a segment's bytes, raw, as a string or in hex",
 	.synopsis = "TARGET [--offset N] [--length N] [--string | --hex] [--lock SEMTARGET]",
 	.table = read_table,
 	.size = sizeof(struct read_options),

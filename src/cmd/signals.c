@@ -50,9 +50,9 @@ static struct poptOption send_table[] = {
 	{ "group", 'g', POPT_ARG_NONE, NULL, OPT_GROUP, "each PID is a process group id", NULL },
 	{ "wait", 'w', POPT_ARG_STRING, NULL, OPT_WAIT,
 	  "wait up to SECS for every target to exit, else exit 3", "SECS" },
-	{ "kill-after", 'k', POPT_ARG_STRING, NULL, OPT_KILL_AFTER,
+	{ "kill-after", 'K', POPT_ARG_STRING, NULL, OPT_KILL_AFTER,
 	  "send SIGKILL to targets still alive SECS after SIGNAL", "SECS" },
-	{ "list", 'l', POPT_ARG_NONE, NULL, OPT_LIST, "list every signal: number, name, description", NULL },
+	{ "list", '\0', POPT_ARG_NONE, NULL, OPT_LIST, "list every signal: number, name, description", NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -377,7 +377,7 @@ const struct command command_signal_send = {
 	.name = "signal-send",
 	.complete = COMPLETE_SIGNAL_PIDS,
 	.summary = "send a signal (or a queued value) to processes; list signals",
-	.synopsis = "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS] | --list",
+	.synopsis = "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS]\n--list",
 	.table = send_table,
 	.size = sizeof(struct send_options),
 	.check_words = refuse_dashed_numbers,

@@ -63,20 +63,21 @@ struct sock_options {
 static struct poptOption sock_table[] = {
 	{ "listen", 'l', POPT_ARG_NONE, NULL, OPT_LISTEN,
 	  "bind PATH and serve connections or datagrams", NULL },
-	{ "connect", 'c', POPT_ARG_NONE, NULL, OPT_CONNECT,
+	{ "connect", 'C', POPT_ARG_NONE, NULL, OPT_CONNECT,
 	  "send DATA, or standard input, to the listener at PATH", NULL },
 	{ "stream", '\0', POPT_ARG_NONE, NULL, OPT_STREAM, "a stream socket (the default)", NULL },
 	{ "dgram", '\0', POPT_ARG_NONE, NULL, OPT_DGRAM, "a datagram socket", NULL },
 	{ "seqpacket", '\0', POPT_ARG_NONE, NULL, OPT_SEQPACKET, "a sequenced-packet socket", NULL },
-	{ "count", 'n', POPT_ARG_STRING, NULL, OPT_COUNT,
+	{ "count", 'c', POPT_ARG_STRING, NULL, OPT_COUNT,
 	  "serve N connections or datagrams, then exit", "N" },
 	{ "timeout", 't', POPT_ARG_STRING, NULL, OPT_TIMEOUT,
-	  "listen: the longest wait for the next one; connect: the whole call (exit 3)", "SECS" },
-	{ "mode", 'm', POPT_ARG_STRING, NULL, OPT_MODE,
+	  "listen: the longest wait for the next one; connect: the whole call, waiting for a listener "
+	  "to appear (exit 3)", "SECS" },
+	{ "mode", 'p', POPT_ARG_STRING, NULL, OPT_MODE,
 	  "the socket file's permissions in octal (default 0600)", "MODE" },
 	{ "allow-uid", 'u', POPT_ARG_STRING, NULL, OPT_ALLOW_UID,
 	  "serve only peers of this user (repeatable), or any; refuse the others", "USER" },
-	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
+	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "one JSON object per record or chunk of a connection, with the peer's pid, uid, gid", NULL },
 	{ "lines", '\0', POPT_ARG_NONE, NULL, OPT_LINES,
 	  "dgram, seqpacket: send each line of standard input as one record", NULL },
@@ -759,7 +760,7 @@ static int connect_within(const struct sock_addr *a, int type, const struct wait
 {
 	if (wait_arm(w) != 0)
 		return fail_errno("cannot set a timer for --timeout");
-	int fd = sock_connect(a, type);
+	int fd = sock_connect_until(a, type, w);
 	wait_disarm();
 	return fd;
 }
@@ -1242,7 +1243,7 @@ const struct command command_sock = {
 	.summary = "listen on or connect to a Unix domain socket",
 	.synopsis = "[PATH] --listen [--stream | --dgram | --seqpacket] [--count N] [--timeout SECS] "
 		    "[--mode MODE] [--allow-uid USER]... [--json] [--idle-timeout SECS] [--max-children N] "
-		    "[-- COMMAND [ARGS...]] | "
+		    "[-- COMMAND [ARGS...]]\n"
 		    "PATH --connect [DATA...] [--stream | --dgram | --seqpacket] [--lines | --null] "
 		    "[--timeout SECS]",
 	.table = sock_table,

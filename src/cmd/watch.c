@@ -180,7 +180,7 @@ static int append_number(struct buf *b, bool has, long long v)
 static int append_columns(struct buf *b, const struct watch_obj *o)
 {
 	const struct kind_info *ki = &kinds_info[o->table];
-	char cell[4096], shown[4 * 4096 + 1];
+	char cell[4096];
 	int rc = 0;
 
 	for (size_t i = 0; i < ki->ndefaults && rc == 0; i++) {
@@ -192,8 +192,11 @@ static int append_columns(struct buf *b, const struct watch_obj *o)
 		else if (rc == 0 && c->type == V_NUMBER)
 			rc = buf_append_str(b, text);
 		else if (rc == 0) {
-			shown_form(text, shown, sizeof(shown));
-			rc = json_append_string(b, shown, strlen(shown));
+			bool exact;
+			rc = json_append_text(b, text, &exact);
+			if (rc == 0 && !exact)
+				rc = append_member(b, c->name, "_base64", false) || buf_append(b, "\"", 1) ||
+				     base64_append(b, (const unsigned char *)text, strlen(text)) || buf_append(b, "\"", 1);
 		}
 		if (rc == 0 && c->type == V_TIME) {
 			time_t t = row_time(&o->row, ki->defaults[i]);
@@ -401,7 +404,7 @@ static void watch_done(void *opts)
 const struct command command_watch = {
 	.name = "watch",
 	.complete = COMPLETE_OBJECTS,
-	.summary = "watch queues, segments and semaphores change, full-screen or as JSON Lines",
+	.summary = "watch IPC objects change, full-screen or as JSON Lines",
 	.synopsis = "[TARGET...] [--queues] [--shm] [--sems] [--sysv] [--posix] [--interval SECS] [--count N] [--json]",
 	.table = watch_table,
 	.size = sizeof(struct watch_options),

@@ -24,6 +24,7 @@
 #include "cursesdl.h"
 #include "error.h"
 #include "queue.h"
+#include "size.h"
 #include "wait.h"
 #include "watch.h"
 
@@ -422,8 +423,8 @@ static void draw_top(const struct view *v)
 	attron(A_BOLD);
 	mvprintw(0, 0, "ipctool watch");
 	attroff(A_BOLD);
-	printw(" - %s - every %lld.%03lds - %zu objects - ? for keys, q to quit", when,
-	       (long long)v->interval.tv_sec, v->interval.tv_nsec / 1000000, s->n);
+	printw(" - %s - every %lld.%03lds - %zu %s - ? for keys, q to quit", when,
+	       (long long)v->interval.tv_sec, v->interval.tv_nsec / 1000000, s->n, plural(s->n, "object", "objects"));
 }
 
 /* Which body line the selected row is on. */
@@ -576,7 +577,7 @@ static void peek_message(struct view *v, size_t index, const struct queue_record
 			i++;
 		}
 	}
-	peek_line(v, "#%zu  type %ld  %zu bytes  %s%s", index, rec->tag, rec->size, shown,
+	peek_line(v, "#%zu  type %ld  %zu %s  %s%s", index, rec->tag, rec->size, plural(rec->size, "byte", "bytes"), shown,
 		  rec->size > n ? "..." : "");
 }
 

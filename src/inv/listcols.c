@@ -428,13 +428,14 @@ static const struct obj_users *row_users(const struct row *r)
 /* One user as JSON: {"pid":N,"command":"...","user":"...","how":"..."}. */
 static int json_user(struct buf *b, const struct user_proc *p, unsigned how)
 {
-	char shown[4 * sizeof(p->comm) + 1], words[128];
-	const char *command = shown_form(p->comm, shown, sizeof(shown));
+	char words[128];
 	const char *user = user_name(p->uid);
+	bool exact;
 
 	use_how_text(how, words, sizeof(words));
 	return buf_printf(b, "{\"pid\":%d,\"command\":", (int)p->pid) ||
-	       json_append_string(b, command, strlen(command)) || buf_append_str(b, ",\"user\":") ||
+	       json_append_text(b, p->comm, &exact) ||
+	       (!exact && json_append_base64_member(b, "command", p->comm)) || buf_append_str(b, ",\"user\":") ||
 	       json_append_string(b, user, strlen(user)) || buf_append_str(b, ",\"how\":") ||
 	       json_append_string(b, words, strlen(words)) || buf_append_str(b, "}");
 }
@@ -548,6 +549,8 @@ static int kind_table_init_widths(struct kind_table *kt, int table, const struct
 			continue;
 		}
 		ok = table_add_column(kt->tb, c->name, c->type == V_NUMBER, widths ? widths[w++] : 0);
+		if (ok && kt->cols[i] == COL_NAME && out->format.mode == TABLE_JSON)
+			ok = table_add_optional_column(kt->tb, "NAME_BASE64");
 		/* JSON readers get times twice: ISO 8601 and seconds since the epoch. */
 		if (ok && c->type == V_TIME && out->format.mode == TABLE_JSON) {
 			char name[32];
@@ -563,16 +566,32 @@ int kind_table_init(struct kind_table *kt, int table, const struct output *out, 
 	return kind_table_init_widths(kt, table, out, type_column, NULL);
 }
 
-/* JSON strings are Unicode: a text cell in JSON goes out in the shown form
- * (error.h), as tables show it, so a name that is not UTF-8 is still valid
- * JSON and reads the same as in the table. */
+/* JSON strings are Unicode: a text cell that is UTF-8 goes out exactly
+ * (the table writer escapes it as JSON does), one that is not in the shown
+ * form (error.h), printable, with its bytes in a NAME_BASE64 column. */
 static const char *json_text(const char *text, const struct column *c, const struct output *out)
 {
 	static char shown[4 * 4096 + 1];
 
-	if (!text || out->format.mode != TABLE_JSON || c->type == V_NUMBER)
+	if (!text || out->format.mode != TABLE_JSON || c->type == V_NUMBER ||
+	    utf8_valid((const unsigned char *)text, strlen(text)))
 		return text;
 	return shown_form(text, shown, sizeof(shown));
+}
+
+/* The NAME_BASE64 cell: the name's bytes when they are not UTF-8, else
+ * empty (and left out). */
+static int set_name_base64(struct libscols_line *ln, size_t n, const char *name)
+{
+	struct buf b = { 0 };
+	int rc = 0;
+
+	if (name && !utf8_valid((const unsigned char *)name, strlen(name))) {
+		rc = base64_append(&b, (const unsigned char *)name, strlen(name)) || buf_append(&b, "", 1) ||
+		     scols_line_set_data(ln, n, b.data);
+		buf_free(&b);
+	}
+	return rc;
 }
 
 int kind_table_add(struct kind_table *kt, const struct row *r, const struct output *out)
@@ -593,6 +612,9 @@ int kind_table_add(struct kind_table *kt, const struct row *r, const struct outp
 		if (text && scols_line_set_data(ln, n, text) != 0)
 			return fail("out of memory");
 		n++;
+		if (kt->cols[i] == COL_NAME && out->format.mode == TABLE_JSON &&
+		    set_name_base64(ln, n++, row_cell(r, COL_NAME, buf, sizeof(buf))) != 0)
+			return fail("out of memory");
 		if (c->type == V_TIME && out->format.mode == TABLE_JSON) {
 			time_t t = row_time(r, kt->cols[i]);
 			if (t && scols_line_set_data(ln, n, cell_signed(buf, sizeof(buf), t)) != 0)

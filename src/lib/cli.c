@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "parse.h"
+#include "usage.h"
 
 struct poptOption cli_help_options[] = {
 	{ "help", 'h', POPT_ARG_NONE, NULL, CLI_OPT_HELP, "show this help and exit", NULL },
@@ -28,10 +29,27 @@ struct poptOption cli_table_options[] = {
 	POPT_TABLEEND
 };
 
+struct poptOption cli_progress_options[] = {
+	{ "progress", '\0', POPT_ARG_NONE, NULL, CLI_OPT_PROGRESS,
+	  "a status line on stderr even when it is no terminal, or with JSON", NULL },
+	{ "no-progress", '\0', POPT_ARG_NONE, NULL, CLI_OPT_NO_PROGRESS,
+	  "no status line (by default one shows on a terminal after a second)", NULL },
+	POPT_TABLEEND
+};
+
+int progress_option(enum progress_mode *mode, int val)
+{
+	switch (val) {
+	case CLI_OPT_PROGRESS: *mode = PROGRESS_FORCE; return 0;
+	case CLI_OPT_NO_PROGRESS: *mode = PROGRESS_OFF; return 0;
+	default: return CLI_UNHANDLED;
+	}
+}
+
 struct poptOption cli_create_options[] = {
-	{ "mode", 'm', POPT_ARG_STRING, NULL, CLI_OPT_MODE,
+	{ "mode", 'p', POPT_ARG_STRING, NULL, CLI_OPT_MODE,
 	  "permissions in octal (default 0600)", "MODE" },
-	{ "exclusive", 'x', POPT_ARG_NONE, NULL, CLI_OPT_EXCLUSIVE,
+	{ "exclusive", 'X', POPT_ARG_NONE, NULL, CLI_OPT_EXCLUSIVE,
 	  "fail if the object already exists", NULL },
 	POPT_TABLEEND
 };
@@ -56,14 +74,15 @@ static int report_bad_option(poptContext ctx, int rc)
 	return usage_error("%s: %s", quote_input(poptBadOption(ctx, POPT_BADOPTION_NOALIAS)), poptStrerror(rc));
 }
 
-static int show_help(struct cli *cli)
+static int show_help(const char *sub, const char *synopsis, const char *summary,
+		     const struct poptOption *table)
 {
-	poptPrintHelp(cli->ctx, stdout, 0);
+	usage_print(stdout, sub, synopsis, summary, table);
 	return CLI_HELP_SHOWN;
 }
 
 int cli_parse(struct cli *cli, int argc, const char **argv,
-	      const struct poptOption *table, const char *synopsis,
+	      const struct poptOption *table, const char *synopsis, const char *summary,
 	      cli_option_fn on_option, void *data)
 {
 	static const char *no_args[] = { NULL };
@@ -88,11 +107,10 @@ int cli_parse(struct cli *cli, int argc, const char **argv,
 	cli->ctx = poptGetContext(cli->prog, argc, cli->argv, table, 0);
 	if (!cli->ctx)
 		return fail("cannot parse the command line");
-	poptSetOtherOptionHelp(cli->ctx, synopsis);
 
 	while ((rc = poptGetNextOpt(cli->ctx)) > 0) {
 		if (rc == CLI_OPT_HELP)
-			return show_help(cli);
+			return show_help(sub, synopsis, summary, table);
 		char *arg = poptGetOptArg(cli->ctx);
 		int status = on_option(rc, arg, data);
 		free(arg);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "options.h"
+#include "progress.h"
 #include "table.h"
 #include "target.h"
 
@@ -27,6 +28,7 @@ enum {
 	/* list's and rm's tables spell these each their own way */
 	CLI_OPT_QUEUES = 1040, CLI_OPT_SHM, CLI_OPT_SEMS, CLI_OPT_SYSV, CLI_OPT_POSIX, CLI_OPT_USER,
 	CLI_OPT_JSON = 1050, CLI_OPT_RAW, CLI_OPT_EXPORT, CLI_OPT_NOHEADINGS,
+	CLI_OPT_PROGRESS = 1060, CLI_OPT_NO_PROGRESS,
 };
 
 /* Returned by option handlers for a val that is not theirs. */
@@ -40,6 +42,9 @@ extern struct poptOption cli_create_options[];
 extern struct poptOption cli_wait_options[];
 /* How a table is printed: --json, --raw, --export, --noheadings. */
 extern struct poptOption cli_table_options[];
+/* --progress, --no-progress (progress.h): a command's handler passes
+ * these vals to progress_option. */
+extern struct poptOption cli_progress_options[];
 
 #define CLI_INCLUDE(table, title) \
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (table), 0, (title), NULL }
@@ -61,9 +66,10 @@ typedef int (*cli_option_fn)(int val, const char *arg, void *data);
 
 /* Parse ARGV (ARGV[0] is the subcommand name).  Returns EXIT_OK,
  * CLI_HELP_SHOWN, or a status from the callback or a usage error.
+ * --help prints SYNOPSIS (one form a line), SUMMARY and TABLE (usage.h).
  * cli_free must be called in every case. */
 int cli_parse(struct cli *cli, int argc, const char **argv,
-	      const struct poptOption *table, const char *synopsis,
+	      const struct poptOption *table, const char *synopsis, const char *summary,
 	      cli_option_fn on_option, void *data);
 void cli_free(struct cli *cli);
 /* Where a COMMAND follows `--` (sem-p ... -- COMMAND ARGS): the index of
@@ -92,6 +98,9 @@ int create_option(struct create_options *o, int val, const char *arg);
 int wait_option(struct wait_options *o, int val, const char *arg);
 int select_option(struct select_options *o, int val, const char *arg);
 int table_option(struct table_format *f, int val);
+/* --progress/--no-progress into *MODE (the last given wins); CLI_UNHANDLED
+ * for other vals. */
+int progress_option(enum progress_mode *mode, int val);
 /* --json, --raw and --export asked for together (repeating one is fine). */
 int table_options_check(const struct table_format *f);
 /* --nowait with --timeout contradict each other (SPEC §4). */

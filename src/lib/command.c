@@ -92,7 +92,7 @@ int command_run(const struct command *c, int argc, const char **argv)
 	init_parts(&r);
 	/* What follows `--` is the COMMAND to run, which popt must not see. */
 	int split = command_split(c, argc, argv);
-	rc = cli_parse(&cli, split, argv, c->table, c->synopsis, claim_option, &r);
+	rc = cli_parse(&cli, split, argv, c->table, c->synopsis, c->summary, claim_option, &r);
 	cli.command = split < argc ? argv + split + 1 : NULL;
 	if (rc == 0)
 		rc = finish_parts(&r, &cli);

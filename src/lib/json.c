@@ -1,6 +1,10 @@
 #include "json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
 
 /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
  * U+10FFFF, since a JSON parser would reject or alter those bytes. */
@@ -152,6 +156,29 @@ long base64_decode(const char *s, size_t n, unsigned char *out)
 			out[len++] = (unsigned char)bits;
 	}
 	return (long)len;
+}
+
+int json_append_text(struct buf *b, const char *s, bool *exact)
+{
+	size_t n = strlen(s);
+
+	*exact = utf8_valid((const unsigned char *)s, n);
+	if (*exact)
+		return json_append_string(b, s, n);
+	/* The shown form is at most four bytes for each one. */
+	char *shown = malloc(4 * n + 1);
+	if (!shown)
+		return -1;
+	shown_form(s, shown, 4 * n + 1);
+	int rc = json_append_string(b, shown, strlen(shown));
+	free(shown);
+	return rc;
+}
+
+int json_append_base64_member(struct buf *b, const char *key, const char *s)
+{
+	return buf_printf(b, ",\"%s_base64\":\"", key) ||
+	       base64_append(b, (const unsigned char *)s, strlen(s)) || buf_append(b, "\"", 1);
 }
 
 int json_append_message(struct buf *b, const char *tag_name, long tag, const void *data, size_t n)

@@ -15,6 +15,13 @@ size_t utf8_char_len(const unsigned char *s, size_t n);
 bool utf8_valid(const unsigned char *s, size_t n);
 /* Append S as a quoted JSON string; S must be valid UTF-8. */
 int json_append_string(struct buf *b, const char *s, size_t n);
+/* Text from the system (a name, a command) as a JSON string: exactly,
+ * with JSON's own escapes, when it is UTF-8; otherwise in the shown form
+ * of error.h, printable, and the caller adds a "*_base64" member with
+ * json_append_base64_member.  Returns whether it was UTF-8 in *EXACT. */
+int json_append_text(struct buf *b, const char *s, bool *exact);
+/* ,"KEY_base64":"..." for S, the member beside a name that is not UTF-8. */
+int json_append_base64_member(struct buf *b, const char *key, const char *s);
 /* Append the standard base64 (RFC 4648, padded) of S, unquoted. */
 int base64_append(struct buf *b, const unsigned char *s, size_t n);
 /* Decode the standard padded base64 that base64_append writes (N bytes

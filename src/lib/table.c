@@ -46,6 +46,19 @@ bool table_add_column(struct libscols_table *tb, const char *name, bool numeric,
  * one that nothing else here uses. */
 #define JSON_RAW SCOLS_JSON_ARRAY_STRING
 
+/* And text cells that --json leaves out when empty, with another. */
+#define JSON_OPTIONAL SCOLS_JSON_ARRAY_NUMBER
+
+bool table_add_optional_column(struct libscols_table *tb, const char *name)
+{
+	struct libscols_column *cl = scols_table_new_column(tb, name, 1, 0);
+
+	if (!cl)
+		return false;
+	scols_column_set_json_type(cl, JSON_OPTIONAL);
+	return true;
+}
+
 bool table_add_json_column(struct libscols_table *tb, const char *name)
 {
 	struct libscols_column *cl = scols_table_new_column(tb, name, 1, 0);
@@ -104,6 +117,9 @@ static int json_row(struct buf *b, struct libscols_table *tb, struct libscols_li
 	for (size_t i = 0; rc == 0 && i < ncols; i++) {
 		struct libscols_column *cl = scols_table_get_column(tb, i);
 		struct libscols_cell *ce = scols_line_get_cell(ln, i);
+		const char *data = ce ? scols_cell_get_data(ce) : NULL;
+		if (scols_column_get_json_type(cl) == JSON_OPTIONAL && (!data || !*data))
+			continue;
 		rc = buf_append_str(b, i ? ",\n         " : "         ") ||
 		     json_key(b, scols_cell_get_data(scols_column_get_header(cl))) ||
 		     json_value(b, ce ? scols_cell_get_data(ce) : NULL,

@@ -30,6 +30,9 @@ struct libscols_table *table_new(const char *json_name, const struct table_forma
 /* A column: NUMERIC ones are right-aligned and JSON numbers.  WIDTH, when
  * not 0, is its fixed width (see struct table_arena). */
 bool table_add_column(struct libscols_table *tb, const char *name, bool numeric, size_t width);
+/* A text column of --json tables whose member is left out where its cell
+ * is empty (name_base64, beside a name that is not UTF-8). */
+bool table_add_optional_column(struct libscols_table *tb, const char *name);
 /* A column whose cells are JSON text (an array, true, false), written as
  * they are: for --json tables only. */
 bool table_add_json_column(struct libscols_table *tb, const char *name);

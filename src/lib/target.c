@@ -110,24 +110,11 @@ static int check_posix_name(struct target *t, const char *text, size_t len)
 	return 0;
 }
 
-/* A /name as typed, or in the shown form list prints (\xHH for a byte
- * that is not text): the checks are on the name it stands for. */
+/* A /name is the name as typed: a backslash is a backslash, whatever
+ * follows it (the shown form of list and the errors is for reading). */
 static int parse_posix_name(struct target *t, const char *typed)
 {
-	size_t size = strlen(typed) + 1, len;   /* the name is never longer than typed */
-	char *text = malloc(size);
-	int rc;
-
-	if (!text)
-		return fail("out of memory");
-	if (!parse_shown(typed, text, size, &len))
-		rc = fail("internal error: a shown name grew when read back");
-	else if (strlen(text) != len)
-		rc = usage_error("invalid POSIX name '%s': a name cannot hold a NUL byte", quote_input(typed));
-	else
-		rc = check_posix_name(t, text, len);
-	free(text);
-	return rc;
+	return check_posix_name(t, typed, strlen(typed));
 }
 
 int target_parse(struct target *t, const char *text)
@@ -271,6 +258,45 @@ static bool name_exists(enum ipc_kind kind, const char *name)
 	return access(path, F_OK) == 0;
 }
 
+/* The id of the object of KIND whose key is KEY, or -1 (none, or one we
+ * may not look at). */
+static int id_of_key(enum ipc_kind kind, key_t key)
+{
+	switch (kind) {
+	case IPC_KIND_QUEUE: return msgget(key, 0);
+	case IPC_KIND_SHM: return shmget(key, 0, 0);
+	default: return semget(key, 0, 0);
+	}
+}
+
+/* target_key_hint, looking at kind FIRST before the others: the object a
+ * command could use is the one to name. */
+static const char *key_hint(const struct target *t, enum ipc_kind first)
+{
+	static char hint[160];
+	const enum ipc_kind kinds[] = { first, (first + 1) % 3, (first + 2) % 3 };
+
+	/* An id is digits; the same number may be the key the program that
+	 * made the object passed to msgget(2) and friends (IPC_PRIVATE, 0,
+	 * is never a key). */
+	if (t->kind != TARGET_ID || t->id == 0)
+		return "";
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		int id = id_of_key(kinds[i], (key_t)t->id);
+		if (id < 0)
+			continue;
+		snprintf(hint, sizeof(hint), "; key %d (0x%08x) is %s id %d: use --key %d", t->id,
+			 (unsigned)t->id, ipc_kind_name(kinds[i]), id, t->id);
+		return hint;
+	}
+	return "";
+}
+
+const char *target_key_hint(const struct target *t)
+{
+	return key_hint(t, IPC_KIND_QUEUE);
+}
+
 const char *target_other_kind_hint(const struct target *t, enum ipc_kind expected)
 {
 	static char hint[96];
@@ -291,5 +317,5 @@ const char *target_other_kind_hint(const struct target *t, enum ipc_kind expecte
 			return hint;
 		}
 	}
-	return "";
+	return key_hint(t, expected);
 }

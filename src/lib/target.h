@@ -47,7 +47,12 @@ int target_key(struct target *t, key_t *key);
 const char *target_describe(const struct target *t);
 const char *ipc_kind_name(enum ipc_kind kind);
 /* If the key or id names an object of another System V kind, a phrase for
- * an error message (" (it is a shared memory segment)"), else "". */
+ * an error message (" (it is a shared memory segment)"), else
+ * target_key_hint's. */
 const char *target_other_kind_hint(const struct target *t, enum ipc_kind expected);
+/* For an id that names nothing: when the number is the key of an object,
+ * "; key 1234 (0x000004d2) is message queue id 5: use --key 1234", else "".
+ * Only for error messages: it asks the kernel. */
+const char *target_key_hint(const struct target *t);
 
 #endif

@@ -289,7 +289,9 @@ static int connect_failed(const struct sock_addr *a, int type)
 	}
 }
 
-int sock_connect(const struct sock_addr *a, int type)
+/* QUIET_ABSENT: when nobody listens at A, fail with errno ENOENT or
+ * ECONNREFUSED and say nothing. */
+static int connect_to(const struct sock_addr *a, int type, bool quiet_absent)
 {
 	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 
@@ -304,11 +306,13 @@ int sock_connect(const struct sock_addr *a, int type)
 	       !termination_pending())
 		;
 	if (rc != 0) {
-		if (errno == EINTR)
+		int err = errno;
+		if (err == EINTR)
 			fail("no room at %s's listener before the timeout", a->text);
-		else
+		else if (!quiet_absent || (err != ENOENT && err != ECONNREFUSED))
 			connect_failed(a, type);
 		close(fd);
+		errno = err;
 		return -1;
 	}
 	int fl = fcntl(fd, F_GETFL);
@@ -318,6 +322,44 @@ int sock_connect(const struct sock_addr *a, int type)
 		return -1;
 	}
 	return fd;
+}
+
+int sock_connect(const struct sock_addr *a, int type)
+{
+	return connect_to(a, type, false);
+}
+
+int sock_connect_try(const struct sock_addr *a, int type)
+{
+	return connect_to(a, type, true);
+}
+
+/* How long to let a listener that is not there yet come, between tries. */
+#define RETRY_NS (20 * 1000 * 1000)
+
+int sock_connect_until(const struct sock_addr *a, int type, const struct wait *w)
+{
+	if (!w->bounded)
+		return sock_connect(a, type);
+	for (;;) {
+		int fd = sock_connect_try(a, type);
+		if (fd >= 0 || (errno != ENOENT && errno != ECONNREFUSED))
+			return fd;
+		/* A file that is no socket refuses too, and always will. */
+		struct stat st;
+		if (errno == ECONNREFUSED && a->sun.sun_path[0] != '\0' && lstat(a->sun.sun_path, &st) == 0 &&
+		    !S_ISSOCK(st.st_mode)) {
+			fail("no listener at %s: it is not a socket", a->text);
+			return -1;
+		}
+		if (wait_expired(w) || termination_pending()) {
+			fail("no listener at %s before the timeout", a->text);
+			return -1;
+		}
+		/* A short nap: the timer wait_arm set ends it at the deadline. */
+		struct timespec nap = { 0, RETRY_NS };
+		nanosleep(&nap, NULL);
+	}
 }
 
 /* ---- credentials and records ------------------------------------------- */

@@ -20,6 +20,8 @@
 #include <sys/types.h>
 #include <sys/un.h>
 
+#include "wait.h"
+
 struct sock_addr {
 	struct sockaddr_un sun;
 	socklen_t len;
@@ -51,6 +53,14 @@ void sock_listener_close(struct sock_listener *l);
 /* A socket of TYPE connected to A, non-blocking and close-on-exec.
  * Returns the fd, or -1 after reporting. */
 int sock_connect(const struct sock_addr *a, int type);
+/* The same, but when nobody listens at A yet (no socket there, or the
+ * connection refused) it returns -1 with errno ENOENT or ECONNREFUSED and
+ * reports nothing, for a caller that waits for a listener to appear. */
+int sock_connect_try(const struct sock_addr *a, int type);
+/* With a bounded W (--timeout): waits until someone listens at A or the
+ * deadline passes (then reports "no listener ... before the timeout"
+ * and returns -1); unbounded, sock_connect. */
+int sock_connect_until(const struct sock_addr *a, int type, const struct wait *w);
 
 struct sock_peer {
 	pid_t pid;

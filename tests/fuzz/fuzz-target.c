@@ -49,29 +49,6 @@ static void check_report(const char *text, const char *call, int rc)
 		fuzz_mismatch(text, "%s printed a malformed usage error \"%s\"", call, err_buf);
 }
 
-/* A typed name as ipctool(1) says it is read: each \xHH is the byte HH
- * (how list and the errors show bytes that are not printable).  False for
- * a NUL byte, which no name can hold. */
-static bool ref_decode(const char *typed, char *out, size_t size)
-{
-	size_t at = 0;
-
-	for (const char *p = typed; *p; at++) {
-		if (at + 1 >= size)
-			return false;
-		if (p[0] == '\\' && p[1] == 'x' && ref_hex_digit(p[2]) >= 0 && ref_hex_digit(p[3]) >= 0) {
-			out[at] = (char)(ref_hex_digit(p[2]) << 4 | ref_hex_digit(p[3]));
-			if (out[at] == '\0')
-				return false;
-			p += 4;
-		} else {
-			out[at] = *p++;
-		}
-	}
-	out[at] = '\0';
-	return true;
-}
-
 static bool ref_posix_name(const char *text)
 {
 	size_t len = strlen(text);
@@ -88,7 +65,9 @@ static void check_positional(const char *text)
 
 	static char name[8192];
 	if (text[0] == '/')
-		want = ref_decode(text, name, sizeof(name)) && ref_posix_name(name) ? TARGET_POSIX : TARGET_NONE;
+		/* A name is taken as typed (ipctool(1)): "\\x41" is a backslash and three characters. */
+		want = strlen(text) < sizeof(name) && snprintf(name, sizeof(name), "%s", text) >= 0 &&
+		       ref_posix_name(name) ? TARGET_POSIX : TARGET_NONE;
 	else if (ref_hex(text, &v))
 		want = v >= 1 && v <= UINT32_MAX ? TARGET_KEY : TARGET_NONE;
 	else if (ref_decimal(text, strlen(text), &v))
