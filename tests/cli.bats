@@ -192,7 +192,7 @@ description_columns() {
 	done
 	# Forms are wrapped, not run together: recv's takes several lines, sock's two forms each start a line.
 	run ipctool sock --help
-	assert_line --regexp '^ ipctool sock PATH --listen '
+	assert_line --regexp '^ ipctool sock \[PATH\] --listen '
 	assert_line --regexp '^ ipctool sock PATH --connect '
 	run ipctool --help
 	assert_line --index 0 "Usage:"
