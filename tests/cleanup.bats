@@ -398,7 +398,8 @@ ns_inode() {
 	run_tool rm --all --ns "$CHILD" --posix
 	assert_error 1 rm "will not remove POSIX shared memory object /live_shm"
 	[ -e /dev/shm/live_shm ]
-	run nsenter --ipc --mount -t "$CHILD" ls "$IPCTOOL_TEST_MQUEUE"
+	run nsenter --ipc --mount --root -t "$CHILD" ls "$IPCTOOL_TEST_MQUEUE"
+	assert_success
 	assert_output ""                                          # its own queue went
 	run_tool rm --ns "$CHILD" --force --verbose /live_shm
 	assert_success
@@ -414,7 +415,7 @@ ns_inode() {
 	run_tool rm --all --ns "$CHILD" --posix --shm
 	assert_success
 	[ -e /dev/shm/ours ]
-	assert_equal "$(nsenter --mount -t "$CHILD" ls /dev/shm)" ""
+	assert_equal "$(nsenter --mount --root -t "$CHILD" ls /dev/shm)" ""
 }
 
 @test "--all-namespaces lists a shared /dev/shm's files once, ours, marked shared; --namespaces counts them once" {
