@@ -42,10 +42,11 @@ WARN     += -Werror
 endif
 # One folder per layer, each calling only those below it: src/cmd (the
 # subcommands), src/mech (one interface per mechanism, System V and POSIX
-# behind it), src/inv (what objects exist), src/lib (helpers).
+# behind it), src/inv (what objects exist), src/lib (helpers); includes name
+# the folder ("lib/io.h") and tools/check-includes keeps them downward.
 LAYERS   := cmd mech inv lib
 REQ_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) \
-             $(LAYERS:%=-Isrc/%) $(PKG_CFLAGS)
+             -Isrc $(PKG_CFLAGS)
 REQ_LIBS   = $(PKG_LIBS) -pthread
 # Symbols bound lazily, as they are first called: binding all ~220 at
 # start (-z now) was half of what `ipctool --version` spends above
@@ -104,7 +105,10 @@ build-asan/%.o: src/%.c build-asan/%.d
 	$(CC) $(REQ_CFLAGS) $(DEPFLAGS) -Werror -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
 BATS_FLAGS ?=
+# The include check first: a layer including one above it fails at once
+# (doc/ARCHITECTURE.md).
 check: ipctool
+	tools/check-includes
 	IPCTOOL=$(CURDIR)/ipctool tests/run $(BATS_FLAGS)
 
 asan-check: asan

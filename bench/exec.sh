@@ -1,5 +1,5 @@
 #!/bin/bash
-# recv --exec and send --json benchmarks (SPEC §16; figures in README.md):
+# recv --exec and send --json benchmarks (ipctool-recv(1); figures in README.md):
 #   1. N messages through `recv --exec --jobs 1 -- true` against
 #      `xargs -n1 true` fed the same lines (goal <= 1.1x);
 #   2. the same with --jobs 4 against `xargs -P4 -n1 true` (goal <= 1.1x);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# send --string / recv --string (SPEC §16): C's NUL convention, as a C
+# send --string / recv --string (ipctool-recv(1)): C's NUL convention, as a C
 # program written the way the tutorials write theirs (key 1234, a
 # struct msgbuf with a 128-byte text, strlen+1 bytes, mode 0666) expects.
 

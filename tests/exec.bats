@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# recv --exec: a queue as a job queue (SPEC §16).  Each message goes to one
+# recv --exec: a queue as a job queue (ipctool-recv(1)).  Each message goes to one
 # run of COMMAND on its stdin; it is handled once COMMAND exits 0, and put
 # back (or dead-lettered) otherwise: the checks count every message in
 # COMMAND's output and on the queue afterwards, so none is lost or doubled.

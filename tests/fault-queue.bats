@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Faults under load (SPEC §4 "Nothing is lost"): 4 senders and 4 receivers
+# Faults under load (ipctool-recv(1) "Nothing is lost"): 4 senders and 4 receivers
 # on one queue, System V and POSIX, while the receivers are stopped and
 # continued (SIGSTOP/SIGCONT), terminated (SIGTERM) or write to /dev/full.
 # Every message carries a unique sequence number; at the end what the
@@ -7,7 +7,7 @@
 # sent: none lost, none doubled, nothing else.
 #
 # SIGKILL is not used: a killed receiver loses what it took and had not
-# written (at most its batch), which SPEC allows.
+# written (at most its batch), which the manual allows.
 #
 # The traffic is fed in rounds through FIFOs the test holds open, so every
 # fault meets messages in flight whatever the machine's speed, and no

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Races and hostile files around semaphores and shared memory (SPEC §3, §5,
+# Races and hostile files around semaphores and shared memory (ipctool-mkq(1), ipctool-shm-write(1)
 # §12): a set used while mksem initialises it, files in /dev/shm that are
 # not what their name says, and segments truncated under a copy.  Each test
 # is bounded in time; a race is repeated so that a window hit 1 time in 100
@@ -147,7 +147,7 @@ slow_mksem_done() {
 	assert_equal "$(ipcs -s -i "$id" | awk '$1 == "0" { print $2 }')" 3
 }
 
-# ---- files in /dev/shm that are not what their name says (SPEC §12) -------
+# ---- files in /dev/shm that are not what their name says (ipctool(1)) -------
 
 # Run ipctool ARGS with a 10 s limit: a command that blocks in open(2)
 # ends with status 124 instead of hanging the suite.
@@ -213,7 +213,7 @@ run_bounded() {
 	assert_only_error 1 sem-p "/q in /dev/shm \(sem.q\) is a FIFO, not a semaphore$"
 }
 
-# ---- segments truncated under a copy (SPEC §5, §12) ------------------------
+# ---- segments truncated under a copy (ipctool-shm-write(1), ipctool(1)) ------------------------
 
 # Someone waits on POSIX semaphore /$1: glibc counts its waiters in the
 # high half of the semaphore's first word (64-bit targets).
@@ -294,7 +294,7 @@ start_blocked_on_lock() {
 	done
 }
 
-# ---- shm-write: all or nothing for every input (SPEC §5) -------------------
+# ---- shm-write: all or nothing for every input (ipctool-shm-write(1)) -------------------
 
 # shm-write ARGS with stdin from $BATS_TEST_TMPDIR/grow, held up 2 s
 # after it has measured that file (its lseek, strace's fault injection),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# FIFOs: fifo PATH, --read, --write (SPEC §7, §12).
+# FIFOs: fifo PATH, --read, --write (ipctool-fifo(1), ipctool(1)).
 
 load helpers
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # recv, recv --exec and the commands that run a COMMAND, against what a
-# hostile or unlucky environment does to them (../shared/HOSTILE.md):
+# hostile or unlucky environment does to them (each a way ipctool was once broken):
 # signal dispositions inherited through exec, full dead-letter and source
 # queues, readers that stop reading, and too few processes to fork.
 # Every wait here is a condition with a deadline; nothing sleeps to decide.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# send --json (SPEC §16): JSON Lines as recv --json writes them, sent back
+# send --json (ipctool-recv(1)): JSON Lines as recv --json writes them, sent back
 # with their types or priorities, parsed by jansson.  The round trips
 # compare recv --json of the copy against the original's.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# list: tables, JSON, one object in detail, limits and usage (SPEC §10).
+# list: tables, JSON, one object in detail, limits and usage (ipctool-list(1)).
 
 load helpers
 

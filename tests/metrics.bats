@@ -404,7 +404,8 @@ time.sleep(1000)' >"$BATS_TEST_TMPDIR/live"
 	run_tool metrics --textfile "$dir"
 	assert_success
 	assert_output ""
-	[ ! -L "$dir/ipctool.prom" ] && [ -f "$dir/ipctool.prom" ]
+	[ ! -L "$dir/ipctool.prom" ]
+	[ -f "$dir/ipctool.prom" ]
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/target")" precious
 	assert_equal "$(stat -c %a "$dir/ipctool.prom")" 644
 	assert_equal "$(ls -A "$dir")" ipctool.prom

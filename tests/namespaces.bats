@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # list --ns, rm --ns, list --all-namespaces and list --namespaces: another
-# process's IPC and mount namespaces (SPEC §14).  Each child namespace is
+# process's IPC and mount namespaces (ipctool-list(1)).  Each child namespace is
 # made with unshare inside this file's own private ones (tests/run), holds
 # objects ipctool made there, and ends with its process in teardown, which
 # takes its objects with it.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Pipelines without a shell: pipe-run (SPEC §8, §12).
+# Pipelines without a shell: pipe-run (ipctool-pipe-run(1), ipctool(1)).
 
 load helpers
 bats_require_minimum_version 1.5.0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # list and rm of POSIX objects: queues through the namespace's mqueue mount,
-# shared memory and named semaphores in /dev/shm (SPEC §1, §10, §12).
+# shared memory and named semaphores in /dev/shm (ipctool(1) TARGET, ipctool-list(1), ipctool(1)).
 # Objects are made here with python3's ctypes, not with ipctool.
 
 load helpers

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# POSIX message queues: mkq, send and recv on a /name (SPEC §1-§4, §12).
+# POSIX message queues: mkq, send and recv on a /name (ipctool(1) TARGET, ipctool-recv(1), ipctool(1)).
 #
 # tests/run mounts this IPC namespace's own mqueue file system at
 # $IPCTOOL_TEST_MQUEUE, so each queue shows there as a file: its mode is
@@ -21,7 +21,7 @@ mq_perms() { stat -c %a "$(mq_file "$1")"; }
 mq_qsize() { sed -n 's/^QSIZE:\([0-9]*\).*/\1/p' "$(mq_file "$1")"; }
 mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 
-# ---- names (SPEC §1) -----------------------------------------------------
+# ---- names (ipctool(1) TARGET) -----------------------------------------------------
 
 @test "the test namespace has its own, empty mqueue file system" {
 	[ -n "$IPCTOOL_TEST_MQUEUE" ]
@@ -61,7 +61,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_equal "$(mq_count)" 0
 }
 
-# ---- mkq (SPEC §3, §12) --------------------------------------------------
+# ---- mkq (ipctool-mkq(1), ipctool(1)) --------------------------------------------------
 
 @test "mkq /name prints the name alone and makes a 0600 queue" {
 	run_tool mkq /jobs
@@ -638,7 +638,7 @@ mq_count() { find "$IPCTOOL_TEST_MQUEUE" -mindepth 1 | wc -l; }
 	assert_equal "$(mq_qsize /q)" 1
 }
 
-# ---- permissions (SPEC §11) -----------------------------------------------
+# ---- permissions (ipctool(1) SECURITY) -----------------------------------------------
 
 @test "a 0600 queue is refused to another user, naming it; nothing is taken or sent" {
 	need_root

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# POSIX named semaphores: mksem, sem-p, sem-v with a /name TARGET (SPEC §1,
+# POSIX named semaphores: mksem, sem-p, sem-v with a /name TARGET (ipctool(1) TARGET
 # §3, §6, §12).  A semaphore /NAME lives in the private /dev/shm as
 # sem.NAME.
 

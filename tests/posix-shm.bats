@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # POSIX shared memory: mkshm, shm-write, shm-read with a /name TARGET
-# (SPEC §1, §3, §5, §12).  Objects live as files in the private /dev/shm
+# (ipctool(1) TARGET, ipctool-mkq(1), ipctool-shm-write(1), ipctool(1)).  Objects live as files in the private /dev/shm
 # that tests/run mounts.
 
 load helpers

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# System V message queues: mkq, send, recv (SPEC §1-§4, §12).
+# System V message queues: mkq, send, recv (ipctool(1) TARGET, ipctool-recv(1), ipctool(1)).
 #
 # Every check looks at stdout, at the one-line error on stderr (which must
 # name the object), at the exit status, and at the kernel object afterwards
@@ -31,7 +31,7 @@ ftok_key() {
 	printf '0x%08x\n' $(( (($2 & 0xff) << 24) | ((dev & 0xff) << 16) | (ino & 0xffff) ))
 }
 
-# ---- TARGET forms (SPEC §1, §12) -----------------------------------------
+# ---- TARGET forms (ipctool(1) TARGET, ipctool(1)) -----------------------------------------
 
 @test "mkq with a key prints the id alone and makes a 0600 queue" {
 	run_tool mkq --key 0x4d2
@@ -217,7 +217,7 @@ ftok_key() {
 	assert_equal "$(count_queues)" 0
 }
 
-# ---- mkq (SPEC §3, §12) --------------------------------------------------
+# ---- mkq (ipctool-mkq(1), ipctool(1)) --------------------------------------------------
 
 @test "mkq with no target makes a new private 0600 queue each time" {
 	run_tool mkq
@@ -349,7 +349,7 @@ ftok_key() {
 	assert_only_error 2 mkq "--bogus"
 }
 
-# ---- send (SPEC §4) ------------------------------------------------------
+# ---- send (ipctool-recv(1)) ------------------------------------------------------
 
 @test "send sends each MESSAGE argument as one message, in order" {
 	id=$(ipctool mkq)
@@ -652,7 +652,7 @@ ftok_key() {
 	assert_equal "$(qnum "$id")" 0
 }
 
-# ---- recv (SPEC §4, §12) -------------------------------------------------
+# ---- recv (ipctool-recv(1), ipctool(1)) -------------------------------------------------
 
 @test "recv --type follows msgrcv: 0 the first, N the first of N, -N the lowest <= N" {
 	id=$(ipctool mkq)
@@ -947,7 +947,7 @@ lines" ""
 	assert_equal "$(qnum "$id")" 1
 }
 
-# ---- nothing lost (SPEC §4, §12) -----------------------------------------
+# ---- nothing lost (ipctool-recv(1), ipctool(1)) -----------------------------------------
 
 @test "recv to /dev/full puts the message back with its type" {
 	id=$(ipctool mkq)
@@ -1201,7 +1201,7 @@ lines" ""
 	assert_output "ipctool: send: interrupted; message 1 was not sent"
 }
 
-# ---- timeouts and signals (SPEC §4) --------------------------------------
+# ---- timeouts and signals (ipctool-recv(1)) --------------------------------------
 
 @test "a recv --timeout stopped and continued still ends on time" {
 	id=$(ipctool mkq)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# rm: remove by TARGET, or by selection with --all (SPEC §10, §12).
+# rm: remove by TARGET, or by selection with --all (ipctool-list(1), ipctool(1)).
 
 load helpers
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# System V semaphores: mksem, sem-p, sem-v (SPEC §3, §6, §12).
+# System V semaphores: mksem, sem-p, sem-v (ipctool-mkq(1), ipctool-sem-p(1), ipctool(1)).
 
 load helpers
 bats_require_minimum_version 1.5.0

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# System V shared memory: mkshm, shm-write, shm-read (SPEC §3, §5, §12).
+# System V shared memory: mkshm, shm-write, shm-read (ipctool-mkq(1), ipctool-shm-write(1), ipctool(1)).
 
 load helpers
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Signals: signal-send, signal-wait (SPEC §9, §12).
+# Signals: signal-send, signal-wait (ipctool-signal-send(1), ipctool(1)).
 
 load helpers
 

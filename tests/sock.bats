@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Unix domain sockets: sock PATH --listen / --connect (SPEC §13).
+# Unix domain sockets: sock PATH --listen / --connect (ipctool-sock(1)).
 
 load helpers
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# mk* on an existing object (SPEC §12, §16): it is returned unchanged, and
+# mk* on an existing object (ipctool(1), ipctool-recv(1)): it is returned unchanged, and
 # one line on stderr says what the command line asked for that it does not
 # have.  Only what was asked is compared: no option, no line; the same
 # value, no line.

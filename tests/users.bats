@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Who uses an object, orphans, --older-than (SPEC §14, first half): list
+# Who uses an object, orphans, --older-than (ipctool-list(1) first half): list
 # TARGET's Processes table, list --processes, --orphaned, --older-than,
 # rm --all --orphaned.  The users are real processes: python3 with
 # sysv_ipc (Debian's python3-sysv-ipc, so /usr/bin/python3) attached to a

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # watch: samples as JSON Lines, and the full-screen view driven in a real
-# terminal (tmux) (SPEC §15).
+# terminal (tmux) (ipctool-watch(1)).
 
 load helpers
 

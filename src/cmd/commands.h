@@ -3,7 +3,7 @@
 #ifndef IPCTOOL_COMMANDS_H
 #define IPCTOOL_COMMANDS_H
 
-#include "command.h"
+#include "lib/command.h"
 
 extern const struct command command_mkq, command_send, command_recv;
 extern const struct command command_mkshm, command_shm_write, command_shm_read;

@@ -1,5 +1,5 @@
 /* --dump-options and __complete (see complete.h). */
-#include "complete.h"
+#include "cmd/complete.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,11 +11,11 @@
 #include <sys/ipc.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "listcols.h"
-#include "posixobj.h"
-#include "signame.h"
-#include "sysvobj.h"
+#include "lib/error.h"
+#include "inv/listcols.h"
+#include "inv/posixobj.h"
+#include "lib/signame.h"
+#include "inv/sysvobj.h"
 
 /* ---- --dump-options ---------------------------------------------------- */
 

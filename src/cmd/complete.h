@@ -33,7 +33,7 @@
 
 #include <stddef.h>
 
-#include "command.h"
+#include "lib/command.h"
 
 int complete_dump_options(const struct command *const *commands, size_t n,
 			  const struct poptOption *top);

@@ -4,8 +4,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "cursesdl.h"
-#include "error.h"
+#include "cmd/cursesdl.h"
+#include "lib/error.h"
 
 /* The library of the ABI this file was compiled against: curses.h is
  * libncursesw's when its wide functions are declared, as pkg-config's

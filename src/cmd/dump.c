@@ -31,20 +31,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "dumpline.h"
-#include "error.h"
-#include "io.h"
-#include "json.h"
-#include "nsenter.h"
-#include "posixobj.h"
-#include "queue.h"
-#include "sysvobj.h"
-#include "target.h"
-#include "wait.h"
+#include "lib/buf.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/dumpline.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/json.h"
+#include "lib/nsenter.h"
+#include "inv/posixobj.h"
+#include "mech/queue.h"
+#include "inv/sysvobj.h"
+#include "lib/target.h"
+#include "lib/wait.h"
 
 enum { OPT_ALL = 1, OPT_NS, OPT_CONSUME };
 

@@ -1,5 +1,5 @@
 /* fifo: make a named pipe, or read or write one, without mkfifo's and the
- * shell redirection's traps (SPEC §7, §12): never follow a symlink, never
+ * shell redirection's traps (ipctool-fifo(1), ipctool(1)): never follow a symlink, never
  * touch what is not a FIFO, never hang in open(2) past a --timeout. */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "io.h"
-#include "wait.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/wait.h"
 
 enum { OPT_READ = 1, OPT_WRITE };
 

@@ -1,6 +1,6 @@
 /* list: System V and POSIX objects as tables (lsipc's columns and output
  * modes), one object in every detail (as ipcs -i), the kernel's limits and
- * usage (as ipcs -l and ipcs -u).  SPEC §10.
+ * usage (as ipcs -l and ipcs -u).  ipctool-list(1).
  *
  * This file is the command: its options, which tables or which object
  * they select, and which view shows them.  The columns and the tables of
@@ -11,20 +11,20 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "listcols.h"
-#include "listdetail.h"
-#include "listlimits.h"
-#include "listns.h"
-#include "listsockets.h"
-#include "listusers.h"
-#include "nsenter.h"
-#include "posixobj.h"
-#include "sysvobj.h"
-#include "target.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "inv/listcols.h"
+#include "cmd/listdetail.h"
+#include "cmd/listlimits.h"
+#include "cmd/listns.h"
+#include "cmd/listsockets.h"
+#include "cmd/listusers.h"
+#include "lib/nsenter.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
+#include "lib/target.h"
 
 enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS, OPT_PROCESSES, OPT_NS,
        OPT_ALL_NAMESPACES, OPT_NAMESPACES, OPT_BYTES };

@@ -6,11 +6,11 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "error.h"
-#include "listdetail.h"
-#include "objusers.h"
-#include "queue.h"
-#include "target.h"
+#include "lib/error.h"
+#include "cmd/listdetail.h"
+#include "inv/objusers.h"
+#include "mech/queue.h"
+#include "lib/target.h"
 
 /* The detail view prints its lines itself: the shown form keeps each one
  * line and a name copyable as a TARGET. */

@@ -10,11 +10,11 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "ipclimits.h"
-#include "listcols.h"
-#include "listlimits.h"
-#include "size.h"
+#include "lib/error.h"
+#include "inv/ipclimits.h"
+#include "inv/listcols.h"
+#include "cmd/listlimits.h"
+#include "lib/size.h"
 
 struct info_row {
 	unsigned kind;

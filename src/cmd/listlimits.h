@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "table.h"
+#include "lib/table.h"
 
 /* Sizes as lsipc writes them (16E), or in bytes when EXACT. */
 int limits_show(unsigned kinds, bool exact, const struct table_format *format);

@@ -6,7 +6,7 @@
  * bench/README.md has the figures), loads its objects, and goes home to
  * print them all as one listing, so that names and pids read the same in
  * every row. */
-#include "listns.h"
+#include "cmd/listns.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +14,12 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 
-#include "error.h"
-#include "ipcns.h"
-#include "nsenter.h"
-#include "posixobj.h"
-#include "sysvobj.h"
-#include "users.h"
+#include "lib/error.h"
+#include "inv/ipcns.h"
+#include "lib/nsenter.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
+#include "inv/users.h"
 
 static bool wants_column(const struct output *out, enum col c)
 {

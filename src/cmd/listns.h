@@ -1,4 +1,4 @@
-/* list --all-namespaces and list --namespaces (SPEC §14): the objects of
+/* list --all-namespaces and list --namespaces (ipctool-list(1)): the objects of
  * every IPC namespace some process is in, with their IPCNS, and one row
  * per namespace with its object counts. */
 #ifndef IPCTOOL_LISTNS_H
@@ -6,11 +6,11 @@
 
 #include <sys/types.h>
 
-#include "ipcns.h"
-#include "listcols.h"
-#include "posixobj.h"
-#include "sysvobj.h"
-#include "users.h"
+#include "inv/ipcns.h"
+#include "inv/listcols.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
+#include "inv/users.h"
 
 /* The objects of the tables in TABLES (a table mask) of every namespace,
  * appended to SYSV and POSIX, each carrying its IPCNS; ipctool is back in

@@ -1,14 +1,14 @@
 /* list --sockets (listsockets.h): one row per socket and process holding
  * it; a socket whose holders cannot be seen (another user's processes, to
  * an unprivileged caller) has one row without PID and COMMAND. */
-#include "listsockets.h"
+#include "cmd/listsockets.h"
 
 #include <stdio.h>
 
-#include "error.h"
-#include "listcols.h"
-#include "sockinv.h"
-#include "socket.h"
+#include "lib/error.h"
+#include "inv/listcols.h"
+#include "inv/sockinv.h"
+#include "mech/socket.h"
 
 enum { SCOL_PATH, SCOL_TYPE, SCOL_STATE, SCOL_INODE, SCOL_PID, SCOL_COMMAND };
 

@@ -1,9 +1,9 @@
 /* list --sockets: the namespace's listening Unix sockets and the processes
- * that hold them (SPEC §13), one table in FORMAT. */
+ * that hold them (ipctool-sock(1)), one table in FORMAT. */
 #ifndef IPCTOOL_LISTSOCKETS_H
 #define IPCTOOL_LISTSOCKETS_H
 
-#include "table.h"
+#include "lib/table.h"
 
 int sockets_show(const struct table_format *format);
 

@@ -1,11 +1,11 @@
 /* --orphaned, --older-than, the users scan and its columns (listusers.h). */
-#include "listusers.h"
+#include "cmd/listusers.h"
 
 #include <time.h>
 
-#include "cli.h"
-#include "error.h"
-#include "parse.h"
+#include "lib/cli.h"
+#include "lib/error.h"
+#include "lib/parse.h"
 
 int age_filter_option(struct age_filter *f, int val, const char *arg)
 {

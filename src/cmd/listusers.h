@@ -1,4 +1,4 @@
-/* What list and rm share of SPEC §14's first half: the --orphaned and
+/* What list and rm share of ipctool-list(1)'s first half: the --orphaned and
  * --older-than options, the /proc scan of users.h sized to the objects
  * at hand, and the PROCESSES and ORPHANED columns that --processes and
  * --orphaned add. */
@@ -8,9 +8,9 @@
 #include <popt.h>
 #include <stdbool.h>
 
-#include "listcols.h"
-#include "objusers.h"
-#include "users.h"
+#include "inv/listcols.h"
+#include "inv/objusers.h"
+#include "inv/users.h"
 
 /* Option vals, clear of list's and rm's own. */
 enum { OPT_ORPHANED = 900, OPT_OLDER_THAN };

@@ -1,13 +1,13 @@
-#include "made.h"
+#include "cmd/made.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
-#include "io.h"
-#include "posixobj.h"
-#include "sysvobj.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
 
 /* The object in the form rm removes and describes it. */
 struct made_object {

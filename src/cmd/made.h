@@ -1,4 +1,4 @@
-/* What mk* prints (SPEC §3): the System V id or the POSIX /name of the
+/* What mk* prints (ipctool-mkq(1)): the System V id or the POSIX /name of the
  * object it made or found, alone on a line.  That line is the only way a
  * caller learns of a private queue, so an object this call created whose
  * handle could not be written is removed again; one that existed already
@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "target.h"
+#include "lib/target.h"
 
 struct made {
 	enum ipc_kind kind;

@@ -1,4 +1,6 @@
-/* ipctool: every Linux IPC mechanism from the shell.
+/* ipctool: every Linux IPC mechanism from the shell (doc/ARCHITECTURE.md
+ * has the whole picture: the layers, the life of one command, where to add
+ * what).
  *
  * The layers, a folder each, each calling only the ones below it:
  *   src/cmd    one file per subcommand family (msgq.c, shm.c, sem.c, fifo.c,
@@ -21,7 +23,7 @@
  *      a COMMAND it starts goes through spawn.h;
  *   2. add one line to `commands` below and one extern to commands.h:
  *      dispatch, --help, `ipctool help`, --list-commands read the table;
- *   3. its manual page and ../shared/SPEC.md if the contract grows;
+ *   3. its manual page, man/ipctool-NAME.1, and its line in ipctool(1);
  *   4. set its entry's .complete (what its positional arguments are) and
  *      run `make completions`: the bash, zsh and fish scripts are written
  *      from the tables (tools/gen-completions reads --dump-options);
@@ -33,13 +35,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "command.h"
-#include "commands.h"
-#include "complete.h"
-#include "error.h"
-#include "io.h"
-#include "spawn.h"
-#include "suggest.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "cmd/complete.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/spawn.h"
+#include "lib/suggest.h"
 
 /* `ipctool help [SUB]`: the overview, or SUB's own --help.  `help --help`
  * is the overview too, so its --help is its own (hidden) option. */

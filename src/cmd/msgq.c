@@ -1,4 +1,4 @@
-/* mkq, send and recv: message queues from the shell (SPEC §3, §4). */
+/* mkq, send and recv: message queues from the shell (ipctool-mkq(1), ipctool-recv(1)). */
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
@@ -8,26 +8,26 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ahead.h"
-#include "buf.h"
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "io.h"
-#include "json.h"
-#include "jsonline.h"
-#include "made.h"
-#include "parse.h"
-#include "queue.h"
-#include "records.h"
-#include "hexdump.h"
-#include "recvexec.h"
-#include "room.h"
-#include "sendjson.h"
-#include "target.h"
-#include "unapplied.h"
-#include "wait.h"
+#include "lib/ahead.h"
+#include "lib/buf.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/json.h"
+#include "lib/jsonline.h"
+#include "cmd/made.h"
+#include "lib/parse.h"
+#include "mech/queue.h"
+#include "lib/records.h"
+#include "lib/hexdump.h"
+#include "cmd/recvexec.h"
+#include "lib/room.h"
+#include "cmd/sendjson.h"
+#include "lib/target.h"
+#include "cmd/unapplied.h"
+#include "lib/wait.h"
 
 /* ---- mkq --------------------------------------------------------------- */
 
@@ -960,7 +960,7 @@ enum { READ_YIELDS = 200, READ_POLL_MS = 1, SYSV_POLL_MS = 10 };
 
 /* --lockstep, after a write: wait until the reader has read it all or has
  * gone.  Returns the bytes it left unread, or -1 if a termination signal
- * came first (what was written counts as delivered, SPEC §4). */
+ * came first (what was written counts as delivered, ipctool-recv(1)). */
 static long await_reader(const struct receiver *r)
 {
 	for (int tries = 0;; tries++) {

@@ -1,4 +1,4 @@
-/* pipe-run: a shell pipeline without the shell (SPEC §8, §12).
+/* pipe-run: a shell pipeline without the shell (ipctool-pipe-run(1), ipctool(1)).
  *
  * Each stage is started by the spawn helper (PATH lookup, no shell, the
  * start a fresh shell gives), its stdin and stdout the ends of pipes made
@@ -12,12 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "signame.h"
-#include "spawn.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "lib/signame.h"
+#include "lib/spawn.h"
 
 enum { OPT_PIPEFAIL = 1, OPT_STATUS, OPT_SEP };
 

@@ -1,4 +1,4 @@
-/* recv --exec (SPEC §16): each message taken off the queue goes to one
+/* recv --exec (ipctool-recv(1)): each message taken off the queue goes to one
  * run of COMMAND, on its stdin, and counts as handled only once COMMAND
  * exited 0.  A message whose COMMAND failed goes back on the queue (or to
  * the --dead-letter queue), so none is lost and none handled twice.
@@ -7,7 +7,7 @@
  * message it was given and the child handling it.  Messages are taken one
  * at a time, only when a slot is free, so at most --jobs are ever out of
  * the queue. */
-#include "recvexec.h"
+#include "cmd/recvexec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -20,11 +20,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "io.h"
-#include "recvjobs.h"
-#include "signame.h"
-#include "spawn.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "cmd/recvjobs.h"
+#include "lib/signame.h"
+#include "lib/spawn.h"
 
 /* How long to sleep, at most, when a slot is free, the queue is empty and
  * children run: a child's end (SIGCHLD) or, for a POSIX queue, a message

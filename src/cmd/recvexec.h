@@ -1,15 +1,15 @@
 /* recv --exec: a queue as a job queue, each message handed to a COMMAND
- * (SPEC §16).  msgq.c parses and checks the command line; this runs it. */
+ * (ipctool-recv(1)).  msgq.c parses and checks the command line; this runs it. */
 #ifndef IPCTOOL_RECVEXEC_H
 #define IPCTOOL_RECVEXEC_H
 
 #include <stdbool.h>
 #include <time.h>
 
-#include "progress.h"
-#include "queue.h"
-#include "target.h"
-#include "wait.h"
+#include "lib/progress.h"
+#include "mech/queue.h"
+#include "lib/target.h"
+#include "lib/wait.h"
 
 enum { EXEC_JOBS_MAX = 1024, EXEC_RETRIES_MAX = 100 };
 

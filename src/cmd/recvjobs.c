@@ -1,5 +1,5 @@
 /* recv --exec's joblog, {} arguments and retry delays: see recvjobs.h. */
-#include "recvjobs.h"
+#include "cmd/recvjobs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "error.h"
-#include "io.h"
-#include "parse.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/parse.h"
 
 static const char joblog_header[] = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n";
 

@@ -32,18 +32,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "dumpline.h"
-#include "error.h"
-#include "io.h"
-#include "nsenter.h"
-#include "posixobj.h"
-#include "records.h"
-#include "sendjson.h"
-#include "target.h"
-#include "wait.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/dumpline.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/nsenter.h"
+#include "inv/posixobj.h"
+#include "lib/records.h"
+#include "cmd/sendjson.h"
+#include "lib/target.h"
+#include "lib/wait.h"
 
 enum { OPT_SAME_IDS = 1, OPT_REPLACE, OPT_DRY_RUN, OPT_NS };
 

@@ -12,18 +12,18 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "ipcns.h"
-#include "listcols.h"
-#include "listusers.h"
-#include "nsenter.h"
-#include "posixobj.h"
-#include "sysvobj.h"
-#include "target.h"
-#include "wait.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "inv/ipcns.h"
+#include "inv/listcols.h"
+#include "cmd/listusers.h"
+#include "lib/nsenter.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
+#include "lib/target.h"
+#include "lib/wait.h"
 
 enum { OPT_ALL = 1, OPT_DRY_RUN, OPT_NS, OPT_VERBOSE, OPT_FORCE };
 

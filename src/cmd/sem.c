@@ -1,7 +1,7 @@
-/* mksem, sem-p and sem-v: semaphores from the shell (SPEC §3, §6, §12),
+/* mksem, sem-p and sem-v: semaphores from the shell (ipctool-mkq(1), ipctool-sem-p(1), ipctool(1)),
  * System V sets and POSIX named semaphores through one interface (sem.h),
  * which shm.c also uses for --lock. */
-#include "sem.h"
+#include "mech/sem.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -11,14 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "made.h"
-#include "parse.h"
-#include "spawn.h"
-#include "unapplied.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "cmd/made.h"
+#include "lib/parse.h"
+#include "lib/spawn.h"
+#include "cmd/unapplied.h"
 
 /* ---- options shared by sem-p and sem-v ---------------------------------- */
 

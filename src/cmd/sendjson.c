@@ -1,5 +1,5 @@
 /* send --json's reading side (see sendjson.h). */
-#include "sendjson.h"
+#include "cmd/sendjson.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "jsonline.h"
-#include "records.h"
+#include "lib/error.h"
+#include "lib/jsonline.h"
+#include "lib/records.h"
 
 /* Every byte a six-character \u escape, and the other members. */
 size_t json_line_limit(size_t max)

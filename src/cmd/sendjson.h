@@ -1,5 +1,5 @@
 /* send --json's reading side: JSON Lines as recv --json writes them
- * (SPEC §16), parsed ahead in a second thread (ahead.h) into entries that
+ * (ipctool-recv(1)), parsed ahead in a second thread (ahead.h) into entries that
  * msgq.c sends in order.  Parsing a line with jansson costs about three
  * times its msgsnd, so the two run on two CPUs. */
 #ifndef IPCTOOL_SENDJSON_H
@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ahead.h"
+#include "lib/ahead.h"
 
 /* What the reading side needs to know of the queue; read-only. */
 struct json_reading {

@@ -1,4 +1,4 @@
-/* mkshm, shm-write and shm-read: shared memory from the shell (SPEC §3,
+/* mkshm, shm-write and shm-read: shared memory from the shell (ipctool-mkq(1)
  * §5, §12), System V segments and POSIX objects through one interface
  * (segment.h). */
 #include <errno.h>
@@ -11,27 +11,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "guard.h"
-#include "hexdump.h"
-#include "progress.h"
-#include "io.h"
-#include "made.h"
-#include "parse.h"
-#include "segment.h"
-#include "size.h"
-#include "sem.h"
-#include "target.h"
-#include "unapplied.h"
+#include "lib/buf.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "lib/guard.h"
+#include "lib/hexdump.h"
+#include "lib/progress.h"
+#include "lib/io.h"
+#include "cmd/made.h"
+#include "lib/parse.h"
+#include "mech/segment.h"
+#include "lib/size.h"
+#include "mech/sem.h"
+#include "lib/target.h"
+#include "cmd/unapplied.h"
 
 enum { OPT_SIZE = 1, OPT_OFFSET, OPT_LENGTH, OPT_STRING, OPT_HEX, OPT_LOCK };
 
 /* Status 1 naming the segment's size when OFFSET and LENGTH do not lie
- * within it (SPEC §12). */
+ * within it (ipctool(1)). */
 static int check_range(const struct segment *s, unsigned long long offset, unsigned long long length,
 		       const char *what)
 {

@@ -1,4 +1,4 @@
-/* signal-send and signal-wait: signals from the shell (SPEC §9, §12). */
+/* signal-send and signal-wait: signals from the shell (ipctool-signal-send(1), ipctool(1)). */
 
 #include <ctype.h>
 #include <dirent.h>
@@ -12,13 +12,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "parse.h"
-#include "signame.h"
-#include "wait.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "lib/parse.h"
+#include "lib/signame.h"
+#include "lib/wait.h"
 
 static int bad_signal(const char *text, const char *why)
 {

@@ -1,4 +1,4 @@
-/* sock: Unix domain sockets from the shell (SPEC §13).  A listener that is
+/* sock: Unix domain sockets from the shell (ipctool-sock(1)).  A listener that is
  * safe to leave running (its file 0600 whatever the umask, a stale socket
  * replaced but never a live one, nothing else at PATH touched, its own file
  * removed on exit, peers checked with the kernel's credentials before a
@@ -14,23 +14,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "chunks.h"
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "records.h"
-#include "io.h"
-#include "json.h"
-#include "parse.h"
-#include "socket.h"
-#include "sockact.h"
-#include "sockrefuse.h"
-#include "sockrelay.h"
-#include "spawn.h"
-#include "sysvobj.h"
-#include "wait.h"
+#include "lib/buf.h"
+#include "lib/chunks.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "lib/records.h"
+#include "lib/io.h"
+#include "lib/json.h"
+#include "lib/parse.h"
+#include "mech/socket.h"
+#include "mech/sockact.h"
+#include "cmd/sockrefuse.h"
+#include "cmd/sockrelay.h"
+#include "lib/spawn.h"
+#include "inv/sysvobj.h"
+#include "lib/wait.h"
 
 enum {
 	OPT_LISTEN = 1, OPT_CONNECT, OPT_STREAM, OPT_DGRAM, OPT_SEQPACKET, OPT_COUNT,

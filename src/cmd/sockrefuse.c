@@ -1,12 +1,12 @@
 /* Rate-limited reports of refused peers: see sockrefuse.h. */
-#include "sockrefuse.h"
+#include "cmd/sockrefuse.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "error.h"
-#include "wait.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/wait.h"
 
 enum { REPORT_EVERY_MS = 1000, MOST_UIDS = 64 };
 

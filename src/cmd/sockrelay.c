@@ -1,5 +1,5 @@
 /* The idle-timeout relay: see sockrelay.h. */
-#include "sockrelay.h"
+#include "cmd/sockrelay.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -10,10 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "io.h"
-#include "spawn.h"
-#include "wait.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/spawn.h"
+#include "lib/wait.h"
 
 enum { RELAY_CHUNK = 64 * 1024 };
 

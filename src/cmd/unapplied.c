@@ -1,13 +1,13 @@
 /* What mk* did not apply to an object that existed (see unapplied.h). */
-#include "unapplied.h"
+#include "cmd/unapplied.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
-#include "posixobj.h"
-#include "sysvobj.h"
+#include "lib/error.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
 
 /* What the existing object has, as far as it could be seen. */
 struct found {

@@ -1,13 +1,13 @@
-/* mk* on an object that already exists returns it unchanged (SPEC §12)
+/* mk* on an object that already exists returns it unchanged (ipctool(1))
  * and says, in one line on stderr, what the command line asked for that
- * the object does not have (SPEC §16): only what was asked is compared. */
+ * the object does not have (ipctool-recv(1)): only what was asked is compared. */
 #ifndef IPCTOOL_UNAPPLIED_H
 #define IPCTOOL_UNAPPLIED_H
 
 #include <stdbool.h>
 
-#include "options.h"
-#include "target.h"
+#include "lib/options.h"
+#include "lib/target.h"
 
 struct asked {
 	enum ipc_kind kind;

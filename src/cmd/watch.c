@@ -1,6 +1,6 @@
 /* watch: sample the chosen objects every --interval and show what
  * changed, as a full-screen view on a terminal (watchview.c) or as JSON
- * Lines, one document per sample, elsewhere.  SPEC §15.
+ * Lines, one document per sample, elsewhere.  ipctool-watch(1).
  *
  * This file is the command: its options, which objects they choose, and
  * the JSON Lines writer.  The sampler is watchsample.c. */
@@ -11,16 +11,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "command.h"
-#include "commands.h"
-#include "error.h"
-#include "io.h"
-#include "json.h"
-#include "parse.h"
-#include "wait.h"
-#include "watch.h"
+#include "lib/buf.h"
+#include "lib/cli.h"
+#include "lib/command.h"
+#include "cmd/commands.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/json.h"
+#include "lib/parse.h"
+#include "lib/wait.h"
+#include "cmd/watch.h"
 
 enum { OPT_INTERVAL = 1, OPT_COUNT, OPT_JSON };
 

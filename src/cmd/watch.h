@@ -14,10 +14,10 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "listcols.h"
-#include "posixobj.h"
-#include "sysvobj.h"
-#include "target.h"
+#include "inv/listcols.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
+#include "lib/target.h"
 
 enum watch_state { WATCH_NEW, WATCH_SAME, WATCH_GONE };
 

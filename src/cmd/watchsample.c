@@ -7,10 +7,10 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "buf.h"
-#include "error.h"
-#include "users.h"
-#include "watch.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "inv/users.h"
+#include "cmd/watch.h"
 
 /* ---- the fields watch adds --------------------------------------------- */
 

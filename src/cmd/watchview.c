@@ -20,13 +20,13 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cursesdl.h"
-#include "error.h"
-#include "queue.h"
-#include "size.h"
-#include "wait.h"
-#include "watch.h"
+#include "lib/buf.h"
+#include "cmd/cursesdl.h"
+#include "lib/error.h"
+#include "mech/queue.h"
+#include "lib/size.h"
+#include "lib/wait.h"
+#include "cmd/watch.h"
 
 /* ---- columns ----------------------------------------------------------- */
 

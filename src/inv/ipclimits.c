@@ -1,5 +1,5 @@
 /* The kernel's IPC limits (ipclimits.h). */
-#include "ipclimits.h"
+#include "inv/ipclimits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +11,8 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "io.h"
-#include "nsenter.h"
+#include "lib/io.h"
+#include "lib/nsenter.h"
 
 /* Field FIELD of /proc/sys/REL into *V; false when it cannot be read.
  * The IPC sysctls answer for the IPC namespace of the reader (sysctl(8),

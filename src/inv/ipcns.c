@@ -1,5 +1,5 @@
 /* The IPC namespaces of the machine's processes (ipcns.h). */
-#include "ipcns.h"
+#include "inv/ipcns.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "error.h"
-#include "io.h"
-#include "nsenter.h"
-#include "posixobj.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/nsenter.h"
+#include "inv/posixobj.h"
 
 void ipcns_free(struct ipcns_list *list)
 {

@@ -1,5 +1,5 @@
 /* The IPC namespaces the processes of the machine are in (list
- * --all-namespaces, list --namespaces; SPEC §14): one pass over
+ * --all-namespaces, list --namespaces; ipctool-list(1)): one pass over
  * /proc/PID/ns/ipc, grouped by the namespace's inode number. */
 #ifndef IPCTOOL_IPCNS_H
 #define IPCTOOL_IPCNS_H

@@ -12,12 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "io.h"
-#include "json.h"
-#include "listcols.h"
-#include "objusers.h"
-#include "nsenter.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/json.h"
+#include "inv/listcols.h"
+#include "inv/objusers.h"
+#include "lib/nsenter.h"
 
 _Static_assert(NCOLS + 1 <= TABLE_MAX_COLUMNS, "a table of every column and TYPE fits an arena");
 

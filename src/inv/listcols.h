@@ -10,10 +10,10 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "posixobj.h"
-#include "sysvobj.h"
-#include "table.h"
-#include "users.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
+#include "lib/table.h"
+#include "inv/users.h"
 
 /* A table mask: KIND_BIT(kind) for the System V kinds, POSIX_KIND_BIT(kind)
  * for the POSIX ones.  A table's index is its bit's: IPC_KIND_* for the

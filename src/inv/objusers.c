@@ -1,5 +1,5 @@
 /* Who uses one object, orphans, and the age filter (objusers.h). */
-#include "objusers.h"
+#include "inv/objusers.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "buf.h"
-#include "error.h"
+#include "lib/buf.h"
+#include "lib/error.h"
 
 void obj_users_free(struct obj_users *w)
 {

@@ -1,5 +1,5 @@
 /* Who uses one object, whether it is orphaned, and the selection by age
- * and orphanhood that list and rm share (SPEC §14), from the index of
+ * and orphanhood that list and rm share (ipctool-list(1)), from the index of
  * users.h.
  *
  * A System V segment's users are the processes that have it attached; a
@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "posixobj.h"
-#include "sysvobj.h"
-#include "users.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
+#include "inv/users.h"
 
 struct obj_user {
 	pid_t pid;

@@ -1,4 +1,4 @@
-#include "posixobj.h"
+#include "inv/posixobj.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,10 +13,10 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "error.h"
-#include "io.h"
-#include "nsenter.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/nsenter.h"
 
 #define MQUEUE_MAGIC 0x19800202
 

@@ -12,8 +12,8 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "sysvobj.h"
-#include "target.h"
+#include "inv/sysvobj.h"
+#include "lib/target.h"
 
 #define POSIX_SHM_DIR "/dev/shm"
 

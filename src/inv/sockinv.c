@@ -1,5 +1,5 @@
 /* Listening Unix sockets and their holders: see sockinv.h. */
-#include "sockinv.h"
+#include "inv/sockinv.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* A new entry that takes PATH (malloc'd) as its own. */
 static int add_entry(struct sock_list *l, char *path, int type, unsigned long inode,

@@ -1,4 +1,4 @@
-#include "sysvobj.h"
+#include "inv/sysvobj.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +14,11 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "error.h"
-#include "io.h"
-#include "nsenter.h"
-#include "parse.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/nsenter.h"
+#include "lib/parse.h"
 
 static const char *const proc_files[NKINDS] = {
 	[IPC_KIND_QUEUE] = "/proc/sysvipc/msg",

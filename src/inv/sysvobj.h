@@ -12,7 +12,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "target.h"
+#include "lib/target.h"
 
 #define KIND_BIT(kind) (1u << (kind))
 #define KINDS_ALL (KIND_BIT(IPC_KIND_QUEUE) | KIND_BIT(IPC_KIND_SHM) | KIND_BIT(IPC_KIND_SEM))

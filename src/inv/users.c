@@ -1,5 +1,5 @@
 /* Who uses IPC objects: the /proc scan and its index (users.h). */
-#include "users.h"
+#include "inv/users.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,12 +17,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "error.h"
-#include "io.h"
-#include "nsenter.h"
-#include "posixobj.h"
-#include "sysvobj.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/nsenter.h"
+#include "inv/posixobj.h"
+#include "inv/sysvobj.h"
 
 void users_free(struct users *u)
 {

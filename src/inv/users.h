@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "target.h"
+#include "lib/target.h"
 
 /* How a process uses an object: a set of these bits. */
 enum use_how {

@@ -1,5 +1,5 @@
 /* Working ahead in a second thread (see ahead.h). */
-#include "ahead.h"
+#include "lib/ahead.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -12,7 +12,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* Four batches: one filling, one being used, two ready to even out the
  * two sides' speeds. */

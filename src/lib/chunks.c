@@ -1,11 +1,11 @@
 /* Cutting a stream into chunks (see chunks.h). */
-#include "chunks.h"
+#include "lib/chunks.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* Could the K bytes at S (1 <= K <= 3) begin a well-formed UTF-8
  * character of more than K bytes?  The same bounds as utf8_char_len

@@ -1,12 +1,12 @@
-#include "cli.h"
+#include "lib/cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "parse.h"
-#include "usage.h"
+#include "lib/error.h"
+#include "lib/parse.h"
+#include "lib/usage.h"
 
 struct poptOption cli_help_options[] = {
 	{ "help", 'h', POPT_ARG_NONE, NULL, CLI_OPT_HELP, "show this help and exit", NULL },

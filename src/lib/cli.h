@@ -14,10 +14,10 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "options.h"
-#include "progress.h"
-#include "table.h"
-#include "target.h"
+#include "lib/options.h"
+#include "lib/progress.h"
+#include "lib/table.h"
+#include "lib/target.h"
 
 /* Option vals: subcommands use 1..999; shared tables claim ranges here. */
 enum {
@@ -103,7 +103,7 @@ int table_option(struct table_format *f, int val);
 int progress_option(enum progress_mode *mode, int val);
 /* --json, --raw and --export asked for together (repeating one is fine). */
 int table_options_check(const struct table_format *f);
-/* --nowait with --timeout contradict each other (SPEC §4). */
+/* --nowait with --timeout contradict each other (ipctool-recv(1)). */
 int wait_options_check(const struct wait_options *o);
 
 #endif

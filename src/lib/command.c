@@ -1,10 +1,10 @@
 /* The one runner every subcommand goes through (see command.h). */
-#include "command.h"
+#include "lib/command.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 struct run {
 	const struct command *command;

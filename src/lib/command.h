@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "cli.h"
+#include "lib/cli.h"
 
 /* Where a shared part sits in a command's options struct, for the entry's
  * .target, .create and .wait; an entry leaves out the parts it has not. */

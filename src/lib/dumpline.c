@@ -1,13 +1,13 @@
 /* Reading one line of a dump (see dumpline.h). */
-#include "dumpline.h"
+#include "lib/dumpline.h"
 
 
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
-#include "janssondl.h"
-#include "json.h"
+#include "lib/error.h"
+#include "lib/janssondl.h"
+#include "lib/json.h"
 
 static const char *const kind_words[] = { "queue", "shm", "sem" };
 

@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "buf.h"
-#include "jsonline.h"
-#include "target.h"
+#include "lib/buf.h"
+#include "lib/jsonline.h"
+#include "lib/target.h"
 
 #define DUMP_FORMAT 1
 /* The most bytes one segment line carries (the writer's chunk). */

@@ -1,4 +1,4 @@
-#include "error.h"
+#include "lib/error.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "lib/json.h"
 
 static const char *subcommand;
 static char *capture_buf;
@@ -50,7 +50,7 @@ static void capture(const char *fmt, va_list ap, const char *suffix)
 		snprintf(capture_buf + len, capture_size - len, ": %s", suffix);
 }
 
-/* SPEC §2: one line, whatever the message carries (a name with a newline,
+/* ipctool(1) EXIT STATUS: one line, whatever the message carries (a name with a newline,
  * bytes that are not UTF-8): it is printed in the shown form. */
 static void print_prefixed(const char *fmt, va_list ap, const char *suffix)
 {

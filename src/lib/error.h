@@ -1,4 +1,4 @@
-/* One place for exit statuses and the one-line error format of SPEC §2:
+/* One place for exit statuses and the one-line error format of ipctool(1) EXIT STATUS:
  *   ipctool: SUBCOMMAND: what went wrong
  * Every module reports through these; none prints its own format. */
 #ifndef IPCTOOL_ERROR_H

@@ -1,4 +1,4 @@
-#include "guard.h"
+#include "lib/guard.h"
 
 #include <setjmp.h>
 #include <signal.h>

@@ -1,4 +1,4 @@
-#include "hexdump.h"
+#include "lib/hexdump.h"
 
 #include <string.h>
 

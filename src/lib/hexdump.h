@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 struct hexdump {
 	unsigned long long at;  /* the offset of the next byte */

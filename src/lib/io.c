@@ -1,4 +1,4 @@
-#include "io.h"
+#include "lib/io.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "wait.h"
+#include "lib/error.h"
+#include "lib/wait.h"
 
 /* A termination signal that came while we were not blocked (between two
  * calls, or ending a blocking call after part of the data moved) has run

@@ -1,6 +1,6 @@
 /* Loading jansson (see janssondl.h). */
 #define JANSSONDL_NO_MACROS
-#include "janssondl.h"
+#include "lib/janssondl.h"
 
 #include <dlfcn.h>
 #include <stdbool.h>

@@ -1,10 +1,10 @@
-#include "json.h"
+#include "lib/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
  * U+10FFFF, since a JSON parser would reject or alter those bytes. */

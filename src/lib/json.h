@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 /* The length of the well-formed UTF-8 character at S (N > 0 bytes left),
  * or 0 when S does not start one. */

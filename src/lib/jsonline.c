@@ -1,11 +1,11 @@
 /* Reading back what recv --json writes (see jsonline.h). */
-#include "jsonline.h"
+#include "lib/jsonline.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "janssondl.h"
-#include "json.h"
+#include "lib/janssondl.h"
+#include "lib/json.h"
 
 /* jansson allocates about ten small blocks for each line (the object, its
  * hash table, the keys, the values, the lexer's buffer) and frees them all

@@ -1,5 +1,5 @@
 /* One line of JSON Lines as `recv --json` writes it, read back for
- * `send --json` (SPEC §16): an object with the tag ("type" or "priority"),
+ * `send --json` (ipctool-recv(1)): an object with the tag ("type" or "priority"),
  * "data" (a string) or "data_base64", exactly one of them, and an optional
  * "size" that must match; other members are ignored.  Parsed by jansson. */
 #ifndef IPCTOOL_JSONLINE_H

@@ -1,5 +1,5 @@
 /* Entering another process's IPC and mount namespaces (nsenter.h). */
-#include "nsenter.h"
+#include "lib/nsenter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "parse.h"
+#include "lib/error.h"
+#include "lib/parse.h"
 
 /* ipctool's own namespaces, working directory and /proc, from the first
  * ns_enter on; and where it is now. */

@@ -1,6 +1,6 @@
 /* Entering another process's IPC and mount namespaces, as
  * `nsenter --ipc --mount -t PID` does, without a shell or an exec: list
- * --ns, rm --ns and list --all-namespaces (SPEC §14).
+ * --ns, rm --ns and list --all-namespaces (ipctool-list(1)).
  *
  * The IPC namespace decides which System V objects and POSIX queues the
  * kernel calls show; the mount namespace which /dev/shm and which mqueue

@@ -1,4 +1,4 @@
-/* Strict parsers for the numbers users type (SPEC §2, §11, §12 "Numbers").
+/* Strict parsers for the numbers users type (ipctool(1) EXIT STATUS, ipctool(1) SECURITY, ipctool(1) "Numbers").
  * Each returns NULL when TEXT is valid and stores the value, or returns a
  * phrase saying what was expected ("a whole number from 1 to 255"), which
  * the caller puts into its usage error.  No sign where a value cannot be

@@ -1,4 +1,4 @@
-#include "progress.h"
+#include "lib/progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "size.h"
+#include "lib/size.h"
 
 /* The work must last this long before a line appears, and lines come at
  * most this often (nanoseconds). */

@@ -1,11 +1,11 @@
 /* Splitting an input into records (see records.h). */
-#include "records.h"
+#include "lib/records.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 enum { RECORDS_CHUNK = 64 * 1024 };
 

@@ -1,5 +1,5 @@
 /* Room on a pipe or socket that a reader drains (see room.h). */
-#include "room.h"
+#include "lib/room.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wait.h"
+#include "lib/wait.h"
 
 /* A Unix stream socket sends a write in buffers of at most half its
  * SO_SNDBUF (less 64 bytes) and, with order-0 pages, SKB_MAX_HEAD(0) +

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "scolsdl.h"
+#include "lib/error.h"
+#include "lib/scolsdl.h"
 
 /* The soname of the ABI libsmartcols.h describes: 1 since util-linux
  * 2.25, the only one there has been. */

@@ -1,12 +1,12 @@
 /* Signal names and numbers (see signame.h). */
-#include "signame.h"
+#include "lib/signame.h"
 
 #include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 
 /* Linux's classic signals, by number; aliases after them. */
 static const char *const classic_names[] = {

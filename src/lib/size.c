@@ -1,4 +1,4 @@
-#include "size.h"
+#include "lib/size.h"
 
 #include <stdio.h>
 

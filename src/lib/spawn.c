@@ -1,5 +1,5 @@
 /* Running a COMMAND the one way ipctool does (see spawn.h). */
-#include "spawn.h"
+#include "lib/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "wait.h"
+#include "lib/error.h"
+#include "lib/wait.h"
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 enum { NFORWARDED = sizeof(forwarded) / sizeof(forwarded[0]) };

@@ -2,7 +2,7 @@
  * sem-p's COMMAND) goes through here, so each starts the same way and is
  * waited for the same way.
  *
- * A child starts as if from a fresh shell (SPEC §12): every signal at its
+ * A child starts as if from a fresh shell (ipctool(1)): every signal at its
  * default action, the C library's own two (32 and 33) included, an empty
  * signal mask, the descriptors it was given as stdin and stdout and those
  * ipctool itself inherited (every descriptor ipctool opens is close-on-exec),

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "json.h"
-#include "table.h"
+#include "lib/error.h"
+#include "lib/json.h"
+#include "lib/table.h"
 
 struct libscols_table *table_new(const char *json_name, const struct table_format *format)
 {

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "buf.h"
-#include "scolsdl.h"
+#include "lib/buf.h"
+#include "lib/scolsdl.h"
 
 enum table_mode { TABLE_PLAIN, TABLE_JSON, TABLE_RAW, TABLE_EXPORT };
 

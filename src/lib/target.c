@@ -1,4 +1,4 @@
-#include "target.h"
+#include "lib/target.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +13,8 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "parse.h"
+#include "lib/error.h"
+#include "lib/parse.h"
 
 void target_init(struct target *t)
 {
@@ -39,7 +39,7 @@ static int parse_key_option(struct target *t, const char *arg)
 	return 0;
 }
 
-/* SPEC §12: split at the last ':'; digits after it are PROJ (1-255), one
+/* ipctool(1): split at the last ':'; digits after it are PROJ (1-255), one
  * non-digit character is PROJ too, nothing after it is an error, anything
  * else means the whole string is the path. */
 static int parse_ftok_option(struct target *t, const char *arg)

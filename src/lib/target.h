@@ -1,4 +1,4 @@
-/* TARGET: how a command line names an IPC object (SPEC §1, §12).
+/* TARGET: how a command line names an IPC object (ipctool(1) TARGET, ipctool(1)).
  *
  *   123            System V id          0x4d2        System V key
  *   --key N        key, decimal or hex  --ftok P[:J] key from ftok(3)

@@ -1,4 +1,4 @@
-#include "wait.h"
+#include "lib/wait.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -50,7 +50,7 @@ void wait_init(struct wait *w, bool nowait, const struct timespec *timeout)
 	memset(w, 0, sizeof(*w));
 	w->nowait = nowait;
 	if (timeout && timeout->tv_sec == 0 && timeout->tv_nsec == 0) {
-		w->nowait = true;      /* SPEC §12: --timeout 0 is --nowait */
+		w->nowait = true;      /* ipctool(1): --timeout 0 is --nowait */
 	} else if (timeout) {
 		w->bounded = true;
 		w->span = *timeout;

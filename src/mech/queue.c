@@ -1,7 +1,7 @@
 /* The one place that picks a queue's flavour: a /name is a POSIX queue,
  * every other TARGET a System V one.  Everything else goes through the
  * flavour's table of operations. */
-#include "queue.h"
+#include "mech/queue.h"
 
 #include <errno.h>
 #include <stdalign.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "error.h"
-#include "signame.h"
+#include "lib/error.h"
+#include "lib/signame.h"
 
 static const struct queue_ops *flavour(const struct target *t)
 {

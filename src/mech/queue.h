@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "options.h"
-#include "target.h"
-#include "wait.h"
+#include "lib/options.h"
+#include "lib/target.h"
+#include "lib/wait.h"
 
 struct queue_record {
 	size_t size;
@@ -67,7 +67,7 @@ enum queue_result {
 int queue_open(struct queue *q, struct target *t);
 /* Give back what queue_open took (the POSIX descriptor). */
 void queue_close(struct queue *q);
-/* Create per mkq (SPEC §3); prints nothing, reports errors, stores the
+/* Create per mkq (ipctool-mkq(1)); prints nothing, reports errors, stores the
  * System V id (POSIX queues are known by their name) and whether this call
  * made the queue (false: it existed). */
 int queue_create(struct target *t, const struct create_options *o,

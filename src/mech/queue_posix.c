@@ -1,6 +1,6 @@
 /* POSIX message queues: mq_open, mq_send, mq_receive and their timed
  * forms, mq_getattr, mq_unlink. */
-#include "queue.h"
+#include "mech/queue.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* The kernel's own defaults, for when /proc/sys/fs/mqueue cannot be read. */
 enum { DEFAULT_MAXMSG = 10, DEFAULT_MSGSIZE = 8192 };
@@ -144,7 +144,7 @@ static int posix_create(struct target *t, const struct create_options *o,
 			return create_failed(t);
 		if (o->exclusive)
 			return fail("message queue %s already exists", target_describe(t));
-		return 0;   /* idempotent: the existing queue, unchanged (SPEC §12) */
+		return 0;   /* idempotent: the existing queue, unchanged (ipctool(1)) */
 	}
 	/* mq_open applied the umask; the mode is to be exactly as given.  On
 	 * Linux a queue descriptor is a file descriptor. */

@@ -1,5 +1,5 @@
 /* System V message queues: msgget, msgsnd, msgrcv, msgctl. */
-#include "queue.h"
+#include "mech/queue.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,7 +10,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* msgmax: the kernel's limit on one message.  IPC_INFO fills a struct
  * msginfo through the msqid_ds pointer, as msgctl(2) documents. */
@@ -149,7 +149,7 @@ static int sysv_create(struct target *t, const struct create_options *o,
 			return create_failed(t);
 		if (o->exclusive)
 			return fail("message queue %s already exists", target_describe(t));
-		/* Idempotent: hand back the existing queue unchanged (SPEC §12). */
+		/* Idempotent: hand back the existing queue unchanged (ipctool(1)). */
 		*id = msgget(key, 0);
 		if (*id >= 0)
 			return 0;

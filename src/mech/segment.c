@@ -1,11 +1,11 @@
 /* The shared memory interface (segment.h): which implementation serves a
  * TARGET, System V or POSIX, and what they share. */
-#include "segment.h"
+#include "mech/segment.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "target.h"
+#include "lib/target.h"
 
 static void segment_init(struct segment *s, const struct target *t)
 {

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "options.h"
-#include "target.h"
+#include "lib/options.h"
+#include "lib/target.h"
 
 struct segment;
 
@@ -17,7 +17,7 @@ struct segment_ops {
 	/* Find an existing segment.  READ_ONLY: it will only be read, so
 	 * read permission is enough. */
 	int (*open)(struct segment *s, bool read_only);
-	/* mkshm (SPEC §3, §12): create it, or find it unchanged. */
+	/* mkshm (ipctool-mkq(1), ipctool(1)): create it, or find it unchanged. */
 	int (*create)(struct segment *s, const struct create_options *o, unsigned long long size);
 	int (*attach)(struct segment *s, bool read_only, void **addr);
 	/* Make bytes OFFSET to OFFSET+LENGTH writable without a fault for want

@@ -1,7 +1,7 @@
 /* POSIX shared memory behind the segment interface (segment.h):
  * shm_open and ftruncate to find and create, mmap to attach.  An object
  * lives as a file in /dev/shm; its size is the file's. */
-#include "segment.h"
+#include "mech/segment.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,10 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "io.h"
-#include "posixobj.h"
-#include "wait.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "inv/posixobj.h"
+#include "lib/wait.h"
 
 static int inspect(struct segment *s)
 {
@@ -103,7 +103,7 @@ static void posix_detach(struct segment *s, void *addr)
 
 /* ---- creating (mkshm) ---------------------------------------------------- */
 
-/* The existing object, unchanged (SPEC §12), as long as it is at least as
+/* The existing object, unchanged (ipctool(1)), as long as it is at least as
  * large as asked.  One of 0 bytes is still being made by its creator
  * (shm_open, then ftruncate): wait up to 1 s for its size.  Returns 0, a
  * status, or -1 with errno when it cannot be opened. */
@@ -127,7 +127,7 @@ static int join_existing(struct segment *s, unsigned long long size)
 }
 
 /* The umask is cleared around shm_open so the mode is exact from the
- * first moment, whatever the umask (SPEC §12). */
+ * first moment, whatever the umask (ipctool(1)). */
 static int posix_create(struct segment *s, const struct create_options *o, unsigned long long size)
 {
 	const char *name = s->target.path;

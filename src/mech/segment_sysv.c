@@ -1,13 +1,13 @@
 /* System V shared memory behind the segment interface (segment.h):
  * shmget to find and create, shmat/shmdt to attach. */
-#include "segment.h"
+#include "mech/segment.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 static int no_such_segment(const struct target *t)
 {
@@ -98,7 +98,7 @@ static int create_failed(const struct segment *s, unsigned long long size)
 	}
 }
 
-/* The existing segment for KEY, unchanged (SPEC §12), as long as it is at
+/* The existing segment for KEY, unchanged (ipctool(1)), as long as it is at
  * least as large as asked.  Returns 0, a status, or -1 with errno when it
  * went away meanwhile. */
 static int join_existing(struct segment *s, unsigned long long size, key_t key)

@@ -9,9 +9,9 @@
 #include <semaphore.h>
 #include <stdbool.h>
 
-#include "options.h"
-#include "target.h"
-#include "wait.h"
+#include "lib/options.h"
+#include "lib/target.h"
+#include "lib/wait.h"
 
 /* The largest value a System V semaphore can hold (SEMVMX) and so the
  * largest --value and --count. */
@@ -65,7 +65,7 @@ int semaphore_check_name(const struct target *t);
 
 /* Find an existing semaphore (set); reports and returns a status. */
 int semaphore_open(struct semaphore *s, const struct target *t);
-/* Create per mksem (SPEC §3, §12), or find it unchanged. */
+/* Create per mksem (ipctool-mkq(1), ipctool(1)), or find it unchanged. */
 int semaphore_create(struct semaphore *s, const struct target *t, const struct create_options *o,
 		     unsigned long nsems, bool value_given, unsigned value);
 void semaphore_close(struct semaphore *s);

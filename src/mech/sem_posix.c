@@ -2,7 +2,7 @@
  * sem_open to find and create one, sem_wait/sem_trywait/sem_timedwait to
  * take it, sem_post to give it back.  A POSIX semaphore is one semaphore
  * (number 0) and has no undo. */
-#include "sem.h"
+#include "mech/sem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "io.h"
-#include "posixobj.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "inv/posixobj.h"
 
 /* glibc's futex flag for a semaphore shared between processes, which its
  * sem_open writes into every semaphore it makes. */
@@ -95,7 +95,7 @@ static int posix_open(struct semaphore *s)
 /* sem_open with O_EXCL builds the semaphore, value included, in a file of
  * its own and links it into place, so nobody can see it half made.  It has
  * no descriptor to fchmod afterwards, so the umask is cleared around it
- * instead: the mode is exact from the first moment (SPEC §12). */
+ * instead: the mode is exact from the first moment (ipctool(1)). */
 static int posix_create(struct semaphore *s, const struct create_options *o, unsigned long nsems,
 			bool value_given, unsigned value)
 {
@@ -115,7 +115,7 @@ static int posix_create(struct semaphore *s, const struct create_options *o, uns
 			return fail_errno("cannot create semaphore %s", name);
 		if (o->exclusive)
 			return fail("semaphore %s already exists", name);
-		/* Idempotent: the existing semaphore, unchanged (SPEC §12). */
+		/* Idempotent: the existing semaphore, unchanged (ipctool(1)). */
 		int rc = check_sem_file(s);
 		if (rc)
 			return rc;

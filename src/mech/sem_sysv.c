@@ -1,6 +1,6 @@
 /* System V semaphore sets behind the semaphore interface (sem.h):
  * semget/semctl to find and create a set, semop/semtimedop to change it. */
-#include "sem.h"
+#include "mech/sem.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* glibc leaves the semctl(2) argument type to the caller. */
 union semun {
@@ -31,10 +31,10 @@ static int stat_set(int id, struct semid_ds *ds)
 	return semctl(id, 0, IPC_STAT, arg);
 }
 
-/* SPEC §12: a set that exists but was never operated on is being set up by
+/* ipctool(1): a set that exists but was never operated on is being set up by
  * its creator: wait up to 1 s for it to be marked ready, then take it as it
  * is.  mksem, sem-p, sem-v and --lock all wait, so none of them changes a
- * set before its values are in place (SPEC §3). */
+ * set before its values are in place (ipctool-mkq(1)). */
 static void wait_until_ready(int id)
 {
 	struct timespec second = { 1, 0 }, pause = { 0, 10000000L };
@@ -229,7 +229,7 @@ static int initialise_set(int id, unsigned long nsems, bool value_given, unsigne
 
 /* The set was created with the access its initialisation needs (read and
  * alter for its owner); now give it the mode asked for, as mkq and mkshm
- * do, however little it allows (SPEC §12). */
+ * do, however little it allows (ipctool(1)). */
 static int set_mode(int id, mode_t mode)
 {
 	struct semid_ds ds;
@@ -283,7 +283,7 @@ static int sysv_create(struct semaphore *s, const struct create_options *o, unsi
 			return create_failed(&s->target, nsems);
 		if (o->exclusive)
 			return fail("semaphore set %s already exists", target_describe(&s->target));
-		/* Idempotent: the existing set, unchanged (SPEC §12). */
+		/* Idempotent: the existing set, unchanged (ipctool(1)). */
 		rc = join_existing(s, nsems, value_given, key);
 		if (rc >= 0)
 			return rc;

@@ -1,14 +1,14 @@
 /* The semaphore interface (sem.h): which implementation serves a TARGET,
  * System V or POSIX, what they share, and --lock. */
-#include "sem.h"
+#include "mech/sem.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
-#include "target.h"
-#include "wait.h"
+#include "lib/error.h"
+#include "lib/target.h"
+#include "lib/wait.h"
 
 static const struct semaphore_ops *ops_for(const struct target *t)
 {

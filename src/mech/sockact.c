@@ -1,5 +1,5 @@
 /* Socket activation: see sockact.h and sd_listen_fds(3). */
-#include "sockact.h"
+#include "mech/sockact.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "parse.h"
+#include "lib/error.h"
+#include "lib/parse.h"
 
 enum { FIRST_FD = 3 };   /* SD_LISTEN_FDS_START */
 

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "socket.h"
+#include "mech/socket.h"
 
 /* Whether sockets were passed to this very process (LISTEN_PID is its
  * pid).  Malformed variables count as passed: sock_adopt reports them. */

@@ -1,5 +1,5 @@
 /* Unix domain sockets: see socket.h. */
-#include "socket.h"
+#include "mech/socket.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,10 +11,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "io.h"
-#include "sockinv.h"
-#include "wait.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "inv/sockinv.h"
+#include "lib/wait.h"
 
 const char *sock_addr_parse(const char *text, struct sock_addr *a)
 {

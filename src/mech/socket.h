@@ -1,4 +1,4 @@
-/* Unix domain sockets (SPEC §13): addresses (a path or @abstract), a
+/* Unix domain sockets (ipctool-sock(1)): addresses (a path or @abstract), a
  * listener that is safe to leave running, connecting, and the peer's
  * credentials as the kernel gives them.
  *
@@ -20,7 +20,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 
-#include "wait.h"
+#include "lib/wait.h"
 
 struct sock_addr {
 	struct sockaddr_un sun;

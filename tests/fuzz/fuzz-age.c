@@ -1,4 +1,4 @@
-/* parse_age (src/lib/parse.c) against SPEC §14: a whole decimal number
+/* parse_age (src/lib/parse.c) against ipctool-list(1): a whole decimal number
  * followed by one unit, s, m, h or d, which is required; no sign, no
  * spaces, no fraction; at most DURATION_MAX_SECONDS once in seconds. */
 #include "../../src/lib/parse.h"

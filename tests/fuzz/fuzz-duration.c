@@ -1,4 +1,4 @@
-/* parse_duration (src/lib/parse.c) against SPEC §2, §12: decimal seconds
+/* parse_duration (src/lib/parse.c) against ipctool(1) EXIT STATUS, ipctool(1): decimal seconds
  * ("3", "0.25", ".5"), finite, not negative, no sign, no exponent, at most
  * DURATION_MAX_SECONDS; nanosecond resolution, further digits dropped.
  * The value is also checked against strtod, an independent reading. */

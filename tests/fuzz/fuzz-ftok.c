@@ -1,4 +1,4 @@
-/* --ftok PATH[:PROJ] (target_set_ftok in src/lib/target.c) against SPEC §1,
+/* --ftok PATH[:PROJ] (target_set_ftok in src/lib/target.c) against ipctool(1) TARGET
  * §12: split at the last ':'; digits after it are PROJ and must be 1-255;
  * one non-digit character is PROJ; nothing after it is a usage error;
  * anything else means the whole string is PATH and PROJ is 1.  PATH may

@@ -1,5 +1,5 @@
 /* json_message_parse (src/lib/jsonline.c), what send --json reads, against
- * what recv --json writes (SPEC §16): any bytes, written as recv writes
+ * what recv --json writes (ipctool-recv(1)): any bytes, written as recv writes
  * them ("data" when they are UTF-8, else "data_base64") with a type, must
  * parse back to the same bytes and type; and the raw input, parsed as a
  * line, must never crash or claim more bytes than the line had. */

@@ -1,4 +1,4 @@
-/* parse_key and parse_id (src/lib/parse.c) against SPEC §1, §2: a key is
+/* parse_key and parse_id (src/lib/parse.c) against ipctool(1) TARGET, ipctool(1) EXIT STATUS: a key is
  * decimal or 0x hex, 1 to 0xffffffff, key 0 (IPC_PRIVATE) refused with a
  * reason of its own; an id is decimal, 0 to INT_MAX. */
 #include <limits.h>

@@ -1,4 +1,4 @@
-/* parse_mode (src/lib/parse.c) against SPEC §2: octal digits only, at most 0777. */
+/* parse_mode (src/lib/parse.c) against ipctool(1) EXIT STATUS: octal digits only, at most 0777. */
 #include <sys/stat.h>
 
 #include "../../src/lib/parse.h"

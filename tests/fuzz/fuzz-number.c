@@ -1,4 +1,4 @@
-/* parse_unsigned and parse_signed (src/lib/parse.c) against SPEC §2, §11:
+/* parse_unsigned and parse_signed (src/lib/parse.c) against ipctool(1) EXIT STATUS, ipctool(1) SECURITY:
  * decimal digits only, no sign where the value cannot be negative, no
  * spaces, no exponent, no trailing garbage, range checked.  Every input is
  * tried with each range the subcommands use. */

@@ -1,4 +1,4 @@
-/* signal_parse (src/lib/signame.c) against SPEC §9: a name with or without
+/* signal_parse (src/lib/signame.c) against ipctool-signal-send(1): a name with or without
  * SIG in any case, RTMIN+N / RTMAX-N, or a number (1-31 or SIGRTMIN to
  * SIGRTMAX; 0 only where allowed).  Classic names are checked against
  * glibc's own table (sigabbrev_np), so a typo in either shows. */
@@ -13,7 +13,7 @@
  * stripped ("RTMIN+000000000003"; man/ipctool.1, Signals). */
 enum { SIGNAL_TEXT_MAX = 15 };
 
-/* SPEC names them as Linux's kill(1) does; glibc calls SIGIO "POLL". */
+/* the manual names them as Linux's kill(1) does; glibc calls SIGIO "POLL". */
 static const struct { const char *name; int sig; } aliases[] = {
 	{ "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "POLL", SIGIO }, { "IO", SIGIO },
 };

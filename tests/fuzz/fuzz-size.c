@@ -1,4 +1,4 @@
-/* parse_size (src/lib/parse.c) against SPEC §2, §3: decimal bytes with an
+/* parse_size (src/lib/parse.c) against ipctool(1) EXIT STATUS, ipctool-mkq(1): decimal bytes with an
  * optional K, M or G suffix (powers of 1024; lower case too), no overflow
  * when the suffix is applied, range checked, tried with each range the
  * subcommands use. */

@@ -1,4 +1,4 @@
-/* target_parse and --key (src/lib/target.c) against SPEC §1, §12: decimal
+/* target_parse and --key (src/lib/target.c) against ipctool(1) TARGET, ipctool(1): decimal
  * digits are an id (0 to INT_MAX), 0x hex a key (1 to 0xffffffff), '/' and
  * 1 to 255 characters with no further '/' (and not "." or "..") a POSIX
  * name; anything else, or a second target, is a usage error (status 2)

@@ -2,7 +2,7 @@
  *
  * Each harness feeds one input, as the C string a command line would
  * carry, to one of ipctool's parsers and compares the verdict and value
- * with a reference written here from SPEC §2, §11 and §12 alone.  A
+ * with a reference written here from ipctool(1) EXIT STATUS, ipctool(1) SECURITY, ipctool(1) alone.  A
  * disagreement is reported on stderr and ends the run with abort(), so
  * libFuzzer saves the input as a crash artifact and prints it. */
 #ifndef IPCTOOL_FUZZ_H

@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# The shape of the source tree (doc/ARCHITECTURE.md): includes name their
+# layer and go only downward, and the code and tests point to nothing
+# outside the repository.
+load helpers
+
+top() { cd "$BATS_TEST_DIRNAME/.." && pwd; }
+
+@test "every include in src/ names its layer and goes no higher than the includer's" {
+	run --separate-stderr "$(top)/tools/check-includes" "$(top)/src"
+	assert_success
+	assert_equal "$stderr" ""
+}
+
+@test "an upward include is found: lib including a cmd header fails the check, naming both" {
+	cp -r "$(top)/src" "$BATS_TEST_TMPDIR/src"
+	printf '#include "cmd/commands.h"\n' >>"$BATS_TEST_TMPDIR/src/lib/io.c"
+	run --separate-stderr "$(top)/tools/check-includes" "$BATS_TEST_TMPDIR/src"
+	assert_equal "$status" 1
+	assert_equal "$stderr" "$BATS_TEST_TMPDIR/src/lib/io.c:$(wc -l <"$BATS_TEST_TMPDIR/src/lib/io.c"): lib includes cmd/commands.h, a layer above it"
+}
+
+@test "an include that names no layer, or no header there, fails the check" {
+	cp -r "$(top)/src" "$BATS_TEST_TMPDIR/src"
+	printf '#include "io.h"\n#include "lib/nothing.h"\n' >>"$BATS_TEST_TMPDIR/src/inv/users.c"
+	run --separate-stderr "$(top)/tools/check-includes" "$BATS_TEST_TMPDIR/src"
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 2
+	[[ ${stderr_lines[0]} == *': "io.h" names no layer (write "LAYER/io.h")' ]] || fail "${stderr_lines[0]}"
+	[[ ${stderr_lines[1]} == *': "lib/nothing.h" is no header of src/' ]] || fail "${stderr_lines[1]}"
+}
+
+@test "the code and the tests cite no file outside the repository" {
+	run grep -rlE '\bSPEC\b|\.\./shared' "$(top)/src" "$(top)/tests" --include='*.[ch]' --include='*.bats' --include='*.bash' --exclude=structure.bats
+	assert_equal "$status" 1
+	assert_output ""
+}
+
+@test "no test chains assertions with &&, which Bats does not fail on a line but the last" {
+	run grep -nE '^[[:space:]]*\[ .* \] && \[ .* \][[:space:]]*$' "$(top)"/tests/*.bats "$(top)"/tests/*.bash
+	assert_equal "$status" 1
+	assert_output ""
+}
