@@ -6,29 +6,17 @@
 #include <string.h>
 
 #include "lib/error.h"
+#include "lib/json.h"
 
 /* Could the K bytes at S (1 <= K <= 3) begin a well-formed UTF-8
  * character of more than K bytes?  The same bounds as utf8_char_len
- * (json.c): no overlong form, no surrogate, nothing past U+10FFFF. */
+ * (json.h, utf8_lead). */
 static bool utf8_unfinished(const unsigned char *s, size_t k)
 {
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t len;
+	unsigned char lo, hi;
+	size_t len = utf8_lead(s[0], &lo, &hi);
 
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0) lo = 0xA0;
-		if (c == 0xED) hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0) lo = 0x90;
-		if (c == 0xF4) hi = 0x8F;
-	} else {
-		return false;
-	}
-	if (k >= len || (k >= 2 && (s[1] < lo || s[1] > hi)))
+	if (len == 0 || k >= len || (k >= 2 && (s[1] < lo || s[1] > hi)))
 		return false;
 	return k < 3 || (s[2] >= 0x80 && s[2] <= 0xBF);
 }

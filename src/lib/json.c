@@ -8,28 +8,34 @@
 
 /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
  * U+10FFFF, since a JSON parser would reject or alter those bytes. */
+size_t utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF)
+		return 2;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (c == 0xE0) *lo = 0xA0;
+		if (c == 0xED) *hi = 0x9F;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (c == 0xF0) *lo = 0x90;
+		if (c == 0xF4) *hi = 0x8F;
+		return 4;
+	}
+	return 0;
+}
+
 size_t utf8_char_len(const unsigned char *s, size_t n)
 {
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xBF;
+	unsigned char lo, hi;
 	size_t len;
 
-	if (c < 0x80)
+	if (s[0] < 0x80)
 		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0) lo = 0xA0;
-		if (c == 0xED) hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0) lo = 0x90;
-		if (c == 0xF4) hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < len || s[1] < lo || s[1] > hi)
+	len = utf8_lead(s[0], &lo, &hi);
+	if (len == 0 || n < len || s[1] < lo || s[1] > hi)
 		return 0;
 	for (size_t k = 2; k < len; k++)
 		if (s[k] < 0x80 || s[k] > 0xBF)

@@ -11,6 +11,10 @@
 
 /* The length of the well-formed UTF-8 character at S (N > 0 bytes left),
  * or 0 when S does not start one. */
+/* The length (2 to 4) of a UTF-8 character whose first byte is C, with the
+ * bounds of its second byte in LO and HI (no overlong form, no surrogate,
+ * nothing past U+10FFFF); 0 when C begins no character of several bytes. */
+size_t utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi);
 size_t utf8_char_len(const unsigned char *s, size_t n);
 bool utf8_valid(const unsigned char *s, size_t n);
 /* Append S as a quoted JSON string; S must be valid UTF-8. */
