@@ -75,18 +75,6 @@ static struct poptOption dump_table[] = {
 	POPT_TABLEEND
 };
 
-static struct target *new_target(struct dump_options *o)
-{
-	struct target *t = realloc(o->targets, (o->ntargets + 1) * sizeof(*t));
-
-	if (!t)
-		return NULL;
-	o->targets = t;
-	t = &o->targets[o->ntargets++];
-	target_init(t);
-	return t;
-}
-
 static int dump_option(int val, const char *arg, void *data)
 {
 	struct dump_options *o = data;
@@ -95,7 +83,7 @@ static int dump_option(int val, const char *arg, void *data)
 	switch (val) {
 	case CLI_OPT_KEY:
 	case CLI_OPT_FTOK:
-		if (!(t = new_target(o)))
+		if (!(t = target_append(&o->targets, &o->ntargets)))
 			return fail("out of memory");
 		return target_option(t, val, arg);
 	case OPT_ALL: o->all = true; return 0;
@@ -108,7 +96,7 @@ static int dump_option(int val, const char *arg, void *data)
 static int dump_check(struct dump_options *o, const struct cli *cli)
 {
 	for (int i = 0; i < cli->nargs; i++) {
-		struct target *t = new_target(o);
+		struct target *t = target_append(&o->targets, &o->ntargets);
 		if (!t)
 			return fail("out of memory");
 		int rc = target_parse(t, cli->args[i]);

@@ -63,18 +63,6 @@ static struct poptOption rm_table[] = {
 	POPT_TABLEEND
 };
 
-static struct target *new_target(struct rm_options *o)
-{
-	struct target *t = realloc(o->targets, (o->ntargets + 1) * sizeof(*t));
-
-	if (!t)
-		return NULL;
-	o->targets = t;
-	t = &o->targets[o->ntargets++];
-	target_init(t);
-	return t;
-}
-
 static int rm_option(int val, const char *arg, void *data)
 {
 	struct rm_options *o = data;
@@ -84,7 +72,7 @@ static int rm_option(int val, const char *arg, void *data)
 	case CLI_OPT_KEY:
 	case CLI_OPT_FTOK:
 		/* rm has no TARGET part for the runner: each names one more. */
-		if (!(t = new_target(o)))
+		if (!(t = target_append(&o->targets, &o->ntargets)))
 			return fail("out of memory");
 		return target_option(t, val, arg);
 	case OPT_ALL: o->all = true; return 0;
@@ -99,7 +87,7 @@ static int rm_option(int val, const char *arg, void *data)
 static int rm_check(struct rm_options *o, const struct cli *cli)
 {
 	for (int i = 0; i < cli->nargs; i++) {
-		struct target *t = new_target(o);
+		struct target *t = target_append(&o->targets, &o->ntargets);
 		if (!t)
 			return fail("out of memory");
 		int rc = target_parse(t, cli->args[i]);

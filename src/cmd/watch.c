@@ -58,18 +58,6 @@ static void watch_init(void *opts)
 	o->interval.tv_sec = 1;
 }
 
-static struct target *new_target(struct watch_options *o)
-{
-	struct target *t = realloc(o->targets, (o->ntargets + 1) * sizeof(*t));
-
-	if (!t)
-		return NULL;
-	o->targets = t;
-	t = &o->targets[o->ntargets++];
-	target_init(t);
-	return t;
-}
-
 static int parse_interval(struct watch_options *o, const char *arg)
 {
 	const char *why = parse_duration(arg, &o->interval);
@@ -90,7 +78,7 @@ static int watch_option(int val, const char *arg, void *data)
 	switch (val) {
 	case CLI_OPT_KEY:
 	case CLI_OPT_FTOK:
-		if (!(t = new_target(o)))
+		if (!(t = target_append(&o->targets, &o->ntargets)))
 			return fail("out of memory");
 		return target_option(t, val, arg);
 	case OPT_INTERVAL: return parse_interval(o, arg);
@@ -114,7 +102,7 @@ static int watch_check(struct watch_options *o, const struct cli *cli, unsigned 
 	int rc;
 
 	for (int i = 0; i < cli->nargs; i++) {
-		struct target *t = new_target(o);
+		struct target *t = target_append(&o->targets, &o->ntargets);
 		if (!t)
 			return fail("out of memory");
 		if ((rc = target_parse(t, cli->args[i])))

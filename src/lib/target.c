@@ -22,6 +22,18 @@ void target_init(struct target *t)
 	t->kind = TARGET_NONE;
 }
 
+struct target *target_append(struct target **v, size_t *n)
+{
+	struct target *t = realloc(*v, (*n + 1) * sizeof(*t));
+
+	if (!t)
+		return NULL;
+	*v = t;
+	t = &t[(*n)++];
+	target_init(t);
+	return t;
+}
+
 static int already_named(const struct target *t, const char *text)
 {
 	return usage_error("two targets given ('%s' and '%s'): name one object", quote_input(t->text),

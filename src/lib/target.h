@@ -30,6 +30,10 @@ struct target {
 };
 
 void target_init(struct target *t);
+/* One more TARGET at the end of the array *V of *N (for the commands that
+ * take several: rm, watch, dump), initialised; NULL when memory ran out
+ * (the array is left as it was). */
+struct target *target_append(struct target **v, size_t *n);
 /* --key KEY and --ftok PATH[:PROJ]; a usage error when a TARGET was
  * already given. */
 int target_set_key(struct target *t, const char *arg);
