@@ -163,13 +163,15 @@ bench: ipctool
 # of `ipctool metrics`, which start their own on 127.0.0.1; on a machine
 # running systemd, Debian also starts and enables both packages' services
 # (`systemctl disable --now prometheus prometheus-node-exporter` undoes it).
+# systemd brings systemd-socket-activate, which the socket-activation tests
+# run ipctool under, and the pages ipctool-sock(1) refers to.
 BUILD_DEPENDS := $(shell tools/build-depends)
 TEST_PACKAGES := build-essential \
                 bats bats-assert bats-support jq mandoc man-db util-linux \
                 bsdextrautils procps psmisc time perl python3 python3-sysv-ipc zsh fish \
                 bash-completion clang libclang-rt-dev strace manpages manpages-dev \
                 tmux \
-                socat netcat-openbsd iproute2 \
+                socat netcat-openbsd iproute2 systemd \
                 prometheus prometheus-node-exporter \
                 dpkg-dev lintian
 DEB_PACKAGES := $(BUILD_DEPENDS) $(TEST_PACKAGES)
