@@ -350,31 +350,6 @@ sysv_ipc.MessageQueue(0x125).receive()'
 
 # ---- namespaces that share /dev/shm ----------------------------------------------
 
-# start_child SCRIPT: a process in new IPC and mount namespaces with an
-# mqueue mount of its own that runs SCRIPT there, then sleeps; its pid in
-# $CHILD.  SHARE_SHM=1: it keeps our /dev/shm (as `unshare --ipc --mount`
-# does), else it gets a tmpfs of its own.
-start_child() {
-	local ready=$BATS_TEST_TMPDIR/ready.$RANDOM
-	bg_start unshare --ipc --mount --propagation private -- bash -c '
-		set -e
-		[ -n "$SHARE_SHM" ] || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-		mount -t mqueue mqueue "$IPCTOOL_TEST_MQUEUE"
-		eval "$1"
-		touch "$2"
-		exec sleep 1000' _ "$1" "$ready"
-	CHILD=$BG_PID
-	wait_for "[ -e '$ready' ] || ! kill -0 $CHILD 2>/dev/null" || fail "the child did not start"
-	[ -e "$ready" ] || fail "the child's script failed"
-}
-
-ns_inode() {
-	local link
-	link=$(readlink "/proc/$1/ns/ipc")
-	link=${link#ipc:[}
-	echo "${link%]}"
-}
-
 @test "--ns of a child sharing our /dev/shm: our POSIX files are SHARED and rm --ns refuses them without --force" {
 	ipctool mkshm /live_shm --size 64 >/dev/null
 	map_shm live_shm

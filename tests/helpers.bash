@@ -330,3 +330,46 @@ start_stopped_reader() {
 is_stopped() { [ "$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = T ]; }
 # Process PID sleeps in a write to a full pipe.
 in_pipe_write() { grep -q pipe_write "/proc/$1/wchan" 2>/dev/null; }
+
+# ---- child IPC namespaces -------------------------------------------------
+
+# start_child SCRIPT: a process in new IPC and mount namespaces, with a
+# /dev/shm and an mqueue mount of its own, that runs SCRIPT (bash) there
+# and then sleeps; its pid in $CHILD.  SHARE_SHM=1: it keeps our /dev/shm
+# (as `unshare --ipc --mount` does).  NO_MQUEUE=1: every mqueue mount is
+# taken away instead, so the child sees no POSIX queues at all;
+# KEEP_MQUEUE=1: the child keeps the mqueue mount it inherits (ours).
+start_child() {
+	local ready=$BATS_TEST_TMPDIR/ready.$RANDOM
+	bg_start unshare --ipc --mount --propagation private -- bash -c '
+		set -e
+		[ -n "${SHARE_SHM:-}" ] || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+		if [ -n "${KEEP_MQUEUE:-}" ]; then
+			:
+		elif [ -n "${NO_MQUEUE:-}" ]; then
+			while dir=$(findmnt -rn -t mqueue -o TARGET | tail -n 1) && [ -n "$dir" ]; do
+				umount "$dir"
+			done
+		else
+			mount -t mqueue mqueue "$IPCTOOL_TEST_MQUEUE"
+		fi
+		eval "$1"
+		touch "$2"
+		exec sleep 1000' _ "$1" "$ready"
+	CHILD=$BG_PID
+	wait_for "[ -e '$ready' ] || ! kill -0 $CHILD 2>/dev/null" || fail "the child did not start"
+	[ -e "$ready" ] || fail "the child's script failed"
+	# Its script done, it execs sleep: what list shows as its COMMAND.
+	wait_for "[ \"\$(cat /proc/$CHILD/comm 2>/dev/null)\" = sleep ]" || fail "the child did not go to sleep"
+}
+
+# The inode number of PID's IPC namespace, as readlink shows it.
+ns_inode() {
+	local link
+	link=$(readlink "/proc/$1/ns/ipc")
+	link=${link#ipc:[}
+	echo "${link%]}"
+}
+
+# in_child CMD...: CMD in the child's IPC and mount namespaces.
+in_child() { nsenter --ipc --mount --root --wd -t "$CHILD" -- "$@"; }

@@ -59,30 +59,6 @@ except Exception as e:
     sys.exit(1)' "$1"
 }
 
-# The child namespaces of namespaces.bats: new IPC and mount namespaces
-# with their own /dev/shm and mqueue mount, running SCRIPT, then sleeping.
-# SHARE_SHM=1: it keeps our /dev/shm (as `unshare --ipc --mount` does).
-start_child() {
-	local ready=$BATS_TEST_TMPDIR/ready.$RANDOM
-	bg_start unshare --ipc --mount --propagation private -- bash -c '
-		set -e
-		[ -n "${SHARE_SHM:-}" ] || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-		mount -t mqueue mqueue "$IPCTOOL_TEST_MQUEUE"
-		eval "$1"
-		touch "$2"
-		exec sleep 1000' _ "$1" "$ready"
-	CHILD=$BG_PID
-	wait_for "[ -e '$ready' ] || ! kill -0 $CHILD 2>/dev/null" || fail "the child did not start"
-	[ -e "$ready" ] || fail "the child's script failed"
-}
-
-ns_inode() {
-	local link
-	link=$(readlink "/proc/$1/ns/ipc")
-	link=${link#ipc:[}
-	echo "${link%]}"
-}
-
 # One object of every kind and family, with something in each queue.
 make_every_kind() {
 	q=$(ipctool mkq)

@@ -9,46 +9,6 @@ load helpers
 
 teardown() { common_teardown; }
 
-# start_child SCRIPT: a process in new IPC and mount namespaces, with a
-# /dev/shm and an mqueue mount of their own, that runs SCRIPT (bash) there
-# and then sleeps; its pid in $CHILD.  NO_MQUEUE=1: every mqueue mount is
-# taken away instead, so the child sees no POSIX queues at all;
-# KEEP_MQUEUE=1: the child keeps the mqueue mount it inherits (ours).
-start_child() {
-	local ready=$BATS_TEST_TMPDIR/ready.$RANDOM
-	bg_start unshare --ipc --mount --propagation private -- bash -c '
-		set -e
-		mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-		if [ -n "$KEEP_MQUEUE" ]; then
-			:
-		elif [ -n "$NO_MQUEUE" ]; then
-			while dir=$(findmnt -rn -t mqueue -o TARGET | tail -n 1) && [ -n "$dir" ]; do
-				umount "$dir"
-			done
-		else
-			mount -t mqueue mqueue "$IPCTOOL_TEST_MQUEUE"
-		fi
-		eval "$1"
-		touch "$2"
-		exec sleep 1000' _ "$1" "$ready"
-	CHILD=$BG_PID
-	wait_for "[ -e '$ready' ] || ! kill -0 $CHILD 2>/dev/null" || fail "the child did not start"
-	[ -e "$ready" ] || fail "the child's script failed"
-	# Its script done, it execs sleep: what list shows as its COMMAND.
-	wait_for "[ \"\$(cat /proc/$CHILD/comm 2>/dev/null)\" = sleep ]" || fail "the child did not go to sleep"
-}
-
-# The inode number of PID's IPC namespace, as readlink shows it.
-ns_inode() {
-	local link
-	link=$(readlink "/proc/$1/ns/ipc")
-	link=${link#ipc:[}
-	echo "${link%]}"
-}
-
-# in_child CMD...: CMD in the child's IPC and mount namespaces.
-in_child() { nsenter --ipc --mount --root --wd -t "$CHILD" -- "$@"; }
-
 # Objects with the same names and keys in this namespace and in a child.
 make_both() {
 	ipctool mkq --key 0x2222 >/dev/null
