@@ -169,7 +169,7 @@ description_columns() {
 @test "SUB --help is in util-linux's shape: Usage, one line a form, the summary, the options, See ipctool-SUB(1)" {
 	local sub summary page
 	for sub in $(subcommands); do
-		run ipctool "$sub" --help
+		run_tool "$sub" --help
 		assert_success
 		# Usage: alone, then each form starts with " ipctool SUB ".
 		assert_equal "$sub: ${lines[0]}" "$sub: Usage:"
@@ -182,7 +182,7 @@ description_columns() {
 		# Every option line of popt's kind, aligned: the descriptions begin in one column.
 		run description_columns "$sub"
 		[ "${#lines[@]}" -eq 1 ] || fail "$sub: descriptions start in columns: ${lines[*]}"
-		run ipctool "$sub" --help
+		run_tool "$sub" --help
 		page="See ipctool-$sub(1)."
 		[ "$sub" = help ] && page="See ipctool(1)."
 		assert_equal "$sub: ${lines[-1]}" "$sub: $page"
@@ -191,10 +191,10 @@ description_columns() {
 		assert_output ""
 	done
 	# Forms are wrapped, not run together: recv's takes several lines, sock's two forms each start a line.
-	run ipctool sock --help
+	run_tool sock --help
 	assert_line --regexp '^ ipctool sock \[PATH\] --listen '
 	assert_line --regexp '^ ipctool sock PATH --connect '
-	run ipctool --help
+	run_tool --help
 	assert_line --index 0 "Usage:"
 	assert_equal "${lines[-1]}" "See ipctool(1)."
 	run bash -c "ipctool --help | awk 'length > 80'"
@@ -789,7 +789,7 @@ dump_records() { ipctool --dump-options | awk -F'\t' -v type="$1" '$1 == type'; 
 	run dump_records top
 	assert_success
 	assert_output "$(printf 'top\t--help\t-h\tshow help and exit\ntop\t--version\t-V\tshow the version and exit')"
-	run ipctool --help
+	run_tool --help
 	refute_output --partial dump-options
 	refute_output --partial __complete
 }
@@ -869,15 +869,15 @@ letter_pairs() {
 0x000004d2
 $p
 /pq"
-	run ipctool __complete segments
+	run_tool __complete segments
 	assert_output "$m
 0x000004d3
 /pm"
-	run ipctool __complete semaphores
+	run_tool __complete semaphores
 	assert_output "$s
 0x000004d4
 /ps"
-	run ipctool __complete objects
+	run_tool __complete objects
 	assert_output "$q
 0x000004d2
 $p
@@ -888,20 +888,20 @@ $s
 /pq
 /pm
 /ps"
-	run ipctool __complete objects 0x
+	run_tool __complete objects 0x
 	assert_output "0x000004d2
 0x000004d3
 0x000004d4"
-	run ipctool __complete semaphores /p
+	run_tool __complete semaphores /p
 	assert_output /ps
-	run ipctool __complete queues /nothing
+	run_tool __complete queues /nothing
 	assert_success
 	assert_output ""
 }
 
 @test "__complete queues reads this IPC namespace's mqueue mount: stacked on another, or elsewhere" {
 	ipctool mkq /outer >/dev/null
-	run ipctool __complete queues /
+	run_tool __complete queues /
 	assert_output /outer
 	# A new IPC namespace sees the old mount still, at its place; its own
 	# is the later one, stacked on it or in another directory.
@@ -916,33 +916,33 @@ $s
 }
 
 @test "__complete lists signals, pids, users, list's columns and subcommands, by PREFIX" {
-	run ipctool __complete signals SIGUS
+	run_tool __complete signals SIGUS
 	assert_output "SIGUSR1
 SIGUSR2"
-	run ipctool __complete signals TER
+	run_tool __complete signals TER
 	assert_output TERM
-	run ipctool __complete signals RTMAX-1
+	run_tool __complete signals RTMAX-1
 	assert_line RTMAX-1
-	run ipctool __complete signals
+	run_tool __complete signals
 	assert_equal "$(grep -c '^SIG' <<<"$output")" "$(ipctool signal-send --list | wc -l)"
-	run ipctool __complete pids
+	run_tool __complete pids
 	assert_line 1
 	assert_line "$$"
-	run ipctool __complete pids "$$"
+	run_tool __complete pids "$$"
 	assert_line "$$"
 	refute_line 1
-	run ipctool __complete users ro
+	run_tool __complete users ro
 	assert_line root
-	run ipctool __complete users
+	run_tool __complete users
 	assert_equal "$output" "$(getent passwd | cut -d: -f1)"
-	run ipctool __complete columns
+	run_tool __complete columns
 	assert_equal "$output" "$(ipctool list --output help | awk '{ print $1 }')"
-	run ipctool __complete columns CU
+	run_tool __complete columns CU
 	assert_output "CUID
 CUSER"
-	run ipctool __complete commands
+	run_tool __complete commands
 	assert_equal "$output" "$(subcommands)"
-	run ipctool __complete commands mk
+	run_tool __complete commands mk
 	assert_output "mkq
 mkshm
 mksem"
@@ -1051,7 +1051,7 @@ install_tree() {
 	run --separate-stderr env IPCTOOL_DEMO_NAMESPACE=current "$demo"
 	assert_failure 1
 	[[ $stderr == *"already in use"* ]]
-	run ipctool recv --ftok "$demo:D" --nowait
+	run_tool recv --ftok "$demo:D" --nowait
 	assert_success
 	assert_output "not the demo's"
 }

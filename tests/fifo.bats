@@ -11,7 +11,7 @@ teardown() { common_teardown; }
 
 
 @test "fifo PATH makes a FIFO with mode 0600 and prints nothing" {
-	run ipctool fifo p
+	run_tool fifo p
 	assert_success
 	assert_output ""
 	[ -p p ]
@@ -22,13 +22,13 @@ teardown() { common_teardown; }
 
 @test "fifo --mode is applied exactly, whatever the umask" {
 	umask 077
-	run ipctool fifo p --mode 0666
+	run_tool fifo p --mode 0666
 	assert_success
 	run stat -c %a p
 	assert_success
 	assert_output 666
 	umask 0
-	run ipctool fifo q -p 640
+	run_tool fifo q -p 640
 	assert_success
 	run stat -c %a q
 	assert_success
@@ -37,7 +37,7 @@ teardown() { common_teardown; }
 
 @test "fifo on an existing FIFO succeeds and leaves its mode alone" {
 	mkfifo -m 644 p
-	run ipctool fifo p --mode 600
+	run_tool fifo p --mode 600
 	assert_success
 	run stat -c %a p
 	assert_success
@@ -46,10 +46,9 @@ teardown() { common_teardown; }
 
 @test "fifo --exclusive fails on an existing FIFO" {
 	mkfifo p
-	run ipctool fifo p --exclusive
-	assert_failure 1
-	assert_output --partial "p already exists"
-	run ipctool fifo new -X
+	run_tool fifo p --exclusive
+	assert_error 1 fifo "$(re_quote "p already exists")"
+	run_tool fifo new -X
 	assert_success
 	[ -p new ]
 }
@@ -57,44 +56,39 @@ teardown() { common_teardown; }
 @test "fifo refuses a regular file and leaves it untouched" {
 	printf 'keep me' > f
 	chmod 644 f
-	run ipctool fifo f
-	assert_failure 1
-	assert_output --partial "f exists and is a regular file, not a FIFO"
+	run_tool fifo f
+	assert_error 1 fifo "$(re_quote "f exists and is a regular file, not a FIFO")"
 	[ "$(cat f)" = "keep me" ]
 	[ "$(stat -c %a f)" = 644 ]
 }
 
 @test "fifo refuses a directory" {
 	mkdir d
-	run ipctool fifo d
-	assert_failure 1
-	assert_output --partial "is a directory"
+	run_tool fifo d
+	assert_error 1 fifo "$(re_quote "is a directory")"
 	[ -d d ]
 }
 
 @test "fifo never follows a symlink, dangling or not" {
 	ln -s target dangling
-	run ipctool fifo dangling
-	assert_failure 1
-	assert_output --partial "dangling exists and is a symbolic link"
+	run_tool fifo dangling
+	assert_error 1 fifo "$(re_quote "dangling exists and is a symbolic link")"
 	[ ! -e target ]
 	[ -L dangling ]
 	mkfifo real
 	ln -s real link
-	run ipctool fifo link
+	run_tool fifo link
 	assert_failure 1
-	run ipctool fifo link --write data --nowait
-	assert_failure 1
-	assert_output --partial "symbolic link"
-	run ipctool fifo link --read --nowait
-	assert_failure 1
-	assert_output --partial "symbolic link"
+	run_tool fifo link --write data --nowait
+	assert_error 1 fifo "$(re_quote "symbolic link")"
+	run_tool fifo link --read --nowait
+	assert_error 1 fifo "$(re_quote "symbolic link")"
 }
 
 @test "data goes through a FIFO from one job to another" {
 	ipctool fifo p
 	bg_start ipctool fifo p --write "hello there"
-	run ipctool fifo p --read --timeout 10
+	run_tool fifo p --read --timeout 10
 	assert_success
 	assert_output "hello there"
 }
@@ -105,7 +99,7 @@ teardown() { common_teardown; }
 	bg_start ipctool fifo p --read --timeout 10 > out
 	pid=$BG_PID
 	wait_blocked "$pid" "$WCHAN_FIFO_OPEN"
-	run ipctool fifo p --write --timeout 10 < in
+	run_tool fifo p --write --timeout 10 < in
 	assert_success
 	wait "$pid"
 	cmp in out
@@ -129,9 +123,8 @@ teardown() { common_teardown; }
 
 @test "--write --nowait without a reader exits 3" {
 	ipctool fifo p
-	run ipctool fifo p --write data --nowait
-	assert_failure 3
-	assert_output --partial "no reader has p open"
+	run_tool fifo p --write data --nowait
+	assert_error 3 fifo "$(re_quote "no reader has p open")"
 }
 
 @test "--write --timeout without a reader exits 3 and does not hang" {
@@ -188,20 +181,19 @@ teardown() { common_teardown; }
 }
 
 @test "--read and --write on a missing PATH fail with a hint" {
-	run ipctool fifo missing --read
+	run_tool fifo missing --read
 	assert_failure 1
-	assert_output "ipctool: fifo: no FIFO missing (create it with 'ipctool fifo missing')"
-	run ipctool fifo missing --write x
+	assert_equal "$stderr" "ipctool: fifo: no FIFO missing (create it with 'ipctool fifo missing')"
+	run_tool fifo missing --write x
 	assert_failure 1
 	[ ! -e missing ]
 }
 
 @test "--read and --write refuse a regular file and leave it untouched" {
 	printf 'keep' > f
-	run ipctool fifo f --write data --nowait
-	assert_failure 1
-	assert_output --partial "regular file"
-	run ipctool fifo f --read --nowait
+	run_tool fifo f --write data --nowait
+	assert_error 1 fifo "$(re_quote "regular file")"
+	run_tool fifo f --read --nowait
 	assert_failure 1
 	[ "$(cat f)" = keep ]
 }
@@ -211,18 +203,17 @@ teardown() { common_teardown; }
 		    "p --timeout 1" "p --nowait" "p --write --nowait --timeout 1" \
 		    "p --read extra" "p --write a b" "p q" "p --mode 999" "p --mode abc" \
 		    "p --read --timeout -1" "p --read --timeout x" "p --bogus"; do
-		run ipctool fifo $args
-		assert_failure 2
-		assert_output --partial "Try 'ipctool fifo --help'"
+		run_tool fifo $args
+		assert_error 2 fifo ""
 	done
-	run ipctool fifo ""
+	run_tool fifo ""
 	assert_failure 2
 	[ ! -e p ]
 	[ ! -e q ]
 }
 
 @test "fifo --help exits 0" {
-	run ipctool fifo --help
+	run_tool fifo --help
 	assert_success
 	assert_output --partial "--read"
 }

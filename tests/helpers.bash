@@ -373,3 +373,12 @@ ns_inode() {
 
 # in_child CMD...: CMD in the child's IPC and mount namespaces.
 in_child() { nsenter --ipc --mount --root --wd -t "$CHILD" -- "$@"; }
+
+# assert_stderr_line TEXT: one of the last run's stderr lines is TEXT.
+assert_stderr_line() {
+	local line
+	for line in "${stderr_lines[@]}"; do
+		[ "$line" = "$1" ] && return 0
+	done
+	fail "no stderr line is: $1 (stderr: $stderr)"
+}

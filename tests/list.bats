@@ -7,7 +7,7 @@ teardown() { common_teardown; }
 
 @test "list with no option shows every kind under a title" {
 	ipcmk -Q >/dev/null; ipcmk -M 4096 >/dev/null; ipcmk -S 2 >/dev/null
-	run ipctool list
+	run_tool list
 	assert_success
 	assert_line "Message queues:"
 	assert_line "Shared memory segments:"
@@ -19,18 +19,18 @@ teardown() { common_teardown; }
 
 @test "an empty kind under a title says none" {
 	ipcmk -Q >/dev/null
-	run ipctool list
+	run_tool list
 	assert_success
 	assert_line "Shared memory segments: none"
 	assert_line "POSIX shared memory: none"
-	run ipctool list --sysv --shm
+	run_tool list --sysv --shm
 	assert_success
 	assert_output ""
 }
 
 @test "2000 queues: list counts and ids match ipcs and lsipc" {
 	make_queues 2000
-	run ipctool list --queues --noheadings
+	run_tool list --queues --noheadings
 	assert_success
 	[ "${#lines[@]}" -eq 2000 ]
 	[ "$(ipcs -q | grep -c '^0x')" -eq 2000 ]
@@ -78,7 +78,7 @@ teardown() { common_teardown; }
 @test "--json is one document with numbers as numbers and times twice" {
 	make_queues 50
 	ipcmk -M 4096 >/dev/null; ipcmk -S 2 >/dev/null
-	run ipctool list --json
+	run_tool list --json
 	assert_success
 	echo "$output" | jq -e '.messages | length == 50'
 	echo "$output" | jq -e '.messages[0].id | type == "number"'
@@ -90,17 +90,17 @@ teardown() { common_teardown; }
 }
 
 @test "--json of one kind holds that kind alone; empty is an empty array" {
-	run ipctool list --sysv --queues --json
+	run_tool list --sysv --queues --json
 	assert_success
 	echo "$output" | jq -e '. == {"messages": []}'
-	run ipctool list --queues --json
+	run_tool list --queues --json
 	assert_success
 	echo "$output" | jq -e '. == {"messages": [], "posixmessages": []}'
 }
 
 @test "--json times: unset is null, set matches ctime_epoch" {
 	id=$(ipctool mkq)
-	run ipctool list -q --json -o ID,SEND,CTIME
+	run_tool list -q --json -o ID,SEND,CTIME
 	assert_success
 	echo "$output" | jq -e '.messages[0].send == null and .messages[0].send_epoch == null'
 	epoch=$(awk -v id="$id" '$2 == id { print $14 }' /proc/sysvipc/msg)
@@ -109,26 +109,26 @@ teardown() { common_teardown; }
 
 @test "--raw: space-separated, TYPE first when several kinds" {
 	ipcmk -Q >/dev/null; ipcmk -S 1 >/dev/null
-	run ipctool list --raw
+	run_tool list --raw
 	assert_success
 	assert_line "TYPE KEY ID PERMS OWNER USEDBYTES MSGS LSPID LRPID"
 	assert_line --regexp '^queue 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 0 0 0 0$'
 	assert_line --regexp '^sem 0x[0-9a-f]{8} [0-9]+ rw-r--r-- root 1$'
-	run ipctool list --sysv --queues --raw
+	run_tool list --sysv --queues --raw
 	assert_success
 	refute_line --partial TYPE
 }
 
 @test "--export prints NAME=\"value\" pairs" {
 	id=$(ipctool mkq --key 0x77)
-	run ipctool list -q --export -o KEY,ID,MSGS
+	run_tool list -q --export -o KEY,ID,MSGS
 	assert_success
 	assert_output "KEY=\"0x00000077\" ID=\"$id\" MSGS=\"0\""
 }
 
 @test "--noheadings drops headers and titles" {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null
-	run ipctool list --noheadings
+	run_tool list --noheadings
 	assert_success
 	refute_line --partial KEY
 	refute_line --partial "Message queues"
@@ -137,7 +137,7 @@ teardown() { common_teardown; }
 
 @test "--output picks columns, case-insensitive, in order" {
 	id=$(ipctool mkq --key 0x55)
-	run ipctool list -q -r -o id,key
+	run_tool list -q -r -o id,key
 	assert_success
 	assert_output "ID KEY
 $id 0x00000055"
@@ -145,40 +145,40 @@ $id 0x00000055"
 
 @test "--output +COLS adds to the default columns" {
 	ipctool mkq >/dev/null
-	run ipctool list --sysv -q -o +CTIME,QBYTES
+	run_tool list --sysv -q -o +CTIME,QBYTES
 	assert_success
 	assert_line --index 0 --regexp '^KEY +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID CTIME +QBYTES$'
 }
 
 @test "--output of kind columns alone picks that kind" {
 	ipcmk -Q >/dev/null; ipcmk -M 8192 >/dev/null
-	run ipctool list -r -o ID,SIZE
+	run_tool list -r -o ID,SIZE
 	assert_success
 	assert_output --regexp '^ID SIZE
 [0-9]+ 8192$'
 }
 
 @test "--output with a column of another kind is a usage error" {
-	run ipctool list --queues -o SIZE
+	run_tool list --queues -o SIZE
 	assert_failure 2
-	assert_line --index 0 "ipctool: list: column SIZE is not shown for message queues (it belongs to shared memory segments)"
-	assert_line --index 1 --partial "Try 'ipctool list --help'"
+	assert_equal "${stderr_lines[0]}" "ipctool: list: column SIZE is not shown for message queues (it belongs to shared memory segments)"
+	assert_regex "${stderr_lines[1]}" "$(re_quote "Try 'ipctool list --help'")"
 }
 
 @test "an unknown column is a usage error listing the valid ones" {
-	run ipctool list -o KEY,NOPE
+	run_tool list -o KEY,NOPE
 	assert_failure 2
-	assert_line --index 0 --partial "unknown column 'NOPE'"
-	assert_line --index 0 --partial "KEY,ID,OWNER,PERMS"
-	assert_line --index 0 --partial "USEDBYTES,MSGS,SEND,RECV,LSPID,LRPID"
-	run ipctool list -o ""
+	assert_regex "${stderr_lines[0]}" "$(re_quote "unknown column 'NOPE'")"
+	assert_regex "${stderr_lines[0]}" "$(re_quote "KEY,ID,OWNER,PERMS")"
+	assert_regex "${stderr_lines[0]}" "$(re_quote "USEDBYTES,MSGS,SEND,RECV,LSPID,LRPID")"
+	run_tool list -o ""
 	assert_failure 2
-	run ipctool list -o ,
+	run_tool list -o ,
 	assert_failure 2
 }
 
 @test "--output help lists the columns and exits 0" {
-	run ipctool list --output help
+	run_tool list --output help
 	assert_success
 	assert_line --regexp '^NATTCH +number of attached processes \(shared memory segments\)$'
 	assert_line --regexp '^KEY +resource key \(System V\)$'
@@ -190,9 +190,9 @@ $id 0x00000055"
 @test "every column can be shown in every mode" {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
 	all=$(ipctool list --output help | awk '{ print $1 }' | paste -sd,)
-	run ipctool list -o "$all"
+	run_tool list -o "$all"
 	assert_success
-	run ipctool list -o "$all" --json
+	run_tool list -o "$all" --json
 	assert_success
 	echo "$output" | jq -e '.messages[0] | has("qbytes") and has("lrpid") and has("cgroup")'
 	echo "$output" | jq -e '.sharedmemory[0] | has("rss") and has("command") and has("attach_epoch")'
@@ -202,7 +202,7 @@ $id 0x00000055"
 @test "COMMAND shows the creator's command line while it runs" {
 	bg_start perl -e '$id = shmget(0, 4096, 01600); sleep 30'
 	wait_for '[ "$(count_shm)" -gt 0 ]'
-	run ipctool list --shm --json -o ID,COMMAND
+	run_tool list --shm --json -o ID,COMMAND
 	assert_success
 	echo "$output" | jq -e '.sharedmemory[0].command | test("^perl -e .*sleep 30$")'
 }
@@ -211,7 +211,7 @@ $id 0x00000055"
 	need_root
 	perl -e '$id = shmget(0, 4096, 01600); shmctl($id, 11, 0) or die "SHM_LOCK: $!"'   # SHM_LOCK
 	ipcmk -M 10 >/dev/null
-	run ipctool list --shm -r --noheadings -o STATUS,SIZE
+	run_tool list --shm -r --noheadings -o STATUS,SIZE
 	assert_success
 	assert_line "locked 4096"
 	assert_line " 10"
@@ -221,29 +221,29 @@ $id 0x00000055"
 	need_root
 	ipcmk -Q >/dev/null
 	as_nobody ipcmk -Q >/dev/null
-	run ipctool list --sysv -q -r --noheadings -o OWNER --user nobody
+	run_tool list --sysv -q -r --noheadings -o OWNER --user nobody
 	assert_success
 	assert_output nobody
-	run ipctool list --sysv -q -r --noheadings -o OWNER --user 0
+	run_tool list --sysv -q -r --noheadings -o OWNER --user 0
 	assert_success
 	assert_output root
-	run ipctool list --sysv -q -r --noheadings -o UID --user 65534
+	run_tool list --sysv -q -r --noheadings -o UID --user 65534
 	assert_success
 	assert_output 65534
 }
 
 @test "--user with an unknown name or a bad uid is a usage error" {
-	run ipctool list --user no-such-user-here
+	run_tool list --user no-such-user-here
 	assert_failure 2
-	assert_line --index 0 --partial "invalid --user value 'no-such-user-here': no such user"
-	run ipctool list --user -1
+	assert_regex "${stderr_lines[0]}" "$(re_quote "invalid --user value 'no-such-user-here': no such user")"
+	run_tool list --user -1
 	assert_failure 2
 }
 
 @test "list TARGET shows every detail of a queue" {
 	id=$(ipctool mkq --key 0x4d2)
 	ipctool send "$id" abc
-	run ipctool list "$id"
+	run_tool list "$id"
 	assert_success
 	assert_line "message queue id $id (key 0x000004d2):"
 	assert_line --regexp '^MSGS +1$'
@@ -252,7 +252,7 @@ $id 0x00000055"
 	assert_line --regexp '^RECV +not set$'
 	assert_line --regexp "^LSPID +[0-9]+$"
 	for target in 0x4d2 "--key 1234"; do
-		run ipctool list $target
+		run_tool list $target
 		assert_success
 		assert_line --regexp "^ID +$id$"
 	done
@@ -262,7 +262,7 @@ $id 0x00000055"
 	touch "$BATS_TEST_TMPDIR/f"
 	ipcmk -S 2 -p 600 >/dev/null
 	id=$(ipctool mkq --ftok "$BATS_TEST_TMPDIR/f:7")
-	run ipctool list --ftok "$BATS_TEST_TMPDIR/f:7"
+	run_tool list --ftok "$BATS_TEST_TMPDIR/f:7"
 	assert_success
 	assert_line --regexp "^ID +$id$"
 }
@@ -271,12 +271,12 @@ $id 0x00000055"
 	id=$(perl -e '$id = semget(0, 3, 01600); semop($id, pack("s!3", 1, 5, 0)) or die; print $id')
 	bg_start perl -e 'semop($ARGV[0], pack("s!3", 2, -1, 0))' "$id"
 	wait_blocked "$BG_PID" "$WCHAN_SEM"
-	run ipctool list "$id" --sems
+	run_tool list "$id" --sems
 	assert_success
 	assert_line --regexp '^SEMNUM VALUE NCNT ZCNT +PID$'
 	assert_line --regexp '^ +1 +5 +0 +0 +[1-9][0-9]*$'
 	assert_line --regexp '^ +2 +0 +1 +0 +0$'
-	run ipctool list "$id" --sems --json
+	run_tool list "$id" --sems --json
 	assert_success
 	echo "$output" | jq -e '.values | length == 3'
 	echo "$output" | jq -e '.values[1].value == 5 and .values[2].ncnt == 1'
@@ -287,12 +287,12 @@ $id 0x00000055"
 	id=$(ipctool mkq)
 	ipctool send "$id" a
 	ipctool send -T 9 "$id" hello
-	run ipctool list "$id" --peek
+	run_tool list "$id" --peek
 	assert_success
 	assert_line --regexp '^INDEX TYPE SIZE$'
 	assert_line --regexp '^ +0 +1 +1$'
 	assert_line --regexp '^ +1 +9 +5$'
-	run ipctool list "$id" --peek --json
+	run_tool list "$id" --peek --json
 	assert_success
 	echo "$output" | jq -e '.contents == [{"index":0,"type":1,"size":1},{"index":1,"type":9,"size":5}]'
 	[ "$(awk -v id="$id" '$2 == id { print $5 }' /proc/sysvipc/msg)" -eq 2 ]
@@ -318,32 +318,31 @@ $id 0x00000055"
 	refute_line --regexp '^shared memory segment'
 	assert_line --index 0 --regexp '^message queue id 777'
 	# rm still refuses.
-	run ipctool rm 777
+	run_tool rm 777
 	assert_failure 1
 	assert_equal "$(count_queues)$(count_shm)$(count_sems)" 111
-	run ipctool list 777 --shm
+	run_tool list 777 --shm
 	assert_success
 	assert_line --regexp '^shared memory segment id 777 \(key 0x[0-9a-f]{8}\):$'
 }
 
 @test "a TARGET that does not exist is status 1 (ipcs -i says 0)" {
-	run ipctool list 12345
+	run_tool list 12345
 	assert_failure 1
-	assert_output "ipctool: list: no IPC object with id 12345"
-	run ipctool list 0x999 --queues
+	assert_equal "$stderr" "ipctool: list: no IPC object with id 12345"
+	run_tool list 0x999 --queues
 	assert_failure 1
-	assert_output "ipctool: list: no message queues with key 0x00000999"
+	assert_equal "$stderr" "ipctool: list: no message queues with key 0x00000999"
 }
 
 @test "--peek needs a queue TARGET" {
-	run ipctool list --peek
+	run_tool list --peek
 	assert_failure 2
-	run ipctool list 0 --peek --shm
+	run_tool list 0 --peek --shm
 	assert_failure 2
 	same_id sem
-	run ipctool list 777 --peek
-	assert_failure 1
-	assert_output --partial "is a semaphore set"
+	run_tool list 777 --peek
+	assert_error 1 list "$(re_quote "is a semaphore set")"
 }
 
 @test "a semaphore set nobody may read is status 1 in detail, listed all the same" {
@@ -358,16 +357,16 @@ $id 0x00000055"
 }
 
 @test "--limits agrees with ipcs -l" {
-	run ipctool list --limits
+	run_tool list --limits
 	assert_success
 	msgmni=$(ipcs -l | awk -F' = ' '/max queues system wide/ { print $2 }')
 	semvmx=$(ipcs -l | awk -F' = ' '/semaphore max value/ { print $2 }')
 	assert_line --regexp "^MSGMNI +Number of message queues +$msgmni$"
 	assert_line --regexp "^SEMVMX +Semaphore max value +$semvmx$"
-	run ipctool list --limits --json
+	run_tool list --limits --json
 	assert_success
 	echo "$output" | jq -e --argjson m "$msgmni" '.limits[] | select(.resource == "MSGMNI") | .limit == $m'
-	run ipctool list --limits --queues -r --noheadings
+	run_tool list --limits --queues -r --noheadings
 	assert_success
 	[ "${#lines[@]}" -eq 3 ]
 }
@@ -376,13 +375,13 @@ $id 0x00000055"
 	make_queues 40
 	ipcmk -S 4 >/dev/null
 	id=$(ipctool mkq); ipctool send "$id" abcde
-	run ipctool list --summary
+	run_tool list --summary
 	assert_success
 	queues=$(ipcs -u | awk -F' = ' '/allocated queues/ { print $2 }')
 	assert_line --regexp "^MSGQUEUES +Allocated queues +$queues$"
 	assert_line --regexp '^MSGBYTES +Bytes in all queues +5$'
 	assert_line --regexp '^SEMS +Semaphores in all sets +4$'
-	run ipctool list --summary --json
+	run_tool list --summary --json
 	assert_success
 	echo "$output" | jq -e '.summary[] | select(.resource == "MSGQUEUES") | .used == 41'
 }
@@ -398,31 +397,31 @@ $id 0x00000055"
 }
 
 @test "usage errors: contradictions, extra arguments, bad options" {
-	run ipctool list --json --raw
+	run_tool list --json --raw
 	assert_failure 2
-	assert_line --index 0 "ipctool: list: --json, --raw and --export contradict each other: choose one"
-	run ipctool list --export --raw
+	assert_equal "${stderr_lines[0]}" "ipctool: list: --json, --raw and --export contradict each other: choose one"
+	run_tool list --export --raw
 	assert_failure 2
-	run ipctool list --limits --summary
+	run_tool list --limits --summary
 	assert_failure 2
-	run ipctool list --limits 0
+	run_tool list --limits 0
 	assert_failure 2
-	run ipctool list --summary -o KEY
+	run_tool list --summary -o KEY
 	assert_failure 2
-	run ipctool list 1 2
+	run_tool list 1 2
 	assert_failure 2
-	assert_line --index 0 --partial "unexpected argument '2'"
-	run ipctool list 0 --user root
+	assert_regex "${stderr_lines[0]}" "$(re_quote "unexpected argument '2'")"
+	run_tool list 0 --user root
 	assert_failure 2
-	run ipctool list 0 -o KEY
+	run_tool list 0 -o KEY
 	assert_failure 2
-	run ipctool list 12abc
+	run_tool list 12abc
 	assert_failure 2
-	run ipctool list --key 0
+	run_tool list --key 0
 	assert_failure 2
-	run ipctool list --bogus
+	run_tool list --bogus
 	assert_failure 2
-	assert_line --index 1 "Try 'ipctool list --help' for more information."
+	assert_equal "${stderr_lines[1]}" "Try 'ipctool list --help' for more information."
 }
 
 @test "list: the same output mode twice is no contradiction, two different ones are" {
@@ -442,7 +441,7 @@ $id 0x00000055"
 }
 
 @test "list --help shows the options" {
-	run ipctool list --help
+	run_tool list --help
 	assert_success
 	for opt in --queues --shm --sems --sysv --posix --json --raw --export --noheadings --output \
 		--limits --summary --user --peek --key --ftok; do
@@ -479,7 +478,7 @@ $id 0x00000055"
 	assert_success
 	refute_output --partial libsmartcols
 	ipcmk -Q >/dev/null
-	run ipctool list --sysv --queues --noheadings
+	run_tool list --sysv --queues --noheadings
 	assert_success
 	assert_line --regexp '^0x'
 }

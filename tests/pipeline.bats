@@ -12,7 +12,7 @@ teardown() { common_teardown; }
 
 
 @test "pipe-run connects stages and passes shell metacharacters literally" {
-	run ipctool pipe-run -- echo 'a|b' '$HOME' '*' ';' '&&' '>x' '`id`' '|' tr a-z A-Z
+	run_tool pipe-run -- echo 'a|b' '$HOME' '*' ';' '&&' '>x' '`id`' '|' tr a-z A-Z
 	assert_success
 	assert_output 'A|B $HOME * ; && >X `ID`'
 	[ ! -e x ]
@@ -20,7 +20,7 @@ teardown() { common_teardown; }
 }
 
 @test "pipe-run runs one stage, with PATH lookup" {
-	run ipctool pipe-run -- printf '%s-' one two
+	run_tool pipe-run -- printf '%s-' one two
 	assert_success
 	assert_output "one-two-"
 }
@@ -32,58 +32,58 @@ teardown() { common_teardown; }
 }
 
 @test "pipe-run exits with the last stage's status: 0, 4, 5" {
-	run ipctool pipe-run -- sh -c 'exit 4' '|' true
+	run_tool pipe-run -- sh -c 'exit 4' '|' true
 	assert_success
-	run ipctool pipe-run -- true '|' sh -c 'exit 4'
+	run_tool pipe-run -- true '|' sh -c 'exit 4'
 	assert_failure 4
-	run ipctool pipe-run -- sh -c 'exit 4' '|' sh -c 'exit 5'
+	run_tool pipe-run -- sh -c 'exit 4' '|' sh -c 'exit 5'
 	assert_failure 5
 }
 
 @test "--pipefail gives the rightmost failed stage's status" {
-	run ipctool pipe-run --pipefail -- sh -c 'exit 4' '|' sh -c 'exit 5' '|' true
+	run_tool pipe-run --pipefail -- sh -c 'exit 4' '|' sh -c 'exit 5' '|' true
 	assert_failure 5
-	run ipctool pipe-run --pipefail -- sh -c 'exit 4' '|' true '|' true
+	run_tool pipe-run --pipefail -- sh -c 'exit 4' '|' true '|' true
 	assert_failure 4
-	run ipctool pipe-run --pipefail -- true '|' true
+	run_tool pipe-run --pipefail -- true '|' true
 	assert_success
 }
 
 @test "a command not found is 127 with a one-line error naming it" {
-	run -127 ipctool pipe-run -- no-such-command-xyz arg
+	run -127 --separate-stderr ipctool pipe-run -- no-such-command-xyz arg
 	assert_failure 127
-	assert_output "ipctool: pipe-run: no-such-command-xyz: command not found"
-	run -127 ipctool pipe-run -- ./no-such-file
+	assert_equal "$stderr" "ipctool: pipe-run: no-such-command-xyz: command not found"
+	run -127 --separate-stderr ipctool pipe-run -- ./no-such-file
 	assert_failure 127
-	assert_output "ipctool: pipe-run: cannot run ./no-such-file: No such file or directory"
+	assert_equal "$stderr" "ipctool: pipe-run: cannot run ./no-such-file: No such file or directory"
 }
 
 @test "a command that cannot be executed is 126" {
 	printf 'x\n' > notexec
 	chmod 644 notexec
-	run ipctool pipe-run -- echo hi '|' ./notexec
+	run_tool pipe-run -- echo hi '|' ./notexec
 	assert_failure 126
-	assert_output "ipctool: pipe-run: cannot run ./notexec: Permission denied"
+	assert_equal "$stderr" "ipctool: pipe-run: cannot run ./notexec: Permission denied"
 	mkdir dir
-	run ipctool pipe-run -- ./dir
+	run_tool pipe-run -- ./dir
 	assert_failure 126
 }
 
 @test "a stage killed by a signal gives 128+N" {
-	run ipctool pipe-run -- sh -c 'kill -TERM $$'
+	run_tool pipe-run -- sh -c 'kill -TERM $$'
 	assert_failure 143
-	run ipctool pipe-run -- true '|' sh -c 'kill -KILL $$'
+	run_tool pipe-run -- true '|' sh -c 'kill -KILL $$'
 	assert_failure 137
 }
 
 @test "--status prints each stage's status to stderr, in order" {
-	run -127 ipctool pipe-run --status -- yes '|' head -n 1 '|' sh -c 'cat; exit 3' '|' no-such-command-xyz
+	run -127 --separate-stderr ipctool pipe-run --status -- yes '|' head -n 1 '|' sh -c 'cat; exit 3' '|' no-such-command-xyz
 	assert_failure 127
-	assert_line --index 0 "ipctool: pipe-run: no-such-command-xyz: command not found"
-	assert_line --index 1 "ipctool: pipe-run: stage 1 (yes): killed by SIGPIPE"
-	assert_line --index 2 "ipctool: pipe-run: stage 2 (head): exit 0"
-	assert_line --index 3 "ipctool: pipe-run: stage 3 (sh): exit 3"
-	assert_line --index 4 "ipctool: pipe-run: stage 4 (no-such-command-xyz): exit 127"
+	assert_equal "${stderr_lines[0]}" "ipctool: pipe-run: no-such-command-xyz: command not found"
+	assert_equal "${stderr_lines[1]}" "ipctool: pipe-run: stage 1 (yes): killed by SIGPIPE"
+	assert_equal "${stderr_lines[2]}" "ipctool: pipe-run: stage 2 (head): exit 0"
+	assert_equal "${stderr_lines[3]}" "ipctool: pipe-run: stage 3 (sh): exit 3"
+	assert_equal "${stderr_lines[4]}" "ipctool: pipe-run: stage 4 (no-such-command-xyz): exit 127"
 	# Nothing on stdout but the stages' own output.
 	run sh -c 'ipctool pipe-run --status -- echo hi 2>/dev/null'
 	assert_success
@@ -91,10 +91,10 @@ teardown() { common_teardown; }
 }
 
 @test "--sep picks another separator; '|' is then an ordinary word" {
-	run ipctool pipe-run --sep ,, -- echo 'a|b' ,, tr a-z A-Z
+	run_tool pipe-run --sep ,, -- echo 'a|b' ,, tr a-z A-Z
 	assert_success
 	assert_output "A|B"
-	run ipctool pipe-run --sep=@ -- echo x @ cat
+	run_tool pipe-run --sep=@ -- echo x @ cat
 	assert_success
 	assert_output "x"
 }
@@ -103,13 +103,13 @@ teardown() { common_teardown; }
 	run bash -c 'ls /proc/self/fd | cat'
 	assert_success
 	expected=$output
-	run ipctool pipe-run -- ls /proc/self/fd '|' cat
+	run_tool pipe-run -- ls /proc/self/fd '|' cat
 	assert_success
 	assert_output "$expected"
 	run bash -c 'true | ls /proc/self/fd | cat'
 	assert_success
 	expected=$output
-	run ipctool pipe-run -- true '|' ls /proc/self/fd '|' cat
+	run_tool pipe-run -- true '|' ls /proc/self/fd '|' cat
 	assert_success
 	assert_output "$expected"
 }
@@ -126,7 +126,7 @@ teardown() { common_teardown; }
 }
 
 @test "64 MiB go through three stages with the right byte count" {
-	run ipctool pipe-run -- head -c 64M /dev/zero '|' cat '|' wc -c
+	run_tool pipe-run -- head -c 64M /dev/zero '|' cat '|' wc -c
 	assert_success
 	assert_output 67108864
 }
@@ -151,45 +151,39 @@ teardown() { common_teardown; }
 }
 
 @test "every stage is reaped: no child is left when pipe-run exits" {
-	run ipctool pipe-run --status -- sh -c 'exit 0' '|' sleep 0.3
+	run_tool pipe-run --status -- sh -c 'exit 0' '|' sleep 0.3
 	assert_success
-	assert_line --index 0 "ipctool: pipe-run: stage 1 (sh): exit 0"
-	assert_line --index 1 "ipctool: pipe-run: stage 2 (sleep): exit 0"
+	assert_equal "${stderr_lines[0]}" "ipctool: pipe-run: stage 1 (sh): exit 0"
+	assert_equal "${stderr_lines[1]}" "ipctool: pipe-run: stage 2 (sleep): exit 0"
 }
 
 @test "pipe-run usage errors exit 2 and run nothing" {
-	run ipctool pipe-run touch x
+	run_tool pipe-run touch x
+	assert_error 2 pipe-run "$(re_quote "needs -- before the first COMMAND")"
+	run_tool pipe-run --
+	assert_error 2 pipe-run "$(re_quote "missing COMMAND")"
+	run_tool pipe-run -- '|' touch x
+	assert_error 2 pipe-run "$(re_quote "stage 1 is empty")"
+	run_tool pipe-run -- touch x '|'
+	assert_error 2 pipe-run "$(re_quote "stage 2 is empty")"
+	run_tool pipe-run -- touch x '|' '|' touch y
 	assert_failure 2
-	assert_output --partial "needs -- before the first COMMAND"
-	run ipctool pipe-run --
+	run_tool pipe-run --sep , -- touch x , , touch y
 	assert_failure 2
-	assert_output --partial "missing COMMAND"
-	run ipctool pipe-run -- '|' touch x
+	run_tool pipe-run extra -- touch x
+	assert_error 2 pipe-run "$(re_quote "unexpected argument 'extra'")"
+	run_tool pipe-run --sep '' -- touch x
 	assert_failure 2
-	assert_output --partial "stage 1 is empty"
-	run ipctool pipe-run -- touch x '|'
+	run_tool pipe-run --sep
 	assert_failure 2
-	assert_output --partial "stage 2 is empty"
-	run ipctool pipe-run -- touch x '|' '|' touch y
-	assert_failure 2
-	run ipctool pipe-run --sep , -- touch x , , touch y
-	assert_failure 2
-	run ipctool pipe-run extra -- touch x
-	assert_failure 2
-	assert_output --partial "unexpected argument 'extra'"
-	run ipctool pipe-run --sep '' -- touch x
-	assert_failure 2
-	run ipctool pipe-run --sep
-	assert_failure 2
-	run ipctool pipe-run --bogus -- touch x
-	assert_failure 2
-	assert_output --partial "Try 'ipctool pipe-run --help'"
+	run_tool pipe-run --bogus -- touch x
+	assert_error 2 pipe-run ""
 	[ ! -e x ]
 	[ ! -e y ]
 }
 
 @test "pipe-run --help exits 0" {
-	run ipctool pipe-run --help
+	run_tool pipe-run --help
 	assert_success
 	assert_output --partial "--pipefail"
 }

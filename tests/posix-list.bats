@@ -52,7 +52,7 @@ mq_dir() { echo "$IPCTOOL_TEST_MQUEUE"; }
 	mkpq /jobs hello world
 	mkpshm /seg 100
 	mkpsem /lock 3
-	run ipctool list
+	run_tool list
 	assert_success
 	assert_line "Message queues:"
 	assert_line "POSIX message queues:"
@@ -69,13 +69,13 @@ mq_dir() { echo "$IPCTOOL_TEST_MQUEUE"; }
 @test "--posix lists POSIX objects only, --sysv System V only, both together both" {
 	ipcmk -Q >/dev/null
 	mkpq /q1
-	run ipctool list --posix --queues -r --noheadings
+	run_tool list --posix --queues -r --noheadings
 	assert_success
 	assert_output --regexp '^/q1 rw------- root 0 0 4 64 0$'
-	run ipctool list --sysv --queues -r --noheadings -o ID
+	run_tool list --sysv --queues -r --noheadings -o ID
 	assert_success
 	assert_output --regexp '^[0-9]+$'
-	run ipctool list --sysv --posix --queues -r --noheadings -o OWNER
+	run_tool list --sysv --posix --queues -r --noheadings -o OWNER
 	assert_success
 	assert_output "queue root
 posix-queue root"
@@ -86,12 +86,12 @@ posix-queue root"
 	mkdir /dev/shm/adir
 	ln -s /dev/shm/a /dev/shm/alink
 	mkpsem /s
-	run ipctool list --posix --shm -r --noheadings -o NAME,SIZE
+	run_tool list --posix --shm -r --noheadings -o NAME,SIZE
 	assert_success
 	assert_output "/.hidden 3
 /a 2
 /b 1"
-	run ipctool list --posix --sems -r --noheadings -o NAME
+	run_tool list --posix --sems -r --noheadings -o NAME
 	assert_success
 	assert_output "/s"
 }
@@ -109,7 +109,7 @@ print("ready", flush=True)
 time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	pid=$BG_PID
 	wait_for 'grep -q ready "$BATS_TEST_TMPDIR/ready"'
-	run ipctool list --posix -q -r --noheadings -o NAME,USEDBYTES,MSGS,MAXMSGS,MSGSIZE,NOTIFYPID
+	run_tool list --posix -q -r --noheadings -o NAME,USEDBYTES,MSGS,MAXMSGS,MSGSIZE,NOTIFYPID
 	assert_success
 	assert_output "/n 3 1 4 64 $pid"
 	# Listing takes nothing.
@@ -120,30 +120,30 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	mkpq /q x
 	mkpshm /m 4096
 	mkpsem /s 7
-	run ipctool list --posix --json -o +MTIME,UID,GID,USER,GROUP
+	run_tool list --posix --json -o +MTIME,UID,GID,USER,GROUP
 	assert_success
 	echo "$output" | jq -e '.posixmessages[0] | .name == "/q" and .msgs == 1 and .usedbytes == 1 and .maxmsgs == 4 and .notifypid == 0'
 	echo "$output" | jq -e '.posixmessages[0].mtime_epoch | type == "number"'
 	echo "$output" | jq -e '.posixsharedmemory[0] | .size == 4096 and .uid == 0 and .user == "root" and .group == "root"'
 	echo "$output" | jq -e '.posixsharedmemory[0].mtime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$")'
 	echo "$output" | jq -e '.posixsemaphores[0].sval == 7'
-	run ipctool list --json
+	run_tool list --json
 	assert_success
 	echo "$output" | jq -e 'keys == ["messages","posixmessages","posixsemaphores","posixsharedmemory","semaphores","sharedmemory"]'
 }
 
 @test "--raw and --export carry a TYPE; --noheadings drops headers and titles" {
 	mkpq /q; mkpshm /m 1; mkpsem /s
-	run ipctool list --posix --raw -o NAME
+	run_tool list --posix --raw -o NAME
 	assert_success
 	assert_line "TYPE NAME"
 	assert_line "posix-queue /q"
 	assert_line "posix-shm /m"
 	assert_line "posix-sem /s"
-	run ipctool list --posix --shm --export -o NAME,SIZE
+	run_tool list --posix --shm --export -o NAME,SIZE
 	assert_success
 	assert_output 'NAME="/m" SIZE="1"'
-	run ipctool list --posix --noheadings
+	run_tool list --posix --noheadings
 	assert_success
 	refute_line --partial NAME
 	refute_line --partial POSIX
@@ -153,21 +153,21 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 @test "--output: POSIX columns pick the POSIX family; columns of another family are refused" {
 	ipcmk -M 10 >/dev/null
 	mkpshm /m 5
-	run ipctool list -r -o NAME,SIZE
+	run_tool list -r -o NAME,SIZE
 	assert_success
 	assert_output "NAME SIZE
 /m 5"
-	run ipctool list -r -o ID,SIZE
+	run_tool list -r -o ID,SIZE
 	assert_success
 	assert_output --regexp '^ID SIZE
 [0-9]+ 10$'
-	run ipctool list --posix -o KEY
+	run_tool list --posix -o KEY
 	assert_failure 2
-	assert_line --index 0 "ipctool: list: column KEY is not shown for POSIX message queues, POSIX shared memory objects, POSIX semaphores (it belongs to message queues, shared memory segments, semaphore sets)"
-	run ipctool list --queues -o SVAL
+	assert_equal "${stderr_lines[0]}" "ipctool: list: column KEY is not shown for POSIX message queues, POSIX shared memory objects, POSIX semaphores (it belongs to message queues, shared memory segments, semaphore sets)"
+	run_tool list --queues -o SVAL
 	assert_failure 2
-	assert_line --index 0 --partial "column SVAL is not shown for POSIX message queues (it belongs to POSIX semaphores)"
-	run ipctool list --posix -q -o CTIME
+	assert_regex "${stderr_lines[0]}" "$(re_quote "column SVAL is not shown for POSIX message queues (it belongs to POSIX semaphores)")"
+	run_tool list --posix -q -o CTIME
 	assert_failure 2
 }
 
@@ -177,12 +177,12 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	posix=$(ipctool list --output help | grep -v -e '(System V' -e '(message queues' -e '(shared memory segments' \
 		-e '(semaphore sets' | awk '{ print $1 }' | paste -sd,)
 	for mode in "" --json --raw --export; do
-		run ipctool list --posix -o "$posix" $mode
+		run_tool list --posix -o "$posix" $mode
 		assert_success
-		run ipctool list -o "$all" $mode
+		run_tool list -o "$all" $mode
 		assert_success
 	done
-	run ipctool list -o "$all" --json
+	run_tool list -o "$all" --json
 	assert_success
 	echo "$output" | jq -e '.posixmessages[0] | has("notifypid") and has("mtime_epoch") and (has("ctime") | not)'
 	echo "$output" | jq -e '.posixsemaphores[0] | has("sval") and has("ctime_epoch")'
@@ -193,10 +193,10 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	mkpshm /mine 1
 	mkpshm /theirs 1
 	chown nobody /dev/shm/theirs
-	run ipctool list --posix --shm -r --noheadings -o NAME --user nobody
+	run_tool list --posix --shm -r --noheadings -o NAME --user nobody
 	assert_success
 	assert_output /theirs
-	run ipctool list --posix --shm -r --noheadings -o NAME --user 0
+	run_tool list --posix --shm -r --noheadings -o NAME --user 0
 	assert_success
 	assert_output /mine
 }
@@ -215,18 +215,18 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	mkpq /q hello
 	mkpshm /m 10
 	mkpsem /s 4
-	run ipctool list /q
+	run_tool list /q
 	assert_success
 	assert_line --index 0 "POSIX message queue /q:"
 	assert_line --index 1 --regexp '^NAME +/q$'
 	assert_line --regexp '^MSGS +1$'
 	assert_line --regexp '^USEDBYTES +5$'
 	assert_line --regexp '^MSGSIZE +64$'
-	run ipctool list /m
+	run_tool list /m
 	assert_success
 	assert_line --index 0 "POSIX shared memory object /m:"
 	assert_line --regexp '^SIZE +10$'
-	run ipctool list /s --json
+	run_tool list /s --json
 	assert_success
 	echo "$output" | jq -e '.posixsemaphores == [.posixsemaphores[0]] and .posixsemaphores[0].sval == 4 and .posixsemaphores[0].name == "/s"'
 }
@@ -239,55 +239,55 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	assert_equal "$stderr" ""
 	assert_line --regexp '^POSIX message queue /x:$'
 	assert_line --regexp '^POSIX semaphore /x:$'
-	run ipctool list /x --sems -r --noheadings
+	run_tool list /x --sems -r --noheadings
 	assert_success
 	assert_output --partial "/x"
-	run ipctool list /x --shm
+	run_tool list /x --shm
 	assert_failure 1
-	assert_output "ipctool: list: no POSIX shared memory objects named /x"
+	assert_equal "$stderr" "ipctool: list: no POSIX shared memory objects named /x"
 }
 
 @test "list /missing is status 1" {
-	run ipctool list /missing
+	run_tool list /missing
 	assert_failure 1
-	assert_output "ipctool: list: no POSIX object named /missing"
+	assert_equal "$stderr" "ipctool: list: no POSIX object named /missing"
 }
 
 @test "bad names are usage errors, for list and rm" {
 	long=/$(printf 'a%.0s' $(seq 256))
 	for sub in list rm; do
 		for name in thing / //x /a/b /. /.. "$long"; do
-			run ipctool $sub "$name"
+			run_tool $sub "$name"
 			assert_failure 2
-			assert_line --index 1 "Try 'ipctool $sub --help' for more information."
+			assert_equal "${stderr_lines[1]}" "Try 'ipctool $sub --help' for more information."
 		done
 	done
-	run ipctool list /a/b
+	run_tool list /a/b
 	assert_failure 2
-	assert_line --index 0 "ipctool: list: invalid POSIX name '/a/b': no '/' may follow the first"
-	run ipctool rm "$long"
+	assert_equal "${stderr_lines[0]}" "ipctool: list: invalid POSIX name '/a/b': no '/' may follow the first"
+	run_tool rm "$long"
 	assert_failure 2
-	assert_line --index 0 --partial "longer than 255 characters"
+	assert_regex "${stderr_lines[0]}" "$(re_quote "longer than 255 characters")"
 	ok=/$(printf 'a%.0s' $(seq 255))
-	run ipctool list "$ok"
+	run_tool list "$ok"
 	assert_failure 1
 }
 
 @test "contradictions: family options against the TARGET, --peek, --limits --posix" {
 	mkpq /q
-	run ipctool list /q --sysv
+	run_tool list /q --sysv
 	assert_failure 2
-	assert_line --index 0 "ipctool: list: /q is a POSIX object: --sysv contradicts it"
-	run ipctool list 0 --posix
+	assert_equal "${stderr_lines[0]}" "ipctool: list: /q is a POSIX object: --sysv contradicts it"
+	run_tool list 0 --posix
 	assert_failure 2
-	run ipctool list /q --peek
+	run_tool list /q --peek
 	assert_failure 2
-	assert_line --index 0 --partial "not supported for POSIX queues"
-	run ipctool list --limits --posix
+	assert_regex "${stderr_lines[0]}" "$(re_quote "not supported for POSIX queues")"
+	run_tool list --limits --posix
 	assert_failure 2
-	run ipctool rm /q --posix
+	run_tool rm /q --posix
 	assert_failure 2
-	run ipctool rm /q --sysv
+	run_tool rm /q --sysv
 	assert_failure 2
 	[ -e "$(mq_dir)/q" ]
 }
@@ -332,7 +332,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 
 @test "rm /name removes a queue, a segment, a semaphore, kind inferred" {
 	mkpq /q; mkpshm /m 1; mkpsem /s
-	run ipctool rm /q /m /s
+	run_tool rm /q /m /s
 	assert_success
 	assert_output ""
 	[ ! -e "$(mq_dir)/q" ]
@@ -342,19 +342,19 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 
 @test "rm /name used by two kinds is refused; --queues, --shm, --sems say which" {
 	mkpq /x; mkpshm /x 1; mkpsem /x
-	run ipctool rm /x
+	run_tool rm /x
 	assert_failure 1
-	assert_output "ipctool: rm: /x names a POSIX message queue, a POSIX shared memory object and a POSIX semaphore: add --queues or --shm or --sems to say which"
+	assert_equal "$stderr" "ipctool: rm: /x names a POSIX message queue, a POSIX shared memory object and a POSIX semaphore: add --queues or --shm or --sems to say which"
 	[ -e "$(mq_dir)/x" ]
 	[ -e /dev/shm/x ]
 	[ -e /dev/shm/sem.x ]
-	run ipctool rm /x --sems
+	run_tool rm /x --sems
 	assert_success
 	[ ! -e /dev/shm/sem.x ]
 	[ -e /dev/shm/x ]
-	run ipctool rm /x --shm
+	run_tool rm /x --shm
 	assert_success
-	run ipctool rm /x --queues
+	run_tool rm /x --queues
 	assert_success
 	[ ! -e "$(mq_dir)/x" ]
 	[ ! -e /dev/shm/x ]
@@ -363,12 +363,12 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 @test "rm of a missing /name goes on with the others and exits 1" {
 	mkpshm /m 1
 	id=$(ipctool mkq)
-	run ipctool rm /nope /m "$id"
+	run_tool rm /nope /m "$id"
 	assert_failure 1
-	assert_output "ipctool: rm: no POSIX object named /nope"
-	run ipctool rm /gone --sems
+	assert_equal "$stderr" "ipctool: rm: no POSIX object named /nope"
+	run_tool rm /gone --sems
 	assert_failure 1
-	assert_output "ipctool: rm: no POSIX semaphore named /gone"
+	assert_equal "$stderr" "ipctool: rm: no POSIX semaphore named /gone"
 	[ ! -e /dev/shm/m ]
 	[ "$(count_queues)" -eq 0 ]
 }
@@ -376,7 +376,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 @test "rm --all is System V only; --posix POSIX only; --sysv --posix both" {
 	mkpq /q; mkpshm /m 1; mkpsem /s
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null
-	run ipctool rm --all
+	run_tool rm --all
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(count_shm)" -eq 0 ]
@@ -384,13 +384,13 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 	[ -e /dev/shm/m ]
 	[ -e /dev/shm/sem.s ]
 	ipcmk -Q >/dev/null
-	run ipctool rm --all --posix
+	run_tool rm --all --posix
 	assert_success
 	[ "$(count_queues)" -eq 1 ]
 	[ -z "$(ls -A "$(mq_dir)")" ]
 	[ -z "$(ls -A /dev/shm)" ]
 	mkpq /q; mkpsem /s
-	run ipctool rm --all --sysv --posix
+	run_tool rm --all --sysv --posix
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ -z "$(ls -A "$(mq_dir)")" ]
@@ -399,7 +399,7 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 
 @test "rm --all --posix with kind options removes those kinds only" {
 	mkpq /q; mkpshm /m 1; mkpsem /s
-	run ipctool rm --all --posix --shm --sems
+	run_tool rm --all --posix --shm --sems
 	assert_success
 	[ -e "$(mq_dir)/q" ]
 	[ ! -e /dev/shm/m ]
@@ -408,12 +408,12 @@ time.sleep(30)' > "$BATS_TEST_TMPDIR/ready"
 
 @test "rm --dry-run says which POSIX objects would go and removes nothing" {
 	mkpq /q; mkpshm /m 1; mkpsem /s 2
-	run ipctool rm --all --posix --dry-run
+	run_tool rm --all --posix --dry-run
 	assert_success
 	assert_output "would remove POSIX message queue /q
 would remove POSIX shared memory object /m
 would remove POSIX semaphore /s"
-	run ipctool rm /m --dry-run
+	run_tool rm /m --dry-run
 	assert_success
 	assert_output "would remove POSIX shared memory object /m"
 	[ -e "$(mq_dir)/q" ]
@@ -425,7 +425,7 @@ would remove POSIX semaphore /s"
 	need_root
 	mkpshm /mine 1; mkpshm /theirs 1
 	chown nobody /dev/shm/theirs
-	run ipctool rm --all --posix --user nobody
+	run_tool rm --all --posix --user nobody
 	assert_success
 	[ -e /dev/shm/mine ]
 	[ ! -e /dev/shm/theirs ]

@@ -13,7 +13,7 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 # --- mksem -----------------------------------------------------------------
 
 @test "mksem /name prints the name alone and makes sem.NAME in /dev/shm, 0600, value 0" {
-	run ipctool mksem /s
+	run_tool mksem /s
 	assert_success
 	assert_output /s
 	[ -f /dev/shm/sem.s ]
@@ -26,12 +26,10 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 	[ "$(sem_value /s)" = 3 ]
 	ipctool mksem /big -v 100000
 	[ "$(sem_value /big)" = 100000 ]
-	run ipctool mksem --value 100000
-	assert_failure 2
-	assert_output --partial "invalid --value value '100000'"
-	run ipctool mksem /x --value 2147483648
-	assert_failure 2
-	assert_output --partial "invalid --value value"
+	run_tool mksem --value 100000
+	assert_error 2 mksem "$(re_quote "invalid --value value '100000'")"
+	run_tool mksem /x --value 2147483648
+	assert_error 2 mksem "$(re_quote "invalid --value value")"
 	[ ! -e /dev/shm/sem.x ]
 }
 
@@ -54,10 +52,10 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 
 @test "mksem /name --exclusive fails on an existing semaphore" {
 	ipctool mksem /s
-	run ipctool mksem /s --exclusive
+	run_tool mksem /s --exclusive
 	assert_failure 1
-	assert_output "ipctool: mksem: semaphore /s already exists"
-	run ipctool mksem /t -X
+	assert_equal "$stderr" "ipctool: mksem: semaphore /s already exists"
+	run_tool mksem /t -X
 	assert_success
 }
 
@@ -82,21 +80,19 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 }
 
 @test "mksem /name --nsems other than 1 is a usage error that says why" {
-	run ipctool mksem /s --nsems 2
-	assert_failure 2
-	assert_output --partial "--nsems 2: POSIX semaphore /s is a single semaphore"
-	assert_output --partial "Try 'ipctool mksem --help'"
+	run_tool mksem /s --nsems 2
+	assert_error 2 mksem "$(re_quote "--nsems 2: POSIX semaphore /s is a single semaphore")"
 	[ ! -e /dev/shm/sem.s ]
-	run ipctool mksem /s --nsems 1
+	run_tool mksem /s --nsems 1
 	assert_success
 }
 
 @test "mksem refuses bad names and extra arguments" {
 	for name in / /a/b "/$(printf 'x%.0s' {1..256})"; do
-		run ipctool mksem "$name"
+		run_tool mksem "$name"
 		assert_failure 2
 	done
-	run ipctool mksem /s extra
+	run_tool mksem /s extra
 	assert_failure 2
 	[ -z "$(ls /dev/shm)" ]
 }
@@ -138,11 +134,11 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 
 @test "sem-p /name decrements, sem-v increments, --count K is K steps" {
 	ipctool mksem /s --value 2
-	run ipctool sem-p /s
+	run_tool sem-p /s
 	assert_success
 	assert_output ""
 	[ "$(sem_value /s)" = 1 ]
-	run ipctool sem-v /s --count 5
+	run_tool sem-v /s --count 5
 	assert_success
 	[ "$(sem_value /s)" = 6 ]
 	ipctool sem-p /s -c 4
@@ -153,10 +149,10 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 
 @test "sem-p /name --nowait and --timeout 0 exit 3" {
 	ipctool mksem /s
-	run ipctool sem-p /s --nowait
+	run_tool sem-p /s --nowait
 	assert_failure 3
-	assert_output "ipctool: sem-p: semaphore /s could not be taken without waiting"
-	run ipctool sem-p /s --timeout 0
+	assert_equal "$stderr" "ipctool: sem-p: semaphore /s could not be taken without waiting"
+	run_tool sem-p /s --timeout 0
 	assert_failure 3
 	[ "$(sem_value /s)" = 0 ]
 }
@@ -164,10 +160,9 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 @test "sem-p /name --timeout waits, then exits 3" {
 	ipctool mksem /s
 	start=$(date +%s%N)
-	run ipctool sem-p /s --timeout 0.3
+	run_tool sem-p /s --timeout 0.3
 	end=$(date +%s%N)
-	assert_failure 3
-	assert_output --partial "could not be taken before the timeout"
+	assert_error 3 sem-p "$(re_quote "could not be taken before the timeout")"
 	ms=$(( (end - start) / 1000000 ))
 	[ "$ms" -ge 250 ]
 	[ "$ms" -lt 10000 ]
@@ -175,10 +170,10 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 
 @test "sem-p /name --count K that cannot all be taken in time gives back what it took" {
 	ipctool mksem /s --value 2
-	run ipctool sem-p /s --count 3 --timeout 0.2
+	run_tool sem-p /s --count 3 --timeout 0.2
 	assert_failure 3
 	[ "$(sem_value /s)" = 2 ]
-	run ipctool sem-p /s --count 3 --nowait
+	run_tool sem-p /s --count 3 --nowait
 	assert_failure 3
 	[ "$(sem_value /s)" = 2 ]
 }
@@ -208,45 +203,42 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 @test "sem-p and sem-v /name --num other than 0 are usage errors that say why" {
 	ipctool mksem /s --value 1
 	for sub in sem-p sem-v; do
-		run ipctool "$sub" /s --num 1
-		assert_failure 2
-		assert_output --partial "--num 1: POSIX semaphore /s is a single semaphore (only --num 0 names it)"
-		assert_output --partial "Try 'ipctool $sub --help'"
+		run_tool "$sub" /s --num 1
+		assert_error 2 "$sub" "$(re_quote "--num 1: POSIX semaphore /s is a single semaphore (only --num 0 names it)")"
 	done
 	[ "$(sem_value /s)" = 1 ]
 }
 
 @test "sem-v /name past SEM_VALUE_MAX fails and changes nothing" {
 	ipctool mksem /s --value 2147483647
-	run ipctool sem-v /s
+	run_tool sem-v /s
 	assert_failure 1
-	assert_output "ipctool: sem-v: cannot release semaphore /s: its value 2147483647 plus 1 would pass SEM_VALUE_MAX (2147483647)"
+	assert_equal "$stderr" "ipctool: sem-v: cannot release semaphore /s: its value 2147483647 plus 1 would pass SEM_VALUE_MAX (2147483647)"
 	[ "$(sem_value /s)" = 2147483647 ]
 	ipctool mksem /t --value 2147483640
-	run ipctool sem-v /t --count 8
-	assert_failure 1
-	assert_output --partial "SEM_VALUE_MAX"
+	run_tool sem-v /t --count 8
+	assert_error 1 sem-v "$(re_quote "SEM_VALUE_MAX")"
 	[ "$(sem_value /t)" = 2147483640 ]
-	run ipctool sem-v /t --count 7
+	run_tool sem-v /t --count 7
 	assert_success
 }
 
 @test "a missing /name, or one of another kind, is named in the error" {
 	for sub in sem-p sem-v; do
-		run ipctool "$sub" /nope
+		run_tool "$sub" /nope
 		assert_failure 1
-		assert_output "ipctool: $sub: no semaphore /nope"
+		assert_equal "$stderr" "ipctool: $sub: no semaphore /nope"
 	done
 	ipctool mkshm /seg --size 10
-	run ipctool sem-p /seg
+	run_tool sem-p /seg
 	assert_failure 1
-	assert_output "ipctool: sem-p: no semaphore /seg (it names a shared memory segment)"
+	assert_equal "$stderr" "ipctool: sem-p: no semaphore /seg (it names a shared memory segment)"
 }
 
 @test "bad names are usage errors for sem-p and sem-v" {
 	for sub in sem-p sem-v; do
 		for name in / /a/b "/$(printf 'x%.0s' {1..256})"; do
-			run ipctool "$sub" "$name"
+			run_tool "$sub" "$name"
 			assert_failure 2
 		done
 	done
@@ -295,26 +287,26 @@ sem_mode() { stat -c %a "/dev/shm/sem.$1"; }
 
 @test "sem-p /name -- COMMAND exits with the command's status" {
 	ipctool mksem /s --value 1
-	run ipctool sem-p /s -- sh -c 'exit 7'
+	run_tool sem-p /s -- sh -c 'exit 7'
 	assert_failure 7
 	[ "$(sem_value /s)" = 1 ]
-	run ipctool sem-p /s -- sh -c 'kill -TERM $$'
+	run_tool sem-p /s -- sh -c 'kill -TERM $$'
 	assert_failure 143
 	[ "$(sem_value /s)" = 1 ]
-	run -127 ipctool sem-p /s -- no-such-command-here
+	run -127 --separate-stderr ipctool sem-p /s -- no-such-command-here
 	assert_failure 127
-	assert_line "ipctool: sem-p: no-such-command-here: command not found"
+	assert_stderr_line "ipctool: sem-p: no-such-command-here: command not found"
 	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/noexec"
-	run ipctool sem-p /s -- "$BATS_TEST_TMPDIR/noexec"
+	run_tool sem-p /s -- "$BATS_TEST_TMPDIR/noexec"
 	assert_failure 126
 	[ "$(sem_value /s)" = 1 ]
 }
 
 @test "sem-p /name -- COMMAND honours --nowait and --timeout before running it" {
 	ipctool mksem /s
-	run ipctool sem-p /s --nowait -- touch "$BATS_TEST_TMPDIR/ran"
+	run_tool sem-p /s --nowait -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 3
-	run ipctool sem-p /s --timeout 0.2 -- touch "$BATS_TEST_TMPDIR/ran"
+	run_tool sem-p /s --timeout 0.2 -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 3
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 	[ "$(sem_value /s)" = 0 ]

@@ -14,7 +14,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 # --- mkshm -----------------------------------------------------------------
 
 @test "mkshm /name prints the name alone and makes a 0600 object of that size in /dev/shm" {
-	run ipctool mkshm /seg --size 4K
+	run_tool mkshm /seg --size 4K
 	assert_success
 	assert_output /seg
 	[ -f /dev/shm/seg ]
@@ -41,35 +41,33 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_equal "$stderr" "ipctool: mkshm: POSIX shared memory object /seg exists and was left as it is; not applied: --mode 0666 (it has 0600), --size 50 (it has 100 bytes)"
 	[ "$(shm_bytes seg)" = 100 ]
 	[ "$(shm_mode seg)" = 600 ]
-	run ipctool shm-read /seg --length 4
+	run_tool shm-read /seg --length 4
 	assert_success
 	assert_output keep
 }
 
 @test "mkshm /name with a larger --size than the existing object fails naming both" {
 	ipctool mkshm /seg --size 100
-	run ipctool mkshm /seg --size 1K
+	run_tool mkshm /seg --size 1K
 	assert_failure 1
-	assert_output "ipctool: mkshm: shared memory segment /seg is 100 bytes, smaller than --size 1024"
+	assert_equal "$stderr" "ipctool: mkshm: shared memory segment /seg is 100 bytes, smaller than --size 1024"
 	[ "$(shm_bytes seg)" = 100 ]
 }
 
 @test "mkshm /name --exclusive fails on an existing object" {
 	ipctool mkshm /seg --size 10
-	run ipctool mkshm /seg --size 10 --exclusive
-	assert_failure 1
-	assert_output --partial "shared memory segment /seg already exists"
-	run ipctool mkshm /other --size 10 -X
+	run_tool mkshm /seg --size 10 --exclusive
+	assert_error 1 mkshm "$(re_quote "shared memory segment /seg already exists")"
+	run_tool mkshm /other --size 10 -X
 	assert_success
 }
 
 @test "mkshm waits up to a second for an object of 0 bytes to be sized by its creator" {
 	: >/dev/shm/zero
 	start=$(date +%s%N)
-	run ipctool mkshm /zero --size 10
+	run_tool mkshm /zero --size 10
 	end=$(date +%s%N)
-	assert_failure 1
-	assert_output --partial "/zero is 0 bytes, smaller than --size 10"
+	assert_error 1 mkshm "$(re_quote "/zero is 0 bytes, smaller than --size 10")"
 	ms=$(( (end - start) / 1000000 ))
 	[ "$ms" -ge 800 ]
 	[ "$ms" -lt 10000 ]
@@ -85,33 +83,26 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 }
 
 @test "mkshm /name needs a valid --size and refuses bad names and extra arguments" {
-	run ipctool mkshm /seg
+	run_tool mkshm /seg
+	assert_error 2 mkshm "$(re_quote "missing --size")"
+	run_tool mkshm /seg --size 0
 	assert_failure 2
-	assert_output --partial "missing --size"
-	run ipctool mkshm /seg --size 0
-	assert_failure 2
-	run ipctool mkshm /seg --size 10 extra
-	assert_failure 2
-	assert_output --partial "unexpected argument 'extra'"
-	run ipctool mkshm / --size 10
-	assert_failure 2
-	assert_output --partial "invalid POSIX name '/'"
-	assert_output --partial "Try 'ipctool mkshm --help'"
-	run ipctool mkshm /a/b --size 10
-	assert_failure 2
-	assert_output --partial "no '/' may follow the first"
-	run ipctool mkshm "/$(printf 'x%.0s' {1..256})" --size 10
-	assert_failure 2
-	assert_output --partial "longer than 255"
-	run ipctool mkshm /seg --key 1 --size 10
-	assert_failure 2
-	assert_output --partial "unexpected argument '/seg'"
+	run_tool mkshm /seg --size 10 extra
+	assert_error 2 mkshm "$(re_quote "unexpected argument 'extra'")"
+	run_tool mkshm / --size 10
+	assert_error 2 mkshm "$(re_quote "invalid POSIX name '/'")"
+	run_tool mkshm /a/b --size 10
+	assert_error 2 mkshm "$(re_quote "no '/' may follow the first")"
+	run_tool mkshm "/$(printf 'x%.0s' {1..256})" --size 10
+	assert_error 2 mkshm "$(re_quote "longer than 255")"
+	run_tool mkshm /seg --key 1 --size 10
+	assert_error 2 mkshm "$(re_quote "unexpected argument '/seg'")"
 	[ -z "$(ls /dev/shm)" ]
 }
 
 @test "a name of 255 characters is accepted" {
 	name=$(printf 'n%.0s' {1..255})
-	run ipctool mkshm "/$name" --size 10
+	run_tool mkshm "/$name" --size 10
 	assert_success
 	assert_output "/$name"
 	[ -f "/dev/shm/$name" ]
@@ -121,17 +112,17 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 
 @test "shm-write /name DATA then shm-read gives the bytes back, with offsets" {
 	ipctool mkshm /seg --size 10
-	run ipctool shm-write /seg 0123456789
+	run_tool shm-write /seg 0123456789
 	assert_success
 	assert_output ""
-	run ipctool shm-read /seg
+	run_tool shm-read /seg
 	assert_success
 	assert_output 0123456789
 	ipctool shm-write /seg --offset 2 ab
-	run ipctool shm-read /seg --offset 1 --length 4
+	run_tool shm-read /seg --offset 1 --length 4
 	assert_success
 	assert_output 1ab4
-	run ipctool shm-read /seg --offset 10
+	run_tool shm-read /seg --offset 10
 	assert_success
 	assert_output ""
 }
@@ -143,7 +134,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	run bash -c "ipctool shm-read /seg | od -An -c | tr -s ' '"
 	assert_success
 	assert_output " a b c \\0 x x x x"
-	run ipctool shm-read /seg --string
+	run_tool shm-read /seg --string
 	assert_success
 	assert_output abc
 }
@@ -153,7 +144,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	head -c 100 /dev/urandom | ipctool shm-write /seg
 	ipctool shm-read /seg >"$BATS_TEST_TMPDIR/raw"
 	cmp "$BATS_TEST_TMPDIR/raw" /dev/shm/seg
-	run ipctool shm-read /seg --hex --offset 5 --length 40
+	run_tool shm-read /seg --hex --offset 5 --length 40
 	assert_success
 	assert_output "$(hexdump -C -s 5 -n 40 "$BATS_TEST_TMPDIR/raw")"
 }
@@ -174,67 +165,62 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	ipctool mkshm /seg --size 8
 	ipctool shm-write /seg 12345678
 	cp /dev/shm/seg "$BATS_TEST_TMPDIR/before"
-	run ipctool shm-write /seg --offset 4 abcde
+	run_tool shm-write /seg --offset 4 abcde
 	assert_failure 1
-	assert_output "ipctool: shm-write: DATA (5 bytes) does not fit in shared memory segment /seg (8 bytes) from offset 4; nothing was written"
+	assert_equal "$stderr" "ipctool: shm-write: DATA (5 bytes) does not fit in shared memory segment /seg (8 bytes) from offset 4; nothing was written"
 	run bash -c "printf abcdefghi | ipctool shm-write /seg"
 	assert_failure 1
 	assert_output --partial "standard input (more than 8 bytes) does not fit"
 	printf abcdefg >"$BATS_TEST_TMPDIR/in"
-	run ipctool shm-write /seg --offset 2 <"$BATS_TEST_TMPDIR/in"
-	assert_failure 1
-	assert_output --partial "standard input (7 bytes) does not fit"
-	run ipctool shm-write /seg --string 12345678
-	assert_failure 1
-	assert_output --partial "(8 bytes and a NUL) does not fit"
+	run_tool shm-write /seg --offset 2 <"$BATS_TEST_TMPDIR/in"
+	assert_error 1 shm-write "$(re_quote "standard input (7 bytes) does not fit")"
+	run_tool shm-write /seg --string 12345678
+	assert_error 1 shm-write "$(re_quote "(8 bytes and a NUL) does not fit")"
 	cmp "$BATS_TEST_TMPDIR/before" /dev/shm/seg
 	[ "$(shm_bytes seg)" = 8 ]
 }
 
 @test "an --offset or --length outside /name fails naming its size" {
 	ipctool mkshm /seg --size 100
-	run ipctool shm-write /seg --offset 101 x
-	assert_failure 1
-	assert_output --partial "--offset 101 is past the end of shared memory segment /seg (100 bytes)"
-	run ipctool shm-read /seg --offset 98 --length 3
-	assert_failure 1
-	assert_output --partial "passes the end of shared memory segment /seg (100 bytes)"
+	run_tool shm-write /seg --offset 101 x
+	assert_error 1 shm-write "$(re_quote "--offset 101 is past the end of shared memory segment /seg (100 bytes)")"
+	run_tool shm-read /seg --offset 98 --length 3
+	assert_error 1 shm-read "$(re_quote "passes the end of shared memory segment /seg (100 bytes)")"
 }
 
 @test "an object of 0 bytes reads as nothing" {
 	: >/dev/shm/empty
-	run ipctool shm-read /empty
+	run_tool shm-read /empty
 	assert_success
 	assert_output ""
-	run ipctool shm-write /empty ""
+	run_tool shm-write /empty ""
 	assert_success
-	run ipctool shm-write /empty x
-	assert_failure 1
-	assert_output --partial "(0 bytes)"
+	run_tool shm-write /empty x
+	assert_error 1 shm-write "$(re_quote "(0 bytes)")"
 }
 
 @test "a missing /name, or one of another kind, is named in the error" {
-	run ipctool shm-read /nope
+	run_tool shm-read /nope
 	assert_failure 1
-	assert_output "ipctool: shm-read: no shared memory segment /nope"
-	run ipctool shm-write /nope x
+	assert_equal "$stderr" "ipctool: shm-read: no shared memory segment /nope"
+	run_tool shm-write /nope x
 	assert_failure 1
-	assert_output "ipctool: shm-write: no shared memory segment /nope"
+	assert_equal "$stderr" "ipctool: shm-write: no shared memory segment /nope"
 	ipctool mksem /lock
-	run ipctool shm-read /lock
+	run_tool shm-read /lock
 	assert_failure 1
-	assert_output "ipctool: shm-read: no shared memory segment /lock (it names a semaphore)"
+	assert_equal "$stderr" "ipctool: shm-read: no shared memory segment /lock (it names a semaphore)"
 	mkdir /dev/shm/dir
-	run ipctool shm-read /dir
+	run_tool shm-read /dir
 	assert_failure 1
-	assert_output "ipctool: shm-read: /dir in /dev/shm is a directory, not a shared memory segment"
+	assert_equal "$stderr" "ipctool: shm-read: /dir in /dev/shm is a directory, not a shared memory segment"
 }
 
 @test "bad names are usage errors for shm-read and shm-write" {
 	for name in / /a/b "/$(printf 'x%.0s' {1..256})"; do
-		run ipctool shm-read "$name"
+		run_tool shm-read "$name"
 		assert_failure 2
-		run ipctool shm-write "$name" x
+		run_tool shm-write "$name" x
 		assert_failure 2
 	done
 }
@@ -249,7 +235,7 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	run as_nobody ipctool shm-write /seg other
 	assert_failure 1
 	assert_output "ipctool: shm-write: cannot open shared memory segment /seg for writing: Permission denied"
-	run ipctool shm-read /seg --string
+	run_tool shm-read /seg --string
 	assert_success
 	assert_output secret
 	ipctool mkshm /private --size 16
@@ -273,16 +259,16 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 @test "--lock /name takes the POSIX semaphore around the access, gives it back and warns" {
 	ipctool mkshm /seg --size 16
 	ipctool mksem /lock --value 1
-	run ipctool shm-write /seg --lock /lock locked
+	run_tool shm-write /seg --lock /lock locked
 	assert_success
-	assert_output "ipctool: shm-write: warning: --lock /lock: a POSIX semaphore has no undo: if ipctool is killed (SIGKILL) while holding it, it stays taken"
+	assert_equal "$stderr" "ipctool: shm-write: warning: --lock /lock: a POSIX semaphore has no undo: if ipctool is killed (SIGKILL) while holding it, it stays taken"
 	run --separate-stderr ipctool shm-read /seg --lock /lock --string
 	assert_success
 	assert_output locked
 	[[ $stderr == *"no undo"* ]]
-	run ipctool sem-p /lock --nowait
+	run_tool sem-p /lock --nowait
 	assert_success
-	run ipctool sem-p /lock --nowait
+	run_tool sem-p /lock --nowait
 	assert_failure 3
 }
 
@@ -293,16 +279,16 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	ipctool sem-p /lock
 	run timeout 0.5 ipctool shm-write /seg --lock /lock after
 	assert_failure 124
-	run ipctool shm-read /seg --length 6
+	run_tool shm-read /seg --length 6
 	assert_success
 	assert_output before
 	bg_start ipctool shm-write /seg --lock /lock after
 	ipctool sem-v /lock
 	wait_for '[ "$(ipctool shm-read /seg --length 5)" = after ]'
-	run ipctool shm-read /seg --lock /lock --length 5
+	run_tool shm-read /seg --lock /lock --length 5
 	assert_success
 	assert_output --partial after
-	run ipctool sem-p /lock --nowait
+	run_tool sem-p /lock --nowait
 	assert_success
 }
 
@@ -312,19 +298,19 @@ shm_bytes() { stat -c %s "/dev/shm/$1"; }
 	assert_failure 1
 	assert_output "ipctool: shm-write: no semaphore /nope"
 	sem=$(ipctool mksem --value 1)
-	run ipctool shm-write /seg --lock "$sem" sysv
+	run_tool shm-write /seg --lock "$sem" sysv
 	assert_success
 	assert_output ""
-	run ipctool shm-read /seg --lock "$sem" --string
+	run_tool shm-read /seg --lock "$sem" --string
 	assert_success
 	assert_output sysv
 }
 
 @test "shm-write and shm-read --help mention /name for --lock" {
-	run ipctool shm-write --help
+	run_tool shm-write --help
 	assert_success
 	assert_output --partial "/name"
-	run ipctool shm-read --help
+	run_tool shm-read --help
 	assert_success
 	assert_output --partial "/name"
 }

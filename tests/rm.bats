@@ -11,7 +11,7 @@ teardown() { common_teardown; }
 	ipcmk -M 10 >/dev/null
 	echo 555 > /proc/sys/kernel/msg_next_id
 	id=$(ipctool mkq)
-	run ipctool rm "$id"
+	run_tool rm "$id"
 	assert_success
 	assert_output ""
 	[ "$(count_queues)" -eq 0 ]
@@ -25,9 +25,9 @@ teardown() { common_teardown; }
 	ipctool mkq --key 0x12 >/dev/null
 	ipctool mkq --ftok "$BATS_TEST_TMPDIR/f:z" >/dev/null
 	perl -e 'defined shmget(0x13, 10, 01600) or die "shmget: $!"'
-	run ipctool rm 0x10
+	run_tool rm 0x10
 	assert_success
-	run ipctool rm --key 17 --key 0x12 --ftok "$BATS_TEST_TMPDIR/f:z" 0x13
+	run_tool rm --key 17 --key 0x12 --ftok "$BATS_TEST_TMPDIR/f:z" 0x13
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(count_shm)" -eq 0 ]
@@ -35,9 +35,9 @@ teardown() { common_teardown; }
 
 @test "an id in several kinds is refused, naming the kinds and options; nothing goes" {
 	same_id msg shm sem
-	run ipctool rm 777
+	run_tool rm 777
 	assert_failure 1
-	assert_output "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queues or --shm or --sems to say which"
+	assert_equal "$stderr" "ipctool: rm: id 777 names a message queue, a shared memory segment and a semaphore set: add --queues or --shm or --sems to say which"
 	[ "$(count_queues)" -eq 1 ]
 	[ "$(count_shm)" -eq 1 ]
 	[ "$(count_sems)" -eq 1 ]
@@ -45,22 +45,22 @@ teardown() { common_teardown; }
 
 @test "a kind option says which: --queue, --queues, --shm, --sem, --sems" {
 	same_id msg shm sem
-	run ipctool rm 777 --shm
+	run_tool rm 777 --shm
 	assert_success
 	[ "$(count_shm)" -eq 0 ]
 	[ "$(count_queues)" -eq 1 ]
 	[ "$(count_sems)" -eq 1 ]
-	run ipctool rm 777 --queues
+	run_tool rm 777 --queues
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(count_sems)" -eq 1 ]
-	run ipctool rm 777 --sems
+	run_tool rm 777 --sems
 	assert_success
 	[ "$(count_sems)" -eq 0 ]
 	same_id msg sem
-	run ipctool rm 777 --queues
+	run_tool rm 777 --queues
 	assert_success
-	run ipctool rm 777 --sems
+	run_tool rm 777 --sems
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(count_sems)" -eq 0 ]
@@ -68,33 +68,32 @@ teardown() { common_teardown; }
 
 @test "two kind options still refuse an id both use" {
 	same_id msg shm
-	run ipctool rm 777 --queues --shm
-	assert_failure 1
-	assert_output --partial "add --queues or --shm"
+	run_tool rm 777 --queues --shm
+	assert_error 1 rm "$(re_quote "add --queues or --shm")"
 }
 
 @test "a kind option that misses says what the id names" {
 	id=$(ipctool mkq)
-	run ipctool rm "$id" --shm
+	run_tool rm "$id" --shm
 	assert_failure 1
-	assert_output "ipctool: rm: no shared memory segment with id $id (it names a message queue)"
+	assert_equal "$stderr" "ipctool: rm: no shared memory segment with id $id (it names a message queue)"
 	[ "$(count_queues)" -eq 1 ]
 }
 
 @test "rm goes on after a failure, exits 1 and names each failure" {
 	a=$(ipctool mkq --key 0x21)
 	b=$(ipctool mkq --key 0x22)
-	run ipctool rm "$a" 99999 0x77 "$b"
+	run_tool rm "$a" 99999 0x77 "$b"
 	assert_failure 1
-	assert_line "ipctool: rm: no System V object with id 99999"
-	assert_line "ipctool: rm: no System V object with key 0x00000077"
-	[ "${#lines[@]}" -eq 2 ]
+	assert_stderr_line "ipctool: rm: no System V object with id 99999"
+	assert_stderr_line "ipctool: rm: no System V object with key 0x00000077"
+	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ "$(count_queues)" -eq 0 ]
 }
 
 @test "the same object named twice is removed once" {
 	id=$(ipctool mkq --key 0x31)
-	run ipctool rm "$id" 0x31 --key 0x31
+	run_tool rm "$id" 0x31 --key 0x31
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 }
@@ -102,7 +101,7 @@ teardown() { common_teardown; }
 @test "rm --all --queues removes 2000 queues and nothing else" {
 	make_queues 2000
 	ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
-	run ipctool rm --all --queues
+	run_tool rm --all --queues
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(ipcs -q | grep -c '^0x')" -eq 0 ]
@@ -143,7 +142,7 @@ rm_with_stale_listing() {
 
 @test "rm --all with no kind removes every System V kind" {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
-	run ipctool rm --all
+	run_tool rm --all
 	assert_success
 	[ "$(count_queues)" -eq 0 ]
 	[ "$(count_shm)" -eq 0 ]
@@ -152,7 +151,7 @@ rm_with_stale_listing() {
 
 @test "rm --all --shm --sems keeps queues; --sysv is the same family" {
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null; ipcmk -S 1 >/dev/null
-	run ipctool rm --all --shm --sems --sysv
+	run_tool rm --all --shm --sems --sysv
 	assert_success
 	[ "$(count_queues)" -eq 1 ]
 	[ "$(count_shm)" -eq 0 ]
@@ -163,16 +162,16 @@ rm_with_stale_listing() {
 	need_root
 	ipcmk -Q >/dev/null; ipcmk -M 10 >/dev/null
 	as_nobody ipcmk -Q >/dev/null; as_nobody ipcmk -M 10 >/dev/null
-	run ipctool rm --all --queues --user nobody
+	run_tool rm --all --queues --user nobody
 	assert_success
-	run ipctool list --sysv -r --noheadings -o OWNER --queues
+	run_tool list --sysv -r --noheadings -o OWNER --queues
 	assert_success
 	assert_output root
-	run ipctool list --sysv -r --noheadings -o OWNER --shm
+	run_tool list --sysv -r --noheadings -o OWNER --shm
 	assert_success
 	assert_output "root
 nobody"
-	run ipctool rm --all --user 65534
+	run_tool rm --all --user 65534
 	assert_success
 	[ "$(count_shm)" -eq 1 ]
 	[ "$(count_queues)" -eq 1 ]
@@ -191,7 +190,7 @@ nobody"
 	[ "$(count_queues)" -eq 20 ]
 	[ "$(count_shm)" -eq 1 ]
 	id=$(ipctool list --shm -r --noheadings -o ID)
-	run ipctool rm "$id" --dry-run
+	run_tool rm "$id" --dry-run
 	assert_success
 	assert_output --regexp "^would remove shared memory segment id $id \\(key 0x[0-9a-f]{8}\\)\$"
 	[ "$(count_shm)" -eq 1 ]
@@ -199,7 +198,7 @@ nobody"
 
 @test "--dry-run of several kinds: a line for each object, nothing else" {
 	q=$(ipctool mkq --key 0x51); s=$(ipctool mksem --key 0x52 --nsems 2)
-	run ipctool rm --all --dry-run
+	run_tool rm --all --dry-run
 	assert_success
 	assert_output "would remove message queue id $q (key 0x00000051)
 would remove semaphore set id $s (key 0x00000052)"
@@ -227,9 +226,9 @@ removed POSIX shared memory object /vshm"
 }
 
 @test "--dry-run still reports a missing TARGET" {
-	run ipctool rm 4242 --dry-run
+	run_tool rm 4242 --dry-run
 	assert_failure 1
-	assert_output "ipctool: rm: no System V object with id 4242"
+	assert_equal "$stderr" "ipctool: rm: no System V object with id 4242"
 }
 
 @test "permission denied as another user: status 1, object intact" {
@@ -250,45 +249,44 @@ removed POSIX shared memory object /vshm"
 	as_nobody ipcmk -Q >/dev/null
 	run as_nobody ipctool rm --all --user nobody
 	assert_success
-	run ipctool list --sysv -q -r --noheadings -o OWNER
+	run_tool list --sysv -q -r --noheadings -o OWNER
 	assert_success
 	assert_output root
 }
 
 @test "usage errors change nothing" {
 	id=$(ipctool mkq)
-	run ipctool rm
+	run_tool rm
 	assert_failure 2
-	assert_line --index 0 "ipctool: rm: missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all"
-	assert_line --index 1 "Try 'ipctool rm --help' for more information."
-	run ipctool rm --all "$id"
+	assert_equal "${stderr_lines[0]}" "ipctool: rm: missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all"
+	assert_equal "${stderr_lines[1]}" "Try 'ipctool rm --help' for more information."
+	run_tool rm --all "$id"
 	assert_failure 2
-	run ipctool rm "$id" --user root
+	run_tool rm "$id" --user root
 	assert_failure 2
-	run ipctool rm --all --user no-such-user-here
+	run_tool rm --all --user no-such-user-here
 	assert_failure 2
-	run ipctool rm "$id" 12abc
+	run_tool rm "$id" 12abc
 	assert_failure 2
-	assert_line --index 0 --partial "'12abc'"
-	run ipctool rm --key 0
+	assert_regex "${stderr_lines[0]}" "$(re_quote "'12abc'")"
+	run_tool rm --key 0
 	assert_failure 2
-	run ipctool rm --key zz
+	run_tool rm --key zz
 	assert_failure 2
-	run ipctool rm --ftok /etc:0
+	run_tool rm --ftok /etc:0
 	assert_failure 2
-	run ipctool rm "$id" --bogus
+	run_tool rm "$id" --bogus
 	assert_failure 2
 	[ "$(count_queues)" -eq 1 ]
 }
 
 @test "a missing --ftok path is status 1" {
-	run ipctool rm --ftok /no/such/file
-	assert_failure 1
-	assert_output --partial "/no/such/file"
+	run_tool rm --ftok /no/such/file
+	assert_error 1 rm "$(re_quote "/no/such/file")"
 }
 
 @test "rm --help shows the options" {
-	run ipctool rm --help
+	run_tool rm --help
 	assert_success
 	for opt in --queues --shm --sems --all --user --sysv --posix --dry-run --key --ftok; do
 		assert_output --partial -- "$opt"

@@ -12,7 +12,7 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 # --- mksem -----------------------------------------------------------------
 
 @test "mksem with a key prints the id alone and makes a 0600 set of one semaphore at 0" {
-	run ipctool mksem --key 0x4d2
+	run_tool mksem --key 0x4d2
 	assert_success
 	assert_output --regexp '^[0-9]+$'
 	id=$output
@@ -71,7 +71,7 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	assert_equal "$(sem_value "$id0" 2)" 2
 	assert_equal "$(sem_value "$id444")" 3
 	# Made ready by the initialisation: sem-p does not wait for it.
-	run ipctool sem-p "$id444" --nowait
+	run_tool sem-p "$id444" --nowait
 	assert_success
 	assert_equal "$(sem_value "$id444")" 2
 }
@@ -143,80 +143,71 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	assert_success
 	assert_output "$(cat "$BATS_TEST_TMPDIR/creator")"
 	assert_regex "$stderr" 'not applied: --value 5 \(its values were set already\)$'
-	run ipctool sem-p 0x4d2 --nowait
+	run_tool sem-p 0x4d2 --nowait
 	assert_success
 }
 
 @test "mksem with more --nsems than the existing set fails naming both" {
 	ipctool mksem --key 0x4d2 --nsems 2
-	run ipctool mksem --key 0x4d2 --nsems 3
-	assert_failure 1
-	assert_output --partial "semaphore set key 0x000004d2 has 2 semaphores, fewer than --nsems 3"
-	run ipctool mksem --key 0x4d2 --nsems 1
+	run_tool mksem --key 0x4d2 --nsems 3
+	assert_error 1 mksem "$(re_quote "semaphore set key 0x000004d2 has 2 semaphores, fewer than --nsems 3")"
+	run_tool mksem --key 0x4d2 --nsems 1
 	assert_success
 }
 
 @test "mksem --exclusive fails on an existing key" {
 	ipctool mksem --key 0x4d2
-	run ipctool mksem --key 0x4d2 --exclusive
-	assert_failure 1
-	assert_output --partial "semaphore set key 0x000004d2 already exists"
-	run ipctool mksem --key 0x4d3 -X
+	run_tool mksem --key 0x4d2 --exclusive
+	assert_error 1 mksem "$(re_quote "semaphore set key 0x000004d2 already exists")"
+	run_tool mksem --key 0x4d3 -X
 	assert_success
 }
 
 @test "mksem --ftok makes the key ftok(3) gives" {
-	run ipctool mksem --ftok "$BATS_TEST_TMPDIR:s" --value 1
+	run_tool mksem --ftok "$BATS_TEST_TMPDIR:s" --value 1
 	assert_success
 	id=$output
-	run ipctool sem-p --ftok "$BATS_TEST_TMPDIR:s" --nowait
+	run_tool sem-p --ftok "$BATS_TEST_TMPDIR:s" --nowait
 	assert_success
 	[ "$(sem_value "$id")" = 0 ]
 }
 
 @test "mksem never creates by id, nor with key 0" {
-	run ipctool mksem 5
-	assert_failure 2
-	assert_output --partial "never by id"
-	run ipctool mksem --key 0
-	assert_failure 2
-	assert_output --partial "IPC_PRIVATE"
+	run_tool mksem 5
+	assert_error 2 mksem "$(re_quote "never by id")"
+	run_tool mksem --key 0
+	assert_error 2 mksem "$(re_quote "IPC_PRIVATE")"
 	[ "$(count_sems)" -eq 0 ]
 }
 
 @test "mksem --nsems 0 and bad numbers are usage errors" {
-	run ipctool mksem --nsems 0
-	assert_failure 2
-	assert_output --partial "--nsems must be at least 1"
-	assert_output --partial "Try 'ipctool mksem --help'"
+	run_tool mksem --nsems 0
+	assert_error 2 mksem "$(re_quote "--nsems must be at least 1")"
 	for bad in -1 abc 1.5 "" 2147483648; do
-		run ipctool mksem --nsems "$bad"
-		assert_failure 2
-		assert_output --partial "invalid --nsems value"
+		run_tool mksem --nsems "$bad"
+		assert_error 2 mksem "$(re_quote "invalid --nsems value")"
 	done
 	for bad in -1 32768 x 1e2; do
-		run ipctool mksem --value "$bad"
-		assert_failure 2
-		assert_output --partial "invalid --value value"
+		run_tool mksem --value "$bad"
+		assert_error 2 mksem "$(re_quote "invalid --value value")"
 	done
-	run ipctool mksem --mode 800
+	run_tool mksem --mode 800
 	assert_failure 2
-	run ipctool mksem --key 1 extra
+	run_tool mksem --key 1 extra
 	assert_failure 2
 	[ "$(count_sems)" -eq 0 ]
 }
 
 @test "mksem --nsems above semmsl fails naming the limit" {
-	run ipctool mksem --nsems 2000000
-	assert_failure 1
-	assert_output --partial "semmsl"
+	run_tool mksem --nsems 2000000
+	assert_error 1 mksem "$(re_quote "semmsl")"
 }
 
 # --- sem-p / sem-v -------------------------------------------------------------
 
 @test "sem-p decrements and the decrement stays after exit" {
 	id=$(ipctool mksem --value 2)
-	run ipctool sem-p "$id"
+	run_tool sem-p "$id"
 	assert_success
 	assert_output ""
 	[ "$(sem_value "$id")" = 1 ]
@@ -226,7 +217,7 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 
 @test "sem-v increments" {
 	id=$(ipctool mksem)
-	run ipctool sem-v "$id"
+	run_tool sem-v "$id"
 	assert_success
 	assert_output ""
 	[ "$(sem_value "$id")" = 1 ]
@@ -239,27 +230,25 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	[ "$(sem_value "$id" 0)" = 0 ]
 	ipctool sem-p "$id" --num 2 -c 3
 	[ "$(sem_value "$id" 2)" = 2 ]
-	run ipctool sem-p "$id" --num 2 --count 3 --nowait
+	run_tool sem-p "$id" --num 2 --count 3 --nowait
 	assert_failure 3
 	[ "$(sem_value "$id" 2)" = 2 ]
 }
 
 @test "sem-p --nowait exits 3 when it would block" {
 	id=$(ipctool mksem)
-	run ipctool sem-p "$id" --nowait
-	assert_failure 3
-	assert_output --partial "semaphore 0 of semaphore set id $id could not be taken without waiting"
-	run ipctool sem-p "$id" --timeout 0
+	run_tool sem-p "$id" --nowait
+	assert_error 3 sem-p "$(re_quote "semaphore 0 of semaphore set id $id could not be taken without waiting")"
+	run_tool sem-p "$id" --timeout 0
 	assert_failure 3
 }
 
 @test "sem-p --timeout waits, then exits 3" {
 	id=$(ipctool mksem)
 	start=$(date +%s%N)
-	run ipctool sem-p "$id" --timeout 0.3
+	run_tool sem-p "$id" --timeout 0.3
 	end=$(date +%s%N)
-	assert_failure 3
-	assert_output --partial "before the timeout"
+	assert_error 3 sem-p "$(re_quote "before the timeout")"
 	ms=$(( (end - start) / 1000000 ))
 	[ "$ms" -ge 250 ]
 	[ "$ms" -lt 10000 ]
@@ -278,31 +267,27 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 
 @test "sem-p --nowait with --timeout is a usage error" {
 	id=$(ipctool mksem --value 1)
-	run ipctool sem-p "$id" --nowait --timeout 1
-	assert_failure 2
-	assert_output --partial "contradict"
+	run_tool sem-p "$id" --nowait --timeout 1
+	assert_error 2 sem-p "$(re_quote "contradict")"
 	[ "$(sem_value "$id")" = 1 ]
 }
 
 @test "--count 0 and bad numbers are usage errors that change nothing" {
 	id=$(ipctool mksem --value 1)
 	for sub in sem-p sem-v; do
-		run ipctool "$sub" "$id" --count 0
-		assert_failure 2
-		assert_output --partial "--count must be at least 1"
+		run_tool "$sub" "$id" --count 0
+		assert_error 2 "$sub" "$(re_quote "--count must be at least 1")"
 		for bad in -1 32768 x ""; do
-			run ipctool "$sub" "$id" --count "$bad"
-			assert_failure 2
-			assert_output --partial "invalid --count value"
+			run_tool "$sub" "$id" --count "$bad"
+			assert_error 2 "$sub" "$(re_quote "invalid --count value")"
 		done
 		for bad in -1 65536 x; do
-			run ipctool "$sub" "$id" --num "$bad"
-			assert_failure 2
-			assert_output --partial "invalid --num value"
+			run_tool "$sub" "$id" --num "$bad"
+			assert_error 2 "$sub" "$(re_quote "invalid --num value")"
 		done
 	done
 	for bad in -1 x 1e2; do
-		run ipctool sem-p "$id" --timeout "$bad"
+		run_tool sem-p "$id" --timeout "$bad"
 		assert_failure 2
 	done
 	[ "$(sem_value "$id")" = 1 ]
@@ -310,45 +295,38 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 
 @test "--num out of range fails naming the set's size" {
 	id=$(ipctool mksem --nsems 2 --value 1)
-	run ipctool sem-p "$id" --num 2
-	assert_failure 1
-	assert_output --partial "--num 2 is out of range: semaphore set id $id has 2 semaphores (0 to 1)"
-	run ipctool sem-v "$id" --num 7
-	assert_failure 1
-	assert_output --partial "has 2 semaphores"
+	run_tool sem-p "$id" --num 2
+	assert_error 1 sem-p "$(re_quote "--num 2 is out of range: semaphore set id $id has 2 semaphores (0 to 1)")"
+	run_tool sem-v "$id" --num 7
+	assert_error 1 sem-v "$(re_quote "has 2 semaphores")"
 }
 
 @test "sem-v past the largest value fails" {
 	id=$(ipctool mksem --value 32767)
-	run ipctool sem-v "$id"
-	assert_failure 1
-	assert_output --partial "32767"
+	run_tool sem-v "$id"
+	assert_error 1 sem-v "$(re_quote "32767")"
 	[ "$(sem_value "$id")" = 32767 ]
 }
 
 @test "sem-p and sem-v need one target" {
 	for sub in sem-p sem-v; do
-		run ipctool "$sub"
+		run_tool "$sub"
+		assert_error 2 "$sub" "$(re_quote "missing TARGET")"
+		run_tool "$sub" 1 2
 		assert_failure 2
-		assert_output --partial "missing TARGET"
-		run ipctool "$sub" 1 2
-		assert_failure 2
-		run ipctool "$sub" --bogus
+		run_tool "$sub" --bogus
 		assert_failure 2
 	done
 }
 
 @test "a missing set or one of another kind is named in the error" {
-	run ipctool sem-p 0x4d2
-	assert_failure 1
-	assert_output --partial "no semaphore set with key 0x000004d2"
-	run ipctool sem-v 999
-	assert_failure 1
-	assert_output --partial "no semaphore set with id 999"
+	run_tool sem-p 0x4d2
+	assert_error 1 sem-p "$(re_quote "no semaphore set with key 0x000004d2")"
+	run_tool sem-v 999
+	assert_error 1 sem-v "$(re_quote "no semaphore set with id 999")"
 	ipctool mkshm --key 0x77 --size 10 >/dev/null
-	run ipctool sem-p --key 0x77
-	assert_failure 1
-	assert_output --partial "(it names a shared memory segment)"
+	run_tool sem-p --key 0x77
+	assert_error 1 sem-p "$(re_quote "(it names a shared memory segment)")"
 }
 
 @test "without alter permission sem-p fails 1" {
@@ -367,7 +345,7 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 
 @test "sem-p -- COMMAND holds the semaphore while it runs and releases after" {
 	id=$(ipctool mksem --value 1)
-	run ipctool sem-p "$id" -- sh -c "ipcs -s -i $id | awk '\$1 == \"0\" { print \$2 }'"
+	run_tool sem-p "$id" -- sh -c "ipcs -s -i $id | awk '\$1 == \"0\" { print \$2 }'"
 	assert_success
 	assert_output 0
 	[ "$(sem_value "$id")" = 1 ]
@@ -375,56 +353,54 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 
 @test "sem-p -- COMMAND exits with the command's status" {
 	id=$(ipctool mksem --value 1)
-	run ipctool sem-p "$id" -- sh -c 'exit 7'
+	run_tool sem-p "$id" -- sh -c 'exit 7'
 	assert_failure 7
 	[ "$(sem_value "$id")" = 1 ]
-	run ipctool sem-p "$id" -- sh -c 'kill -TERM $$'
+	run_tool sem-p "$id" -- sh -c 'kill -TERM $$'
 	assert_failure 143
 	[ "$(sem_value "$id")" = 1 ]
 }
 
 @test "sem-p -- COMMAND: 127 for a missing command, 126 for one not executable" {
 	id=$(ipctool mksem --value 1)
-	run -127 ipctool sem-p "$id" -- no-such-command-here
+	run -127 --separate-stderr ipctool sem-p "$id" -- no-such-command-here
 	assert_failure 127
-	assert_output "ipctool: sem-p: no-such-command-here: command not found"
+	assert_equal "$stderr" "ipctool: sem-p: no-such-command-here: command not found"
 	[ "$(sem_value "$id")" = 1 ]
 	printf 'echo hi\n' >"$BATS_TEST_TMPDIR/noexec"
-	run ipctool sem-p "$id" -- "$BATS_TEST_TMPDIR/noexec"
+	run_tool sem-p "$id" -- "$BATS_TEST_TMPDIR/noexec"
 	assert_failure 126
-	assert_output "ipctool: sem-p: cannot run $BATS_TEST_TMPDIR/noexec: Permission denied"
+	assert_equal "$stderr" "ipctool: sem-p: cannot run $BATS_TEST_TMPDIR/noexec: Permission denied"
 	[ "$(sem_value "$id")" = 1 ]
 }
 
 @test "sem-p -- COMMAND runs it without a shell, arguments verbatim" {
 	id=$(ipctool mksem --value 1)
-	run ipctool sem-p "$id" -- printf '[%s]' '$HOME' --num '*' --
+	run_tool sem-p "$id" -- printf '[%s]' '$HOME' --num '*' --
 	assert_success
 	assert_output '[$HOME][--num][*][--]'
-	run ipctool sem-p --key 0x1 -- true
+	run_tool sem-p --key 0x1 -- true
 	assert_failure 1
 	ipctool mksem --key 0x1 --value 1
-	run ipctool sem-p --key 0x1 --count 1 -- echo keyed
+	run_tool sem-p --key 0x1 --count 1 -- echo keyed
 	assert_success
 	assert_output keyed
 }
 
 @test "sem-p -- with no COMMAND or extra arguments before -- are usage errors" {
 	id=$(ipctool mksem --value 1)
-	run ipctool sem-p "$id" --
-	assert_failure 2
-	assert_output --partial "COMMAND"
-	run ipctool sem-p "$id" extra -- true
-	assert_failure 2
-	assert_output --partial "unexpected argument 'extra'"
+	run_tool sem-p "$id" --
+	assert_error 2 sem-p "$(re_quote "COMMAND")"
+	run_tool sem-p "$id" extra -- true
+	assert_error 2 sem-p "$(re_quote "unexpected argument 'extra'")"
 	[ "$(sem_value "$id")" = 1 ]
 }
 
 @test "sem-p -- COMMAND honours --nowait and --timeout before running it" {
 	id=$(ipctool mksem)
-	run ipctool sem-p "$id" --nowait -- touch "$BATS_TEST_TMPDIR/ran"
+	run_tool sem-p "$id" --nowait -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 3
-	run ipctool sem-p "$id" --timeout 0.2 -- touch "$BATS_TEST_TMPDIR/ran"
+	run_tool sem-p "$id" --timeout 0.2 -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 3
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 	[ "$(sem_value "$id")" = 0 ]
@@ -449,11 +425,11 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 	bg_start ipctool sem-p "$id" -- sleep 100
 	pid=$BG_PID
 	wait_sem_value "$id" 0
-	run ipctool sem-p "$id" --nowait
+	run_tool sem-p "$id" --nowait
 	assert_failure 3
 	kill -KILL "$pid"
 	wait_sem_value "$id" 1
-	run ipctool sem-p "$id" --nowait
+	run_tool sem-p "$id" --nowait
 	assert_success
 }
 
@@ -485,11 +461,11 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 }
 
 @test "sem-p --help shows its options and the COMMAND form" {
-	run ipctool sem-p --help
+	run_tool sem-p --help
 	assert_success
 	assert_output --partial "--timeout"
 	assert_output --partial "-- COMMAND"
-	run ipctool sem-v --help
+	run_tool sem-v --help
 	assert_success
 	assert_output --partial "--count"
 }
@@ -498,7 +474,7 @@ sem_nsems() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/sem; }
 
 @test "works with sets from ipcmk -S and shows in ipcs -s -i" {
 	id=$(ipcmk -S 2 | awk '{ print $NF }')
-	run ipctool sem-v "$id" --num 1 --count 4
+	run_tool sem-v "$id" --num 1 --count 4
 	assert_success
 	[ "$(sem_value "$id" 1)" = 4 ]
 	ipctool sem-p "$id" --num 1

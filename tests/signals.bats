@@ -33,7 +33,7 @@ start_stubborn() {
 }
 
 @test "signal-send --list prints number, name and description for every signal" {
-	run ipctool signal-send --list
+	run_tool signal-send --list
 	assert_success
 	assert_line --regexp '^ 1 SIGHUP +Hangup$'
 	assert_line --regexp '^ 9 SIGKILL +Killed$'
@@ -43,7 +43,7 @@ start_stubborn() {
 	assert_line --regexp '^[0-9]+ SIGRTMAX-1 '
 	assert_line --regexp '^[0-9]+ SIGRTMAX '
 	refute_line --regexp '^32 '
-	run ipctool signal-send --list TERM
+	run_tool signal-send --list TERM
 	assert_failure 2
 }
 
@@ -52,7 +52,7 @@ start_stubborn() {
 	run head -n 1 err
 	assert_success
 	assert_output "$WPID"
-	run ipctool signal-send USR1 "$WPID"
+	run_tool signal-send USR1 "$WPID"
 	assert_success
 	assert_output ""
 	finish_waiter
@@ -82,7 +82,7 @@ start_stubborn() {
 @test "signal names in every form: with or without SIG, any case, RTMIN+N, RTMAX-N, numbers" {
 	for form in usr1 USR1 SIGUSR1 sigusr1 SigUsr1 10; do
 		start_waiter SIGUSR1 --timeout 20
-		run ipctool signal-send "$form" "$WPID"
+		run_tool signal-send "$form" "$WPID"
 		assert_success
 		finish_waiter
 		[ "$WSTATUS" -eq 0 ]
@@ -144,31 +144,24 @@ start_stubborn() {
 @test "signal-wait refuses KILL, STOP, 0 and bad input with status 2" {
 	for args in KILL SIGSTOP 9 19 0 "" nosuch "USR1 --count 0" "USR1 --count x" \
 		    "USR1 --timeout -1" "USR1 --bogus" "USR1 --nowait"; do
-		run ipctool signal-wait $args
-		assert_failure 2
-		assert_output --partial "Try 'ipctool signal-wait --help'"
+		run_tool signal-wait $args
+		assert_error 2 signal-wait ""
 	done
-	run ipctool signal-wait KILL
-	assert_failure 2
-	assert_output --partial "SIGKILL cannot be caught or blocked"
+	run_tool signal-wait KILL
+	assert_error 2 signal-wait "$(re_quote "SIGKILL cannot be caught or blocked")"
 }
 
 @test "signal-send refuses PID 0, -1 and negative PIDs, saying why" {
-	run ipctool signal-send TERM 0
-	assert_failure 2
-	assert_output --partial "PID 0 would signal ipctool's own process group"
-	run ipctool signal-send TERM -1
-	assert_failure 2
-	assert_output --partial "PID -1 would signal every process"
-	run ipctool signal-send TERM -- -1
-	assert_failure 2
-	assert_output --partial "PID -1 would signal every process"
-	run ipctool signal-send TERM -42
-	assert_failure 2
-	assert_output --partial "use --group 42"
-	run ipctool signal-send --group TERM 1
-	assert_failure 2
-	assert_output --partial "process group 1 cannot be named"
+	run_tool signal-send TERM 0
+	assert_error 2 signal-send "$(re_quote "PID 0 would signal ipctool's own process group")"
+	run_tool signal-send TERM -1
+	assert_error 2 signal-send "$(re_quote "PID -1 would signal every process")"
+	run_tool signal-send TERM -- -1
+	assert_error 2 signal-send "$(re_quote "PID -1 would signal every process")"
+	run_tool signal-send TERM -42
+	assert_error 2 signal-send "$(re_quote "use --group 42")"
+	run_tool signal-send --group TERM 1
+	assert_error 2 signal-send "$(re_quote "process group 1 cannot be named")"
 }
 
 @test "signal-send -9 and -TERM, kill(1)'s way, say to write the signal without '-'" {
@@ -192,9 +185,8 @@ start_stubborn() {
 		    "USR1 $WPID --value 2147483648" "USR1 $WPID --value 1 --group" \
 		    "USR1 $WPID --wait -1" "USR1 $WPID --kill-after x" "USR1 $WPID --bogus" \
 		    "--list USR1"; do
-		run ipctool signal-send $args
-		assert_failure 2
-		assert_output --partial "Try 'ipctool signal-send --help'"
+		run_tool signal-send $args
+		assert_error 2 signal-send ""
 	done
 	ipctool signal-send USR2 "$WPID"
 	finish_waiter
@@ -205,20 +197,20 @@ start_stubborn() {
 
 @test "signal-send tries every target and names each failure" {
 	start_waiter USR1 --timeout 20
-	run ipctool signal-send USR1 2147483647 "$WPID" 2147483646
+	run_tool signal-send USR1 2147483647 "$WPID" 2147483646
 	assert_failure 1
-	assert_line "ipctool: signal-send: no process 2147483647"
-	assert_line "ipctool: signal-send: no process 2147483646"
+	assert_stderr_line "ipctool: signal-send: no process 2147483647"
+	assert_stderr_line "ipctool: signal-send: no process 2147483646"
 	finish_waiter
 	[ "$WSTATUS" -eq 0 ]
 }
 
 @test "signal 0 checks that each process exists" {
-	run ipctool signal-send 0 $$
+	run_tool signal-send 0 $$
 	assert_success
-	run ipctool signal-send 0 $$ 2147483647
+	run_tool signal-send 0 $$ 2147483647
 	assert_failure 1
-	assert_output "ipctool: signal-send: no process 2147483647"
+	assert_equal "$stderr" "ipctool: signal-send: no process 2147483647"
 }
 
 @test "signal-send without permission fails with status 1" {
@@ -251,7 +243,7 @@ start_stubborn() {
 	run timeout 20 ipctool signal-send TERM "$VPID" --wait 0.3
 	assert_failure 3
 	assert_output "ipctool: signal-send: process $VPID is still alive after 0.3 s"
-	run ipctool signal-send 0 "$VPID"
+	run_tool signal-send 0 "$VPID"
 	assert_success
 }
 
@@ -284,16 +276,16 @@ start_stubborn() {
 	assert_output "ipctool: signal-send: process group $pgid is still alive after 0.3 s"
 	run timeout 20 ipctool signal-send -g TERM "$pgid" --kill-after 0.2 --wait 15
 	assert_success
-	run ipctool signal-send --group 0 2147483647
+	run_tool signal-send --group 0 2147483647
 	assert_failure 1
-	assert_output "ipctool: signal-send: no process group 2147483647"
+	assert_equal "$stderr" "ipctool: signal-send: no process group 2147483647"
 }
 
 @test "signal-send and signal-wait --help exit 0" {
-	run ipctool signal-send --help
+	run_tool signal-send --help
 	assert_success
 	assert_output --partial "--kill-after"
-	run ipctool signal-wait --help
+	run_tool signal-wait --help
 	assert_success
 	assert_output --partial "--count"
 }
