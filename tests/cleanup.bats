@@ -12,8 +12,6 @@ load helpers
 
 teardown() { common_teardown; }
 
-PY=/usr/bin/python3
-
 # block WCHAN CMD...: CMD in the background, once blocked in WCHAN; its
 # pid in $BG_PID.
 block() {
@@ -21,29 +19,6 @@ block() {
 	shift
 	bg_start "$@"
 	wait_blocked "$BG_PID" "$wchan"
-}
-
-# attach KEY: a python3 that attaches System V segment KEY and sleeps.
-attach() {
-	bg_start "$PY" -c 'import signal, sys, sysv_ipc
-m = sysv_ipc.SharedMemory(int(sys.argv[1], 0))
-signal.pause()' "$1"
-	wait_for "grep -q '/SYSV' /proc/$BG_PID/maps" || fail "python3 did not attach $1"
-}
-
-# map_shm NAME: a python3 that maps /dev/shm/NAME (no descriptor kept).
-map_shm() {
-	bg_start "$PY" -c 'import ctypes, mmap, os, signal, sys
-libc = ctypes.CDLL(None, use_errno=True)
-libc.mmap.restype = ctypes.c_void_p
-libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
-fd = os.open("/dev/shm/" + sys.argv[1], os.O_RDWR)
-if libc.mmap(None, 4096, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_SHARED, fd, 0) in (None, ctypes.c_void_p(-1).value):
-    sys.exit("mmap failed")
-os.close(fd)
-print("mapped", flush=True)
-signal.pause()' "$1" >"$BATS_TEST_TMPDIR/map-$1.out"
-	wait_for "grep -q mapped '$BATS_TEST_TMPDIR/map-$1.out'" || fail "python3 did not map /dev/shm/$1"
 }
 
 # idle_for SECS: let SECS seconds pass, so that what was made before is

@@ -382,3 +382,60 @@ assert_stderr_line() {
 	done
 	fail "no stderr line is: $1 (stderr: $stderr)"
 }
+
+# ---- real users of objects: python3 with sysv_ipc (python3-sysv-ipc) -------
+
+# The Debian python3, which has sysv_ipc (a pyenv shim may come first on PATH).
+PY=/usr/bin/python3
+
+# attach KEY: a python3 that attaches System V segment KEY and sleeps; its
+# pid in $BG_PID once the segment is in its maps.
+attach() {
+	bg_start "$PY" -c 'import signal, sys, sysv_ipc
+m = sysv_ipc.SharedMemory(int(sys.argv[1], 0))
+signal.pause()' "$1"
+	wait_for "grep -q '/SYSV' /proc/$BG_PID/maps" || fail "python3 did not attach $1"
+}
+
+# map_shm NAME: a python3 that maps /dev/shm/NAME, closes the descriptor
+# and sleeps.  (Through libc: Python's mmap module keeps a descriptor of
+# its own.)
+map_shm() {
+	bg_start "$PY" -c 'import ctypes, mmap, os, signal, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+fd = os.open("/dev/shm/" + sys.argv[1], os.O_RDWR)
+if libc.mmap(None, 4096, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_SHARED, fd, 0) in (None, ctypes.c_void_p(-1).value):
+    sys.exit("mmap failed")
+os.close(fd)
+print("mapped", flush=True)
+signal.pause()' "$1" >"$BATS_TEST_TMPDIR/map-$1.out"
+	wait_for "grep -q mapped '$BATS_TEST_TMPDIR/map-$1.out'" || fail "python3 did not map /dev/shm/$1"
+}
+
+# check_timeout_survives_stop Q WCHAN: `recv Q --timeout 4`, stopped once
+# blocked (in WCHAN) and continued 2.5 s later, ends with status 3 at its
+# first deadline: neither at the SIGCONT nor 4 s after it.  Its stderr in
+# $BATS_TEST_TMPDIR/err.
+check_timeout_survives_stop() {
+	local t0 tb tcont t1 pid
+	t0=$(now_ms)
+	bg_start ipctool recv "$1" --timeout 4 2>"$BATS_TEST_TMPDIR/err"
+	pid=$BG_PID
+	wait_blocked "$pid" "$2"
+	kill -STOP "$pid"
+	# It started before tb: at most 4 - 2.5 s of its wait are left when
+	# it goes on, however long a loaded machine took to get here.
+	tb=$(now_ms)
+	hold_until $((tb + 2500))
+	kill -CONT "$pid"
+	tcont=$(now_ms)
+	wait_exit "$pid"
+	t1=$(now_ms)
+	assert_equal "$EXIT_RC" 3
+	# Not ended by the CONT (before 4 s), and not a wait started afresh
+	# (4 s after the CONT): what is left is at most 1.5 s.
+	assert_elapsed 3950 "$t0" "$t1"
+	[ $((t1 - tcont)) -lt 3900 ] || fail "it waited $((t1 - tcont)) ms more after SIGCONT: the wait started afresh"
+}

@@ -9,39 +9,12 @@ load helpers
 
 teardown() { common_teardown; }
 
-PY=/usr/bin/python3
-
-# attach KEY: a python3 that attaches System V segment KEY and sleeps; its
-# pid in $BG_PID once the segment is in its maps.
-attach() {
-	bg_start "$PY" -c 'import signal, sys, sysv_ipc
-m = sysv_ipc.SharedMemory(int(sys.argv[1], 0))
-signal.pause()' "$1"
-	wait_for "grep -q '/SYSV' /proc/$BG_PID/maps" || fail "python3 did not attach $1"
-}
 
 # hold_queue NAME: a process (sleep) holding POSIX queue /NAME open.
 hold_queue() {
 	bg_start bash -c 'exec 4<"$1"; exec sleep 1000' _ "$IPCTOOL_TEST_MQUEUE/$1"
 	wait_for "[ \"\$(readlink /proc/$BG_PID/fd/4 2>/dev/null)\" = '$IPCTOOL_TEST_MQUEUE/$1' ] && grep -q sleep /proc/$BG_PID/comm" ||
 		fail "no process holds /$1"
-}
-
-# map_shm NAME: a python3 that maps /dev/shm/NAME, closes the descriptor
-# and sleeps.  (Through libc: Python's mmap module keeps a descriptor of
-# its own.)
-map_shm() {
-	bg_start "$PY" -c 'import ctypes, mmap, os, signal, sys
-libc = ctypes.CDLL(None, use_errno=True)
-libc.mmap.restype = ctypes.c_void_p
-libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
-fd = os.open("/dev/shm/" + sys.argv[1], os.O_RDWR)
-if libc.mmap(None, 4096, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_SHARED, fd, 0) in (None, ctypes.c_void_p(-1).value):
-    sys.exit("mmap failed")
-os.close(fd)
-print("mapped", flush=True)
-signal.pause()' "$1" >"$BATS_TEST_TMPDIR/map-$1.out"
-	wait_for "grep -q mapped '$BATS_TEST_TMPDIR/map-$1.out'" || fail "python3 did not map /dev/shm/$1"
 }
 
 # sysv_act KIND KEY: a python3 that sends to queue KEY (KIND queue) or
