@@ -14,6 +14,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 
+#include "lib/buf.h"
 #include "lib/error.h"
 #include "inv/ipcns.h"
 #include "lib/nsenter.h"
@@ -123,15 +124,12 @@ static int keep_sem_pids(const struct sysv_obj *objs, size_t n, struct users *se
 		const struct sysv_obj *o = &objs[i];
 		if (o->kind != IPC_KIND_SEM)
 			continue;
-		if (o->nsems > cap) {
-			pid_t *grown = realloc(pids, o->nsems * sizeof(*pids));
-			if (!grown) {
-				rc = fail("out of memory");
-				break;
-			}
-			pids = grown;
-			cap = o->nsems;
+		pid_t *grown = array_reserve(pids, &cap, 0, o->nsems, sizeof(*pids), 64);
+		if (!grown) {
+			rc = fail("out of memory");
+			break;
 		}
+		pids = grown;
 		bool known = true, waited = false;
 		for (size_t k = 0; k < o->nsems && known; k++) {
 			known = (pids[k] = semctl(o->id, (int)k, GETPID)) >= 0;

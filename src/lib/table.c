@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/json.h"
 #include "lib/table.h"
@@ -232,14 +233,11 @@ void table_arena_init(struct table_arena *a, size_t ncells, const char *const he
 
 int table_arena_new_row(struct table_arena *a)
 {
-	if (a->nrows == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 1024;
-		size_t *offsets = realloc(a->offsets, cap * a->ncells * sizeof(*offsets));
-		if (!offsets)
-			return -1;
-		a->offsets = offsets;
-		a->cap = cap;
-	}
+	/* A row is NCELLS offsets: the array's element is the whole row. */
+	size_t *offsets = array_grow(a->offsets, &a->cap, a->nrows, a->ncells * sizeof(*offsets), 1024);
+	if (!offsets)
+		return -1;
+	a->offsets = offsets;
 	a->nrows++;
 	return 0;
 }
