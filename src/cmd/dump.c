@@ -35,20 +35,15 @@ struct dump_options {
 };
 
 static struct poptOption dump_table[] = {
-	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY, "System V key, decimal or 0x hex (repeatable)", "KEY" },
-	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
-	  "key from ftok(3) of PATH; PROJ 1-255 or a character, default 1 (repeatable)", "PATH[:PROJ]" },
-	{ "queues", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues", NULL },
-	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments", NULL },
-	{ "sems", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets", NULL },
+	CLI_TARGETS_ENTRIES,
+	CLI_KIND_ENTRIES,
 	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "with --all: System V objects (default: both families)", NULL },
 	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "with --all: POSIX objects (default: both families)", NULL },
 	{ "all", 'a', POPT_ARG_NONE, NULL, OPT_ALL, "every object of the chosen kinds and families", NULL },
 	{ "user", '\0', POPT_ARG_STRING, NULL, CLI_OPT_USER, "with --all: only objects owned by USER (name or uid)", "USER" },
 	{ "consume-posix-queues", '\0', POPT_ARG_NONE, NULL, OPT_CONSUME,
 	  "take a POSIX queue's messages to dump them, and put them back (not atomic)", NULL },
-	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
-	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
+	CLI_NS_ENTRY(OPT_NS),
 	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -57,40 +52,22 @@ static struct poptOption dump_table[] = {
 static int dump_option(int val, const char *arg, void *data)
 {
 	struct dump_options *o = data;
-	struct target *t;
 
 	switch (val) {
-	case CLI_OPT_KEY:
-	case CLI_OPT_FTOK:
-		if (!(t = target_append(&o->targets, &o->ntargets)))
-			return fail("out of memory");
-		return target_option(t, val, arg);
 	case OPT_ALL: o->all = true; return 0;
 	case OPT_CONSUME: o->consume = true; return 0;
 	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
 	}
-	return progress_option(&o->progress, val);
+	int rc = targets_option(&o->targets, &o->ntargets, val, arg);
+	return rc != CLI_UNHANDLED ? rc : progress_option(&o->progress, val);
 }
 
 static int dump_check(struct dump_options *o, const struct cli *cli)
 {
-	for (int i = 0; i < cli->nargs; i++) {
-		struct target *t = target_append(&o->targets, &o->ntargets);
-		if (!t)
-			return fail("out of memory");
-		int rc = target_parse(t, cli->args[i]);
-		if (rc)
-			return rc;
-	}
-	if (o->all && o->ntargets)
-		return usage_error("--all dumps by selection; it takes no TARGET ('%s')", quote_input(o->targets[0].text));
-	if (!o->all && !o->ntargets)
-		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all");
-	if (o->select.has_user && !o->all)
-		return usage_error("--user selects objects for --all; a TARGET names its object already");
-	if ((o->select.sysv || o->select.posix) && !o->all)
-		return usage_error("--%s selects a family for --all; a TARGET names its family already",
-				   o->select.sysv ? "sysv" : "posix");
+	int rc = targets_from_args(&o->targets, &o->ntargets, cli);
+
+	if (rc || (rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "dumps")))
+		return rc;
 	/* dump changes nothing, so --all means both families, as list does. */
 	if (!o->select.sysv && !o->select.posix)
 		o->select.sysv = o->select.posix = true;

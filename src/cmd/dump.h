@@ -39,8 +39,8 @@ int out_header(struct out *w);
 void dump_skipped(struct out *w);
 /* "out of memory", and the dump stops: -1. */
 int dump_oom(struct out *w);
-/* One more object done (or counted). */
-void dump_object_done(struct out *w);
+/* One more object done (or counted), its writer's RC: returned. */
+int dump_object_done(struct out *w, int rc);
 
 /* The members every object line starts with. */
 int sysv_head(struct out *w, enum ipc_kind kind, const struct ipc_perm *p, int id);

@@ -76,11 +76,12 @@ int dump_oom(struct out *w)
 	return -1;
 }
 
-void dump_object_done(struct out *w)
+int dump_object_done(struct out *w, int rc)
 {
 	w->objects++;
 	if (!w->counting)
 		progress_update(&w->progress, w->objects);
+	return rc;
 }
 
 int sysv_head(struct out *w, enum ipc_kind kind, const struct ipc_perm *p, int id)

@@ -201,19 +201,10 @@ static int dump_posix_sem(struct out *w, const char *name)
 
 int dump_posix(struct out *w, enum ipc_kind kind, const char *name)
 {
-	int rc = 0;
+	static int (*const writer[NKINDS])(struct out *, const char *) = { dump_posix_queue, dump_posix_shm,
+									   dump_posix_sem };
 
-	if (w->counting) {
-		dump_object_done(w);
-		return 0;
-	}
-	switch (kind) {
-	case IPC_KIND_QUEUE: rc = dump_posix_queue(w, name); break;
-	case IPC_KIND_SHM: rc = dump_posix_shm(w, name); break;
-	case IPC_KIND_SEM: rc = dump_posix_sem(w, name); break;
-	}
-	dump_object_done(w);
-	return rc;
+	return dump_object_done(w, w->counting ? 0 : writer[kind](w, name));
 }
 
 static int by_bytes(const struct dirent **a, const struct dirent **b)

@@ -18,19 +18,25 @@
 #include "lib/json.h"
 #include "mech/queue.h"
 
+/* IPC_STAT of WHAT id ID failed: an object removed meanwhile is no error
+ * (a dump is of what exists), anything else is reported.  0: go on. */
+static int stat_failed(struct out *w, const char *what, int id)
+{
+	if (errno != EINVAL && errno != EIDRM) {
+		fail_errno("cannot dump %s id %d", what, id);
+		dump_skipped(w);
+	}
+	return 0;
+}
+
 static int dump_sysv_queue(struct out *w, int id)
 {
 	struct msqid_ds ds;
 	struct target t;
 	struct queue q;
 
-	if (msgctl(id, IPC_STAT, &ds) != 0) {
-		if (errno != EINVAL && errno != EIDRM) {
-			fail_errno("cannot dump message queue id %d", id);
-			dump_skipped(w);
-		}
-		return 0;
-	}
+	if (msgctl(id, IPC_STAT, &ds) != 0)
+		return stat_failed(w, "message queue", id);
 	target_init(&t);
 	t.kind = TARGET_ID;
 	t.id = id;
@@ -88,13 +94,8 @@ static int dump_sysv_shm(struct out *w, int id)
 {
 	struct shmid_ds ds;
 
-	if (shmctl(id, IPC_STAT, &ds) != 0) {
-		if (errno != EINVAL && errno != EIDRM) {
-			fail_errno("cannot dump shared memory segment id %d", id);
-			dump_skipped(w);
-		}
-		return 0;
-	}
+	if (shmctl(id, IPC_STAT, &ds) != 0)
+		return stat_failed(w, "shared memory segment", id);
 	unsigned char *addr = shmat(id, NULL, SHM_RDONLY);
 	if (addr == (void *)-1) {
 		fail_errno("cannot attach shared memory segment id %d to dump it", id);
@@ -134,13 +135,8 @@ static int dump_sysv_sem(struct out *w, int id)
 	struct semid_ds ds;
 	union semun { int val; struct semid_ds *buf; unsigned short *array; } arg = { .buf = &ds };
 
-	if (semctl(id, 0, IPC_STAT, arg) != 0) {
-		if (errno != EINVAL && errno != EIDRM) {
-			fail_errno("cannot dump semaphore set id %d", id);
-			dump_skipped(w);
-		}
-		return 0;
-	}
+	if (semctl(id, 0, IPC_STAT, arg) != 0)
+		return stat_failed(w, "semaphore set", id);
 	unsigned short *values = calloc(ds.sem_nsems ? ds.sem_nsems : 1, sizeof(*values));
 	if (!values)
 		return dump_oom(w);
@@ -166,19 +162,9 @@ static int dump_sysv_sem(struct out *w, int id)
 
 int dump_sysv(struct out *w, enum ipc_kind kind, int id)
 {
-	int rc = 0;
+	static int (*const writer[NKINDS])(struct out *, int) = { dump_sysv_queue, dump_sysv_shm, dump_sysv_sem };
 
-	if (w->counting) {
-		dump_object_done(w);
-		return 0;
-	}
-	switch (kind) {
-	case IPC_KIND_QUEUE: rc = dump_sysv_queue(w, id); break;
-	case IPC_KIND_SHM: rc = dump_sysv_shm(w, id); break;
-	case IPC_KIND_SEM: rc = dump_sysv_sem(w, id); break;
-	}
-	dump_object_done(w);
-	return rc;
+	return dump_object_done(w, w->counting ? 0 : writer[kind](w, id));
 }
 
 /* The highest index in use of KIND (-1: none), from *_INFO. */

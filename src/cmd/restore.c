@@ -46,8 +46,7 @@ static struct poptOption restore_table[] = {
 	{ "replace", '\0', POPT_ARG_NONE, NULL, OPT_REPLACE,
 	  "replace an object that exists under a dumped key or name", NULL },
 	{ "dry-run", '\0', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "say what would be created; create nothing", NULL },
-	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
-	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
+	CLI_NS_ENTRY(OPT_NS),
 	CLI_INCLUDE(cli_progress_options, "Progress:"),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
