@@ -61,7 +61,8 @@ struct metrics_options {
 static struct poptOption metrics_table[] = {
 	{ "all-namespaces", '\0', POPT_ARG_NONE, NULL, OPT_ALL_NAMESPACES,
 	  "every IPC namespace a process is in, each series labelled ipcns (and container)", NULL },
-	CLI_NS_ENTRY(OPT_NS),
+	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
+	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
 	{ "objects", '\0', POPT_ARG_STRING, NULL, OPT_OBJECTS,
 	  "also per-object series for the N largest objects of each kind and family", "N" },
 	{ "textfile", '\0', POPT_ARG_STRING, NULL, OPT_TEXTFILE,
