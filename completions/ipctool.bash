@@ -48,9 +48,9 @@ _ipctool_spec()
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=objects rest=objects runs=0 ;;
 	metrics) opts="--all-namespaces --ns= --objects= --textfile= --interval= --help" valued=""
 		kinds="--ns=pids --textfile=files" naming="" first= rest= runs=0 ;;
-	dump) opts="--key= --ftok= --queues --shm --sems --sysv --posix --all --user= --consume-posix-queues --ns= --help" valued="-k -f"
+	dump) opts="--key= --ftok= --queues --shm --sems --sysv --posix --all --user= --consume-posix-queues --ns= --progress --no-progress --help" valued="-k -f"
 		kinds="--ftok=files -f=files --user=users --ns=pids" naming="--key -k --ftok -f" first=objects rest=objects runs=0 ;;
-	restore) opts="--same-ids --replace --dry-run --ns= --help" valued=""
+	restore) opts="--same-ids --replace --dry-run --ns= --progress --no-progress --help" valued=""
 		kinds="--ns=pids" naming="" first=files rest= runs=0 ;;
 	help) opts="" valued=""
 		kinds="" naming="" first=commands rest= runs=0 ;;

@@ -343,6 +343,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from dump" -s a -l all -d 'every 
 complete -c ipctool -n "__fish_seen_subcommand_from dump" -l user -x -a "(__ipctool_offer users)" -d 'with --all: only objects owned by USER (name or uid)'
 complete -c ipctool -n "__fish_seen_subcommand_from dump" -l consume-posix-queues -d 'take a POSIX queue\'s messages to dump them, and put them back (not atomic)'
 complete -c ipctool -n "__fish_seen_subcommand_from dump" -l ns -x -a "(__ipctool_offer pids)" -d 'in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)'
+complete -c ipctool -n "__fish_seen_subcommand_from dump" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from dump" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from dump" -s h -l help -d 'show this help and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from dump" -a "(__ipctool_args 'objects' 'objects' 0 '--key -k --ftok -f --user --ns' '--key -k --ftok -f' '')"
 
@@ -351,6 +353,8 @@ complete -c ipctool -n "__fish_seen_subcommand_from restore" -l same-ids -d 'giv
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -l replace -d 'replace an object that exists under a dumped key or name'
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -l dry-run -d 'say what would be created; create nothing'
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -l ns -x -a "(__ipctool_offer pids)" -d 'in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)'
+complete -c ipctool -n "__fish_seen_subcommand_from restore" -l progress -d 'a status line on stderr even when it is no terminal, or with JSON'
+complete -c ipctool -n "__fish_seen_subcommand_from restore" -l no-progress -d 'no status line (by default one shows on a terminal after a second)'
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -s h -l help -d 'show this help and exit'
 complete -c ipctool -n "__fish_seen_subcommand_from restore" -a "(__ipctool_args 'files' '' 0 '--ns' '' '')"
 

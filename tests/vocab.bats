@@ -365,3 +365,131 @@ teardown() {
 	ipctool send "$q" d
 	wait_screen '^exited$'
 }
+
+# ---- the progress line of dump and restore ---------------------------------
+
+# A System V segment of SIZE full of random bytes (a dump of it is about
+# 4/3 SIZE of base64, more than a pipe holds); its id.
+random_segment() {
+	local id
+	id=$(ipctool mkshm --size "$1")
+	head -c "$1" /dev/urandom | ipctool shm-write "$id"
+	echo "$id"
+}
+
+# A dump of N System V semaphore sets, keys 1..N, written by hand (a
+# --dry-run restore of it says N lines and creates nothing).
+many_sets_dump() {
+	awk -v n="$1" 'BEGIN {
+		print "{\"ipctool_dump\":1,\"time\":0,\"host\":\"h\"}"
+		for (i = 1; i <= n; i++) {
+			printf "{\"kind\":\"sem\",\"family\":\"sysv\",\"key\":\"0x%08x\",\"id\":%d,", i, i
+			print "\"mode\":\"0600\",\"uid\":0,\"gid\":0,\"nsems\":1,\"values\":[1]}"
+			print "{\"end\":\"sem\"}"
+		}
+	}'
+}
+
+@test "dump at a terminal shows the objects of the total and the bytes, erased at the end; stdout is the dump alone" {
+	q1=$(ipctool mkq)
+	ipctool mkq >/dev/null
+	ipctool send "$q1" one
+	random_segment 2M >/dev/null
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	start=$(now_ms)
+	term_start "ipctool dump --all --sysv >'$BATS_TEST_TMPDIR/out'; echo dump-exited-\$?; sleep 60"
+	exec 6<"$BATS_TEST_TMPDIR/out"
+	# The two queues are out; the segment's bytes fill the pipe and wait.
+	head -c 100000 <&6 >"$BATS_TEST_TMPDIR/dump"
+	until_ms_since "$start" 1200
+	head -c 500000 <&6 >>"$BATS_TEST_TMPDIR/dump"
+	wait_screen '^dump: 2 of 3 objects \(66%\), [0-9.]+[KM], [0-9]+/s, [0-9hms]+ left$'
+	cat <&6 >>"$BATS_TEST_TMPDIR/dump"
+	exec 6<&-
+	wait_screen '^dump-exited-0$'
+	run screen
+	refute_output --partial "dump:"
+	# Not a byte of the line in the dump: it is what a dump without one is.
+	ipctool dump --all --sysv --no-progress >"$BATS_TEST_TMPDIR/plain"
+	assert_equal "$(jq -c 'del(.time)' "$BATS_TEST_TMPDIR/dump" | md5sum)" \
+		"$(jq -c 'del(.time)' "$BATS_TEST_TMPDIR/plain" | md5sum)"
+	run grep -c $'[\r\e]' "$BATS_TEST_TMPDIR/dump"
+	assert_output 0
+}
+
+@test "restore of a file at a terminal shows its bytes of the file's size and the objects made, erased at the end" {
+	many_sets_dump 3000 >"$BATS_TEST_TMPDIR/sets.dump"
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	start=$(now_ms)
+	# --dry-run's lines go to a pipe read slowly: the restore waits on it.
+	term_start "ipctool restore --dry-run '$BATS_TEST_TMPDIR/sets.dump' >'$BATS_TEST_TMPDIR/out'; echo restore-exited-\$?; sleep 60"
+	exec 6<"$BATS_TEST_TMPDIR/out"
+	head -c 1000 <&6 >/dev/null
+	until_ms_since "$start" 1200
+	head -c 20000 <&6 >/dev/null
+	wait_screen '^restore: [0-9.]+[KM] of [0-9.]+K \([0-9]+%\), [0-9]+ objects, [0-9.]+[BKMG]/s, [0-9hms]+ left$'
+	cat <&6 >/dev/null
+	exec 6<&-
+	wait_screen '^restore-exited-0$'
+	run screen
+	refute_output --partial "restore:"
+	# --no-progress: none, however long it takes.
+	tmux -S "$TMUX_SOCK" kill-server
+	start=$(now_ms)
+	term_start "ipctool restore --dry-run --no-progress '$BATS_TEST_TMPDIR/sets.dump' >'$BATS_TEST_TMPDIR/out'; echo restore-exited-\$?; sleep 60"
+	exec 6<"$BATS_TEST_TMPDIR/out"
+	head -c 1000 <&6 >/dev/null
+	until_ms_since "$start" 1200
+	head -c 20000 <&6 >/dev/null
+	settle
+	run screen
+	refute_output --partial "restore:"
+	cat <&6 >/dev/null
+	exec 6<&-
+	wait_screen '^restore-exited-0$'
+}
+
+@test "dump and restore draw no line into a pipe unless --progress, which also erases it before an error" {
+	seg=$(random_segment 2M)
+	many_sets_dump 3000 >"$BATS_TEST_TMPDIR/sets.dump"
+	for mode in "" "--progress" "--progress --no-progress"; do
+		rm -f "$BATS_TEST_TMPDIR/out"
+		mkfifo "$BATS_TEST_TMPDIR/out"
+		start=$(now_ms)
+		# 999999 names nothing: its error comes after the segment.
+		bg_start sh -c 'exec ipctool dump "$1" 999999 $2 >"$3/out" 2>"$3/err"' _ "$seg" "$mode" "$BATS_TEST_TMPDIR"
+		dump=$BG_PID
+		exec 6<"$BATS_TEST_TMPDIR/out"
+		head -c 100000 <&6 >/dev/null
+		until_ms_since "$start" 1200
+		cat <&6 >/dev/null
+		exec 6<&-
+		wait_exit "$dump"
+		assert_equal "$EXIT_RC" 1
+		run cat -v "$BATS_TEST_TMPDIR/err"
+		if [ "$mode" = --progress ]; then
+			assert_output --regexp '^(\^Mdump: 0 of 1 object \(0%\), [0-9.]+[KM], 0/s\^\[\[K)+\^M\^\[\[Kipctool: dump: no object of the chosen kinds is id 999999$'
+		else
+			assert_output "ipctool: dump: no object of the chosen kinds is id 999999"
+		fi
+		# restore: the same, from a regular file.
+		rm -f "$BATS_TEST_TMPDIR/out"
+		mkfifo "$BATS_TEST_TMPDIR/out"
+		start=$(now_ms)
+		bg_start sh -c 'exec ipctool restore --dry-run "$3/sets.dump" $2 >"$3/out" 2>"$3/err"' _ "" "$mode" "$BATS_TEST_TMPDIR"
+		restore=$BG_PID
+		exec 6<"$BATS_TEST_TMPDIR/out"
+		head -c 1000 <&6 >/dev/null
+		until_ms_since "$start" 1200
+		cat <&6 >/dev/null
+		exec 6<&-
+		wait_exit "$restore"
+		assert_equal "$EXIT_RC" 0
+		run cat -v "$BATS_TEST_TMPDIR/err"
+		if [ "$mode" = --progress ]; then
+			assert_output --regexp '^(\^Mrestore: [0-9.]+[KM] of [0-9.]+K \([0-9]+%\), [0-9]+ objects?, [0-9.]+[BKMG]/s(, [0-9hms]+ left)?\^\[\[K)+\^M\^\[\[K$'
+		else
+			assert_output ""
+		fi
+	done
+}

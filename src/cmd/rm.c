@@ -37,12 +37,8 @@ struct rm_options {
 	struct posix_mounts home; /* ipctool's own /dev/shm and mqueue mount, for --ns */
 };
 
-/* --key and --ftok may be repeated here, so rm has its own entries for
- * them rather than TARGET_TABLE (which takes one target). */
 static struct poptOption rm_table[] = {
-	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY, "System V key, decimal or 0x hex (repeatable)", "KEY" },
-	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
-	  "key from ftok(3) of PATH; PROJ 1-255 or a character, default 1 (repeatable)", "PATH[:PROJ]" },
+	CLI_TARGETS_ENTRIES,
 	{ "queues", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues only (also --queue)", NULL },
 	{ "queue", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, CLI_OPT_QUEUES, NULL, NULL },
 	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments only", NULL },
@@ -57,8 +53,7 @@ static struct poptOption rm_table[] = {
 	{ "verbose", '\0', POPT_ARG_NONE, NULL, OPT_VERBOSE, "one line on stdout per object removed", NULL },
 	{ "force", '\0', POPT_ARG_NONE, NULL, OPT_FORCE,
 	  "remove what --orphaned or --older-than would keep in use, and what --ns shares", NULL },
-	{ "ns", '\0', POPT_ARG_STRING, NULL, OPT_NS,
-	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" },
+	CLI_NS_ENTRY(OPT_NS),
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
 };
@@ -66,46 +61,31 @@ static struct poptOption rm_table[] = {
 static int rm_option(int val, const char *arg, void *data)
 {
 	struct rm_options *o = data;
-	struct target *t;
+	int rc;
 
 	switch (val) {
-	case CLI_OPT_KEY:
-	case CLI_OPT_FTOK:
-		/* rm has no TARGET part for the runner: each names one more. */
-		if (!(t = target_append(&o->targets, &o->ntargets)))
-			return fail("out of memory");
-		return target_option(t, val, arg);
 	case OPT_ALL: o->all = true; return 0;
 	case OPT_DRY_RUN: o->dry_run = true; return 0;
 	case OPT_VERBOSE: o->verbose = true; return 0;
 	case OPT_FORCE: o->force = true; return 0;
 	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
 	}
+	/* rm has no TARGET part for the runner: --key and --ftok each name
+	 * one more. */
+	if ((rc = targets_option(&o->targets, &o->ntargets, val, arg)) != CLI_UNHANDLED)
+		return rc;
 	return age_filter_option(&o->filter, val, arg);
 }
 
 static int rm_check(struct rm_options *o, const struct cli *cli)
 {
-	for (int i = 0; i < cli->nargs; i++) {
-		struct target *t = target_append(&o->targets, &o->ntargets);
-		if (!t)
-			return fail("out of memory");
-		int rc = target_parse(t, cli->args[i]);
-		if (rc)
-			return rc;
-	}
-	if (o->all && o->ntargets)
-		return usage_error("--all removes by selection; it takes no TARGET ('%s')", quote_input(o->targets[0].text));
-	if (!o->all && !o->ntargets)
-		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all");
-	if (o->select.has_user && !o->all)
-		return usage_error("--user selects objects for --all; a TARGET names its object already");
+	int rc = targets_from_args(&o->targets, &o->ntargets, cli);
+
+	if (rc || (rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "removes")))
+		return rc;
 	if (age_filter_given(&o->filter) && !o->all)
 		return usage_error("--%s selects objects for --all; a TARGET names its object already",
 				   o->filter.orphaned ? "orphaned" : "older-than");
-	if ((o->select.sysv || o->select.posix) && !o->all)
-		return usage_error("--%s selects a family for --all; a TARGET names its family already",
-				   o->select.sysv ? "sysv" : "posix");
 	if (o->force && !age_filter_given(&o->filter) && !o->ns_pid)
 		return usage_error("--force overrides what --orphaned, --older-than or --ns keep; "
 				   "without them everything named is removed already");

@@ -33,15 +33,9 @@ struct watch_options {
 	bool json;
 };
 
-/* --key and --ftok may be repeated, as TARGET may: each names one more
- * object to watch (TARGET_TABLE takes one). */
 static struct poptOption watch_table[] = {
-	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY, "System V key, decimal or 0x hex (repeatable)", "KEY" },
-	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK,
-	  "key from ftok(3) of PATH; PROJ 1-255 or a character, default 1 (repeatable)", "PATH[:PROJ]" },
-	{ "queues", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues", NULL },
-	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments", NULL },
-	{ "sems", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets", NULL },
+	CLI_TARGETS_ENTRIES,
+	CLI_KIND_ENTRIES,
 	{ "sysv", '\0', POPT_ARG_NONE, NULL, CLI_OPT_SYSV, "System V objects (default: both families)", NULL },
 	{ "posix", '\0', POPT_ARG_NONE, NULL, CLI_OPT_POSIX, "POSIX objects (default: both families)", NULL },
 	{ "interval", 'i', POPT_ARG_STRING, NULL, OPT_INTERVAL, "seconds between samples, above 0 (default 1)", "SECS" },
@@ -73,14 +67,8 @@ static int watch_option(int val, const char *arg, void *data)
 {
 	struct watch_options *o = data;
 	const char *why;
-	struct target *t;
 
 	switch (val) {
-	case CLI_OPT_KEY:
-	case CLI_OPT_FTOK:
-		if (!(t = target_append(&o->targets, &o->ntargets)))
-			return fail("out of memory");
-		return target_option(t, val, arg);
 	case OPT_INTERVAL: return parse_interval(o, arg);
 	case OPT_COUNT:
 		if ((why = parse_unsigned(arg, 1, 1000000000000ULL, &o->count)))
@@ -88,7 +76,8 @@ static int watch_option(int val, const char *arg, void *data)
 		return 0;
 	case OPT_JSON: o->json = true; return 0;
 	}
-	return CLI_UNHANDLED;
+	/* --key and --ftok may be repeated, as TARGET may: each names one more. */
+	return targets_option(&o->targets, &o->ntargets, val, arg);
 }
 
 enum { FAMILY_SYSV = 1, FAMILY_POSIX = 2, FAMILIES_ALL = 3 };
@@ -101,13 +90,8 @@ static int watch_check(struct watch_options *o, const struct cli *cli, unsigned 
 	unsigned targeted = 0;
 	int rc;
 
-	for (int i = 0; i < cli->nargs; i++) {
-		struct target *t = target_append(&o->targets, &o->ntargets);
-		if (!t)
-			return fail("out of memory");
-		if ((rc = target_parse(t, cli->args[i])))
-			return rc;
-	}
+	if ((rc = targets_from_args(&o->targets, &o->ntargets, cli)))
+		return rc;
 	for (size_t i = 0; i < o->ntargets; i++) {
 		const struct target *t = &o->targets[i];
 		unsigned mine = t->kind == TARGET_POSIX ? FAMILY_POSIX : FAMILY_SYSV;

@@ -191,6 +191,45 @@ int target_option(struct target *t, int val, const char *arg)
 	}
 }
 
+int targets_option(struct target **v, size_t *n, int val, const char *arg)
+{
+	struct target *t;
+
+	if (val != CLI_OPT_KEY && val != CLI_OPT_FTOK)
+		return CLI_UNHANDLED;
+	if (!(t = target_append(v, n)))
+		return fail("out of memory");
+	return target_option(t, val, arg);
+}
+
+int targets_from_args(struct target **v, size_t *n, const struct cli *cli)
+{
+	for (int i = 0; i < cli->nargs; i++) {
+		struct target *t = target_append(v, n);
+		if (!t)
+			return fail("out of memory");
+		int rc = target_parse(t, cli->args[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int targets_or_all_check(const struct target *v, size_t n, bool all, const struct select_options *s,
+			 const char *verb)
+{
+	if (all && n)
+		return usage_error("--all %s by selection; it takes no TARGET ('%s')", verb, quote_input(v[0].text));
+	if (!all && !n)
+		return usage_error("missing TARGET (an id, 0xKEY, /name, --key or --ftok), or --all");
+	if (s->has_user && !all)
+		return usage_error("--user selects objects for --all; a TARGET names its object already");
+	if ((s->sysv || s->posix) && !all)
+		return usage_error("--%s selects a family for --all; a TARGET names its family already",
+				   s->sysv ? "sysv" : "posix");
+	return 0;
+}
+
 int cli_target_finish(const struct cli *cli, struct target *t, bool required, int *next)
 {
 	return target_finish(t, cli->args, cli->nargs, required, next);

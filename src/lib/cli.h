@@ -50,6 +50,22 @@ extern struct poptOption cli_progress_options[];
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (table), 0, (title), NULL }
 #define CLI_HELP_TABLE CLI_INCLUDE(cli_help_options, "Help options:")
 #define TARGET_TABLE CLI_INCLUDE(cli_target_options, "Naming the object:")
+/* --key and --ftok for the commands that take several TARGETs (rm,
+ * watch, dump): each names one more (targets_option); TARGET_TABLE's
+ * name one. */
+#define CLI_TARGETS_ENTRIES \
+	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY, "System V key, decimal or 0x hex (repeatable)", "KEY" }, \
+	{ "ftok", 'f', POPT_ARG_STRING, NULL, CLI_OPT_FTOK, \
+	  "key from ftok(3) of PATH; PROJ 1-255 or a character, default 1 (repeatable)", "PATH[:PROJ]" }
+/* --ns PID (nsenter.h, ns_parse_pid) with the command's own VAL. */
+#define CLI_NS_ENTRY(val) \
+	{ "ns", '\0', POPT_ARG_STRING, NULL, (val), \
+	  "in the IPC and mount namespaces of process PID (as nsenter --ipc --mount)", "PID" }
+/* --queues, --shm, --sems as list, watch and dump spell them. */
+#define CLI_KIND_ENTRIES \
+	{ "queues", 'q', POPT_ARG_NONE, NULL, CLI_OPT_QUEUES, "message queues", NULL }, \
+	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments", NULL }, \
+	{ "sems", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets", NULL }
 
 struct cli {
 	poptContext ctx;
@@ -89,6 +105,15 @@ int cli_extra_args(const struct cli *cli, int first_extra);
 
 /* --key/--ftok; CLI_UNHANDLED for other vals. */
 int target_option(struct target *t, int val, const char *arg);
+/* --key/--ftok as one more TARGET at the end of the array *V of *N;
+ * CLI_UNHANDLED for other vals. */
+int targets_option(struct target **v, size_t *n, int val, const char *arg);
+/* Each positional argument of CLI as one more TARGET of *V. */
+int targets_from_args(struct target **v, size_t *n, const struct cli *cli);
+/* TARGETs or --all, one of the two (rm, dump: --all VERB by selection);
+ * --user and --sysv/--posix select for --all only. */
+int targets_or_all_check(const struct target *v, size_t n, bool all, const struct select_options *s,
+			 const char *verb);
 /* The first positional argument as TARGET unless --key/--ftok gave one;
  * *NEXT becomes the index of the first argument after it. */
 int cli_target_finish(const struct cli *cli, struct target *t, bool required, int *next);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/json.h"
+#include "lib/progress.h"
 
 static const char *subcommand;
 static char *capture_buf;
@@ -61,6 +62,8 @@ static void print_prefixed(const char *fmt, va_list ap, const char *suffix)
 		capture(fmt, ap, suffix);
 		return;
 	}
+	/* A status line on stderr would run into the message. */
+	progress_erase_for_message();
 	va_copy(copy, ap);
 	if (subcommand)
 		fprintf(stderr, "ipctool: %s: ", subcommand);

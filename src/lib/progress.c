@@ -13,6 +13,10 @@
 #define FIRST_NS 1000000000LL
 #define EVERY_NS 100000000LL
 
+/* The progress whose line is on stderr now, for an error message to
+ * erase it first: one line at a time. */
+static struct progress *shown;
+
 static long long ns_between(const struct timespec *a, const struct timespec *b)
 {
 	return (b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
@@ -37,14 +41,14 @@ void progress_start(struct progress *p, enum progress_mode mode, bool json, cons
 }
 
 /* N of the unit: "12 messages", "1 message", "1.5M". */
-static void amount(char *out, size_t size, const struct progress *p, unsigned long long n)
+static void amount(char *out, size_t size, const char *unit, unsigned long long n)
 {
 	char human[SIZE_HUMAN_MAX];
 
-	if (strcmp(p->unit, "byte") == 0)
+	if (strcmp(unit, "byte") == 0)
 		snprintf(out, size, "%s", size_human(n, human));
 	else
-		snprintf(out, size, "%llu %s%s", n, p->unit, n == 1 ? "" : "s");
+		snprintf(out, size, "%llu %s%s", n, unit, n == 1 ? "" : "s");
 }
 
 /* "1m05s", "42s", "2h03m" */
@@ -62,11 +66,17 @@ static void duration(char *out, size_t size, double secs)
 
 static void draw(struct progress *p, double elapsed)
 {
-	char line[256], done[64], rate[64], left[32] = "";
+	char line[256], done[64], rate[64], left[32] = "", also[72] = "";
 	double per_sec = elapsed > 0 ? (double)p->done / elapsed : 0;
 	int n;
 
-	amount(done, sizeof(done), p, p->done);
+	if (p->also_unit) {
+		also[0] = ',';
+		also[1] = ' ';
+		amount(also + 2, sizeof(also) - 2, p->also_unit, p->also);
+	}
+
+	amount(done, sizeof(done), p->unit, p->done);
 	if (strcmp(p->unit, "byte") == 0) {
 		char human[SIZE_HUMAN_MAX];
 		snprintf(rate, sizeof(rate), "%s/s", size_human((unsigned long long)per_sec, human));
@@ -76,7 +86,7 @@ static void draw(struct progress *p, double elapsed)
 	if (p->total) {
 		char total[64];
 		unsigned long long pct = p->done >= p->total ? 100 : p->done * 100 / p->total;
-		amount(total, sizeof(total), p, p->total);
+		amount(total, sizeof(total), p->unit, p->total);
 		/* "12 of 40 messages": the unit once. */
 		if (strcmp(p->unit, "byte") != 0)
 			snprintf(done, sizeof(done), "%llu", p->done);
@@ -85,14 +95,16 @@ static void draw(struct progress *p, double elapsed)
 			duration(t, sizeof(t), (double)(p->total - p->done) / per_sec);
 			snprintf(left, sizeof(left), ", %s left", t);
 		}
-		n = snprintf(line, sizeof(line), "\r%s: %s of %s (%llu%%), %s%s\033[K", p->what, done, total, pct,
-			     rate, left);
+		n = snprintf(line, sizeof(line), "\r%s: %s of %s (%llu%%)%s, %s%s\033[K", p->what, done, total, pct,
+			     also, rate, left);
 	} else {
-		n = snprintf(line, sizeof(line), "\r%s: %s, %s\033[K", p->what, done, rate);
+		n = snprintf(line, sizeof(line), "\r%s: %s%s, %s\033[K", p->what, done, also, rate);
 	}
 	/* The line is only a courtesy: a failed write of it changes nothing. */
 	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) > 0)
 		p->drawn = true;
+	if (p->drawn)
+		shown = p;
 }
 
 void progress_update(struct progress *p, unsigned long long done)
@@ -116,6 +128,14 @@ void progress_end(struct progress *p)
 		/* Nothing to do: the line stays. */
 	}
 	p->drawn = false;
+	if (shown == p)
+		shown = NULL;
+}
+
+void progress_erase_for_message(void)
+{
+	if (shown)
+		progress_end(shown);
 }
 
 unsigned long long progress_input_size(int fd)

@@ -18,6 +18,11 @@ struct progress {
 	const char *unit;        /* "message", "byte": counted and shown */
 	unsigned long long total; /* of unit, or 0 when unknown */
 	unsigned long long done;
+	/* A second count shown beside (restore: the objects made while the
+	 * unit is bytes read); ALSO_UNIT NULL: none.  The caller sets ALSO
+	 * before progress_update. */
+	const char *also_unit;
+	unsigned long long also;
 	struct timespec start, last;
 };
 
@@ -33,5 +38,8 @@ void progress_update(struct progress *p, unsigned long long done);
 unsigned long long progress_input_size(int fd);
 /* Erase the line, if one was drawn. */
 void progress_end(struct progress *p);
+/* Erase the line on stderr, if one is drawn, before an error message is
+ * written there (error.c); the next update draws it again. */
+void progress_erase_for_message(void);
 
 #endif
