@@ -231,6 +231,8 @@ static void draw_help(void)
 		"",
 		"dCOLUMN is the change since the last sample; SENT, RCVD and",
 		"USED are how long ago a queue was sent to, received from, used.",
+		"A bold cell changed in the last three samples; a '>' at the",
+		"right edge: the row is cut there.",
 	};
 
 	draw_box("Keys", lines, sizeof(lines) / sizeof(lines[0]));
