@@ -513,9 +513,9 @@ static bool list_changed(const struct watcher *w, const struct watch_obj *o, con
 	const struct watch_sample *s = watcher_latest(w), *prev = watcher_previous(w);
 
 	if (f == WF_WAITING)
-		return o->nwaiting != p->nwaiting ||
-		       memcmp(s->waiting + o->waiting_at, prev->waiting + p->waiting_at,
-			      o->nwaiting * sizeof(*s->waiting)) != 0;
+		return o->nwaiting != p->nwaiting ||   /* none: the pools may be NULL */
+		       (o->nwaiting > 0 && memcmp(s->waiting + o->waiting_at, prev->waiting + p->waiting_at,
+			      o->nwaiting * sizeof(*s->waiting)) != 0);
 	if (!o->has_values || !p->has_values)
 		return false;
 	if (o->row.sysv->nsems != p->row.sysv->nsems)
