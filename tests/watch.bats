@@ -167,6 +167,36 @@ watch_bg() {
 	assert_output 100
 }
 
+# set_qbytes ID OLD NEW: msgctl IPC_SET of queue ID's msg_qbytes from OLD to
+# NEW (found in struct msqid_ds by its value: no layout written here).
+set_qbytes() {
+	python3 - "$@" <<'PY'
+import ctypes, struct, sys
+qid, old, new = (int(a) for a in sys.argv[1:])
+libc = ctypes.CDLL(None, use_errno=True)
+buf = ctypes.create_string_buffer(512)
+assert libc.msgctl(qid, 2, buf) == 0, "IPC_STAT"   # IPC_STAT
+raw = bytearray(buf.raw)
+at = [o for o in range(48, 256, 8) if struct.unpack_from("<Q", raw, o)[0] == old]
+assert len(at) == 1, at
+struct.pack_into("<Q", raw, at[0], new)
+buf.raw = bytes(raw)
+assert libc.msgctl(qid, 1, buf) == 0, "IPC_SET"    # IPC_SET
+PY
+}
+
+@test "a capacity changed while watching (IPC_SET) is seen on the next samples" {
+	id=$(ipctool mkq --key 0x4113 --max-bytes 1000)
+	head -c 250 /dev/zero | ipctool send 0x4113
+	out=$BATS_TEST_TMPDIR/watch.jsonl
+	watch_bg "$out" 0x4113 --interval 0.05
+	wait_for "[ \$(lines_of '$out') -ge 3 ]" || fail "too few samples"
+	set_qbytes "$id" 1000 500
+	wait_for "tail -n 2 '$out' | head -n 1 | jq -e '.messages[0] | .qbytes == 500 and .use_percent == 50' >/dev/null" ||
+		fail "no sample saw the new capacity: $(tail -n 2 "$out" | head -n 1)"
+	kill "$BG_PID"
+}
+
 @test "a queue this user may not read has no capacity and no fullness: null, not an error" {
 	need_root
 	ipctool mkq --key 0x4112 --mode 600 >/dev/null
