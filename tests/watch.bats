@@ -703,6 +703,28 @@ in_order() {
 	wait_screen 'watch exited 0'
 }
 
+@test "a terminal narrower than any column: each row is its '>', and the view goes on" {
+	ipctool mkq --key 0x4502 >/dev/null
+	view_start "ipctool watch --queues --interval 0.2"
+	wait_screen '0x00004502 '
+	tmux -S "$TMUX_SOCK" resize-window -x 1 -y 1
+	tmux -S "$TMUX_SOCK" resize-window -x 4 -y 12
+	wait_for "[ \"\$(screen | grep -c '>$')\" -ge 4 ]" || fail "no cut rows at 4 columns:$(printf '\n'; screen)"
+	[ "$(screen | awk '{ if (length($0) > 4) n++ } END { print n + 0 }')" -eq 0 ] || fail "a line wider than 4"
+	# Each line cut, none wrapped onto the next: the top line, the title,
+	# its heading, the row (run drops the empty line).
+	run screen
+	assert_line --index 0 'ipct'
+	assert_line --index 1 'Mess'
+	assert_line --index 2 '  S>'
+	assert_line --index 3 --regexp '^>  >$'
+	tmux -S "$TMUX_SOCK" resize-window -x 120 -y 40
+	wait_screen '0x00004502 .* WAITING|0x00004502 '
+	wait_screen ' SENT RCVD WAITING$'
+	keys q
+	wait_screen 'watch exited 0'
+}
+
 # ---- a terminal that goes away ---------------------------------------------
 
 # child_times FILE: the CPU seconds (user + system) of the children of the

@@ -33,6 +33,16 @@ static void measure(const struct view *v, const struct section *s, struct widths
 		}
 }
 
+/* TEXT at (Y, X), cut to the ROOM display columns left there: a line
+ * never wraps onto the next. */
+static void put_cut(int y, int x, const char *text, int room)
+{
+	size_t used;
+
+	if (room > 0)
+		mvaddnstr(y, x, text, (int)text_fit(text, (size_t)room, &used));
+}
+
 /* The columns a line of S takes, from the screen's left edge. */
 static size_t line_width(const struct section *s, const struct widths *wd)
 {
@@ -133,7 +143,7 @@ static void draw_top(const struct view *v)
 		 when, (long long)v->interval.tv_sec, v->interval.tv_nsec / 1000000, s->n,
 		 plural(s->n, "object", "objects"), v->w->taken);
 	size_t n = text_fit(line, (size_t)COLS, &used);
-	mvaddnstr(0, 0, line, (int)n);
+	put_cut(0, 0, line, COLS);
 	attron(A_BOLD);
 	mvaddnstr(0, 0, line, n < 13 ? (int)n : 13);   /* "ipctool watch" */
 	attroff(A_BOLD);
@@ -175,14 +185,16 @@ static void draw_body(struct view *v, int first_y, int height)
 			int y = first_y + (int)(line - v->top);
 			if (l == 0) {
 				attron(A_BOLD);
-				mvprintw(y, 0, "%s: %zu", kinds_info[s->table].title, s->nrows);
+				char title[128];
+				snprintf(title, sizeof(title), "%s: %zu", kinds_info[s->table].title, s->nrows);
+				put_cut(y, 0, title, COLS);
 				attroff(A_BOLD);
 			} else if (l == 1) {
 				draw_heading(y, s, &wd);
 			} else if (l - 2 < s->nrows) {
 				draw_row(y, v, s, &wd, l - 2, index + (l - 2) == v->selected);
 			} else if (s->nrows == 0 && l == 2) {
-				mvaddstr(y, 0, "none");
+				put_cut(y, 0, "none", COLS);
 			}
 		}
 		index += s->nrows;
@@ -208,10 +220,10 @@ static void draw_box(const char *title, char lines[][LINE_MAX_TEXT], size_t n)
 	attron(A_BOLD);
 	mvhline(y, x, '-', width);
 	mvhline(y + height - 1, x, '-', width);
-	mvaddnstr(y, x + 2, title, width - 4);
+	put_cut(y, x + 2, title, width - 4);
 	attroff(A_BOLD);
 	for (size_t i = 0; i < n && (int)i + 1 < height - 1; i++)
-		mvaddnstr(y + 1 + (int)i, x + 2, lines[i], width - 4);
+		put_cut(y + 1 + (int)i, x + 2, lines[i], width - 4);
 }
 
 static void draw_help(void)
@@ -245,7 +257,7 @@ void draw(struct view *v)
 	draw_body(v, 2, LINES - 3);
 	if (v->message[0]) {
 		attron(A_BOLD);
-		mvaddnstr(LINES - 1, 0, v->message, COLS);
+		put_cut(LINES - 1, 0, v->message, COLS);
 		attroff(A_BOLD);
 	}
 	if (v->overlay == OVERLAY_HELP)
