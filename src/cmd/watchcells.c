@@ -1,14 +1,11 @@
 /* watch's view: its columns, the text of a cell, and which cells changed
  * in the last samples (watchview.h). */
-#include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <wchar.h>
 
-#include "lib/buf.h"
 #include "lib/error.h"
 #include "cmd/watchview.h"
 
