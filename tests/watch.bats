@@ -54,7 +54,7 @@ watch_bg() {
 	run_tool watch --json --count 1 --sysv --queues
 	assert_success
 	run jq -r '.messages[0] | keys_unsorted | join(",")' <<<"$output"
-	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age,waiting"
+	assert_output "$list_members,state,usedbytes_delta,msgs_delta,send_age,recv_age,waiting,qbytes,use_percent"
 }
 
 @test "objects there at the start are new on the first sample, then same" {
@@ -147,6 +147,63 @@ watch_bg() {
 	assert_output '[1,3,1]'
 	run jq -c 'keys_unsorted' <(head -n 1 "$out")
 	assert_output '["time","posixmessages","posixsharedmemory","posixsemaphores"]'
+}
+
+@test "a queue's fullness: QBYTES and USE% of the bytes it holds, 100 only when full" {
+	ipctool mkq --key 0x4110 --max-bytes 1000 >/dev/null
+	ipctool mkq --key 0x4111 --max-bytes 1000 >/dev/null
+	ipctool mkq /wfull --max-messages 4 --message-size 16 >/dev/null
+	head -c 250 /dev/zero | ipctool send 0x4110
+	head -c 999 /dev/zero | ipctool send 0x4111
+	ipctool send /wfull a b c
+	run_tool watch --json --count 1 0x4110 0x4111 /wfull
+	assert_success
+	run jq -c '[.messages[] | [.usedbytes, .qbytes, .use_percent]], [.posixmessages[] | [.msgs, .maxmsgs, .use_percent]]' <<<"$output"
+	assert_line --index 0 '[[250,1000,25],[999,1000,99]]'
+	assert_line --index 1 '[[3,4,75]]'
+	head -c 1 /dev/zero | ipctool send 0x4111
+	run_tool watch --json --count 1 0x4111
+	run jq -c '.messages[0].use_percent' <<<"$output"
+	assert_output 100
+}
+
+# set_qbytes ID OLD NEW: msgctl IPC_SET of queue ID's msg_qbytes from OLD to
+# NEW (found in struct msqid_ds by its value: no layout written here).
+set_qbytes() {
+	python3 - "$@" <<'PY'
+import ctypes, struct, sys
+qid, old, new = (int(a) for a in sys.argv[1:])
+libc = ctypes.CDLL(None, use_errno=True)
+buf = ctypes.create_string_buffer(512)
+assert libc.msgctl(qid, 2, buf) == 0, "IPC_STAT"   # IPC_STAT
+raw = bytearray(buf.raw)
+at = [o for o in range(48, 256, 8) if struct.unpack_from("<Q", raw, o)[0] == old]
+assert len(at) == 1, at
+struct.pack_into("<Q", raw, at[0], new)
+buf.raw = bytes(raw)
+assert libc.msgctl(qid, 1, buf) == 0, "IPC_SET"    # IPC_SET
+PY
+}
+
+@test "a capacity changed while watching (IPC_SET) is seen on the next samples" {
+	id=$(ipctool mkq --key 0x4113 --max-bytes 1000)
+	head -c 250 /dev/zero | ipctool send 0x4113
+	out=$BATS_TEST_TMPDIR/watch.jsonl
+	watch_bg "$out" 0x4113 --interval 0.05
+	wait_for "[ \$(lines_of '$out') -ge 3 ]" || fail "too few samples"
+	set_qbytes "$id" 1000 500
+	wait_for "tail -n 2 '$out' | head -n 1 | jq -e '.messages[0] | .qbytes == 500 and .use_percent == 50' >/dev/null" ||
+		fail "no sample saw the new capacity: $(tail -n 2 "$out" | head -n 1)"
+	kill "$BG_PID"
+}
+
+@test "a queue this user may not read has no capacity and no fullness: null, not an error" {
+	need_root
+	ipctool mkq --key 0x4112 --mode 600 >/dev/null
+	run --separate-stderr as_nobody ipctool watch --json --count 1 0x4112
+	assert_success
+	run jq -c '.messages[0] | [has("qbytes"), has("use_percent"), .qbytes, .use_percent, .usedbytes]' <<<"$output"
+	assert_output '[true,true,null,null,0]'
 }
 
 @test "TARGETs limit the view to the objects they name" {
@@ -258,16 +315,17 @@ break_proc_msg() {
 
 # ---- the full-screen view, in tmux -----------------------------------------
 
-# view_start [SHELL COMMAND]: a 120x40 terminal running it (default: the
-# view of every object every 0.2 s); the pane stays after it ends.  The
-# VIEW_NAME names a server of its own (a killed one may still be going
-# when the next starts).
+# view_start [SHELL COMMAND]: a 120x40 terminal (VIEW_WIDTH columns when
+# set) running it (default: the view of every object every 0.2 s); the
+# pane stays after it ends.  The VIEW_NAME names a server of its own (a
+# killed one may still be going when the next starts).
 VIEW_NAME=
+VIEW_WIDTH=
 view_start() {
 	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux$VIEW_NAME.sock
 	printf 'set -g remain-on-exit on\nset -g status off\n' >"$BATS_TEST_TMPDIR/tmux.conf"
 	local cmd=${1:-"ipctool watch --interval 0.2"}
-	tmux -S "$TMUX_SOCK" -f "$BATS_TEST_TMPDIR/tmux.conf" new-session -d -x 120 -y 40 \
+	tmux -S "$TMUX_SOCK" -f "$BATS_TEST_TMPDIR/tmux.conf" new-session -d -x "${VIEW_WIDTH:-120}" -y 40 \
 		"PATH='$PATH'; echo before-the-view; $cmd; echo \"watch exited \$?\";
 		 echo \"modes \$(stty -a | tr ' ;' '\\n\\n' | grep -Ex -- '-?(icanon|echo|icrnl)' | tr '\\n' ' ')\""
 }
@@ -311,14 +369,124 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	wait_screen '0x00004201'
 	assert_screen '^ipctool watch - [0-9:]+ - every 1.000s - 3 objects'
 	assert_screen '^Message queues: 1$'
-	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES MSGS LSPID LRPID dBYTES dMSGS SENT RCVD WAITING$'
+	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES QBYTES USE% MSGS LSPID LRPID dBYTES dMSGS SENT RCVD WAITING$'
 	assert_screen '^Semaphore sets: 1$'
 	assert_screen '0x00004202 .* 2 4,4 '
 	assert_screen '^POSIX message queues: 1$'
 	assert_screen '^ .* /vq +rw'
 	assert_equal "$(pane alternate_on)" 1
 	ipctool send 0x4201 'twelve bytes'
-	wait_screen '0x00004201 .* 12 +1 .* \+12 +\+1 +[0-9]+s'
+	wait_screen '0x00004201 .* 12 +16384 +0% +1 .* \+12 +\+1 +[0-9]+s'
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+# The number of the sample the screen shows (its top line ends with it).
+sample_shown() { screen | head -n 1 | grep -Eo 'sample [0-9]+$' | cut -d' ' -f2; }
+# The screen's line for ERE with its attributes as escape sequences.
+line_with_attrs() { screen -e | grep -E -- "$1" | head -n 1; }
+BOLD=$'\e[1m'
+
+@test "the view shows a queue's fullness beside its bytes: QBYTES and USE%" {
+	ipctool mkq --key 0x4210 --max-bytes 1000 >/dev/null
+	ipctool mkq /vfull --max-messages 4 --message-size 16 >/dev/null
+	head -c 250 /dev/zero | ipctool send 0x4210
+	ipctool send /vfull a b c
+	view_start "ipctool watch --queues"
+	wait_screen '0x00004210 '
+	assert_screen ' USEDBYTES QBYTES USE% MSGS '
+	assert_screen '0x00004210 +[0-9]+ rw------- [a-z0-9]+ +250 +1000 +25% +1 '
+	assert_screen ' USEDBYTES MSGS MAXMSGS USE% MSGSIZE '
+	assert_screen '/vfull +rw------- [a-z0-9]+ +3 +3 +4 +75% +16 '
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "a change stays bold for three samples, then is plain again" {
+	ipctool mkq --key 0x4211 >/dev/null   # the selected row, first
+	ipctool mkq --key 0x4212 >/dev/null
+	view_start "ipctool watch --queues --sysv --interval 1"
+	wait_for '[ -n "$(sample_shown)" ]' || fail "no sample number:$(printf '\n'; screen)"
+	local first n row seen=
+	first=$(( $(sample_shown) + 1 ))   # the first sample taken after the send
+	ipctool send 0x4212 hello
+	# Every sample shown until the fourth with the change: bold on the
+	# first three (USEDBYTES 5), plain on the fourth.
+	for _ in $(seq 400); do
+		n=$(sample_shown)
+		row=$(line_with_attrs '0x00004212')
+		if [ -n "$n" ] && [ "$n" -ge "$first" ] && [[ " $seen " != *" $n "* ]]; then
+			seen="$seen $n"
+			if [ "$n" -lt $((first + 3)) ]; then
+				[[ $row == *"$BOLD"*5* ]] || fail "sample $n (change at $first) not bold: $row"
+			else
+				[[ $row != *"$BOLD"* ]] || fail "sample $n (change at $first) still bold: $row"
+			fi
+		fi
+		[ -n "$n" ] && [ "$n" -ge $((first + 3)) ] && break
+		sleep 0.05
+	done
+	[[ " $seen " == *" $((first + 2)) "* && " $seen " == *" $((first + 3)) "* ]] ||
+		fail "samples seen:$seen, from $first"
+	# The row that did not change was never bold.
+	[[ $(line_with_attrs '0x00004211') != *"$BOLD"* ]] || fail "the unchanged row is bold"
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "the view shows a set's values beside NSEMS, bold when one changes" {
+	ipctool mksem --key 0x4213 --nsems 3 --value 4 >/dev/null
+	view_start "ipctool watch --sems --sysv"
+	wait_screen '0x00004213 '
+	assert_screen ' NSEMS VALUES dVALUES '
+	assert_screen '0x00004213 .* 3 4,4,4 '
+	[[ $(line_with_attrs '0x00004213') != *"$BOLD"* ]] || fail "bold before any change"
+	ipctool sem-v 0x4213 --num 1
+	wait_screen '0x00004213 .* 3 4,5,4 +0,\+1,0 '
+	[[ $(line_with_attrs '0x00004213') == *"${BOLD}4,5,4"* ]] || fail "the values are not bold: $(line_with_attrs 0x00004213)"
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "a row wider than the terminal ends with '>' where it is cut; one that fits does not" {
+	ipctool mkq --key 0x4214 >/dev/null
+	ipctool mksem /vnarrow >/dev/null
+	VIEW_WIDTH=60 view_start "ipctool watch --queues --sysv --sems --posix"
+	wait_screen '0x00004214 '
+	local row heading
+	row=$(screen | grep -E '0x00004214')
+	heading=$(screen | grep -E '^ +STATE KEY' | head -n 1)
+	[ "${#row}" -eq 60 ] && [ "${row: -1}" = '>' ] || fail "the row is not cut with '>': [$row]"
+	[ "${#heading}" -eq 60 ] && [ "${heading: -1}" = '>' ] || fail "the heading is not cut with '>': [$heading]"
+	run screen
+	assert_line --regexp ' /vnarrow +rw.* 0 +-?[0-9]*$'
+	refute_line --regexp '/vnarrow.*>$'
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "times are compact: the time of day today, the date before" {
+	ipctool mkshm --key 0x4215 --size 4096 >/dev/null
+	ipctool mkshm /vold --size 1 >/dev/null
+	touch -d '2020-01-02 12:00' /dev/shm/vold
+	view_start "ipctool watch --shm"
+	wait_screen '/vold '
+	assert_screen ' /vold +rw------- +[a-z0-9]+ +1 2020-01-02 '
+	assert_screen '0x00004215 .* 4096 +0 +- +[0-2][0-9]:[0-5][0-9]:[0-5][0-9] '
+	refute_screen_iso() { ! screen | grep -Eq '[0-9]{4}-[0-9]{2}-[0-9]{2}T'; }
+	refute_screen_iso || fail "a time in the long form:$(printf '\n'; screen)"
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "widths count display columns: a name of two-byte and wide characters takes its width" {
+	ipctool mkshm /éééééééééé --size 1 >/dev/null
+	ipctool mkshm /日本語 --size 1 >/dev/null
+	view_start "LC_ALL=C.UTF-8 ipctool watch --posix --shm"
+	wait_screen '/日本語'
+	# NAME is as wide as the widest name's 11 columns, and no wider.
+	assert_screen '/éééééééééé rw-------'
+	assert_screen '/日本語     rw-------'
 	keys q
 	wait_screen 'watch exited 0'
 }
@@ -373,15 +541,15 @@ in_order() {
 	in_order 0x00004304 0x00004303 0x00004302 0x00004301
 	keys r
 	wait_screen ' KEY\^ '
-	# STATE KEY ID PERMS OWNER USEDBYTES MSGS: five to the right of KEY.
-	keys '>' '>' '>' '>' '>'
+	# STATE KEY ID PERMS OWNER USEDBYTES QBYTES USE% MSGS: seven to the right of KEY.
+	keys '>' '>' '>' '>' '>' '>' '>'
 	wait_screen ' MSGS\^ '
 	in_order 0x00004302 0x00004303 0x00004301 0x00004304
 	keys r
 	wait_screen ' MSGSv '
 	in_order 0x00004304 0x00004301 0x00004303 0x00004302
 	keys '<'
-	wait_screen ' USEDBYTESv '
+	wait_screen ' USE%v '
 	keys q
 	wait_screen 'watch exited 0'
 }
@@ -530,6 +698,28 @@ in_order() {
 	assert_screen '^ipctool watch - '
 	[ "$(screen | awk '{ if (length($0) > 60) n++ } END { print n + 0 }')" -eq 0 ]
 	tmux -S "$TMUX_SOCK" resize-window -x 120 -y 40
+	wait_screen ' SENT RCVD WAITING$'
+	keys q
+	wait_screen 'watch exited 0'
+}
+
+@test "a terminal narrower than any column: each row is its '>', and the view goes on" {
+	ipctool mkq --key 0x4502 >/dev/null
+	view_start "ipctool watch --queues --interval 0.2"
+	wait_screen '0x00004502 '
+	tmux -S "$TMUX_SOCK" resize-window -x 1 -y 1
+	tmux -S "$TMUX_SOCK" resize-window -x 4 -y 12
+	wait_for "[ \"\$(screen | grep -c '>$')\" -ge 3 ]" || fail "no cut rows at 4 columns:$(printf '\n'; screen)"
+	[ "$(screen | awk '{ if (length($0) > 4) n++ } END { print n + 0 }')" -eq 0 ] || fail "a line wider than 4"
+	# Each line cut, none wrapped onto the next: the top line, the title,
+	# its heading, the row (run drops the empty line).
+	run screen
+	assert_line --index 0 'ipct'
+	assert_line --index 1 'Mess'
+	assert_line --index 2 '  S>'
+	assert_line --index 3 --regexp '^>  >$'
+	tmux -S "$TMUX_SOCK" resize-window -x 120 -y 40
+	wait_screen '0x00004502 .* WAITING|0x00004502 '
 	wait_screen ' SENT RCVD WAITING$'
 	keys q
 	wait_screen 'watch exited 0'

@@ -33,6 +33,9 @@ struct watch_obj {
 	long long ncnt, zcnt;        /* waiting for an increase, for zero: every semaphore's */
 	/* queues: the processes blocked receiving from or sending to it */
 	size_t waiting_at, nwaiting; /* in the sample's pool */
+	/* System V queues: the capacity, from IPC_STAT (read permission) */
+	bool has_qbytes;
+	unsigned long long qbytes;
 };
 
 struct watch_sample {
@@ -98,7 +101,7 @@ enum watch_field {
 	WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_SEND_AGE, WF_RECV_AGE, WF_MTIME_AGE,
 	WF_NATTCH_DELTA, WF_SIZE_DELTA, WF_SVAL_DELTA,
 	WF_VALUES, WF_VALUES_DELTA, WF_NCNT, WF_NCNT_DELTA, WF_ZCNT, WF_ZCNT_DELTA,
-	WF_WAITING,
+	WF_WAITING, WF_QBYTES, WF_USE_PERCENT,
 	WF_COUNT
 };
 
@@ -112,6 +115,12 @@ extern const struct watch_field_info watch_fields[WF_COUNT];
 
 /* The fields table TABLE has, in their order; how many. */
 size_t watch_table_fields(int table, const enum watch_field **fields);
+
+/* Whether field F of O differs from the previous sample's: for the
+ * fields that are a state (values, waiters, fullness), not a change or
+ * an age, which differ every sample by nature.  False for a new or gone
+ * object. */
+bool watch_field_changed(const struct watcher *w, const struct watch_obj *o, enum watch_field f);
 
 /* A scalar field's value for O of the latest sample; false when it has
  * none (a new or gone object's change, a time never set, a value this

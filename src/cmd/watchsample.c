@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 
 #include "lib/buf.h"
@@ -30,16 +31,20 @@ const struct watch_field_info watch_fields[WF_COUNT] = {
 	[WF_ZCNT] = { "zcnt", "ZCNT", false },
 	[WF_ZCNT_DELTA] = { "zcnt_delta", "dZCNT", false },
 	[WF_WAITING] = { "waiting", "WAITING", true },
+	[WF_QBYTES] = { "qbytes", "QBYTES", false },
+	[WF_USE_PERCENT] = { "use_percent", "USE%", false },
 };
 
 static const enum watch_field queue_fields[] = {
-	WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_SEND_AGE, WF_RECV_AGE, WF_WAITING,
+	WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_SEND_AGE, WF_RECV_AGE, WF_WAITING, WF_QBYTES, WF_USE_PERCENT,
 };
 static const enum watch_field shm_fields[] = { WF_NATTCH_DELTA };
 static const enum watch_field sem_fields[] = {
 	WF_VALUES, WF_VALUES_DELTA, WF_NCNT, WF_NCNT_DELTA, WF_ZCNT, WF_ZCNT_DELTA,
 };
-static const enum watch_field posix_queue_fields[] = { WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_MTIME_AGE, WF_WAITING };
+static const enum watch_field posix_queue_fields[] = {
+	WF_USEDBYTES_DELTA, WF_MSGS_DELTA, WF_MTIME_AGE, WF_WAITING, WF_USE_PERCENT,
+};
 static const enum watch_field posix_shm_fields[] = { WF_SIZE_DELTA };
 static const enum watch_field posix_sem_fields[] = { WF_SVAL_DELTA };
 
@@ -160,6 +165,46 @@ static int read_sem_values(struct watch_sample *s, struct watch_obj *o)
 	o->ncnt = ncnt;
 	o->zcnt = zcnt;
 	return 0;
+}
+
+/* A System V queue's capacity is only in IPC_STAT (/proc/sysvipc/msg
+ * has none), which needs read permission: a queue this user may not
+ * read has none, and so no fullness.  `list --all-namespaces` may have
+ * read it already, in the queue's namespace. */
+static void read_qbytes(struct watch_obj *o)
+{
+	struct msqid_ds ds;
+
+	o->has_qbytes = false;
+	if (o->row.sysv->has_qbytes) {
+		o->has_qbytes = true;
+		o->qbytes = o->row.sysv->qbytes;
+	} else if (msgctl(o->row.sysv->id, IPC_STAT, &ds) == 0) {
+		o->has_qbytes = true;
+		o->qbytes = ds.msg_qbytes;
+	}
+}
+
+/* Only IPC_SET changes a capacity (or who may read it), and it sets the
+ * queue's ctime, which /proc has: so a queue whose ctime is the one the
+ * previous sample saw keeps what that sample read, and a sample of
+ * 20,000 queues makes no 20,000 msgctl calls (a quarter of its CPU).
+ * A ctime in the second that sample was taken in may hide a second
+ * IPC_SET after it: read again. */
+static void fill_qbytes(struct watch_sample *s, const struct watch_sample *prev, bool matched)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct watch_obj *o = &s->objs[i];
+		if (o->table != IPC_KIND_QUEUE)
+			continue;
+		const struct watch_obj *p = matched && o->prev >= 0 ? &prev->objs[o->prev] : NULL;
+		if (p && p->row.sysv->ctime == o->row.sysv->ctime && o->row.sysv->ctime < prev->time.tv_sec) {
+			o->has_qbytes = p->has_qbytes;
+			o->qbytes = p->qbytes;
+		} else {
+			read_qbytes(o);
+		}
+	}
 }
 
 /* The processes blocked on queue O (users.h found them). */
@@ -319,6 +364,7 @@ int watcher_sample(struct watcher *w)
 	w->current = !w->current;
 	if (w->taken > 0)
 		match(s, prev);
+	fill_qbytes(s, prev, w->taken > 0);
 	w->taken++;
 	return 0;
 }
@@ -373,13 +419,29 @@ enum watch_state watch_obj_state(const struct watcher *w, const struct watch_obj
 
 /* ---- the fields' values ------------------------------------------------ */
 
-/* A kind's own figure that changes (the one watch shows the change of). */
+/* How full queue O is, in percent, rounded down (100 only when full): of
+ * its capacity in bytes (System V), or of its most messages (POSIX: a
+ * sender blocks at mq_maxmsg messages, whatever their size). */
+static bool use_percent(const struct watch_obj *o, long long *v)
+{
+	const struct posix_obj *px = o->row.posix;
+
+	if (o->row.sysv)
+		return o->has_qbytes && o->qbytes > 0 ? (*v = (long long)(o->row.sysv->cbytes * 100 / o->qbytes), true)
+						     : false;
+	return px->has_attr && px->maxmsg > 0 ? (*v = px->curmsgs * 100 / px->maxmsg, true) : false;
+}
+
+/* A kind's own figure that changes (the one watch shows the change of),
+ * or a state watch shows as it is (QBYTES, USE%, NCNT, ZCNT). */
 static bool figure(const struct watch_obj *o, enum watch_field f, long long *v)
 {
 	const struct sysv_obj *sv = o->row.sysv;
 	const struct posix_obj *px = o->row.posix;
 
 	switch (f) {
+	case WF_QBYTES: return o->has_qbytes ? (*v = (long long)o->qbytes, true) : false;
+	case WF_USE_PERCENT: return use_percent(o, v);
 	case WF_USEDBYTES_DELTA:
 		if (sv)
 			return *v = (long long)sv->cbytes, true;
@@ -427,7 +489,9 @@ bool watch_field_value(const struct watcher *w, const struct watch_obj *o, enum 
 	case WF_RECV_AGE: return age(s, o->row.sysv->rtime, v);
 	case WF_MTIME_AGE: return o->row.posix->has_stat && age(s, o->row.posix->mtime, v);
 	case WF_NCNT:
-	case WF_ZCNT: return figure(o, f, v);
+	case WF_ZCNT:
+	case WF_QBYTES:
+	case WF_USE_PERCENT: return figure(o, f, v);
 	default: break;
 	}
 	const struct watch_obj *p = previous_of(w, o);
@@ -461,4 +525,41 @@ bool watch_list_value(const struct watcher *w, const struct watch_obj *o, enum w
 		return false;
 	*v = now - watcher_previous(w)->values[p->values_at + i];
 	return true;
+}
+
+/* Do the sets' values (or the queues' waiters) of O and of P, its
+ * previous self, differ?  False when either is not known. */
+static bool list_changed(const struct watcher *w, const struct watch_obj *o, const struct watch_obj *p,
+			 enum watch_field f)
+{
+	const struct watch_sample *s = watcher_latest(w), *prev = watcher_previous(w);
+
+	if (f == WF_WAITING)
+		return o->nwaiting != p->nwaiting ||   /* none: the pools may be NULL */
+		       (o->nwaiting > 0 && memcmp(s->waiting + o->waiting_at, prev->waiting + p->waiting_at,
+			      o->nwaiting * sizeof(*s->waiting)) != 0);
+	if (!o->has_values || !p->has_values)
+		return false;
+	if (o->row.sysv->nsems != p->row.sysv->nsems)
+		return true;
+	return memcmp(s->values + o->values_at, prev->values + p->values_at,
+		      (size_t)o->row.sysv->nsems * sizeof(*s->values)) != 0;
+}
+
+bool watch_field_changed(const struct watcher *w, const struct watch_obj *o, enum watch_field f)
+{
+	const struct watch_obj *p = in_sample(watcher_latest(w), o) ? previous_of(w, o) : NULL;
+	long long now, before;
+
+	if (!p)
+		return false;
+	switch (f) {
+	case WF_VALUES:
+	case WF_WAITING: return list_changed(w, o, p, f);
+	case WF_QBYTES:
+	case WF_USE_PERCENT:
+	case WF_NCNT:
+	case WF_ZCNT: return figure(o, f, &now) && figure(p, f, &before) && now != before;
+	default: return false;
+	}
 }
