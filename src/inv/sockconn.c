@@ -168,7 +168,8 @@ static int by_sock_then_pid(const void *a, const void *b)
  * descriptors hold it, in pid order. */
 static int give_holders(struct conn_list *l, struct holding *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), by_sock_then_pid);
+	if (n)
+		qsort(v, n, sizeof(*v), by_sock_then_pid);
 	l->procs = calloc(n ? n : 1, sizeof(*l->procs));
 	if (!l->procs)
 		return -1;
@@ -200,15 +201,11 @@ static int find_holders(struct conn_list *l)
 int sockconn_load(struct conn_list *l)
 {
 	struct table_read t = { 0 };
-	int rc = 0;
-
 	memset(l, 0, sizeof(*l));
-	if (sockinv_each(take_socket, &t) != 0)
-		rc = fail_errno("cannot read the kernel's table of Unix sockets (NETLINK_SOCK_DIAG)");
-	else if (t.no_memory)
-		rc = fail("out of memory");
+	int rc = sockinv_read(take_socket, &t, &t.no_memory);
 	if (rc == 0) {
-		qsort(t.v, t.n, sizeof(*t.v), seen_by_inode);
+		if (t.n)
+			qsort(t.v, t.n, sizeof(*t.v), seen_by_inode);
 		if (keep_connected(l, &t) != 0)
 			rc = fail("out of memory");
 	}

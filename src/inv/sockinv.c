@@ -273,6 +273,13 @@ out:
 	return rc;
 }
 
+int sockinv_read(int (*fn)(void *ctx, const struct unix_sock *s), void *ctx, const bool *no_memory)
+{
+	if (sockinv_each(fn, ctx) != 0)
+		return fail_errno("cannot read the kernel's table of Unix sockets (NETLINK_SOCK_DIAG)");
+	return *no_memory ? fail("out of memory") : 0;
+}
+
 bool unix_sock_owns_name(const struct unix_sock *s)
 {
 	if (s->name_len == 0)
@@ -320,13 +327,9 @@ static int take_listening(void *ctx, const struct unix_sock *s)
 int sockinv_load(struct sock_list *l)
 {
 	struct loading ld = { .l = l };
-	int rc = 0;
 
 	memset(l, 0, sizeof(*l));
-	if (sockinv_each(take_listening, &ld) != 0)
-		rc = fail_errno("cannot read the kernel's table of Unix sockets (NETLINK_SOCK_DIAG)");
-	else if (ld.no_memory)
-		rc = fail("out of memory");
+	int rc = sockinv_read(take_listening, &ld, &ld.no_memory);
 	if (rc == 0 && l->n)
 		rc = find_holders(l);
 	if (rc == 0)

@@ -29,6 +29,9 @@ struct unix_sock {
  * returns nonzero.  0 when the whole table was read (or FN stopped it),
  * -1 with errno when it could not be (no sock_diag for AF_UNIX). */
 int sockinv_each(int (*fn)(void *ctx, const struct unix_sock *s), void *ctx);
+/* The same, reported: 0, or status 1 after saying why, also when FN set
+ * *NO_MEMORY (and stopped). */
+int sockinv_read(int (*fn)(void *ctx, const struct unix_sock *s), void *ctx, const bool *no_memory);
 
 /* Does S own its name: a listening or bound-but-unconnected stream or
  * seqpacket socket, or a bound datagram one?  A connection a listener
