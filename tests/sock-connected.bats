@@ -157,6 +157,9 @@ EOF
 	assert_success
 	assert_line --regexp '^ENDPOINTS +'
 	refute_output --partial KEY
+	# A lost write is status 1, one line.
+	run_tool_to /dev/full list --sockets --connected
+	assert_error 1 list "write error on standard output"
 }
 
 @test "list --connected without --sockets, and a column of another view, are usage errors" {
@@ -194,8 +197,8 @@ $q 0x000004d2"
 	assert_output --partial 'bad\xff\x0aname'
 }
 
-@test "list --sockets --connected: a path that is not UTF-8 has PATH_BASE64 in JSON" {
-	P=$'\xfe\xff-s'
+@test "list --sockets --connected: a path that is not UTF-8 has PATH_BASE64 in JSON; a newline in it is escaped in a table" {
+	P=$'\xfe\xff\n-s'
 	bg_start python3 -c '
 import os, socket, sys, time
 d, p = sys.argv[1], os.fsencode(sys.argv[2])
@@ -210,7 +213,11 @@ while not os.path.exists("go"): time.sleep(0.05)
 	run jq -r --argjson i "$(cat ready)" '.sockets[] | select(.inode == $i) | .path_base64' list.json
 	assert_output "$(printf '%s' "$D/$P" | base64 -w0)"
 	run jq -r --argjson i "$(cat ready)" '.sockets[] | select(.inode == $i) | .path' list.json
-	assert_output "$D/\\xfe\\xff-s"
+	assert_output "$D/\\xfe\\xff\\x0a-s"
+	run_tool list --sockets --connected
+	assert_success
+	assert_line --regexp "^$(re_quote "$D/\\xfe\\xff\\x0a-s") +stream +$(cat ready) "
+	refute_line --regexp '^-s( |$)'
 }
 
 @test "list --sockets --connected as another user: what it cannot see is left out, not an error" {
