@@ -220,6 +220,22 @@ while not os.path.exists("go"): time.sleep(0.05)
 	refute_line --regexp '^-s( |$)'
 }
 
+@test "list --sockets --connected: an end whose peer closed has no PEER and no ENDPOINTS, as ss shows it" {
+	bg_start python3 -c '
+import os, socket, time
+a, b = socket.socketpair(); b.close()
+print(os.fstat(a.fileno()).st_ino, flush=True)
+time.sleep(120)
+' >alone
+	wait_for '[ -s alone ]'
+	run_tool list --sockets --connected --json
+	assert_success
+	run jq -c --argjson i "$(cat alone)" '.sockets[] | select(.inode == $i) | [.peer, (.processes | length), .endpoints]' <<<"$output"
+	assert_output "[null,1,null]"
+	run ss -xaH
+	assert_line --regexp "ESTAB .* $(cat alone) +\\* 0 *$"
+}
+
 @test "list --sockets --connected as another user: what it cannot see is left out, not an error" {
 	need_root
 	peers 2 0 0

@@ -157,6 +157,9 @@ static const char *cell(const struct row_ctx *r, enum conn_col col, char *num, s
 	case CC_PEER: return r->c->peer ? cell_unsigned(num, size, r->c->peer) : NULL;
 	case CC_PROCESSES:
 	case CC_ENDPOINTS: {
+		/* No peer (it closed): no endpoints to show, rather than none held. */
+		if (col == CC_ENDPOINTS && !r->c->peer)
+			return NULL;
 		const struct conn_sock *c = col == CC_PROCESSES ? r->c : sockconn_find(r->l, r->c->peer);
 		if (procs_cell(r->b, r->l, c, r->json) || buf_append(r->b, "", 1))
 			return NULL;
