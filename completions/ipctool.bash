@@ -40,7 +40,7 @@ _ipctool_spec()
 		kinds="" naming="" first=signals rest=pids runs=0 ;;
 	signal-wait) opts="--timeout= --count= --help" valued="-t -c"
 		kinds="" naming="" first=signals rest=signals runs=0 ;;
-	list) opts="--key= --ftok= --queues --shm --sems --sysv --posix --user= --json --raw --export --noheadings --output= --limits --bytes --summary --sockets --peek --processes --orphaned --older-than= --ns= --all-namespaces --namespaces --help" valued="-k -f -o"
+	list) opts="--key= --ftok= --queues --shm --sems --sysv --posix --user= --json --raw --export --noheadings --output= --limits --bytes --summary --sockets --connected --peek --processes --orphaned --older-than= --ns= --all-namespaces --namespaces --help" valued="-k -f -o"
 		kinds="--ftok=files -f=files --user=users --output=columns -o=columns --ns=pids" naming="--key -k --ftok -f" first=objects rest= runs=0 ;;
 	rm) opts="--key= --ftok= --queues --shm --sems --all --user= --sysv --posix --orphaned --older-than= --dry-run --verbose --force --ns= --help" valued="-k -f"
 		kinds="--ftok=files -f=files --user=users --ns=pids" naming="--key -k --ftok -f" first=objects rest=objects runs=0 ;;

@@ -279,6 +279,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from list" -l limits -d 'the kern
 complete -c ipctool -n "__fish_seen_subcommand_from list" -s b -l bytes -d 'sizes in bytes, not 16E or 32K (as lsipc -b)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l summary -d 'what is in use (as ipcs -u)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l sockets -d 'the listening Unix sockets and the processes that hold them'
+complete -c ipctool -n "__fish_seen_subcommand_from list" -l connected -d 'with --sockets: the connected ones instead, with the processes at both ends'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l peek -d 'with a System V queue TARGET: each message\'s type and size'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l processes -d 'the live processes that use each object (a PROCESSES column)'
 complete -c ipctool -n "__fish_seen_subcommand_from list" -l orphaned -d 'only objects no live process uses (see the manual for each kind)'

@@ -16,6 +16,7 @@
 #include "cmd/commands.h"
 #include "lib/error.h"
 #include "inv/listcols.h"
+#include "cmd/listconn.h"
 #include "cmd/listdetail.h"
 #include "cmd/listlimits.h"
 #include "cmd/listns.h"
@@ -27,7 +28,7 @@
 #include "lib/target.h"
 
 enum { OPT_OUTPUT = 1, OPT_LIMITS, OPT_SUMMARY, OPT_PEEK, OPT_SOCKETS, OPT_PROCESSES, OPT_NS,
-       OPT_ALL_NAMESPACES, OPT_NAMESPACES, OPT_BYTES };
+       OPT_ALL_NAMESPACES, OPT_NAMESPACES, OPT_BYTES, OPT_CONNECTED };
 
 struct list_options {
 	struct target target;
@@ -35,6 +36,8 @@ struct list_options {
 	unsigned tables;          /* what to show: kinds of each family */
 	struct output out;
 	bool limits, summary, peek, sockets;
+	bool connected;           /* --connected (with --sockets) */
+	char *output;             /* --output's COLS, read once the view is known */
 	bool processes;           /* --processes */
 	struct age_filter filter; /* --orphaned, --older-than */
 	pid_t ns_pid;             /* --ns PID, or 0 */
@@ -61,6 +64,8 @@ static struct poptOption list_table[] = {
 	{ "summary", '\0', POPT_ARG_NONE, NULL, OPT_SUMMARY, "what is in use (as ipcs -u)", NULL },
 	{ "sockets", '\0', POPT_ARG_NONE, NULL, OPT_SOCKETS,
 	  "the listening Unix sockets and the processes that hold them", NULL },
+	{ "connected", '\0', POPT_ARG_NONE, NULL, OPT_CONNECTED,
+	  "with --sockets: the connected ones instead, with the processes at both ends", NULL },
 	{ "peek", '\0', POPT_ARG_NONE, NULL, OPT_PEEK, "with a System V queue TARGET: each message's type and size", NULL },
 	{ "processes", '\0', POPT_ARG_NONE, NULL, OPT_PROCESSES,
 	  "the live processes that use each object (a PROCESSES column)", NULL },
@@ -142,12 +147,31 @@ static int parse_columns(struct output *out, const char *arg)
 	return 0;
 }
 
+/* --output names columns of the view the whole command line chooses
+ * (--sockets --connected has its own), so it is read after all options;
+ * a later one replaces an earlier one. */
+static int keep_output(struct list_options *o, const char *arg)
+{
+	free(o->output);
+	o->output = strdup(arg);
+	return o->output ? 0 : fail("out of memory");
+}
+
+static void list_done(void *opts)
+{
+	struct list_options *o = opts;
+
+	free(o->output);
+	o->output = NULL;
+}
+
 static int list_option(int val, const char *arg, void *data)
 {
 	struct list_options *o = data;
 
 	switch (val) {
-	case OPT_OUTPUT: return parse_columns(&o->out, arg);
+	case OPT_OUTPUT: return keep_output(o, arg);
+	case OPT_CONNECTED: o->connected = true; return 0;
 	case OPT_LIMITS: o->limits = true; return 0;
 	case OPT_BYTES: o->bytes = true; return 0;
 	case OPT_SUMMARY: o->summary = true; return 0;
@@ -237,7 +261,7 @@ static int check_users_options(const struct list_options *o, bool has_target)
 static int namespace_check(const struct list_options *o, bool has_target)
 {
 	if (o->namespaces && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
-			      o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary ||
+			      o->output || o->select.has_user || o->peek || o->limits || o->summary ||
 			      o->sockets || o->ns_pid || o->all_namespaces || o->processes ||
 			      age_filter_given(&o->filter)))
 		return usage_error("--namespaces is a table of its own: it takes no TARGET, kind, family, "
@@ -253,11 +277,25 @@ static int namespace_check(const struct list_options *o, bool has_target)
 	return 0;
 }
 
+/* --connected is a kind of --sockets listing, whose --output it reads. */
+static int connected_check(const struct list_options *o)
+{
+	if (!o->connected)
+		return 0;
+	if (!o->sockets)
+		return usage_error("--connected lists connected sockets: it needs --sockets");
+	return connected_check_columns(o->output);
+}
+
 static int list_check(struct list_options *o, bool has_target)
 {
 	int rc = namespace_check(o, has_target);
 
-	if (rc || (rc = check_users_options(o, has_target)))
+	if (rc || (rc = connected_check(o)))
+		return rc;
+	if (o->output && !o->connected && (rc = parse_columns(&o->out, o->output)))
+		return rc;
+	if ((rc = check_users_options(o, has_target)))
 		return rc;
 	if (o->sockets && (has_target || o->select.kinds || o->select.sysv || o->select.posix ||
 			   o->out.cols_given || o->select.has_user || o->peek || o->limits || o->summary))
@@ -416,6 +454,8 @@ static int list_run(void *opts, const struct cli *cli)
 	posix_mounts_here(&o->home);
 	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
 		return rc;
+	if (o->connected)
+		return connected_show(&o->out.format, o->output);
 	if (o->sockets)
 		return sockets_show(&o->out.format);
 	if (o->limits)
@@ -446,7 +486,8 @@ const struct command command_list = {
 	.complete = COMPLETE_OBJECT,
 	.summary = "list System V and POSIX objects, one in detail, or the limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
-		    "[--noheadings] [--output COLS] [--user USER] [--limits [--bytes] | --summary | --sockets] [--peek] "
+		    "[--noheadings] [--output COLS] [--user USER] [--limits [--bytes] | --summary | --sockets [--connected]] "
+		    "[--peek] "
 		    "[--processes] [--orphaned] [--older-than DURATION] [--ns PID | --all-namespaces]\n"
 		    "--namespaces [--json | --raw | --export] [--noheadings]",
 	.table = list_table,
@@ -457,5 +498,6 @@ const struct command command_list = {
 	.target_use = TARGET_OPTIONAL,
 	.option = list_option,
 	.run = list_run,
+	.done = list_done,
 };
 

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
+#include "lib/io.h"
 
 /* A new entry that takes PATH (malloc'd) as its own. */
 static int add_entry(struct sock_list *l, char *path, int type, unsigned long inode,
@@ -53,10 +55,29 @@ static int by_path(const void *a, const void *b)
 	return c ? c : x->inode < y->inode ? -1 : x->inode > y->inode;
 }
 
+int sock_command_read(pid_t pid, char *out, size_t size)
+{
+	char path[64];
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read_full(fd, out, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	/* The kernel ends it with one newline; a name may hold others. */
+	if (n > 0 && out[n - 1] == '\n')
+		n--;
+	out[n] = '\0';
+	return 0;
+}
+
 static int add_holder(struct sock_entry *e, pid_t pid)
 {
 	struct sock_holder *grown = realloc(e->holders, (e->nholders + 1) * sizeof(*grown));
-	char path[64];
 
 	if (!grown)
 		return -1;
@@ -66,20 +87,14 @@ static int add_holder(struct sock_entry *e, pid_t pid)
 		if (e->holders[i].pid == pid)
 			return 0;   /* several descriptors of one process: one holder */
 	h->pid = pid;
-	h->command[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
-	FILE *f = fopen(path, "re");
-	if (f) {
-		if (fgets(h->command, sizeof(h->command), f))
-			h->command[strcspn(h->command, "\n")] = '\0';
-		fclose(f);
-	}
+	sock_command_read(pid, h->command, sizeof(h->command));
 	e->nholders++;
 	return 0;
 }
 
-/* Match one process's socket descriptors with the (inode-sorted) list. */
-static int scan_process(struct sock_list *l, pid_t pid)
+/* One process's socket descriptors: readlinkat on the directory's own
+ * descriptor, so each link is one lookup rather than a whole path's. */
+static int scan_process(pid_t pid, int (*fn)(void *, pid_t, unsigned long), void *ctx)
 {
 	char dir[64];
 	snprintf(dir, sizeof(dir), "/proc/%ld/fd", (long)pid);
@@ -90,37 +105,52 @@ static int scan_process(struct sock_list *l, pid_t pid)
 	if (!d)
 		return 0;   /* gone, or not ours to see */
 	while (rc == 0 && (de = readdir(d))) {
-		char link[64 + sizeof(de->d_name)], target[64];
+		char target[64];
 		unsigned long inode;
-		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
-		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (de->d_name[0] == '.')
+			continue;
+		ssize_t n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
 		if (n <= 0)
 			continue;
 		target[n] = '\0';
-		if (sscanf(target, "socket:[%lu]", &inode) != 1)
-			continue;
-		struct sock_entry key = { .inode = inode };
-		struct sock_entry *e = bsearch(&key, l->v, l->n, sizeof(*l->v), by_inode);
-		if (e)
-			rc = add_holder(e, pid);
+		if (sscanf(target, "socket:[%lu]", &inode) == 1)
+			rc = fn(ctx, pid, inode);
 	}
 	closedir(d);
 	return rc;
 }
 
-static int find_holders(struct sock_list *l)
+int sockinv_each_holder(int (*fn)(void *ctx, pid_t pid, unsigned long inode), void *ctx)
 {
 	DIR *proc = opendir("/proc");
 	struct dirent *de;
 	int rc = 0;
 
 	if (!proc)
-		return fail_errno("cannot read /proc");
-	qsort(l->v, l->n, sizeof(*l->v), by_inode);
+		return -1;
 	while (rc == 0 && (de = readdir(proc)))
 		if (isdigit((unsigned char)de->d_name[0]))
-			rc = scan_process(l, (pid_t)strtol(de->d_name, NULL, 10));
+			rc = scan_process((pid_t)strtol(de->d_name, NULL, 10), fn, ctx);
 	closedir(proc);
+	return rc;
+}
+
+/* A holder of one of the (inode-sorted) listening sockets. */
+static int match_listening(void *ctx, pid_t pid, unsigned long inode)
+{
+	struct sock_list *l = ctx;
+	struct sock_entry key = { .inode = inode };
+	struct sock_entry *e = bsearch(&key, l->v, l->n, sizeof(*l->v), by_inode);
+
+	return e && add_holder(e, pid) != 0;
+}
+
+static int find_holders(struct sock_list *l)
+{
+	qsort(l->v, l->n, sizeof(*l->v), by_inode);
+	int rc = sockinv_each_holder(match_listening, l);
+	if (rc < 0)
+		return fail_errno("cannot read /proc");
 	return rc ? fail("out of memory") : 0;
 }
 
@@ -137,7 +167,7 @@ static int diag_request(int fd)
 		.nlh = { .nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
 		.req = { .sdiag_family = AF_UNIX, .udiag_states = (uint32_t)-1,
-			 .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS },
+			 .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER },
 	};
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	ssize_t put;
@@ -174,6 +204,10 @@ static void diag_parse(const struct nlmsghdr *h, struct unix_sock *s)
 			s->has_file = true;
 			s->file_dev = vfs.udiag_vfs_dev;
 			s->file_ino = vfs.udiag_vfs_ino;
+		} else if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= sizeof(uint32_t)) {
+			uint32_t peer;
+			memcpy(&peer, RTA_DATA(a), sizeof(peer));
+			s->peer_inode = peer;
 		}
 	}
 }
@@ -239,6 +273,13 @@ out:
 	return rc;
 }
 
+int sockinv_read(int (*fn)(void *ctx, const struct unix_sock *s), void *ctx, const bool *no_memory)
+{
+	if (sockinv_each(fn, ctx) != 0)
+		return fail_errno("cannot read the kernel's table of Unix sockets (NETLINK_SOCK_DIAG)");
+	return *no_memory ? fail("out of memory") : 0;
+}
+
 bool unix_sock_owns_name(const struct unix_sock *s)
 {
 	if (s->name_len == 0)
@@ -248,9 +289,7 @@ bool unix_sock_owns_name(const struct unix_sock *s)
 
 /* ---- list --sockets ---------------------------------------------------- */
 
-/* The name as list shows it: a path as it is, an abstract name after '@'
- * (its NUL bytes as '@' too, as ss(8) writes them). */
-static char *shown_name(const struct unix_sock *s)
+char *unix_sock_shown_name(const struct unix_sock *s)
 {
 	char *out = malloc(s->name_len + 1);
 
@@ -276,7 +315,7 @@ static int take_listening(void *ctx, const struct unix_sock *s)
 
 	if (!state || s->name_len == 0)
 		return 0;
-	char *name = shown_name(s);
+	char *name = unix_sock_shown_name(s);
 	if (!name || add_entry(ld->l, name, s->type, s->inode, state, &ld->cap) != 0) {
 		free(name);
 		ld->no_memory = true;
@@ -288,13 +327,9 @@ static int take_listening(void *ctx, const struct unix_sock *s)
 int sockinv_load(struct sock_list *l)
 {
 	struct loading ld = { .l = l };
-	int rc = 0;
 
 	memset(l, 0, sizeof(*l));
-	if (sockinv_each(take_listening, &ld) != 0)
-		rc = fail_errno("cannot read the kernel's table of Unix sockets (NETLINK_SOCK_DIAG)");
-	else if (ld.no_memory)
-		rc = fail("out of memory");
+	int rc = sockinv_read(take_listening, &ld, &ld.no_memory);
 	if (rc == 0 && l->n)
 		rc = find_holders(l);
 	if (rc == 0)
