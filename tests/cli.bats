@@ -935,8 +935,12 @@ SIGUSR2"
 	assert_line root
 	run_tool __complete users
 	assert_equal "$output" "$(getent passwd | cut -d: -f1)"
+	# Objects' columns, then those only --sockets --connected has.
 	run_tool __complete columns
-	assert_equal "$output" "$(ipctool list --output help | awk '{ print $1 }')"
+	assert_equal "$output" "$({ ipctool list --output help; ipctool list --sockets --connected --output help; } |
+		awk '!seen[$1]++ { print $1 }')"
+	run_tool __complete columns END
+	assert_output ENDPOINTS
 	run_tool __complete columns CU
 	assert_output "CUID
 CUSER"

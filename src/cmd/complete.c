@@ -11,6 +11,7 @@
 #include <sys/ipc.h>
 #include <unistd.h>
 
+#include "cmd/listconn.h"
 #include "lib/error.h"
 #include "inv/listcols.h"
 #include "inv/posixobj.h"
@@ -202,12 +203,27 @@ static void offer_users(const char *prefix)
 	endpwent();
 }
 
+static bool is_list_column(const char *name)
+{
+	const char *known;
+
+	for (size_t i = 0; (known = list_column_name(i)); i++)
+		if (strcmp(known, name) == 0)
+			return true;
+	return false;
+}
+
+/* list's columns of objects, then those only --sockets --connected has:
+ * the shell does not tell which view the line asks for. */
 static void offer_columns(const char *prefix)
 {
 	const char *name;
 
 	for (size_t i = 0; (name = list_column_name(i)); i++)
 		offer(name, prefix);
+	for (size_t i = 0; (name = connected_column_name(i)); i++)
+		if (!is_list_column(name))
+			offer(name, prefix);
 }
 
 /* Completion output goes into a shell's line: no message may reach it. */

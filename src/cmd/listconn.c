@@ -33,6 +33,11 @@ static const struct {
 	[CC_ENDPOINTS] = { "ENDPOINTS", false, "the processes that hold the other end, PID:COMMAND,..." },
 };
 
+const char *connected_column_name(size_t i)
+{
+	return i < NCONN_COLS ? conn_columns[i].name : NULL;
+}
+
 struct conn_cols {
 	enum conn_col v[NCONN_COLS * 4];
 	size_t n;

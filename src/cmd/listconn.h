@@ -8,6 +8,8 @@
 /* COLS is --output's text (NULL: the default columns; "help" lists them),
  * checked before anything is read: 0, CLI_HELP_SHOWN or a usage error. */
 int connected_check_columns(const char *cols);
+/* The I-th of its column names, NULL past the last (for completion). */
+const char *connected_column_name(size_t i);
 int connected_show(const struct table_format *format, const char *cols);
 
 #endif
