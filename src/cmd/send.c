@@ -189,7 +189,8 @@ static int read_error(void)
 }
 
 /* The whole of stdin as one message: read at most max+1 bytes, enough to
- * know an input is too large without reading it to its end. */
+ * know an input is too large without reading it to its end.  A pipe that
+ * is slow to end shows the bytes read so far. */
 static int send_whole_input(struct sender *s)
 {
 	size_t cap = data_limit(s) + 1;
@@ -198,7 +199,7 @@ static int send_whole_input(struct sender *s)
 
 	if (!buf)
 		return fail("out of memory for a %zu-byte message", cap);
-	ssize_t got = read_full(STDIN_FILENO, buf, cap);
+	ssize_t got = read_full_progress(STDIN_FILENO, buf, cap, &s->progress);
 	if (got < 0) {
 		rc = read_error();
 	} else if ((size_t)got > data_limit(s)) {
@@ -330,6 +331,21 @@ static int send_check(const struct send_options *o, const struct cli *cli, int n
 	return 0;
 }
 
+/* Standard input as records or as one message, with the progress line
+ * of the bytes read. */
+static int send_input(struct sender *s, const struct send_options *o)
+{
+	int rc;
+
+	progress_start(&s->progress, o->progress, false, "send", "byte", progress_input_size(STDIN_FILENO));
+	if (o->lines || o->null)
+		rc = send_records(s, o->lines ? '\n' : '\0');
+	else
+		rc = send_whole_input(s);
+	progress_end(&s->progress);
+	return rc;
+}
+
 static int send_run(void *opts, const struct cli *cli)
 {
 	struct send_options *o = opts;
@@ -359,13 +375,8 @@ static int send_run(void *opts, const struct cli *cli)
 		rc = send_arguments(&s, cli->args + next, cli->nargs - next);
 	else if (o->json)
 		rc = send_json_lines(&s);
-	else if (o->lines || o->null) {
-		progress_start(&s.progress, o->progress, false, "send", "byte", progress_input_size(STDIN_FILENO));
-		rc = send_records(&s, o->lines ? '\n' : '\0');
-		progress_end(&s.progress);
-	}
 	else
-		rc = send_whole_input(&s);
+		rc = send_input(&s, o);
 	wait_disarm();
 	free(s.rec);
 	queue_close(&s.queue);
