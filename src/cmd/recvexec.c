@@ -6,7 +6,8 @@
  * One process keeps up to --jobs workers: a worker is a slot holding the
  * message it was given and the child handling it.  Messages are taken one
  * at a time, only when a slot is free, so at most --jobs are ever out of
- * the queue. */
+ * the queue.  This file is the pool: taking, starting and reaping;
+ * recvsettle.c decides what becomes of a message once its COMMAND ended. */
 #include "cmd/recvexec.h"
 #include "cmd/recvrun.h"
 
@@ -23,9 +24,8 @@
 
 #include "lib/error.h"
 #include "lib/io.h"
-#include "cmd/recvjobs.h"
-#include "lib/signame.h"
 #include "lib/spawn.h"
+#include "lib/wait.h"
 
 /* How long to sleep, at most, when a slot is free, the queue is empty and
  * children run: a child's end (SIGCHLD) or, for a POSIX queue, a message
