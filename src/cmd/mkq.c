@@ -9,7 +9,6 @@
 #include "lib/cli.h"
 #include "lib/command.h"
 #include "lib/error.h"
-#include "lib/parse.h"
 #include "lib/target.h"
 #include "mech/queue.h"
 

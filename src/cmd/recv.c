@@ -14,7 +14,6 @@
 #include "lib/cli.h"
 #include "lib/command.h"
 #include "lib/error.h"
-#include "lib/parse.h"
 #include "lib/target.h"
 
 enum { OPT_TYPE = 1, OPT_EXCEPT, OPT_COUNT, OPT_FOLLOW, OPT_NULL, OPT_RAW, OPT_JSON, OPT_STRING,

@@ -67,7 +67,7 @@ struct exec_run {
 const char *exec_message_name(char *text, size_t cap, const struct exec_run *x,
 			      unsigned long long number, long tag, size_t size);
 /* Put the worker's message back on its queue: true when it is back; else
- * it is named as lost (put_back_failed) and the run's error set. */
+ * it is named as lost (exec_put_back_failed) and the run's error set. */
 bool exec_put_back(struct exec_run *x, const struct worker *w);
 /* Name the worker's message, which could not go back on Q, as lost. */
 void exec_put_back_failed(struct exec_run *x, struct queue *q, const struct worker *w);

@@ -17,7 +17,6 @@
 #include "lib/error.h"
 #include "lib/io.h"
 #include "lib/jsonline.h"
-#include "lib/parse.h"
 #include "lib/progress.h"
 #include "lib/records.h"
 #include "lib/target.h"
