@@ -132,7 +132,8 @@ FUZZ_NAMES   := number key size mode duration age target ftok signal user jsonli
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # The parsers and what they link against (error messages, option tables).
 FUZZ_DEPS    := lib/parse lib/target lib/signame inv/sysvobj lib/cli lib/error lib/wait lib/buf lib/nsenter \
-                lib/io lib/json lib/jsonline lib/records lib/chunks lib/dumpline lib/janssondl lib/usage
+                lib/io lib/json lib/jsonline lib/records lib/chunks lib/dumpline lib/janssondl lib/usage \
+                lib/progress lib/size
 FUZZ_OBJS    := $(FUZZ_DEPS:%=build-fuzz/obj/%.o)
 FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz-%)
 # clang's -Wformat=2 also flags error.c's vfprintf of a checked format.

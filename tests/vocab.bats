@@ -278,6 +278,48 @@ teardown() {
 	refute_output --partial "send:"
 }
 
+@test "send of one message from a slow pipe at a terminal shows the bytes read, erased at the end" {
+	q=$(ipctool mkq)
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	start=$(now_ms)
+	term_start "ipctool send $q <'$BATS_TEST_TMPDIR/in'; echo send-exited-\$?; sleep 60"
+	exec 5>"$BATS_TEST_TMPDIR/in"
+	printf first >&5
+	until_ms_since "$start" 1200
+	printf second >&5
+	wait_screen '^send: 11B, [0-9.]+[BKMG]/s$'
+	exec 5>&-
+	wait_screen '^send-exited-0$'
+	run screen
+	refute_output --partial "send:"
+	assert_equal "$(ipctool recv "$q")" firstsecond
+}
+
+@test "send of one message from a pipe draws the line only when forced, stderr being no terminal" {
+	q=$(ipctool mkq)
+	for mode in --progress ""; do
+		rm -f "$BATS_TEST_TMPDIR/in"
+		mkfifo "$BATS_TEST_TMPDIR/in"
+		start=$(now_ms)
+		bg_start sh -c 'exec ipctool send "$1" $2 <"$3/in" 2>"$3/err"' _ "$q" "$mode" "$BATS_TEST_TMPDIR"
+		sender=$BG_PID
+		exec 5>"$BATS_TEST_TMPDIR/in"
+		printf ab >&5
+		until_ms_since "$start" 1200
+		printf cd >&5
+		exec 5>&-
+		wait_exit "$sender"
+		assert_equal "$EXIT_RC" 0
+		run cat -v "$BATS_TEST_TMPDIR/err"
+		if [ -n "$mode" ]; then
+			assert_output --regexp '^\^Msend: 4B, [0-9.]+[BKMG]/s\^\[\[K\^M\^\[\[K$'
+		else
+			assert_output ""
+		fi
+		assert_equal "$(ipctool recv "$q")" abcd
+	done
+}
+
 @test "recv --exec at a terminal shows a progress line of the messages done, erased at the end" {
 	q=$(ipctool mkq)
 	ipctool send "$q" one two

@@ -3,9 +3,11 @@
  * what).
  *
  * The layers, a folder each, each calling only the ones below it:
- *   src/cmd    one file per subcommand family (msgq.c, shm.c, sem.c, fifo.c,
- *              pipeline.c, signals.c, list.c, rm.c), each exporting one
- *              `const struct command` per subcommand (command.h);
+ *   src/cmd    one file per subcommand or family (mkq.c, send.c, recv.c,
+ *              shm.c, sem.c, fifo.c, pipeline.c, signals.c, list.c, rm.c),
+ *              each exporting one `const struct command` per subcommand
+ *              (command.h), and the files a large one is split into by job
+ *              (recvbatch.c, recvexec.c, ...: doc/ARCHITECTURE.md);
  *   src/mech   one interface per mechanism with its System V and POSIX
  *              implementations: queue.h, segment.h, sem.h;
  *   src/inv    what objects exist: sysvobj.c, posixobj.c, and their columns

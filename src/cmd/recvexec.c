@@ -6,8 +6,10 @@
  * One process keeps up to --jobs workers: a worker is a slot holding the
  * message it was given and the child handling it.  Messages are taken one
  * at a time, only when a slot is free, so at most --jobs are ever out of
- * the queue. */
+ * the queue.  This file is the pool: taking, starting and reaping;
+ * recvsettle.c decides what becomes of a message once its COMMAND ended. */
 #include "cmd/recvexec.h"
+#include "cmd/recvrun.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -22,62 +24,13 @@
 
 #include "lib/error.h"
 #include "lib/io.h"
-#include "cmd/recvjobs.h"
-#include "lib/signame.h"
 #include "lib/spawn.h"
+#include "lib/wait.h"
 
 /* How long to sleep, at most, when a slot is free, the queue is empty and
  * children run: a child's end (SIGCHLD) or, for a POSIX queue, a message
  * wakes it sooner; a System V queue has no descriptor to watch. */
 enum { IDLE_POLL_MS = 10 };
-
-struct worker {
-	struct spawn spawn;
-	struct queue_record *rec;        /* room for the largest message */
-	unsigned long long number;       /* which message this is, from 1 */
-	bool busy;
-	bool waiting;                    /* for --retries: until due, no child */
-	unsigned attempt;                /* runs of COMMAND on this message so far */
-	struct timespec due;             /* CLOCK_MONOTONIC, while waiting */
-	struct timespec started, started_real;   /* for --joblog */
-	struct argsub args;              /* {} in COMMAND's arguments */
-	const char *refused;             /* why the message cannot be an argument */
-	char tag_env[48], size_env[48], attempt_env[40];
-	char *env[5];
-};
-
-/* The first message whose COMMAND failed, for the final report. */
-struct failure {
-	unsigned long long number;
-	long tag;
-	size_t size;
-	int status;
-	int signal;
-	int start_errno;                 /* COMMAND could not be started */
-	const char *refused;             /* not run: the message cannot be an argument */
-};
-
-struct exec_run {
-	struct queue *queue;
-	const struct exec_plan *plan;
-	struct queue dead;               /* --dead-letter, when dead_open */
-	bool dead_open;
-	struct worker *workers;
-	struct spawn **set;              /* each worker's spawn, for spawn_wait_any */
-	unsigned busy;                   /* workers holding a message, waiting ones too */
-	unsigned waiting;                /* of those, waiting to retry */
-	struct joblog log;
-	int empty_fd;                    /* stdin when {} gives COMMAND the message */
-	unsigned long long given_up;     /* messages failed for good, for --halt */
-	bool halted;
-	unsigned long long taken;
-	unsigned long long put_back;     /* after a failure */
-	struct failure first;
-	unsigned long long failures;
-	int error;                       /* a status that ends the run, once reported */
-	char queue_env[64 + 4096];
-	struct progress progress;        /* of the messages whose COMMAND ended */
-};
 
 static void on_child(int sig)
 {
@@ -180,201 +133,6 @@ static int message_file(const struct queue_record *rec)
 	return fd;
 }
 
-/* "message 7 (type 2, 12 bytes)" */
-static const char *message_name(char *text, size_t cap, const struct exec_run *x,
-				unsigned long long number, long tag, size_t size)
-{
-	snprintf(text, cap, "message %llu (%s %ld, %zu bytes)", number, x->queue->tag_name, tag, size);
-	return text;
-}
-
-/* "exited with status 3", "was killed by SIGKILL", "could not be run: ..." */
-static const char *outcome(char *text, size_t cap, const struct failure *f, const char *cmd)
-{
-	char sig[SIGNAL_NAME_MAX];
-
-	if (f->refused)
-		snprintf(text, cap, "it cannot be an argument of %s: %s", cmd, f->refused);
-	else if (f->start_errno == ENOENT && !strchr(cmd, '/'))
-		snprintf(text, cap, "%s: command not found (status %d)", cmd, f->status);
-	else if (f->start_errno)
-		snprintf(text, cap, "%s could not be run: %s (status %d)", cmd, strerror(f->start_errno),
-			 f->status);
-	else if (f->signal)
-		snprintf(text, cap, "%s was killed by %s (status %d)", cmd, signal_name(f->signal, sig),
-			 f->status);
-	else
-		snprintf(text, cap, "%s exited with status %d", cmd, f->status);
-	return text;
-}
-
-/* A message that could not go back is lost: its queue was removed, or
- * was still full when a termination signal came.  Say which one, with
- * its first bytes.  A signal ends the run with its own status. */
-static void put_back_failed(struct exec_run *x, struct queue *q, const struct worker *w)
-{
-	char which[32];
-	int err = errno;
-
-	snprintf(which, sizeof(which), "message %llu", w->number);
-	queue_tell_lost(q, w->rec, which);
-	errno = err;
-	if (!x->error && !(err == EAGAIN && termination_pending()))
-		x->error = EXIT_FAIL;   /* the line above said why */
-}
-
-/* True when the message is back on its queue. */
-static bool put_back(struct exec_run *x, const struct worker *w)
-{
-	if (queue_put_back(x->queue, w->rec) != 0) {
-		put_back_failed(x, x->queue, w);
-		return false;
-	}
-	x->put_back++;
-	return true;
-}
-
-static void note_failure(struct exec_run *x, const struct worker *w, int start_errno)
-{
-	if (x->failures++ == 0)
-		x->first = (struct failure){ w->number, w->rec->tag, w->rec->size, w->spawn.status,
-					     w->spawn.signal, start_errno, w->refused };
-}
-
-/* How long a full dead-letter queue is waited for: as --timeout bounds
- * the run (with --follow: a silence), or for ever; a termination signal
- * ends the wait in any case. */
-static struct wait dead_letter_wait(const struct exec_run *x)
-{
-	struct wait w = *x->plan->wait;
-
-	if (x->plan->follow)
-		wait_restart(&w);
-	return w;
-}
-
-/* The dead-letter queue could not take the message: it goes back on its
- * own queue and the run stops, naming both queues. */
-static void dead_letter_refused(struct exec_run *x, const struct worker *w, const char *name,
-				const char *what, const char *why)
-{
-	char dead[4400];
-
-	snprintf(dead, sizeof(dead), "%s", queue_name(&x->dead));
-	if (put_back(x, w) && !x->error && !termination_pending())
-		x->error = fail("%s: %s; %s %s, so it was put back on %s", name, what, dead, why,
-				queue_name(x->queue));
-}
-
-/* --dead-letter: the failed message goes there and the run goes on.  A
- * message the dead-letter queue cannot hold, or not before the wait for
- * room ends, goes back instead, and the run stops as without
- * --dead-letter. */
-static void dead_letter(struct exec_run *x, const struct worker *w, int start_errno)
-{
-	char name[128], what[256], why[96];
-	struct failure f = { w->number, w->rec->tag, w->rec->size, w->spawn.status, w->spawn.signal,
-			     start_errno, w->refused };
-	struct wait room = dead_letter_wait(x);
-
-	message_name(name, sizeof(name), x, w->number, w->rec->tag, w->rec->size);
-	outcome(what, sizeof(what), &f, x->plan->command[0]);
-	if (w->rec->size > x->dead.max_message) {
-		snprintf(why, sizeof(why), "holds at most %zu bytes", x->dead.max_message);
-		dead_letter_refused(x, w, name, what, why);
-		return;
-	}
-	switch (queue_send(&x->dead, w->rec, &room)) {
-	case QUEUE_OK:
-		warn("%s: %s; sent to %s", name, what, queue_name(&x->dead));
-		return;
-	case QUEUE_NOTHING:
-		dead_letter_refused(x, w, name, what, room.nowait ? "is full" : "stayed full until the timeout");
-		return;
-	case QUEUE_INTERRUPTED:
-		dead_letter_refused(x, w, name, what, "");
-		return;
-	default: {
-		int err = errno;
-		put_back(x, w);
-		errno = err;
-		if (!x->error)
-			x->error = queue_report(&x->dead, "send a dead letter to");
-		return;
-	}
-	}
-}
-
-/* Whether the run is ending: then no message waits for a retry, and a
- * message whose COMMAND fails goes back on the queue. */
-static bool stopping(const struct exec_run *x)
-{
-	return termination_pending() || x->error || x->halted || x->failures;
-}
-
-/* --joblog: one line for the run that just ended (or could not start). */
-static void log_run(struct exec_run *x, struct worker *w)
-{
-	struct timespec now = monotonic_now(), ran;
-
-	if (x->log.fd < 0 || w->refused)
-		return;
-	ran.tv_sec = now.tv_sec - w->started.tv_sec;
-	ran.tv_nsec = now.tv_nsec - w->started.tv_nsec;
-	if (ran.tv_nsec < 0) {
-		ran.tv_sec--;
-		ran.tv_nsec += 1000000000L;
-	}
-	/* parallel splits a wait status: a killed COMMAND is exit value 0
-	 * and the signal's number. */
-	if (joblog_write(&x->log, w->number, w->started_real, ran, w->spawn.signal ? 0 : w->spawn.status,
-			 w->spawn.signal, w->spawn.argv) != 0 && !x->error)
-		x->error = fail_errno("--joblog %s: cannot write", quote_input(x->log.path));
-}
-
-/* --retries: keep the message and run COMMAND on it again once the
- * delay (doubling each time) has passed. */
-static bool retry_later(struct exec_run *x, struct worker *w)
-{
-	if (w->attempt > x->plan->retries || w->refused || stopping(x))
-		return false;
-	struct timespec d = retry_delay(x->plan->retry_delay, w->attempt), now = monotonic_now();
-	w->due.tv_sec = now.tv_sec + d.tv_sec;
-	w->due.tv_nsec = now.tv_nsec + d.tv_nsec;
-	if (w->due.tv_nsec >= 1000000000L) {
-		w->due.tv_sec++;
-		w->due.tv_nsec -= 1000000000L;
-	}
-	w->waiting = true;
-	x->waiting++;
-	return true;
-}
-
-/* A message failed for good: --halt counts it. */
-static void given_up(struct exec_run *x)
-{
-	if (++x->given_up == x->plan->halt && x->plan->halt)
-		x->halted = true;
-}
-
-/* What became of one message once its COMMAND ended (or could not start). */
-static void settle(struct exec_run *x, struct worker *w, int start_errno)
-{
-	log_run(x, w);
-	if (w->spawn.status != 0 && retry_later(x, w))
-		return;
-	w->busy = false;
-	x->busy--;
-	if (w->spawn.status == 0)
-		return;
-	if (stopping(x) || !x->dead_open) {
-		put_back(x, w);
-		note_failure(x, w, start_errno);
-		return;
-	}
-	dead_letter(x, w, start_errno);
-	given_up(x);
-}
 
 /* A start that failed for want of processes, memory or descriptors says
  * nothing about COMMAND or its message: the message goes back (never to
@@ -388,11 +146,11 @@ static void not_started(struct exec_run *x, struct worker *w, int err)
 {
 	char name[128];
 
-	bool back = put_back(x, w);
+	bool back = exec_put_back(x, w);
 	w->busy = false;
 	x->busy--;
 	if (back && !x->error)
-		x->error = fail("%s: cannot start %s: %s%s; it was put back on %s", message_name(name, sizeof(name), x,
+		x->error = fail("%s: cannot start %s: %s%s; it was put back on %s", exec_message_name(name, sizeof(name), x,
 				w->number, w->rec->tag, w->rec->size), x->plan->command[0], strerror(err),
 				err == EAGAIN ? " (the limit on processes was reached)" : "", queue_name(x->queue));
 }
@@ -409,7 +167,7 @@ static void launch(struct exec_run *x, struct worker *w)
 		if ((w->refused = argsub_fill(&w->args, w->rec->data, w->rec->size))) {
 			w->spawn.status = 1;
 			w->spawn.signal = 0;
-			settle(x, w, 0);
+			exec_settle(x, w, 0);
 			return;
 		}
 		fd = x->empty_fd;
@@ -430,7 +188,7 @@ static void launch(struct exec_run *x, struct worker *w)
 		/* Not found, not executable: COMMAND's own failure. */
 		w->spawn.status = spawn_start_status(err);
 		w->spawn.signal = 0;
-		settle(x, w, err);
+		exec_settle(x, w, err);
 	}
 }
 
@@ -461,15 +219,15 @@ static void retry_due(struct exec_run *x)
 
 	for (unsigned i = 0; x->waiting && i < x->plan->jobs; i++) {
 		struct worker *w = &x->workers[i];
-		if (!w->waiting || (!stopping(x) && !due(&w->due, &now)))
+		if (!w->waiting || (!exec_stopping(x) && !due(&w->due, &now)))
 			continue;
 		w->waiting = false;
 		x->waiting--;
-		if (stopping(x)) {
+		if (exec_stopping(x)) {
 			w->busy = false;
 			x->busy--;
-			put_back(x, w);
-			note_failure(x, w, 0);
+			exec_put_back(x, w);
+			exec_note_failure(x, w, 0);
 		} else {
 			launch(x, w);
 		}
@@ -509,7 +267,7 @@ static void wait_for_retry(const struct exec_run *x)
 /* Whether to take another message at all. */
 static bool keep_taking(const struct exec_run *x)
 {
-	if (stopping(x))
+	if (exec_stopping(x))
 		return false;
 	return x->plan->follow || x->taken < x->plan->want;
 }
@@ -522,7 +280,7 @@ static bool reap_one(struct exec_run *x, bool block)
 
 	if (!s)
 		return false;
-	settle(x, worker_of(s), 0);
+	exec_settle(x, worker_of(s), 0);
 	return true;
 }
 
@@ -562,7 +320,7 @@ static enum take take_and_start(struct exec_run *x, struct worker *w)
 			/* Asked to stop just as it was taken. */
 			w->number = x->taken + 1;
 			if (queue_put_back(x->queue, w->rec) != 0)
-				put_back_failed(x, x->queue, w);
+				exec_put_back_failed(x, x->queue, w);
 			return TAKE_STOP;
 		}
 		start_worker(x, w);
@@ -625,58 +383,6 @@ static void exec_loop(struct exec_run *x)
 	}
 }
 
-static int shortfall(const struct exec_run *x)
-{
-	if (x->taken == 0)
-		warn("no message on %s%s", queue_name(x->queue), x->plan->wait->nowait ? "" : " before the timeout");
-	else
-		warn("only %llu of %llu messages arrived from %s", x->taken, x->plan->want, queue_name(x->queue));
-	return EXIT_NOTHING;
-}
-
-static int verdict(const struct exec_run *x)
-{
-	char name[128], what[256], more[96] = "";
-
-	if (x->error)
-		return x->error;
-	if (x->halted)
-		return fail("stopped taking messages from %s after %llu failed (--halt %llu)%s", queue_name(x->queue),
-			    x->given_up, x->plan->halt, x->failures ? "; messages failed since were put back" : "");
-	if (x->failures) {
-		if (x->failures > 1)
-			snprintf(more, sizeof(more), " (and %llu other failed message(s))", x->failures - 1);
-		return fail("%s: %s; put back on %s%s",
-			    message_name(name, sizeof(name), x, x->first.number, x->first.tag, x->first.size),
-			    outcome(what, sizeof(what), &x->first, x->plan->command[0]), queue_name(x->queue), more);
-	}
-	if (x->plan->follow)
-		return x->taken > 0 ? EXIT_OK : shortfall(x);
-	return x->taken < x->plan->want ? shortfall(x) : EXIT_OK;
-}
-
-static bool same_queue(const struct queue *a, const struct queue *b)
-{
-	if (a->target.kind == TARGET_POSIX)
-		return strcmp(a->target.path, b->target.path) == 0;
-	return a->id == b->id;
-}
-
-static int open_dead_letter(struct exec_run *x)
-{
-	int rc;
-
-	if (!x->plan->dead_letter)
-		return 0;
-	if ((rc = queue_open(&x->dead, x->plan->dead_letter)))
-		return rc;
-	x->dead_open = true;
-	/* A failed message sent back where it came from would be taken again
-	 * and again. */
-	if (same_queue(x->queue, &x->dead))
-		return fail("--dead-letter %s is the queue messages are taken from", x->plan->dead_letter->text);
-	return 0;
-}
 
 /* What --joblog and {} need before the first message: the log open, and
  * an empty stdin. */
@@ -704,7 +410,7 @@ int recv_exec(struct queue *q, const struct exec_plan *plan)
 	sigset_t old;
 	int rc;
 
-	if ((rc = open_dead_letter(&x))) {
+	if ((rc = exec_open_dead_letter(&x))) {
 		if (x.dead_open)
 			queue_close(&x.dead);
 		return rc;
@@ -732,7 +438,7 @@ int recv_exec(struct queue *q, const struct exec_plan *plan)
 	progress_end(&x.progress);
 	/* Stopped by a signal: every message is handled or back on the
 	 * queue; die of the signal as the shell expects. */
-	rc = termination_pending() ? EXIT_FAIL : verdict(&x);
+	rc = termination_pending() ? EXIT_FAIL : exec_verdict(&x);
 	wait_disarm();
 	close_job_files(&x);
 	workers_free(&x);

@@ -1,5 +1,6 @@
 /* recv --exec: a queue as a job queue, each message handed to a COMMAND
- * (ipctool-recv(1)).  msgq.c parses and checks the command line; this runs it. */
+ * (ipctool-recv(1)).  recv.c parses and checks the command line; recvexec.c runs it, with
+ * recvsettle.c (recvrun.h). */
 #ifndef IPCTOOL_RECVEXEC_H
 #define IPCTOOL_RECVEXEC_H
 
@@ -32,5 +33,10 @@ struct exec_plan {
  * Returns the exit status; dies of a termination signal once the running
  * COMMANDs were waited for and the messages they failed put back. */
 int recv_exec(struct queue *q, const struct exec_plan *plan);
+
+/* Fewer messages came from Q than WANT (0: any at all, as with --follow)
+ * before the wait ended: say so, as recv does with or without --exec.
+ * Returns EXIT_NOTHING. */
+int recv_shortfall(const struct queue *q, bool nowait, unsigned long long taken, unsigned long long want);
 
 #endif

@@ -1,6 +1,6 @@
 /* send --json's reading side: JSON Lines as recv --json writes them
  * (ipctool-recv(1)), parsed ahead in a second thread (ahead.h) into entries that
- * msgq.c sends in order.  Parsing a line with jansson costs about three
+ * send.c sends in order.  Parsing a line with jansson costs about three
  * times its msgsnd, so the two run on two CPUs. */
 #ifndef IPCTOOL_SENDJSON_H
 #define IPCTOOL_SENDJSON_H

@@ -250,12 +250,8 @@ int create_option(struct create_options *o, int val, const char *arg)
 		o->given = true;
 	switch (val) {
 	case CLI_OPT_MODE:
-		if ((why = parse_mode(arg, &o->mode)))
-			return cli_bad_value("--mode", arg, why);
-		return 0;
-	case CLI_OPT_EXCLUSIVE:
-		o->exclusive = true;
-		return 0;
+		return (why = parse_mode(arg, &o->mode)) ? cli_bad_value("--mode", arg, why) : 0;
+	case CLI_OPT_EXCLUSIVE: o->exclusive = true; return 0;
 	default:
 		return CLI_UNHANDLED;
 	}
@@ -263,17 +259,11 @@ int create_option(struct create_options *o, int val, const char *arg)
 
 int wait_option(struct wait_options *o, int val, const char *arg)
 {
-	const char *why;
-
 	switch (val) {
-	case CLI_OPT_NOWAIT:
-		o->nowait = true;
-		return 0;
+	case CLI_OPT_NOWAIT: o->nowait = true; return 0;
 	case CLI_OPT_TIMEOUT:
-		if ((why = parse_duration(arg, &o->timeout)))
-			return cli_bad_value("--timeout", arg, why);
 		o->has_timeout = true;
-		return 0;
+		return cli_duration("--timeout", arg, &o->timeout);
 	default:
 		return CLI_UNHANDLED;
 	}
@@ -290,10 +280,8 @@ int select_option(struct select_options *o, int val, const char *arg)
 	case CLI_OPT_SYSV: o->sysv = true; return 0;
 	case CLI_OPT_POSIX: o->posix = true; return 0;
 	case CLI_OPT_USER:
-		if ((why = parse_user(arg, &o->user)))
-			return cli_bad_value("--user", arg, why);
 		o->has_user = true;
-		return 0;
+		return (why = parse_user(arg, &o->user)) ? cli_bad_value("--user", arg, why) : 0;
 	default:
 		return CLI_UNHANDLED;
 	}
@@ -331,4 +319,34 @@ int wait_options_check(const struct wait_options *o)
 	if (o->nowait && o->has_timeout)
 		return usage_error("--nowait and --timeout contradict each other");
 	return 0;
+}
+
+int cli_unsigned(const char *option, const char *arg, unsigned long long low, unsigned long long high,
+		 unsigned long long *out)
+{
+	const char *why = parse_unsigned(arg, low, high, out);
+
+	return why ? cli_bad_value(option, arg, why) : 0;
+}
+
+int cli_signed(const char *option, const char *arg, long long low, long long high, long long *out)
+{
+	const char *why = parse_signed(arg, low, high, out);
+
+	return why ? cli_bad_value(option, arg, why) : 0;
+}
+
+int cli_size(const char *option, const char *arg, unsigned long long low, unsigned long long high,
+	     unsigned long long *out)
+{
+	const char *why = parse_size(arg, low, high, out);
+
+	return why ? cli_bad_value(option, arg, why) : 0;
+}
+
+int cli_duration(const char *option, const char *arg, struct timespec *out)
+{
+	const char *why = parse_duration(arg, out);
+
+	return why ? cli_bad_value(option, arg, why) : 0;
 }

@@ -126,6 +126,17 @@ int table_option(struct table_format *f, int val);
 /* --progress/--no-progress into *MODE (the last given wins); CLI_UNHANDLED
  * for other vals. */
 int progress_option(enum progress_mode *mode, int val);
+/* An option's value ARG, range-checked into *OUT: 0, or a usage error
+ * naming OPTION ("--count") and why ARG is no such value (parse.h).  So a
+ * handler's case is one call, whatever the number's kind. */
+int cli_unsigned(const char *option, const char *arg, unsigned long long low, unsigned long long high,
+		 unsigned long long *out);
+int cli_signed(const char *option, const char *arg, long long low, long long high, long long *out);
+/* Bytes with K, M or G. */
+int cli_size(const char *option, const char *arg, unsigned long long low, unsigned long long high,
+	     unsigned long long *out);
+/* Seconds, as --timeout takes them. */
+int cli_duration(const char *option, const char *arg, struct timespec *out);
 /* --json, --raw and --export asked for together (repeating one is fine). */
 int table_options_check(const struct table_format *f);
 /* --nowait with --timeout contradict each other (ipctool-recv(1)). */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
+#include "lib/progress.h"
 #include "lib/wait.h"
 
 /* A termination signal that came while we were not blocked (between two
@@ -35,6 +36,11 @@ ssize_t read_some(int fd, void *buf, size_t n)
 
 ssize_t read_full(int fd, void *buf, size_t n)
 {
+	return read_full_progress(fd, buf, n, NULL);
+}
+
+ssize_t read_full_progress(int fd, void *buf, size_t n, struct progress *p)
+{
 	size_t total = 0;
 
 	while (total < n) {
@@ -44,6 +50,8 @@ ssize_t read_full(int fd, void *buf, size_t n)
 		if (got == 0)
 			break;
 		total += (size_t)got;
+		if (p)
+			progress_update(p, total);
 	}
 	return (ssize_t)total;
 }

@@ -8,11 +8,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct progress;   /* lib/progress.h */
+
 /* One read(2) of up to N bytes.  Returns the count, 0 at end of file,
  * -1 with errno on error (EINTR only when a termination is pending). */
 ssize_t read_some(int fd, void *buf, size_t n);
 /* Read until N bytes or end of file; returns the count or -1. */
 ssize_t read_full(int fd, void *buf, size_t n);
+/* The same, telling P (if not NULL) the bytes read so far after each
+ * read(2): an input that comes slowly shows its progress line. */
+ssize_t read_full_progress(int fd, void *buf, size_t n, struct progress *p);
 /* Write all N bytes.  Returns 0, or -1 with errno set; *done (if not NULL)
  * always holds how many bytes did reach FD. */
 int write_all(int fd, const void *buf, size_t n, size_t *done);
