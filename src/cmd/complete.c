@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "inv/posixobj.h"
 #include "lib/signame.h"
 #include "inv/sysvobj.h"

@@ -18,7 +18,7 @@
 #include "inv/users.h"
 #include "lib/buf.h"
 #include "cmd/listns.h"
-#include "inv/listcols.h"
+#include "view/listcols.h"
 
 /* Processes blocked on one object, by what they wait for (users.h). */
 struct waits {
