@@ -110,6 +110,23 @@ static time_t time_of(const struct sysv_obj *o, enum col c)
 	}
 }
 
+/* The owner's and the permissions' cells, which objects of both families
+ * have; NULL for any other column. */
+static const char *owner_cell(enum col c, uid_t uid, gid_t gid, unsigned mode, char *buf, size_t size)
+{
+	switch (c) {
+	case COL_OWNER:
+	case COL_USER: return user_name(uid);
+	case COL_PERMS:
+		format_perms(mode, buf);
+		return buf;
+	case COL_UID: return cell_unsigned(buf, size, uid);
+	case COL_GID: return cell_unsigned(buf, size, gid);
+	case COL_GROUP: return group_name(gid);
+	default: return NULL;
+	}
+}
+
 /* The text of one cell, in BUF or a static string; NULL when the object
  * has no value there (a time never set, a command no longer running). */
 static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t size)
@@ -130,17 +147,15 @@ static const char *cell(const struct sysv_obj *o, enum col c, char *buf, size_t 
 	}
 	case COL_ID: return cell_signed(buf, size, o->id);
 	case COL_OWNER:
-	case COL_USER: return user_name(o->uid);
+	case COL_USER:
 	case COL_PERMS:
-		format_perms(o->mode, buf);
-		return buf;
+	case COL_UID:
+	case COL_GID:
+	case COL_GROUP: return owner_cell(c, o->uid, o->gid, o->mode, buf, size);
 	case COL_CUID: return cell_unsigned(buf, size, o->cuid);
 	case COL_CUSER: return user_name(o->cuid);
 	case COL_CGID: return cell_unsigned(buf, size, o->cgid);
 	case COL_CGROUP: return group_name(o->cgid);
-	case COL_UID: return cell_unsigned(buf, size, o->uid);
-	case COL_GID: return cell_unsigned(buf, size, o->gid);
-	case COL_GROUP: return group_name(o->gid);
 	case COL_SIZE: return cell_unsigned(buf, size, o->segsz);
 	case COL_NATTCH: return cell_unsigned(buf, size, o->nattch);
 	case COL_STATUS:
@@ -215,18 +230,10 @@ static const char *posix_cell(const struct posix_obj *o, enum col c, char *buf, 
 	if (!o->has_stat)
 		return NULL;
 	switch (c) {
-	case COL_OWNER:
-	case COL_USER: return user_name(o->uid);
-	case COL_PERMS:
-		format_perms(o->mode, buf);
-		return buf;
-	case COL_UID: return cell_unsigned(buf, size, o->uid);
-	case COL_GID: return cell_unsigned(buf, size, o->gid);
-	case COL_GROUP: return group_name(o->gid);
 	case COL_SIZE: return cell_unsigned(buf, size, o->size);
 	case COL_CTIME:
 	case COL_MTIME: return time_cell(posix_time_of(o, c), buf, size);
-	default: return NULL;
+	default: return owner_cell(c, o->uid, o->gid, o->mode, buf, size);
 	}
 }
 
