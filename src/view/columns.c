@@ -5,8 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "inv/posixobj.h"
-
 #define Q KIND_BIT(IPC_KIND_QUEUE)
 #define M KIND_BIT(IPC_KIND_SHM)
 #define S KIND_BIT(IPC_KIND_SEM)
