@@ -41,10 +41,11 @@ ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
 # One folder per layer, each calling only those below it: src/cmd (the
-# subcommands), src/mech (one interface per mechanism, System V and POSIX
-# behind it), src/inv (what objects exist), src/lib (helpers); includes name
-# the folder ("lib/io.h") and tools/check-includes keeps them downward.
-LAYERS   := cmd mech inv lib
+# subcommands), src/view (how objects are shown: list's columns, cells and
+# tables), src/mech (one interface per mechanism, System V and POSIX behind
+# it), src/inv (what objects exist), src/lib (helpers); includes name the
+# folder ("lib/io.h") and tools/check-includes keeps them downward.
+LAYERS   := cmd view mech inv lib
 REQ_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -DIPCTOOL_VERSION='"$(VERSION)"' $(WARN) \
              -Isrc $(PKG_CFLAGS)
 REQ_LIBS   = $(PKG_LIBS) -pthread

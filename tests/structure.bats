@@ -20,6 +20,20 @@ top() { cd "$BATS_TEST_DIRNAME/.." && pwd; }
 	assert_equal "$stderr" "$BATS_TEST_TMPDIR/src/lib/io.c:$(wc -l <"$BATS_TEST_TMPDIR/src/lib/io.c"): lib includes cmd/commands.h, a layer above it"
 }
 
+@test "view sits between cmd and mech: cmd may include it, mech may not, and view may not include cmd" {
+	cp -r "$(top)/src" "$BATS_TEST_TMPDIR/src"
+	printf '#include "view/cells.h"\n' >>"$BATS_TEST_TMPDIR/src/cmd/list.c"
+	run --separate-stderr "$(top)/tools/check-includes" "$BATS_TEST_TMPDIR/src"
+	assert_success
+	printf '#include "view/cells.h"\n' >>"$BATS_TEST_TMPDIR/src/mech/segment.c"
+	printf '#include "cmd/commands.h"\n' >>"$BATS_TEST_TMPDIR/src/view/cells.c"
+	run --separate-stderr "$(top)/tools/check-includes" "$BATS_TEST_TMPDIR/src"
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 2
+	[[ $stderr == *"/src/mech/segment.c:$(wc -l <"$BATS_TEST_TMPDIR/src/mech/segment.c"): mech includes view/cells.h, a layer above it"* ]] || fail "$stderr"
+	[[ $stderr == *"/src/view/cells.c:$(wc -l <"$BATS_TEST_TMPDIR/src/view/cells.c"): view includes cmd/commands.h, a layer above it"* ]] || fail "$stderr"
+}
+
 @test "an include that names no layer, or no header there, fails the check" {
 	cp -r "$(top)/src" "$BATS_TEST_TMPDIR/src"
 	printf '#include "io.h"\n#include "lib/nothing.h"\n' >>"$BATS_TEST_TMPDIR/src/inv/users.c"

@@ -13,7 +13,7 @@
 
 #include "cmd/listconn.h"
 #include "lib/error.h"
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "inv/posixobj.h"
 #include "lib/signame.h"
 #include "inv/sysvobj.h"

@@ -15,7 +15,7 @@
 #include "lib/command.h"
 #include "cmd/commands.h"
 #include "lib/error.h"
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "cmd/listconn.h"
 #include "cmd/listdetail.h"
 #include "cmd/listlimits.h"

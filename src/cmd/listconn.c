@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "inv/sockconn.h"
 #include "lib/buf.h"
 #include "lib/cli.h"

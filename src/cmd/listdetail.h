@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "inv/listcols.h"
+#include "view/listcols.h"
 
 int detail_show_sysv(const struct sysv_obj *o, const struct output *out, bool peek);
 int detail_show_posix(const struct posix_obj *o, const struct output *out);

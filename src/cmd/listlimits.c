@@ -12,7 +12,7 @@
 
 #include "lib/error.h"
 #include "inv/ipclimits.h"
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "cmd/listlimits.h"
 #include "lib/size.h"
 

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "inv/ipcns.h"
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "inv/posixobj.h"
 #include "inv/sysvobj.h"
 #include "inv/users.h"

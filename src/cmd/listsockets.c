@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "lib/error.h"
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "inv/sockinv.h"
 #include "mech/socket.h"
 

@@ -8,7 +8,7 @@
 #include <popt.h>
 #include <stdbool.h>
 
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "inv/objusers.h"
 #include "inv/users.h"
 

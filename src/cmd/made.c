@@ -9,6 +9,14 @@
 #include "inv/posixobj.h"
 #include "inv/sysvobj.h"
 
+int made_check_target(const struct target *t)
+{
+	if (t->kind == TARGET_ID)
+		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
+				   t->text);
+	return 0;
+}
+
 /* The object in the form rm removes and describes it. */
 struct made_object {
 	bool posix;

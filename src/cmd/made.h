@@ -17,6 +17,11 @@ struct made {
 	bool created;                 /* this call made it */
 };
 
+/* Before anything is made: status 2 (reported) for a TARGET that is an
+ * id, as the mk* commands create by key, --ftok, /name or as private;
+ * else 0. */
+int made_check_target(const struct target *t);
+
 /* After the handle was printed: flush it to stdout.  Returns EXIT_OK, or
  * EXIT_FAIL after removing a new object and reporting. */
 int made_told(const struct made *m);

@@ -17,7 +17,7 @@
 #include "cmd/commands.h"
 #include "lib/error.h"
 #include "inv/ipcns.h"
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "cmd/listusers.h"
 #include "lib/nsenter.h"
 #include "inv/posixobj.h"

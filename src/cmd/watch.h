@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "inv/listcols.h"
+#include "view/listcols.h"
 #include "inv/posixobj.h"
 #include "inv/sysvobj.h"
 #include "lib/target.h"

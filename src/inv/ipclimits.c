@@ -2,16 +2,13 @@
 #include "inv/ipclimits.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
-#include <unistd.h>
 
-#include "lib/io.h"
 #include "lib/nsenter.h"
 
 /* Field FIELD of /proc/sys/REL into *V; false when it cannot be read.
@@ -22,14 +19,8 @@ static bool sysctl_read(const char *rel, int field, unsigned long long *v)
 	char path[64], text[128];
 
 	snprintf(path, sizeof(path), "sys/%s", rel);
-	int fd = ns_proc_open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (ns_proc_read(path, text, sizeof(text)) <= 0)
 		return false;
-	ssize_t got = read_full(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (got <= 0)
-		return false;
-	text[got] = '\0';
 	char *p = text, *end;
 	for (int i = 0; i <= field; i++) {
 		errno = 0;

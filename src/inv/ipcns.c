@@ -12,7 +12,6 @@
 
 #include "lib/buf.h"
 #include "lib/error.h"
-#include "lib/io.h"
 #include "lib/nsenter.h"
 #include "inv/posixobj.h"
 
@@ -47,16 +46,8 @@ static void read_comm(pid_t pid, char *out, size_t size)
 {
 	char rel[64];
 
-	out[0] = '\0';
 	snprintf(rel, sizeof(rel), "%d/comm", (int)pid);
-	int fd = ns_proc_open(rel, O_RDONLY);
-	if (fd < 0)
-		return;
-	ssize_t got = read_full(fd, out, size - 1);
-	close(fd);
-	if (got < 0)
-		got = 0;
-	out[got] = '\0';
+	(void)ns_proc_read(rel, out, size);   /* "" when it cannot be read */
 	out[strcspn(out, "\n")] = '\0';
 }
 
@@ -225,14 +216,8 @@ bool ipcns_container(pid_t pid, char *out, size_t size)
 
 	out[0] = '\0';
 	snprintf(rel, sizeof(rel), "%d/cgroup", (int)pid);
-	int fd = ns_proc_open(rel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (ns_proc_read(rel, text, sizeof(text)) <= 0)
 		return false;
-	ssize_t got = read_full(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (got <= 0)
-		return false;
-	text[got] = '\0';
 	/* "ID:CONTROLLERS:PATH" a line; every hierarchy names the same container. */
 	for (char *line = text; *line;) {
 		char *end = strchr(line, '\n');

@@ -283,6 +283,16 @@ int sysv_stat(enum ipc_kind kind, int id, struct sysv_obj *o)
 	return stat_slot(kind, id, true, o);
 }
 
+bool sysv_queue_qbytes(int id, unsigned long long *qbytes)
+{
+	struct msqid_ds ds;
+
+	if (msgctl(id, IPC_STAT, &ds) != 0)
+		return false;
+	*qbytes = ds.msg_qbytes;
+	return true;
+}
+
 /* The highest index in use, from *_INFO; -1 when there is none. */
 static int highest_index(enum ipc_kind kind)
 {

@@ -66,6 +66,10 @@ size_t sysv_find(const struct sysv_list *list, const struct target *t, unsigned 
  * permission); 0, or -1 with errno (EINVAL, EIDRM: gone). */
 int sysv_stat(enum ipc_kind kind, int id, struct sysv_obj *o);
 
+/* A queue's capacity, msg_qbytes, which only IPC_STAT tells (it needs
+ * read permission); false when it cannot be read. */
+bool sysv_queue_qbytes(int id, unsigned long long *qbytes);
+
 /* IPC_RMID; 0, or -1 with errno. */
 int sysv_remove(const struct sysv_obj *o);
 

@@ -40,16 +40,9 @@ int dump_append_chunk(struct buf *b, unsigned long long offset, const void *byte
 	return buf_append(b, "\"}", 2);
 }
 
-static const char *say(char why[JSON_WHY_MAX], const char *text)
-{
-	snprintf(why, JSON_WHY_MAX, "%s", text);
-	return why;
-}
-
 static const char *bad_member(char why[JSON_WHY_MAX], const char *name, const char *what)
 {
-	snprintf(why, JSON_WHY_MAX, "\"%s\" is missing or not %s", name, what);
-	return why;
+	return json_why(why, "\"%s\" is missing or not %s", name, what);
 }
 
 /* Member NAME as an integer from LOW to HIGH. */
@@ -135,41 +128,45 @@ static const char *get_name(json_t *obj, struct dump_object *o, char why[JSON_WH
 		len = json_string_length(text);
 	}
 	if (!posix_name_ok(s, len))
-		return say(why, "the name is not '/' and 1 to 255 bytes with no other '/'");
+		return json_why(why, "the name is not '/' and 1 to 255 bytes with no other '/'");
 	memcpy(o->name, s, len);
 	o->name[len] = '\0';
 	return NULL;
 }
 
-static const char *get_ids(json_t *obj, struct dump_object *o, char why[JSON_WHY_MAX])
+/* Member NAME's text, "" when it is missing or no string (which no
+ * parser below takes). */
+static const char *member_text(json_t *obj, const char *name)
 {
-	json_t *key = json_object_get(obj, "key");
-	long long v;
-	const char *bad;
+	json_t *m = json_object_get(obj, name);
 
-	if (!json_is_string(key) || !parse_key(json_string_value(key), &o->key))
-		return bad_member(why, "key", "a key as \"0x000004d2\"");
-	if ((bad = get_int(obj, "id", 0, 0x7fffffff, &v, why)))
-		return bad;
-	o->id = (int)v;
-	return NULL;
+	return json_is_string(m) ? json_string_value(m) : "";
 }
 
-static const char *get_owner(json_t *obj, struct dump_object *o, char why[JSON_WHY_MAX])
+static const char *get_ids(json_t *obj, struct dump_object *o, char why[JSON_WHY_MAX])
 {
-	json_t *mode = json_object_get(obj, "mode");
-	long long v;
+	long long id;
 	const char *bad;
 
-	if (!json_is_string(mode) || !parse_mode(json_string_value(mode), &o->mode))
+	if (!parse_key(member_text(obj, "key"), &o->key))
+		return bad_member(why, "key", "a key as \"0x000004d2\"");
+	if (!(bad = get_int(obj, "id", 0, 0x7fffffff, &id, why)))
+		o->id = (int)id;
+	return bad;
+}
+
+/* (uid_t)-1 means "unchanged" to chown and IPC_SET: never an owner. */
+static const char *get_owner(json_t *obj, struct dump_object *o, char why[JSON_WHY_MAX])
+{
+	long long uid, gid;
+	const char *bad;
+
+	if (!parse_mode(member_text(obj, "mode"), &o->mode))
 		return bad_member(why, "mode", "an octal mode as \"0600\"");
-	/* (uid_t)-1 means "unchanged" to chown and IPC_SET: never an owner. */
-	if ((bad = get_int(obj, "uid", 0, 0xfffffffe, &v, why)))
+	if ((bad = get_int(obj, "uid", 0, 0xfffffffe, &uid, why)) || (bad = get_int(obj, "gid", 0, 0xfffffffe, &gid, why)))
 		return bad;
-	o->uid = (uid_t)v;
-	if ((bad = get_int(obj, "gid", 0, 0xfffffffe, &v, why)))
-		return bad;
-	o->gid = (gid_t)v;
+	o->uid = (uid_t)uid;
+	o->gid = (gid_t)gid;
 	return NULL;
 }
 
@@ -185,7 +182,7 @@ static const char *get_values(json_t *obj, struct dump_line *out, char why[JSON_
 		return bad;
 	out->obj.nsems = (size_t)nsems;
 	if (!json_is_array(values) || json_array_size(values) != out->obj.nsems)
-		return say(why, "\"values\" is missing or does not hold \"nsems\" values");
+		return json_why(why, "\"values\" is missing or does not hold \"nsems\" values");
 	for (size_t i = 0; i < out->obj.nsems; i++) {
 		json_t *v = json_array_get(values, i);
 		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > high) {
@@ -216,7 +213,7 @@ static const char *get_limits(json_t *obj, struct dump_line *out, char why[JSON_
 			return bad;
 		json_t *messages = json_object_get(obj, "messages");
 		if (messages && !json_is_null(messages))
-			return say(why, "\"messages\" in a queue's line can only be null");
+			return json_why(why, "\"messages\" in a queue's line can only be null");
 		o->messages_null = messages != NULL;
 		return NULL;
 	case IPC_KIND_SHM:
@@ -239,12 +236,12 @@ static const char *parse_object(json_t *obj, struct dump_line *out, char why[JSO
 	int k;
 
 	if (!json_is_string(kind))
-		return say(why, "it is neither an object nor the end of one (no \"kind\")");
+		return json_why(why, "it is neither an object nor the end of one (no \"kind\")");
 	for (k = 0; k < 3; k++)
 		if (strcmp(json_string_value(kind), kind_words[k]) == 0)
 			break;
 	if (k == 3)
-		return say(why, "\"kind\" is not \"queue\", \"shm\" or \"sem\"");
+		return json_why(why, "\"kind\" is not \"queue\", \"shm\" or \"sem\"");
 	if (!json_is_string(family) || (strcmp(json_string_value(family), "sysv") != 0 &&
 					strcmp(json_string_value(family), "posix") != 0))
 		return bad_member(why, "family", "\"sysv\" or \"posix\"");
@@ -353,7 +350,7 @@ static const char *parse_message(json_t *obj, const struct dump_object *inside, 
 	const char *bad;
 
 	if (inside->messages_null)
-		return say(why, "a message in a queue dumped without its messages (\"messages\": null)");
+		return json_why(why, "a message in a queue dumped without its messages (\"messages\": null)");
 	if ((bad = json_message_check(obj, tag_name, data, &m, why)))
 		return bad;
 	/* A System V type is 1 to LONG_MAX; a POSIX priority 0 to MQ_PRIO_MAX - 1. */
@@ -372,7 +369,7 @@ static const char *parse_header(json_t *obj, char why[JSON_WHY_MAX])
 	json_t *format = json_object_get(obj, "ipctool_dump");
 
 	if (!format)
-		return say(why, "it is not a dump's first line ({\"ipctool_dump\":1,...}): is this an ipctool dump?");
+		return json_why(why, "it is not a dump's first line ({\"ipctool_dump\":1,...}): is this an ipctool dump?");
 	if (!json_is_integer(format) || json_integer_value(format) != DUMP_FORMAT) {
 		snprintf(why, JSON_WHY_MAX, "the dump's format is not %d, the one this ipctool reads", DUMP_FORMAT);
 		return why;
@@ -384,7 +381,7 @@ static const char *parse_in(json_t *obj, unsigned long long number, const struct
 			    char *data, struct dump_line *out, char why[JSON_WHY_MAX])
 {
 	if (!json_is_object(obj))
-		return say(why, "it is not a JSON object");
+		return json_why(why, "it is not a JSON object");
 	if (number == 1) {
 		out->kind = DUMP_HEADER;
 		return parse_header(obj, why);
@@ -398,7 +395,7 @@ static const char *parse_in(json_t *obj, unsigned long long number, const struct
 	case IPC_KIND_SHM: return parse_chunk(obj, inside, data, out, why);
 	case IPC_KIND_SEM: break;
 	}
-	return say(why, "a semaphore set's line is followed by its end line only");
+	return json_why(why, "a semaphore set's line is followed by its end line only");
 }
 
 const char *dump_line_parse(const char *line, size_t n, unsigned long long number,

@@ -1,6 +1,7 @@
 /* Reading back what recv --json writes (see jsonline.h). */
 #include "lib/jsonline.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,17 +59,19 @@ bool json_line_blank(const char *line, size_t n)
 	return true;
 }
 
-/* Set WHY to TEXT. */
-static const char *why_is(char why[JSON_WHY_MAX], const char *text)
+const char *json_why(char why[JSON_WHY_MAX], const char *format, ...)
 {
-	snprintf(why, JSON_WHY_MAX, "%s", text);
+	va_list ap;
+
+	va_start(ap, format);
+	vsnprintf(why, JSON_WHY_MAX, format, ap);
+	va_end(ap);
 	return why;
 }
 
 static const char *member_is_not(char why[JSON_WHY_MAX], const char *name, const char *what)
 {
-	snprintf(why, JSON_WHY_MAX, "\"%s\" is not %s", name, what);
-	return why;
+	return json_why(why, "\"%s\" is not %s", name, what);
 }
 
 /* The message's bytes, from "data" or "data_base64". */
@@ -78,7 +81,7 @@ static const char *take_data(json_t *obj, char *data, struct json_message *m, ch
 	json_t *b64 = json_object_get(obj, "data_base64");
 
 	if (!text == !b64)
-		return why_is(why, text ? "it has both \"data\" and \"data_base64\""
+		return json_why(why, "%s", text ? "it has both \"data\" and \"data_base64\""
 				   : "it has neither \"data\" nor \"data_base64\"");
 	json_t *v = text ? text : b64;
 	if (!json_is_string(v))
@@ -104,7 +107,7 @@ const char *json_message_check(json_t *obj, const char *tag_name, char *data, st
 
 	memset(m, 0, sizeof(*m));
 	if (!json_is_object(obj))
-		return why_is(why, "it is not a JSON object");
+		return json_why(why, "it is not a JSON object");
 	json_t *tag = json_object_get(obj, tag_name);
 	m->has_tag = tag != NULL;
 	if (tag) {

@@ -16,6 +16,10 @@ struct json_message {
 
 enum { JSON_WHY_MAX = 200 };
 
+/* Set WHY to the text of FORMAT, why a line was refused (for the caller's
+ * one-line error); returns WHY.  Every reader of JSON lines says it so. */
+const char *json_why(char why[JSON_WHY_MAX], const char *format, ...) __attribute__((format(printf, 2, 3)));
+
 /* Parse LINE (N bytes, no newline).  The message's bytes go to DATA,
  * which has room for N bytes (a message is never longer than its line).
  * Returns NULL, or why the line is not such an object (in WHY). */

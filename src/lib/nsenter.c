@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
+#include "lib/io.h"
 #include "lib/parse.h"
 
 /* ipctool's own namespaces, working directory and /proc, from the first
@@ -54,6 +55,22 @@ int ns_proc_open(const char *rel, int flags)
 		return -1;
 	}
 	return open(path, flags | O_CLOEXEC);
+}
+
+ssize_t ns_proc_read(const char *rel, char *buf, size_t size)
+{
+	int fd = ns_proc_open(rel, O_RDONLY);
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -1;
+	ssize_t got = read_full(fd, buf, size - 1);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	if (got >= 0)
+		buf[got] = '\0';
+	return got;
 }
 
 static int ns_proc_stat(const char *rel, struct stat *st)

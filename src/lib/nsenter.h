@@ -50,6 +50,12 @@ unsigned long long ns_current_ipc(void);
  * ipctool started with, wherever it is now; -1 with errno. */
 int ns_proc_open(const char *rel, int flags);
 
+/* The start of the small file REL under that same /proc ("PID/cmdline",
+ * "sys/kernel/msgmni"): at most SIZE-1 bytes read into BUF and a NUL after
+ * them.  The bytes read (0 for an empty file), or -1 with errno, BUF then
+ * "". */
+ssize_t ns_proc_read(const char *rel, char *buf, size_t size);
+
 /* Around a look-up that must see ipctool's own file system (a user or
  * group name from NSS: the uids shown are ipctool's, and NSS must never
  * load a library from a container's file system): ns_home_visit goes back

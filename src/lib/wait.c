@@ -45,6 +45,27 @@ static int timespec_cmp(struct timespec a, struct timespec b)
 	return 0;
 }
 
+void interval_next(struct timespec *due, struct timespec interval)
+{
+	struct timespec now = monotonic_now();
+
+	*due = timespec_add(*due, interval);
+	if (timespec_cmp(*due, now) < 0)
+		*due = now;
+}
+
+bool sleep_until_due(const struct timespec *due)
+{
+	while (!termination_pending()) {
+		int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, due, NULL);
+		if (rc == 0)
+			return !termination_pending();
+		if (rc != EINTR)
+			return false;
+	}
+	return false;
+}
+
 void wait_init(struct wait *w, bool nowait, const struct timespec *timeout)
 {
 	memset(w, 0, sizeof(*w));

@@ -37,6 +37,15 @@ void wait_disarm(void);
 
 struct timespec monotonic_now(void);
 
+/* For a command that repeats every INTERVAL (metrics --interval, watch):
+ * *DUE moved on by INTERVAL, or to now when that has passed already (a
+ * round slower than the interval: the next starts at once, none is
+ * made up). */
+void interval_next(struct timespec *due, struct timespec interval);
+/* Sleep until DUE (CLOCK_MONOTONIC), through EINTR; false when a caught
+ * termination signal came first (termination_catch). */
+bool sleep_until_due(const struct timespec *due);
+
 /* Catch INT, TERM, HUP and QUIT: they set a flag and interrupt blocking
  * calls instead of killing the process. */
 void termination_catch(void);
