@@ -30,6 +30,12 @@ struct target {
 };
 
 void target_init(struct target *t);
+/* *DST = *SRC, the buffers only as far as their strings go. */
+void target_copy(struct target *dst, const struct target *src);
+/* OBJECT, of SIZE bytes, begins with a struct target (a queue, segment or
+ * semaphore handle; each file checks so): T copied in with target_copy,
+ * every byte after it zeroed. */
+void target_embed(void *object, size_t size, const struct target *t);
 /* One more TARGET at the end of the array *V of *N (for the commands that
  * take several: rm, watch, dump), initialised; NULL when memory ran out
  * (the array is left as it was). */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -33,10 +34,11 @@ const char *queue_name(const struct queue *q)
 	return name;
 }
 
+_Static_assert(offsetof(struct queue, target) == 0, "target_embed needs the target first");
+
 int queue_open(struct queue *q, struct target *t)
 {
-	memset(q, 0, sizeof(*q));
-	q->target = *t;
+	target_embed(q, sizeof(*q), t);
 	q->ops = flavour(t);
 	q->mqd = (mqd_t)-1;
 	q->mqd_nowait = (mqd_t)-1;

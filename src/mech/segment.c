@@ -2,15 +2,17 @@
  * TARGET, System V or POSIX, and what they share. */
 #include "mech/segment.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/target.h"
 
+_Static_assert(offsetof(struct segment, target) == 0, "target_embed needs the target first");
+
 static void segment_init(struct segment *s, const struct target *t)
 {
-	memset(s, 0, sizeof(*s));
-	s->target = *t;
+	target_embed(s, sizeof(*s), t);
 	s->ops = t->kind == TARGET_POSIX ? &segment_posix_ops : &segment_sysv_ops;
 	s->fd = -1;
 }

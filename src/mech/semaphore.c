@@ -3,6 +3,7 @@
 #include "mech/sem.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,10 +16,11 @@ static const struct semaphore_ops *ops_for(const struct target *t)
 	return t->kind == TARGET_POSIX ? &sem_posix_ops : &sem_sysv_ops;
 }
 
+_Static_assert(offsetof(struct semaphore, target) == 0, "target_embed needs the target first");
+
 static void semaphore_init(struct semaphore *s, const struct target *t)
 {
-	memset(s, 0, sizeof(*s));
-	s->target = *t;
+	target_embed(s, sizeof(*s), t);
 	s->ops = ops_for(t);
 	s->handle = SEM_FAILED;
 }
