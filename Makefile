@@ -54,8 +54,11 @@ REQ_LIBS   = $(PKG_LIBS) -pthread
 # /bin/true (bench/README.md, "Start-up").  The vfork child of spawn.c must
 # not bind anything on its way to exec (it shares ipctool's memory), so
 # spawn.c calls through the GOT (-fno-plt), whose entries are bound at
-# start all the same.
-REQ_LDFLAGS = -Wl,-z,relro
+# start all the same.  -z pack-relative-relocs (DT_RELR, glibc 2.36,
+# binutils 2.38): the ~990 relative relocations of the option tables and
+# other pointer tables in 340 bytes instead of 24 KiB, two page faults
+# fewer at every start.
+REQ_LDFLAGS = -Wl,-z,relro -Wl,-z,pack-relative-relocs
 
 SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 # Each object's header dependencies come from the compiler (-MMD -MP writes
