@@ -51,6 +51,10 @@ int made_told(const struct made *m)
 {
 	struct made_object o;
 
+	if (m->target->kind == TARGET_POSIX)
+		printf("%s\n", m->target->path);
+	else
+		printf("%d\n", m->id);
 	if (flush_stdout() == 0)
 		return EXIT_OK;
 	int write_errno = errno;

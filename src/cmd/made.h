@@ -22,8 +22,9 @@ struct made {
  * else 0. */
 int made_check_target(const struct target *t);
 
-/* After the handle was printed: flush it to stdout.  Returns EXIT_OK, or
- * EXIT_FAIL after removing a new object and reporting. */
+/* Print the handle (the /name of a POSIX object, else the id) alone on a
+ * line and flush it to stdout.  Returns EXIT_OK, or EXIT_FAIL after
+ * removing a new object and reporting. */
 int made_told(const struct made *m);
 
 #endif

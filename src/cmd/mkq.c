@@ -56,9 +56,8 @@ static int mkq_run(void *opts, const struct cli *cli)
 
 	if ((rc = cli_extra_args(cli, cli->next)))
 		return rc;
-	if (o->target.kind == TARGET_ID)
-		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
-				   o->target.text);
+	if ((rc = made_check_target(&o->target)))
+		return rc;
 	bool posix = o->target.kind == TARGET_POSIX;
 	if (posix && o->limits.max_bytes)
 		return usage_error("--max-bytes sets a System V queue's msg_qbytes; a POSIX queue holds "
@@ -69,10 +68,6 @@ static int mkq_run(void *opts, const struct cli *cli)
 	bool created;
 	if ((rc = queue_create(&o->target, &o->create, &o->limits, &id, &created)))
 		return rc;
-	if (posix)
-		printf("%s\n", o->target.path);
-	else
-		printf("%d\n", id);
 	if ((rc = made_told(&(struct made){ IPC_KIND_QUEUE, &o->target, id, created })))
 		return rc;
 	if (!created)

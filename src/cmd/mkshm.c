@@ -55,7 +55,6 @@ static int mkshm_run(void *opts, const struct cli *cli)
 	if (o->size == 0)
 		return usage_error("missing --size SIZE (bytes; K, M, G allowed)");
 	if ((rc = segment_create(&seg, &o->target, &o->create, o->size)) == 0) {
-		seg.ops->print(&seg);
 		rc = made_told(&(struct made){ IPC_KIND_SHM, &seg.target, seg.id, seg.created });
 		if (rc == 0 && !seg.created)
 			unapplied_tell(&(struct asked){ .kind = IPC_KIND_SHM, .target = &seg.target, .id = seg.id,

@@ -145,14 +145,12 @@ static int mksem_run(void *opts, const struct cli *cli)
 
 	if ((rc = cli_extra_args(cli, cli->next)))
 		return rc;
-	if (o->target.kind == TARGET_ID)
-		return usage_error("objects are created by key, --ftok, /name or as private, never by id ('%s')",
-				   o->target.text);
+	if ((rc = made_check_target(&o->target)))
+		return rc;
 	if ((rc = mksem_check_kind(o)))
 		return rc;
 	rc = semaphore_create(&sem, &o->target, &o->create, o->nsems, o->value_given, o->value);
 	if (rc == 0) {
-		sem.ops->print(&sem);
 		rc = made_told(&(struct made){ IPC_KIND_SEM, &sem.target, sem.id, sem.created });
 		if (rc == 0 && !sem.created)
 			unapplied_tell(&(struct asked){ .kind = IPC_KIND_SEM, .target = &sem.target, .id = sem.id,

@@ -266,33 +266,6 @@ static int format_sample(struct buf *b, const struct watcher *w)
 	return rc ? fail("out of memory") : 0;
 }
 
-void watch_next_due(struct timespec *due, struct timespec interval)
-{
-	struct timespec now = monotonic_now();
-
-	due->tv_sec += interval.tv_sec;
-	due->tv_nsec += interval.tv_nsec;
-	if (due->tv_nsec >= 1000000000L) {
-		due->tv_sec++;
-		due->tv_nsec -= 1000000000L;
-	}
-	if (due->tv_sec < now.tv_sec || (due->tv_sec == now.tv_sec && due->tv_nsec < now.tv_nsec))
-		*due = now;
-}
-
-/* Sleep until DUE; false when a termination signal came instead. */
-static bool sleep_until(const struct timespec *due)
-{
-	while (!termination_pending()) {
-		int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, due, NULL);
-		if (rc == 0)
-			return !termination_pending();
-		if (rc != EINTR)
-			return false;
-	}
-	return false;
-}
-
 /* JSON Lines until COUNT samples, a termination signal (then it dies of
  * it, as the shell expects), or a reader that went away (a closed pipe
  * ends it quietly, with status 0: nobody is left to tell). */
@@ -315,8 +288,8 @@ static int watch_json(struct watcher *w, struct timespec interval, unsigned long
 		}
 		if (count && w->taken >= count)
 			break;
-		watch_next_due(&due, interval);
-		if (!sleep_until(&due) || (rc = watcher_sample(w)))
+		interval_next(&due, interval);
+		if (!sleep_until_due(&due) || (rc = watcher_sample(w)))
 			break;
 	}
 	buf_free(&b);

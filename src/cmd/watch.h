@@ -134,11 +134,6 @@ size_t watch_list_size(const struct watch_obj *o);
 bool watch_list_value(const struct watcher *w, const struct watch_obj *o, enum watch_field f, size_t i,
 		      long long *v);
 
-/* The next sample is due at *DUE (CLOCK_MONOTONIC), one interval after
- * the last was due, so samples do not drift; one that fell behind (a
- * sample longer than the interval) starts the count again from now. */
-void watch_next_due(struct timespec *due, struct timespec interval);
-
 /* The view's full screen (watchview.c): runs until a quit key, a
  * termination signal, COUNT samples (0: no end), an error or the terminal
  * going away (then *GONE is set, and the status is 1 even after the

@@ -283,7 +283,7 @@ static int run_loop(struct view *v, unsigned long long count, bool *gone)
 	if ((rc = marks_update(v)) || (rc = rebuild(v)))
 		return rc;
 	draw(v);
-	watch_next_due(&due, v->interval);
+	interval_next(&due, v->interval);
 	for (;;) {
 		/* The SIGHUP of a hang-up is the terminal going, not a kill. */
 		if (termination_pending() && !(*gone = terminal_gone_now()))
@@ -311,7 +311,7 @@ static int run_loop(struct view *v, unsigned long long count, bool *gone)
 		if (due_now(&due)) {
 			if ((rc = watcher_sample(v->w)) || (rc = marks_update(v)) || (rc = rebuild(v)))
 				return rc;
-			watch_next_due(&due, v->interval);
+			interval_next(&due, v->interval);
 			redraw = true;
 		}
 		if (redraw)

@@ -25,8 +25,6 @@ struct segment_ops {
 	int (*reserve)(struct segment *s, size_t offset, size_t length);
 	void (*detach)(struct segment *s, void *addr);
 	void (*close)(struct segment *s);
-	/* The printable handle mkshm prints: the id or the name. */
-	void (*print)(const struct segment *s);
 };
 
 struct segment {

@@ -171,10 +171,6 @@ static void posix_close(struct segment *s)
 	s->fd = -1;
 }
 
-static void posix_print(const struct segment *s)
-{
-	printf("%s\n", s->target.path);
-}
 
 const struct segment_ops segment_posix_ops = {
 	.open = posix_open,
@@ -183,5 +179,4 @@ const struct segment_ops segment_posix_ops = {
 	.reserve = posix_reserve,
 	.detach = posix_detach,
 	.close = posix_close,
-	.print = posix_print,
 };

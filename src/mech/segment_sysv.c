@@ -156,10 +156,6 @@ static void sysv_close(struct segment *s)
 	(void)s;   /* a segment id holds nothing open */
 }
 
-static void sysv_print(const struct segment *s)
-{
-	printf("%d\n", s->id);
-}
 
 const struct segment_ops segment_sysv_ops = {
 	.open = sysv_open,
@@ -168,5 +164,4 @@ const struct segment_ops segment_sysv_ops = {
 	.reserve = sysv_reserve,
 	.detach = sysv_detach,
 	.close = sysv_close,
-	.print = sysv_print,
 };

@@ -38,8 +38,6 @@ struct semaphore_ops {
 	int (*value)(const struct semaphore *s, unsigned num, int *value);
 	int (*report)(const struct semaphore *s, unsigned num, int delta, const char *action);
 	void (*close)(struct semaphore *s);
-	/* The printable handle mksem prints: the id or the name. */
-	void (*print)(const struct semaphore *s);
 	bool has_undo;
 	unsigned long value_max;
 };

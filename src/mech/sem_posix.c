@@ -254,10 +254,6 @@ static void posix_close(struct semaphore *s)
 	s->handle = SEM_FAILED;
 }
 
-static void posix_print(const struct semaphore *s)
-{
-	printf("%s\n", s->target.path);
-}
 
 const struct semaphore_ops sem_posix_ops = {
 	.open = posix_open,
@@ -266,7 +262,6 @@ const struct semaphore_ops sem_posix_ops = {
 	.value = posix_value,
 	.report = posix_report,
 	.close = posix_close,
-	.print = posix_print,
 	.has_undo = false,
 	.value_max = SEM_VALUE_MAX,
 };

@@ -310,10 +310,6 @@ static void sysv_close(struct semaphore *s)
 	(void)s;   /* a set id holds nothing open */
 }
 
-static void sysv_print(const struct semaphore *s)
-{
-	printf("%d\n", s->id);
-}
 
 const struct semaphore_ops sem_sysv_ops = {
 	.open = sysv_open,
@@ -322,7 +318,6 @@ const struct semaphore_ops sem_sysv_ops = {
 	.value = sysv_value,
 	.report = sysv_report,
 	.close = sysv_close,
-	.print = sysv_print,
 	.has_undo = true,
 	.value_max = SEM_VALUE_MAX_SYSV,
 };
