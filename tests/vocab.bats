@@ -231,11 +231,12 @@ for o in doc["posixsharedmemory"]:
 # ---- the progress line ------------------------------------------------------
 
 # A tmux terminal running SHELL COMMAND; the pane stays after it ends.
+# TERM_COLS columns wide (default 100).
 TMUX_SOCK=
 term_start() {
 	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.sock
 	printf 'set -g remain-on-exit on\nset -g status off\n' >"$BATS_TEST_TMPDIR/tmux.conf"
-	tmux -S "$TMUX_SOCK" -f "$BATS_TEST_TMPDIR/tmux.conf" new-session -d -x 100 -y 10 "PATH='$PATH'; $1"
+	tmux -S "$TMUX_SOCK" -f "$BATS_TEST_TMPDIR/tmux.conf" new-session -d -x "${TERM_COLS:-100}" -y 10 "PATH='$PATH'; $1"
 }
 screen() { tmux -S "$TMUX_SOCK" capture-pane -p; }
 wait_screen() {
@@ -276,6 +277,23 @@ teardown() {
 	wait_screen '^send-exited-0$'
 	run screen
 	refute_output --partial "send:"
+}
+
+@test "a progress line wider than the terminal is cut one column short of it: it never wraps" {
+	q=$(ipctool mkq)
+	ipctool send "$q" one two
+	start=$(now_ms)
+	TERM_COLS=20 term_start "ipctool recv $q --count 4 >/dev/null; echo exited-\$?; sleep 60"
+	until_ms_since "$start" 1200
+	ipctool send "$q" three
+	# "recv: 3 of 4 messages (75%), ..." in 19 columns, and nothing of
+	# its rest on a line below.
+	wait_screen '^recv: 3 of 4 messag$'
+	run screen
+	assert_success
+	refute_output --partial "(75%)"
+	ipctool send "$q" four
+	wait_screen '^exited-0$'
 }
 
 @test "send of one message from a slow pipe at a terminal shows the bytes read, erased at the end" {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "lib/size.h"
@@ -64,9 +65,17 @@ static void duration(char *out, size_t size, double secs)
 		snprintf(out, size, "%llds", s);
 }
 
+/* Stderr's width in columns, 0 when it is no terminal (a forced line). */
+static unsigned short terminal_columns(void)
+{
+	struct winsize ws;
+
+	return ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+}
+
 static void draw(struct progress *p, double elapsed)
 {
-	char line[256], done[64], rate[64], left[32] = "", also[72] = "";
+	char text[256], line[264], done[64], rate[64], left[32] = "", also[72] = "";
 	double per_sec = elapsed > 0 ? (double)p->done / elapsed : 0;
 	int n;
 
@@ -95,13 +104,22 @@ static void draw(struct progress *p, double elapsed)
 			duration(t, sizeof(t), (double)(p->total - p->done) / per_sec);
 			snprintf(left, sizeof(left), ", %s left", t);
 		}
-		n = snprintf(line, sizeof(line), "\r%s: %s of %s (%llu%%)%s, %s%s\033[K", p->what, done, total, pct,
-			     also, rate, left);
+		n = snprintf(text, sizeof(text), "%s: %s of %s (%llu%%)%s, %s%s", p->what, done, total, pct, also,
+			     rate, left);
 	} else {
-		n = snprintf(line, sizeof(line), "\r%s: %s%s, %s\033[K", p->what, done, also, rate);
+		n = snprintf(text, sizeof(text), "%s: %s%s, %s", p->what, done, also, rate);
 	}
+	if (n < 0)
+		return;
+	/* The text is ASCII: a byte is a column.  One column short of the
+	 * width, so the cursor never wraps and a redraw never scrolls. */
+	size_t len = (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1;
+	unsigned short cols = terminal_columns();
+	if (cols > 1 && len > (size_t)cols - 1)
+		len = (size_t)cols - 1;
+	snprintf(line, sizeof(line), "\r%.*s\033[K", (int)len, text);
 	/* The line is only a courtesy: a failed write of it changes nothing. */
-	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) > 0)
+	if (write(STDERR_FILENO, line, strlen(line)) > 0)
 		p->drawn = true;
 	if (p->drawn)
 		shown = p;
