@@ -12,6 +12,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/sock.h"
+#include "cmd/sockfds.h"
 #include "cmd/sockrelay.h"
 #include "lib/cli.h"
 #include "lib/command.h"
@@ -24,7 +25,7 @@
 enum {
 	OPT_LISTEN = 1, OPT_CONNECT, OPT_STREAM, OPT_DGRAM, OPT_SEQPACKET, OPT_COUNT,
 	OPT_TIMEOUT, OPT_MODE, OPT_ALLOW_UID, OPT_JSON, OPT_LINES, OPT_NULL, OPT_MAX_CHILDREN,
-	OPT_IDLE_TIMEOUT, OPT_RELAY_IDLE,
+	OPT_IDLE_TIMEOUT, OPT_RELAY_IDLE, OPT_HEX, OPT_SEND_FD, OPT_RW, OPT_PASS_FDS, OPT_RELAY_FDS,
 };
 
 enum { MAX_CHILDREN_MAX = 65536 };
@@ -56,6 +57,15 @@ static struct poptOption sock_table[] = {
 	  "with -- COMMAND: run at most N at once; more connections wait in the backlog", "N" },
 	{ "idle-timeout", '\0', POPT_ARG_STRING, NULL, OPT_IDLE_TIMEOUT,
 	  "listen: close a connection that sent nothing for SECS", "SECS" },
+	{ "hex", 'x', POPT_ARG_NONE, NULL, OPT_HEX,
+	  "listen: each record, or each connection's bytes, as a hex and ASCII dump, as shm-read --hex", NULL },
+	{ "send-fd", '\0', POPT_ARG_STRING, NULL, OPT_SEND_FD,
+	  "connect: pass an open descriptor of FILE with the data (repeatable; read-only unless --rw)", "FILE" },
+	{ "rw", '\0', POPT_ARG_NONE, NULL, OPT_RW, "connect: open the --send-fd FILEs read-write", NULL },
+	{ "pass-fds", '\0', POPT_ARG_NONE, NULL, OPT_PASS_FDS,
+	  "listen, with -- COMMAND: start COMMAND on the connection's first bytes, with the descriptors "
+	  "that came with them as fds 3, 4, ... (IPCTOOL_FDS)", NULL },
+	{ SOCK_FDS_OPTION + 2, '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_RELAY_FDS, NULL, NULL },
 	{ SOCK_RELAY_OPTION + 2, '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_RELAY_IDLE, NULL, NULL },
 	CLI_HELP_TABLE,
 	POPT_TABLEEND
@@ -85,6 +95,23 @@ static int add_allowed(struct sock_options *o, const char *arg)
 		return fail("out of memory");
 	o->allow = grown;
 	o->allow[o->nallow++] = uid;
+	return 0;
+}
+
+/* --send-fd: the FILEs are opened once the command line is whole (--rw
+ * may come after them). */
+static int add_send_fd(struct sock_options *o, const char *arg)
+{
+	if (o->nsend == SOCK_FDS_MAX)
+		return usage_error("too many --send-fd: one message carries at most %d descriptors (SCM_MAX_FD)",
+				   SOCK_FDS_MAX);
+	char **grown = realloc(o->send, (o->nsend + 1) * sizeof(*grown));
+	if (grown)
+		o->send = grown;
+	/* The parser frees ARG after this call. */
+	if (!grown || !(o->send[o->nsend] = strdup(arg)))
+		return fail("out of memory");
+	o->nsend++;
 	return 0;
 }
 
@@ -129,6 +156,13 @@ static int sock_option(int val, const char *arg, void *data)
 			return cli_bad_value("--idle-timeout", arg, "expected more than 0 seconds");
 		o->has_idle = true;
 		return 0;
+	case OPT_HEX: o->hex = true; return 0;
+	case OPT_SEND_FD: return add_send_fd(o, arg);
+	case OPT_RW: o->rw = true; return 0;
+	case OPT_PASS_FDS: o->pass_fds = true; return 0;
+	case OPT_RELAY_FDS:
+		free(o->relay_fds);
+		return (o->relay_fds = strdup(arg)) ? 0 : fail("out of memory");
 	case OPT_RELAY_IDLE:
 		if ((why = parse_duration(arg, &o->idle)))
 			return cli_bad_value(SOCK_RELAY_OPTION, arg, why);
@@ -151,6 +185,10 @@ static void sock_done(void *opts)
 	struct sock_options *o = opts;
 
 	free(o->allow);
+	for (size_t i = 0; i < o->nsend; i++)
+		free(o->send[i]);
+	free(o->send);
+	free(o->relay_fds);
 }
 
 /* ---- the command ----------------------------------------------------------- */
@@ -164,6 +202,14 @@ static int check_listen(const struct sock_options *o, const struct cli *cli)
 {
 	if (o->lines || o->null)
 		return usage_error("--%s applies to --connect", o->lines ? "lines" : "null");
+	if (o->nsend || o->rw)
+		return usage_error("%s applies to --connect; a listener takes descriptors with --pass-fds",
+				   o->nsend ? "--send-fd" : "--rw");
+	if (o->hex && (o->json || cli->command))
+		return usage_error("--hex and %s contradict each other", o->json ? "--json" : "-- COMMAND");
+	if (o->pass_fds && !cli->command)
+		return usage_error("--pass-fds gives descriptors to COMMAND; without -- COMMAND a listener "
+				   "refuses them");
 	if (cli->nargs > 1)
 		return usage_error("unexpected argument '%s': --listen takes no DATA",
 				   quote_input(cli->args[1]));
@@ -200,6 +246,12 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 		return listen_only("--allow-uid");
 	if (o->json)
 		return listen_only("--json");
+	if (o->hex)
+		return listen_only("--hex");
+	if (o->pass_fds)
+		return listen_only("--pass-fds");
+	if (o->rw && !o->nsend)
+		return usage_error("--rw says how to open the --send-fd FILEs; there is none");
 	if (cli->command)
 		return listen_only("-- COMMAND");
 	/* The listener's --timeout 0 is one look; a whole exchange cannot be
@@ -213,6 +265,9 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 		if (cli->nargs > 2)
 			return usage_error("unexpected argument '%s': a stream takes one DATA at most",
 					   quote_input(cli->args[2]));
+		if (o->nsend && cli->nargs > 1 && cli->args[1][0] == '\0')
+			return usage_error("--send-fd on a stream needs DATA of one byte or more: the descriptors "
+					   "ride on the bytes");
 	}
 	if ((o->lines || o->null) && cli->nargs > 1)
 		return usage_error("DATA arguments and --%s contradict each other", o->lines ? "lines" : "null");
@@ -249,6 +304,10 @@ static int sock_run(void *opts, const struct cli *cli)
 	struct sock_addr a;
 	int rc;
 
+	if (o->relay_fds)
+		return cli->command && cli->command[0] ? sock_fds_exec(o->relay_fds, o->has_idle ? &o->idle : NULL,
+								      (char *const *)cli->command)
+						       : usage_error("missing COMMAND after --");
 	if (o->relay)
 		return cli->command && cli->command[0] ? sock_relay(&o->idle, (char *const *)cli->command)
 						       : usage_error("missing COMMAND after --");

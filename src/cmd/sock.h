@@ -28,6 +28,12 @@ struct sock_options {
 	size_t nallow;
 	bool allow_any;           /* --allow-uid any */
 	bool json, lines, null;
+	bool hex;                          /* listen: records and connections as hexdump -C */
+	char **send;                       /* --send-fd FILEs (copies), opened in sock_client */
+	size_t nsend;
+	bool rw;                           /* --rw: open them read-write */
+	bool pass_fds;                     /* --pass-fds: descriptors to COMMAND */
+	char *relay_fds;                   /* the hidden --relay-fds ADDR (a copy): see sockfds.h */
 	unsigned long long max_children;   /* --max-children; 0: no bound */
 	bool has_idle;
 	struct timespec idle;              /* --idle-timeout */

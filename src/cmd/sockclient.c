@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/sock.h"
+#include "cmd/sockfds.h"
 #include "lib/error.h"
 #include "lib/io.h"
 #include "lib/records.h"
@@ -39,7 +40,23 @@ struct upstream {
 	size_t len;
 	bool eof;                  /* nothing more to read from stdin */
 	unsigned long long sent;   /* bytes the peer's socket took */
+	int *fds;                  /* --send-fd: to go with the first bytes */
+	unsigned *nfds;            /* how many are not yet sent */
 };
+
+/* --send-fd: descriptors not sent (nothing carried them) are an error. */
+static int fds_unsent(const struct sock_addr *a, unsigned nfds, const char *what)
+{
+	return fail("nothing was sent to %s to carry the %u --send-fd descriptor%s: they ride on the first %s, "
+		    "and there was none", a->text, nfds, nfds == 1 ? "" : "s", what);
+}
+
+/* The descriptors went with what was sent: ours are closed. */
+static void fds_sent(int *fds, unsigned *nfds)
+{
+	sock_fds_close_all(fds, *nfds);
+	*nfds = 0;
+}
 
 struct downstream {
 	bool ended;                /* the peer sends no more (it shut down its side) */
@@ -78,8 +95,11 @@ static int read_input(struct upstream *u, char *buf, size_t n)
 
 static int send_some(struct upstream *u, int fd, const struct sock_addr *a)
 {
-	ssize_t put = send(fd, u->data, u->len, MSG_NOSIGNAL);
+	ssize_t put = *u->nfds ? sock_send_fds(fd, u->data, u->len, u->fds, *u->nfds)
+			      : send(fd, u->data, u->len, MSG_NOSIGNAL);
 
+	if (put > 0 && *u->nfds)
+		fds_sent(u->fds, u->nfds);
 	if (put >= 0) {
 		u->data += put;
 		u->len -= (size_t)put;
@@ -90,6 +110,8 @@ static int send_some(struct upstream *u, int fd, const struct sock_addr *a)
 		return EXIT_OK;
 	if (errno == EPIPE || errno == ECONNRESET)
 		return cut_short(fd, a, u);
+	if (*u->nfds)
+		return fail_errno("cannot pass %u descriptors to %s", *u->nfds, a->text);
 	return fail_errno("cannot send to %s", a->text);
 }
 
@@ -127,15 +149,19 @@ static int take_reply(int fd, const struct sock_addr *a, const struct upstream *
 	return EXIT_OK;
 }
 
-static int stream_exchange(int fd, const struct sock_addr *a, const char *data, const struct wait *w)
+static int stream_exchange(int fd, const struct sock_addr *a, const char *data, const struct wait *w,
+			   int *fds, unsigned *nfds)
 {
 	static char in[CHUNK];
-	struct upstream u = { .data = data, .len = data ? strlen(data) : 0, .eof = data != NULL };
+	struct upstream u = { .data = data, .len = data ? strlen(data) : 0, .eof = data != NULL,
+			      .fds = fds, .nfds = nfds };
 	struct downstream d = { 0 };
 	bool shut = false;
 	int rc;
 
 	for (;;) {
+		if (u.eof && u.len == 0 && *nfds)
+			return fds_unsent(a, *nfds, "bytes");
 		if (u.eof && u.len == 0) {
 			if (!shut && !d.gone && shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
 				return fail_errno("cannot half-close the connection to %s", a->text);
@@ -189,6 +215,8 @@ struct sender {
 	bool reply_ended;             /* it shut down or closed its side */
 	char *rec;                    /* one record of the reply */
 	size_t rec_cap;
+	int *fds;                     /* --send-fd: to go with the first record */
+	unsigned *nfds;               /* how many are not yet sent */
 };
 
 static int oversize(const struct sender *s, unsigned long long n, const char *size)
@@ -202,7 +230,7 @@ static int oversize(const struct sender *s, unsigned long long n, const char *si
 static int relay_reply(struct sender *s)
 {
 	struct sock_peer ignored;
-	ssize_t got = sock_recv_record(s->fd, s->rec, s->rec_cap, &ignored);
+	ssize_t got = sock_recv_record(s->fd, s->rec, s->rec_cap, &ignored, NULL);
 
 	/* A reset is the end too: a record not yet sent then fails to go. */
 	if (got == SOCK_RECORD_END || (got < 0 && errno == ECONNRESET)) {
@@ -271,8 +299,11 @@ static int send_record(void *ctx, const char *data, size_t len, unsigned long lo
 	struct sender *s = ctx;
 
 	for (;;) {
-		ssize_t put = send(s->fd, data, len, MSG_NOSIGNAL);
+		ssize_t put = *s->nfds ? sock_send_fds(s->fd, data, len, s->fds, *s->nfds)
+				      : send(s->fd, data, len, MSG_NOSIGNAL);
 		if (put >= 0) {
+			if (*s->nfds)
+				fds_sent(s->fds, s->nfds);
 			s->sent++;
 			return EXIT_OK;
 		}
@@ -283,6 +314,8 @@ static int send_record(void *ctx, const char *data, size_t len, unsigned long lo
 		}
 		if (errno == EPIPE || errno == ECONNRESET || errno == ECONNREFUSED)
 			return fail("%s went away before record %llu was sent", s->a->text, n);
+		if (errno == ETOOMANYREFS)
+			return fail_errno("cannot pass %u descriptors to %s", *s->nfds, s->a->text);
 		if (errno != EAGAIN && errno != EINTR)
 			return fail_errno("cannot send record %llu to %s", n, s->a->text);
 		int rc = wait_for_room(s);
@@ -356,16 +389,18 @@ static int prepare_replies(struct sender *s)
 }
 
 static int send_records(int fd, const struct sock_options *o, const struct sock_addr *a,
-			const struct cli *cli, const struct wait *w)
+			const struct cli *cli, const struct wait *w, int *fds, unsigned *nfds)
 {
 	struct sender s = { .fd = fd, .a = a, .w = w, .max = sock_record_max(fd),
-			    .replies = o->type == SOCK_SEQPACKET };
+			    .replies = o->type == SOCK_SEQPACKET, .fds = fds, .nfds = nfds };
 	int rc = s.replies ? prepare_replies(&s) : EXIT_OK;
 
 	if (rc == EXIT_OK && cli->nargs > 1)
 		rc = send_arguments(&s, cli->args + 1, cli->nargs - 1);
 	else if (rc == EXIT_OK)
 		rc = send_input(&s, o->lines ? '\n' : o->null ? '\0' : -1);
+	if (rc == EXIT_OK && *nfds)
+		rc = fds_unsent(a, *nfds, "record");
 	/* seqpacket: half-close, then the reply as a stream does. */
 	if (rc == EXIT_OK && s.replies) {
 		if (shutdown(fd, SHUT_WR) != 0 && errno != ENOTCONN)
@@ -380,13 +415,23 @@ static int send_records(int fd, const struct sock_options *o, const struct sock_
 int sock_client(const struct sock_options *o, const struct sock_addr *a, const struct cli *cli)
 {
 	struct wait w;
+	int fds[SOCK_FDS_MAX];
+	int rc = sock_fds_open((const char *const *)o->send, o->nsend, o->rw, fds);
 
+	if (rc)
+		return rc;
 	wait_init(&w, false, o->has_timeout ? &o->timeout : NULL);
 	int fd = connect_within(a, o->type, &w);
-	if (fd < 0)
+	if (fd < 0) {
+		sock_fds_close_all(fds, o->nsend);
 		return wait_expired(&w) ? EXIT_NOTHING : EXIT_FAIL;
-	int rc = o->type == SOCK_STREAM ? stream_exchange(fd, a, cli->nargs > 1 ? cli->args[1] : NULL, &w)
-				       : send_records(fd, o, a, cli, &w);
+	}
+	/* The exchanges close the descriptors once they went out; these are
+	 * the ones still here on an error. */
+	unsigned left = (unsigned)o->nsend;
+	rc = o->type == SOCK_STREAM ? stream_exchange(fd, a, cli->nargs > 1 ? cli->args[1] : NULL, &w, fds, &left)
+				    : send_records(fd, o, a, cli, &w, fds, &left);
+	sock_fds_close_all(fds, left);
 	close(fd);
 	return rc;
 }

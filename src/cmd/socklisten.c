@@ -76,6 +76,17 @@ static void refusals_init(struct server *s)
 	sockrefuse_init(&s->refused, s->l.addr.text, s->l.type == SOCK_DGRAM ? "datagram" : "connection",
 			s->only_self ? "an abstract socket serves only its own user without --allow-uid"
 				     : "not an --allow-uid user");
+	sockrefuse_init(&s->fds_refused, s->l.addr.text, "set of descriptors",
+			"only -- COMMAND with --pass-fds takes descriptors; they were closed");
+	s->fds_refused.whats = "sets of descriptors";
+}
+
+/* The sooner of the two refusal reports due, in ms (-1: none). */
+static int refusals_due(struct server *s)
+{
+	int a = sockrefuse_flush_due(&s->refused), b = sockrefuse_flush_due(&s->fds_refused);
+
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
 }
 
 /* ---- serving ------------------------------------------------------------- */
@@ -107,9 +118,10 @@ static int accept_one(struct server *s)
 static int take_datagrams(struct server *s)
 {
 	struct sock_peer p;
+	struct sock_fds f;
 
 	while (!s->o->has_count || s->served < s->o->count) {
-		ssize_t got = sock_recv_record(s->l.fd, s->rec, s->rec_cap, &p);
+		ssize_t got = sock_recv_record(s->l.fd, s->rec, s->rec_cap, &p, &f);
 		if (got == SOCK_RECORD_END)
 			return EXIT_OK;   /* a datagram socket has no end; nothing there */
 		if (got < 0) {
@@ -117,7 +129,11 @@ static int take_datagrams(struct server *s)
 				return EXIT_OK;
 			return fail_errno("cannot receive on %s", s->l.addr.text);
 		}
-		if (!allowed(s, &p))
+		bool let_in = allowed(s, &p);
+		if (let_in)
+			serve_refuse_fds(s, &p, &f);
+		sock_fds_close(&f);   /* a refused sender's too, unreported: it was reported once */
+		if (!let_in)
 			continue;
 		s->served++;
 		int rc = (size_t)got > s->rec_cap ? serve_cut_record(s, got) : serve_record(s, &p, s->rec, (size_t)got);
@@ -144,7 +160,7 @@ static int serve(struct server *s)
 		}
 		/* With children running, wake now and then to reap them; with
 		 * refusals counted, when their report is due. */
-		int cap = sockrefuse_flush_due(&s->refused);
+		int cap = refusals_due(s);
 		if (s->nkids && (cap < 0 || cap > 100))
 			cap = 100;
 		int ready = sock_wait_fd(s->l.fd, POLLIN, &s->w, cap);
@@ -211,16 +227,18 @@ int sock_serve(const struct sock_options *o, const struct sock_addr *a, char *co
 	refusals_init(&s);
 	if (s.l.type != SOCK_STREAM && !command)
 		rc = sock_record_buffer(&s.rec, &s.rec_cap);
-	if (rc == EXIT_OK && command && o->has_idle)
+	if (rc == EXIT_OK && command && (o->has_idle || o->pass_fds))
 		rc = pool_relay_init(&s);
 	if (rc == EXIT_OK)
 		rc = serve(&s);
 	pool_finish(&s);
 	sockrefuse_done(&s.refused);
+	sockrefuse_done(&s.fds_refused);
 	sock_listener_close(&s.l);
 	buf_free(&s.out);
 	free(s.rec);
 	free(s.relay_argv);
+	free(s.relay_fds);
 	return rc;
 }
 

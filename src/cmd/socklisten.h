@@ -30,11 +30,13 @@ struct server {
 	struct child *kids;
 	size_t nkids, kids_cap;
 	struct sockrefuse refused;
+	struct sockrefuse fds_refused;   /* descriptors sent without -- COMMAND --pass-fds */
 	bool only_self;          /* @NAME without --allow-uid: our own uid only */
 	struct buf out;          /* records not yet written to stdout */
 	char *rec;               /* one record (dgram, seqpacket) */
 	size_t rec_cap;
-	char **relay_argv;       /* --idle-timeout with COMMAND: ipctool as the relay */
+	char **relay_argv;       /* --idle-timeout or --pass-fds with COMMAND: ipctool first */
+	char *relay_fds;         /* its --relay-fds=ADDR */
 	char relay_exe[4096], relay_idle[48];
 };
 
@@ -48,6 +50,8 @@ int serve_flush(struct server *s);
 int serve_record(struct server *s, const struct sock_peer *p, const char *data, size_t n);
 /* A record larger than our buffer: reported and dropped (0). */
 int serve_cut_record(const struct server *s, ssize_t size);
+/* Descriptors a peer sent where nobody takes them: closed, reported. */
+void serve_refuse_fds(struct server *s, const struct sock_peer *p, struct sock_fds *f);
 /* A connection, without COMMAND: its bytes or records to stdout. */
 int serve_data(struct server *s, int conn, const struct sock_peer *p);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/socklisten.h"
+#include "cmd/sockfds.h"
 #include "cmd/sockrelay.h"
 #include "lib/error.h"
 
@@ -99,28 +100,47 @@ void pool_finish(struct server *s)
 	free(s->kids);
 }
 
-/* --idle-timeout with COMMAND: each connection goes through a relay, this
- * very binary run as `sock --relay-idle SECS -- COMMAND...`. */
+/* --idle-timeout or --pass-fds with COMMAND: each connection goes through
+ * this very binary first.  With --pass-fds it runs as `sock
+ * --relay-fds=ADDR [--idle-timeout SECS] -- NEXT...` (sockfds.h), which
+ * takes the descriptors and becomes NEXT; with --idle-timeout NEXT is
+ * `sock --relay-idle SECS -- COMMAND...` (sockrelay.h), else COMMAND. */
 int pool_relay_init(struct server *s)
 {
+	const struct sock_options *o = s->o;
 	size_t n = 0;
 	ssize_t len = readlink("/proc/self/exe", s->relay_exe, sizeof(s->relay_exe) - 1);
 
 	if (len < 0)
-		return fail_errno("cannot find ipctool's own binary for --idle-timeout (/proc/self/exe)");
+		return fail_errno("cannot find ipctool's own binary for %s (/proc/self/exe)",
+				  o->pass_fds ? "--pass-fds" : "--idle-timeout");
 	s->relay_exe[len] = '\0';
-	snprintf(s->relay_idle, sizeof(s->relay_idle), "%lld.%09ld", (long long)s->o->idle.tv_sec, s->o->idle.tv_nsec);
+	snprintf(s->relay_idle, sizeof(s->relay_idle), "%lld.%09ld", (long long)o->idle.tv_sec, o->idle.tv_nsec);
 	while (s->command[n])
 		n++;
-	s->relay_argv = calloc(n + 6, sizeof(*s->relay_argv));
-	if (!s->relay_argv)
+	s->relay_argv = calloc(n + 12, sizeof(*s->relay_argv));
+	if (o->pass_fds && s->relay_argv)
+		s->relay_fds = sock_fds_option(s->l.addr.text);
+	if (!s->relay_argv || (o->pass_fds && !s->relay_fds))
 		return fail("out of memory");
 	char **a = s->relay_argv;
-	*a++ = s->relay_exe;
-	*a++ = (char *)"sock";
-	*a++ = (char *)SOCK_RELAY_OPTION;
-	*a++ = s->relay_idle;
-	*a++ = (char *)"--";
+	if (o->pass_fds) {
+		*a++ = s->relay_exe;
+		*a++ = (char *)"sock";
+		*a++ = s->relay_fds;
+		if (o->has_idle) {
+			*a++ = (char *)"--idle-timeout";
+			*a++ = s->relay_idle;
+		}
+		*a++ = (char *)"--";
+	}
+	if (o->has_idle) {
+		*a++ = s->relay_exe;
+		*a++ = (char *)"sock";
+		*a++ = (char *)SOCK_RELAY_OPTION;
+		*a++ = s->relay_idle;
+		*a++ = (char *)"--";
+	}
 	for (size_t i = 0; i < n; i++)
 		*a++ = s->command[i];
 	return 0;

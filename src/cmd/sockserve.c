@@ -11,6 +11,7 @@
 #include "cmd/socklisten.h"
 #include "lib/chunks.h"
 #include "lib/error.h"
+#include "lib/hexdump.h"
 #include "lib/io.h"
 #include "lib/json.h"
 
@@ -53,6 +54,8 @@ int serve_record(struct server *s, const struct sock_peer *p, const char *data, 
 
 	if (s->o->json)
 		bad = credentials(&s->out, p) || data_member(&s->out, data, n) || buf_append(&s->out, "}\n", 2);
+	else if (s->o->hex)
+		bad = hexdump_whole(&s->out, data, n);
 	else
 		bad = buf_append(&s->out, data, n) || buf_append(&s->out, "\n", 1);
 	if (bad) {
@@ -77,16 +80,36 @@ static bool sends_in_time(const struct server *s, int conn, const struct sock_pe
 	return r > 0;
 }
 
+void serve_refuse_fds(struct server *s, const struct sock_peer *p, struct sock_fds *f)
+{
+	if (f->n == 0 && !f->cut)
+		return;
+	sock_fds_close(f);
+	sockrefuse_note(&s->fds_refused, p->pid, p->uid);
+}
+
+/* One read of a connection.  Descriptors that came with the bytes are
+ * refused at once (the listener holds none past this call). */
+static ssize_t read_conn(struct server *s, int conn, char *buf, size_t n, const struct sock_peer *p)
+{
+	struct sock_fds f;
+	ssize_t got = sock_recv_fds(conn, buf, n, 0, &f);
+
+	if (got >= 0)
+		serve_refuse_fds(s, p, &f);
+	return got;
+}
+
 /* A stream connection's bytes straight to stdout, until the peer closes
  * (or a termination signal: what came is out, the rest is the peer's). */
-static int copy_connection(const struct server *s, int conn, const struct sock_peer *p)
+static int copy_connection(struct server *s, int conn, const struct sock_peer *p)
 {
 	static char buf[CHUNK];
 
 	for (;;) {
 		if (s->o->has_idle && !sends_in_time(s, conn, p))
 			return EXIT_OK;
-		ssize_t got = read_some(conn, buf, sizeof(buf));
+		ssize_t got = read_conn(s, conn, buf, sizeof(buf), p);
 		if (got == 0 || (got < 0 && errno == EINTR))
 			return EXIT_OK;
 		if (got < 0)
@@ -100,6 +123,39 @@ static int copy_connection(const struct server *s, int conn, const struct sock_p
 			return fail_errno("cannot write standard output");
 		}
 	}
+}
+
+/* --hex on a stream: the connection's bytes as one dump, as shm-read
+ * --hex writes a segment (offsets from its first byte); a line is written
+ * once its 16 bytes came, the last one at the end. */
+static int hex_connection(struct server *s, int conn, const struct sock_peer *p)
+{
+	static char buf[CHUNK];
+	struct hexdump h;
+	size_t held = 0;   /* bytes read but not yet dumped (less than a line) */
+	int rc = EXIT_OK;
+
+	hexdump_start(&h, 0);
+	for (;;) {
+		if (s->o->has_idle && !sends_in_time(s, conn, p))
+			break;
+		ssize_t got = read_conn(s, conn, buf + held, sizeof(buf) - held, p);
+		if (got == 0 || (got < 0 && (errno == EINTR || errno == ECONNRESET)))
+			break;
+		if (got < 0)
+			return fail_errno("cannot read a connection");
+		held += (size_t)got;
+		size_t lines = held - held % 16;
+		if (hexdump_lines(&h, &s->out, (const unsigned char *)buf, lines))
+			return fail("out of memory");
+		memmove(buf, buf + lines, held - lines);
+		held -= lines;
+		if ((rc = serve_flush(s)))
+			return rc;
+	}
+	if (hexdump_lines(&h, &s->out, (const unsigned char *)buf, held) || hexdump_end(&h, &s->out))
+		return fail("out of memory");
+	return serve_flush(s);
 }
 
 /* --json on a stream: one object per chunk as it arrives, never the whole
@@ -135,7 +191,7 @@ static ssize_t read_connection(void *ctx, char *buf, size_t n, int *rc)
 
 	if (j->s->o->has_idle && !sends_in_time(j->s, j->conn, j->p))
 		return 0;
-	ssize_t got = read_some(j->conn, buf, n);
+	ssize_t got = read_conn(j->s, j->conn, buf, n, j->p);
 
 	if (got < 0 && (errno == EINTR || errno == ECONNRESET))
 		return 0;
@@ -177,9 +233,11 @@ int serve_cut_record(const struct server *s, ssize_t size)
 static int seqpacket_connection(struct server *s, int conn, const struct sock_peer *p)
 {
 	struct sock_peer ignored;
+	struct sock_fds f;
 
 	for (;;) {
-		ssize_t got = sock_recv_record(conn, s->rec, s->rec_cap, &ignored);
+		ssize_t got = sock_recv_record(conn, s->rec, s->rec_cap, &ignored, &f);
+		serve_refuse_fds(s, p, &f);
 		if (got == SOCK_RECORD_END)
 			break;
 		if (got < 0 && errno == EAGAIN) {
@@ -205,5 +263,7 @@ int serve_data(struct server *s, int conn, const struct sock_peer *p)
 		return seqpacket_connection(s, conn, p);
 	if (s->o->json)
 		return json_connection(s, conn, p);
+	if (s->o->hex)
+		return hex_connection(s, conn, p);
 	return copy_connection(s, conn, p);
 }
