@@ -34,7 +34,7 @@ _ipctool_spec()
 		kinds="" naming="" first=files rest= runs=0 ;;
 	pipe-run) opts="--pipefail --status --sep= --help" valued=""
 		kinds="--sep=separator" naming="" first= rest= runs=1 ;;
-	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --max-children= --idle-timeout= --help" valued="-c -t -p -u"
+	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --max-children= --idle-timeout= --hex --send-fd= --rw --pass-fds --help" valued="-c -t -p -u"
 		kinds="--allow-uid=users -u=users" naming="" first= rest= runs=1 ;;
 	signal-send) opts="--value= --group --wait= --kill-after= --list --help" valued="-v -w -K"
 		kinds="" naming="" first=signals rest=pids runs=0 ;;

@@ -243,8 +243,12 @@ complete -c ipctool -n "__fish_seen_subcommand_from sock" -l lines -d 'dgram, se
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s 0 -l null -d 'dgram, seqpacket: send each NUL-terminated record of standard input'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l max-children -x -d 'with -- COMMAND: run at most N at once; more connections wait in the backlog'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l idle-timeout -x -d 'listen: close a connection that sent nothing for SECS'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -s x -l hex -d 'listen: each record, or each connection\'s bytes, as a hex and ASCII dump, as shm-read --hex'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l send-fd -x -d 'connect: pass an open descriptor of FILE with the data (repeatable; read-only unless --rw)'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l rw -d 'connect: open the --send-fd FILEs read-write'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l pass-fds -d 'listen, with -- COMMAND: start COMMAND on the connection\'s first bytes, with the descriptors that came with them as fds 3, 4, ... (IPCTOOL_FDS)'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -c --timeout -t --mode -p --allow-uid -u --max-children --idle-timeout' '' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -c --timeout -t --mode -p --allow-uid -u --max-children --idle-timeout --send-fd' '' '')"
 
 # signal-send
 complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s v -l value -x -d 'send with sigqueue(3) carrying this integer value'

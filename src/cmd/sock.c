@@ -328,10 +328,10 @@ const struct command command_sock = {
 	.name = "sock",
 	.summary = "listen on or connect to a Unix domain socket",
 	.synopsis = "[PATH] --listen [--stream | --dgram | --seqpacket] [--count N] [--timeout SECS] "
-		    "[--mode MODE] [--allow-uid USER]... [--json] [--idle-timeout SECS] [--max-children N] "
-		    "[-- COMMAND [ARGS...]]\n"
+		    "[--mode MODE] [--allow-uid USER]... [--json | --hex] [--idle-timeout SECS] [--max-children N] "
+		    "[--pass-fds] [-- COMMAND [ARGS...]]\n"
 		    "PATH --connect [DATA...] [--stream | --dgram | --seqpacket] [--lines | --null] "
-		    "[--timeout SECS]",
+		    "[--timeout SECS] [--send-fd FILE]... [--rw]",
 	.table = sock_table,
 	.size = sizeof(struct sock_options),
 	.runs_command = true,
