@@ -394,3 +394,40 @@ s.close()'
 	finished
 	assert_equal "$(cat out)" "$(printf datagram | hexdump -C)"
 }
+
+@test "completion: --send-fd offers files, and the new options are offered" {
+	run bash_complete ipctool sock s --connect --send-fd f
+	assert_equal "$status" 0
+	assert_equal "$output" "f1
+f2"
+	run bash_complete ipctool sock s --listen --pa
+	assert_equal "$output" "--pass-fds"
+}
+
+@test "sock --pass-fds: an empty seqpacket record carries descriptors; a peer gone at once still hands them over" {
+	# The empty record reads as an end to read(2): the first cat ends there.
+	listen --seqpacket --count 1 --pass-fds -- sh -c 'echo "fds=$IPCTOOL_FDS" >result; cat <&3 >>result; cat >>result; cat >>result'
+	python3 -c '
+import os, socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect("s")
+socket.send_fds(s, [b""], [os.open("f1", os.O_RDONLY)])
+s.send(b"after")
+s.close()'
+	finished
+	assert_equal "$(cat result)" "fds=1
+first file
+after"
+	rm -f s result
+	listen --count 1 --pass-fds -- sh -c 'echo "fds=$IPCTOOL_FDS" >result; cat <&3 >>result; cat >>result'
+	python3 -c '
+import os, socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect("s")
+socket.send_fds(s, [b"gone"], [os.open("f2", os.O_RDONLY)])
+s.close()'
+	finished
+	assert_equal "$(cat result)" "fds=1
+second file
+gone"
+}
