@@ -431,3 +431,15 @@ s.close()'
 second file
 gone"
 }
+
+@test "sock --listen -- COMMAND: an IPCTOOL_FDS the listener inherited never reaches COMMAND" {
+	IPCTOOL_FDS=5 listen --count 1 -- sh -c 'echo "${IPCTOOL_FDS-unset}"'
+	run_tool sock s --connect x
+	assert_equal "$output" unset
+	finished
+	rm -f s
+	IPCTOOL_FDS=5 listen --count 1 --pass-fds -- sh -c 'echo "${IPCTOOL_FDS-unset}"'
+	run_tool sock s --connect x
+	assert_equal "$output" 0
+	finished
+}

@@ -227,6 +227,10 @@ int sock_serve(const struct sock_options *o, const struct sock_addr *a, char *co
 	refusals_init(&s);
 	if (s.l.type != SOCK_STREAM && !command)
 		rc = sock_record_buffer(&s.rec, &s.rec_cap);
+	/* IPCTOOL_FDS counts descriptors given by this listener: one inherited
+	 * from its own starter would tell COMMAND of descriptors it lacks. */
+	if (rc == EXIT_OK && command && unsetenv("IPCTOOL_FDS") != 0)
+		rc = fail_errno("cannot unset IPCTOOL_FDS");
 	if (rc == EXIT_OK && command && (o->has_idle || o->pass_fds))
 		rc = pool_relay_init(&s);
 	if (rc == EXIT_OK)
