@@ -17,7 +17,7 @@ _ipctool_spec()
 	send) opts="--key= --ftok= --type= --priority= --lines --null --string --json --nowait --timeout= --progress --no-progress --help" valued="-k -f -T -P -t"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=0 ;;
 	recv) opts="--key= --ftok= --type= --except --count= --follow --null --raw --json --string --hex --peek --batch= --lockstep --exec --jobs= --dead-letter= --retries= --retry-delay= --joblog= --halt= --nowait --timeout= --progress --no-progress --help" valued="-k -f -T -c -B -j -D -R -t"
-		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=queues rest= runs=1 ;;
+		kinds="--ftok=files -f=files --joblog=files" naming="--key -k --ftok -f" first=queues rest= runs=1 ;;
 	mkshm) opts="--key= --ftok= --size= --mode= --exclusive --help" valued="-k -f -p"
 		kinds="--ftok=files -f=files" naming="--key -k --ftok -f" first=segments rest= runs=0 ;;
 	shm-write) opts="--key= --ftok= --offset= --string --lock= --progress --no-progress --help" valued="-k -f -O -L"
@@ -34,8 +34,8 @@ _ipctool_spec()
 		kinds="" naming="" first=files rest= runs=0 ;;
 	pipe-run) opts="--pipefail --status --sep= --help" valued=""
 		kinds="--sep=separator" naming="" first= rest= runs=1 ;;
-	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --max-children= --idle-timeout= --help" valued="-c -t -p -u"
-		kinds="--allow-uid=users -u=users" naming="" first= rest= runs=1 ;;
+	sock) opts="--listen --connect --stream --dgram --seqpacket --count= --timeout= --mode= --allow-uid= --json --lines --null --max-children= --idle-timeout= --hex --send-fd= --rw --pass-fds --help" valued="-c -t -p -u"
+		kinds="--allow-uid=users -u=users --send-fd=files" naming="" first= rest= runs=1 ;;
 	signal-send) opts="--value= --group --wait= --kill-after= --list --help" valued="-v -w -K"
 		kinds="" naming="" first=signals rest=pids runs=0 ;;
 	signal-wait) opts="--timeout= --count= --help" valued="-t -c"

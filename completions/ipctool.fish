@@ -141,7 +141,7 @@ complete -c ipctool -n "__fish_seen_subcommand_from recv" -s j -l jobs -x -d 'wi
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s D -l dead-letter -x -d 'with --exec: send a message whose COMMAND failed to queue TARGET2 and go on'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s R -l retries -x -d 'with --exec: run a failed COMMAND again up to N more times (0 to 100, default 0)'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -l retry-delay -x -d 'with --retries: wait SECS before the first retry, doubling each time (default 1)'
-complete -c ipctool -n "__fish_seen_subcommand_from recv" -l joblog -x -d 'with --exec: append a line per run of COMMAND to FILE, in GNU parallel\'s joblog format'
+complete -c ipctool -n "__fish_seen_subcommand_from recv" -l joblog -r -F -d 'with --exec: append a line per run of COMMAND to FILE, in GNU parallel\'s joblog format'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -l halt -x -d 'with --dead-letter: stop taking messages after N failed, and exit 1'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s n -l nowait -d 'do not wait: exit 3 at once if it would block'
 complete -c ipctool -n "__fish_seen_subcommand_from recv" -s t -l timeout -x -d 'wait at most SECS (decimals allowed), then exit 3'
@@ -243,8 +243,12 @@ complete -c ipctool -n "__fish_seen_subcommand_from sock" -l lines -d 'dgram, se
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s 0 -l null -d 'dgram, seqpacket: send each NUL-terminated record of standard input'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l max-children -x -d 'with -- COMMAND: run at most N at once; more connections wait in the backlog'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -l idle-timeout -x -d 'listen: close a connection that sent nothing for SECS'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -s x -l hex -d 'listen: each record, or each connection\'s bytes, as a hex and ASCII dump, as shm-read --hex'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l send-fd -r -F -d 'connect: pass an open descriptor of FILE with the data (repeatable; read-only unless --rw)'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l rw -d 'connect: open the --send-fd FILEs read-write'
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -l pass-fds -d 'listen, with -- COMMAND: start COMMAND on the connection\'s first bytes, with the descriptors that came with them as fds 3, 4, ... (IPCTOOL_FDS)'
 complete -c ipctool -n "__fish_seen_subcommand_from sock" -s h -l help -d 'show this help and exit'
-complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -c --timeout -t --mode -p --allow-uid -u --max-children --idle-timeout' '' '')"
+complete -c ipctool -n "__fish_seen_subcommand_from sock" -a "(__ipctool_args '' '' 1 '--count -c --timeout -t --mode -p --allow-uid -u --max-children --idle-timeout --send-fd' '' '')"
 
 # signal-send
 complete -c ipctool -n "__fish_seen_subcommand_from signal-send" -s v -l value -x -d 'send with sigqueue(3) carrying this integer value'

@@ -30,6 +30,7 @@ static const struct { const char *descrip, *kind; } value_kinds[] = {
 	{ "PATH", "files" },
 	{ "PATH[:PROJ]", "files" },
 	{ "DIR", "files" },
+	{ "FILE", "files" },
 	{ "TOKEN", "separator" },
 	{ "PID", "pids" },
 };

@@ -29,8 +29,9 @@ static void report(const struct sockrefuse *r, struct refused_uid *e, struct tim
 		warn("refused a %s from pid %ld, uid %lu on %s: %s", r->what, (long)e->last_pid,
 		     (unsigned long)e->uid, r->where, r->why);
 	else if (e->count > 1)
-		warn("refused %llu %ss from uid %lu on %s since the last report, the last from pid %ld: %s",
-		     e->count, r->what, (unsigned long)e->uid, r->where, (long)e->last_pid, r->why);
+		warn("refused %llu %s%s from uid %lu on %s since the last report, the last from pid %ld: %s",
+		     e->count, r->whats ? r->whats : r->what, r->whats ? "" : "s", (unsigned long)e->uid, r->where,
+		     (long)e->last_pid, r->why);
 	e->count = 0;
 	e->reported = now;
 }

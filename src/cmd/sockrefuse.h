@@ -20,6 +20,7 @@ struct refused_uid {
 struct sockrefuse {
 	const char *where;           /* the listener's address, as given */
 	const char *what;            /* "connection" or "datagram" */
+	const char *whats;           /* its plural, when not WHAT and "s" */
 	const char *why;             /* the reason, after a colon */
 	struct refused_uid *v;
 	size_t n, cap;

@@ -49,3 +49,11 @@ int hexdump_end(const struct hexdump *h, struct buf *out)
 {
 	return buf_printf(out, "%08llx\n", h->at);
 }
+
+int hexdump_whole(struct buf *out, const void *p, size_t n)
+{
+	struct hexdump h;
+
+	hexdump_start(&h, 0);
+	return hexdump_lines(&h, out, p, n) || hexdump_end(&h, out);
+}

@@ -22,5 +22,7 @@ void hexdump_start(struct hexdump *h, unsigned long long start);
 int hexdump_lines(struct hexdump *h, struct buf *out, const unsigned char *p, size_t n);
 /* Append the end offset. */
 int hexdump_end(const struct hexdump *h, struct buf *out);
+/* The whole dump of P[0..N) from offset 0 (one record, one message). */
+int hexdump_whole(struct buf *out, const void *p, size_t n);
 
 #endif

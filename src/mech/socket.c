@@ -377,12 +377,99 @@ int sock_peer_of(int fd, struct sock_peer *p)
 	return 0;
 }
 
-ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p)
+/* Room for a message's credentials and as many descriptors as it can
+ * carry: a smaller buffer would have the kernel close some unseen. */
+union sock_control {
+	struct cmsghdr align;
+	char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(SOCK_FDS_MAX * sizeof(int))];
+};
+
+void sock_fds_close(struct sock_fds *f)
 {
-	union {
-		struct cmsghdr align;
-		char space[CMSG_SPACE(sizeof(struct ucred))];
-	} control;
+	for (unsigned i = 0; i < f->n; i++)
+		close(f->fd[i]);
+	f->n = 0;
+}
+
+/* The descriptors of MSG's SCM_RIGHTS into F (or closed, F NULL). */
+static void take_fds(struct msghdr *msg, struct sock_fds *f)
+{
+	struct sock_fds none;
+
+	if (!f)
+		f = &none;
+	f->n = 0;
+	f->cut = (msg->msg_flags & MSG_CTRUNC) != 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int d;
+			memcpy(&d, CMSG_DATA(c) + i * sizeof(int), sizeof(d));
+			if (f->n < SOCK_FDS_MAX)
+				f->fd[f->n++] = d;
+			else
+				close(d);   /* cannot happen with our buffer; never leak */
+		}
+	}
+	if (f == &none)
+		sock_fds_close(&none);
+}
+
+ssize_t sock_send_fds(int fd, const void *buf, size_t n, const int *fds, unsigned nfds)
+{
+	union sock_control control;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = n };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (nfds > SOCK_FDS_MAX) {
+		errno = ETOOMANYREFS;
+		return -1;
+	}
+	if (nfds) {
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.space;
+		msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+	}
+	return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+ssize_t sock_recv_fds(int fd, void *buf, size_t n, int flags, struct sock_fds *f)
+{
+	union sock_control control;
+	struct iovec iov = { .iov_base = buf, .iov_len = n };
+	struct msghdr msg;
+	ssize_t got;
+
+	for (;;) {
+		if (termination_pending()) {
+			errno = EINTR;
+			return -1;
+		}
+		msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
+				       .msg_controllen = sizeof(control.space) };
+		got = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
+		if (got >= 0 || errno != EINTR || termination_pending())
+			break;
+	}
+	if (got < 0) {
+		f->n = 0;
+		f->cut = false;
+		return -1;
+	}
+	take_fds(&msg, f);
+	return got;
+}
+
+ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p, struct sock_fds *f)
+{
+	union sock_control control;
 	struct iovec iov = { .iov_base = buf, .iov_len = n };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -393,8 +480,13 @@ ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p)
 	while ((got = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC)) < 0 &&
 	       errno == EINTR && !termination_pending())
 		;
+	if (f) {
+		f->n = 0;
+		f->cut = false;
+	}
 	if (got < 0)
 		return -1;
+	take_fds(&msg, f);
 	/* recvmsg says 0 both for an empty record and at the end; only a
 	 * record comes with its sender's credentials (socket(7), SO_PASSCRED). */
 	if (got == 0 && msg.msg_controllen == 0)

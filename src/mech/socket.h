@@ -76,6 +76,31 @@ int sock_peer_of(int fd, struct sock_peer *p);
  * with errno. */
 int sock_pass_credentials(int fd);
 
+/* The most descriptors one message can carry (SCM_MAX_FD, unix(7)). */
+#define SOCK_FDS_MAX 253
+
+/* Descriptors that came with a message (SCM_RIGHTS), close-on-exec. */
+struct sock_fds {
+	int fd[SOCK_FDS_MAX];
+	unsigned n;
+	bool cut;    /* MSG_CTRUNC: more were sent than arrived (the open-file
+	              * limit); the kernel closed the rest */
+};
+
+/* Close every descriptor of F; F is empty after. */
+void sock_fds_close(struct sock_fds *f);
+
+/* Send N bytes of BUF (N >= 1 on a stream) with the NFDS descriptors of
+ * FDS (SCM_RIGHTS), non-blocking.  As send(2): bytes taken, or -1 with
+ * errno; once any byte is taken, the descriptors went with it. */
+ssize_t sock_send_fds(int fd, const void *buf, size_t n, const int *fds, unsigned nfds);
+
+/* One recvmsg(2) of up to N bytes into BUF with FLAGS (MSG_PEEK leaves
+ * the bytes, and the descriptors with copies, for the next reader), the
+ * descriptors that came with them in F.  Retries EINTR unless a
+ * termination is pending.  As recv(2): bytes, 0 at the end, -1 with errno. */
+ssize_t sock_recv_fds(int fd, void *buf, size_t n, int flags, struct sock_fds *f);
+
 /* sock_recv_record's value at the end of a connection. */
 #define SOCK_RECORD_END ((ssize_t)-2)
 
@@ -85,8 +110,10 @@ int sock_pass_credentials(int fd);
  * activation) has none: pid 0, uid and gid -1.  Returns the record's full
  * size (0 for an empty record, more than N when it was cut),
  * SOCK_RECORD_END when a seqpacket peer shut down or closed and every
- * record was taken, or -1 with errno (EAGAIN: none there now). */
-ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p);
+ * record was taken, or -1 with errno (EAGAIN: none there now).  The
+ * descriptors that came with the record go to F, or are closed when F is
+ * NULL. */
+ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p, struct sock_fds *f);
 
 /* Room for the largest record a sender can make: twice the largest send
  * buffer an unprivileged sender may ask for (the kernel doubles it), and a
