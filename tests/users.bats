@@ -107,6 +107,29 @@ signal.pause()' "$1" "$2" >"$BATS_TEST_TMPDIR/act.out"
 	assert_line "ORPHANED   yes"
 }
 
+@test "a zombie last sender is no user, however the process is looked at: its queue is orphaned" {
+	ipctool mkq --key 0x5a >/dev/null
+	# python3 forks the sender and never reaps it.
+	bg_start "$PY" -c 'import os, signal, sys
+if os.fork() == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "send", "0x5a", "from-a-zombie"])
+signal.pause()' "$IPCTOOL"
+	zombie=
+	wait_for 'zombie=$(awk '"'"'$1 == 90 && $6 > 0 { print $6 }'"'"' /proc/sysvipc/msg) && [ -n "$zombie" ] &&
+		[ "$(awk '"'"'{ print $3 }'"'"' "/proc/$zombie/stat" 2>/dev/null)" = Z ]' || fail "no zombie sender"
+	run_tool list 0x5a
+	assert_success
+	assert_line --regexp "^LSPID +$zombie$"
+	assert_line "Processes: none"
+	assert_line "ORPHANED   yes"
+	run_tool list --sysv --processes --json
+	assert_success
+	echo "$output" | jq -e '.messages[] | select(.key == "0x0000005a") | .processes == [] and .orphaned == true'
+	run_tool list --orphaned --sysv -o KEY --noheadings
+	assert_success
+	assert_output "0x0000005a"
+}
+
 @test "list TARGET: a semaphore set's live last operator is a user (last-operation)" {
 	ipctool mksem --key 0x55 >/dev/null
 	sysv_act sem 0x55

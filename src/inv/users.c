@@ -509,6 +509,16 @@ static int syscall_wait(struct proc_scan *s, const char *tid_dir, const char *te
 	return 0;
 }
 
+/* Whether a thread's call line (proc(5)) is a dead one's: "-1 0x0 0x0",
+ * no call and no user stack, is what a zombie shows (its stack is gone);
+ * a live thread outside a call has a stack pointer, a running one says
+ * "running".  The scan learns so whether the process is a zombie, and a
+ * user shown later needs only its comm, not its stat. */
+static bool dead_call(const char *text)
+{
+	return strncmp(text, "-1 0x0 0x0", 10) == 0 && (text[10] == '\n' || text[10] == '\0');
+}
+
 /* One thread's call, TID_DIR "" for the main thread or "task/TID/": 1
  * when it may not be read.  The file is one short line that the kernel
  * hands over in one read: no second read for the end of file, which
@@ -529,6 +539,10 @@ static int scan_thread_wait(struct proc_scan *s, const char *tid_dir)
 		return saved == EACCES || saved == EPERM ? 1 : 0;
 	}
 	text[got] = '\0';
+	if (*tid_dir == '\0') {
+		s->proc->zombie = dead_call(text);
+		s->proc->state_known = true;
+	}
 	return syscall_wait(s, tid_dir, text);
 }
 
@@ -806,22 +820,43 @@ size_t users_waiting_on(const struct users *u, enum ipc_kind kind, ino_t ipcns, 
 	return uses_of(u, &key, first);
 }
 
-/* comm and state from /proc/PID/stat ("PID (COMM) STATE ..."; COMM may
- * hold spaces and parentheses, so it ends at the last ')'), the owner
- * from the directory.  A process gone since the scan counts as a zombie. */
-static void look_up(struct user_proc *p)
+/* One read of /proc/PID/FILE into TEXT (SIZE bytes with the '\0'): the
+ * kernel hands these short files over whole, so no second read for the
+ * end of file (one more call per user shown).  The descriptor stays
+ * open in *FD for an fstat; -1 when the file cannot be read. */
+static ssize_t read_short(pid_t pid, const char *file, char *text, size_t size, int *fd)
 {
-	char path[64], text[512];
+	char path[64];
+
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	*fd = ns_proc_open(path, O_RDONLY);
+	ssize_t got = *fd < 0 ? -1 : read_some(*fd, text, size - 1);
+	if (got >= 0)
+		text[got] = '\0';
+	return got;
+}
+
+/* The owner of /proc/PID, which its files share, unless the scan knew it. */
+static void owner_from(struct user_proc *p, int fd)
+{
 	struct stat st;
 
-	p->looked_up = true;
-	snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
-	int fd = ns_proc_open(path, O_RDONLY);
-	/* One read: the kernel hands the file over whole (and the state
-	 * follows comm, in its first 80 bytes); reading on to the end of
-	 * file would cost one more call per user shown. */
-	ssize_t got = fd < 0 ? -1 : read_some(fd, text, sizeof(text) - 1);
-	char *open_paren = got > 0 ? (text[got] = '\0', strchr(text, '(')) : NULL;
+	if (!p->uid_known && fd >= 0 && fstat(fd, &st) == 0)
+		p->uid = st.st_uid;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* comm and state from /proc/PID/stat ("PID (COMM) STATE ..."; COMM may
+ * hold spaces and parentheses, so it ends at the last ')'; the state
+ * follows it in the first 80 bytes).  A process gone since the scan
+ * counts as a zombie. */
+static void look_up_stat(struct user_proc *p)
+{
+	char text[512];
+	int fd;
+	ssize_t got = read_short(p->pid, "stat", text, sizeof(text), &fd);
+	char *open_paren = got > 0 ? strchr(text, '(') : NULL;
 	char *close_paren = open_paren ? strrchr(open_paren, ')') : NULL;
 
 	if (close_paren && close_paren[1] == ' ') {
@@ -831,11 +866,33 @@ static void look_up(struct user_proc *p)
 	} else {
 		p->zombie = true;
 	}
-	/* The directory's owner, which the stat file shares. */
-	if (!p->uid_known && fd >= 0 && fstat(fd, &st) == 0)
-		p->uid = st.st_uid;
-	if (fd >= 0)
-		close(fd);
+	owner_from(p, fd);
+}
+
+/* The state the scan saw (see dead_call) and comm from /proc/PID/comm
+ * ("COMM\n"), which the kernel formats at a fraction of stat's cost. */
+static void look_up_comm(struct user_proc *p)
+{
+	char text[sizeof(p->comm)];   /* comm is at most 15 bytes (proc(5)) */
+	int fd;
+	ssize_t got = read_short(p->pid, "comm", text, sizeof(text), &fd);
+
+	if (got > 0 && text[got - 1] == '\n') {
+		text[got - 1] = '\0';
+		snprintf(p->comm, sizeof(p->comm), "%s", text);
+	} else {
+		p->zombie = true;
+	}
+	owner_from(p, fd);
+}
+
+static void look_up(struct user_proc *p)
+{
+	p->looked_up = true;
+	if (p->state_known)
+		look_up_comm(p);
+	else
+		look_up_stat(p);
 }
 
 const struct user_proc *users_process(struct users *u, pid_t pid)

@@ -52,6 +52,7 @@ struct user_proc {
 	ino_t ipcns;           /* 0 until needed, or when unreadable */
 	bool looked_up;        /* comm, uid and zombie filled in */
 	bool zombie;           /* dead, not yet reaped: not a user */
+	bool state_known;      /* zombie set by the scan, from the main thread's call */
 	uid_t uid;             /* the owner of /proc/PID: its effective uid */
 	bool uid_known;        /* uid read already, by the scan */
 	char comm[32];
@@ -134,7 +135,9 @@ size_t users_of_file(const struct users *u, dev_t dev, ino_t ino, const struct u
 size_t users_waiting_on(const struct users *u, enum ipc_kind kind, ino_t ipcns, int id, const struct use **first);
 
 /* Process PID as the scan saw it, with its comm, uid and state read on
- * first asking; NULL when it was not running then. */
+ * first asking (the state is the scan's when it read the process's call,
+ * USERS_SCAN_WAITS: a zombie shows no call; else from /proc/PID/stat);
+ * NULL when it was not running then. */
 const struct user_proc *users_process(struct users *u, pid_t pid);
 /* PID was running at the scan and was no zombie (pids <= 0 never are);
  * with U NULL, whether it runs now, looked up afresh.  The lookups above
