@@ -242,6 +242,8 @@ int users_scan_listed(struct users *u, unsigned what, const dev_t *devs, size_t 
 		if (is_pid_name(e->d_name) && atoi(e->d_name) != self && strlen(e->d_name) < 16)
 			rc = scan_process(&s, e->d_name);
 	closedir(d);
+	if (rc == 0)
+		rc = scan_tally_finish(&s);
 	buf_free(&s.text);
 	free(s.tally);
 	if (rc != 0) {

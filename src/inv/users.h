@@ -119,7 +119,10 @@ int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs);
  * of the processes after the one that accounts for the last attachment
  * the kernel counts (shm_nattch, asked again then) are not read: nor
  * are they then counted in UNREADABLE, since nothing listed can hide in
- * them. */
+ * them.  A segment whose record names its only attacher (NATTCH 1, the
+ * last operation an attach by LPID, a process whose maps ipctool may
+ * read) counts as found from the start: when every one is such, no maps
+ * are read at all. */
 struct sysv_list;
 int users_scan_listed(struct users *u, unsigned what, const dev_t *devs, size_t ndevs,
 		      const struct sysv_list *listed);

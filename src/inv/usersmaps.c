@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -39,13 +40,19 @@ static int by_shmid(const void *a, const void *b)
 /* Whether every attachment counted is one found, asked again now: a
  * process that attached since the listing was read makes the kernel's
  * count higher, and then the scan goes on through every process. */
+static bool tally_still(const struct seg_tally *t)
+{
+	struct shmid_ds ds;
+
+	return shmctl(t->shmid, IPC_STAT, &ds) == 0 && ds.shm_nattch == t->found &&
+	       (!t->holder || (ds.shm_lpid == t->holder && ds.shm_atime == t->atime && ds.shm_dtime < ds.shm_atime));
+}
+
 static bool tally_confirmed(const struct proc_scan *s)
 {
-	for (size_t i = 0; i < s->ntally; i++) {
-		struct shmid_ds ds;
-		if (shmctl(s->tally[i].shmid, IPC_STAT, &ds) != 0 || ds.shm_nattch != s->tally[i].found)
+	for (size_t i = 0; i < s->ntally; i++)
+		if (!tally_still(&s->tally[i]))
 			return false;
-	}
 	return true;
 }
 
@@ -287,12 +294,40 @@ int scan_fds(struct proc_scan *s)
 	return rc;
 }
 
+/* May ipctool read PID's maps?  kcmp(2) asks for the same ptrace
+ * access (PTRACE_MODE_READ) and reads nothing; without it, no. */
+static bool may_read_maps(pid_t pid)
+{
+#ifdef SYS_kcmp
+	return syscall(SYS_kcmp, (pid_t)getpid(), pid, 1 /* KCMP_VM */, 0, 0) >= 0;
+#else
+	(void)pid;
+	return false;
+#endif
+}
+
+/* The process that holds segment O's only attachment, when the kernel's
+ * record alone says so (shmctl(2)): NATTCH 1 and the last operation an
+ * attach (shm_atime after shm_dtime), so the count went from 0 to 1 in
+ * that attach, made by shm_lpid, which still has it (a fork, a detach or
+ * the exit of a holder would each have changed the record).  The
+ * process must be one whose maps ipctool may read, as the scan would
+ * have: then its maps need not be.  0 when the maps must tell. */
+static pid_t holder_of(const struct sysv_obj *o, pid_t self)
+{
+	if (o->nattch != 1 || o->lpid <= 0 || o->lpid == self || o->atime <= o->dtime)
+		return 0;
+	return may_read_maps(o->lpid) ? o->lpid : 0;
+}
+
 /* The listed segments that are attached, when counting them can end the
  * scan's reading of maps: System V attachments alone are looked for (a
  * POSIX mapping could be in any process), and every segment is of
  * ipctool's own IPC namespace, which shmctl(2) can ask.  -1 out of memory. */
 int scan_tally_setup(struct proc_scan *s, const struct sysv_list *listed)
 {
+	pid_t self = getpid();
+
 	if (!listed || (s->what & USERS_SCAN_MAPS) || !(s->what & USERS_SCAN_SEGMENTS))
 		return 0;
 	for (size_t i = 0; i < listed->n; i++) {
@@ -301,16 +336,38 @@ int scan_tally_setup(struct proc_scan *s, const struct sysv_list *listed)
 			continue;
 		if ((o->ipcns && o->ipcns != s->u->self_ipcns) || o->id < 0) {
 			s->left = 0;
+			s->ntally = 0;
 			return 0;
 		}
 		struct seg_tally *t = array_grow(s->tally, &s->tally_cap, s->ntally, sizeof(*t), 64);
 		if (!t)
 			return -1;
 		s->tally = t;
-		s->tally[s->ntally++] = (struct seg_tally){ .shmid = o->id, .nattch = o->nattch };
-		s->left += o->nattch;
+		pid_t holder = holder_of(o, self);
+		s->tally[s->ntally++] = (struct seg_tally){ .shmid = o->id, .nattch = o->nattch,
+							    .found = holder ? 1 : 0, .holder = holder,
+							    .atime = o->atime };
+		s->left += holder ? 0 : o->nattch;
 	}
 	if (s->ntally > 1)
 		qsort(s->tally, s->ntally, sizeof(*s->tally), by_shmid);
+	/* Every attachment known already: no maps to read at all. */
+	if (s->ntally && s->left == 0)
+		s->all_found = tally_confirmed(s);
+	return 0;
+}
+
+/* Each holder known from the record, asked once more now that the walk
+ * is over (an attach or detach since would have changed it), becomes a
+ * use, as if its maps had been read.  -1 out of memory. */
+int scan_tally_finish(struct proc_scan *s)
+{
+	for (size_t i = 0; i < s->ntally; i++) {
+		const struct seg_tally *t = &s->tally[i];
+		if (t->holder && tally_still(t) &&
+		    users_add_use(s->u, USE_SYSV_SEGMENT, s->u->self_ipcns, (unsigned)t->shmid, t->holder,
+				  USE_ATTACHED) != 0)
+			return -1;
+	}
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "inv/users.h"
 #include "lib/buf.h"
@@ -44,6 +45,11 @@ struct proc_scan {
 struct seg_tally {
 	int shmid;
 	unsigned long long nattch, found;
+	/* The process that holds the only attachment, known from the
+	 * kernel's record without reading its maps (see holder_of), and the
+	 * attach time that says so; 0 when the maps must tell. */
+	pid_t holder;
+	time_t atime;
 };
 
 /* Record that process PID uses object (A, B) of FAMILY, HOW; -1 out of memory. */
@@ -69,6 +75,8 @@ ino_t scan_ipcns(struct proc_scan *s);
  * NULL), the process's maps and its descriptors.  0, or -1 out of memory. */
 struct sysv_list;
 int scan_tally_setup(struct proc_scan *s, const struct sysv_list *listed);
+/* After the walk: the attachments known from the kernel's record, as uses. */
+int scan_tally_finish(struct proc_scan *s);
 int scan_maps(struct proc_scan *s);
 int scan_fds(struct proc_scan *s);
 /* userswait.c: the calls the process's threads sleep in. */
