@@ -80,6 +80,29 @@ signal.pause()' "$1" "$2" >"$BATS_TEST_TMPDIR/act.out"
 	assert_line "ORPHANED   yes"
 }
 
+@test "a zombie last sender is no user, however the process is looked at: its queue is orphaned" {
+	ipctool mkq --key 0x5a >/dev/null
+	# python3 forks the sender and never reaps it.
+	bg_start "$PY" -c 'import os, signal, sys
+if os.fork() == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "send", "0x5a", "from-a-zombie"])
+signal.pause()' "$IPCTOOL"
+	zombie=
+	wait_for 'zombie=$(awk '"'"'$1 == 90 && $6 > 0 { print $6 }'"'"' /proc/sysvipc/msg) && [ -n "$zombie" ] &&
+		[ "$(awk '"'"'{ print $3 }'"'"' "/proc/$zombie/stat" 2>/dev/null)" = Z ]' || fail "no zombie sender"
+	run_tool list 0x5a
+	assert_success
+	assert_line --regexp "^LSPID +$zombie$"
+	assert_line "Processes: none"
+	assert_line "ORPHANED   yes"
+	run_tool list --sysv --processes --json
+	assert_success
+	echo "$output" | jq -e '.messages[] | select(.key == "0x0000005a") | .processes == [] and .orphaned == true'
+	run_tool list --orphaned --sysv -o KEY --noheadings
+	assert_success
+	assert_output "0x0000005a"
+}
+
 @test "list TARGET: a semaphore set's live last operator is a user (last-operation)" {
 	ipctool mksem --key 0x55 >/dev/null
 	sysv_act sem 0x55
@@ -168,6 +191,38 @@ signal.pause()'
 	assert_line --regexp "^0x00000063 +1 +$ro:python3\$"
 	assert_line --regexp "^0x00000064 +3 +$twice:python3,$once:python3\$"
 	assert_equal "$stderr" ""
+}
+
+@test "list --processes: a segment's only attacher from the kernel's record, a fork's child from the maps" {
+	ipctool mkshm --key 0x65 --size 4096 >/dev/null
+	ipctool mkshm --key 0x66 --size 4096 >/dev/null
+	attach 0x65
+	only=$BG_PID
+	# 0x66: attached, then the attacher forks and detaches.  NATTCH is 1
+	# and LPID names the parent, which is alive but holds nothing: the
+	# child, which the kernel's record does not name, holds it.
+	bg_start "$PY" -c 'import ctypes, os, signal, sys, sysv_ipc
+m = sysv_ipc.SharedMemory(0x66)
+child = os.fork()
+if child == 0:
+    ctypes.CDLL(None).prctl(1, 9)   # PR_SET_PDEATHSIG: SIGKILL with the parent
+    signal.pause()
+m.detach()
+print(child, flush=True)
+signal.pause()' >"$BATS_TEST_TMPDIR/fork.out"
+	parent=$BG_PID
+	wait_for "[ -s '$BATS_TEST_TMPDIR/fork.out' ] && [ \"\$(awk '\$1 == 102 { print \$7 }' /proc/sysvipc/shm)\" = 1 ]" ||
+		fail "python3 did not fork and detach 0x66"
+	child=$(cat "$BATS_TEST_TMPDIR/fork.out")
+	[ "$(awk '$1 == 102 { print $6 }' /proc/sysvipc/shm)" = "$parent" ]   # the record names the parent
+	run_tool list --processes --sysv --shm -o KEY,NATTCH,PROCESSES --noheadings
+	assert_success
+	assert_line --regexp "^0x00000065 +1 +$only:python3\$"
+	assert_line --regexp "^0x00000066 +1 +$child:python3\$"
+	assert_equal "$stderr" ""
+	run_tool list 0x66 --json
+	assert_success
+	echo "$output" | jq -e --argjson p "$child" '[.processes[].pid] == [$p]'
 }
 
 @test "list --processes --json: a processes array on every object, empty when none, and orphaned" {
@@ -407,11 +462,16 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	need_root
 	ipctool mkshm --key 0xb1 --size 4096 >/dev/null
 	attach 0xb1                                               # root's process
+	# One nobody may read: the kernel's record names root's process as
+	# its only attacher, but nobody may not read that process's maps.
+	ipctool mkshm --key 0xb2 --size 4096 --mode 0644 >/dev/null
+	attach 0xb2
 	ipctool mkshm /nobodys --size 10 --mode 0666 >/dev/null
 	chown 65534:65534 /dev/shm/nobodys
 	run --separate-stderr as_nobody ipctool list --processes --sysv --shm -o KEY,NATTCH,PROCESSES --noheadings
 	assert_success
-	assert_output --regexp '^0x000000b1 +1 *$'
+	assert_line --regexp '^0x000000b1 +1 *$'
+	assert_line --regexp '^0x000000b2 +1 *$'
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_regex "$stderr" '^ipctool: list: [0-9]+ processes could not be read \(another user.s: that needs root\)'
 	# The kernel's NATTCH still says it is attached: not orphaned.

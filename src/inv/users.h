@@ -52,6 +52,7 @@ struct user_proc {
 	ino_t ipcns;           /* 0 until needed, or when unreadable */
 	bool looked_up;        /* comm, uid and zombie filled in */
 	bool zombie;           /* dead, not yet reaped: not a user */
+	bool state_known;      /* zombie set by the scan, from the main thread's call */
 	uid_t uid;             /* the owner of /proc/PID: its effective uid */
 	bool uid_known;        /* uid read already, by the scan */
 	char comm[32];
@@ -118,7 +119,10 @@ int users_scan(struct users *u, unsigned what, const dev_t *devs, size_t ndevs);
  * of the processes after the one that accounts for the last attachment
  * the kernel counts (shm_nattch, asked again then) are not read: nor
  * are they then counted in UNREADABLE, since nothing listed can hide in
- * them. */
+ * them.  A segment whose record names its only attacher (NATTCH 1, the
+ * last operation an attach by LPID, a process whose maps ipctool may
+ * read) counts as found from the start: when every one is such, no maps
+ * are read at all. */
 struct sysv_list;
 int users_scan_listed(struct users *u, unsigned what, const dev_t *devs, size_t ndevs,
 		      const struct sysv_list *listed);
@@ -134,7 +138,9 @@ size_t users_of_file(const struct users *u, dev_t dev, ino_t ino, const struct u
 size_t users_waiting_on(const struct users *u, enum ipc_kind kind, ino_t ipcns, int id, const struct use **first);
 
 /* Process PID as the scan saw it, with its comm, uid and state read on
- * first asking; NULL when it was not running then. */
+ * first asking (the state is the scan's when it read the process's call,
+ * USERS_SCAN_WAITS: a zombie shows no call; else from /proc/PID/stat);
+ * NULL when it was not running then. */
 const struct user_proc *users_process(struct users *u, pid_t pid);
 /* PID was running at the scan and was no zombie (pids <= 0 never are);
  * with U NULL, whether it runs now, looked up afresh.  The lookups above
