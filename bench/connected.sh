@@ -47,7 +47,7 @@ python3 "$work/peer.py" client "$work" "$CONNS" & pids+=($!)
 wait_file "$work/server"
 wait_file "$work/client"
 
-rows=$("$IPCTOOL" list --sockets --connected --raw --noheadings -o PATH | grep -c "^$work/s$" || true)
+rows=$("$IPCTOOL" list --sockets --connected --raw --noheadings -o PATH,STATE | grep -c "^$work/s ESTAB$" || true)
 echo "connections: $CONNS; rows naming them: $rows (expected $((2 * CONNS))); sockets in the namespace: $(ss -xaH | wc -l)"
 
 # one CMD...: "wall user+sys" seconds of one run, output to /dev/null.

@@ -133,10 +133,16 @@ EOF
 	run jq -r --argjson i "$(awk '$1 == "dgram" { print $2; exit }' client.inodes)" \
 		'.sockets[] | select(.inode == $i) | [.path, .type, .processes[0].command, .endpoints[0].pid] | @tsv' list.json
 	assert_output "$D/d	dgram	python3	$SERVER"
-	# A bound datagram socket that connected to nothing is no connection.
-	run jq --argjson i "$(awk '$1 == "dgram-server" { print $2 }' server.inodes)" \
-		'[.sockets[] | select(.inode == $i)] | length' list.json
-	assert_output 0
+	# Also what list --sockets shows: a bound datagram socket that connected
+	# to nothing is UNCONN, with no peer; the listening one is LISTEN.
+	run jq -c --argjson i "$(awk '$1 == "dgram-server" { print $2 }' server.inodes)" \
+		'[.sockets[] | select(.inode == $i) | [.path, .state, .peer, .processes[0].pid, .endpoints]]' list.json
+	assert_output "[[\"$D/d\",\"UNCONN\",null,$SERVER,null]]"
+	run jq -c --arg p "$D/s" '[.sockets[] | select(.path == $p and .state == "LISTEN") | [.type, .peer, .processes[0].pid]]' list.json
+	assert_output "[[\"stream\",null,$SERVER]]"
+	# Every connected end is ESTAB.
+	run jq -r '[.sockets[] | select(.peer != null) | .state] | unique | join(",")' list.json
+	assert_output ESTAB
 }
 
 @test "list --sockets --connected: table, --raw and --output" {
@@ -145,14 +151,15 @@ EOF
 	s=$(awk '$1 == "stream" { print $2 }' server.inodes)
 	run_tool list --sockets --connected
 	assert_success
-	assert_line -n 0 --regexp '^PATH +TYPE +INODE +PEER +PROCESSES +ENDPOINTS$'
-	assert_line --regexp "^$(re_quote "$D/s") +stream +$c +$s +$CLIENT:python3 +$SERVER:python3 *$"
+	assert_line -n 0 --regexp '^PATH +TYPE +STATE +INODE +PEER +PROCESSES +ENDPOINTS$'
+	assert_line --regexp "^$(re_quote "$D/s") +stream +ESTAB +$c +$s +$CLIENT:python3 +$SERVER:python3 *$"
+	assert_line --regexp "^$(re_quote "$D/s") +stream +LISTEN +[0-9]+ +$SERVER:python3 *$"
 	run_tool list --sockets --connected --raw --noheadings -o INODE,PEER,PROCESSES
 	assert_success
 	assert_line "$s $c $SERVER:python3"
 	run_tool list --sockets --connected --output +TYPE --raw
 	assert_success
-	assert_line -n 0 "PATH TYPE INODE PEER PROCESSES ENDPOINTS TYPE"
+	assert_line -n 0 "PATH TYPE STATE INODE PEER PROCESSES ENDPOINTS TYPE"
 	run_tool list --sockets --connected -o help
 	assert_success
 	assert_line --regexp '^ENDPOINTS +'
@@ -168,7 +175,7 @@ EOF
 	run_tool list --connected --queues
 	assert_error 2 list "--connected lists connected sockets: it needs --sockets"
 	run_tool list --sockets --connected -o KEY
-	assert_error 2 list "unknown column 'KEY' in --output; valid columns with --connected: PATH,TYPE,INODE,PEER,PROCESSES,ENDPOINTS"
+	assert_error 2 list "unknown column 'KEY' in --output; valid columns with --connected: PATH,TYPE,STATE,INODE,PEER,PROCESSES,ENDPOINTS"
 	run_tool list --sockets --connected -o ''
 	assert_error 2 list "at least one column"
 	run_tool list --sockets --connected --namespaces
@@ -216,7 +223,7 @@ while not os.path.exists("go"): time.sleep(0.05)
 	assert_output "$D/\\xfe\\xff\\x0a-s"
 	run_tool list --sockets --connected
 	assert_success
-	assert_line --regexp "^$(re_quote "$D/\\xfe\\xff\\x0a-s") +stream +$(cat ready) "
+	assert_line --regexp "^$(re_quote "$D/\\xfe\\xff\\x0a-s") +stream +ESTAB +$(cat ready) "
 	refute_line --regexp '^-s( |$)'
 }
 

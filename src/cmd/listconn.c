@@ -1,5 +1,6 @@
 /* list --sockets --connected (listconn.h): one row per connected socket,
- * sorted by PATH then INODE.  Each end of a connection is a socket of its
+ * and per listening or bound one that list --sockets shows (STATE tells
+ * which), sorted by PATH then INODE.  Each end of a connection is a socket of its
  * own, so a connection shows as two rows, each naming the other in PEER,
  * as ss -xap lists them; ENDPOINTS is the peer's PROCESSES, as lsfd's
  * ENDPOINTS column is. */
@@ -18,7 +19,7 @@
 #include "lib/json.h"
 #include "mech/socket.h"
 
-enum conn_col { CC_PATH, CC_TYPE, CC_INODE, CC_PEER, CC_PROCESSES, CC_ENDPOINTS, NCONN_COLS };
+enum conn_col { CC_PATH, CC_TYPE, CC_STATE, CC_INODE, CC_PEER, CC_PROCESSES, CC_ENDPOINTS, NCONN_COLS };
 
 static const struct {
 	const char *name;
@@ -27,6 +28,7 @@ static const struct {
 } conn_columns[NCONN_COLS] = {
 	[CC_PATH] = { "PATH", false, "its name, else its peer's (@NAME: abstract; empty: unnamed)" },
 	[CC_TYPE] = { "TYPE", false, "stream, dgram or seqpacket" },
+	[CC_STATE] = { "STATE", false, "ESTAB (connected), LISTEN, or UNCONN (a bound datagram socket)" },
 	[CC_INODE] = { "INODE", true, "the socket's inode (socket:[INODE] in /proc/PID/fd)" },
 	[CC_PEER] = { "PEER", true, "the inode of the socket at the other end" },
 	[CC_PROCESSES] = { "PROCESSES", false, "the processes that hold it, PID:COMMAND,..." },
@@ -159,6 +161,7 @@ static const char *cell(const struct row_ctx *r, enum conn_col col, char *num, s
 			       : shown_form(r->c->path, r->b->data, 4 * strlen(r->c->path) + 1);
 		return r->c->path;
 	case CC_TYPE: return sock_type_name(r->c->type);
+	case CC_STATE: return r->c->state;
 	case CC_INODE: return cell_unsigned(num, size, r->c->inode);
 	case CC_PEER: return r->c->peer ? cell_unsigned(num, size, r->c->peer) : NULL;
 	case CC_PROCESSES:
@@ -235,7 +238,7 @@ static int fill(struct libscols_table *tb, const struct conn_cols *cols, const s
 	size_t n = 0;
 
 	for (size_t i = 0; rc == 0 && i < l->n; i++)
-		if (l->v[i].connected)
+		if (l->v[i].state)   /* connected, or what list --sockets shows */
 			order[n++] = &l->v[i];
 	if (rc == 0)
 		qsort(order, n, sizeof(*order), by_path);

@@ -17,7 +17,7 @@
  * connected to a bound one has no name of its own). */
 struct seen {
 	unsigned long inode, peer;
-	int type;
+	int type, state;
 	bool connected;
 	char *name;            /* NULL: none */
 };
@@ -46,7 +46,7 @@ static int take_socket(void *ctx, const struct unix_sock *s)
 	}
 	t->v = grown;
 	t->v[t->n++] = (struct seen){ .inode = s->inode, .peer = s->peer_inode, .type = s->type,
-				      .connected = connected, .name = name };
+				      .state = s->state, .connected = connected, .name = name };
 	return 0;
 }
 
@@ -66,6 +66,16 @@ static const struct seen *seen_find(const struct table_read *t, unsigned long in
  * or its peer's; -1 when memory ran out.  The named ones that are not
  * connected stay too: a connected datagram socket's peer may be one, and
  * who holds it is that connection's other end. */
+/* S's state in ss's words, as list --sockets shows the unconnected ones. */
+static const char *state_name(const struct seen *s)
+{
+	if (s->connected)
+		return "ESTAB";
+	if (s->type == SOCK_DGRAM)
+		return "UNCONN";
+	return s->state == TCP_LISTEN ? "LISTEN" : NULL;
+}
+
 static int keep_connected(struct conn_list *l, const struct table_read *t)
 {
 	l->v = calloc(t->n ? t->n : 1, sizeof(*l->v));
@@ -77,7 +87,7 @@ static int keep_connected(struct conn_list *l, const struct table_read *t)
 		const char *name = s->name ? s->name : peer && peer->name ? peer->name : "";
 		struct conn_sock *c = &l->v[l->n];
 		*c = (struct conn_sock){ .inode = s->inode, .peer = s->peer, .type = s->type,
-					 .connected = s->connected, .path = strdup(name) };
+					 .connected = s->connected, .state = state_name(s), .path = strdup(name) };
 		if (!c->path)
 			return -1;
 		l->n++;

@@ -20,6 +20,9 @@ struct conn_proc {
  * socket that may be the peer of one (a bound datagram socket). */
 struct conn_sock {
 	bool connected;
+	const char *state;     /* as ss shows it: "ESTAB" when connected, else
+	                        * "LISTEN" or "UNCONN" (a bound datagram
+	                        * socket); NULL for a named socket in neither */
 	unsigned long inode;
 	unsigned long peer;    /* the other end's inode; 0: gone or not known */
 	int type;              /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
@@ -37,7 +40,7 @@ struct conn_list {
 	size_t ncommands;
 };
 
-/* Every connected Unix socket (and the named ones) and the processes holding it where /proc
+/* Every connected Unix socket (and the named ones: listening, bound) and the processes holding it where /proc
  * lets us see them (another user's processes are left out, not an error).
  * 0, or a reported status. */
 int sockconn_load(struct conn_list *l);
