@@ -19,6 +19,7 @@
 #include "lib/io.h"
 #include "lib/json.h"
 #include "lib/parse.h"
+#include "lib/timefmt.h"
 #include "lib/wait.h"
 #include "cmd/watch.h"
 
@@ -113,13 +114,10 @@ static int watch_check(struct watch_options *o, const struct cli *cli, unsigned 
 /* RFC 3339 in local time, with microseconds: 2026-12-02T01:53:00.123456+00:00 */
 static int append_time(struct buf *b, struct timespec t)
 {
-	struct tm tm;
-	char text[64], zone[8];
+	char text[64];
 
-	if (!localtime_r(&t.tv_sec, &tm) || strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
-	    strftime(zone, sizeof(zone), "%z", &tm) != 5)
-		return buf_printf(b, "\"%lld.%06ld\"", (long long)t.tv_sec, t.tv_nsec / 1000);
-	return buf_printf(b, "\"%s.%06ld%.3s:%s\"", text, t.tv_nsec / 1000, zone, zone + 3);
+	time_iso8601(t.tv_sec, t.tv_nsec / 1000, text, sizeof(text));
+	return buf_printf(b, "\"%s\"", text);
 }
 
 /* ,"name": with NAME lowercased, as list --json names its members.  No

@@ -12,21 +12,7 @@
 #include "inv/proccmd.h"
 #include "lib/buf.h"
 #include "lib/json.h"
-
-static void format_time_uncached(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-	char zone[8];
-
-	if (!localtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
-	    strftime(zone, sizeof(zone), "%z", &tm) != 5) {
-		snprintf(buf, size, "%lld", (long long)t);
-		return;
-	}
-	/* ISO 8601 extended form: +01:00, as lsipc --time-format=iso. */
-	size_t len = strlen(buf);
-	snprintf(buf + len, size - len, "%.3s:%s", zone, zone + 3);
-}
+#include "lib/timefmt.h"
 
 /* Objects made together share their times: one localtime and strftime per
  * distinct second, not per row. */
@@ -36,7 +22,7 @@ static void format_time(time_t t, char *buf, size_t size)
 	static char last_text[64];
 
 	if (t != last_time || !last_text[0]) {
-		format_time_uncached(t, last_text, sizeof(last_text));
+		time_iso8601(t, -1, last_text, sizeof(last_text));
 		last_time = t;
 	}
 	snprintf(buf, size, "%s", last_text);
