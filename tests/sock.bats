@@ -436,6 +436,25 @@ print(repr(c.recv(10)), flush=True)
 	assert_failure 1
 }
 
+@test "Ctrl-C at the listener's terminal reaches a running COMMAND once, not again from the listener" {
+	printf 'set -g remain-on-exit on\nset -g status off\n' >tmux.conf
+	TMUX_SOCK=$PWD/tmux.sock
+	# COMMAND counts the SIGINTs it gets, then goes on until told to stop.
+	tmux -S "$TMUX_SOCK" -f tmux.conf new-session -d -x 100 -y 10 \
+		"PATH='$PATH'; ipctool sock s --listen -- sh -c 'trap \"echo int >> ints\" INT; touch started; while [ ! -e stop ]; do sleep 0.05; done'; echo exited-\$?; sleep 60"
+	wait_for '[ -S s ]'
+	bg_start ipctool sock s --connect x
+	wait_for '[ -e started ]'
+	tmux -S "$TMUX_SOCK" send-keys C-c
+	wait_for '[ -e ints ]'
+	touch stop
+	wait_for "tmux -S '$TMUX_SOCK' capture-pane -p | grep -q 'exited-'"
+	tmux -S "$TMUX_SOCK" kill-server
+	run cat ints
+	assert_success
+	assert_output int
+}
+
 # ---- COMMAND ---------------------------------------------------------------------
 
 @test "-- COMMAND gets the connection and the peer's credentials in its environment" {

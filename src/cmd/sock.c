@@ -18,6 +18,7 @@
 #include "lib/command.h"
 #include "lib/error.h"
 #include "lib/parse.h"
+#include "lib/spawn.h"
 #include "lib/wait.h"
 #include "mech/sockact.h"
 #include "mech/socket.h"
@@ -315,6 +316,10 @@ static int sock_run(void *opts, const struct cli *cli)
 		return rc;
 	bool has_path = cli->nargs > 0;
 	termination_catch();
+	/* A listener's COMMANDs get INT, TERM, HUP and QUIT as it does, as
+	 * recv --exec's do (one policy, lib/spawn.h). */
+	if (o->listen && cli->command && cli->command[0])
+		spawn_forward_signals_terminating();
 	/* A peer that leaves early is reported, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	if (o->listen)

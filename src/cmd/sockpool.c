@@ -11,6 +11,7 @@
 #include "cmd/socklisten.h"
 #include "cmd/sockfds.h"
 #include "cmd/sockrelay.h"
+#include "lib/buf.h"
 #include "lib/error.h"
 
 static void report_child(const struct child *k)
@@ -40,14 +41,11 @@ void pool_reap(struct server *s, bool block)
 
 static struct child *new_child(struct server *s)
 {
-	if (s->nkids == s->kids_cap) {
-		size_t cap = s->kids_cap ? 2 * s->kids_cap : 8;
-		struct child *grown = realloc(s->kids, cap * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		s->kids = grown;
-		s->kids_cap = cap;
-	}
+	struct child *grown = array_grow(s->kids, &s->kids_cap, s->nkids, sizeof(*grown), 8);
+
+	if (!grown)
+		return NULL;
+	s->kids = grown;
 	return &s->kids[s->nkids++];
 }
 
@@ -69,8 +67,19 @@ int pool_start(struct server *s, int conn, const struct sock_peer *p)
 	k->spawn.env = env;
 	k->peer = p->pid;
 	k->name = s->command[0];
-	int err = spawn_start(&k->spawn);
+	/* A termination signal passes on to the running children as it comes
+	 * (spawn_forward_signals_terminating): with it held here, one that
+	 * came before is seen below and starts nothing, one that comes while
+	 * this child starts reaches it too once released. */
+	sigset_t old;
+	spawn_hold(&old);
+	int err = termination_pending() ? ECANCELED : spawn_start(&k->spawn);
+	spawn_release(&old);
 	k->spawn.env = NULL;   /* it lived on our stack */
+	if (err == ECANCELED) {
+		s->nkids--;
+		return EXIT_OK;
+	}
 	if (err) {
 		spawn_report(&k->spawn, err);   /* reported; serving goes on */
 		s->nkids--;
@@ -78,20 +87,11 @@ int pool_start(struct server *s, int conn, const struct sock_peer *p)
 	return EXIT_OK;
 }
 
-/* On the way out, every child is reaped; a termination signal, now or
- * while they finish, is passed on to them once. */
+/* On the way out, every child is reaped (a termination signal reached
+ * them as it came: spawn_forward_signals_terminating). */
 void pool_finish(struct server *s)
 {
-	bool passed_on = false;
-
 	while (s->nkids) {
-		int sig = termination_pending();
-		if (sig && !passed_on) {
-			for (size_t i = 0; i < s->nkids; i++)
-				if (s->kids[i].spawn.pid > 0)
-					kill(s->kids[i].spawn.pid, sig);
-			passed_on = true;
-		}
 		/* Sleep until a child ends or a signal comes; reap below. */
 		siginfo_t info;
 		waitid(P_ALL, 0, &info, WEXITED | WNOWAIT);

@@ -45,7 +45,7 @@ void spawn_init(struct spawn *s, char *const *argv);
 void spawn_forward_signals(void);
 
 /* The same, for a command that keeps working while its children run
- * (recv --exec): the passed-on signal also asks ipctool itself to stop
+ * (recv --exec, sock --listen -- COMMAND): the passed-on signal also asks ipctool itself to stop
  * (termination_pending(), wait.h) and interrupts its blocking calls,
  * so that it takes no more work, waits for the children and then dies
  * of the signal.  termination_catch() must have been called first. */
