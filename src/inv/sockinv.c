@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/io.h"
 
@@ -24,14 +25,11 @@
 static int add_entry(struct sock_list *l, char *path, int type, unsigned long inode,
 		     const char *state, size_t *cap)
 {
-	if (l->n == *cap) {
-		size_t grown_cap = *cap ? 2 * *cap : 16;
-		struct sock_entry *grown = realloc(l->v, grown_cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		l->v = grown;
-		*cap = grown_cap;
-	}
+	struct sock_entry *grown = array_grow(l->v, cap, l->n, sizeof(*grown), 16);
+
+	if (!grown)
+		return -1;
+	l->v = grown;
 	struct sock_entry *e = &l->v[l->n];
 	memset(e, 0, sizeof(*e));
 	e->path = path;
