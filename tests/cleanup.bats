@@ -186,7 +186,7 @@ would remove semaphore set id [0-9]+ \(key 0x00000116\)$"
 	assert_success
 	assert_output "removed shared memory segment id $id (key 0x00000121)"
 	# Removed: it goes with its last detach (the kernel's IPC_RMID).
-	run ipctool list --shm --sysv -r --noheadings -o KEY,STATUS
+	run_tool list --shm --sysv -r --noheadings -o KEY,STATUS
 	assert_output "0x00000000 dest"
 }
 

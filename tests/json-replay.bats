@@ -220,6 +220,6 @@ json_lines() {
 	run --separate-stderr env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR" ipctool send "$q" --json <<<'{"data":"x"}'
 	assert_equal "$status" 1
 	assert_equal "$stderr" "ipctool: send: line 1 is not a message as recv --json writes it: cannot find json_delete in libjansson.so.4; nothing was sent"
-	run ipctool recv "$q" --nowait
+	run_tool recv "$q" --nowait
 	assert_equal "$status" 3
 }

@@ -72,7 +72,7 @@ make_all() {
 	[ "$(jq -r 'select(.key == "0x00000010") | .mode' one.jsonl)" = 0640 ]
 	[ "$(jq -r 'select(.name == "/seg") | .mode' one.jsonl)" = 0604 ]
 	# The POSIX queue was put back in its order.
-	run ipctool recv /jobs --count 3 --json
+	run_tool recv /jobs --count 3 --json
 	assert_success
 	[ "$(jq -c '[.priority, .size]' <<<"$output" | tr '\n' ' ')" = '[9,6] [3,5] [3,2] ' ]
 }
@@ -113,7 +113,7 @@ make_all() {
 @test "dump copies: the System V objects and their contents are as they were, lines as recv --json writes" {
 	make_all
 	ipctool dump 0x4d2 > one.jsonl
-	run ipctool recv 0x4d2 --peek --count 0 --json
+	run_tool recv 0x4d2 --peek --count 0 --json
 	assert_success
 	diff <(echo "$output") <(sed -n '3,6p' one.jsonl)
 	[ "$(ipcs -q | awk '$1 == "0x000004d2" { print $6 }')" = 4 ]
@@ -126,7 +126,7 @@ make_all() {
 	ipctool dump /q > d.jsonl
 	[ "$(sed -n 2p d.jsonl | jq -c .messages)" = null ]
 	[ "$(sed -n 3p d.jsonl)" = '{"end":"queue","messages":0}' ]
-	run ipctool recv /q --nowait
+	run_tool recv /q --nowait
 	assert_output one
 	# Restored as an empty queue with its attributes; dumped again the same.
 	in_fresh 'ipctool restore d.jsonl && ipctool dump /q > e.jsonl'

@@ -391,7 +391,7 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	assert_success
 	assert_output ""
 	assert_equal "$stderr" "ipctool: rm: 1 POSIX object also matches; --posix would include it"
-	run ipctool list --sysv -o KEY --noheadings
+	run_tool list --sysv -o KEY --noheadings
 	assert_success
 	assert_output "0x00000093
 
@@ -452,7 +452,7 @@ signal.pause()' >"$BATS_TEST_TMPDIR/det.out"                # last attacher aliv
 	run cat "$BATS_TEST_TMPDIR/rm.err"
 	assert_equal "$EXIT_RC" 0
 	assert_output "ipctool: rm: kept shared memory segment id $second (key 0x000000a2): in use by $BG_PID python3"
-	run ipctool list --shm -o KEY --noheadings
+	run_tool list --shm -o KEY --noheadings
 	assert_output "0x000000a2"
 }
 

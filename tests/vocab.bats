@@ -83,7 +83,7 @@ lsipc_pairs() { lsipc --global --raw --noheadings -o RESOURCE,LIMIT "$@"; }
 	run bash -c "ipctool list --limits --json | jq -r '.limits[] | select(.resource == \"MSGMNB\") | .limit | type, .'"
 	assert_output "$(printf 'number\n1536')"
 	# The default table too.
-	run ipctool list --limits --queues
+	run_tool list --limits --queues
 	assert_line --regexp '^MSGMNB +Default max size of queue \(bytes\) +1.5K$'
 }
 

@@ -370,7 +370,7 @@ view_pid() { cat "/proc/$(pane pane_pid)/task/$(pane pane_pid)/children" | awk '
 	wait_screen '0x00004201'
 	assert_screen '^ipctool watch - [0-9:]+ - every 1.000s - 3 objects'
 	assert_screen '^Message queues: 1$'
-	assert_screen '^ +STATE KEY\^ +ID PERMS +OWNER USEDBYTES QBYTES USE% MSGS LSPID LRPID dBYTES dMSGS SENT RCVD WAITING$'
+	assert_screen '^ +STATE KEY\^ +ID +PERMS +OWNER USEDBYTES QBYTES USE% MSGS LSPID LRPID dBYTES dMSGS SENT RCVD WAITING$'
 	assert_screen '^Semaphore sets: 1$'
 	assert_screen '0x00004202 .* 2 4,4 '
 	assert_screen '^POSIX message queues: 1$'
@@ -570,7 +570,7 @@ in_order() {
 	wait_screen '#0  type 1  13 bytes  first-message'
 	wait_screen '#1  type 1  10 bytes  second-one'
 	assert_screen 'copied \(nothing taken\)'
-	run ipctool list 0x4402
+	run_tool list 0x4402
 	assert_line --regexp '^MSGS +2$'
 	# Any key closes it; the queue still has both.
 	keys x
@@ -579,7 +579,7 @@ in_order() {
 	wait_screen '\(empty\)'
 	keys q
 	wait_screen 'watch exited 0'
-	run ipctool recv 0x4402 --count 2
+	run_tool recv 0x4402 --count 2
 	assert_success
 	assert_output $'first-message\nsecond-one'
 }
@@ -593,7 +593,7 @@ in_order() {
 	wait_screen 'POSIX message queues cannot be peeked'
 	keys q
 	wait_screen 'watch exited 0'
-	run ipctool recv /pv --nowait
+	run_tool recv /pv --nowait
 	assert_output kept
 }
 
