@@ -439,3 +439,33 @@ check_timeout_survives_stop() {
 	assert_elapsed 3950 "$t0" "$t1"
 	[ $((t1 - tcont)) -lt 3900 ] || fail "it waited $((t1 - tcont)) ms more after SIGCONT: the wait started afresh"
 }
+
+# check_waits_survive_cont_and_alrm RQ RWCHAN SQ SWCHAN [RECV ARGS...]: a
+# `recv RQ --timeout 5` with nothing for it and a `send SQ --timeout 5` to
+# a queue that is full once SQ got one message, each blocked (in RWCHAN,
+# SWCHAN), get SIGCONT and a handled SIGALRM; neither ends before its 5 s,
+# both end with status 3 then.
+check_waits_survive_cont_and_alrm() {
+	local rq=$1 rwchan=$2 sq=$3 swchan=$4 t0 rpid spid
+	shift 4
+	# Both started after t0: neither may end before t0 + 5 s.  The 5 s
+	# leave a loaded machine time to start them and signal them first.
+	t0=$(now_ms)
+	bg_start ipctool recv "$rq" "$@" --timeout 5 2>/dev/null
+	rpid=$BG_PID
+	ipctool send "$sq" x
+	bg_start ipctool send "$sq" y --timeout 5 2>/dev/null
+	spid=$BG_PID
+	wait_blocked "$rpid" "$rwchan"
+	wait_blocked "$spid" "$swchan"
+	kill -CONT "$rpid" "$spid"
+	kill -ALRM "$rpid" "$spid"
+	settle
+	alive_or_past "$rpid" $((t0 + 5000))
+	alive_or_past "$spid" $((t0 + 5000))
+	wait_exit "$rpid"
+	assert_equal "$EXIT_RC" 3
+	wait_exit "$spid"
+	assert_equal "$EXIT_RC" 3
+	assert_elapsed 4950 "$t0"
+}
