@@ -509,22 +509,31 @@ many_sets_dump() {
 	wait_screen '^restore-exited-0$'
 }
 
+# read_slowly FIRST SCRIPT ARG1 ARG2: sh -c SCRIPT with $1 $2 and $3 the
+# test's directory, in the background, writing to the FIFO $3/out: FIRST
+# bytes of it are read at once, the rest once it has run 1.2 s (long
+# enough for a progress line); its status in EXIT_RC.
+read_slowly() {
+	local first=$1 script=$2 start pid
+	rm -f "$BATS_TEST_TMPDIR/out"
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	start=$(now_ms)
+	bg_start sh -c "$script" _ "$3" "$4" "$BATS_TEST_TMPDIR"
+	pid=$BG_PID
+	exec 6<"$BATS_TEST_TMPDIR/out"
+	head -c "$first" <&6 >/dev/null
+	until_ms_since "$start" 1200
+	cat <&6 >/dev/null
+	exec 6<&-
+	wait_exit "$pid"
+}
+
 @test "dump and restore draw no line into a pipe unless --progress, which also erases it before an error" {
 	seg=$(random_segment 2M)
 	many_sets_dump 3000 >"$BATS_TEST_TMPDIR/sets.dump"
 	for mode in "" "--progress" "--progress --no-progress"; do
-		rm -f "$BATS_TEST_TMPDIR/out"
-		mkfifo "$BATS_TEST_TMPDIR/out"
-		start=$(now_ms)
 		# 999999 names nothing: its error comes after the segment.
-		bg_start sh -c 'exec ipctool dump "$1" 999999 $2 >"$3/out" 2>"$3/err"' _ "$seg" "$mode" "$BATS_TEST_TMPDIR"
-		dump=$BG_PID
-		exec 6<"$BATS_TEST_TMPDIR/out"
-		head -c 100000 <&6 >/dev/null
-		until_ms_since "$start" 1200
-		cat <&6 >/dev/null
-		exec 6<&-
-		wait_exit "$dump"
+		read_slowly 100000 'exec ipctool dump "$1" 999999 $2 >"$3/out" 2>"$3/err"' "$seg" "$mode"
 		assert_equal "$EXIT_RC" 1
 		run cat -v "$BATS_TEST_TMPDIR/err"
 		if [ "$mode" = --progress ]; then
@@ -533,17 +542,7 @@ many_sets_dump() {
 			assert_output "ipctool: dump: no object of the chosen kinds is id 999999"
 		fi
 		# restore: the same, from a regular file.
-		rm -f "$BATS_TEST_TMPDIR/out"
-		mkfifo "$BATS_TEST_TMPDIR/out"
-		start=$(now_ms)
-		bg_start sh -c 'exec ipctool restore --dry-run "$3/sets.dump" $2 >"$3/out" 2>"$3/err"' _ "" "$mode" "$BATS_TEST_TMPDIR"
-		restore=$BG_PID
-		exec 6<"$BATS_TEST_TMPDIR/out"
-		head -c 1000 <&6 >/dev/null
-		until_ms_since "$start" 1200
-		cat <&6 >/dev/null
-		exec 6<&-
-		wait_exit "$restore"
+		read_slowly 1000 'exec ipctool restore --dry-run "$3/sets.dump" $2 >"$3/out" 2>"$3/err"' "" "$mode"
 		assert_equal "$EXIT_RC" 0
 		run cat -v "$BATS_TEST_TMPDIR/err"
 		if [ "$mode" = --progress ]; then
