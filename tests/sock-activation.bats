@@ -42,12 +42,7 @@ addr = sys.argv[1]
 s.connect("\0" + addr[1:] if addr.startswith("@") else addr)
 s.sendall(sys.argv[2].encode())
 s.shutdown(socket.SHUT_WR)
-out = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
+out = b"".join(iter(lambda: s.recv(65536), b""))  # to the end
 sys.stdout.write(out.decode())' "$@"
 }
 

@@ -73,12 +73,7 @@ open("sent", "w").close()
 while os.environ.get("HOLD") and not os.path.exists("go"):
     import time; time.sleep(0.05)
 s.shutdown(socket.SHUT_WR)
-out = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
+out = b"".join(iter(lambda: s.recv(65536), b""))  # to the end
 open("reply", "wb").write(out)' "$@"
 }
 

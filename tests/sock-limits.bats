@@ -32,12 +32,7 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
 s.sendall(sys.argv[2].encode())
 t = time.monotonic()
-out = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
+out = b"".join(iter(lambda: s.recv(65536), b""))  # to the end
 open(sys.argv[3], "w").write(out.decode() + "EOF %.3f\n" % (time.monotonic() - t))' "$D/s" "$1" "$2"
 }
 
@@ -134,12 +129,7 @@ for i in range(15):
     s.sendall(b"%d" % (i % 10))
     time.sleep(0.1)
 s.shutdown(socket.SHUT_WR)
-out = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
+out = b"".join(iter(lambda: s.recv(65536), b""))  # to the end
 print(out.decode())' "$D/s"
 	assert_equal "$status" 0
 	assert_equal "$output" 012345678901234
@@ -158,12 +148,7 @@ print(out.decode())' "$D/s"
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
-out = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
+out = b"".join(iter(lambda: s.recv(65536), b""))  # to the end
 open(sys.argv[2], "w").write(out.decode())
 time.sleep(60)' "$D/s" "$D/c1"
 	wait_exit "$LISTENER"
