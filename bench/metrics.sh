@@ -35,15 +35,7 @@ world=
 trap 'kill -KILL $world 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 
-make_objects() {
-	perl -e 'my $n = $ARGV[0];
-		for my $i (1 .. $n) {
-			my $k = $i % 3;
-			defined($k == 0 ? msgget(0, 01600) : $k == 1 ? shmget(0, 4096, 01600) : semget(0, 2, 01600))
-				or die "IPC: $!";
-		}' "$1"
-}
-export -f make_objects
+. "$here/common.sh"   # make_objects
 
 unshare --ipc --mount --propagation private --pid --fork --mount-proc -- bash -c '
 	mount -t tmpfs -o mode=1777 tmpfs /dev/shm

@@ -41,16 +41,7 @@ world_a= world_b=
 trap 'kill -KILL $world_a $world_b 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 
-# make_objects N: N System V objects, a third of each kind.
-make_objects() {
-	perl -e 'my $n = $ARGV[0];
-		for my $i (1 .. $n) {
-			my $k = $i % 3;
-			defined($k == 0 ? msgget(0, 01600) : $k == 1 ? shmget(0, 4096, 01600) : semget(0, 2, 01600))
-				or die "IPC: $!";
-		}' "$1"
-}
-export -f make_objects
+. "$here/common.sh"   # make_objects
 
 # world A: NS namespaces in a PID namespace of their own.
 unshare --ipc --mount --propagation private --pid --fork --mount-proc -- bash -c '

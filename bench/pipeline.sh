@@ -8,18 +8,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IPCTOOL=${1:-$here/../ipctool}
 RUNS=${RUNS:-5}
 
-now() { date +%s.%N; }
-best_of() {
-	local n=$1 best= t0 t1 d; shift
-	for ((i = 0; i < n; i++)); do
-		t0=$(now); "$@" >/dev/null; t1=$(now)
-		d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
-		if [ -z "$best" ] || awk -v d="$d" -v b="$best" 'BEGIN { exit !(d < b) }'; then best=$d; fi
-	done
-	printf '%.4f\n' "$best"
-}
-with_ipctool() { "$IPCTOOL" pipe-run -- head -c 2G /dev/zero '|' cat '|' wc -c; }
-with_bash() { head -c 2G /dev/zero | cat | wc -c; }
+. "$here/common.sh"   # now, best_of
+with_ipctool() { "$IPCTOOL" pipe-run -- head -c 2G /dev/zero '|' cat '|' wc -c >/dev/null; }
+with_bash() { head -c 2G /dev/zero | cat | wc -c >/dev/null; }
 
 # Interleave so both see the same machine load.
 t_ipc= t_bash=

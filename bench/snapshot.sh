@@ -22,17 +22,7 @@ MESSAGES=${MESSAGES:-100000}
 tmp=$(mktemp -d)
 trap 'ipcrm --all >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 
-now() { date +%s.%N; }
-# best_of N CMD...: the shortest wall time of N runs, in seconds.
-best_of() {
-	local n=$1 best= t0 t1 d; shift
-	for ((i = 0; i < n; i++)); do
-		t0=$(now); "$@"; t1=$(now)
-		d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
-		if [ -z "$best" ] || awk -v d="$d" -v b="$best" 'BEGIN { exit !(d < b) }'; then best=$d; fi
-	done
-	printf '%.4f\n' "$best"
-}
+. "$here/common.sh"   # now, best_of
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
