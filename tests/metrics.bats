@@ -274,17 +274,23 @@ time.sleep(1000)' >"$BATS_TEST_TMPDIR/live"
 	assert_output 1
 }
 
-@test "metrics --all-namespaces: container label from a docker-ID.scope cgroup" {
-	need_root
+# child_in_cgroup NAME: a child namespace with a System V queue (start_child),
+# moved into a new cgroup NAME below ours, on a cgroup2 mount of the test's.
+child_in_cgroup() {
 	CGROUP_MNT=$BATS_TEST_TMPDIR/cgroup
 	mkdir "$CGROUP_MNT"
 	mount -t cgroup2 none "$CGROUP_MNT" || fail "cannot mount cgroup2"
-	id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-	CGROUP_DIR=$CGROUP_MNT$(awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup)/docker-$id.scope
+	CGROUP_DIR=$CGROUP_MNT$(awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup)/$1
 	CGROUP_DIR=${CGROUP_DIR/\/\//\/}
 	mkdir "$CGROUP_DIR"
 	start_child 'ipctool mkq >/dev/null'
 	echo "$CHILD" >"$CGROUP_DIR/cgroup.procs"
+}
+
+@test "metrics --all-namespaces: container label from a docker-ID.scope cgroup" {
+	need_root
+	id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	child_in_cgroup "docker-$id.scope"
 	run_tool metrics --all-namespaces
 	assert_success
 	assert_promtool_clean
@@ -296,14 +302,7 @@ time.sleep(1000)' >"$BATS_TEST_TMPDIR/live"
 
 @test "metrics --all-namespaces: a cgroup name that is no container ID gives no container label" {
 	need_root
-	CGROUP_MNT=$BATS_TEST_TMPDIR/cgroup
-	mkdir "$CGROUP_MNT"
-	mount -t cgroup2 none "$CGROUP_MNT" || fail "cannot mount cgroup2"
-	CGROUP_DIR=$CGROUP_MNT$(awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup)/'docker-x"} 1'$'\t''.scope'
-	CGROUP_DIR=${CGROUP_DIR/\/\//\/}
-	mkdir "$CGROUP_DIR"
-	start_child 'ipctool mkq >/dev/null'
-	echo "$CHILD" >"$CGROUP_DIR/cgroup.procs"
+	child_in_cgroup 'docker-x"} 1'$'\t''.scope'
 	run_tool metrics --all-namespaces
 	assert_success
 	assert_promtool_clean
