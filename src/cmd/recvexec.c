@@ -177,8 +177,10 @@ static void launch(struct exec_run *x, struct worker *w)
 		return;
 	}
 	w->spawn.in = fd;
-	w->started = monotonic_now();
-	clock_gettime(CLOCK_REALTIME, &w->started_real);
+	if (x->log.fd >= 0) {   /* --joblog's Starttime and JobRuntime */
+		w->started = monotonic_now();
+		clock_gettime(CLOCK_REALTIME, &w->started_real);
+	}
 	int err = spawn_start(&w->spawn);
 	if (fd != x->empty_fd)
 		close(fd);
@@ -206,20 +208,17 @@ static void start_worker(struct exec_run *x, struct worker *w)
 	launch(x, w);
 }
 
-static bool due(const struct timespec *t, const struct timespec *now)
-{
-	return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
-}
-
 /* Run again the messages whose retry is due; once the run is ending,
  * put back those still waiting instead. */
 static void retry_due(struct exec_run *x)
 {
+	if (!x->waiting)
+		return;
 	struct timespec now = monotonic_now();
 
 	for (unsigned i = 0; x->waiting && i < x->plan->jobs; i++) {
 		struct worker *w = &x->workers[i];
-		if (!w->waiting || (!exec_stopping(x) && !due(&w->due, &now)))
+		if (!w->waiting || (!exec_stopping(x) && timespec_cmp(now, w->due) < 0))
 			continue;
 		w->waiting = false;
 		x->waiting--;
@@ -238,16 +237,13 @@ static void retry_due(struct exec_run *x)
  * none waits. */
 static int next_retry_ms(const struct exec_run *x)
 {
-	struct timespec now = monotonic_now();
 	long long best = -1;
 
 	for (unsigned i = 0; x->waiting && i < x->plan->jobs; i++) {
 		const struct worker *w = &x->workers[i];
 		if (!w->waiting)
 			continue;
-		long long ms = (long long)(w->due.tv_sec - now.tv_sec) * 1000 + (w->due.tv_nsec - now.tv_nsec) / 1000000 + 1;
-		if (ms < 0)
-			ms = 0;
+		long long ms = ms_until(w->due);
 		if (best < 0 || ms < best)
 			best = ms;
 	}

@@ -55,7 +55,6 @@ struct exec_run {
 	unsigned long long given_up;     /* messages failed for good, for --halt */
 	bool halted;
 	unsigned long long taken;
-	unsigned long long put_back;     /* after a failure */
 	struct failure first;
 	unsigned long long failures;
 	int error;                       /* a status that ends the run, once reported */

@@ -62,7 +62,6 @@ bool exec_put_back(struct exec_run *x, const struct worker *w)
 		exec_put_back_failed(x, x->queue, w);
 		return false;
 	}
-	x->put_back++;
 	return true;
 }
 
@@ -147,16 +146,9 @@ bool exec_stopping(const struct exec_run *x)
 /* --joblog: one line for the run that just ended (or could not start). */
 static void log_run(struct exec_run *x, struct worker *w)
 {
-	struct timespec now = monotonic_now(), ran;
-
 	if (x->log.fd < 0 || w->refused)
 		return;
-	ran.tv_sec = now.tv_sec - w->started.tv_sec;
-	ran.tv_nsec = now.tv_nsec - w->started.tv_nsec;
-	if (ran.tv_nsec < 0) {
-		ran.tv_sec--;
-		ran.tv_nsec += 1000000000L;
-	}
+	struct timespec ran = timespec_sub(monotonic_now(), w->started);
 	/* parallel splits a wait status: a killed COMMAND is exit value 0
 	 * and the signal's number. */
 	if (joblog_write(&x->log, w->number, w->started_real, ran, w->spawn.signal ? 0 : w->spawn.status,
@@ -170,13 +162,7 @@ static bool retry_later(struct exec_run *x, struct worker *w)
 {
 	if (w->attempt > x->plan->retries || w->refused || exec_stopping(x))
 		return false;
-	struct timespec d = retry_delay(x->plan->retry_delay, w->attempt), now = monotonic_now();
-	w->due.tv_sec = now.tv_sec + d.tv_sec;
-	w->due.tv_nsec = now.tv_nsec + d.tv_nsec;
-	if (w->due.tv_nsec >= 1000000000L) {
-		w->due.tv_sec++;
-		w->due.tv_nsec -= 1000000000L;
-	}
+	w->due = timespec_add(monotonic_now(), retry_delay(x->plan->retry_delay, w->attempt));
 	w->waiting = true;
 	x->waiting++;
 	return true;

@@ -237,19 +237,17 @@ static bool handle_key(struct view *v, int ch)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-static int ms_until(const struct timespec *due)
+/* poll's timeout until DUE: at most a minute (keys and resizes wake it). */
+static int poll_ms(struct timespec due)
 {
-	struct timespec now = monotonic_now();
-	long long ms = (long long)(due->tv_sec - now.tv_sec) * 1000 + (due->tv_nsec - now.tv_nsec) / 1000000;
+	long long ms = ms_until(due);
 
-	return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms + 1;
+	return ms > 60000 ? 60000 : (int)ms;
 }
 
 static bool due_now(const struct timespec *due)
 {
-	struct timespec now = monotonic_now();
-
-	return now.tv_sec > due->tv_sec || (now.tv_sec == due->tv_sec && now.tv_nsec >= due->tv_nsec);
+	return timespec_cmp(monotonic_now(), *due) >= 0;
 }
 
 /* Has the terminal gone (its emulator, tmux or ssh ended)?  A hung-up
@@ -293,7 +291,7 @@ static int run_loop(struct view *v, unsigned long long count, bool *gone)
 		if (count && v->w->taken >= count)
 			return 0;
 		struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
-		int ready = poll(&in, 1, ms_until(&due));
+		int ready = poll(&in, 1, poll_ms(due));
 		if (ready < 0 && errno != EINTR)
 			return fail_errno("cannot wait for keys");
 		bool redraw = false, keyed = false;

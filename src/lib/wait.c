@@ -25,7 +25,7 @@ struct timespec monotonic_now(void)
 	return now;
 }
 
-static struct timespec timespec_add(struct timespec a, struct timespec b)
+struct timespec timespec_add(struct timespec a, struct timespec b)
 {
 	a.tv_sec += b.tv_sec;
 	a.tv_nsec += b.tv_nsec;
@@ -36,13 +36,34 @@ static struct timespec timespec_add(struct timespec a, struct timespec b)
 	return a;
 }
 
-static int timespec_cmp(struct timespec a, struct timespec b)
+struct timespec timespec_sub(struct timespec a, struct timespec b)
+{
+	a.tv_sec -= b.tv_sec;
+	a.tv_nsec -= b.tv_nsec;
+	if (a.tv_nsec < 0) {
+		a.tv_sec--;
+		a.tv_nsec += NSEC_PER_SEC;
+	}
+	return a;
+}
+
+int timespec_cmp(struct timespec a, struct timespec b)
 {
 	if (a.tv_sec != b.tv_sec)
 		return a.tv_sec < b.tv_sec ? -1 : 1;
 	if (a.tv_nsec != b.tv_nsec)
 		return a.tv_nsec < b.tv_nsec ? -1 : 1;
 	return 0;
+}
+
+long long ms_until(struct timespec t)
+{
+	struct timespec now = monotonic_now();
+
+	if (timespec_cmp(now, t) >= 0)
+		return 0;
+	struct timespec left = timespec_sub(t, now);
+	return (long long)left.tv_sec * 1000 + (left.tv_nsec + 999999) / 1000000;
 }
 
 void interval_next(struct timespec *due, struct timespec interval)
@@ -98,13 +119,7 @@ int wait_remaining_ms(const struct wait *w)
 		return 0;
 	if (!w->bounded)
 		return -1;
-	struct timespec now = monotonic_now();
-	if (timespec_cmp(now, w->deadline) >= 0)
-		return 0;
-	long long ms = (long long)(w->deadline.tv_sec - now.tv_sec) * 1000 +
-		       (w->deadline.tv_nsec - now.tv_nsec) / 1000000;
-	if (ms < 1)
-		ms = 1;     /* round up: never return before the deadline */
+	long long ms = ms_until(w->deadline);
 	return ms > 2147483647 ? 2147483647 : (int)ms;
 }
 

@@ -36,6 +36,13 @@ int wait_arm(const struct wait *w);
 void wait_disarm(void);
 
 struct timespec monotonic_now(void);
+/* A + B, A - B (A not before B), and their order: <0, 0, >0. */
+struct timespec timespec_add(struct timespec a, struct timespec b);
+struct timespec timespec_sub(struct timespec a, struct timespec b);
+int timespec_cmp(struct timespec a, struct timespec b);
+/* Milliseconds from now until T (CLOCK_MONOTONIC), rounded up so that a
+ * sleep of that long never wakes before T; 0 once T has passed. */
+long long ms_until(struct timespec t);
 
 /* For a command that repeats every INTERVAL (metrics --interval, watch):
  * *DUE moved on by INTERVAL, or to now when that has passed already (a

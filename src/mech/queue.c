@@ -88,13 +88,7 @@ static int put_back_in_grace(struct queue *q, const struct queue_record *rec)
 
 	if (!started) {
 		struct timespec grace = { 0, QUEUE_PUT_BACK_GRACE_MS * 1000000L };
-		end = monotonic_now();
-		end.tv_sec += grace.tv_sec;
-		end.tv_nsec += grace.tv_nsec;
-		if (end.tv_nsec >= 1000000000L) {
-			end.tv_sec++;
-			end.tv_nsec -= 1000000000L;
-		}
+		end = timespec_add(monotonic_now(), grace);
 		started = true;
 	}
 	for (;;) {
@@ -102,8 +96,7 @@ static int put_back_in_grace(struct queue *q, const struct queue_record *rec)
 			return 0;
 		if (errno != EAGAIN)
 			return -1;
-		struct timespec now = monotonic_now();
-		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+		if (timespec_cmp(monotonic_now(), end) >= 0) {
 			errno = EAGAIN;
 			return -1;
 		}
