@@ -88,12 +88,8 @@ static int format_record(struct buf *out, const struct queue_record *rec, enum o
 		return format_json(out, rec, tag_name, false);
 	case OUTPUT_JSON_STRING:
 		return format_json(out, rec, tag_name, true);
-	case OUTPUT_HEX: {
-		struct hexdump h;
-		hexdump_start(&h, 0);
-		return hexdump_lines(&h, out, (const unsigned char *)rec->data, rec->size) ||
-		       hexdump_end(&h, out);
-	}
+	case OUTPUT_HEX:
+		return hexdump_whole(out, rec->data, rec->size);
 	case OUTPUT_RAW:
 		return buf_append(out, rec->data, rec->size);
 	case OUTPUT_NULL:

@@ -27,12 +27,6 @@ char *sock_fds_option(const char *addr)
 	return opt;
 }
 
-void sock_fds_close_all(const int *fds, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		close(fds[i]);
-}
-
 /* One FILE.  A symbolic link is refused (a link swapped in a shared
  * directory would pass the listener whatever it points to, with our
  * rights); so is a directory (its descriptor opens the whole tree below

@@ -24,8 +24,6 @@ char *sock_fds_option(const char *addr);
  * having closed what it opened. */
 int sock_fds_open(const char *const *files, size_t n, bool rw, int *fds);
 
-/* Close the N descriptors of FDS. */
-void sock_fds_close_all(const int *fds, size_t n);
 
 /* The taker, on the connection at stdin (served at ADDR): wait for its
  * first bytes (at most IDLE when not NULL), then become NEXT with the

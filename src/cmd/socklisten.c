@@ -132,7 +132,8 @@ static int take_datagrams(struct server *s)
 		bool let_in = allowed(s, &p);
 		if (let_in)
 			serve_refuse_fds(s, &p, &f);
-		sock_fds_close(&f);   /* a refused sender's too, unreported: it was reported once */
+		else
+			sock_fds_close(&f);   /* a refused sender's, unreported: it was reported once */
 		if (!let_in)
 			continue;
 		s->served++;
@@ -165,7 +166,7 @@ static int serve(struct server *s)
 			cap = 100;
 		int ready = sock_wait_fd(s->l.fd, POLLIN, &s->w, cap);
 		if (s->nkids)
-			pool_reap(s, false);
+			pool_reap(s);
 		if (ready < 0) {
 			if (errno != EINTR)
 				rc = fail_errno("cannot wait on %s", s->l.addr.text);

@@ -59,8 +59,8 @@ int serve_data(struct server *s, int conn, const struct sock_peer *p);
 
 /* COMMAND for CONN, running while the listener accepts the next. */
 int pool_start(struct server *s, int conn, const struct sock_peer *p);
-/* Reap the children that ended; with BLOCK, all of them. */
-void pool_reap(struct server *s, bool block);
+/* Reap the children that ended. */
+void pool_reap(struct server *s);
 /* Every child reaped, a termination signal passed on once. */
 void pool_finish(struct server *s);
 /* --idle-timeout with COMMAND: the relay's argv. */

@@ -21,16 +21,14 @@ static void report_child(const struct child *k)
 		     (long)k->peer, k->spawn.status);
 }
 
-/* Reap the children that ended; with BLOCK, all of them. */
-void pool_reap(struct server *s, bool block)
+/* Reap the children that ended. */
+void pool_reap(struct server *s)
 {
 	size_t keep = 0;
 
 	for (size_t i = 0; i < s->nkids; i++) {
 		struct child *k = &s->kids[i];
-		if (block)
-			spawn_wait(&k->spawn);
-		if (block || spawn_try_wait(&k->spawn)) {
+		if (spawn_try_wait(&k->spawn)) {
 			report_child(k);
 			continue;
 		}
@@ -95,7 +93,7 @@ void pool_finish(struct server *s)
 		/* Sleep until a child ends or a signal comes; reap below. */
 		siginfo_t info;
 		waitid(P_ALL, 0, &info, WEXITED | WNOWAIT);
-		pool_reap(s, false);
+		pool_reap(s);
 	}
 	free(s->kids);
 }
@@ -160,5 +158,5 @@ void pool_wait_for_one(struct server *s)
 
 	if (!termination_pending())
 		waitid(P_ALL, 0, &info, WEXITED | WNOWAIT);
-	pool_reap(s, false);
+	pool_reap(s);
 }

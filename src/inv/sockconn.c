@@ -87,7 +87,7 @@ static int keep_connected(struct conn_list *l, const struct table_read *t)
 		const char *name = s->name ? s->name : peer && peer->name ? peer->name : "";
 		struct conn_sock *c = &l->v[l->n];
 		*c = (struct conn_sock){ .inode = s->inode, .peer = s->peer, .type = s->type,
-					 .connected = s->connected, .state = state_name(s), .path = strdup(name) };
+					 .state = state_name(s), .path = strdup(name) };
 		if (!c->path)
 			return -1;
 		l->n++;

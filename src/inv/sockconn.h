@@ -16,10 +16,10 @@ struct conn_proc {
 };
 
 /* One end: a socket in state ESTABLISHED (a stream or seqpacket
- * connection, or a connected datagram socket), or, not CONNECTED, a named
- * socket that may be the peer of one (a bound datagram socket). */
+ * connection, or a connected datagram socket), or a named socket that is
+ * not connected (listening, or bound: the peer of connected datagram
+ * sockets). */
 struct conn_sock {
-	bool connected;
 	const char *state;     /* as ss shows it: "ESTAB" when connected, else
 	                        * "LISTEN" or "UNCONN" (a bound datagram
 	                        * socket); NULL for a named socket in neither */

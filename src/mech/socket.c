@@ -324,25 +324,16 @@ static int connect_to(const struct sock_addr *a, int type, bool quiet_absent)
 	return fd;
 }
 
-int sock_connect(const struct sock_addr *a, int type)
-{
-	return connect_to(a, type, false);
-}
-
-int sock_connect_try(const struct sock_addr *a, int type)
-{
-	return connect_to(a, type, true);
-}
-
 /* How long to let a listener that is not there yet come, between tries. */
 #define RETRY_NS (20 * 1000 * 1000)
 
 int sock_connect_until(const struct sock_addr *a, int type, const struct wait *w)
 {
 	if (!w->bounded)
-		return sock_connect(a, type);
+		return connect_to(a, type, false);
 	for (;;) {
-		int fd = sock_connect_try(a, type);
+		/* Nobody listening yet (no socket, or refused): -1, unreported. */
+		int fd = connect_to(a, type, true);
 		if (fd >= 0 || (errno != ENOENT && errno != ECONNREFUSED))
 			return fd;
 		/* A file that is no socket refuses too, and always will. */
@@ -384,37 +375,59 @@ union sock_control {
 	char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(SOCK_FDS_MAX * sizeof(int))];
 };
 
+void sock_fds_close_all(const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
 void sock_fds_close(struct sock_fds *f)
 {
-	for (unsigned i = 0; i < f->n; i++)
-		close(f->fd[i]);
+	sock_fds_close_all(f->fd, f->n);
 	f->n = 0;
 }
 
-/* The descriptors of MSG's SCM_RIGHTS into F (or closed, F NULL). */
-static void take_fds(struct msghdr *msg, struct sock_fds *f)
+/* The descriptors of one SCM_RIGHTS message C into F (closed, F NULL). */
+static void take_rights(const struct cmsghdr *c, struct sock_fds *f)
 {
-	struct sock_fds none;
+	size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 
-	if (!f)
-		f = &none;
-	f->n = 0;
-	f->cut = (msg->msg_flags & MSG_CTRUNC) != 0;
+	for (size_t i = 0; i < k; i++) {
+		int d;
+		memcpy(&d, CMSG_DATA(c) + i * sizeof(int), sizeof(d));
+		if (f && f->n < SOCK_FDS_MAX)
+			f->fd[f->n++] = d;
+		else
+			close(d);   /* F NULL; beyond our buffer it cannot happen: never leak */
+	}
+}
+
+/* One walk over MSG's control messages: its descriptors into F (closed
+ * when F is NULL) and, when P is not NULL, its sender's credentials. */
+static void take_control(struct msghdr *msg, struct sock_fds *f, struct sock_peer *p)
+{
+	if (f) {
+		f->n = 0;
+		f->cut = (msg->msg_flags & MSG_CTRUNC) != 0;
+	}
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_len < CMSG_LEN(0))
 			continue;
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int d;
-			memcpy(&d, CMSG_DATA(c) + i * sizeof(int), sizeof(d));
-			if (f->n < SOCK_FDS_MAX)
-				f->fd[f->n++] = d;
-			else
-				close(d);   /* cannot happen with our buffer; never leak */
+		if (c->cmsg_type == SCM_RIGHTS) {
+			take_rights(c, f);
+		} else if (p && c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			/* Pid 0: the record was queued before SO_PASSCRED was set
+			 * (a socket passed by socket activation), and the kernel
+			 * made up the rest (the overflow uid): no credentials. */
+			if (cred.pid == 0)
+				continue;
+			p->pid = cred.pid;
+			p->uid = cred.uid;
+			p->gid = cred.gid;
 		}
 	}
-	if (f == &none)
-		sock_fds_close(&none);
 }
 
 ssize_t sock_send_fds(int fd, const void *buf, size_t n, const int *fds, unsigned nfds)
@@ -440,30 +453,41 @@ ssize_t sock_send_fds(int fd, const void *buf, size_t n, const int *fds, unsigne
 	return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
+/* recvmsg into BUF with room in CONTROL for credentials and descriptors,
+ * through EINTR unless a termination signal is pending.  -1 with F (if
+ * any) empty on failure. */
+static ssize_t recv_with_control(int fd, struct iovec *iov, int flags, struct msghdr *msg,
+				 union sock_control *control, struct sock_fds *f)
+{
+	ssize_t got;
+
+	do {
+		*msg = (struct msghdr){ .msg_iov = iov, .msg_iovlen = 1, .msg_control = control->space,
+					.msg_controllen = sizeof(control->space) };
+		got = recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC);
+	} while (got < 0 && errno == EINTR && !termination_pending());
+	if (got < 0 && f) {
+		f->n = 0;
+		f->cut = false;
+	}
+	return got;
+}
+
 ssize_t sock_recv_fds(int fd, void *buf, size_t n, int flags, struct sock_fds *f)
 {
 	union sock_control control;
 	struct iovec iov = { .iov_base = buf, .iov_len = n };
 	struct msghdr msg;
-	ssize_t got;
 
-	for (;;) {
-		if (termination_pending()) {
-			errno = EINTR;
-			return -1;
-		}
-		msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
-				       .msg_controllen = sizeof(control.space) };
-		got = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
-		if (got >= 0 || errno != EINTR || termination_pending())
-			break;
-	}
-	if (got < 0) {
+	if (termination_pending()) {
 		f->n = 0;
 		f->cut = false;
+		errno = EINTR;
 		return -1;
 	}
-	take_fds(&msg, f);
+	ssize_t got = recv_with_control(fd, &iov, flags, &msg, &control, f);
+	if (got >= 0)
+		take_control(&msg, f, NULL);
 	return got;
 }
 
@@ -471,43 +495,19 @@ ssize_t sock_recv_record(int fd, void *buf, size_t n, struct sock_peer *p, struc
 {
 	union sock_control control;
 	struct iovec iov = { .iov_base = buf, .iov_len = n };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.space, .msg_controllen = sizeof(control.space),
-	};
-	ssize_t got;
+	struct msghdr msg;
+	ssize_t got = recv_with_control(fd, &iov, MSG_DONTWAIT | MSG_TRUNC, &msg, &control, f);
 
-	while ((got = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC)) < 0 &&
-	       errno == EINTR && !termination_pending())
-		;
-	if (f) {
-		f->n = 0;
-		f->cut = false;
-	}
 	if (got < 0)
 		return -1;
-	take_fds(&msg, f);
+	p->pid = 0;
+	p->uid = (uid_t)-1;
+	p->gid = (gid_t)-1;
+	take_control(&msg, f, p);
 	/* recvmsg says 0 both for an empty record and at the end; only a
 	 * record comes with its sender's credentials (socket(7), SO_PASSCRED). */
 	if (got == 0 && msg.msg_controllen == 0)
 		return SOCK_RECORD_END;
-	p->pid = 0;
-	p->uid = (uid_t)-1;
-	p->gid = (gid_t)-1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
-			struct ucred cred;
-			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-			/* Pid 0: the record was queued before SO_PASSCRED was set
-			 * (a socket passed by socket activation), and the kernel
-			 * made up the rest (the overflow uid): no credentials. */
-			if (cred.pid == 0)
-				continue;
-			p->pid = cred.pid;
-			p->uid = cred.uid;
-			p->gid = cred.gid;
-		}
 	return got;
 }
 

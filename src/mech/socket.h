@@ -50,16 +50,10 @@ int sock_listen(struct sock_listener *l, const struct sock_addr *a, int type, mo
 /* Close, and remove the file if it is still the one we made. */
 void sock_listener_close(struct sock_listener *l);
 
-/* A socket of TYPE connected to A, non-blocking and close-on-exec.
- * Returns the fd, or -1 after reporting. */
-int sock_connect(const struct sock_addr *a, int type);
-/* The same, but when nobody listens at A yet (no socket there, or the
- * connection refused) it returns -1 with errno ENOENT or ECONNREFUSED and
- * reports nothing, for a caller that waits for a listener to appear. */
-int sock_connect_try(const struct sock_addr *a, int type);
-/* With a bounded W (--timeout): waits until someone listens at A or the
- * deadline passes (then reports "no listener ... before the timeout"
- * and returns -1); unbounded, sock_connect. */
+/* A socket of TYPE connected to A, non-blocking and close-on-exec, or -1
+ * after reporting.  With a bounded W (--timeout) it waits until someone
+ * listens at A or the deadline passes (then reports "no listener ...
+ * before the timeout"). */
 int sock_connect_until(const struct sock_addr *a, int type, const struct wait *w);
 
 struct sock_peer {
@@ -89,6 +83,8 @@ struct sock_fds {
 
 /* Close every descriptor of F; F is empty after. */
 void sock_fds_close(struct sock_fds *f);
+/* Close the N descriptors of FDS. */
+void sock_fds_close_all(const int *fds, size_t n);
 
 /* Send N bytes of BUF (N >= 1 on a stream) with the NFDS descriptors of
  * FDS (SCM_RIGHTS), non-blocking.  As send(2): bytes taken, or -1 with
