@@ -192,13 +192,11 @@ int dump_file_bytes(struct out *w, int fd, unsigned long long size, unsigned lon
 		if (off >= size)
 			break;
 		size_t n = size - off < DUMP_CHUNK ? (size_t)(size - off) : DUMP_CHUNK;
-		ssize_t got;
-		do
-			got = pread(fd, chunk, n, (off_t)off);
-		while (got < 0 && errno == EINTR);
+		ssize_t got = pread_full(fd, chunk, n, (off_t)off);
 		if (got < 0)
 			return -1;
-		/* A file that shrank meanwhile: the rest reads as zeros. */
+		/* A file that shrank meanwhile (its end came early): the rest
+		 * reads as zeros. */
 		memset(chunk + got, 0, n - (size_t)got);
 		if (out_chunk(w, off, chunk, n, chunks) != 0)
 			return -2;

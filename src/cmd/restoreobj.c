@@ -377,21 +377,13 @@ int restore_chunk(struct restorer *r, unsigned long long line)
 	if (m->skip || r->o->dry_run)
 		return 0;
 	if (m->obj.posix) {
-		ssize_t done = 0;
-		while ((size_t)done < n) {
-			ssize_t got = pwrite(m->fd, bytes + done, n - (size_t)done, (off_t)(r->line.offset + (size_t)done));
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0) {
-				char why[POSIX_NAME_MAX * 4 + 120];
-				snprintf(why, sizeof(why), "cannot write into %s: %s", restore_describe(&m->obj),
-					 got < 0 ? strerror(errno) : "no room");
-				restore_undo(r);
-				m->skip = true;
-				restore_line_fail(r, line, why);
-				return 0;
-			}
-			done += got;
+		if (pwrite_all(m->fd, bytes, n, (off_t)r->line.offset) != 0) {
+			char why[POSIX_NAME_MAX * 4 + 120];
+			snprintf(why, sizeof(why), "cannot write into %s: %s", restore_describe(&m->obj),
+				 errno == ENOSPC ? "no room" : strerror(errno));
+			restore_undo(r);
+			m->skip = true;
+			restore_line_fail(r, line, why);
 		}
 		return 0;
 	}

@@ -182,17 +182,7 @@ static int undo_cover(struct undo *u, size_t end)
  * of it are gone, and what is left of it is restored). */
 static int undo_restore(struct undo *u)
 {
-	size_t done = 0;
-
-	while (done < u->saved) {
-		ssize_t n = pread(u->fd, u->base + done, u->saved - done, (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
+	return pread_full(u->fd, u->base, u->saved, 0) == (ssize_t)u->saved ? 0 : -1;
 }
 
 /* Put the old bytes back before a failure is reported: 0, or the status

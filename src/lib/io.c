@@ -34,6 +34,41 @@ ssize_t read_some(int fd, void *buf, size_t n)
 	}
 }
 
+ssize_t pread_full(int fd, void *buf, size_t n, off_t off)
+{
+	size_t total = 0;
+
+	while (total < n) {
+		ssize_t got = pread(fd, (char *)buf + total, n - total, off + (off_t)total);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		total += (size_t)got;
+	}
+	return (ssize_t)total;
+}
+
+int pwrite_all(int fd, const void *buf, size_t n, off_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t put = pwrite(fd, (const char *)buf + done, n - done, off + (off_t)done);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0) {
+			if (put == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		done += (size_t)put;
+	}
+	return 0;
+}
+
 ssize_t read_full(int fd, void *buf, size_t n)
 {
 	return read_full_progress(fd, buf, n, NULL);

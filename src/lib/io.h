@@ -18,6 +18,12 @@ ssize_t read_full(int fd, void *buf, size_t n);
 /* The same, telling P (if not NULL) the bytes read so far after each
  * read(2): an input that comes slowly shows its progress line. */
 ssize_t read_full_progress(int fd, void *buf, size_t n, struct progress *p);
+/* At offset OFF of a file (pread/pwrite), through EINTR and short
+ * transfers: pread_full reads until N bytes or end of file and returns the
+ * count or -1; pwrite_all returns 0, or -1 with errno (ENOSPC when the
+ * file takes no more). */
+ssize_t pread_full(int fd, void *buf, size_t n, off_t off);
+int pwrite_all(int fd, const void *buf, size_t n, off_t off);
 /* Write all N bytes.  Returns 0, or -1 with errno set; *done (if not NULL)
  * always holds how many bytes did reach FD. */
 int write_all(int fd, const void *buf, size_t n, size_t *done);
