@@ -223,11 +223,10 @@ static int dump_posix_entry(struct out *w, int dir, const char *entry, enum ipc_
 	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return 0;
 	if (kind != IPC_KIND_QUEUE) {
-		bool is_sem = strncmp(base, "sem.", 4) == 0;
-		if (is_sem != (kind == IPC_KIND_SEM))
+		enum ipc_kind holds;
+		base = posix_shm_entry(entry, &holds);
+		if (holds != kind)
 			return 0;
-		if (is_sem)
-			base += 4;
 	}
 	if (!*base || fstatat(dir, entry, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
 	    (s->has_user && st.st_uid != s->user))

@@ -45,7 +45,9 @@ static int dump_sysv_queue(struct out *w, int id)
 		dump_skipped(w);
 		return 0;
 	}
-	size_t room = q.max_message > ds.msg_qbytes ? q.max_message : ds.msg_qbytes;
+	/* No message there is longer than the bytes it holds, none that comes
+	 * longer than the queue takes: room for one, not the whole capacity. */
+	size_t room = q.max_message > ds.msg_cbytes ? q.max_message : ds.msg_cbytes;
 	struct queue_record *rec = malloc(sizeof(*rec) + room);
 	if (!rec) {
 		queue_close(&q);

@@ -278,10 +278,8 @@ static int load_shm_dir(unsigned kinds, struct posix_list *list)
 		return errno == ENOENT ? 0 : fail_errno("cannot read %s", POSIX_SHM_DIR);
 	struct dirent *e;
 	while (rc == 0 && (e = readdir(d))) {
-		bool is_sem = strncmp(e->d_name, SEM_PREFIX, strlen(SEM_PREFIX)) == 0 &&
-			      e->d_name[strlen(SEM_PREFIX)] != '\0';
-		enum ipc_kind kind = is_sem ? IPC_KIND_SEM : IPC_KIND_SHM;
-		const char *name = is_sem ? e->d_name + strlen(SEM_PREFIX) : e->d_name;
+		enum ipc_kind kind;
+		const char *name = posix_shm_entry(e->d_name, &kind);
 		struct stat st;
 		struct posix_obj o;
 		if (!(kinds & KIND_BIT(kind)) || strlen(name) > POSIX_NAME_MAX ||
@@ -289,7 +287,7 @@ static int load_shm_dir(unsigned kinds, struct posix_list *list)
 			continue;
 		init_obj(&o, kind, name);
 		from_stat(&o, &st);
-		if (is_sem)
+		if (kind == IPC_KIND_SEM)
 			read_sem_value(&o);
 		rc = posix_list_add(list, &o);
 	}
@@ -450,4 +448,12 @@ const char *posix_describe(const struct posix_obj *o)
 
 	snprintf(text, sizeof(text), "%s %s", posix_kind_name(o->kind), o->name);
 	return text;
+}
+
+const char *posix_shm_entry(const char *d_name, enum ipc_kind *kind)
+{
+	bool is_sem = strncmp(d_name, SEM_PREFIX, strlen(SEM_PREFIX)) == 0 && d_name[strlen(SEM_PREFIX)] != '\0';
+
+	*kind = is_sem ? IPC_KIND_SEM : IPC_KIND_SHM;
+	return is_sem ? d_name + strlen(SEM_PREFIX) : d_name;
 }

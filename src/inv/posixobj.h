@@ -78,6 +78,10 @@ int posix_remove(const struct posix_obj *o);
 
 /* "POSIX message queue /name" for messages. */
 const char *posix_kind_name(enum ipc_kind kind);
+/* What the file D_NAME of /dev/shm holds: a semaphore ("sem.NAME", NAME
+ * not empty) or a shared memory object.  Sets *KIND; returns its name
+ * without the leading '/'. */
+const char *posix_shm_entry(const char *d_name, enum ipc_kind *kind);
 const char *posix_describe(const struct posix_obj *o);
 
 #endif

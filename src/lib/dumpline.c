@@ -18,18 +18,10 @@ const char *dump_kind_word(enum ipc_kind kind)
 
 int dump_append_name(struct buf *b, const char *name)
 {
-	size_t len = strlen(name);
+	bool exact;
 
-	if (buf_append_str(b, ",\"name\":"))
-		return -1;
-	if (utf8_valid((const unsigned char *)name, len))
-		return json_append_string(b, name, len);
-	char shown[4 * (POSIX_NAME_MAX + 2)];
-	shown_form(name, shown, sizeof(shown));
-	if (json_append_string(b, shown, strlen(shown)) || buf_append_str(b, ",\"name_base64\":\"") ||
-	    base64_append(b, (const unsigned char *)name, len))
-		return -1;
-	return buf_append(b, "\"", 1);
+	return buf_append_str(b, ",\"name\":") || json_append_text(b, name, &exact) ||
+	       (!exact && json_append_base64_member(b, "name", name));
 }
 
 int dump_append_chunk(struct buf *b, unsigned long long offset, const void *bytes, size_t n)
