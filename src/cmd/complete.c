@@ -204,16 +204,6 @@ static void offer_users(const char *prefix)
 	endpwent();
 }
 
-static bool is_list_column(const char *name)
-{
-	const char *known;
-
-	for (size_t i = 0; (known = list_column_name(i)); i++)
-		if (strcmp(known, name) == 0)
-			return true;
-	return false;
-}
-
 /* list's columns of objects, then those only --sockets --connected has:
  * the shell does not tell which view the line asks for. */
 static void offer_columns(const char *prefix)
@@ -223,7 +213,7 @@ static void offer_columns(const char *prefix)
 	for (size_t i = 0; (name = list_column_name(i)); i++)
 		offer(name, prefix);
 	for (size_t i = 0; (name = connected_column_name(i)); i++)
-		if (!is_list_column(name))
+		if (column_by_name(name, strlen(name)) < 0)
 			offer(name, prefix);
 }
 

@@ -18,7 +18,6 @@ struct restore_options {
 };
 
 /* The object being restored, between its first line and its end line. */
-/* The object being restored, between its first line and its end line. */
 struct making {
 	struct dump_object obj;
 	bool active;              /* inside an object's lines */

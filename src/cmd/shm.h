@@ -15,7 +15,7 @@
 #include "mech/segment.h"
 #include "mech/sem.h"
 
-enum { OPT_SIZE = 1, OPT_OFFSET, OPT_LENGTH, OPT_STRING, OPT_HEX, OPT_LOCK };
+enum { OPT_OFFSET = 1, OPT_LENGTH, OPT_STRING, OPT_HEX, OPT_LOCK };
 
 /* The --lock option's line of a popt table; WHAT is what it is held
  * around ("write", "read"). */

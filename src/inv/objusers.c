@@ -260,12 +260,11 @@ int age_filter_apply(struct users *u, const struct age_filter *f, struct sysv_li
 
 /* The second look at users: kept when in use (unless FORCE), and, for
  * --orphaned, when no longer orphaned (a recorded pid alive again). */
-static enum recheck users_verdict(bool in_use, bool orphaned, pid_t user, const struct age_filter *f, bool force,
-				  pid_t *who)
+/* The second look's answer once the object's users are known (--force
+ * was answered before they were read). */
+static enum recheck users_verdict(bool in_use, bool orphaned, pid_t user, const struct age_filter *f, pid_t *who)
 {
 	*who = user;
-	if (force)
-		return RECHECK_PASSES;
 	if (in_use || (f->orphaned && !orphaned))
 		return RECHECK_IN_USE;
 	return RECHECK_PASSES;
@@ -297,7 +296,7 @@ enum recheck sysv_recheck(struct users *fresh, const struct sysv_obj *was, const
 	 * is very likely the one. */
 	if (in_use && !user && now.kind == IPC_KIND_SHM && users_alive(NULL, now.lpid))
 		user = now.lpid;
-	return users_verdict(in_use, sysv_orphaned(fresh, &now, &w), user, f, force, who);
+	return users_verdict(in_use, sysv_orphaned(fresh, &now, &w), user, f, who);
 }
 
 enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, const struct age_filter *f,
@@ -320,5 +319,5 @@ enum recheck posix_recheck(struct users *fresh, const struct posix_obj *was, con
 	if (obj_users_posix(fresh, &found[0], &w) != 0)
 		return errno = ENOMEM, RECHECK_UNREADABLE;
 	bool in_use = posix_in_use(&w, &user);
-	return users_verdict(in_use, posix_orphaned(fresh, &found[0], &w), user, f, force, who);
+	return users_verdict(in_use, posix_orphaned(fresh, &found[0], &w), user, f, who);
 }

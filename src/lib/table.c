@@ -411,7 +411,7 @@ static int plain_line(struct buf *b, struct libscols_table *tb, const struct tab
 
 /* The arena as libsmartcols prints it with the arena's widths, without its
  * measuring every cell again (mbrtowc and wcwidth per character: most of
- * a 20,000-row table's time).  Written TABLE_CHUNK_ROWS lines at a time. */
+ * a 20,000-row table's time).  Written 64 KiB at a time and at the end. */
 static int print_plain(struct table_printer *tp, struct libscols_table *tb, const struct table_arena *a,
 		       const char *title)
 {
@@ -430,8 +430,6 @@ static int print_plain(struct table_printer *tp, struct libscols_table *tb, cons
 			b.len = 0;
 		}
 	}
-	if (rc == 0 && b.len)
-		fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 	return rc ? fail("out of memory") : 0;
 }
