@@ -77,6 +77,22 @@ make_all() {
 	[ "$(jq -c '[.priority, .size]' <<<"$output" | tr '\n' ' ')" = '[9,6] [3,5] [3,2] ' ]
 }
 
+@test "dump --all takes a segment named /sem. as list shows it: a segment, not a semaphore" {
+	ipctool mkshm /sem. --size 8 >/dev/null
+	ipctool mksem /sem.x >/dev/null
+	run_tool list --posix --shm -r --noheadings -o NAME
+	assert_success
+	assert_output /sem.
+	run_tool dump --all --posix --shm
+	assert_success
+	run jq -r 'select(.kind == "shm") | .name' <<<"$output"
+	assert_output /sem.
+	run_tool dump --all --posix --sems
+	assert_success
+	run jq -r 'select(.kind == "sem") | .name' <<<"$output"
+	assert_output /sem.x
+}
+
 @test "restored objects hold the same bytes, messages and owners" {
 	need_root
 	make_all
