@@ -130,12 +130,18 @@ static int keep_sem_pids(const struct sysv_obj *objs, size_t n, struct users *se
 			break;
 		}
 		pids = grown;
-		bool known = true, waited = false;
+		bool known = true;
+		unsigned ncnt = 0, zcnt = 0;
 		for (size_t k = 0; k < o->nsems && known; k++) {
-			known = (pids[k] = semctl(o->id, (int)k, GETPID)) >= 0;
-			waited = waited || semctl(o->id, (int)k, GETNCNT) > 0 || semctl(o->id, (int)k, GETZCNT) > 0;
+			int nc = -1, zc = -1;
+			known = (pids[k] = semctl(o->id, (int)k, GETPID)) >= 0 &&
+				(nc = semctl(o->id, (int)k, GETNCNT)) >= 0 && (zc = semctl(o->id, (int)k, GETZCNT)) >= 0;
+			if (known) {
+				ncnt += (unsigned)nc;
+				zcnt += (unsigned)zc;
+			}
 		}
-		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known, waited);
+		rc = users_keep_sem_pids(sems, (ino_t)o->ipcns, o->id, pids, o->nsems, known, ncnt, zcnt);
 	}
 	free(pids);
 	return rc;

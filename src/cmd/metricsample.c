@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
-#include <sys/sem.h>
 #include <time.h>
 
 #include "cmd/listns.h"
@@ -32,8 +31,8 @@ void sample_free(struct sample *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* semctl GETNCNT and GETZCNT of every semaphore of the sets from FIRST on:
- * how many processes wait for it to grow, or to be zero (semop(2)). */
+/* How many processes wait for the sets from FIRST on to grow, or to be
+ * zero (semop(2)): the sums namespace_load read with their pids. */
 static int read_waits(struct sample *s, size_t first)
 {
 	if (s->sysv.n == first)
@@ -45,14 +44,9 @@ static int read_waits(struct sample *s, size_t first)
 	s->waits = w;
 	for (size_t i = first; i < s->sysv.n; i++) {
 		const struct sysv_obj *o = &s->sysv.objs[i];
-		w[i] = (struct waits){ 0 };
-		for (unsigned long long k = 0; o->kind == IPC_KIND_SEM && k < o->nsems; k++) {
-			int n = semctl(o->id, (int)k, GETNCNT), z = semctl(o->id, (int)k, GETZCNT);
-			if (n < 0 || z < 0)
-				break;   /* gone, or not readable by this user */
-			w[i].p += (unsigned)n;
-			w[i].zero += (unsigned)z;
-		}
+		const struct sem_record *r =
+			o->kind == IPC_KIND_SEM ? users_sem_pids(&s->users, (ino_t)o->ipcns, o->id) : NULL;
+		w[i] = (struct waits){ .p = r ? r->ncnt : 0, .zero = r ? r->zcnt : 0 };
 	}
 	return 0;
 }

@@ -70,7 +70,7 @@ static int semaphore_users(struct users *u, const struct sysv_obj *o, struct obj
 
 	if (kept) {
 		w->unknown = !kept->known;
-		w->waited = kept->waited;
+		w->waited = kept->ncnt || kept->zcnt;
 		for (size_t i = 0; i < kept->n; i++)
 			if (add_recorded(u, w, u->sem_pids[kept->at + i], USE_LAST_OPERATION) != 0)
 				return -1;

@@ -77,7 +77,7 @@ struct sem_record {
 	int semid;
 	size_t at, n;              /* in the pid pool */
 	bool known;                /* false: GETPID was refused */
-	bool waited;               /* some semaphore's NCNT or ZCNT was above 0 */
+	unsigned ncnt, zcnt;       /* the sums of its semaphores' GETNCNT, GETZCNT */
 };
 
 struct users {
@@ -156,7 +156,7 @@ void users_look_up(pid_t pid, struct user_proc *p);
  * with whether a process waits on it (WAITED: NCNT or ZCNT above 0);
  * users_sem_pids finds them again, NULL when none were kept. */
 int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pids, size_t n, bool known,
-			bool waited);
+			unsigned ncnt, unsigned zcnt);
 const struct sem_record *users_sem_pids(struct users *u, ino_t ipcns, int semid);
 
 /* "attached", "mapped,open", "last-send,waiting-receive": HOW in words. */

@@ -174,7 +174,7 @@ bool users_alive(struct users *u, pid_t pid)
 /* ---- semaphore pids read in their namespace -------------------------------- */
 
 int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pids, size_t n, bool known,
-			bool waited)
+			unsigned ncnt, unsigned zcnt)
 {
 	struct sem_record *sems = array_grow(u->sems, &u->sems_cap, u->nsems, sizeof(*sems), 64);
 
@@ -190,7 +190,7 @@ int users_keep_sem_pids(struct users *u, ino_t ipcns, int semid, const pid_t *pi
 	}
 	u->sems[u->nsems++] = (struct sem_record){ .ipcns = ipcns, .semid = semid, .at = u->nsem_pids,
 						    .n = known ? n : 0, .known = known,
-						    .waited = waited };
+						    .ncnt = ncnt, .zcnt = zcnt };
 	if (known)
 		u->nsem_pids += n;
 	u->sems_sorted = false;
