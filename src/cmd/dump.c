@@ -190,6 +190,6 @@ const struct command command_dump = {
 	.size = sizeof(struct dump_options),
 	.select = PART(struct dump_options, select),
 	.option = dump_option,
-	.run = dump_run,
+	.old_run = dump_run,
 	.done = dump_done,
 };

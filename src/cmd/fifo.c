@@ -320,5 +320,5 @@ const struct command command_fifo = {
 	.create = PART(struct fifo_options, create),
 	.wait = PART(struct fifo_options, wait),
 	.option = fifo_option,
-	.run = fifo_run,
+	.old_run = fifo_run,
 };

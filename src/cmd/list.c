@@ -497,7 +497,7 @@ const struct command command_list = {
 	.format = PART(struct list_options, out.format),
 	.target_use = TARGET_OPTIONAL,
 	.option = list_option,
-	.run = list_run,
+	.old_run = list_run,
 	.done = list_done,
 };
 

@@ -79,7 +79,7 @@ static const struct command command_help = {
 	.table = help_table,
 	.size = sizeof(struct help_options),
 	.option = help_option,
-	.run = help_run,
+	.old_run = help_run,
 };
 
 /* Every subcommand, in the order --help lists them.  Dispatch, --help,

@@ -248,6 +248,6 @@ const struct command command_metrics = {
 	.table = metrics_table,
 	.size = sizeof(struct metrics_options),
 	.option = metrics_option,
-	.run = metrics_run,
+	.old_run = metrics_run,
 	.done = metrics_done,
 };

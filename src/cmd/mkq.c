@@ -14,12 +14,6 @@
 
 enum { OPT_MAX_BYTES = 1, OPT_MAX_MESSAGES, OPT_MESSAGE_SIZE };
 
-struct mkq_options {
-	struct target target;
-	struct create_options create;
-	struct queue_limits limits;
-};
-
 static struct poptOption mkq_table[] = {
 	TARGET_TABLE,
 	CLI_INCLUDE(cli_create_options, "Creating:"),
@@ -33,59 +27,56 @@ static struct poptOption mkq_table[] = {
 	POPT_TABLEEND
 };
 
-static int mkq_option(int val, const char *arg, void *data)
+/* The limits' own types (queue.h), each range-checked to fit. */
+static int read_limits(const struct args *a, struct queue_limits *limits)
 {
-	struct mkq_options *o = data;
-	unsigned long long v = 0;
-	int rc = CLI_UNHANDLED;
+	unsigned long long bytes = 0, messages = 0, size = 0;
+	int rc;
 
-	/* The limits' own types (queue.h), each range-checked to fit. */
-	if (val == OPT_MAX_BYTES && !(rc = cli_size("--max-bytes", arg, 1, INT_MAX, &v)))
-		o->limits.max_bytes = (unsigned long)v;
-	if (val == OPT_MAX_MESSAGES && !(rc = cli_unsigned("--max-messages", arg, 1, LONG_MAX, &v)))
-		o->limits.max_messages = (long)v;
-	if (val == OPT_MESSAGE_SIZE && !(rc = cli_size("--message-size", arg, 1, LONG_MAX, &v)))
-		o->limits.message_size = (long)v;
-	return rc;
+	if ((rc = args_size(a, OPT_MAX_BYTES, 1, INT_MAX, &bytes)) ||
+	    (rc = args_unsigned(a, OPT_MAX_MESSAGES, 1, LONG_MAX, &messages)) ||
+	    (rc = args_size(a, OPT_MESSAGE_SIZE, 1, LONG_MAX, &size)))
+		return rc;
+	*limits = (struct queue_limits){ .max_bytes = (unsigned long)bytes, .max_messages = (long)messages,
+					 .message_size = (long)size };
+	return 0;
 }
 
-static int mkq_run(void *opts, const struct cli *cli)
+static int mkq_run(const struct args *a)
 {
-	struct mkq_options *o = opts;
-	int id, rc;
+	struct target target;
+	struct create_options create;
+	struct queue_limits limits;
+	int id, next, rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)))
+	if ((rc = read_limits(a, &limits)) || (rc = args_create(a, &create)) ||
+	    (rc = args_target(a, &target, false, &next)) || (rc = args_no_more(a, next)))
 		return rc;
-	if ((rc = made_check_target(&o->target)))
+	if ((rc = made_check_target(&target)))
 		return rc;
-	bool posix = o->target.kind == TARGET_POSIX;
-	if (posix && o->limits.max_bytes)
+	bool posix = target.kind == TARGET_POSIX;
+	if (posix && limits.max_bytes)
 		return usage_error("--max-bytes sets a System V queue's msg_qbytes; a POSIX queue holds "
 				   "--max-messages messages of at most --message-size bytes");
-	if (!posix && (o->limits.max_messages || o->limits.message_size))
+	if (!posix && (limits.max_messages || limits.message_size))
 		return usage_error("--%s applies to POSIX queues (/name); a System V queue's capacity "
-				   "is --max-bytes", o->limits.max_messages ? "max-messages" : "message-size");
+				   "is --max-bytes", limits.max_messages ? "max-messages" : "message-size");
 	bool created;
-	if ((rc = queue_create(&o->target, &o->create, &o->limits, &id, &created)))
+	if ((rc = queue_create(&target, &create, &limits, &id, &created)))
 		return rc;
-	if ((rc = made_told(&(struct made){ IPC_KIND_QUEUE, &o->target, id, created })))
+	if ((rc = made_told(&(struct made){ IPC_KIND_QUEUE, &target, id, created })))
 		return rc;
 	if (!created)
-		unapplied_tell(&(struct asked){ .kind = IPC_KIND_QUEUE, .target = &o->target, .id = id,
-						.create = &o->create });
+		unapplied_tell(&(struct asked){ .kind = IPC_KIND_QUEUE, .target = &target, .id = id,
+						.create = &create });
 	return EXIT_OK;
 }
 
 const struct command command_mkq = {
 	.name = "mkq",
-	.complete = COMPLETE_QUEUES,
 	.summary = "create a System V or POSIX message queue, or find one",
 	.synopsis = "[TARGET] [--mode MODE] [--exclusive] [--max-bytes N | --max-messages N --message-size N]",
 	.table = mkq_table,
-	.size = sizeof(struct mkq_options),
-	.target = PART(struct mkq_options, target),
-	.target_use = TARGET_OPTIONAL,
-	.create = PART(struct mkq_options, create),
-	.option = mkq_option,
+	.complete = COMPLETE_QUEUES,
 	.run = mkq_run,
 };

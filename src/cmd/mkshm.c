@@ -75,5 +75,5 @@ const struct command command_mkshm = {
 	.target_use = TARGET_OPTIONAL,
 	.create = PART(struct mkshm_options, create),
 	.option = mkshm_option,
-	.run = mkshm_run,
+	.old_run = mkshm_run,
 };

@@ -220,6 +220,6 @@ const struct command command_pipe_run = {
 	.runs_command = true,
 	.init = pipe_init,
 	.option = pipe_option,
-	.run = pipe_run_command,
+	.old_run = pipe_run_command,
 	.done = pipe_done,
 };

@@ -367,5 +367,5 @@ const struct command command_recv = {
 	.command_after = (const char *const[]){ "--exec", NULL },
 	.init = recv_init,
 	.option = recv_option,
-	.run = recv_run,
+	.old_run = recv_run,
 };

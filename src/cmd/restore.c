@@ -315,6 +315,6 @@ const struct command command_restore = {
 	.table = restore_table,
 	.size = sizeof(struct restore_options),
 	.option = restore_option,
-	.run = restore_run,
+	.old_run = restore_run,
 };
 

@@ -562,6 +562,6 @@ const struct command command_rm = {
 	.size = sizeof(struct rm_options),
 	.select = PART(struct rm_options, select),
 	.option = rm_option,
-	.run = rm_run,
+	.old_run = rm_run,
 	.done = rm_done,
 };

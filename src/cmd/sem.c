@@ -180,7 +180,7 @@ const struct command command_mksem = {
 	.create = PART(struct mksem_options, create),
 	.init = mksem_init,
 	.option = mksem_option,
-	.run = mksem_run,
+	.old_run = mksem_run,
 };
 
 /* ---- sem-p -------------------------------------------------------------- */
@@ -298,7 +298,7 @@ const struct command command_sem_p = {
 	.runs_command = true,
 	.init = change_init,
 	.option = change_option,
-	.run = semp_run,
+	.old_run = semp_run,
 };
 
 /* ---- sem-v -------------------------------------------------------------- */
@@ -339,5 +339,5 @@ const struct command command_sem_v = {
 	.target = PART(struct change_options, target),
 	.init = change_init,
 	.option = change_option,
-	.run = semv_run,
+	.old_run = semv_run,
 };

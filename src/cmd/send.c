@@ -401,5 +401,5 @@ const struct command command_send = {
 	.wait = PART(struct send_options, wait),
 	.init = send_init,
 	.option = send_option,
-	.run = send_run,
+	.old_run = send_run,
 };

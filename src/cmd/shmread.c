@@ -208,5 +208,5 @@ const struct command command_shm_read = {
 	.size = sizeof(struct read_options),
 	.target = PART(struct read_options, access.target),
 	.option = read_option,
-	.run = read_run,
+	.old_run = read_run,
 };

@@ -362,5 +362,5 @@ const struct command command_shm_write = {
 	.size = sizeof(struct write_options),
 	.target = PART(struct write_options, access.target),
 	.option = write_option,
-	.run = write_run,
+	.old_run = write_run,
 };

@@ -382,7 +382,7 @@ const struct command command_signal_send = {
 	.size = sizeof(struct send_options),
 	.check_words = refuse_dashed_numbers,
 	.option = send_option,
-	.run = send_run,
+	.old_run = send_run,
 };
 
 /* ---- signal-wait ------------------------------------------------------- */
@@ -518,5 +518,5 @@ const struct command command_signal_wait = {
 	.wait = PART(struct wait_sig_options, wait),
 	.init = wait_sig_init,
 	.option = wait_sig_option,
-	.run = wait_sig_run,
+	.old_run = wait_sig_run,
 };

@@ -342,6 +342,6 @@ const struct command command_sock = {
 	.runs_command = true,
 	.init = sock_init,
 	.option = sock_option,
-	.run = sock_run,
+	.old_run = sock_run,
 	.done = sock_done,
 };

@@ -354,6 +354,6 @@ const struct command command_watch = {
 	.select = PART(struct watch_options, select),
 	.init = watch_init,
 	.option = watch_option,
-	.run = watch_run,
+	.old_run = watch_run,
 	.done = watch_done,
 };

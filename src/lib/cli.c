@@ -69,25 +69,22 @@ int cli_extra_args(const struct cli *cli, int first_extra)
 	return usage_error("unexpected argument '%s'", quote_input(cli->args[first_extra]));
 }
 
-static int report_bad_option(poptContext ctx, int rc)
+int cli_bad_option(poptContext ctx, int rc)
 {
 	return usage_error("%s: %s", quote_input(poptBadOption(ctx, POPT_BADOPTION_NOALIAS)), poptStrerror(rc));
 }
 
-static int show_help(const char *sub, const char *synopsis, const char *summary,
+int cli_show_help(const char *sub, const char *synopsis, const char *summary,
 		     const struct poptOption *table)
 {
 	usage_print(stdout, sub, synopsis, summary, table);
 	return CLI_HELP_SHOWN;
 }
 
-int cli_parse(struct cli *cli, int argc, const char **argv,
-	      const struct poptOption *table, const char *synopsis, const char *summary,
-	      cli_option_fn on_option, void *data)
+int cli_start(struct cli *cli, int argc, const char **argv, const struct poptOption *table)
 {
 	static const char *no_args[] = { NULL };
 	const char *sub = argv[0];
-	int rc;
 
 	memset(cli, 0, sizeof(*cli));
 	cli->args = no_args;
@@ -107,10 +104,21 @@ int cli_parse(struct cli *cli, int argc, const char **argv,
 	cli->ctx = poptGetContext(cli->prog, argc, cli->argv, table, 0);
 	if (!cli->ctx)
 		return fail("cannot parse the command line");
+	return 0;
+}
 
+int cli_parse(struct cli *cli, int argc, const char **argv,
+	      const struct poptOption *table, const char *synopsis, const char *summary,
+	      cli_option_fn on_option, void *data)
+{
+	const char *sub = argv[0];
+	int rc;
+
+	if ((rc = cli_start(cli, argc, argv, table)))
+		return rc;
 	while ((rc = poptGetNextOpt(cli->ctx)) > 0) {
 		if (rc == CLI_OPT_HELP)
-			return show_help(sub, synopsis, summary, table);
+			return cli_show_help(sub, synopsis, summary, table);
 		char *arg = poptGetOptArg(cli->ctx);
 		int status = on_option(rc, arg, data);
 		free(arg);
@@ -120,7 +128,7 @@ int cli_parse(struct cli *cli, int argc, const char **argv,
 			return status;
 	}
 	if (rc < -1)
-		return report_bad_option(cli->ctx, rc);
+		return cli_bad_option(cli->ctx, rc);
 
 	const char **rest = poptGetArgs(cli->ctx);
 	if (rest) {

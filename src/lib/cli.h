@@ -88,6 +88,14 @@ int cli_parse(struct cli *cli, int argc, const char **argv,
 	      const struct poptOption *table, const char *synopsis, const char *summary,
 	      cli_option_fn on_option, void *data);
 void cli_free(struct cli *cli);
+/* The popt context for ARGV and TABLE, in CLI (the runner's first step);
+ * cli_free must be called in every case. */
+int cli_start(struct cli *cli, int argc, const char **argv, const struct poptOption *table);
+/* --help: SYNOPSIS, SUMMARY and TABLE on stdout (usage.h); CLI_HELP_SHOWN. */
+int cli_show_help(const char *sub, const char *synopsis, const char *summary,
+		  const struct poptOption *table);
+/* The usage error for what popt refused (RC < -1). */
+int cli_bad_option(poptContext ctx, int rc);
 /* Where a COMMAND follows `--` (sem-p ... -- COMMAND ARGS): the index of
  * the first "--" in ARGV after ARGV[0] that is not the value of one of
  * TABLE's options (`--sep --`), or ARGC when there is none.  popt drops the

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "lib/args.h"
 #include "lib/cli.h"
 
 /* Where a shared part sits in a command's options struct, for the entry's
@@ -36,6 +37,16 @@ enum complete {
 	COMPLETE_SIGNALS,       /* SIGNALs */
 	COMPLETE_FILE,          /* a PATH */
 	COMPLETE_SUBCOMMAND,    /* a subcommand's name */
+};
+
+enum command_flags {
+	/* Takes `-- COMMAND [ARGS...]` after its options (sem-p, pipe-run,
+	 * sock, recv --exec): the words after `--` are args.command. */
+	COMMAND_RUNS_COMMAND = 1 << 0,
+	/* Words written as kill(1) writes signals and process groups (a dash,
+	 * then digits or capitals: -9, -TERM, -123) are positional words, not
+	 * options (signal-send). */
+	COMMAND_KILL_WORDS = 1 << 1,
 };
 
 struct command {
@@ -66,7 +77,10 @@ struct command {
 	/* The work, once the command line is parsed: CLI's positional arguments
 	 * after the TARGET start at cli->next; cli->command is the argv after
 	 * `--` for a command that runs one (NULL when there was none). */
-	int (*run)(void *opts, const struct cli *cli);
+	int (*old_run)(void *opts, const struct cli *cli);
+	/* The new shape (args.h): what the runner parsed, asked by option. */
+	unsigned flags;                 /* COMMAND_RUNS_COMMAND, COMMAND_KILL_WORDS */
+	int (*run)(const struct args *a);
 	/* Frees what the option handler allocated; may be NULL. */
 	void (*done)(void *opts);
 };
