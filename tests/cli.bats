@@ -249,6 +249,30 @@ description_columns() {
 	done
 }
 
+@test "a bad value is named by its long option however it was written; every value given is checked, not only the last" {
+	# The runner keeps every option in order and the typed getters read
+	# them all (src/lib/args.h): a getter that looked at the last value
+	# only would let the first 'x' through.
+	run_tool signal-wait USR1 -c x
+	assert_error 2 signal-wait "invalid --count value 'x': expected a whole number from 1 to 2147483647$"
+	run_tool signal-wait USR1 --count x --count 2 --timeout 0.1
+	assert_error 2 signal-wait "invalid --count value 'x'"
+	run_tool mkq -p 9 -p 600 --key 0x4d2
+	assert_error 2 mkq "invalid --mode value '9': expected an octal mode"
+	run_tool mkq --max-bytes 0 --max-bytes 100 --key 0x4d2
+	assert_error 2 mkq "invalid --max-bytes value '0'"
+	run_tool sem-v --num 70000 --key 0x4d2
+	assert_error 2 sem-v "invalid --num value '70000': expected a whole number from 0 to 65535$"
+	# The last good value is the one taken.
+	run_tool mksem --key 0x4d2 --nsems 5 --nsems 2
+	assert_success
+	run ipcs -s -i "$output"
+	assert_success
+	assert_output --partial "nsems = 2"
+	run_tool rm --key 0x4d2
+	assert_success
+}
+
 @test "help SUB on a terminal shows ipctool-SUB(1) when man finds it, else SUB --help" {
 	local pages=$BATS_TEST_TMPDIR/man
 	mkdir -p "$pages/man1"

@@ -167,7 +167,8 @@ start_stubborn() {
 @test "signal-send -9 and -TERM, kill(1)'s way, say to write the signal without '-'" {
 	run_tool signal-send -9 1
 	assert_only_error 2 signal-send "invalid signal '-9': write it without '-' \\(9 or its name\\)$"
-	for sig in -TERM -term -SIGUSR1 -RTMIN+1; do
+	# -KILL though -K is --kill-after's letter, -VTALRM though -v is --value's.
+	for sig in -TERM -term -SIGUSR1 -RTMIN+1 -KILL -VTALRM; do
 		run_tool signal-send "$sig" 1
 		assert_only_error 2 signal-send "invalid signal '$(re_quote "$sig")': write it without '-' \\($(re_quote "${sig#-}")\\)$"
 	done

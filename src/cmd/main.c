@@ -49,37 +49,20 @@
  * is the overview too, so its --help is its own (hidden) option. */
 enum { OPT_OVERVIEW = 1 };
 
-struct help_options {
-	bool overview;
-};
-
 static struct poptOption help_table[] = {
 	{ "help", 'h', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_OVERVIEW, NULL, NULL },
 	POPT_TABLEEND
 };
 
-static int help_option(int val, const char *arg, void *opts)
-{
-	struct help_options *o = opts;
-
-	(void)arg;
-	if (val != OPT_OVERVIEW)
-		return CLI_UNHANDLED;
-	o->overview = true;
-	return 0;
-}
-
-static int help_run(void *opts, const struct cli *cli);
+static int help_run(const struct args *a);
 
 static const struct command command_help = {
 	.name = "help",
-	.complete = COMPLETE_SUBCOMMAND,
 	.summary = "show help for ipctool or for one subcommand",
 	.synopsis = "[SUBCOMMAND]",
 	.table = help_table,
-	.size = sizeof(struct help_options),
-	.option = help_option,
-	.old_run = help_run,
+	.complete = COMPLETE_SUBCOMMAND,
+	.run = help_run,
 };
 
 /* Every subcommand, in the order --help lists them.  Dispatch, --help,
@@ -178,20 +161,18 @@ static int show_manual(const struct command *cmd)
 	return spawn_exec(argv);
 }
 
-static int help_run(void *opts, const struct cli *cli)
+static int help_run(const struct args *a)
 {
-	const struct help_options *o = opts;
-
-	if (cli->nargs > 1)
+	if (a->nwords > 1)
 		return usage_error("takes at most one SUBCOMMAND");
-	if (cli->nargs == 0 || o->overview) {
+	if (a->nwords == 0 || args_has(a, OPT_OVERVIEW)) {
 		print_overview(stdout);
 		return EXIT_OK;
 	}
-	const struct command *cmd = find_command(cli->args[0]);
+	const struct command *cmd = find_command(a->words[0]);
 	if (!cmd) {
 		error_set_subcommand(NULL);
-		return unknown_subcommand(cli->args[0]);
+		return unknown_subcommand(a->words[0]);
 	}
 	int shown = show_manual(cmd);
 	if (shown >= 0)

@@ -16,7 +16,6 @@
 #include "cmd/commands.h"
 #include "lib/error.h"
 #include "cmd/made.h"
-#include "lib/parse.h"
 #include "lib/spawn.h"
 #include "cmd/unapplied.h"
 
@@ -31,27 +30,18 @@ struct change_options {
 	int count;
 };
 
-static int change_option(int val, const char *arg, void *data)
+/* --count K: 0 is said plainly, it is no change at all. */
+static int read_count(const struct args *a, int *count)
 {
-	struct change_options *o = data;
-	unsigned long long v;
-	const char *why;
+	unsigned long long v = 1;
+	int rc;
 
-	switch (val) {
-	case OPT_NUM:
-		if ((why = parse_unsigned(arg, 0, USHRT_MAX, &v)))
-			return cli_bad_value("--num", arg, why);
-		o->num = (unsigned)v;
-		return 0;
-	case OPT_COUNT:
-		if (strcmp(arg, "0") == 0)
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_COUNT, g));)
+		if (strcmp(g->value, "0") == 0)
 			return usage_error("--count must be at least 1 (a change of 0 does nothing)");
-		if ((why = parse_unsigned(arg, 1, SEM_VALUE_MAX_SYSV, &v)))
-			return cli_bad_value("--count", arg, why);
-		o->count = (int)v;
-		return 0;
-	}
-	return CLI_UNHANDLED;
+	rc = args_unsigned(a, OPT_COUNT, 1, SEM_VALUE_MAX_SYSV, &v);
+	*count = (int)v;
+	return rc;
 }
 
 /* A POSIX semaphore is one semaphore: --num can only name it as 0. */
@@ -65,6 +55,23 @@ static int check_posix_num(const struct change_options *o)
 		return usage_error("--num %u: POSIX semaphore %s is a single semaphore (only --num 0 names it)",
 				   o->num, o->target.path);
 	return 0;
+}
+
+/* sem-p's and sem-v's options (WAITS: sem-p's --nowait/--timeout), then
+ * the TARGET with nothing after it. */
+static int read_change(const struct args *a, struct change_options *o, bool waits)
+{
+	unsigned long long num = 0;
+	int next, rc;
+
+	*o = (struct change_options){ 0 };
+	if ((rc = args_unsigned(a, OPT_NUM, 0, USHRT_MAX, &num)) || (rc = read_count(a, &o->count)) ||
+	    (waits && (rc = args_wait(a, &o->wait))))
+		return rc;
+	o->num = (unsigned)num;
+	if ((rc = args_target(a, &o->target, true, &next)) || (rc = args_no_more(a, next)))
+		return rc;
+	return check_posix_num(o);
 }
 
 /* ---- mksem -------------------------------------------------------------- */
@@ -90,64 +97,50 @@ static struct poptOption mksem_table[] = {
 	POPT_TABLEEND
 };
 
-static int mksem_option(int val, const char *arg, void *data)
+static int read_mksem(const struct args *a, struct mksem_options *o)
 {
-	struct mksem_options *o = data;
-	unsigned long long v;
-	const char *why;
+	unsigned long long nsems = 1, value = 0;
+	int next, rc;
 
-	switch (val) {
-	case OPT_NSEMS:
-		if (strcmp(arg, "0") == 0)
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_NSEMS, g));)
+		if (strcmp(g->value, "0") == 0)
 			return usage_error("--nsems must be at least 1 (a set holds 1 or more semaphores)");
-		if ((why = parse_unsigned(arg, 1, INT_MAX, &v)))
-			return cli_bad_value("--nsems", arg, why);
-		o->nsems = (unsigned long)v;
-		o->nsems_given = true;
-		return 0;
-	case OPT_VALUE:
-		/* The limit depends on the kind, known once TARGET is. */
-		if ((why = parse_unsigned(arg, 0, SEM_VALUE_MAX, &v)))
-			return cli_bad_value("--value", arg, why);
-		o->value = (unsigned)v;
-		o->value_given = true;
-		return 0;
-	}
-	return CLI_UNHANDLED;
+	if ((rc = args_unsigned(a, OPT_NSEMS, 1, INT_MAX, &nsems)) ||
+	    (rc = args_unsigned(a, OPT_VALUE, 0, SEM_VALUE_MAX, &value)) || (rc = args_create(a, &o->create)))
+		return rc;
+	o->nsems = (unsigned long)nsems;
+	o->nsems_given = args_has(a, OPT_NSEMS);
+	o->value = (unsigned)value;
+	o->value_given = args_has(a, OPT_VALUE);
+	if ((rc = args_target(a, &o->target, false, &next)))
+		return rc;
+	return args_no_more(a, next);
 }
 
-static int mksem_check_kind(const struct mksem_options *o)
+/* The limit of --value depends on the kind, known once TARGET is: read
+ * again against System V's for a set. */
+static int mksem_check_kind(const struct args *a, const struct mksem_options *o)
 {
-	unsigned long long v;
-	char text[32];
-	const char *why;
+	unsigned long long value;
+	int rc;
 
-	if (o->target.kind == TARGET_POSIX) {
-		int rc = semaphore_check_name(&o->target);
-		if (rc)
-			return rc;
-		if (o->nsems != 1)
-			return usage_error("--nsems %lu: POSIX semaphore %s is a single semaphore (--nsems 1 only)",
-					   o->nsems, o->target.path);
-		return 0;
-	}
-	snprintf(text, sizeof(text), "%u", o->value);
-	if (o->value_given && (why = parse_unsigned(text, 0, SEM_VALUE_MAX_SYSV, &v)))
-		return cli_bad_value("--value", text, why);
+	if (o->target.kind != TARGET_POSIX)
+		return args_unsigned(a, OPT_VALUE, 0, SEM_VALUE_MAX_SYSV, &value);
+	if ((rc = semaphore_check_name(&o->target)))
+		return rc;
+	if (o->nsems != 1)
+		return usage_error("--nsems %lu: POSIX semaphore %s is a single semaphore (--nsems 1 only)",
+				   o->nsems, o->target.path);
 	return 0;
 }
 
-static int mksem_run(void *opts, const struct cli *cli)
+static int mksem_run(const struct args *a)
 {
-	struct mksem_options *o = opts;
+	struct mksem_options opts, *o = &opts;
 	struct semaphore sem;
 	int rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)))
-		return rc;
-	if ((rc = made_check_target(&o->target)))
-		return rc;
-	if ((rc = mksem_check_kind(o)))
+	if ((rc = read_mksem(a, o)) || (rc = made_check_target(&o->target)) || (rc = mksem_check_kind(a, o)))
 		return rc;
 	rc = semaphore_create(&sem, &o->target, &o->create, o->nsems, o->value_given, o->value);
 	if (rc == 0) {
@@ -161,26 +154,13 @@ static int mksem_run(void *opts, const struct cli *cli)
 	return rc;
 }
 
-static void mksem_init(void *opts)
-{
-	struct mksem_options *o = opts;
-
-	o->nsems = 1;
-}
-
 const struct command command_mksem = {
 	.name = "mksem",
-	.complete = COMPLETE_SEMAPHORES,
 	.summary = "create a System V semaphore set or POSIX semaphore, or find one",
 	.synopsis = "[TARGET] [--nsems N] [--value V] [--mode MODE] [--exclusive]",
 	.table = mksem_table,
-	.size = sizeof(struct mksem_options),
-	.target = PART(struct mksem_options, target),
-	.target_use = TARGET_OPTIONAL,
-	.create = PART(struct mksem_options, create),
-	.init = mksem_init,
-	.option = mksem_option,
-	.old_run = mksem_run,
+	.complete = COMPLETE_SEMAPHORES,
+	.run = mksem_run,
 };
 
 /* ---- sem-p -------------------------------------------------------------- */
@@ -248,14 +228,14 @@ static int semp_take(struct semaphore *s, const struct change_options *o, bool u
 	}
 }
 
-static int semp_run(void *opts, const struct cli *cli)
+static int semp_run(const struct args *a)
 {
-	struct change_options *o = opts;
-	const char **command = cli->command;
+	struct change_options opts, *o = &opts;
+	const char **command = a->command;
 	struct semaphore sem;
 	int rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)) || (rc = check_posix_num(o)))
+	if ((rc = read_change(a, o, true)))
 		return rc;
 	if (command && !command[0])
 		return usage_error("'--' must be followed by a COMMAND to run");
@@ -278,27 +258,14 @@ static int semp_run(void *opts, const struct cli *cli)
 	return rc;
 }
 
-/* sem-p and sem-v take one unit of semaphore 0 unless told. */
-static void change_init(void *opts)
-{
-	struct change_options *o = opts;
-
-	o->count = 1;
-}
-
 const struct command command_sem_p = {
 	.name = "sem-p",
-	.complete = COMPLETE_SEMAPHORES,
 	.summary = "take a semaphore (wait, decrement), or hold it around a COMMAND",
 	.synopsis = "TARGET [--num I] [--count K] [--nowait | --timeout SECS] [-- COMMAND [ARGS...]]",
 	.table = semp_table,
-	.size = sizeof(struct change_options),
-	.target = PART(struct change_options, target),
-	.wait = PART(struct change_options, wait),
-	.runs_command = true,
-	.init = change_init,
-	.option = change_option,
-	.old_run = semp_run,
+	.complete = COMPLETE_SEMAPHORES,
+	.flags = COMMAND_RUNS_COMMAND,
+	.run = semp_run,
 };
 
 /* ---- sem-v -------------------------------------------------------------- */
@@ -311,14 +278,14 @@ static struct poptOption semv_table[] = {
 	POPT_TABLEEND
 };
 
-static int semv_run(void *opts, const struct cli *cli)
+static int semv_run(const struct args *a)
 {
-	struct change_options *o = opts;
+	struct change_options opts, *o = &opts;
 	struct semaphore sem;
 	struct wait w;
 	int rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)) || (rc = check_posix_num(o)))
+	if ((rc = read_change(a, o, false)))
 		return rc;
 	if ((rc = semaphore_open(&sem, &o->target)) == 0 && (rc = semaphore_check_num(&sem, o->num)) == 0) {
 		wait_init(&w, false, NULL);
@@ -331,13 +298,9 @@ static int semv_run(void *opts, const struct cli *cli)
 
 const struct command command_sem_v = {
 	.name = "sem-v",
-	.complete = COMPLETE_SEMAPHORES,
 	.summary = "give a semaphore back (increment)",
 	.synopsis = "TARGET [--num I] [--count K]",
 	.table = semv_table,
-	.size = sizeof(struct change_options),
-	.target = PART(struct change_options, target),
-	.init = change_init,
-	.option = change_option,
-	.old_run = semv_run,
+	.complete = COMPLETE_SEMAPHORES,
+	.run = semv_run,
 };

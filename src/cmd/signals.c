@@ -57,37 +57,19 @@ static struct poptOption send_table[] = {
 	POPT_TABLEEND
 };
 
-static int send_option(int val, const char *arg, void *data)
+static int read_send_options(const struct args *a, struct send_options *o)
 {
-	struct send_options *o = data;
-	long long v;
-	const char *why;
+	long long value = 0;
+	int rc;
 
-	switch (val) {
-	case OPT_VALUE:
-		if ((why = parse_signed(arg, INT_MIN, INT_MAX, &v)))
-			return cli_bad_value("--value", arg, why);
-		o->value = (int)v;
-		o->has_value = true;
-		return 0;
-	case OPT_GROUP:
-		o->group = true;
-		return 0;
-	case OPT_WAIT:
-		if ((why = parse_duration(arg, &o->wait)))
-			return cli_bad_value("--wait", arg, why);
-		o->has_wait = true;
-		return 0;
-	case OPT_KILL_AFTER:
-		if ((why = parse_duration(arg, &o->kill_after)))
-			return cli_bad_value("--kill-after", arg, why);
-		o->has_kill_after = true;
-		return 0;
-	case OPT_LIST:
-		o->list = true;
-		return 0;
-	}
-	return CLI_UNHANDLED;
+	*o = (struct send_options){ .has_value = args_has(a, OPT_VALUE), .group = args_has(a, OPT_GROUP),
+				    .has_wait = args_has(a, OPT_WAIT), .has_kill_after = args_has(a, OPT_KILL_AFTER),
+				    .list = args_has(a, OPT_LIST) };
+	if ((rc = args_signed(a, OPT_VALUE, INT_MIN, INT_MAX, &value)) ||
+	    (rc = args_duration(a, OPT_WAIT, &o->wait)) || (rc = args_duration(a, OPT_KILL_AFTER, &o->kill_after)))
+		return rc;
+	o->value = (int)value;
+	return 0;
 }
 
 static int list_signals(void)
@@ -126,42 +108,18 @@ static int parse_pid(const char *text, bool group, pid_t *out)
 }
 
 /* kill(1) writes the signal as "-9" or "-TERM": in the SIGNAL place, a
- * dash and then a number or a signal name.  No short option of ours is a
- * signal name, so popt would only call it unknown. */
-static bool is_dashed_signal(const char *arg)
+ * dash and then a number or a signal name.  The runner hands such words
+ * over as words (COMMAND_KILL_WORDS), so the refusal can say why. */
+static int refuse_dashed_signal(const char *word)
 {
 	int sig;
 
-	if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0')
-		return false;
-	return is_all_digits(arg + 1) || signal_parse(arg + 1, true, &sig) == NULL;
-}
-
-/* popt would take "-1", "-9" or "-TERM" for an option; one that is really
- * a PID or a kill(1)-style signal is found here first, so the refusal says
- * why.  Values of options that take one (--value -5) are skipped. */
-static int refuse_dashed_numbers(int argc, const char **argv, const struct poptOption *table)
-{
-	int positional = 0;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0)
-			return 0;
-		if (a[0] == '-' && cli_value_follows(table, a)) {
-			i++;
-			continue;
-		}
-		if (positional == 0 && is_dashed_signal(a))
-			return usage_error("invalid signal '%s': write it without '-' (%s%s)", quote_input(a),
-					   quote_input(a + 1),
-					   is_all_digits(a + 1) ? " or its name" : "");
-		if (a[0] == '-' && is_all_digits(a + 1))
-			return parse_pid(a, false, &(pid_t){ 0 });
-		if (a[0] != '-')
-			positional++;
-	}
-	return 0;
+	if (word[0] != '-' || word[1] == '-' || word[1] == '\0')
+		return 0;
+	if (!is_all_digits(word + 1) && signal_parse(word + 1, true, &sig) != NULL)
+		return 0;
+	return usage_error("invalid signal '%s': write it without '-' (%s%s)", quote_input(word),
+			   quote_input(word + 1), is_all_digits(word + 1) ? " or its name" : "");
 }
 
 struct victim {
@@ -323,20 +281,24 @@ static int report_survivors(const struct victim *vs, int n, const struct send_op
 	return EXIT_NOTHING;
 }
 
-static int send_run(void *opts, const struct cli *cli)
+static int send_run(const struct args *a)
 {
-	const struct send_options *o = opts;
-	int sig, n = cli->nargs - 1, failed = 0, rc;
+	struct send_options opts, *o = &opts;
+	int sig, n = a->nwords - 1, failed = 0, rc;
 	const char *why;
 
+	if ((rc = read_send_options(a, o)))
+		return rc;
 	if (o->list)
-		return cli->nargs ? usage_error("--list takes no SIGNAL or PID") : list_signals();
-	if (cli->nargs == 0)
+		return a->nwords ? usage_error("--list takes no SIGNAL or PID") : list_signals();
+	if (a->nwords == 0)
 		return usage_error("missing SIGNAL and PID");
-	if ((why = signal_parse(cli->args[0], true, &sig)))
-		return bad_signal(cli->args[0], why);
+	if ((rc = refuse_dashed_signal(a->words[0])))
+		return rc;
+	if ((why = signal_parse(a->words[0], true, &sig)))
+		return bad_signal(a->words[0], why);
 	if (n == 0)
-		return usage_error("missing PID after %s", cli->args[0]);
+		return usage_error("missing PID after %s", a->words[0]);
 	if (o->has_value && o->group)
 		return usage_error("--value sends with sigqueue, which targets one process; it takes no --group");
 
@@ -345,7 +307,7 @@ static int send_run(void *opts, const struct cli *cli)
 		return fail("out of memory");
 	for (int i = 0; i < n; i++) {
 		vs[i].pidfd = -1;
-		if ((rc = parse_pid(cli->args[i + 1], o->group, &vs[i].id))) {
+		if ((rc = parse_pid(a->words[i + 1], o->group, &vs[i].id))) {
 			free(vs);
 			return rc;
 		}
@@ -375,14 +337,12 @@ static int send_run(void *opts, const struct cli *cli)
 
 const struct command command_signal_send = {
 	.name = "signal-send",
-	.complete = COMPLETE_SIGNAL_PIDS,
 	.summary = "send a signal (or a queued value) to processes; list signals",
 	.synopsis = "SIGNAL PID... [--value N] [--group] [--wait SECS] [--kill-after SECS]\n--list",
 	.table = send_table,
-	.size = sizeof(struct send_options),
-	.check_words = refuse_dashed_numbers,
-	.option = send_option,
-	.old_run = send_run,
+	.complete = COMPLETE_SIGNAL_PIDS,
+	.flags = COMMAND_KILL_WORDS,
+	.run = send_run,
 };
 
 /* ---- signal-wait ------------------------------------------------------- */
@@ -400,31 +360,18 @@ static struct poptOption wait_table[] = {
 	POPT_TABLEEND
 };
 
-static int wait_sig_option(int val, const char *arg, void *data)
-{
-	struct wait_sig_options *o = data;
-	const char *why;
-
-	if (val == OPT_COUNT) {
-		if ((why = parse_unsigned(arg, 1, INT_MAX, &o->count)))
-			return cli_bad_value("--count", arg, why);
-		return 0;
-	}
-	return CLI_UNHANDLED;
-}
-
-static int signal_set(const struct cli *cli, sigset_t *set)
+static int signal_set(const struct args *a, sigset_t *set)
 {
 	char name[SIGNAL_NAME_MAX];
 	const char *why;
 	int sig;
 
 	sigemptyset(set);
-	if (cli->nargs == 0)
+	if (a->nwords == 0)
 		return usage_error("missing SIGNAL");
-	for (int i = 0; i < cli->nargs; i++) {
-		if ((why = signal_parse(cli->args[i], false, &sig)))
-			return bad_signal(cli->args[i], why);
+	for (int i = 0; i < a->nwords; i++) {
+		if ((why = signal_parse(a->words[i], false, &sig)))
+			return bad_signal(a->words[i], why);
 		if (sig == SIGKILL || sig == SIGSTOP)
 			return usage_error("%s cannot be caught or blocked, so it cannot be waited for",
 					   signal_name(sig, name));
@@ -468,15 +415,16 @@ static int take_signal(const sigset_t *set, const struct wait *w, siginfo_t *inf
 	}
 }
 
-static int wait_sig_run(void *opts, const struct cli *cli)
+static int wait_sig_run(const struct args *a)
 {
-	struct wait_sig_options *o = opts;
+	struct wait_sig_options opts = { .count = 1 }, *o = &opts;
 	sigset_t set;
 	struct wait w;
 	siginfo_t info;
 	int rc;
 
-	if ((rc = signal_set(cli, &set)))
+	if ((rc = args_unsigned(a, OPT_COUNT, 1, INT_MAX, &o->count)) || (rc = args_wait(a, &o->wait)) ||
+	    (rc = signal_set(a, &set)))
 		return rc;
 	/* Blocked before the PID is shown, so a signal sent as soon as a
 	 * script reads it waits in the queue for us. */
@@ -501,22 +449,11 @@ static int wait_sig_run(void *opts, const struct cli *cli)
 	return EXIT_OK;
 }
 
-static void wait_sig_init(void *opts)
-{
-	struct wait_sig_options *o = opts;
-
-	o->count = 1;
-}
-
 const struct command command_signal_wait = {
 	.name = "signal-wait",
-	.complete = COMPLETE_SIGNALS,
 	.summary = "wait for signals and print who sent them",
 	.synopsis = "SIGNAL... [--timeout SECS] [--count N]",
 	.table = wait_table,
-	.size = sizeof(struct wait_sig_options),
-	.wait = PART(struct wait_sig_options, wait),
-	.init = wait_sig_init,
-	.option = wait_sig_option,
-	.old_run = wait_sig_run,
+	.complete = COMPLETE_SIGNALS,
+	.run = wait_sig_run,
 };

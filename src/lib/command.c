@@ -6,6 +6,8 @@
 
 #include "lib/buf.h"
 #include "lib/error.h"
+#include "lib/parse.h"
+#include "lib/signame.h"
 
 struct run {
 	const struct command *command;
@@ -83,10 +85,14 @@ static int command_split(const struct command *c, int argc, const char **argv)
 /* ---- the new shape: every option into the bag (args.h) ---------------- */
 
 /* Is WORD written as kill(1) writes a signal or a process group: a dash,
- * then a digit or a capital letter? */
+ * then digits or a signal's name (-9, -TERM, -123)? */
 static bool kill_word(const char *word)
 {
-	return word[0] == '-' && ((word[1] >= '0' && word[1] <= '9') || (word[1] >= 'A' && word[1] <= 'Z'));
+	int sig;
+
+	if (word[0] != '-' || word[1] == '-' || word[1] == '\0')
+		return false;
+	return is_all_digits(word + 1) || signal_parse(word + 1, true, &sig) == NULL;
 }
 
 /* For COMMAND_KILL_WORDS: ARGV with its options first, then `--` and the

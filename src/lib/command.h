@@ -44,8 +44,8 @@ enum command_flags {
 	 * sock, recv --exec): the words after `--` are args.command. */
 	COMMAND_RUNS_COMMAND = 1 << 0,
 	/* Words written as kill(1) writes signals and process groups (a dash,
-	 * then digits or capitals: -9, -TERM, -123) are positional words, not
-	 * options (signal-send). */
+	 * then digits or a signal's name: -9, -TERM, -123) are positional
+	 * words, not options (signal-send). */
 	COMMAND_KILL_WORDS = 1 << 1,
 };
 
