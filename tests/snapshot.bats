@@ -93,6 +93,20 @@ make_all() {
 	assert_output /sem.x
 }
 
+@test "dump --all on a kernel without *_STAT_ANY (before 4.17) falls back to *_STAT, as list does" {
+	command -v strace >/dev/null || skip "needs strace (fault injection)"
+	id=$(ipctool mkq --key 0x4d2)
+	# msgctl's first call asks how many there are (MSG_INFO); the second,
+	# MSG_STAT_ANY of index 0, fails as an older kernel fails it.
+	run --separate-stderr strace -o /dev/null -e trace=msgctl -e inject=msgctl:error=EINVAL:when=2 \
+		"$IPCTOOL" dump --all --sysv --queues
+	assert_success
+	run jq -r 'select(.kind == "queue") | .id' <<<"$output"
+	assert_output "$id"
+	run_tool rm "$id"
+	assert_success
+}
+
 @test "restored objects hold the same bytes, messages and owners" {
 	need_root
 	make_all

@@ -185,20 +185,16 @@ static int sysv_max_index(enum ipc_kind kind)
 	return -1;
 }
 
-/* The id and owner at index IDX, or -1 when the slot is empty. */
+/* The id and owner at index IDX, or -1 when the slot is empty; read as
+ * list reads it (sysv_stat_record: older kernels too). */
 static int sysv_at(enum ipc_kind kind, int idx, uid_t *uid)
 {
-	struct msqid_ds mq;
-	struct shmid_ds sh;
-	struct semid_ds se;
-	union semun { int val; struct semid_ds *buf; } arg = { .buf = &se };
-	int id = -1;
+	union sysv_ds ds;
+	int id = sysv_stat_record(kind, idx, false, &ds);
 
-	switch (kind) {
-	case IPC_KIND_QUEUE: id = msgctl(idx, MSG_STAT_ANY, &mq); *uid = mq.msg_perm.uid; break;
-	case IPC_KIND_SHM: id = shmctl(idx, SHM_STAT_ANY, &sh); *uid = sh.shm_perm.uid; break;
-	case IPC_KIND_SEM: id = semctl(idx, 0, SEM_STAT_ANY, arg); *uid = se.sem_perm.uid; break;
-	}
+	if (id >= 0)
+		*uid = kind == IPC_KIND_QUEUE ? ds.msg.msg_perm.uid
+		       : kind == IPC_KIND_SHM ? ds.shm.shm_perm.uid : ds.sem.sem_perm.uid;
 	return id;
 }
 
@@ -222,16 +218,10 @@ int dump_sysv_all(struct out *w, const struct select_options *s)
 
 int sysv_resolve(enum ipc_kind kind, const struct target *t, key_t key)
 {
-	struct msqid_ds mq;
-	struct shmid_ds sh;
-	struct semid_ds se;
-	union semun { int val; struct semid_ds *buf; } arg = { .buf = &se };
+	union sysv_ds ds;
 
-	if (t->kind == TARGET_ID) {
-		int ok = kind == IPC_KIND_QUEUE ? msgctl(t->id, IPC_STAT, &mq)
-			 : kind == IPC_KIND_SHM ? shmctl(t->id, IPC_STAT, &sh) : semctl(t->id, 0, IPC_STAT, arg);
-		return ok == 0 ? t->id : -1;
-	}
+	if (t->kind == TARGET_ID)
+		return sysv_stat_record(kind, t->id, true, &ds);
 	if (key == IPC_PRIVATE)
 		return -1;
 	return kind == IPC_KIND_QUEUE ? msgget(key, 0) : kind == IPC_KIND_SHM ? shmget(key, 0, 0) : semget(key, 0, 0);

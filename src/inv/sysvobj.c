@@ -209,64 +209,68 @@ static void from_perm(struct sysv_obj *o, const struct ipc_perm *perm, int id)
 	o->cgid = perm->cgid;
 }
 
-/* *_STAT_ANY (Linux 4.17) ignores read permission, as /proc does; older
- * kernels know only *_STAT.  BY_ID: IPC_STAT of the id INDEX instead. */
-static int stat_slot(enum ipc_kind kind, int index, bool by_id, struct sysv_obj *o)
+/* CMD of the object at INDEX (an id for IPC_STAT) into DS, as the kind's
+ * ctl call spells it; what that call returns. */
+static int ctl_stat(enum ipc_kind kind, int index, int cmd, union sysv_ds *ds)
 {
-	int id;
+	union { struct semid_ds *buf; } arg = { .buf = &ds->sem };
 
 	switch (kind) {
-	case IPC_KIND_QUEUE: {
-		struct msqid_ds ds;
-		if (by_id)
-			id = msgctl(index, IPC_STAT, &ds) == 0 ? index : -1;
-		else if ((id = msgctl(index, MSG_STAT_ANY, &ds)) < 0 && errno == EINVAL)
-			id = msgctl(index, MSG_STAT, &ds);
-		if (id < 0)
-			return -1;
-		from_perm(o, &ds.msg_perm, id);
-		o->cbytes = ds.msg_cbytes;
-		o->qnum = ds.msg_qnum;
-		o->lspid = ds.msg_lspid;
-		o->lrpid = ds.msg_lrpid;
-		o->stime = ds.msg_stime;
-		o->rtime = ds.msg_rtime;
-		o->ctime = ds.msg_ctime;
-		return 0;
+	case IPC_KIND_QUEUE: return msgctl(index, cmd, &ds->msg);
+	case IPC_KIND_SHM: return shmctl(index, cmd, &ds->shm);
+	case IPC_KIND_SEM: return semctl(index, 0, cmd, arg);
 	}
-	case IPC_KIND_SHM: {
-		struct shmid_ds ds;
-		if (by_id)
-			id = shmctl(index, IPC_STAT, &ds) == 0 ? index : -1;
-		else if ((id = shmctl(index, SHM_STAT_ANY, &ds)) < 0 && errno == EINVAL)
-			id = shmctl(index, SHM_STAT, &ds);
-		if (id < 0)
-			return -1;
-		from_perm(o, &ds.shm_perm, id);
-		o->segsz = ds.shm_segsz;
-		o->nattch = ds.shm_nattch;
-		o->cpid = ds.shm_cpid;
-		o->lpid = ds.shm_lpid;
-		o->atime = ds.shm_atime;
-		o->dtime = ds.shm_dtime;
-		o->ctime = ds.shm_ctime;
+	errno = EINVAL;
+	return -1;
+}
+
+int sysv_stat_record(enum ipc_kind kind, int index, bool by_id, union sysv_ds *ds)
+{
+	static const int stat_any[] = { MSG_STAT_ANY, SHM_STAT_ANY, SEM_STAT_ANY };
+	static const int stat[] = { MSG_STAT, SHM_STAT, SEM_STAT };
+
+	if (by_id)
+		return ctl_stat(kind, index, IPC_STAT, ds) == 0 ? index : -1;
+	int id = ctl_stat(kind, index, stat_any[kind], ds);
+	if (id < 0 && errno == EINVAL)
+		id = ctl_stat(kind, index, stat[kind], ds);
+	return id;
+}
+
+static int stat_slot(enum ipc_kind kind, int index, bool by_id, struct sysv_obj *o)
+{
+	union sysv_ds ds;
+	int id = sysv_stat_record(kind, index, by_id, &ds);
+
+	if (id < 0)
+		return -1;
+	switch (kind) {
+	case IPC_KIND_QUEUE:
+		from_perm(o, &ds.msg.msg_perm, id);
+		o->cbytes = ds.msg.msg_cbytes;
+		o->qnum = ds.msg.msg_qnum;
+		o->lspid = ds.msg.msg_lspid;
+		o->lrpid = ds.msg.msg_lrpid;
+		o->stime = ds.msg.msg_stime;
+		o->rtime = ds.msg.msg_rtime;
+		o->ctime = ds.msg.msg_ctime;
 		return 0;
-	}
-	case IPC_KIND_SEM: {
-		struct semid_ds ds;
-		union { struct semid_ds *buf; } arg = { .buf = &ds };
-		if (by_id)
-			id = semctl(index, 0, IPC_STAT, arg) == 0 ? index : -1;
-		else if ((id = semctl(index, 0, SEM_STAT_ANY, arg)) < 0 && errno == EINVAL)
-			id = semctl(index, 0, SEM_STAT, arg);
-		if (id < 0)
-			return -1;
-		from_perm(o, &ds.sem_perm, id);
-		o->nsems = ds.sem_nsems;
-		o->otime = ds.sem_otime;
-		o->ctime = ds.sem_ctime;
+	case IPC_KIND_SHM:
+		from_perm(o, &ds.shm.shm_perm, id);
+		o->segsz = ds.shm.shm_segsz;
+		o->nattch = ds.shm.shm_nattch;
+		o->cpid = ds.shm.shm_cpid;
+		o->lpid = ds.shm.shm_lpid;
+		o->atime = ds.shm.shm_atime;
+		o->dtime = ds.shm.shm_dtime;
+		o->ctime = ds.shm.shm_ctime;
 		return 0;
-	}
+	case IPC_KIND_SEM:
+		from_perm(o, &ds.sem.sem_perm, id);
+		o->nsems = ds.sem.sem_nsems;
+		o->otime = ds.sem.sem_otime;
+		o->ctime = ds.sem.sem_ctime;
+		return 0;
 	}
 	return -1;
 }

@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -65,6 +68,17 @@ size_t sysv_find(const struct sysv_list *list, const struct target *t, unsigned 
 /* The object of KIND with id ID as it is now (IPC_STAT: needs read
  * permission); 0, or -1 with errno (EINVAL, EIDRM: gone). */
 int sysv_stat(enum ipc_kind kind, int id, struct sysv_obj *o);
+/* One object's kernel record, whichever its kind. */
+union sysv_ds {
+	struct msqid_ds msg;
+	struct shmid_ds shm;
+	struct semid_ds sem;
+};
+/* The record of the object at INDEX of the kernel's table into DS, as
+ * ipcs reads them: *_STAT_ANY (Linux 4.17), which ignores read permission
+ * as /proc does, else *_STAT on older kernels; BY_ID: IPC_STAT of the id
+ * INDEX.  Returns the object's id, or -1 (errno set). */
+int sysv_stat_record(enum ipc_kind kind, int index, bool by_id, union sysv_ds *ds);
 
 /* A queue's capacity, msg_qbytes, which only IPC_STAT tells (it needs
  * read permission); false when it cannot be read. */
