@@ -86,12 +86,8 @@ int summary_show(unsigned kinds, const struct table_format *format)
 	struct msginfo mi = { 0 };
 	struct shm_info si = { 0 };
 	struct seminfo se = { 0 };
-	union { struct seminfo *info; } semarg = { .info = &se };
 
-	/* *_INFO (unlike IPC_INFO) fills in what is in use. */
-	if (msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi) < 0 ||
-	    shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si) < 0 ||
-	    semctl(0, 0, SEM_INFO, semarg) < 0)
+	if (ipc_info_read(true, &mi, &si, &se) < 0)
 		return fail_errno("cannot read the kernel's IPC usage");
 	const unsigned q = KIND_BIT(IPC_KIND_QUEUE), m = KIND_BIT(IPC_KIND_SHM), s = KIND_BIT(IPC_KIND_SEM);
 	const struct info_row rows[] = {

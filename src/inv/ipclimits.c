@@ -39,16 +39,24 @@ static unsigned long long sysctl_value(const char *rel, int field, unsigned long
 	return sysctl_read(rel, field, &v) ? v : fallback;
 }
 
+int ipc_info_read(bool usage, struct msginfo *msg, void *shm, struct seminfo *sem)
+{
+	union { struct seminfo *info; } semarg = { .info = sem };
+
+	if (msgctl(0, usage ? MSG_INFO : IPC_INFO, (struct msqid_ds *)(void *)msg) < 0 ||
+	    shmctl(0, usage ? SHM_INFO : IPC_INFO, (struct shmid_ds *)shm) < 0 ||
+	    semctl(0, 0, usage ? SEM_INFO : IPC_INFO, semarg) < 0)
+		return -1;
+	return 0;
+}
+
 int ipc_limits_read(struct ipc_limits *l)
 {
 	struct msginfo mi = { 0 };
 	struct shminfo si = { 0 };
 	struct seminfo se = { 0 };
-	union { struct seminfo *info; } semarg = { .info = &se };
 
-	if (msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&mi) < 0 ||
-	    shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&si) < 0 ||
-	    semctl(0, 0, IPC_INFO, semarg) < 0)
+	if (ipc_info_read(false, &mi, &si, &se) < 0)
 		return -1;
 	l->msgmni = sysctl_value("kernel/msgmni", 0, (unsigned)mi.msgmni);
 	l->msgmax = sysctl_value("kernel/msgmax", 0, (unsigned)mi.msgmax);

@@ -6,6 +6,8 @@
 #define IPCTOOL_IPCLIMITS_H
 
 #include <stdbool.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 
 struct ipc_limits {
 	/* System V: kernel.msg*, kernel.shm*, kernel.sem (its four fields) */
@@ -18,6 +20,11 @@ struct ipc_limits {
 };
 
 /* Fill L; 0, or -1 with errno when the kernel refused IPC_INFO. */
+/* The kernel's *_INFO of the three kinds: their limits (IPC_INFO), or with
+ * USAGE what is in use (MSG_INFO, SHM_INFO, SEM_INFO fill in the counts).
+ * SHM is a struct shminfo for the limits, a struct shm_info for the usage
+ * (shmctl(2)).  0, or -1 with errno set. */
+int ipc_info_read(bool usage, struct msginfo *msg, void *shm, struct seminfo *sem);
 int ipc_limits_read(struct ipc_limits *l);
 
 #endif

@@ -434,12 +434,11 @@ int posix_remove(const struct posix_obj *o)
 
 const char *posix_kind_name(enum ipc_kind kind)
 {
-	switch (kind) {
-	case IPC_KIND_QUEUE: return "POSIX message queue";
-	case IPC_KIND_SHM: return "POSIX shared memory object";
-	case IPC_KIND_SEM: return "POSIX semaphore";
-	}
-	return "POSIX object";
+	static const char *const names[] = {
+		[IPC_KIND_QUEUE] = "POSIX message queue", [IPC_KIND_SHM] = "POSIX shared memory object", [IPC_KIND_SEM] = "POSIX semaphore",
+	};
+
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "POSIX object";
 }
 
 const char *posix_describe(const struct posix_obj *o)

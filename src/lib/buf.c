@@ -1,19 +1,22 @@
 #include "lib/buf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int buf_reserve(struct buf *b, size_t extra)
+/* Room for EXTRA more bytes in B: doubling from 256 (DOUBLING), or
+ * exactly what is needed. */
+static int reserve(struct buf *b, size_t extra, bool doubling)
 {
 	if (extra > SIZE_MAX - b->len)
 		return -1;
 	size_t need = b->len + extra;
 	if (need <= b->cap)
 		return 0;
-	size_t cap = b->cap ? b->cap : 256;
+	size_t cap = doubling && b->cap ? b->cap : doubling ? 256 : need;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	char *p = realloc(b->data, cap);
@@ -24,19 +27,14 @@ int buf_reserve(struct buf *b, size_t extra)
 	return 0;
 }
 
+int buf_reserve(struct buf *b, size_t extra)
+{
+	return reserve(b, extra, true);
+}
+
 int buf_reserve_exact(struct buf *b, size_t extra)
 {
-	if (extra > SIZE_MAX - b->len)
-		return -1;
-	size_t need = b->len + extra;
-	if (need <= b->cap)
-		return 0;
-	char *p = realloc(b->data, need);
-	if (!p)
-		return -1;
-	b->data = p;
-	b->cap = need;
-	return 0;
+	return reserve(b, extra, false);
 }
 
 int buf_append(struct buf *b, const void *data, size_t n)

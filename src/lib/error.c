@@ -81,34 +81,32 @@ static void print_prefixed(const char *fmt, va_list ap, const char *suffix)
 	fputc('\n', stderr);
 }
 
+/* The one line of FMT's ..., with REASON after it (or none). */
+#define PRINT_LINE(fmt, reason)                          \
+	do {                                             \
+		va_list ap;                              \
+		va_start(ap, fmt);                       \
+		print_prefixed(fmt, ap, reason);         \
+		va_end(ap);                              \
+	} while (0)
+
 int fail(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	print_prefixed(fmt, ap, NULL);
-	va_end(ap);
+	PRINT_LINE(fmt, NULL);
 	return EXIT_FAIL;
 }
 
 int fail_errno(const char *fmt, ...)
 {
 	const char *reason = strerror(errno);
-	va_list ap;
 
-	va_start(ap, fmt);
-	print_prefixed(fmt, ap, reason);
-	va_end(ap);
+	PRINT_LINE(fmt, reason);
 	return EXIT_FAIL;
 }
 
 int usage_error(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	print_prefixed(fmt, ap, NULL);
-	va_end(ap);
+	PRINT_LINE(fmt, NULL);
 	if (subcommand)
 		fprintf(stderr, "Try 'ipctool %s --help' for more information.\n", subcommand);
 	else
@@ -234,11 +232,7 @@ const char *quote_input(const char *text)
 
 void warn(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	print_prefixed(fmt, ap, NULL);
-	va_end(ap);
+	PRINT_LINE(fmt, NULL);
 }
 
 int cli_bad_value(const char *option, const char *text, const char *why)

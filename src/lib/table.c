@@ -50,24 +50,21 @@ bool table_add_column(struct libscols_table *tb, const char *name, bool numeric,
 /* And text cells that --json leaves out when empty, with another. */
 #define JSON_OPTIONAL SCOLS_JSON_ARRAY_NUMBER
 
-bool table_add_optional_column(struct libscols_table *tb, const char *name)
+static bool add_typed_column(struct libscols_table *tb, const char *name, int json_type)
 {
 	struct libscols_column *cl = scols_table_new_column(tb, name, 1, 0);
 
-	if (!cl)
-		return false;
-	scols_column_set_json_type(cl, JSON_OPTIONAL);
-	return true;
+	return cl && scols_column_set_json_type(cl, json_type) == 0;
+}
+
+bool table_add_optional_column(struct libscols_table *tb, const char *name)
+{
+	return add_typed_column(tb, name, JSON_OPTIONAL);
 }
 
 bool table_add_json_column(struct libscols_table *tb, const char *name)
 {
-	struct libscols_column *cl = scols_table_new_column(tb, name, 1, 0);
-
-	if (!cl)
-		return false;
-	scols_column_set_json_type(cl, JSON_RAW);
-	return true;
+	return add_typed_column(tb, name, JSON_RAW);
 }
 
 /* ---- JSON --------------------------------------------------------------- */

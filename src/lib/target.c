@@ -233,12 +233,11 @@ const char *target_describe(const struct target *t)
 
 const char *ipc_kind_name(enum ipc_kind kind)
 {
-	switch (kind) {
-	case IPC_KIND_QUEUE: return "message queue";
-	case IPC_KIND_SHM: return "shared memory segment";
-	case IPC_KIND_SEM: return "semaphore set";
-	}
-	return "object";
+	static const char *const names[] = {
+		[IPC_KIND_QUEUE] = "message queue", [IPC_KIND_SHM] = "shared memory segment", [IPC_KIND_SEM] = "semaphore set",
+	};
+
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "object";
 }
 
 /* Existence probes: a call that succeeds or is refused for permission
@@ -355,4 +354,28 @@ const char *target_other_kind_hint(const struct target *t, enum ipc_kind expecte
 		}
 	}
 	return key_hint(t, expected);
+}
+
+int target_missing(const struct target *t, enum ipc_kind kind)
+{
+	return fail("no %s with %s%s", ipc_kind_name(kind), target_describe(t), target_other_kind_hint(t, kind));
+}
+
+int target_sysv_id(struct target *t, enum ipc_kind kind, int *id)
+{
+	key_t key = IPC_PRIVATE;
+	int rc;
+
+	if (t->kind == TARGET_ID) {
+		*id = t->id;
+		return 0;
+	}
+	if ((rc = target_key(t, &key)))
+		return rc;
+	*id = kind == IPC_KIND_QUEUE ? msgget(key, 0) : kind == IPC_KIND_SHM ? shmget(key, 0, 0) : semget(key, 0, 0);
+	if (*id >= 0)
+		return 0;
+	if (errno == ENOENT)
+		return target_missing(t, kind);
+	return fail_errno("cannot open %s %s", ipc_kind_name(kind), target_describe(t));
 }

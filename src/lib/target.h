@@ -59,6 +59,12 @@ const char *ipc_kind_name(enum ipc_kind kind);
 /* If the key or id names an object of another System V kind, a phrase for
  * an error message (" (it is a shared memory segment)"), else
  * target_key_hint's. */
+/* "no KIND with TARGET", and the other kind's hint: status 1. */
+int target_missing(const struct target *t, enum ipc_kind kind);
+/* The id of the System V object of KIND that T names: its id, or the
+ * kind's get(2) of its key, finding and never creating.  0 with *ID set,
+ * or the status of the error it reported (none such, no permission). */
+int target_sysv_id(struct target *t, enum ipc_kind kind, int *id);
 const char *target_other_kind_hint(const struct target *t, enum ipc_kind expected);
 /* For an id that names nothing: when the number is the key of an object,
  * "; key 1234 (0x000004d2) is message queue id 5: use --key 1234", else "".

@@ -30,32 +30,6 @@ static size_t kernel_msgmax(void)
 	return v;
 }
 
-static int no_such_queue(const struct target *t)
-{
-	return fail("no message queue with %s%s", target_describe(t),
-		    target_other_kind_hint(t, IPC_KIND_QUEUE));
-}
-
-static int find_id(struct target *t, int *id)
-{
-	key_t key;
-	int rc;
-
-	if (t->kind == TARGET_ID) {
-		*id = t->id;
-		return 0;
-	}
-	if ((rc = target_key(t, &key)))
-		return rc;
-	*id = msgget(key, 0);
-	if (*id < 0) {
-		if (errno == ENOENT)
-			return no_such_queue(t);
-		return fail_errno("cannot open message queue %s", target_describe(t));
-	}
-	return 0;
-}
-
 /* A write-only user may not IPC_STAT the queue, yet must know msg_qbytes:
  * a message larger than that would wait for room forever.  MSG_STAT_ANY
  * (Linux 4.17) reads the same data with no permission check, but takes
@@ -77,7 +51,7 @@ static int sysv_open(struct queue *q)
 	struct msqid_ds ds;
 	int rc;
 
-	if ((rc = find_id(t, &q->id)))
+	if ((rc = target_sysv_id(t, IPC_KIND_QUEUE, &q->id)))
 		return rc;
 	q->tag_name = "type";
 	q->max_message = kernel_msgmax();
@@ -88,7 +62,7 @@ static int sysv_open(struct queue *q)
 			q->limit_name = "msg_qbytes";
 		}
 	} else if (errno == EINVAL || errno == EIDRM) {
-		return no_such_queue(t);
+		return target_missing(t, IPC_KIND_QUEUE);
 	} else if (errno != EACCES) {
 		return fail_errno("cannot inspect %s", queue_name(q));
 	} else if (stat_any(q->id, &ds) && ds.msg_qbytes < q->max_message) {

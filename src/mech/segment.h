@@ -27,6 +27,12 @@ struct segment_ops {
 	void (*close)(struct segment *s);
 };
 
+/* The table of an implementation that names its functions PREFIX_open,
+ * PREFIX_create, ... as segment_sysv.c and segment_posix.c do. */
+#define SEGMENT_OPS(prefix)                                                       \
+	{ .open = prefix##_open, .create = prefix##_create, .attach = prefix##_attach, \
+	  .reserve = prefix##_reserve, .detach = prefix##_detach, .close = prefix##_close }
+
 struct segment {
 	struct target target;
 	const struct segment_ops *ops;

@@ -172,11 +172,4 @@ static void posix_close(struct segment *s)
 }
 
 
-const struct segment_ops segment_posix_ops = {
-	.open = posix_open,
-	.create = posix_create,
-	.attach = posix_attach,
-	.reserve = posix_reserve,
-	.detach = posix_detach,
-	.close = posix_close,
-};
+const struct segment_ops segment_posix_ops = SEGMENT_OPS(posix);

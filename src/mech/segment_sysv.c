@@ -9,35 +9,18 @@
 
 #include "lib/error.h"
 
-static int no_such_segment(const struct target *t)
-{
-	return fail("no shared memory segment with %s%s", target_describe(t),
-		    target_other_kind_hint(t, IPC_KIND_SHM));
-}
-
 static int sysv_open(struct segment *s, bool read_only)
 {
 	struct shmid_ds ds;
 	struct target *t = &s->target;
-	key_t key;
 	int rc;
 
 	(void)read_only;   /* shmat says, with SHM_RDONLY or not */
-	if (t->kind == TARGET_ID) {
-		s->id = t->id;
-	} else {
-		if ((rc = target_key(t, &key)))
-			return rc;
-		s->id = shmget(key, 0, 0);
-		if (s->id < 0) {
-			if (errno == ENOENT)
-				return no_such_segment(t);
-			return fail_errno("cannot open shared memory segment %s", target_describe(t));
-		}
-	}
+	if ((rc = target_sysv_id(t, IPC_KIND_SHM, &s->id)))
+		return rc;
 	if (shmctl(s->id, IPC_STAT, &ds) != 0) {
 		if (errno == EINVAL || errno == EIDRM)
-			return no_such_segment(t);
+			return target_missing(t, IPC_KIND_SHM);
 		/* Attaching needs read permission too, so EACCES here is final. */
 		return fail_errno("cannot open %s", segment_name(s));
 	}
@@ -157,11 +140,4 @@ static void sysv_close(struct segment *s)
 }
 
 
-const struct segment_ops segment_sysv_ops = {
-	.open = sysv_open,
-	.create = sysv_create,
-	.attach = sysv_attach,
-	.reserve = sysv_reserve,
-	.detach = sysv_detach,
-	.close = sysv_close,
-};
+const struct segment_ops segment_sysv_ops = SEGMENT_OPS(sysv);

@@ -42,6 +42,13 @@ struct semaphore_ops {
 	unsigned long value_max;
 };
 
+/* The table of an implementation that names its functions PREFIX_open,
+ * PREFIX_create, ... as sem_sysv.c and sem_posix.c do. */
+#define SEMAPHORE_OPS(prefix, undo, max)                                          \
+	{ .open = prefix##_open, .create = prefix##_create, .change = prefix##_change, \
+	  .value = prefix##_value, .report = prefix##_report, .close = prefix##_close,  \
+	  .has_undo = (undo), .value_max = (max) }
+
 struct semaphore {
 	struct target target;
 	const struct semaphore_ops *ops;

@@ -255,13 +255,4 @@ static void posix_close(struct semaphore *s)
 }
 
 
-const struct semaphore_ops sem_posix_ops = {
-	.open = posix_open,
-	.create = posix_create,
-	.change = posix_change,
-	.value = posix_value,
-	.report = posix_report,
-	.close = posix_close,
-	.has_undo = false,
-	.value_max = SEM_VALUE_MAX,
-};
+const struct semaphore_ops sem_posix_ops = SEMAPHORE_OPS(posix, false, SEM_VALUE_MAX);

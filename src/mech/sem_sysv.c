@@ -18,12 +18,6 @@ union semun {
 	unsigned short *array;
 };
 
-static int no_such_set(const struct target *t)
-{
-	return fail("no semaphore set with %s%s", target_describe(t),
-		    target_other_kind_hint(t, IPC_KIND_SEM));
-}
-
 static int stat_set(int id, struct semid_ds *ds)
 {
 	union semun arg = { .buf = ds };
@@ -50,27 +44,16 @@ static int sysv_open(struct semaphore *s)
 {
 	struct semid_ds ds;
 	struct target *t = &s->target;
-	key_t key;
 	int rc;
 
-	if (t->kind == TARGET_ID) {
-		s->id = t->id;
-	} else {
-		if ((rc = target_key(t, &key)))
-			return rc;
-		s->id = semget(key, 0, 0);
-		if (s->id < 0) {
-			if (errno == ENOENT)
-				return no_such_set(t);
-			return fail_errno("cannot open semaphore set %s", target_describe(t));
-		}
-	}
+	if ((rc = target_sysv_id(t, IPC_KIND_SEM, &s->id)))
+		return rc;
 	if (stat_set(s->id, &ds) == 0) {
 		s->nsems = ds.sem_nsems;
 		if (ds.sem_otime == 0)
 			wait_until_ready(s->id);
 	} else if (errno == EINVAL || errno == EIDRM) {
-		return no_such_set(t);
+		return target_missing(t, IPC_KIND_SEM);
 	} else if (errno != EACCES) {
 		return fail_errno("cannot inspect %s", semaphore_name(s));
 	}
@@ -310,14 +293,5 @@ static void sysv_close(struct semaphore *s)
 	(void)s;   /* a set id holds nothing open */
 }
 
-
-const struct semaphore_ops sem_sysv_ops = {
-	.open = sysv_open,
-	.create = sysv_create,
-	.change = sysv_change,
-	.value = sysv_value,
-	.report = sysv_report,
-	.close = sysv_close,
-	.has_undo = true,
-	.value_max = SEM_VALUE_MAX_SYSV,
-};
+/* SEM_UNDO: the kernel gives back what a process took when it ends. */
+const struct semaphore_ops sem_sysv_ops = SEMAPHORE_OPS(sysv, true, SEM_VALUE_MAX_SYSV);
