@@ -117,6 +117,15 @@ struct queue_ops {
 	int (*report)(const struct queue *q, const char *action);
 };
 
+/* The table of an implementation that names its functions PREFIX_open,
+ * PREFIX_create, ... as queue_sysv.c and queue_posix.c do; the members
+ * one of them has not are given (or NULL). */
+#define QUEUE_OPS(prefix, copy_fn, poll_fd_fn, close_fn)                           \
+	{ .open = prefix##_open, .create = prefix##_create, .send = prefix##_send,  \
+	  .receive = prefix##_receive, .put_back = prefix##_put_back,               \
+	  .report = prefix##_report, .copy = (copy_fn), .poll_fd = (poll_fd_fn),     \
+	  .close = (close_fn) }
+
 extern const struct queue_ops queue_sysv_ops;
 extern const struct queue_ops queue_posix_ops;
 

@@ -341,14 +341,5 @@ static int posix_report(const struct queue *q, const char *action)
 	}
 }
 
-const struct queue_ops queue_posix_ops = {
-	.open = posix_open,
-	.close = posix_close,
-	.create = posix_create,
-	.send = posix_send,
-	.receive = posix_receive,
-	.copy = NULL,
-	.put_back = posix_put_back,
-	.poll_fd = posix_poll_fd,
-	.report = posix_report,
-};
+/* mq_receive cannot peek; a queue descriptor is open and pollable. */
+const struct queue_ops queue_posix_ops = QUEUE_OPS(posix, NULL, posix_poll_fd, posix_close);
