@@ -8,27 +8,29 @@
  *              each exporting one `const struct command` per subcommand
  *              (command.h), and the files a large one is split into by job
  *              (recvbatch.c, recvexec.c, ...: doc/ARCHITECTURE.md);
+ *   src/view   how objects are shown: list's columns and cells;
  *   src/mech   one interface per mechanism with its System V and POSIX
- *              implementations: queue.h, segment.h, sem.h;
- *   src/inv    what objects exist: sysvobj.c, posixobj.c, and their columns
- *              and cells (listcols.c);
- *   src/lib    helpers: cli.c (the only user of popt) and command.c (the
- *              runner), parse, target, error, io, wait, buf, json, guard,
+ *              implementations: queue.h, segment.h, sem.h, socket.h;
+ *   src/inv    what objects exist: sysvobj.c, posixobj.c, users.c, ...;
+ *   src/lib    helpers: cli.c (the only user of popt), command.c (the
+ *              runner) and args.c (the bag of options it hands a command's
+ *              run), parse, target, error, io, wait, buf, json, guard,
  *              signame, table (libsmartcols), spawn (every COMMAND ipctool
  *              starts).
  *
  * Adding a subcommand, in one pass:
- *   1. write its file: an options struct, one popt table (shared tables
- *      included with TARGET_TABLE / CLI_INCLUDE), an option handler for its
- *      own options, a run function, and its `const struct command`, whose
- *      .target/.create/.wait (PART()) hand the shared options to the runner;
+ *   1. write its file: an enum of its options' vals, one popt table
+ *      (shared tables included with TARGET_TABLE / CLI_INCLUDE), a run
+ *      function that asks the bag of options for what it takes (args.h:
+ *      args_target, args_unsigned, ...), and its `const struct command`
+ *      (command.h: name, summary, synopsis, table, complete, flags, run);
  *      a COMMAND it starts goes through spawn.h;
  *   2. add one line to `commands` below and one extern to commands.h:
  *      dispatch, --help, `ipctool help`, --list-commands read the table;
  *   3. its manual page, man/ipctool-NAME.1, and its line in ipctool(1);
- *   4. set its entry's .complete (what its positional arguments are) and
- *      run `make completions`: the bash, zsh and fish scripts are written
- *      from the tables (tools/gen-completions reads --dump-options);
+ *   4. run `make completions`: the bash, zsh and fish scripts are written
+ *      from the tables and the entry's .complete (tools/gen-completions
+ *      reads --dump-options);
  *   5. tests/SUBCOMMAND.bats covering every option and bad input.
  * tests/cli.bats fails until 3 and 4 are done for every name in the table.
  */
