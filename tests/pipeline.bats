@@ -173,7 +173,10 @@ teardown() { common_teardown; }
 	run_tool pipe-run extra -- touch x
 	assert_error 2 pipe-run "$(re_quote "unexpected argument 'extra'")"
 	run_tool pipe-run --sep '' -- touch x
-	assert_failure 2
+	assert_error 2 pipe-run "invalid --sep value '': expected a non-empty TOKEN"
+	# Every --sep given is checked, not only the last one.
+	run_tool pipe-run --sep '' --sep , -- touch x
+	assert_error 2 pipe-run "invalid --sep value ''"
 	run_tool pipe-run --sep
 	assert_failure 2
 	run_tool pipe-run --bogus -- touch x

@@ -100,6 +100,30 @@ stale_socket() {
 	done
 }
 
+@test "sock: a bad value is named by its long option however it was written; an earlier bad one is not hidden by a later good one" {
+	# Every value given is checked, not only the last (src/lib/args.h).
+	local cases=(
+		"-c 0|--count|0"
+		"--count x --count 2|--count|x"
+		"-t abc|--timeout|abc"
+		"--timeout -1 --timeout 1|--timeout|-1"
+		"-p 999|--mode|999"
+		"--mode rw --mode 600|--mode|rw"
+		"-u no-such-user-here|--allow-uid|no-such-user-here"
+		"--allow-uid no-such-user-here --allow-uid any|--allow-uid|no-such-user-here"
+		"--max-children 0 --max-children 2|--max-children|0"
+		"--idle-timeout 0 --idle-timeout 1|--idle-timeout|0"
+		"--idle-timeout x|--idle-timeout|x"
+	)
+	for c in "${cases[@]}"; do
+		IFS='|' read -r opts name value <<<"$c"
+		# shellcheck disable=SC2086
+		run_tool sock s --listen $opts -- cat
+		assert_error 2 sock "$(re_quote "invalid $name value '$value'")"
+		[ ! -e s ]
+	done
+}
+
 @test "a bad PATH is a usage error: empty, a bare @, too long" {
 	run_tool sock "" --listen
 	assert_error 2 sock "PATH is empty"

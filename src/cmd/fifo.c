@@ -36,20 +36,12 @@ static struct poptOption fifo_table[] = {
 	POPT_TABLEEND
 };
 
-static int fifo_option(int val, const char *arg, void *data)
+static int read_options(const struct args *a, struct fifo_options *o)
 {
-	struct fifo_options *o = data;
-
-	(void)arg;
-	switch (val) {
-	case OPT_READ:
-		o->read = true;
-		return 0;
-	case OPT_WRITE:
-		o->write = true;
-		return 0;
-	}
-	return CLI_UNHANDLED;
+	o->read = args_has(a, OPT_READ);
+	o->write = args_has(a, OPT_WRITE);
+	int rc = args_create(a, &o->create);
+	return rc ? rc : args_wait(a, &o->wait);
 }
 
 static int not_a_fifo(const char *path, mode_t mode)
@@ -270,9 +262,11 @@ static int fifo_write(const char *path, const char *data, const struct wait *w)
 
 /* ---- the command ------------------------------------------------------- */
 
-static int fifo_check(const struct fifo_options *o, const struct cli *cli)
+static int fifo_check(const struct fifo_options *o, const struct args *a)
 {
-	if (cli->nargs == 0)
+	int rc;
+
+	if (a->nwords == 0)
 		return usage_error("missing PATH");
 	if (o->read && o->write)
 		return usage_error("--read and --write contradict each other");
@@ -281,44 +275,40 @@ static int fifo_check(const struct fifo_options *o, const struct cli *cli)
 				   "then --%s", o->read ? "read" : "write");
 	if (!o->read && !o->write && (o->wait.nowait || o->wait.has_timeout))
 		return usage_error("--nowait and --timeout need --read or --write");
-	if (cli->nargs > (o->write ? 2 : 1))
-		return cli_extra_args(cli, o->write ? 2 : 1);
-	if (cli->args[0][0] == '\0')
+	if ((rc = args_no_more(a, o->write ? 2 : 1)))
+		return rc;
+	if (a->words[0][0] == '\0')
 		return usage_error("PATH is empty");
 	return 0;
 }
 
-static int fifo_run(void *opts, const struct cli *cli)
+static int fifo_run(const struct args *a)
 {
-	struct fifo_options *o = opts;
+	struct fifo_options o;
 	struct wait w;
 	int rc;
 
-	if ((rc = fifo_check(o, cli)))
+	if ((rc = read_options(a, &o)) || (rc = fifo_check(&o, a)))
 		return rc;
-	const char *path = cli->args[0];
-	if (!o->read && !o->write)
-		return fifo_create(path, &o->create);
-	wait_init(&w, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
+	const char *path = a->words[0];
+	if (!o.read && !o.write)
+		return fifo_create(path, &o.create);
+	wait_init(&w, o.wait.nowait, o.wait.has_timeout ? &o.wait.timeout : NULL);
 	termination_catch();
-	if (o->read)
+	if (o.read)
 		return fifo_read(path, &w);
 	/* A reader that leaves early is a failure to report, not a silent
 	 * death; --read, like cat, just dies when its own output closes. */
 	signal(SIGPIPE, SIG_IGN);
-	return fifo_write(path, cli->nargs > 1 ? cli->args[1] : NULL, &w);
+	return fifo_write(path, a->nwords > 1 ? a->words[1] : NULL, &w);
 }
 
 const struct command command_fifo = {
 	.name = "fifo",
-	.complete = COMPLETE_FILE,
 	.summary = "create a named pipe, or read or write one with a timeout",
 	.synopsis = "PATH [--mode MODE] [--exclusive]\nPATH --read [--nowait | --timeout SECS]\n"
 		    "PATH --write [DATA] [--nowait | --timeout SECS]",
 	.table = fifo_table,
-	.size = sizeof(struct fifo_options),
-	.create = PART(struct fifo_options, create),
-	.wait = PART(struct fifo_options, wait),
-	.option = fifo_option,
-	.old_run = fifo_run,
+	.complete = COMPLETE_FILE,
+	.run = fifo_run,
 };

@@ -24,8 +24,7 @@ enum { OPT_PIPEFAIL = 1, OPT_STATUS, OPT_SEP };
 struct pipe_options {
 	bool pipefail;
 	bool status;
-	const char *sep;
-	char *sep_owned;
+	const char *sep;          /* the bag's, or "|" */
 };
 
 static struct poptOption pipe_table[] = {
@@ -37,28 +36,17 @@ static struct poptOption pipe_table[] = {
 	POPT_TABLEEND
 };
 
-static int pipe_option(int val, const char *arg, void *data)
+/* The options into O; every --sep given must be a TOKEN, the last one counts. */
+static int read_options(const struct args *a, struct pipe_options *o)
 {
-	struct pipe_options *o = data;
-
-	switch (val) {
-	case OPT_PIPEFAIL:
-		o->pipefail = true;
-		return 0;
-	case OPT_STATUS:
-		o->status = true;
-		return 0;
-	case OPT_SEP:
-		if (!arg || !*arg)
-			return cli_bad_value("--sep", arg ? arg : "", "expected a non-empty TOKEN");
-		free(o->sep_owned);
-		o->sep_owned = strdup(arg);
-		if (!o->sep_owned)
-			return fail("out of memory");
-		o->sep = o->sep_owned;
-		return 0;
+	*o = (struct pipe_options){ .pipefail = args_has(a, OPT_PIPEFAIL), .status = args_has(a, OPT_STATUS),
+				    .sep = "|" };
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_SEP, g));) {
+		if (!*g->value)
+			return cli_bad_value(args_name(a, OPT_SEP), g->value, "expected a non-empty TOKEN");
+		o->sep = g->value;
 	}
-	return CLI_UNHANDLED;
+	return 0;
 }
 
 /* ---- parsing ----------------------------------------------------------- */
@@ -173,15 +161,17 @@ static int pipe_run(const struct pipe_options *o, char **words, int nwords)
 	return rc;
 }
 
-static int pipe_run_command(void *opts, const struct cli *cli)
+static int pipe_run_command(const struct args *a)
 {
-	struct pipe_options *o = opts;
-	const char **command = cli->command;
+	struct pipe_options o;
+	const char **command = a->command;
 	int rc;
 
+	if ((rc = read_options(a, &o)))
+		return rc;
 	if (!command)
 		return usage_error("needs -- before the first COMMAND (pipe-run [OPTIONS] -- COMMAND ...)");
-	if ((rc = cli_extra_args(cli, 0)))
+	if ((rc = args_no_more(a, 0)))
 		return rc;
 	/* The stages' words, copied so separators can become NULLs. */
 	int nwords = 0;
@@ -191,35 +181,17 @@ static int pipe_run_command(void *opts, const struct cli *cli)
 	if (!words)
 		return fail("out of memory");
 	memcpy(words, command, sizeof(*words) * (size_t)nwords);
-	rc = pipe_run(o, words, nwords);
+	rc = pipe_run(&o, words, nwords);
 	free(words);
 	return rc;
 }
 
-static void pipe_init(void *opts)
-{
-	struct pipe_options *o = opts;
-
-	o->sep = "|";
-}
-
-static void pipe_done(void *opts)
-{
-	struct pipe_options *o = opts;
-
-	free(o->sep_owned);
-}
-
 const struct command command_pipe_run = {
 	.name = "pipe-run",
-	.complete = COMPLETE_NOTHING,
 	.summary = "run commands connected by pipes, without a shell",
 	.synopsis = "[--pipefail] [--status] [--sep TOKEN] -- COMMAND [ARGS...] '|' COMMAND [ARGS...] ...",
 	.table = pipe_table,
-	.size = sizeof(struct pipe_options),
-	.runs_command = true,
-	.init = pipe_init,
-	.option = pipe_option,
-	.old_run = pipe_run_command,
-	.done = pipe_done,
+	.complete = COMPLETE_NOTHING,
+	.flags = COMMAND_RUNS_COMMAND,
+	.run = pipe_run_command,
 };

@@ -72,124 +72,123 @@ static struct poptOption sock_table[] = {
 	POPT_TABLEEND
 };
 
-static int set_type(struct sock_options *o, int type, unsigned bit)
+/* --mode with a value of its own (sock's table, not the shared --mode):
+ * every value checked, the last kept. */
+static int read_mode(const struct args *a, struct sock_options *o)
 {
-	o->type = type;
-	o->types |= bit;
-	return 0;
-}
-
-static int add_allowed(struct sock_options *o, const char *arg)
-{
-	uid_t uid;
-
-	/* An abstract socket has no file mode: this is how to open it to all. */
-	if (strcmp(arg, "any") == 0) {
-		o->allow_any = true;
-		return 0;
-	}
-	const char *why = parse_user(arg, &uid);
-	if (why)
-		return cli_bad_value("--allow-uid", arg, why);
-	uid_t *grown = realloc(o->allow, (o->nallow + 1) * sizeof(*grown));
-	if (!grown)
-		return fail("out of memory");
-	o->allow = grown;
-	o->allow[o->nallow++] = uid;
-	return 0;
-}
-
-/* --send-fd: the FILEs are opened once the command line is whole (--rw
- * may come after them). */
-static int add_send_fd(struct sock_options *o, const char *arg)
-{
-	if (o->nsend == SOCK_FDS_MAX)
-		return usage_error("too many --send-fd: one message carries at most %d descriptors (SCM_MAX_FD)",
-				   SOCK_FDS_MAX);
-	char **grown = realloc(o->send, (o->nsend + 1) * sizeof(*grown));
-	if (grown)
-		o->send = grown;
-	/* The parser frees ARG after this call. */
-	if (!grown || !(o->send[o->nsend] = strdup(arg)))
-		return fail("out of memory");
-	o->nsend++;
-	return 0;
-}
-
-static int sock_option(int val, const char *arg, void *data)
-{
-	struct sock_options *o = data;
 	const char *why;
 
-	switch (val) {
-	case OPT_LISTEN: o->listen = true; return 0;
-	case OPT_CONNECT: o->connect = true; return 0;
-	case OPT_STREAM: return set_type(o, SOCK_STREAM, 1);
-	case OPT_DGRAM: return set_type(o, SOCK_DGRAM, 2);
-	case OPT_SEQPACKET: return set_type(o, SOCK_SEQPACKET, 4);
-	case OPT_COUNT:
-		if ((why = parse_unsigned(arg, 1, (unsigned long long)-1 / 2, &o->count)))
-			return cli_bad_value("--count", arg, why);
-		o->has_count = true;
-		return 0;
-	case OPT_TIMEOUT:
-		if ((why = parse_duration(arg, &o->timeout)))
-			return cli_bad_value("--timeout", arg, why);
-		o->has_timeout = true;
-		return 0;
-	case OPT_MODE:
-		if ((why = parse_mode(arg, &o->mode)))
-			return cli_bad_value("--mode", arg, why);
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_MODE, g));) {
+		if ((why = parse_mode(g->value, &o->mode)))
+			return cli_bad_value(args_name(a, OPT_MODE), g->value, why);
 		o->has_mode = true;
-		return 0;
-	case OPT_ALLOW_UID: return add_allowed(o, arg);
-	case OPT_JSON: o->json = true; return 0;
-	case OPT_LINES: o->lines = true; return 0;
-	case OPT_NULL: o->null = true; return 0;
-	case OPT_MAX_CHILDREN:
-		if ((why = parse_unsigned(arg, 1, MAX_CHILDREN_MAX, &o->max_children)))
-			return cli_bad_value("--max-children", arg, why);
-		return 0;
-	case OPT_IDLE_TIMEOUT:
-		if ((why = parse_duration(arg, &o->idle)))
-			return cli_bad_value("--idle-timeout", arg, why);
-		if (o->idle.tv_sec == 0 && o->idle.tv_nsec == 0)
-			return cli_bad_value("--idle-timeout", arg, "expected more than 0 seconds");
-		o->has_idle = true;
-		return 0;
-	case OPT_HEX: o->hex = true; return 0;
-	case OPT_SEND_FD: return add_send_fd(o, arg);
-	case OPT_RW: o->rw = true; return 0;
-	case OPT_PASS_FDS: o->pass_fds = true; return 0;
-	case OPT_RELAY_FDS:
-		free(o->relay_fds);
-		return (o->relay_fds = strdup(arg)) ? 0 : fail("out of memory");
-	case OPT_RELAY_IDLE:
-		if ((why = parse_duration(arg, &o->idle)))
-			return cli_bad_value(SOCK_RELAY_OPTION, arg, why);
-		o->relay = true;
-		return 0;
 	}
-	return CLI_UNHANDLED;
+	return 0;
 }
 
-static void sock_init(void *opts)
+/* --idle-timeout: a duration that bounds something, so more than 0. */
+static int read_idle(const struct args *a, struct sock_options *o)
 {
-	struct sock_options *o = opts;
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_IDLE_TIMEOUT, g));) {
+		const char *why = parse_duration(g->value, &o->idle);
+		if (!why && o->idle.tv_sec == 0 && o->idle.tv_nsec == 0)
+			why = "expected more than 0 seconds";
+		if (why)
+			return cli_bad_value(args_name(a, OPT_IDLE_TIMEOUT), g->value, why);
+		o->has_idle = true;
+	}
+	return 0;
+}
+
+/* --allow-uid, repeatable: users, or any. */
+static int read_allowed(const struct args *a, struct sock_options *o)
+{
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_ALLOW_UID, g));) {
+		uid_t uid;
+		/* An abstract socket has no file mode: this is how to open it to all. */
+		if (strcmp(g->value, "any") == 0) {
+			o->allow_any = true;
+			continue;
+		}
+		const char *why = parse_user(g->value, &uid);
+		if (why)
+			return cli_bad_value(args_name(a, OPT_ALLOW_UID), g->value, why);
+		uid_t *grown = realloc(o->allow, (o->nallow + 1) * sizeof(*grown));
+		if (!grown)
+			return fail("out of memory");
+		o->allow = grown;
+		o->allow[o->nallow++] = uid;
+	}
+	return 0;
+}
+
+/* --send-fd, repeatable: the FILEs are opened in sock_client, once --rw
+ * is known wherever it came. */
+static int read_send_fds(const struct args *a, struct sock_options *o)
+{
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_SEND_FD, g));) {
+		if (o->nsend == SOCK_FDS_MAX)
+			return usage_error("too many --send-fd: one message carries at most %d descriptors "
+					   "(SCM_MAX_FD)", SOCK_FDS_MAX);
+		const char **grown = realloc(o->send, (o->nsend + 1) * sizeof(*grown));
+		if (!grown)
+			return fail("out of memory");
+		o->send = grown;
+		o->send[o->nsend++] = g->value;
+	}
+	return 0;
+}
+
+/* The type options, each a bit of o->types so that two are a contradiction. */
+static void read_type(const struct args *a, struct sock_options *o)
+{
+	static const struct { int val, type; } types[] = {
+		{ OPT_STREAM, SOCK_STREAM }, { OPT_DGRAM, SOCK_DGRAM }, { OPT_SEQPACKET, SOCK_SEQPACKET },
+	};
 
 	o->type = SOCK_STREAM;
-	o->mode = 0600;
+	for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (args_has(a, types[i].val)) {
+			o->type = types[i].type;
+			o->types |= 1u << i;
+		}
 }
 
-static void sock_done(void *opts)
+/* O from the command line; what it allocates sock_free frees, whatever
+ * this returns. */
+static int read_options(const struct args *a, struct sock_options *o)
 {
-	struct sock_options *o = opts;
+	int rc;
 
+	*o = (struct sock_options){ .mode = 0600 };
+	o->listen = args_has(a, OPT_LISTEN);
+	o->connect = args_has(a, OPT_CONNECT);
+	read_type(a, o);
+	o->has_count = args_has(a, OPT_COUNT);
+	o->has_timeout = args_has(a, OPT_TIMEOUT);
+	o->json = args_has(a, OPT_JSON);
+	o->lines = args_has(a, OPT_LINES);
+	o->null = args_has(a, OPT_NULL);
+	o->hex = args_has(a, OPT_HEX);
+	o->rw = args_has(a, OPT_RW);
+	o->pass_fds = args_has(a, OPT_PASS_FDS);
+	o->relay_fds = args_value(a, OPT_RELAY_FDS);
+	o->relay = args_has(a, OPT_RELAY_IDLE);
+	if ((rc = args_unsigned(a, OPT_COUNT, 1, (unsigned long long)-1 / 2, &o->count)) ||
+	    (rc = args_duration(a, OPT_TIMEOUT, &o->timeout)) || (rc = read_mode(a, o)) ||
+	    (rc = read_allowed(a, o)) ||
+	    (rc = args_unsigned(a, OPT_MAX_CHILDREN, 1, MAX_CHILDREN_MAX, &o->max_children)) ||
+	    (rc = read_idle(a, o)) || (rc = read_send_fds(a, o)))
+		return rc;
+	/* The hidden --relay-idle: the listener's --idle-timeout, handed on
+	 * to the relay it starts (sockrelay.h). */
+	return args_duration(a, OPT_RELAY_IDLE, &o->idle);
+}
+
+static void sock_free(struct sock_options *o)
+{
 	free(o->allow);
-	for (size_t i = 0; i < o->nsend; i++)
-		free(o->send[i]);
 	free(o->send);
-	free(o->relay_fds);
 }
 
 /* ---- the command ----------------------------------------------------------- */
@@ -199,25 +198,25 @@ static int listen_only(const char *what)
 	return usage_error("%s applies to --listen", what);
 }
 
-static int check_listen(const struct sock_options *o, const struct cli *cli)
+static int check_listen(const struct sock_options *o, const struct args *a)
 {
 	if (o->lines || o->null)
 		return usage_error("--%s applies to --connect", o->lines ? "lines" : "null");
 	if (o->nsend || o->rw)
 		return usage_error("%s applies to --connect; a listener takes descriptors with --pass-fds",
 				   o->nsend ? "--send-fd" : "--rw");
-	if (o->hex && (o->json || cli->command))
+	if (o->hex && (o->json || a->command))
 		return usage_error("--hex and %s contradict each other", o->json ? "--json" : "-- COMMAND");
-	if (o->pass_fds && !cli->command)
+	if (o->pass_fds && !a->command)
 		return usage_error("--pass-fds gives descriptors to COMMAND; without -- COMMAND a listener "
 				   "refuses them");
-	if (cli->nargs > 1)
+	if (a->nwords > 1)
 		return usage_error("unexpected argument '%s': --listen takes no DATA",
-				   quote_input(cli->args[1]));
+				   quote_input(a->words[1]));
 	if (o->has_idle && o->type == SOCK_DGRAM)
 		return usage_error("--idle-timeout closes connections; --dgram has none");
-	if (cli->command) {
-		if (!cli->command[0])
+	if (a->command) {
+		if (!a->command[0])
 			return usage_error("missing COMMAND after --");
 		if (o->type == SOCK_DGRAM)
 			return usage_error("-- COMMAND serves connections: --stream or --seqpacket, not --dgram");
@@ -233,27 +232,27 @@ static int check_listen(const struct sock_options *o, const struct cli *cli)
 	return 0;
 }
 
-static int check_connect(const struct sock_options *o, const struct cli *cli)
+static int check_connect(const struct sock_options *o, const struct args *a)
 {
 	if (o->has_count)
-		return listen_only("--count");
+		return listen_only(args_name(a, OPT_COUNT));
 	if (o->max_children)
-		return listen_only("--max-children");
+		return listen_only(args_name(a, OPT_MAX_CHILDREN));
 	if (o->has_idle)
-		return listen_only("--idle-timeout");
+		return listen_only(args_name(a, OPT_IDLE_TIMEOUT));
 	if (o->has_mode)
-		return listen_only("--mode");
+		return listen_only(args_name(a, OPT_MODE));
 	if (o->nallow || o->allow_any)
-		return listen_only("--allow-uid");
+		return listen_only(args_name(a, OPT_ALLOW_UID));
 	if (o->json)
-		return listen_only("--json");
+		return listen_only(args_name(a, OPT_JSON));
 	if (o->hex)
-		return listen_only("--hex");
+		return listen_only(args_name(a, OPT_HEX));
 	if (o->pass_fds)
-		return listen_only("--pass-fds");
+		return listen_only(args_name(a, OPT_PASS_FDS));
 	if (o->rw && !o->nsend)
 		return usage_error("--rw says how to open the --send-fd FILEs; there is none");
-	if (cli->command)
+	if (a->command)
 		return listen_only("-- COMMAND");
 	/* The listener's --timeout 0 is one look; a whole exchange cannot be
 	 * bounded by no time at all. */
@@ -263,22 +262,22 @@ static int check_connect(const struct sock_options *o, const struct cli *cli)
 		if (o->lines || o->null)
 			return usage_error("--%s applies to --dgram and --seqpacket; a stream is sent as it is",
 					   o->lines ? "lines" : "null");
-		if (cli->nargs > 2)
+		if (a->nwords > 2)
 			return usage_error("unexpected argument '%s': a stream takes one DATA at most",
-					   quote_input(cli->args[2]));
-		if (o->nsend && cli->nargs > 1 && cli->args[1][0] == '\0')
+					   quote_input(a->words[2]));
+		if (o->nsend && a->nwords > 1 && a->words[1][0] == '\0')
 			return usage_error("--send-fd on a stream needs DATA of one byte or more: the descriptors "
 					   "ride on the bytes");
 	}
-	if ((o->lines || o->null) && cli->nargs > 1)
+	if ((o->lines || o->null) && a->nwords > 1)
 		return usage_error("DATA arguments and --%s contradict each other", o->lines ? "lines" : "null");
 	return 0;
 }
 
-static int sock_check(const struct sock_options *o, const struct cli *cli, struct sock_addr *a)
+static int sock_check(const struct sock_options *o, const struct args *a, struct sock_addr *addr)
 {
 	/* Under socket activation the socket is given: PATH only picks it. */
-	if (cli->nargs == 0 && !(o->listen && !o->connect && sock_activated()))
+	if (a->nwords == 0 && !(o->listen && !o->connect && sock_activated()))
 		return usage_error("missing PATH");
 	if (o->listen == o->connect)
 		return usage_error(o->listen ? "--listen and --connect contradict each other"
@@ -287,45 +286,60 @@ static int sock_check(const struct sock_options *o, const struct cli *cli, struc
 		return usage_error("--stream, --dgram and --seqpacket contradict each other: choose one");
 	if (o->lines && o->null)
 		return usage_error("--lines and --null contradict each other");
-	int rc = o->listen ? check_listen(o, cli) : check_connect(o, cli);
-	if (rc || cli->nargs == 0)
+	int rc = o->listen ? check_listen(o, a) : check_connect(o, a);
+	if (rc || a->nwords == 0)
 		return rc;
-	const char *why = sock_addr_parse(cli->args[0], a);
+	const char *why = sock_addr_parse(a->words[0], addr);
 	if (why)
-		return cli_bad_value("PATH", cli->args[0], why);
-	if (o->listen && o->has_mode && a->abstract)
+		return cli_bad_value("PATH", a->words[0], why);
+	if (o->listen && o->has_mode && addr->abstract)
 		return usage_error("--mode does not apply to the abstract name %s: it has no file; "
-				   "--allow-uid says who may connect", quote_input(cli->args[0]));
+				   "--allow-uid says who may connect", quote_input(a->words[0]));
 	return 0;
 }
 
-static int sock_run(void *opts, const struct cli *cli)
+/* The hidden relays (sockfds.h, sockrelay.h): COMMAND after what they
+ * took. */
+static int sock_relays(const struct sock_options *o, const struct args *a)
 {
-	struct sock_options *o = opts;
-	struct sock_addr a;
+	char *const *command = (char *const *)a->command;
+
+	if (!command || !command[0])
+		return usage_error("missing COMMAND after --");
+	if (o->relay_fds)
+		return sock_fds_exec(o->relay_fds, o->has_idle ? &o->idle : NULL, command);
+	return sock_relay(&o->idle, command);
+}
+
+static int sock_go(const struct sock_options *o, const struct args *a)
+{
+	struct sock_addr addr;
 	int rc;
 
-	if (o->relay_fds)
-		return cli->command && cli->command[0] ? sock_fds_exec(o->relay_fds, o->has_idle ? &o->idle : NULL,
-								      (char *const *)cli->command)
-						       : usage_error("missing COMMAND after --");
-	if (o->relay)
-		return cli->command && cli->command[0] ? sock_relay(&o->idle, (char *const *)cli->command)
-						       : usage_error("missing COMMAND after --");
-	if ((rc = sock_check(o, cli, &a)))
+	if (o->relay_fds || o->relay)
+		return sock_relays(o, a);
+	if ((rc = sock_check(o, a, &addr)))
 		return rc;
-	bool has_path = cli->nargs > 0;
 	termination_catch();
 	/* A listener's COMMANDs get INT, TERM, HUP and QUIT as it does, as
 	 * recv --exec's do (one policy, lib/spawn.h). */
-	if (o->listen && cli->command && cli->command[0])
+	if (o->listen && a->command && a->command[0])
 		spawn_forward_signals_terminating();
 	/* A peer that leaves early is reported, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	if (o->listen)
-		rc = sock_serve(o, has_path ? &a : NULL, (char *const *)cli->command);
-	else
-		rc = sock_client(o, &a, cli);
+		return sock_serve(o, a->nwords > 0 ? &addr : NULL, (char *const *)a->command);
+	return sock_client(o, &addr, a->words + 1, a->nwords - 1);
+}
+
+static int sock_run(const struct args *a)
+{
+	struct sock_options o;
+	int rc = read_options(a, &o);
+
+	if (rc == 0)
+		rc = sock_go(&o, a);
+	sock_free(&o);
 	return rc;
 }
 
@@ -338,10 +352,7 @@ const struct command command_sock = {
 		    "PATH --connect [DATA...] [--stream | --dgram | --seqpacket] [--lines | --null] "
 		    "[--timeout SECS] [--send-fd FILE]... [--rw]",
 	.table = sock_table,
-	.size = sizeof(struct sock_options),
-	.runs_command = true,
-	.init = sock_init,
-	.option = sock_option,
-	.old_run = sock_run,
-	.done = sock_done,
+	.complete = COMPLETE_NOTHING,
+	.flags = COMMAND_RUNS_COMMAND,
+	.run = sock_run,
 };

@@ -10,7 +10,6 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "lib/cli.h"
 #include "lib/wait.h"
 #include "mech/socket.h"
 
@@ -29,11 +28,11 @@ struct sock_options {
 	bool allow_any;           /* --allow-uid any */
 	bool json, lines, null;
 	bool hex;                          /* listen: records and connections as hexdump -C */
-	char **send;                       /* --send-fd FILEs (copies), opened in sock_client */
+	const char **send;                 /* --send-fd FILEs (the bag's), opened in sock_client */
 	size_t nsend;
 	bool rw;                           /* --rw: open them read-write */
 	bool pass_fds;                     /* --pass-fds: descriptors to COMMAND */
-	char *relay_fds;                   /* the hidden --relay-fds ADDR (a copy): see sockfds.h */
+	const char *relay_fds;             /* the hidden --relay-fds ADDR: see sockfds.h */
 	unsigned long long max_children;   /* --max-children; 0: no bound */
 	bool has_idle;
 	struct timespec idle;              /* --idle-timeout */
@@ -52,7 +51,8 @@ int sock_record_buffer(char **rec, size_t *cap);
  * one run of it per connection.  Returns the exit status. */
 int sock_serve(const struct sock_options *o, const struct sock_addr *a, char *const *command);
 
-/* Connect to A and send DATA or stdin; the reply to stdout. */
-int sock_client(const struct sock_options *o, const struct sock_addr *a, const struct cli *cli);
+/* Connect to A and send the NDATA words of DATA (none: stdin); the reply
+ * to stdout. */
+int sock_client(const struct sock_options *o, const struct sock_addr *a, const char **data, int ndata);
 
 #endif

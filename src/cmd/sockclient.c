@@ -389,14 +389,14 @@ static int prepare_replies(struct sender *s)
 }
 
 static int send_records(int fd, const struct sock_options *o, const struct sock_addr *a,
-			const struct cli *cli, const struct wait *w, int *fds, unsigned *nfds)
+			const char **data, int ndata, const struct wait *w, int *fds, unsigned *nfds)
 {
 	struct sender s = { .fd = fd, .a = a, .w = w, .max = sock_record_max(fd),
 			    .replies = o->type == SOCK_SEQPACKET, .fds = fds, .nfds = nfds };
 	int rc = s.replies ? prepare_replies(&s) : EXIT_OK;
 
-	if (rc == EXIT_OK && cli->nargs > 1)
-		rc = send_arguments(&s, cli->args + 1, cli->nargs - 1);
+	if (rc == EXIT_OK && ndata > 0)
+		rc = send_arguments(&s, data, ndata);
 	else if (rc == EXIT_OK)
 		rc = send_input(&s, o->lines ? '\n' : o->null ? '\0' : -1);
 	if (rc == EXIT_OK && *nfds)
@@ -412,7 +412,7 @@ static int send_records(int fd, const struct sock_options *o, const struct sock_
 	return rc;
 }
 
-int sock_client(const struct sock_options *o, const struct sock_addr *a, const struct cli *cli)
+int sock_client(const struct sock_options *o, const struct sock_addr *a, const char **data, int ndata)
 {
 	struct wait w;
 	int fds[SOCK_FDS_MAX];
@@ -429,8 +429,8 @@ int sock_client(const struct sock_options *o, const struct sock_addr *a, const s
 	/* The exchanges close the descriptors once they went out; these are
 	 * the ones still here on an error. */
 	unsigned left = (unsigned)o->nsend;
-	rc = o->type == SOCK_STREAM ? stream_exchange(fd, a, cli->nargs > 1 ? cli->args[1] : NULL, &w, fds, &left)
-				    : send_records(fd, o, a, cli, &w, fds, &left);
+	rc = o->type == SOCK_STREAM ? stream_exchange(fd, a, ndata > 0 ? data[0] : NULL, &w, fds, &left)
+				    : send_records(fd, o, a, data, ndata, &w, fds, &left);
 	sock_fds_close_all(fds, left);
 	close(fd);
 	return rc;
