@@ -74,18 +74,6 @@ static struct poptOption sock_table[] = {
 
 /* --mode with a value of its own (sock's table, not the shared --mode):
  * every value checked, the last kept. */
-static int read_mode(const struct args *a, struct sock_options *o)
-{
-	const char *why;
-
-	for (const struct arg *g = NULL; (g = args_next(a, OPT_MODE, g));) {
-		if ((why = parse_mode(g->value, &o->mode)))
-			return cli_bad_value(args_name(a, OPT_MODE), g->value, why);
-		o->has_mode = true;
-	}
-	return 0;
-}
-
 /* --idle-timeout: a duration that bounds something, so more than 0. */
 static int read_idle(const struct args *a, struct sock_options *o)
 {
@@ -172,10 +160,11 @@ static int read_options(const struct args *a, struct sock_options *o)
 	o->hex = args_has(a, OPT_HEX);
 	o->rw = args_has(a, OPT_RW);
 	o->pass_fds = args_has(a, OPT_PASS_FDS);
+	o->has_mode = args_has(a, OPT_MODE);
 	o->relay_fds = args_value(a, OPT_RELAY_FDS);
 	o->relay = args_has(a, OPT_RELAY_IDLE);
 	if ((rc = args_unsigned(a, OPT_COUNT, 1, (unsigned long long)-1 / 2, &o->count)) ||
-	    (rc = args_duration(a, OPT_TIMEOUT, &o->timeout)) || (rc = read_mode(a, o)) ||
+	    (rc = args_duration(a, OPT_TIMEOUT, &o->timeout)) || (rc = args_mode(a, OPT_MODE, &o->mode)) ||
 	    (rc = read_allowed(a, o)) ||
 	    (rc = args_unsigned(a, OPT_MAX_CHILDREN, 1, MAX_CHILDREN_MAX, &o->max_children)) ||
 	    (rc = read_idle(a, o)) || (rc = read_send_fds(a, o)))

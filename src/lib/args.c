@@ -96,6 +96,11 @@ int args_duration(const struct args *a, int val, struct timespec *out)
 	EVERY_VALUE(a, val, parse_duration(g->value, out));
 }
 
+int args_mode(const struct args *a, int val, mode_t *out)
+{
+	EVERY_VALUE(a, val, parse_mode(g->value, out));
+}
+
 int args_no_more(const struct args *a, int first)
 {
 	if (first >= a->nwords)
@@ -159,15 +164,10 @@ int args_targets(const struct args *a, struct target **v, size_t *n)
 
 int args_create(const struct args *a, struct create_options *o)
 {
-	const char *why;
-
 	o->mode = 0600;
 	o->exclusive = args_has(a, CLI_OPT_EXCLUSIVE);
 	o->given = o->exclusive || args_has(a, CLI_OPT_MODE);
-	for (const struct arg *g = NULL; (g = args_next(a, CLI_OPT_MODE, g));)
-		if ((why = parse_mode(g->value, &o->mode)))
-			return cli_bad_value(args_name(a, CLI_OPT_MODE), g->value, why);
-	return 0;
+	return args_mode(a, CLI_OPT_MODE, &o->mode);
 }
 
 int args_wait(const struct args *a, struct wait_options *o)

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "lib/options.h"
@@ -70,6 +71,8 @@ int args_size(const struct args *a, int val, unsigned long long low, unsigned lo
 	      unsigned long long *out);
 /* Seconds, decimals allowed, as --timeout takes them. */
 int args_duration(const struct args *a, int val, struct timespec *out);
+/* Permissions in octal, 0 to 0777. */
+int args_mode(const struct args *a, int val, mode_t *out);
 
 /* A usage error for positional words from FIRST on, when there are any. */
 int args_no_more(const struct args *a, int first);
