@@ -13,6 +13,7 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
+#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "lib/error.h"
 #include "view/listcols.h"
@@ -37,7 +38,7 @@ struct list_options {
 	struct output out;
 	bool limits, summary, peek, sockets;
 	bool connected;           /* --connected (with --sockets) */
-	char *output;             /* --output's COLS, read once the view is known */
+	const char *output;       /* --output's COLS, read once the view is known */
 	bool processes;           /* --processes */
 	struct age_filter filter; /* --orphaned, --older-than */
 	pid_t ns_pid;             /* --ns PID, or 0 */
@@ -147,42 +148,31 @@ static int parse_columns(struct output *out, const char *arg)
 	return 0;
 }
 
-/* --output names columns of the view the whole command line chooses
- * (--sockets --connected has its own), so it is read after all options;
- * a later one replaces an earlier one. */
-static int keep_output(struct list_options *o, const char *arg)
+/* The options, the TARGET, then the output format, in the order the
+ * checks always came in.  --output names columns of the view the whole
+ * command line chooses (--sockets --connected has its own), so it is
+ * parsed once that is known (list_check); a later one replaces an earlier
+ * one. */
+static int read_options(const struct args *a, struct list_options *o)
 {
-	free(o->output);
-	o->output = strdup(arg);
-	return o->output ? 0 : fail("out of memory");
-}
+	int next, rc;
 
-static void list_done(void *opts)
-{
-	struct list_options *o = opts;
-
-	free(o->output);
-	o->output = NULL;
-}
-
-static int list_option(int val, const char *arg, void *data)
-{
-	struct list_options *o = data;
-
-	switch (val) {
-	case OPT_OUTPUT: return keep_output(o, arg);
-	case OPT_CONNECTED: o->connected = true; return 0;
-	case OPT_LIMITS: o->limits = true; return 0;
-	case OPT_BYTES: o->bytes = true; return 0;
-	case OPT_SUMMARY: o->summary = true; return 0;
-	case OPT_PEEK: o->peek = true; return 0;
-	case OPT_SOCKETS: o->sockets = true; return 0;
-	case OPT_PROCESSES: o->processes = true; return 0;
-	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
-	case OPT_ALL_NAMESPACES: o->all_namespaces = true; return 0;
-	case OPT_NAMESPACES: o->namespaces = true; return 0;
-	}
-	return age_filter_option(&o->filter, val, arg);
+	*o = (struct list_options){ 0 };
+	o->output = args_value(a, OPT_OUTPUT);
+	o->connected = args_has(a, OPT_CONNECTED);
+	o->limits = args_has(a, OPT_LIMITS);
+	o->bytes = args_has(a, OPT_BYTES);
+	o->summary = args_has(a, OPT_SUMMARY);
+	o->peek = args_has(a, OPT_PEEK);
+	o->sockets = args_has(a, OPT_SOCKETS);
+	o->processes = args_has(a, OPT_PROCESSES);
+	o->all_namespaces = args_has(a, OPT_ALL_NAMESPACES);
+	o->namespaces = args_has(a, OPT_NAMESPACES);
+	if ((rc = args_select(a, &o->select)) || (rc = args_ns_pid(a, OPT_NS, &o->ns_pid)) ||
+	    (rc = age_filter_read(a, &o->filter)) || (rc = args_target(a, &o->target, false, &next)) ||
+	    (rc = args_format(a, &o->out.format)))
+		return rc;
+	return args_no_more(a, next);
 }
 
 enum { FAMILY_SYSV = 1, FAMILY_POSIX = 2, FAMILIES_ALL = 3 };
@@ -438,15 +428,15 @@ static int load_all_namespaces(struct list_options *o, struct sysv_list *objs, s
 	return all_namespaces_load(o->tables, &o->out, objs, posix, needs_users(o) ? users : NULL);
 }
 
-static int list_run(void *opts, const struct cli *cli)
+static int list_run(const struct args *a)
 {
-	struct list_options *o = opts;
+	struct list_options options, *o = &options;
 	struct sysv_list objs = { 0 };
 	struct posix_list posix = { 0 };
 	struct users users = { 0 };
 	int rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
+	if ((rc = read_options(a, o)) || (rc = list_check(o, o->target.kind != TARGET_NONE)))
 		return rc;
 	if (o->namespaces)
 		return namespaces_show(&o->out.format);
@@ -483,7 +473,6 @@ static int list_run(void *opts, const struct cli *cli)
 
 const struct command command_list = {
 	.name = "list",
-	.complete = COMPLETE_OBJECT,
 	.summary = "list System V and POSIX objects, one in detail, or the limits",
 	.synopsis = "[TARGET] [--queues] [--shm] [--sems] [--sysv] [--posix] [--json | --raw | --export] "
 		    "[--noheadings] [--output COLS] [--user USER] [--limits [--bytes] | --summary | --sockets [--connected]] "
@@ -491,13 +480,6 @@ const struct command command_list = {
 		    "[--processes] [--orphaned] [--older-than DURATION] [--ns PID | --all-namespaces]\n"
 		    "--namespaces [--json | --raw | --export] [--noheadings]",
 	.table = list_table,
-	.size = sizeof(struct list_options),
-	.target = PART(struct list_options, target),
-	.select = PART(struct list_options, select),
-	.format = PART(struct list_options, out.format),
-	.target_use = TARGET_OPTIONAL,
-	.option = list_option,
-	.old_run = list_run,
-	.done = list_done,
+	.complete = COMPLETE_OBJECT,
+	.run = list_run,
 };
-

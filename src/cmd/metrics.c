@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "cmd/metrics.h"
 #include "lib/buf.h"
@@ -25,8 +26,6 @@
 #include "lib/command.h"
 #include "lib/error.h"
 #include "lib/io.h"
-#include "lib/nsenter.h"
-#include "lib/parse.h"
 #include "lib/wait.h"
 
 enum { OPT_ALL_NAMESPACES = 1, OPT_NS, OPT_OBJECTS, OPT_TEXTFILE, OPT_INTERVAL };
@@ -42,7 +41,7 @@ struct metrics_options {
 	bool all_namespaces;
 	pid_t ns_pid;
 	unsigned long long objects;   /* --objects N; 0: no per-object series */
-	char *textfile;               /* --textfile DIR, or NULL: stdout */
+	const char *textfile;         /* --textfile DIR, or NULL: stdout */
 	bool has_interval;
 	struct timespec interval;
 };
@@ -62,32 +61,19 @@ static struct poptOption metrics_table[] = {
 	POPT_TABLEEND
 };
 
-static int metrics_option(int val, const char *arg, void *data)
+static int read_options(const struct args *a, struct metrics_options *o)
 {
-	struct metrics_options *o = data;
-	const char *why;
+	int rc;
 
-	switch (val) {
-	case OPT_ALL_NAMESPACES: o->all_namespaces = true; return 0;
-	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
-	case OPT_OBJECTS:
-		if ((why = parse_unsigned(arg, 1, OBJECTS_MAX, &o->objects)))
-			return cli_bad_value("--objects", arg, why);
-		return 0;
-	case OPT_TEXTFILE:
-		free(o->textfile);
-		if (!(o->textfile = strdup(arg)))
-			return fail("out of memory");
-		return 0;
-	case OPT_INTERVAL:
-		if ((why = parse_duration(arg, &o->interval)))
-			return cli_bad_value("--interval", arg, why);
-		if (o->interval.tv_sec == 0 && o->interval.tv_nsec == 0)
-			return cli_bad_value("--interval", arg, "it must be above 0");
-		o->has_interval = true;
-		return 0;
-	}
-	return CLI_UNHANDLED;
+	*o = (struct metrics_options){ 0 };
+	o->all_namespaces = args_has(a, OPT_ALL_NAMESPACES);
+	o->textfile = args_value(a, OPT_TEXTFILE);
+	o->has_interval = args_has(a, OPT_INTERVAL);
+	if ((rc = args_ns_pid(a, OPT_NS, &o->ns_pid)) ||
+	    (rc = args_unsigned(a, OPT_OBJECTS, 1, OBJECTS_MAX, &o->objects)) ||
+	    (rc = args_interval(a, OPT_INTERVAL, &o->interval)))
+		return rc;
+	return args_no_more(a, 0);
 }
 
 static int metrics_check(const struct metrics_options *o)
@@ -207,13 +193,13 @@ static int sample_loop(const struct metrics_options *o, int dirfd, struct buf *b
 	return rc;
 }
 
-static int metrics_run(void *opts, const struct cli *cli)
+static int metrics_run(const struct args *a)
 {
-	struct metrics_options *o = opts;
+	struct metrics_options options, *o = &options;
 	struct buf b = { 0 };
 	int dirfd = -1, rc;
 
-	if ((rc = cli_extra_args(cli, 0)) || (rc = metrics_check(o)))
+	if ((rc = read_options(a, o)) || (rc = metrics_check(o)))
 		return rc;
 	if (o->textfile) {
 		/* Opened here, in ipctool's own mount namespace: --ns and
@@ -233,21 +219,11 @@ static int metrics_run(void *opts, const struct cli *cli)
 	return rc;
 }
 
-static void metrics_done(void *opts)
-{
-	struct metrics_options *o = opts;
-
-	free(o->textfile);
-}
-
 const struct command command_metrics = {
 	.name = "metrics",
-	.complete = COMPLETE_NOTHING,
 	.summary = "the IPC state in Prometheus' text format, for node_exporter",
 	.synopsis = "[--all-namespaces | --ns PID] [--objects N] [--textfile DIR [--interval SECS]]",
 	.table = metrics_table,
-	.size = sizeof(struct metrics_options),
-	.option = metrics_option,
-	.old_run = metrics_run,
-	.done = metrics_done,
+	.complete = COMPLETE_NOTHING,
+	.run = metrics_run,
 };

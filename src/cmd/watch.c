@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmdargs.h"
 #include "lib/buf.h"
 #include "lib/cli.h"
 #include "lib/command.h"
@@ -18,7 +19,6 @@
 #include "lib/error.h"
 #include "lib/io.h"
 #include "lib/json.h"
-#include "lib/parse.h"
 #include "lib/timefmt.h"
 #include "lib/wait.h"
 #include "cmd/watch.h"
@@ -46,53 +46,28 @@ static struct poptOption watch_table[] = {
 	POPT_TABLEEND
 };
 
-static void watch_init(void *opts)
+static int read_options(const struct args *a, struct watch_options *o)
 {
-	struct watch_options *o = opts;
+	int rc;
 
-	o->interval.tv_sec = 1;
-}
-
-static int parse_interval(struct watch_options *o, const char *arg)
-{
-	const char *why = parse_duration(arg, &o->interval);
-
-	if (why)
-		return cli_bad_value("--interval", arg, why);
-	if (o->interval.tv_sec == 0 && o->interval.tv_nsec == 0)
-		return cli_bad_value("--interval", arg, "it must be above 0");
-	return 0;
-}
-
-static int watch_option(int val, const char *arg, void *data)
-{
-	struct watch_options *o = data;
-	const char *why;
-
-	switch (val) {
-	case OPT_INTERVAL: return parse_interval(o, arg);
-	case OPT_COUNT:
-		if ((why = parse_unsigned(arg, 1, 1000000000000ULL, &o->count)))
-			return cli_bad_value("--count", arg, why);
-		return 0;
-	case OPT_JSON: o->json = true; return 0;
-	}
-	/* --key and --ftok may be repeated, as TARGET may: each names one more. */
-	return targets_option(&o->targets, &o->ntargets, val, arg);
+	*o = (struct watch_options){ .interval.tv_sec = 1 };
+	o->json = args_has(a, OPT_JSON);
+	if ((rc = args_interval(a, OPT_INTERVAL, &o->interval)) ||
+	    (rc = args_unsigned(a, OPT_COUNT, 1, 1000000000000ULL, &o->count)) ||
+	    (rc = args_select(a, &o->select)))
+		return rc;
+	return args_targets(a, &o->targets, &o->ntargets);
 }
 
 enum { FAMILY_SYSV = 1, FAMILY_POSIX = 2, FAMILIES_ALL = 3 };
 
-/* The positional TARGETs, then the tables to watch: the kind options,
- * else all; the family options, else the TARGETs' families, else both. */
-static int watch_check(struct watch_options *o, const struct cli *cli, unsigned *tables)
+/* The tables to watch: the kind options, else all; the family options,
+ * else the TARGETs' families, else both. */
+static int watch_check(const struct watch_options *o, unsigned *tables)
 {
 	unsigned families = (o->select.sysv ? FAMILY_SYSV : 0) | (o->select.posix ? FAMILY_POSIX : 0);
 	unsigned targeted = 0;
-	int rc;
 
-	if ((rc = targets_from_args(&o->targets, &o->ntargets, cli)))
-		return rc;
 	for (size_t i = 0; i < o->ntargets; i++) {
 		const struct target *t = &o->targets[i];
 		unsigned mine = t->kind == TARGET_POSIX ? FAMILY_POSIX : FAMILY_SYSV;
@@ -296,7 +271,7 @@ static int watch_json(struct watcher *w, struct timespec interval, unsigned long
 
 /* A --ftok TARGET's key, computed once: watch follows what it named at
  * the start. */
-static int resolve_keys(struct watch_options *o)
+static int resolve_keys(const struct watch_options *o)
 {
 	for (size_t i = 0; i < o->ntargets; i++) {
 		key_t key;
@@ -307,23 +282,17 @@ static int resolve_keys(struct watch_options *o)
 	return 0;
 }
 
-static int watch_run(void *opts, const struct cli *cli)
+/* Sample until done, as a view on a terminal, else as JSON Lines. */
+static int watch_filtered(const struct watch_options *o, const struct watch_filter *filter)
 {
-	struct watch_options *o = opts;
-	struct watch_filter filter;
 	struct watcher w;
 	long unmatched;
 	int rc;
 
-	if ((rc = watch_check(o, cli, &filter.tables)) || (rc = resolve_keys(o)) ||
-	    (rc = tables_check_mqueue_mount(&filter.tables)))
-		return rc;
-	filter.targets = o->targets;
-	filter.ntargets = o->ntargets;
 	/* A closed pipe is EPIPE, seen and ended quietly, not a death. */
 	signal(SIGPIPE, SIG_IGN);
 	termination_catch();
-	watcher_init(&w, &filter);
+	watcher_init(&w, filter);
 	if ((rc = watcher_sample(&w)) == 0 && (unmatched = watcher_unmatched_target(&w)) >= 0)
 		rc = watcher_report_unmatched(&w, unmatched);
 	bool view = !o->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO), gone = false;
@@ -337,23 +306,27 @@ static int watch_run(void *opts, const struct cli *cli)
 	return rc;
 }
 
-static void watch_done(void *opts)
+static int watch_run(const struct args *a)
 {
-	struct watch_options *o = opts;
+	struct watch_options o;
+	struct watch_filter filter;
+	int rc;
 
-	free(o->targets);
+	if ((rc = read_options(a, &o)) == 0 && (rc = watch_check(&o, &filter.tables)) == 0 &&
+	    (rc = resolve_keys(&o)) == 0 && (rc = tables_check_mqueue_mount(&filter.tables)) == 0) {
+		filter.targets = o.targets;
+		filter.ntargets = o.ntargets;
+		rc = watch_filtered(&o, &filter);
+	}
+	free(o.targets);
+	return rc;
 }
 
 const struct command command_watch = {
 	.name = "watch",
-	.complete = COMPLETE_OBJECTS,
 	.summary = "watch IPC objects change, full-screen or as JSON Lines",
 	.synopsis = "[TARGET...] [--queues] [--shm] [--sems] [--sysv] [--posix] [--interval SECS] [--count N] [--json]",
 	.table = watch_table,
-	.size = sizeof(struct watch_options),
-	.select = PART(struct watch_options, select),
-	.init = watch_init,
-	.option = watch_option,
-	.old_run = watch_run,
-	.done = watch_done,
+	.complete = COMPLETE_OBJECTS,
+	.run = watch_run,
 };
