@@ -49,24 +49,33 @@ static struct poptOption dump_table[] = {
 	POPT_TABLEEND
 };
 
-static int dump_option(int val, const char *arg, void *data)
+/* --ns PID: every one given is checked, the last is kept. */
+static int read_ns(const struct args *a, int val, pid_t *pid)
 {
-	struct dump_options *o = data;
+	int rc = 0;
 
-	switch (val) {
-	case OPT_ALL: o->all = true; return 0;
-	case OPT_CONSUME: o->consume = true; return 0;
-	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
-	}
-	int rc = targets_option(&o->targets, &o->ntargets, val, arg);
-	return rc != CLI_UNHANDLED ? rc : progress_option(&o->progress, val);
+	for (const struct arg *g = NULL; rc == 0 && (g = args_next(a, val, g));)
+		rc = ns_parse_pid(args_name(a, val), g->value, pid);
+	return rc;
 }
 
-static int dump_check(struct dump_options *o, const struct cli *cli)
+/* The options, then the TARGETs: --key/--ftok in order, then every word. */
+static int read_options(const struct args *a, struct dump_options *o)
 {
-	int rc = targets_from_args(&o->targets, &o->ntargets, cli);
+	int rc;
 
-	if (rc || (rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "dumps")))
+	*o = (struct dump_options){ .all = args_has(a, OPT_ALL), .consume = args_has(a, OPT_CONSUME),
+				    .progress = args_progress(a) };
+	if ((rc = args_select(a, &o->select)) || (rc = read_ns(a, OPT_NS, &o->ns_pid)))
+		return rc;
+	return args_targets(a, &o->targets, &o->ntargets);
+}
+
+static int dump_check(struct dump_options *o)
+{
+	int rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "dumps");
+
+	if (rc)
 		return rc;
 	/* dump changes nothing, so --all means both families, as list does. */
 	if (!o->select.sysv && !o->select.posix)
@@ -143,14 +152,12 @@ static unsigned long long dump_count(struct dump_options *o)
 	return counter.objects;
 }
 
-static int dump_run(void *opts, const struct cli *cli)
+/* The dump of the checked options O, in PID --ns's namespaces. */
+static int dump_objects(struct dump_options *o)
 {
-	struct dump_options *o = opts;
 	struct out w = { .status = EXIT_OK, .consume = o->consume };
-	int rc = dump_check(o, cli);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)) != 0)
 		return rc;
 	/* A POSIX queue's messages are out of it while --consume-posix-queues
@@ -172,24 +179,24 @@ static int dump_run(void *opts, const struct cli *cli)
 	return w.failed ? EXIT_FAIL : w.status;
 }
 
-static void dump_done(void *opts)
+static int dump_run(const struct args *a)
 {
-	struct dump_options *o = opts;
+	struct dump_options o;
+	int rc = read_options(a, &o);
 
-	free(o->targets);
+	if (rc == 0 && (rc = dump_check(&o)) == 0)
+		rc = dump_objects(&o);
+	free(o.targets);
+	return rc;
 }
 
 const struct command command_dump = {
 	.name = "dump",
-	.complete = COMPLETE_OBJECTS,
 	.summary = "save objects with their contents as JSON Lines, for restore",
 	.synopsis = "TARGET... [--queues] [--shm] [--sems] [--consume-posix-queues] [--ns PID] [--progress] > FILE\n"
 		    "--all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
 		    "[--consume-posix-queues] [--ns PID] [--progress] > FILE",
 	.table = dump_table,
-	.size = sizeof(struct dump_options),
-	.select = PART(struct dump_options, select),
-	.option = dump_option,
-	.old_run = dump_run,
-	.done = dump_done,
+	.complete = COMPLETE_OBJECTS,
+	.run = dump_run,
 };
