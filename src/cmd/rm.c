@@ -20,6 +20,7 @@
 #include "view/listcols.h"
 #include "cmd/listusers.h"
 #include "lib/nsenter.h"
+#include "lib/parse.h"
 #include "inv/posixobj.h"
 #include "inv/sysvobj.h"
 #include "lib/target.h"
@@ -58,30 +59,49 @@ static struct poptOption rm_table[] = {
 	POPT_TABLEEND
 };
 
-static int rm_option(int val, const char *arg, void *data)
+/* --ns PID: every one given is checked, the last is kept. */
+static int read_ns(const struct args *a, int val, pid_t *pid)
 {
-	struct rm_options *o = data;
-	int rc;
+	int rc = 0;
 
-	switch (val) {
-	case OPT_ALL: o->all = true; return 0;
-	case OPT_DRY_RUN: o->dry_run = true; return 0;
-	case OPT_VERBOSE: o->verbose = true; return 0;
-	case OPT_FORCE: o->force = true; return 0;
-	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
-	}
-	/* rm has no TARGET part for the runner: --key and --ftok each name
-	 * one more. */
-	if ((rc = targets_option(&o->targets, &o->ntargets, val, arg)) != CLI_UNHANDLED)
-		return rc;
-	return age_filter_option(&o->filter, val, arg);
+	for (const struct arg *g = NULL; rc == 0 && (g = args_next(a, val, g));)
+		rc = ns_parse_pid(args_name(a, val), g->value, pid);
+	return rc;
 }
 
-static int rm_check(struct rm_options *o, const struct cli *cli)
+/* --orphaned, and --older-than: every one given is checked, the last is
+ * kept (listusers.h). */
+static int read_age_filter(const struct args *a, struct age_filter *f)
 {
-	int rc = targets_from_args(&o->targets, &o->ntargets, cli);
+	const char *why;
 
-	if (rc || (rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "removes")))
+	f->orphaned = args_has(a, OPT_ORPHANED);
+	f->has_older = args_has(a, OPT_OLDER_THAN);
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_OLDER_THAN, g));)
+		if ((why = parse_age(g->value, &f->older_than)))
+			return cli_bad_value(args_name(a, OPT_OLDER_THAN), g->value, why);
+	return 0;
+}
+
+/* The options, then the TARGETs: --key/--ftok in order, then every word,
+ * each one more. */
+static int read_options(const struct args *a, struct rm_options *o)
+{
+	int rc;
+
+	*o = (struct rm_options){ .all = args_has(a, OPT_ALL), .dry_run = args_has(a, OPT_DRY_RUN),
+				  .verbose = args_has(a, OPT_VERBOSE), .force = args_has(a, OPT_FORCE) };
+	if ((rc = args_select(a, &o->select)) || (rc = read_ns(a, OPT_NS, &o->ns_pid)) ||
+	    (rc = read_age_filter(a, &o->filter)))
+		return rc;
+	return args_targets(a, &o->targets, &o->ntargets);
+}
+
+static int rm_check(struct rm_options *o)
+{
+	int rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "removes");
+
+	if (rc)
 		return rc;
 	if (age_filter_given(&o->filter) && !o->all)
 		return usage_error("--%s selects objects for --all; a TARGET names its object already",
@@ -502,16 +522,15 @@ static bool needs_sysv(const struct rm_options *o)
 	return o->all && o->select.sysv;
 }
 
-static int rm_run(void *opts, const struct cli *cli)
+/* The removal of what the checked options O select, in PID --ns's
+ * namespaces. */
+static int rm_objects(struct rm_options *o)
 {
-	struct rm_options *o = opts;
 	struct sysv_list all = { 0 };
 	struct chosen c = { .tables = 0 };
 	bool fatal;
 	int rc;
 
-	if ((rc = rm_check(o, cli)))
-		return rc;
 	posix_mounts_here(&o->home);
 	/* Every object is looked up and removed in PID's namespaces. */
 	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
@@ -544,24 +563,24 @@ out:
 	return rc;
 }
 
-static void rm_done(void *opts)
+static int rm_run(const struct args *a)
 {
-	struct rm_options *o = opts;
+	struct rm_options o;
+	int rc = read_options(a, &o);
 
-	free(o->targets);
+	if (rc == 0 && (rc = rm_check(&o)) == 0)
+		rc = rm_objects(&o);
+	free(o.targets);
+	return rc;
 }
 
 const struct command command_rm = {
 	.name = "rm",
-	.complete = COMPLETE_OBJECTS,
 	.summary = "remove System V and POSIX objects, or all a selection names",
 	.synopsis = "TARGET... [--queues | --shm | --sems] [--dry-run] [--verbose] [--ns PID [--force]]\n"
 		    "--all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
 		    "[--orphaned] [--older-than DURATION] [--force] [--dry-run] [--verbose] [--ns PID]",
 	.table = rm_table,
-	.size = sizeof(struct rm_options),
-	.select = PART(struct rm_options, select),
-	.option = rm_option,
-	.old_run = rm_run,
-	.done = rm_done,
+	.complete = COMPLETE_OBJECTS,
+	.run = rm_run,
 };
