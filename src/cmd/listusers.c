@@ -3,25 +3,42 @@
 
 #include <time.h>
 
+#include "lib/args.h"
 #include "lib/cli.h"
 #include "lib/error.h"
 #include "lib/parse.h"
 
+/* --older-than's VALUE into F, or a usage error naming it as NAME. */
+static int set_older_than(struct age_filter *f, const char *name, const char *value)
+{
+	const char *why = parse_age(value, &f->older_than);
+
+	if (why)
+		return cli_bad_value(name, value, why);
+	f->has_older = true;
+	return 0;
+}
+
 int age_filter_option(struct age_filter *f, int val, const char *arg)
 {
-	const char *why;
-
 	switch (val) {
 	case OPT_ORPHANED:
 		f->orphaned = true;
 		return 0;
 	case OPT_OLDER_THAN:
-		if ((why = parse_age(arg, &f->older_than)))
-			return cli_bad_value("--older-than", arg, why);
-		f->has_older = true;
-		return 0;
+		return set_older_than(f, "--older-than", arg);
 	}
 	return CLI_UNHANDLED;
+}
+
+int age_filter_read(const struct args *a, struct age_filter *f)
+{
+	int rc = 0;
+
+	f->orphaned = args_has(a, OPT_ORPHANED);
+	for (const struct arg *g = NULL; rc == 0 && (g = args_next(a, OPT_OLDER_THAN, g));)
+		rc = set_older_than(f, args_name(a, OPT_OLDER_THAN), g->value);
+	return rc;
 }
 
 bool age_filter_given(const struct age_filter *f)
