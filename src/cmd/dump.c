@@ -16,6 +16,7 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
+#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "cmd/dump.h"
 #include "inv/sysvobj.h"
@@ -49,16 +50,6 @@ static struct poptOption dump_table[] = {
 	POPT_TABLEEND
 };
 
-/* --ns PID: every one given is checked, the last is kept. */
-static int read_ns(const struct args *a, int val, pid_t *pid)
-{
-	int rc = 0;
-
-	for (const struct arg *g = NULL; rc == 0 && (g = args_next(a, val, g));)
-		rc = ns_parse_pid(args_name(a, val), g->value, pid);
-	return rc;
-}
-
 /* The options, then the TARGETs: --key/--ftok in order, then every word. */
 static int read_options(const struct args *a, struct dump_options *o)
 {
@@ -66,7 +57,7 @@ static int read_options(const struct args *a, struct dump_options *o)
 
 	*o = (struct dump_options){ .all = args_has(a, OPT_ALL), .consume = args_has(a, OPT_CONSUME),
 				    .progress = args_progress(a) };
-	if ((rc = args_select(a, &o->select)) || (rc = read_ns(a, OPT_NS, &o->ns_pid)))
+	if ((rc = args_select(a, &o->select)) || (rc = args_ns_pid(a, OPT_NS, &o->ns_pid)))
 		return rc;
 	return args_targets(a, &o->targets, &o->ntargets);
 }

@@ -18,6 +18,7 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
+#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "lib/dumpline.h"
 #include "lib/error.h"
@@ -44,21 +45,11 @@ static struct poptOption restore_table[] = {
 	POPT_TABLEEND
 };
 
-/* --ns PID: every one given is checked, the last is kept. */
-static int read_ns(const struct args *a, int val, pid_t *pid)
-{
-	int rc = 0;
-
-	for (const struct arg *g = NULL; rc == 0 && (g = args_next(a, val, g));)
-		rc = ns_parse_pid(args_name(a, val), g->value, pid);
-	return rc;
-}
-
 static int read_options(const struct args *a, struct restore_options *o)
 {
 	*o = (struct restore_options){ .same_ids = args_has(a, OPT_SAME_IDS), .replace = args_has(a, OPT_REPLACE),
 				       .dry_run = args_has(a, OPT_DRY_RUN), .progress = args_progress(a) };
-	return read_ns(a, OPT_NS, &o->ns_pid);
+	return args_ns_pid(a, OPT_NS, &o->ns_pid);
 }
 
 /* ---- the reader ---- */

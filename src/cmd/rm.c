@@ -14,13 +14,13 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
+#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "lib/error.h"
 #include "inv/ipcns.h"
 #include "view/listcols.h"
 #include "cmd/listusers.h"
 #include "lib/nsenter.h"
-#include "lib/parse.h"
 #include "inv/posixobj.h"
 #include "inv/sysvobj.h"
 #include "lib/target.h"
@@ -59,30 +59,6 @@ static struct poptOption rm_table[] = {
 	POPT_TABLEEND
 };
 
-/* --ns PID: every one given is checked, the last is kept. */
-static int read_ns(const struct args *a, int val, pid_t *pid)
-{
-	int rc = 0;
-
-	for (const struct arg *g = NULL; rc == 0 && (g = args_next(a, val, g));)
-		rc = ns_parse_pid(args_name(a, val), g->value, pid);
-	return rc;
-}
-
-/* --orphaned, and --older-than: every one given is checked, the last is
- * kept (listusers.h). */
-static int read_age_filter(const struct args *a, struct age_filter *f)
-{
-	const char *why;
-
-	f->orphaned = args_has(a, OPT_ORPHANED);
-	f->has_older = args_has(a, OPT_OLDER_THAN);
-	for (const struct arg *g = NULL; (g = args_next(a, OPT_OLDER_THAN, g));)
-		if ((why = parse_age(g->value, &f->older_than)))
-			return cli_bad_value(args_name(a, OPT_OLDER_THAN), g->value, why);
-	return 0;
-}
-
 /* The options, then the TARGETs: --key/--ftok in order, then every word,
  * each one more. */
 static int read_options(const struct args *a, struct rm_options *o)
@@ -91,8 +67,8 @@ static int read_options(const struct args *a, struct rm_options *o)
 
 	*o = (struct rm_options){ .all = args_has(a, OPT_ALL), .dry_run = args_has(a, OPT_DRY_RUN),
 				  .verbose = args_has(a, OPT_VERBOSE), .force = args_has(a, OPT_FORCE) };
-	if ((rc = args_select(a, &o->select)) || (rc = read_ns(a, OPT_NS, &o->ns_pid)) ||
-	    (rc = read_age_filter(a, &o->filter)))
+	if ((rc = args_select(a, &o->select)) || (rc = args_ns_pid(a, OPT_NS, &o->ns_pid)) ||
+	    (rc = age_filter_read(a, &o->filter)))
 		return rc;
 	return args_targets(a, &o->targets, &o->ntargets);
 }
@@ -522,55 +498,46 @@ static bool needs_sysv(const struct rm_options *o)
 	return o->all && o->select.sysv;
 }
 
-/* The removal of what the checked options O select, in PID --ns's
- * namespaces. */
-static int rm_objects(struct rm_options *o)
-{
-	struct sysv_list all = { 0 };
-	struct chosen c = { .tables = 0 };
-	bool fatal;
-	int rc;
-
-	posix_mounts_here(&o->home);
-	/* Every object is looked up and removed in PID's namespaces. */
-	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
-		return rc;
-	if (needs_sysv(o) && (rc = sysv_load_kinds(KINDS_ALL, &all)))
-		goto out;
-	rc = select_objects(o, &all, &c, &fatal);
-	if (fatal)
-		goto out;
-	if (select_by_use(o, &c) != 0) {
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	if (age_filter_given(&o->filter)) {
-		int removed = remove_rechecked(o, &c);
-		rc = removed ? removed : rc;
-	} else {
-		for (size_t i = 0; i < c.sysv.n; i++)
-			if (remove_one(o, &c.sysv.objs[i], o->all) != 0)
-				rc = EXIT_FAIL;
-		for (size_t i = 0; i < c.posix.n; i++)
-			if (remove_posix(o, &c.posix.objs[i], o->all) != 0)
-				rc = EXIT_FAIL;
-	}
-	posix_hint(o);
-out:
-	sysv_list_free(&all);
-	sysv_list_free(&c.sysv);
-	posix_list_free(&c.posix);
-	return rc;
-}
-
 static int rm_run(const struct args *a)
 {
 	struct rm_options o;
+	struct sysv_list all = { 0 };
+	struct chosen c = { .tables = 0 };
+	bool fatal;
 	int rc = read_options(a, &o);
 
-	if (rc == 0 && (rc = rm_check(&o)) == 0)
-		rc = rm_objects(&o);
+	if (rc || (rc = rm_check(&o)))
+		goto out;
+	posix_mounts_here(&o.home);
+	/* Every object is looked up and removed in PID's namespaces. */
+	if (o.ns_pid && (rc = ns_enter(o.ns_pid, 0)))
+		goto out;
+	if (needs_sysv(&o) && (rc = sysv_load_kinds(KINDS_ALL, &all)))
+		goto out;
+	rc = select_objects(&o, &all, &c, &fatal);
+	if (fatal)
+		goto out;
+	if (select_by_use(&o, &c) != 0) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (age_filter_given(&o.filter)) {
+		int removed = remove_rechecked(&o, &c);
+		rc = removed ? removed : rc;
+	} else {
+		for (size_t i = 0; i < c.sysv.n; i++)
+			if (remove_one(&o, &c.sysv.objs[i], o.all) != 0)
+				rc = EXIT_FAIL;
+		for (size_t i = 0; i < c.posix.n; i++)
+			if (remove_posix(&o, &c.posix.objs[i], o.all) != 0)
+				rc = EXIT_FAIL;
+	}
+	posix_hint(&o);
+out:
 	free(o.targets);
+	sysv_list_free(&all);
+	sysv_list_free(&c.sysv);
+	posix_list_free(&c.posix);
 	return rc;
 }
 
