@@ -308,3 +308,23 @@ removed POSIX shared memory object /vshm"
 	assert_line NATTCH
 	assert_line NSEMS
 }
+
+@test "rm: --ns and --older-than are named however written; every value given is checked, not only the last" {
+	run_tool rm --ns x --ns 1 --key 0x4d2
+	assert_error 2 rm "invalid --ns value 'x': expected a process id, a whole number from 1 to 2147483647$"
+	run_tool rm --all --older-than 5x --older-than 1d
+	assert_error 2 rm "invalid --older-than value '5x': expected a whole number and a unit"
+	run_tool rm -k zz
+	assert_error 2 rm "invalid --key value 'zz'"
+	# --older-than's last value is the one taken: the queue is idle 0s
+	# or more, not a day.
+	q=$(ipctool mkq)
+	run_tool rm --all --older-than 1d --older-than 0s --dry-run
+	assert_success
+	assert_output "would remove message queue id $q (private)"
+	run_tool rm --all --older-than 0s --older-than 1d --dry-run
+	assert_success
+	assert_output ""
+	run_tool rm "$q"
+	assert_success
+}

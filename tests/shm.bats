@@ -491,3 +491,27 @@ shm_size() { awk -v k="$1" '$1 == k { print $4 }' /proc/sysvipc/shm; }
 	assert_output --partial "mode=0640"
 	assert_output --partial "bytes=2048"
 }
+
+@test "shm-read, shm-write and mkshm: a bad value is named by its long option however written; every value is checked" {
+	# The options come from the args bag (src/lib/args.h): a getter that
+	# looked at the last value only would let the first bad one through.
+	run_tool mkshm --size x --size 16 --key 0x4d2
+	assert_error 2 mkshm "invalid --size value 'x': expected a size in bytes"
+	id=$(ipctool mkshm --size 16)
+	run_tool shm-read "$id" -O x
+	assert_error 2 shm-read "invalid --offset value 'x': expected a size in bytes"
+	run_tool shm-read "$id" --length x --length 4
+	assert_error 2 shm-read "invalid --length value 'x'"
+	run_tool shm-write "$id" data --offset x --offset 0
+	assert_error 2 shm-write "invalid --offset value 'x'"
+	run_tool shm-write "$id" data -L -5
+	assert_error 2 shm-write "invalid --lock value '-5': expected a semaphore set id, 0xKEY or /name$"
+	# The last good value is the one taken.
+	run_tool shm-write "$id" abc --offset 9 --offset 2
+	assert_success
+	run_tool shm-read "$id" --offset 8 --offset 2 --length 9 --length 3
+	assert_success
+	assert_output abc
+	run_tool rm "$id"
+	assert_success
+}

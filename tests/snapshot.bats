@@ -504,3 +504,12 @@ make_all() {
 	[ "$(head -c 4 /etc/passwd)" = root ]
 	rm -f /dev/shm/fifo /dev/shm/sem.fifo
 }
+
+@test "dump and restore: --ns is named from the table; every value given is checked, not only the last" {
+	run_tool dump --all --ns 0 --ns 1
+	assert_error 2 dump "invalid --ns value '0': expected a process id, a whole number from 1 to 2147483647$"
+	run_tool restore --ns x --ns 1 /dev/null
+	assert_error 2 restore "invalid --ns value 'x': expected a process id"
+	run_tool restore a b
+	assert_error 2 restore "unexpected argument 'b'"
+}

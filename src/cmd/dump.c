@@ -16,6 +16,7 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
+#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "cmd/dump.h"
 #include "inv/sysvobj.h"
@@ -49,24 +50,23 @@ static struct poptOption dump_table[] = {
 	POPT_TABLEEND
 };
 
-static int dump_option(int val, const char *arg, void *data)
+/* The options, then the TARGETs: --key/--ftok in order, then every word. */
+static int read_options(const struct args *a, struct dump_options *o)
 {
-	struct dump_options *o = data;
+	int rc;
 
-	switch (val) {
-	case OPT_ALL: o->all = true; return 0;
-	case OPT_CONSUME: o->consume = true; return 0;
-	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
-	}
-	int rc = targets_option(&o->targets, &o->ntargets, val, arg);
-	return rc != CLI_UNHANDLED ? rc : progress_option(&o->progress, val);
+	*o = (struct dump_options){ .all = args_has(a, OPT_ALL), .consume = args_has(a, OPT_CONSUME),
+				    .progress = args_progress(a) };
+	if ((rc = args_select(a, &o->select)) || (rc = args_ns_pid(a, OPT_NS, &o->ns_pid)))
+		return rc;
+	return args_targets(a, &o->targets, &o->ntargets);
 }
 
-static int dump_check(struct dump_options *o, const struct cli *cli)
+static int dump_check(struct dump_options *o)
 {
-	int rc = targets_from_args(&o->targets, &o->ntargets, cli);
+	int rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "dumps");
 
-	if (rc || (rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "dumps")))
+	if (rc)
 		return rc;
 	/* dump changes nothing, so --all means both families, as list does. */
 	if (!o->select.sysv && !o->select.posix)
@@ -143,14 +143,12 @@ static unsigned long long dump_count(struct dump_options *o)
 	return counter.objects;
 }
 
-static int dump_run(void *opts, const struct cli *cli)
+/* The dump of the checked options O, in PID --ns's namespaces. */
+static int dump_objects(struct dump_options *o)
 {
-	struct dump_options *o = opts;
 	struct out w = { .status = EXIT_OK, .consume = o->consume };
-	int rc = dump_check(o, cli);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)) != 0)
 		return rc;
 	/* A POSIX queue's messages are out of it while --consume-posix-queues
@@ -172,24 +170,24 @@ static int dump_run(void *opts, const struct cli *cli)
 	return w.failed ? EXIT_FAIL : w.status;
 }
 
-static void dump_done(void *opts)
+static int dump_run(const struct args *a)
 {
-	struct dump_options *o = opts;
+	struct dump_options o;
+	int rc = read_options(a, &o);
 
-	free(o->targets);
+	if (rc == 0 && (rc = dump_check(&o)) == 0)
+		rc = dump_objects(&o);
+	free(o.targets);
+	return rc;
 }
 
 const struct command command_dump = {
 	.name = "dump",
-	.complete = COMPLETE_OBJECTS,
 	.summary = "save objects with their contents as JSON Lines, for restore",
 	.synopsis = "TARGET... [--queues] [--shm] [--sems] [--consume-posix-queues] [--ns PID] [--progress] > FILE\n"
 		    "--all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
 		    "[--consume-posix-queues] [--ns PID] [--progress] > FILE",
 	.table = dump_table,
-	.size = sizeof(struct dump_options),
-	.select = PART(struct dump_options, select),
-	.option = dump_option,
-	.old_run = dump_run,
-	.done = dump_done,
+	.complete = COMPLETE_OBJECTS,
+	.run = dump_run,
 };

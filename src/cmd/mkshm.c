@@ -8,17 +8,10 @@
 #include "lib/cli.h"
 #include "lib/command.h"
 #include "lib/error.h"
-#include "lib/parse.h"
 #include "lib/target.h"
 #include "mech/segment.h"
 
 enum { OPT_SIZE = 1 };
-
-struct mkshm_options {
-	struct target target;
-	struct create_options create;
-	unsigned long long size;
-};
 
 static struct poptOption mkshm_table[] = {
 	TARGET_TABLE,
@@ -29,36 +22,26 @@ static struct poptOption mkshm_table[] = {
 	POPT_TABLEEND
 };
 
-static int mkshm_option(int val, const char *arg, void *data)
+static int mkshm_run(const struct args *a)
 {
-	struct mkshm_options *o = data;
-	const char *why;
-
-	if (val == OPT_SIZE) {
-		if ((why = parse_size(arg, 1, SIZE_MAX, &o->size)))
-			return cli_bad_value("--size", arg, why);
-		return 0;
-	}
-	return CLI_UNHANDLED;
-}
-
-static int mkshm_run(void *opts, const struct cli *cli)
-{
-	struct mkshm_options *o = opts;
+	struct target target;
+	struct create_options create;
+	unsigned long long size = 0;
 	struct segment seg;
-	int rc;
+	int next, rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)))
+	if ((rc = args_size(a, OPT_SIZE, 1, SIZE_MAX, &size)) || (rc = args_create(a, &create)) ||
+	    (rc = args_target(a, &target, false, &next)) || (rc = args_no_more(a, next)))
 		return rc;
-	if ((rc = made_check_target(&o->target)))
+	if ((rc = made_check_target(&target)))
 		return rc;
-	if (o->size == 0)
+	if (size == 0)
 		return usage_error("missing --size SIZE (bytes; K, M, G allowed)");
-	if ((rc = segment_create(&seg, &o->target, &o->create, o->size)) == 0) {
+	if ((rc = segment_create(&seg, &target, &create, size)) == 0) {
 		rc = made_told(&(struct made){ IPC_KIND_SHM, &seg.target, seg.id, seg.created });
 		if (rc == 0 && !seg.created)
 			unapplied_tell(&(struct asked){ .kind = IPC_KIND_SHM, .target = &seg.target, .id = seg.id,
-							.create = &o->create, .size = o->size });
+							.create = &create, .size = size });
 	}
 	segment_close(&seg);
 	return rc;
@@ -66,14 +49,9 @@ static int mkshm_run(void *opts, const struct cli *cli)
 
 const struct command command_mkshm = {
 	.name = "mkshm",
-	.complete = COMPLETE_SEGMENTS,
 	.summary = "create a System V or POSIX shared memory segment, or find one",
 	.synopsis = "[TARGET] --size SIZE [--mode MODE] [--exclusive]",
 	.table = mkshm_table,
-	.size = sizeof(struct mkshm_options),
-	.target = PART(struct mkshm_options, target),
-	.target_use = TARGET_OPTIONAL,
-	.create = PART(struct mkshm_options, create),
-	.option = mkshm_option,
-	.old_run = mkshm_run,
+	.complete = COMPLETE_SEGMENTS,
+	.run = mkshm_run,
 };

@@ -18,6 +18,7 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
+#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "lib/dumpline.h"
 #include "lib/error.h"
@@ -44,19 +45,12 @@ static struct poptOption restore_table[] = {
 	POPT_TABLEEND
 };
 
-static int restore_option(int val, const char *arg, void *data)
+static int read_options(const struct args *a, struct restore_options *o)
 {
-	struct restore_options *o = data;
-
-	switch (val) {
-	case OPT_SAME_IDS: o->same_ids = true; return 0;
-	case OPT_REPLACE: o->replace = true; return 0;
-	case OPT_DRY_RUN: o->dry_run = true; return 0;
-	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
-	}
-	return progress_option(&o->progress, val);
+	*o = (struct restore_options){ .same_ids = args_has(a, OPT_SAME_IDS), .replace = args_has(a, OPT_REPLACE),
+				       .dry_run = args_has(a, OPT_DRY_RUN), .progress = args_progress(a) };
+	return args_ns_pid(a, OPT_NS, &o->ns_pid);
 }
-
 
 /* ---- the reader ---- */
 
@@ -261,25 +255,25 @@ static int restore_stream(struct restorer *r)
 	return rc;
 }
 
-static int restore_run(void *opts, const struct cli *cli)
+static int restore_run(const struct args *a)
 {
-	struct restore_options *o = opts;
-	struct restorer r = { .o = o, .source = "standard input", .fd = STDIN_FILENO, .dir = -1,
+	struct restore_options o;
+	struct restorer r = { .o = &o, .source = "standard input", .fd = STDIN_FILENO, .dir = -1,
 			      .m = { .fd = -1, .mqd = (mqd_t)-1 } };
 	int rc;
 
-	if (cli->nargs > 1)
-		return cli_extra_args(cli, 1);
-	if (o->same_ids && o->dry_run)
-		o->same_ids = false;   /* nothing is created: no id is asked for */
-	if (o->same_ids && (rc = same_ids_check(o->ns_pid)) != 0)
+	if ((rc = read_options(a, &o)) || (rc = args_no_more(a, 1)))
 		return rc;
-	if (cli->nargs == 1 && strcmp(cli->args[0], "-") != 0) {
-		if ((rc = open_source(cli->args[0], &r.fd)) != 0)
+	if (o.same_ids && o.dry_run)
+		o.same_ids = false;   /* nothing is created: no id is asked for */
+	if (o.same_ids && (rc = same_ids_check(o.ns_pid)) != 0)
+		return rc;
+	if (a->nwords == 1 && strcmp(a->words[0], "-") != 0) {
+		if ((rc = open_source(a->words[0], &r.fd)) != 0)
 			return rc;
-		r.source = cli->args[0];
+		r.source = a->words[0];
 	}
-	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)) != 0)
+	if (o.ns_pid && (rc = ns_enter(o.ns_pid, 0)) != 0)
 		goto out;
 	/* INT, TERM, HUP, QUIT end the restore between two lines, never
 	 * with an object half made. */
@@ -287,7 +281,7 @@ static int restore_run(void *opts, const struct cli *cli)
 	r.dir = open(POSIX_SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* A regular file's size is the total; --dry-run's lines on the
 	 * terminal would run into the status line. */
-	progress_start(&r.progress, o->progress, o->dry_run && isatty(STDOUT_FILENO), "restore", "byte",
+	progress_start(&r.progress, o.progress, o.dry_run && isatty(STDOUT_FILENO), "restore", "byte",
 		       progress_input_size(r.fd));
 	r.progress.also_unit = "object";
 	rc = restore_stream(&r);
@@ -301,7 +295,7 @@ out:
 		close(r.fd);
 	free(r.msgbuf);
 	free(r.line.values);
-	if (o->ns_pid)
+	if (o.ns_pid)
 		ns_leave();
 	termination_honour();
 	return rc;
@@ -309,12 +303,9 @@ out:
 
 const struct command command_restore = {
 	.name = "restore",
-	.complete = COMPLETE_FILE,
 	.summary = "recreate the objects a dump saved, each all or nothing",
 	.synopsis = "[FILE] [--same-ids] [--replace] [--dry-run] [--ns PID] [--progress]",
 	.table = restore_table,
-	.size = sizeof(struct restore_options),
-	.option = restore_option,
-	.old_run = restore_run,
+	.complete = COMPLETE_FILE,
+	.run = restore_run,
 };
-

@@ -14,6 +14,7 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
+#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "lib/error.h"
 #include "inv/ipcns.h"
@@ -58,30 +59,25 @@ static struct poptOption rm_table[] = {
 	POPT_TABLEEND
 };
 
-static int rm_option(int val, const char *arg, void *data)
+/* The options, then the TARGETs: --key/--ftok in order, then every word,
+ * each one more. */
+static int read_options(const struct args *a, struct rm_options *o)
 {
-	struct rm_options *o = data;
 	int rc;
 
-	switch (val) {
-	case OPT_ALL: o->all = true; return 0;
-	case OPT_DRY_RUN: o->dry_run = true; return 0;
-	case OPT_VERBOSE: o->verbose = true; return 0;
-	case OPT_FORCE: o->force = true; return 0;
-	case OPT_NS: return ns_parse_pid("--ns", arg, &o->ns_pid);
-	}
-	/* rm has no TARGET part for the runner: --key and --ftok each name
-	 * one more. */
-	if ((rc = targets_option(&o->targets, &o->ntargets, val, arg)) != CLI_UNHANDLED)
+	*o = (struct rm_options){ .all = args_has(a, OPT_ALL), .dry_run = args_has(a, OPT_DRY_RUN),
+				  .verbose = args_has(a, OPT_VERBOSE), .force = args_has(a, OPT_FORCE) };
+	if ((rc = args_select(a, &o->select)) || (rc = args_ns_pid(a, OPT_NS, &o->ns_pid)) ||
+	    (rc = age_filter_read(a, &o->filter)))
 		return rc;
-	return age_filter_option(&o->filter, val, arg);
+	return args_targets(a, &o->targets, &o->ntargets);
 }
 
-static int rm_check(struct rm_options *o, const struct cli *cli)
+static int rm_check(struct rm_options *o)
 {
-	int rc = targets_from_args(&o->targets, &o->ntargets, cli);
+	int rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "removes");
 
-	if (rc || (rc = targets_or_all_check(o->targets, o->ntargets, o->all, &o->select, "removes")))
+	if (rc)
 		return rc;
 	if (age_filter_given(&o->filter) && !o->all)
 		return usage_error("--%s selects objects for --all; a TARGET names its object already",
@@ -502,66 +498,56 @@ static bool needs_sysv(const struct rm_options *o)
 	return o->all && o->select.sysv;
 }
 
-static int rm_run(void *opts, const struct cli *cli)
+static int rm_run(const struct args *a)
 {
-	struct rm_options *o = opts;
+	struct rm_options o;
 	struct sysv_list all = { 0 };
 	struct chosen c = { .tables = 0 };
 	bool fatal;
-	int rc;
+	int rc = read_options(a, &o);
 
-	if ((rc = rm_check(o, cli)))
-		return rc;
-	posix_mounts_here(&o->home);
-	/* Every object is looked up and removed in PID's namespaces. */
-	if (o->ns_pid && (rc = ns_enter(o->ns_pid, 0)))
-		return rc;
-	if (needs_sysv(o) && (rc = sysv_load_kinds(KINDS_ALL, &all)))
+	if (rc || (rc = rm_check(&o)))
 		goto out;
-	rc = select_objects(o, &all, &c, &fatal);
+	posix_mounts_here(&o.home);
+	/* Every object is looked up and removed in PID's namespaces. */
+	if (o.ns_pid && (rc = ns_enter(o.ns_pid, 0)))
+		goto out;
+	if (needs_sysv(&o) && (rc = sysv_load_kinds(KINDS_ALL, &all)))
+		goto out;
+	rc = select_objects(&o, &all, &c, &fatal);
 	if (fatal)
 		goto out;
-	if (select_by_use(o, &c) != 0) {
+	if (select_by_use(&o, &c) != 0) {
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	if (age_filter_given(&o->filter)) {
-		int removed = remove_rechecked(o, &c);
+	if (age_filter_given(&o.filter)) {
+		int removed = remove_rechecked(&o, &c);
 		rc = removed ? removed : rc;
 	} else {
 		for (size_t i = 0; i < c.sysv.n; i++)
-			if (remove_one(o, &c.sysv.objs[i], o->all) != 0)
+			if (remove_one(&o, &c.sysv.objs[i], o.all) != 0)
 				rc = EXIT_FAIL;
 		for (size_t i = 0; i < c.posix.n; i++)
-			if (remove_posix(o, &c.posix.objs[i], o->all) != 0)
+			if (remove_posix(&o, &c.posix.objs[i], o.all) != 0)
 				rc = EXIT_FAIL;
 	}
-	posix_hint(o);
+	posix_hint(&o);
 out:
+	free(o.targets);
 	sysv_list_free(&all);
 	sysv_list_free(&c.sysv);
 	posix_list_free(&c.posix);
 	return rc;
 }
 
-static void rm_done(void *opts)
-{
-	struct rm_options *o = opts;
-
-	free(o->targets);
-}
-
 const struct command command_rm = {
 	.name = "rm",
-	.complete = COMPLETE_OBJECTS,
 	.summary = "remove System V and POSIX objects, or all a selection names",
 	.synopsis = "TARGET... [--queues | --shm | --sems] [--dry-run] [--verbose] [--ns PID [--force]]\n"
 		    "--all [--queues] [--shm] [--sems] [--sysv] [--posix] [--user USER] "
 		    "[--orphaned] [--older-than DURATION] [--force] [--dry-run] [--verbose] [--ns PID]",
 	.table = rm_table,
-	.size = sizeof(struct rm_options),
-	.select = PART(struct rm_options, select),
-	.option = rm_option,
-	.old_run = rm_run,
-	.done = rm_done,
+	.complete = COMPLETE_OBJECTS,
+	.run = rm_run,
 };

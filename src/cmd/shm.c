@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "lib/error.h"
-#include "lib/parse.h"
 #include "lib/size.h"
 
 int check_range(const struct segment *s, unsigned long long offset, unsigned long long length,
@@ -33,16 +32,22 @@ int segment_shrank(const struct segment *s, const char *while_it_was)
 	return fail("%s lost pages while it was %s (truncated meanwhile?)", segment_name(s), while_it_was);
 }
 
-static int lock_option(struct lock_option *l, const char *arg)
+/* --lock SEMTARGET: one semaphore set, named as the option's value. */
+static int read_lock(const struct args *a, struct lock_option *l)
 {
-	if (l->given)
-		return usage_error("--lock given twice: name one semaphore set");
-	target_init(&l->target);
-	if (arg[0] == '-')
-		return cli_bad_value("--lock", arg, "expected a semaphore set id, 0xKEY or /name");
-	l->given = true;
-	int rc = target_parse(&l->target, arg);
-	return rc ? rc : semaphore_check_name(&l->target);
+	int rc;
+
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_LOCK, g));) {
+		if (l->given)
+			return usage_error("--lock given twice: name one semaphore set");
+		target_init(&l->target);
+		if (g->value[0] == '-')
+			return cli_bad_value(args_name(a, OPT_LOCK), g->value, "expected a semaphore set id, 0xKEY or /name");
+		l->given = true;
+		if ((rc = target_parse(&l->target, g->value)) || (rc = semaphore_check_name(&l->target)))
+			return rc;
+	}
+	return 0;
 }
 
 int lock_open(struct lock_option *l)
@@ -90,22 +95,14 @@ void prefault(const void *addr, size_t len, bool for_write)
 	(void)madvise((void *)start, end - start, for_write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
 }
 
-int shm_access_option(struct shm_access *a, int val, const char *arg)
+int shm_access_read(const struct args *a, struct shm_access *s, int *next)
 {
-	const char *why;
+	int rc;
 
-	switch (val) {
-	case CLI_OPT_PROGRESS:
-	case CLI_OPT_NO_PROGRESS:
-		return progress_option(&a->progress, val);
-	case OPT_OFFSET:
-		if ((why = parse_size(arg, 0, SIZE_MAX, &a->offset)))
-			return cli_bad_value("--offset", arg, why);
-		return 0;
-	case OPT_LOCK:
-		return lock_option(&a->lock, arg);
-	}
-	return CLI_UNHANDLED;
+	*s = (struct shm_access){ .progress = args_progress(a) };
+	if ((rc = args_size(a, OPT_OFFSET, 0, SIZE_MAX, &s->offset)) || (rc = read_lock(a, &s->lock)))
+		return rc;
+	return args_target(a, &s->target, true, next);
 }
 
 int shm_access_run(struct shm_access *a, bool readonly, int (*run)(struct segment *s, void *data), void *data)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/args.h"
 #include "lib/cli.h"
 #include "lib/progress.h"
 #include "lib/target.h"
@@ -39,9 +40,11 @@ struct shm_access {
 	enum progress_mode progress;
 };
 
-/* --offset, --lock, --progress and --no-progress into A; CLI_UNHANDLED
- * for any other VAL (cli.h). */
-int shm_access_option(struct shm_access *a, int val, const char *arg);
+/* --offset, --lock, --progress and --no-progress into S, then the
+ * segment TARGET (required); *NEXT becomes the index of the first word
+ * after it.  A command reads its own options first: every option is
+ * checked before the TARGET. */
+int shm_access_read(const struct args *a, struct shm_access *s, int *next);
 
 /* Open A's segment (READONLY: for reading), give it to RUN with DATA,
  * and close it and the --lock semaphore, whatever RUN returned.  RUN's

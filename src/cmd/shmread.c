@@ -15,7 +15,6 @@
 #include "lib/guard.h"
 #include "lib/hexdump.h"
 #include "lib/io.h"
-#include "lib/parse.h"
 #include "lib/progress.h"
 
 enum read_format { READ_RAW, READ_STRING, READ_HEX };
@@ -40,32 +39,31 @@ static struct poptOption read_table[] = {
 	POPT_TABLEEND
 };
 
-/* Counts the different formats asked for: --hex twice is no contradiction. */
-static int set_format(struct read_options *o, enum read_format format)
+/* --string and --hex: how many different ones were asked for (--hex
+ * twice is no contradiction), and the last. */
+static void read_format(const struct args *a, struct read_options *o)
 {
-	if (o->formats == 0 || o->format != format)
-		o->formats++;
-	o->format = format;
-	return 0;
+	for (const struct arg *g = NULL; (g = args_next(a, 0, g));) {
+		if (g->val != OPT_STRING && g->val != OPT_HEX)
+			continue;
+		enum read_format format = g->val == OPT_STRING ? READ_STRING : READ_HEX;
+		if (o->formats == 0 || o->format != format)
+			o->formats++;
+		o->format = format;
+	}
 }
 
-static int read_option(int val, const char *arg, void *data)
+/* Its own options, then the shared ones and the TARGET (shm.h). */
+static int read_options(const struct args *a, struct read_options *o, int *next)
 {
-	struct read_options *o = data;
-	const char *why;
+	int rc;
 
-	switch (val) {
-	case OPT_LENGTH:
-		if ((why = parse_size(arg, 0, SIZE_MAX, &o->length)))
-			return cli_bad_value("--length", arg, why);
-		o->length_given = true;
-		return 0;
-	case OPT_STRING:
-		return set_format(o, READ_STRING);
-	case OPT_HEX:
-		return set_format(o, READ_HEX);
-	}
-	return shm_access_option(&o->access, val, arg);
+	*o = (struct read_options){ .format = READ_RAW };
+	if ((rc = args_size(a, OPT_LENGTH, 0, SIZE_MAX, &o->length)))
+		return rc;
+	o->length_given = args_has(a, OPT_LENGTH);
+	read_format(a, o);
+	return shm_access_read(a, &o->access, next);
 }
 
 /* hexdump -C (hexdump.h), offsets from the segment's start, written 64 KiB
@@ -187,26 +185,23 @@ static int read_segment(struct segment *seg, void *data)
 	return rc;
 }
 
-static int read_run(void *opts, const struct cli *cli)
+static int read_run(const struct args *a)
 {
-	struct read_options *o = opts;
-	int rc;
+	struct read_options o;
+	int next, rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)))
+	if ((rc = read_options(a, &o, &next)) || (rc = args_no_more(a, next)))
 		return rc;
-	if (o->formats > 1)
+	if (o.formats > 1)
 		return usage_error("--string and --hex contradict each other: choose one");
-	return shm_access_run(&o->access, true, read_segment, o);
+	return shm_access_run(&o.access, true, read_segment, &o);
 }
 
 const struct command command_shm_read = {
 	.name = "shm-read",
-	.complete = COMPLETE_SEGMENTS,
 	.summary = "print a segment's bytes, raw, as a string or in hex",
 	.synopsis = "TARGET [--offset N] [--length N] [--string | --hex] [--lock SEMTARGET]",
 	.table = read_table,
-	.size = sizeof(struct read_options),
-	.target = PART(struct read_options, access.target),
-	.option = read_option,
-	.old_run = read_run,
+	.complete = COMPLETE_SEGMENTS,
+	.run = read_run,
 };

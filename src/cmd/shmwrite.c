@@ -35,16 +35,6 @@ static struct poptOption write_table[] = {
 	POPT_TABLEEND
 };
 
-static int write_option(int val, const char *arg, void *data)
-{
-	struct write_options *o = data;
-
-	if (val != OPT_STRING)
-		return shm_access_option(&o->access, val, arg);
-	o->string = true;
-	return 0;
-}
-
 /* What goes into the segment: bytes in memory, DATA or all of stdin. */
 struct payload {
 	const char *data;
@@ -342,25 +332,24 @@ static int write_call(struct segment *seg, void *data)
 	return write_segment(seg, c->o, c->data);
 }
 
-static int write_run(void *opts, const struct cli *cli)
+static int write_run(const struct args *a)
 {
-	struct write_options *o = opts;
-	int next = cli->next, rc;
+	struct write_options o = { .string = args_has(a, OPT_STRING) };
+	int next, rc;
 
-	const char *data = next < cli->nargs ? cli->args[next++] : NULL;
-	if ((rc = cli_extra_args(cli, next)))
+	if ((rc = shm_access_read(a, &o.access, &next)))
 		return rc;
-	return shm_access_run(&o->access, false, write_call, &(struct write_call){ o, data });
+	const char *data = next < a->nwords ? a->words[next++] : NULL;
+	if ((rc = args_no_more(a, next)))
+		return rc;
+	return shm_access_run(&o.access, false, write_call, &(struct write_call){ &o, data });
 }
 
 const struct command command_shm_write = {
 	.name = "shm-write",
-	.complete = COMPLETE_SEGMENTS,
 	.summary = "write data into a shared memory segment, all or nothing",
 	.synopsis = "TARGET [DATA] [--offset N] [--string] [--lock SEMTARGET]",
 	.table = write_table,
-	.size = sizeof(struct write_options),
-	.target = PART(struct write_options, access.target),
-	.option = write_option,
-	.old_run = write_run,
+	.complete = COMPLETE_SEGMENTS,
+	.run = write_run,
 };
