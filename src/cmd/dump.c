@@ -16,7 +16,6 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
-#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "cmd/dump.h"
 #include "inv/sysvobj.h"

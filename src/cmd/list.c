@@ -13,7 +13,6 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
-#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "lib/error.h"
 #include "view/listcols.h"

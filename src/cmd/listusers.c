@@ -19,18 +19,6 @@ static int set_older_than(struct age_filter *f, const char *name, const char *va
 	return 0;
 }
 
-int age_filter_option(struct age_filter *f, int val, const char *arg)
-{
-	switch (val) {
-	case OPT_ORPHANED:
-		f->orphaned = true;
-		return 0;
-	case OPT_OLDER_THAN:
-		return set_older_than(f, "--older-than", arg);
-	}
-	return CLI_UNHANDLED;
-}
-
 int age_filter_read(const struct args *a, struct age_filter *f)
 {
 	int rc = 0;

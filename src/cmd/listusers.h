@@ -22,9 +22,6 @@ enum { OPT_ORPHANED = 900, OPT_OLDER_THAN };
 	{ "older-than", '\0', POPT_ARG_STRING, NULL, OPT_OLDER_THAN, \
 	  "only objects idle for at least DURATION (unused, unchanged): 90s, 30m, 12h, 7d", "DURATION" }
 
-/* --orphaned and --older-than into F; CLI_UNHANDLED for other vals.  For
- * rm's option handler, until rm asks the args bag as list does. */
-int age_filter_option(struct age_filter *f, int val, const char *arg);
 /* --orphaned and --older-than from the args bag into F (every --older-than
  * checked, the last kept): 0 or a usage error naming the option. */
 int age_filter_read(const struct args *a, struct age_filter *f);

@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "cmd/metrics.h"
 #include "lib/buf.h"
@@ -71,7 +70,7 @@ static int read_options(const struct args *a, struct metrics_options *o)
 	o->has_interval = args_has(a, OPT_INTERVAL);
 	if ((rc = args_ns_pid(a, OPT_NS, &o->ns_pid)) ||
 	    (rc = args_unsigned(a, OPT_OBJECTS, 1, OBJECTS_MAX, &o->objects)) ||
-	    (rc = args_interval(a, OPT_INTERVAL, &o->interval)))
+	    (rc = args_positive_duration(a, OPT_INTERVAL, &o->interval)))
 		return rc;
 	return args_no_more(a, 0);
 }

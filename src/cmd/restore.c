@@ -18,7 +18,6 @@
 
 #include "lib/cli.h"
 #include "lib/command.h"
-#include "cmd/cmdargs.h"
 #include "cmd/commands.h"
 #include "lib/dumpline.h"
 #include "lib/error.h"

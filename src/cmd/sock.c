@@ -74,20 +74,6 @@ static struct poptOption sock_table[] = {
 
 /* --mode with a value of its own (sock's table, not the shared --mode):
  * every value checked, the last kept. */
-/* --idle-timeout: a duration that bounds something, so more than 0. */
-static int read_idle(const struct args *a, struct sock_options *o)
-{
-	for (const struct arg *g = NULL; (g = args_next(a, OPT_IDLE_TIMEOUT, g));) {
-		const char *why = parse_duration(g->value, &o->idle);
-		if (!why && o->idle.tv_sec == 0 && o->idle.tv_nsec == 0)
-			why = "expected more than 0 seconds";
-		if (why)
-			return cli_bad_value(args_name(a, OPT_IDLE_TIMEOUT), g->value, why);
-		o->has_idle = true;
-	}
-	return 0;
-}
-
 /* --allow-uid, repeatable: users, or any. */
 static int read_allowed(const struct args *a, struct sock_options *o)
 {
@@ -161,13 +147,14 @@ static int read_options(const struct args *a, struct sock_options *o)
 	o->rw = args_has(a, OPT_RW);
 	o->pass_fds = args_has(a, OPT_PASS_FDS);
 	o->has_mode = args_has(a, OPT_MODE);
+	o->has_idle = args_has(a, OPT_IDLE_TIMEOUT);
 	o->relay_fds = args_value(a, OPT_RELAY_FDS);
 	o->relay = args_has(a, OPT_RELAY_IDLE);
 	if ((rc = args_unsigned(a, OPT_COUNT, 1, (unsigned long long)-1 / 2, &o->count)) ||
 	    (rc = args_duration(a, OPT_TIMEOUT, &o->timeout)) || (rc = args_mode(a, OPT_MODE, &o->mode)) ||
 	    (rc = read_allowed(a, o)) ||
 	    (rc = args_unsigned(a, OPT_MAX_CHILDREN, 1, MAX_CHILDREN_MAX, &o->max_children)) ||
-	    (rc = read_idle(a, o)) || (rc = read_send_fds(a, o)))
+	    (rc = args_positive_duration(a, OPT_IDLE_TIMEOUT, &o->idle)) || (rc = read_send_fds(a, o)))
 		return rc;
 	/* The hidden --relay-idle: the listener's --idle-timeout, handed on
 	 * to the relay it starts (sockrelay.h). */

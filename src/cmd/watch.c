@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cmdargs.h"
 #include "lib/buf.h"
 #include "lib/cli.h"
 #include "lib/command.h"
@@ -52,7 +51,7 @@ static int read_options(const struct args *a, struct watch_options *o)
 
 	*o = (struct watch_options){ .interval.tv_sec = 1 };
 	o->json = args_has(a, OPT_JSON);
-	if ((rc = args_interval(a, OPT_INTERVAL, &o->interval)) ||
+	if ((rc = args_positive_duration(a, OPT_INTERVAL, &o->interval)) ||
 	    (rc = args_unsigned(a, OPT_COUNT, 1, 1000000000000ULL, &o->count)) ||
 	    (rc = args_select(a, &o->select)))
 		return rc;

@@ -7,6 +7,7 @@
 
 #include "lib/cli.h"
 #include "lib/error.h"
+#include "lib/nsenter.h"
 #include "lib/parse.h"
 
 bool args_has(const struct args *a, int val)
@@ -94,6 +95,28 @@ int args_size(const struct args *a, int val, unsigned long long low, unsigned lo
 int args_duration(const struct args *a, int val, struct timespec *out)
 {
 	EVERY_VALUE(a, val, parse_duration(g->value, out));
+}
+
+int args_positive_duration(const struct args *a, int val, struct timespec *out)
+{
+	for (const struct arg *g = NULL; (g = args_next(a, val, g));) {
+		const char *why = parse_duration(g->value, out);
+		/* Zero would mean no pause at all, or no time to wait. */
+		if (!why && out->tv_sec == 0 && out->tv_nsec == 0)
+			why = "expected seconds above 0";
+		if (why)
+			return cli_bad_value(args_name(a, val), g->value, why);
+	}
+	return 0;
+}
+
+int args_ns_pid(const struct args *a, int val, pid_t *pid)
+{
+	int rc = 0;
+
+	for (const struct arg *g = NULL; rc == 0 && (g = args_next(a, val, g));)
+		rc = ns_parse_pid(args_name(a, val), g->value, pid);
+	return rc;
 }
 
 int args_mode(const struct args *a, int val, mode_t *out)

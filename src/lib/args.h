@@ -71,6 +71,10 @@ int args_size(const struct args *a, int val, unsigned long long low, unsigned lo
 	      unsigned long long *out);
 /* Seconds, decimals allowed, as --timeout takes them. */
 int args_duration(const struct args *a, int val, struct timespec *out);
+/* The same, above 0: an interval between samples, an idle timeout. */
+int args_positive_duration(const struct args *a, int val, struct timespec *out);
+/* --ns PID (CLI_NS_ENTRY with the command's VAL), as ns_parse_pid takes it. */
+int args_ns_pid(const struct args *a, int val, pid_t *pid);
 /* Permissions in octal, 0 to 0777. */
 int args_mode(const struct args *a, int val, mode_t *out);
 
