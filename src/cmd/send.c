@@ -59,15 +59,13 @@ static int read_options(const struct args *a, struct send_options *o)
 {
 	int rc;
 
-	memset(o, 0, sizeof(*o));
-	o->type = 1;
-	o->type_given = args_has(a, OPT_TYPE);
-	o->priority_given = args_has(a, OPT_PRIORITY);
-	o->lines = args_has(a, OPT_LINES);
-	o->null = args_has(a, OPT_NULL);
-	o->string = args_has(a, OPT_STRING);
-	o->json = args_has(a, OPT_SEND_JSON);
-	o->progress = args_progress(a);
+	*o = (struct send_options){
+		.type = 1,
+		.type_given = args_has(a, OPT_TYPE), .priority_given = args_has(a, OPT_PRIORITY),
+		.lines = args_has(a, OPT_LINES), .null = args_has(a, OPT_NULL),
+		.string = args_has(a, OPT_STRING), .json = args_has(a, OPT_SEND_JSON),
+		.progress = args_progress(a),
+	};
 	if ((rc = args_signed(a, OPT_TYPE, 1, LONG_MAX, &o->type)) ||
 	    (rc = args_unsigned(a, OPT_PRIORITY, 0, (unsigned long long)sysconf(_SC_MQ_PRIO_MAX) - 1,
 				&o->priority)) ||
