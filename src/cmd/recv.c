@@ -186,7 +186,8 @@ static int read_options(const struct args *a, struct recv_options *o)
 	if ((rc = args_signed(a, OPT_TYPE, -LONG_MAX, LONG_MAX, &type)) ||
 	    (rc = args_unsigned(a, OPT_COUNT, 0, LLONG_MAX, &o->count)) ||
 	    (rc = args_unsigned(a, OPT_BATCH, 1, BATCH_MAX, &o->batch)) || (rc = read_exec_options(a, o)) ||
-	    (rc = args_wait(a, &o->wait)))
+	    /* the value now; --nowait against it once the TARGET is known */
+	    (rc = args_duration(a, CLI_OPT_TIMEOUT, &o->wait.timeout)))
 		return rc;
 	o->sel.type = (long)type;
 	return 0;
@@ -382,8 +383,10 @@ static int recv_run(const struct args *a)
 	 * words after it are positional, as they always were. */
 	struct args plain = args_dashes_end_options(a);
 	const struct args *w = args_has(a, OPT_EXEC) ? a : &plain;
+	/* --nowait with --timeout is told after a missing TARGET, as ever. */
 	if (!(rc = read_options(a, o)) && !(rc = args_target(w, &o->target, true, &next)) &&
-	    !(rc = args_no_more(w, next)) && !(rc = exec_check(o, w->command)) && !(rc = recv_check(o)))
+	    !(rc = args_wait(a, &o->wait)) && !(rc = args_no_more(w, next)) &&
+	    !(rc = exec_check(o, w->command)) && !(rc = recv_check(o)))
 		rc = receive(o, w->command);
 	free(o);
 	return rc;

@@ -69,7 +69,8 @@ static int read_options(const struct args *a, struct send_options *o)
 	if ((rc = args_signed(a, OPT_TYPE, 1, LONG_MAX, &o->type)) ||
 	    (rc = args_unsigned(a, OPT_PRIORITY, 0, (unsigned long long)sysconf(_SC_MQ_PRIO_MAX) - 1,
 				&o->priority)) ||
-	    (rc = args_wait(a, &o->wait)))
+	    /* the value now; --nowait against it once the TARGET is known */
+	    (rc = args_duration(a, CLI_OPT_TIMEOUT, &o->wait.timeout)))
 		return rc;
 	return 0;
 }
@@ -386,7 +387,9 @@ static int send_run(const struct args *a)
 
 	if (!o)
 		return fail("out of memory");
+	/* --nowait with --timeout is told after a missing TARGET, as ever. */
 	if (!(rc = read_options(a, o)) && !(rc = args_target(a, &o->target, true, &next)) &&
+	    !(rc = args_wait(a, &o->wait)) &&
 	    !(rc = send_check(o, a, next)))
 		rc = send_to_queue(o, a, next);
 	free(o);
