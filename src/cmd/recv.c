@@ -87,84 +87,110 @@ static struct poptOption recv_table[] = {
 };
 
 /* Counts the different modes asked for: --json twice is no contradiction. */
-static int set_output(struct recv_options *o, enum output_mode mode)
+static void set_output(struct recv_options *o, enum output_mode mode)
 {
 	/* --json with --string is one mode: C strings as JSON. */
 	if (o->output_options == 1 && (o->output == OUTPUT_JSON || o->output == OUTPUT_STRING ||
 				       o->output == OUTPUT_JSON_STRING) &&
 	    (mode == OUTPUT_JSON || mode == OUTPUT_STRING) && o->output != mode) {
 		o->output = OUTPUT_JSON_STRING;
-		return 0;
+		return;
 	}
 	if (o->output_options == 0 || o->output != mode)
 		o->output_options++;
 	o->output = mode;
+}
+
+/* The output options in the command line's order: --json then --string
+ * is one mode, --json then --raw a contradiction (set_output). */
+static void read_output(const struct args *a, struct recv_options *o)
+{
+	static const struct { int val; enum output_mode mode; } modes[] = {
+		{ OPT_NULL, OUTPUT_NULL }, { OPT_RAW, OUTPUT_RAW }, { OPT_JSON, OUTPUT_JSON },
+		{ OPT_STRING, OUTPUT_STRING }, { OPT_HEX, OUTPUT_HEX },
+	};
+
+	for (const struct arg *g = NULL; (g = args_next(a, 0, g));)
+		for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+			if (g->val == modes[i].val)
+				set_output(o, modes[i].mode);
+}
+
+/* --dead-letter names one queue: a second one is a usage error. */
+static int read_dead_letter(const struct args *a, struct recv_options *o)
+{
+	int rc;
+
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_DEAD_LETTER, g));) {
+		if (o->dead_letter_given)
+			return usage_error("--dead-letter names one queue; it was given twice");
+		o->dead_letter_given = true;
+		if ((rc = target_parse(&o->dead_letter, g->value)))
+			return rc;
+	}
+	return 0;
+}
+
+/* --joblog, copied (the bag is freed after the run); each one given must
+ * be a file name that fits. */
+static int read_joblog(const struct args *a, struct recv_options *o)
+{
+	for (const struct arg *g = NULL; (g = args_next(a, OPT_JOBLOG, g));) {
+		if (!*g->value || strlen(g->value) >= sizeof(o->joblog))
+			return cli_bad_value(args_name(a, OPT_JOBLOG), g->value,
+					     *g->value ? "the path is too long" : "expected a file name");
+		strcpy(o->joblog, g->value);
+	}
 	return 0;
 }
 
 /* The options that go with --exec (recvexec.h). */
-static int exec_option(struct recv_options *o, int val, const char *arg)
+static int read_exec_options(const struct args *a, struct recv_options *o)
 {
-	switch (val) {
-	case OPT_JOBS:
-		o->jobs_given = true;
-		return cli_unsigned("--jobs", arg, 1, EXEC_JOBS_MAX, &o->jobs);
-	case OPT_DEAD_LETTER:
-		if (o->dead_letter_given)
-			return usage_error("--dead-letter names one queue; it was given twice");
-		o->dead_letter_given = true;
-		return target_parse(&o->dead_letter, arg);
-	case OPT_RETRIES:
-		o->retries_given = true;
-		return cli_unsigned("--retries", arg, 0, EXEC_RETRIES_MAX, &o->retries);
-	case OPT_RETRY_DELAY:
-		o->retry_delay_given = true;
-		return cli_duration("--retry-delay", arg, &o->retry_delay);
-	case OPT_JOBLOG:
-		if (!*arg || strlen(arg) >= sizeof(o->joblog))
-			return cli_bad_value("--joblog", arg, *arg ? "the path is too long" : "expected a file name");
-		strcpy(o->joblog, arg);
-		return 0;
-	case OPT_HALT:
-		o->halt_given = true;
-		return cli_unsigned("--halt", arg, 1, LLONG_MAX, &o->halt);
-	}
-	return CLI_UNHANDLED;
+	int rc;
+
+	o->jobs_given = args_has(a, OPT_JOBS);
+	o->retries_given = args_has(a, OPT_RETRIES);
+	o->retry_delay_given = args_has(a, OPT_RETRY_DELAY);
+	o->halt_given = args_has(a, OPT_HALT);
+	if ((rc = args_unsigned(a, OPT_JOBS, 1, EXEC_JOBS_MAX, &o->jobs)) || (rc = read_dead_letter(a, o)) ||
+	    (rc = args_unsigned(a, OPT_RETRIES, 0, EXEC_RETRIES_MAX, &o->retries)) ||
+	    (rc = args_duration(a, OPT_RETRY_DELAY, &o->retry_delay)) || (rc = read_joblog(a, o)) ||
+	    (rc = args_unsigned(a, OPT_HALT, 1, LLONG_MAX, &o->halt)))
+		return rc;
+	return 0;
 }
 
-static int recv_option(int val, const char *arg, void *data)
+/* Every option, with its default when not given; the TARGET comes after. */
+static int read_options(const struct args *a, struct recv_options *o)
 {
-	struct recv_options *o = data;
 	long long type = 0;
 	int rc;
 
-	switch (val) {
-	case CLI_OPT_PROGRESS:
-	case CLI_OPT_NO_PROGRESS:
-		return progress_option(&o->progress, val);
-	case OPT_TYPE:
-		o->type_given = true;
-		rc = cli_signed("--type", arg, -LONG_MAX, LONG_MAX, &type);
-		o->sel.type = (long)type;
+	memset(o, 0, sizeof(*o));
+	o->output = OUTPUT_LINES;
+	o->batch = BATCH_DEFAULT;
+	o->jobs = 1;
+	o->retry_delay.tv_sec = 1;
+	target_init(&o->dead_letter);
+	o->type_given = args_has(a, OPT_TYPE);
+	o->sel.except = args_has(a, OPT_EXCEPT);
+	o->count_given = args_has(a, OPT_COUNT);
+	o->follow = args_has(a, OPT_FOLLOW);
+	o->peek = args_has(a, OPT_PEEK);
+	o->batch_given = args_has(a, OPT_BATCH);
+	o->lockstep = args_has(a, OPT_LOCKSTEP);
+	o->exec = args_has(a, OPT_EXEC);
+	o->progress = args_progress(a);
+	read_output(a, o);
+	if ((rc = args_signed(a, OPT_TYPE, -LONG_MAX, LONG_MAX, &type)) ||
+	    (rc = args_unsigned(a, OPT_COUNT, 0, LLONG_MAX, &o->count)) ||
+	    (rc = args_unsigned(a, OPT_BATCH, 1, BATCH_MAX, &o->batch)) || (rc = read_exec_options(a, o)) ||
+	    /* the value now; --nowait against it once the TARGET is known */
+	    (rc = args_duration(a, CLI_OPT_TIMEOUT, &o->wait.timeout)))
 		return rc;
-	case OPT_EXCEPT: o->sel.except = true; return 0;
-	case OPT_COUNT:
-		o->count_given = true;
-		return cli_unsigned("--count", arg, 0, LLONG_MAX, &o->count);
-	case OPT_FOLLOW: o->follow = true; return 0;
-	case OPT_NULL: return set_output(o, OUTPUT_NULL);
-	case OPT_RAW: return set_output(o, OUTPUT_RAW);
-	case OPT_JSON: return set_output(o, OUTPUT_JSON);
-	case OPT_STRING: return set_output(o, OUTPUT_STRING);
-	case OPT_HEX: return set_output(o, OUTPUT_HEX);
-	case OPT_PEEK: o->peek = true; return 0;
-	case OPT_BATCH:
-		o->batch_given = true;
-		return cli_unsigned("--batch", arg, 1, BATCH_MAX, &o->batch);
-	case OPT_LOCKSTEP: o->lockstep = true; return 0;
-	case OPT_EXEC: o->exec = true; return 0;
-	}
-	return exec_option(o, val, arg);
+	o->sel.type = (long)type;
+	return 0;
 }
 
 static int peek_check(const struct recv_options *o)
@@ -180,9 +206,9 @@ static int peek_check(const struct recv_options *o)
 
 /* --exec hands each message to COMMAND: nothing of recv's own output
  * or pacing applies. */
-static int exec_check(const struct recv_options *o, const struct cli *cli)
+static int exec_check(const struct recv_options *o, const char *const *command)
 {
-	bool has_command = cli->command && cli->command[0];
+	bool has_command = command && command[0];
 
 	if (!o->exec) {
 		const char *job_option = o->jobs_given ? "jobs" : o->dead_letter_given ? "dead-letter"
@@ -293,79 +319,88 @@ static int receive_loop(struct receiver *r, const struct queue_selector *sel,
 	}
 }
 
-static int recv_run(void *opts, const struct cli *cli)
+/* --exec: each message to a run of COMMAND (recvexec.c). */
+static int run_exec(struct recv_options *o, struct receiver *r, const char *const *command)
 {
-	struct recv_options *o = opts;
-	struct receiver r = { .output = o->output, .peek = o->peek, .lockstep = o->lockstep };
+	unsigned long long want = o->count_given ? o->count : 1;
+	struct exec_plan plan = {
+		.command = command, .jobs = (unsigned)o->jobs,
+		.dead_letter = o->dead_letter_given ? &o->dead_letter : NULL,
+		.sel = &o->sel, .wait = &r->wait, .want = o->follow ? 0 : want, .follow = o->follow,
+		.retries = (unsigned)o->retries, .retry_delay = o->retry_delay, .joblog = o->joblog[0] ? o->joblog : NULL, .halt = o->halt,
+		.progress = o->progress,
+	};
+
+	wait_init(&r->wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
+	return recv_exec(&r->queue, &plan);
+}
+
+/* The messages to standard output, through the batch (recvbatch.c). */
+static int run_receive(const struct recv_options *o, struct receiver *r)
+{
 	unsigned long long want = o->count_given ? o->count : 1;
 	int rc;
 
-	if ((rc = cli_extra_args(cli, cli->next)) || (rc = exec_check(o, cli)) || (rc = recv_check(o)))
-		return rc;
-	if ((rc = queue_open(&r.queue, &o->target))) {
-		queue_close(&r.queue);
-		return rc;
-	}
-	if (o->exec) {
-		struct exec_plan plan = {
-			.command = cli->command, .jobs = (unsigned)o->jobs,
-			.dead_letter = o->dead_letter_given ? &o->dead_letter : NULL,
-			.sel = &o->sel, .wait = &r.wait, .want = o->follow ? 0 : want, .follow = o->follow,
-			.retries = (unsigned)o->retries, .retry_delay = o->retry_delay, .joblog = o->joblog[0] ? o->joblog : NULL, .halt = o->halt,
-			.progress = o->progress,
-		};
-		wait_init(&r.wait, o->wait.nowait, o->wait.has_timeout ? &o->wait.timeout : NULL);
-		rc = recv_exec(&r.queue, &plan);
-		queue_close(&r.queue);
-		return rc;
-	}
-	if (batch_init(&r.batch, r.queue.max_message, o->lockstep ? 1 : (size_t)o->batch) != 0) {
-		queue_close(&r.queue);
+	if (batch_init(&r->batch, r->queue.max_message, o->lockstep ? 1 : (size_t)o->batch) != 0)
 		return fail("out of memory");
-	}
-	wait_init(&r.wait, o->wait.nowait || o->peek, o->wait.has_timeout ? &o->wait.timeout : NULL);
+	wait_init(&r->wait, o->wait.nowait || o->peek, o->wait.has_timeout ? &o->wait.timeout : NULL);
 	/* A closed pipe must show up as EPIPE while we still hold the message. */
 	signal(SIGPIPE, SIG_IGN);
-	room_init(&r.out, STDOUT_FILENO);
+	room_init(&r->out, STDOUT_FILENO);
 	termination_catch();
 	/* With --count or --follow: not over JSON, nor over the messages on a terminal. */
-	progress_start(&r.progress, o->count_given || o->follow ? o->progress : PROGRESS_OFF,
-		       r.output == OUTPUT_JSON || r.output == OUTPUT_JSON_STRING || isatty(STDOUT_FILENO), "recv",
+	progress_start(&r->progress, o->count_given || o->follow ? o->progress : PROGRESS_OFF,
+		       r->output == OUTPUT_JSON || r->output == OUTPUT_JSON_STRING || isatty(STDOUT_FILENO), "recv",
 		       "message", o->follow ? 0 : want);
-	rc = receive_loop(&r, &o->sel, o->follow ? 0 : want, o->follow);
-	progress_end(&r.progress);
+	rc = receive_loop(r, &o->sel, o->follow ? 0 : want, o->follow);
+	progress_end(&r->progress);
 	wait_disarm();
-	batch_free(&r.batch);
+	batch_free(&r->batch);
+	return rc;
+}
+
+/* The queue opened, the messages taken. */
+static int receive(struct recv_options *o, const char *const *command)
+{
+	struct receiver r = { .output = o->output, .peek = o->peek, .lockstep = o->lockstep };
+	int rc;
+
+	if ((rc = queue_open(&r.queue, &o->target)) == 0)
+		rc = o->exec ? run_exec(o, &r, command) : run_receive(o, &r);
 	queue_close(&r.queue);
 	return rc;
 }
 
-static void recv_init(void *opts)
+static int recv_run(const struct args *a)
 {
-	struct recv_options *o = opts;
+	/* Two TARGETs and a path: on the heap, as the runner kept them. */
+	struct recv_options *o = malloc(sizeof(*o));
+	int next, rc;
 
-	o->output = OUTPUT_LINES;
-	o->batch = BATCH_DEFAULT;
-	o->jobs = 1;
-	o->retry_delay.tv_sec = 1;
-	target_init(&o->dead_letter);
+	if (!o)
+		return fail("out of memory");
+	/* Without --exec, `--` only ended the options (recv -- TARGET): the
+	 * words after it are positional, as they always were. */
+	struct args plain = args_dashes_end_options(a);
+	const struct args *w = args_has(a, OPT_EXEC) ? a : &plain;
+	/* --nowait with --timeout is told after a missing TARGET, as ever. */
+	if (!(rc = read_options(a, o)) && !(rc = args_target(w, &o->target, true, &next)) &&
+	    !(rc = args_wait(a, &o->wait)) && !(rc = args_no_more(w, next)) &&
+	    !(rc = exec_check(o, w->command)) && !(rc = recv_check(o)))
+		rc = receive(o, w->command);
+	free(o);
+	return rc;
 }
 
 const struct command command_recv = {
 	.name = "recv",
-	.complete = COMPLETE_QUEUES,
 	.summary = "receive (or peek at) messages from a queue",
 	.synopsis = "TARGET [--type N] [--except] [--count N | --follow] [--nowait] [--timeout SECS] "
 		    "[--null | --raw | --json | --string | --hex] [--peek] [--batch N | --lockstep] "
 		    "[--exec [--jobs N] [--dead-letter TARGET2 [--halt N]] [--retries N [--retry-delay SECS]] "
 		    "[--joblog FILE] -- COMMAND [ARGS...]]",
 	.table = recv_table,
-	.size = sizeof(struct recv_options),
-	.target = PART(struct recv_options, target),
-	.wait = PART(struct recv_options, wait),
-	.runs_command = true,
-	.command_after = (const char *const[]){ "--exec", NULL },
-	.init = recv_init,
-	.option = recv_option,
-	.old_run = recv_run,
+	.complete = COMPLETE_QUEUES,
+	.flags = COMMAND_RUNS_COMMAND,
+	.run = recv_run,
 };

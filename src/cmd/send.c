@@ -54,27 +54,25 @@ static struct poptOption send_table[] = {
 	POPT_TABLEEND
 };
 
-static int send_option(int val, const char *arg, void *data)
+/* Every option, with its default when not given; the TARGET comes after. */
+static int read_options(const struct args *a, struct send_options *o)
 {
-	struct send_options *o = data;
+	int rc;
 
-	switch (val) {
-	case CLI_OPT_PROGRESS:
-	case CLI_OPT_NO_PROGRESS:
-		return progress_option(&o->progress, val);
-	case OPT_TYPE:
-		o->type_given = true;
-		return cli_signed("--type", arg, 1, LONG_MAX, &o->type);
-	case OPT_PRIORITY:
-		o->priority_given = true;
-		return cli_unsigned("--priority", arg, 0, (unsigned long long)sysconf(_SC_MQ_PRIO_MAX) - 1,
-				    &o->priority);
-	case OPT_LINES: o->lines = true; return 0;
-	case OPT_NULL: o->null = true; return 0;
-	case OPT_STRING: o->string = true; return 0;
-	case OPT_SEND_JSON: o->json = true; return 0;
-	}
-	return CLI_UNHANDLED;
+	*o = (struct send_options){
+		.type = 1,
+		.type_given = args_has(a, OPT_TYPE), .priority_given = args_has(a, OPT_PRIORITY),
+		.lines = args_has(a, OPT_LINES), .null = args_has(a, OPT_NULL),
+		.string = args_has(a, OPT_STRING), .json = args_has(a, OPT_SEND_JSON),
+		.progress = args_progress(a),
+	};
+	if ((rc = args_signed(a, OPT_TYPE, 1, LONG_MAX, &o->type)) ||
+	    (rc = args_unsigned(a, OPT_PRIORITY, 0, (unsigned long long)sysconf(_SC_MQ_PRIO_MAX) - 1,
+				&o->priority)) ||
+	    /* the value now; --nowait against it once the TARGET is known */
+	    (rc = args_duration(a, CLI_OPT_TIMEOUT, &o->wait.timeout)))
+		return rc;
+	return 0;
 }
 
 struct sender {
@@ -309,18 +307,18 @@ static int send_json_lines(struct sender *s)
 	return rc ? rc : reading;
 }
 
-static int send_check(const struct send_options *o, const struct cli *cli, int next)
+static int send_check(const struct send_options *o, const struct args *a, int next)
 {
 	if (o->json && (o->lines || o->null || o->string || o->type_given || o->priority_given ||
-			next < cli->nargs))
+			next < a->nwords))
 		return usage_error("--json reads each message, its type or priority from standard input; "
 				   "it takes no %s",
-				   next < cli->nargs ? "MESSAGE arguments"
+				   next < a->nwords ? "MESSAGE arguments"
 				   : o->lines ? "--lines" : o->null ? "--null" : o->string ? "--string"
 				   : o->type_given ? "--type" : "--priority");
 	if (o->lines && o->null)
 		return usage_error("--lines and --null contradict each other");
-	if ((o->lines || o->null) && next < cli->nargs)
+	if ((o->lines || o->null) && next < a->nwords)
 		return usage_error("--%s reads standard input; it takes no MESSAGE arguments",
 				   o->lines ? "lines" : "null");
 	if (o->target.kind == TARGET_POSIX && o->type_given)
@@ -345,14 +343,13 @@ static int send_input(struct sender *s, const struct send_options *o)
 	return rc;
 }
 
-static int send_run(void *opts, const struct cli *cli)
+/* The queue opened: the messages from the words from NEXT on, or from
+ * standard input. */
+static int send_to_queue(struct send_options *o, const struct args *a, int next)
 {
-	struct send_options *o = opts;
 	struct sender s = { .tag = (long)o->type, .nul = o->string, .posix = o->target.kind == TARGET_POSIX };
-	int next = cli->next, rc;
+	int rc;
 
-	if ((rc = send_check(o, cli, next)))
-		return rc;
 	if (o->target.kind == TARGET_POSIX)
 		s.tag = (long)o->priority;
 	if ((rc = queue_open(&s.queue, &o->target))) {
@@ -370,8 +367,8 @@ static int send_run(void *opts, const struct cli *cli)
 		return fail("out of memory");
 	}
 	termination_catch();
-	if (next < cli->nargs)
-		rc = send_arguments(&s, cli->args + next, cli->nargs - next);
+	if (next < a->nwords)
+		rc = send_arguments(&s, a->words + next, a->nwords - next);
 	else if (o->json)
 		rc = send_json_lines(&s);
 	else
@@ -382,24 +379,29 @@ static int send_run(void *opts, const struct cli *cli)
 	return rc;
 }
 
-static void send_init(void *opts)
+static int send_run(const struct args *a)
 {
-	struct send_options *o = opts;
+	/* A TARGET is some 8 KiB: on the heap, as the runner kept it. */
+	struct send_options *o = malloc(sizeof(*o));
+	int next, rc;
 
-	o->type = 1;
+	if (!o)
+		return fail("out of memory");
+	/* --nowait with --timeout is told after a missing TARGET, as ever. */
+	if (!(rc = read_options(a, o)) && !(rc = args_target(a, &o->target, true, &next)) &&
+	    !(rc = args_wait(a, &o->wait)) &&
+	    !(rc = send_check(o, a, next)))
+		rc = send_to_queue(o, a, next);
+	free(o);
+	return rc;
 }
 
 const struct command command_send = {
 	.name = "send",
-	.complete = COMPLETE_QUEUES,
 	.summary = "send messages from arguments or standard input to a queue",
 	.synopsis = "TARGET [MESSAGE...] [--type N | --priority N] [--lines | --null] [--string] "
 		    "[--json] [--nowait] [--timeout SECS]",
 	.table = send_table,
-	.size = sizeof(struct send_options),
-	.target = PART(struct send_options, target),
-	.wait = PART(struct send_options, wait),
-	.init = send_init,
-	.option = send_option,
-	.old_run = send_run,
+	.complete = COMPLETE_QUEUES,
+	.run = send_run,
 };
