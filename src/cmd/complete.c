@@ -114,7 +114,7 @@ int complete_dump_options(const struct command *const *commands, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct command *c = commands[i];
 		printf("command\t%s\t%s\t%s\t%d\t", c->name, positionals[c->complete].first,
-		       positionals[c->complete].rest, c->runs_command || (c->flags & COMMAND_RUNS_COMMAND));
+		       positionals[c->complete].rest, (c->flags & COMMAND_RUNS_COMMAND) != 0);
 		print_field(c->summary);
 		putchar('\n');
 		dump_table(c->name, c->table, NULL);

@@ -37,15 +37,6 @@ struct poptOption cli_progress_options[] = {
 	POPT_TABLEEND
 };
 
-int progress_option(enum progress_mode *mode, int val)
-{
-	switch (val) {
-	case CLI_OPT_PROGRESS: *mode = PROGRESS_FORCE; return 0;
-	case CLI_OPT_NO_PROGRESS: *mode = PROGRESS_OFF; return 0;
-	default: return CLI_UNHANDLED;
-	}
-}
-
 struct poptOption cli_create_options[] = {
 	{ "mode", 'p', POPT_ARG_STRING, NULL, CLI_OPT_MODE,
 	  "permissions in octal (default 0600)", "MODE" },
@@ -62,13 +53,6 @@ struct poptOption cli_wait_options[] = {
 	POPT_TABLEEND
 };
 
-int cli_extra_args(const struct cli *cli, int first_extra)
-{
-	if (first_extra >= cli->nargs)
-		return 0;
-	return usage_error("unexpected argument '%s'", quote_input(cli->args[first_extra]));
-}
-
 int cli_bad_option(poptContext ctx, int rc)
 {
 	return usage_error("%s: %s", quote_input(poptBadOption(ctx, POPT_BADOPTION_NOALIAS)), poptStrerror(rc));
@@ -83,11 +67,9 @@ int cli_show_help(const char *sub, const char *synopsis, const char *summary,
 
 int cli_start(struct cli *cli, int argc, const char **argv, const struct poptOption *table)
 {
-	static const char *no_args[] = { NULL };
 	const char *sub = argv[0];
 
 	memset(cli, 0, sizeof(*cli));
-	cli->args = no_args;
 	/* popt names the program after argv[0] in --help; make it the whole
 	 * "ipctool SUB" a user types. */
 	size_t len = strlen("ipctool ") + strlen(sub) + 1;
@@ -104,38 +86,6 @@ int cli_start(struct cli *cli, int argc, const char **argv, const struct poptOpt
 	cli->ctx = poptGetContext(cli->prog, argc, cli->argv, table, 0);
 	if (!cli->ctx)
 		return fail("cannot parse the command line");
-	return 0;
-}
-
-int cli_parse(struct cli *cli, int argc, const char **argv,
-	      const struct poptOption *table, const char *synopsis, const char *summary,
-	      cli_option_fn on_option, void *data)
-{
-	const char *sub = argv[0];
-	int rc;
-
-	if ((rc = cli_start(cli, argc, argv, table)))
-		return rc;
-	while ((rc = poptGetNextOpt(cli->ctx)) > 0) {
-		if (rc == CLI_OPT_HELP)
-			return cli_show_help(sub, synopsis, summary, table);
-		char *arg = poptGetOptArg(cli->ctx);
-		int status = on_option(rc, arg, data);
-		free(arg);
-		if (status == CLI_UNHANDLED)
-			return fail("internal error: option %d has no handler", rc);
-		if (status != 0)
-			return status;
-	}
-	if (rc < -1)
-		return cli_bad_option(cli->ctx, rc);
-
-	const char **rest = poptGetArgs(cli->ctx);
-	if (rest) {
-		cli->args = rest;
-		while (rest[cli->nargs])
-			cli->nargs++;
-	}
 	return 0;
 }
 
@@ -187,42 +137,6 @@ int cli_status(int rc)
 	return rc == CLI_HELP_SHOWN ? 0 : rc;
 }
 
-int target_option(struct target *t, int val, const char *arg)
-{
-	switch (val) {
-	case CLI_OPT_KEY:
-		return target_set_key(t, arg);
-	case CLI_OPT_FTOK:
-		return target_set_ftok(t, arg);
-	default:
-		return CLI_UNHANDLED;
-	}
-}
-
-int targets_option(struct target **v, size_t *n, int val, const char *arg)
-{
-	struct target *t;
-
-	if (val != CLI_OPT_KEY && val != CLI_OPT_FTOK)
-		return CLI_UNHANDLED;
-	if (!(t = target_append(v, n)))
-		return fail("out of memory");
-	return target_option(t, val, arg);
-}
-
-int targets_from_args(struct target **v, size_t *n, const struct cli *cli)
-{
-	for (int i = 0; i < cli->nargs; i++) {
-		struct target *t = target_append(v, n);
-		if (!t)
-			return fail("out of memory");
-		int rc = target_parse(t, cli->args[i]);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 int targets_or_all_check(const struct target *v, size_t n, bool all, const struct select_options *s,
 			 const char *verb)
 {
@@ -238,123 +152,3 @@ int targets_or_all_check(const struct target *v, size_t n, bool all, const struc
 	return 0;
 }
 
-int cli_target_finish(const struct cli *cli, struct target *t, bool required, int *next)
-{
-	return target_finish(t, cli->args, cli->nargs, required, next);
-}
-
-void create_options_init(struct create_options *o)
-{
-	o->mode = 0600;
-	o->exclusive = false;
-	o->given = false;
-}
-
-int create_option(struct create_options *o, int val, const char *arg)
-{
-	const char *why;
-
-	if (val == CLI_OPT_MODE || val == CLI_OPT_EXCLUSIVE)
-		o->given = true;
-	switch (val) {
-	case CLI_OPT_MODE:
-		return (why = parse_mode(arg, &o->mode)) ? cli_bad_value("--mode", arg, why) : 0;
-	case CLI_OPT_EXCLUSIVE: o->exclusive = true; return 0;
-	default:
-		return CLI_UNHANDLED;
-	}
-}
-
-int wait_option(struct wait_options *o, int val, const char *arg)
-{
-	switch (val) {
-	case CLI_OPT_NOWAIT: o->nowait = true; return 0;
-	case CLI_OPT_TIMEOUT:
-		o->has_timeout = true;
-		return cli_duration("--timeout", arg, &o->timeout);
-	default:
-		return CLI_UNHANDLED;
-	}
-}
-
-int select_option(struct select_options *o, int val, const char *arg)
-{
-	const char *why;
-
-	switch (val) {
-	case CLI_OPT_QUEUES: o->kinds |= 1u << IPC_KIND_QUEUE; return 0;
-	case CLI_OPT_SHM: o->kinds |= 1u << IPC_KIND_SHM; return 0;
-	case CLI_OPT_SEMS: o->kinds |= 1u << IPC_KIND_SEM; return 0;
-	case CLI_OPT_SYSV: o->sysv = true; return 0;
-	case CLI_OPT_POSIX: o->posix = true; return 0;
-	case CLI_OPT_USER:
-		o->has_user = true;
-		return (why = parse_user(arg, &o->user)) ? cli_bad_value("--user", arg, why) : 0;
-	default:
-		return CLI_UNHANDLED;
-	}
-}
-
-/* Counts the different modes asked for: --json twice is no contradiction. */
-static int set_table_mode(struct table_format *f, enum table_mode mode)
-{
-	if (f->modes == 0 || f->mode != mode)
-		f->modes++;
-	f->mode = mode;
-	return 0;
-}
-
-int table_option(struct table_format *f, int val)
-{
-	switch (val) {
-	case CLI_OPT_JSON: return set_table_mode(f, TABLE_JSON);
-	case CLI_OPT_RAW: return set_table_mode(f, TABLE_RAW);
-	case CLI_OPT_EXPORT: return set_table_mode(f, TABLE_EXPORT);
-	case CLI_OPT_NOHEADINGS: f->noheadings = true; return 0;
-	default: return CLI_UNHANDLED;
-	}
-}
-
-int table_options_check(const struct table_format *f)
-{
-	if (f->modes > 1)
-		return usage_error("--json, --raw and --export contradict each other: choose one");
-	return 0;
-}
-
-int wait_options_check(const struct wait_options *o)
-{
-	if (o->nowait && o->has_timeout)
-		return usage_error("--nowait and --timeout contradict each other");
-	return 0;
-}
-
-int cli_unsigned(const char *option, const char *arg, unsigned long long low, unsigned long long high,
-		 unsigned long long *out)
-{
-	const char *why = parse_unsigned(arg, low, high, out);
-
-	return why ? cli_bad_value(option, arg, why) : 0;
-}
-
-int cli_signed(const char *option, const char *arg, long long low, long long high, long long *out)
-{
-	const char *why = parse_signed(arg, low, high, out);
-
-	return why ? cli_bad_value(option, arg, why) : 0;
-}
-
-int cli_size(const char *option, const char *arg, unsigned long long low, unsigned long long high,
-	     unsigned long long *out)
-{
-	const char *why = parse_size(arg, low, high, out);
-
-	return why ? cli_bad_value(option, arg, why) : 0;
-}
-
-int cli_duration(const char *option, const char *arg, struct timespec *out)
-{
-	const char *why = parse_duration(arg, out);
-
-	return why ? cli_bad_value(option, arg, why) : 0;
-}

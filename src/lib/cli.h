@@ -1,11 +1,10 @@
-/* Option parsing with popt, the same way for every subcommand.
+/* Option tables and the popt context, the same way for every subcommand.
  *
  * Each subcommand has one poptOption table.  Every option in it carries a
- * val and no arg pointer, so cli_parse hands each (val, text) to the
- * subcommand's callback, which parses numbers with parse.h and reports a
- * bad value as a usage error.  Options shared by several subcommands are
- * tables of their own, included with POPT_ARG_INCLUDE_TABLE, each with a
- * small handler that claims its own vals. */
+ * val and no arg pointer, so the runner (command.c) keeps each (val, text)
+ * in the bag a command's run asks (args.h).  Options shared by several
+ * subcommands are tables of their own here, included with
+ * POPT_ARG_INCLUDE_TABLE, each read by its getter in args.h. */
 #ifndef IPCTOOL_CLI_H
 #define IPCTOOL_CLI_H
 
@@ -31,8 +30,6 @@ enum {
 	CLI_OPT_PROGRESS = 1060, CLI_OPT_NO_PROGRESS,
 };
 
-/* Returned by option handlers for a val that is not theirs. */
-#define CLI_UNHANDLED (-1)
 /* Returned by cli_parse when --help was shown: exit 0. */
 #define CLI_HELP_SHOWN (-2)
 
@@ -42,8 +39,7 @@ extern struct poptOption cli_create_options[];
 extern struct poptOption cli_wait_options[];
 /* How a table is printed: --json, --raw, --export, --noheadings. */
 extern struct poptOption cli_table_options[];
-/* --progress, --no-progress (progress.h): a command's handler passes
- * these vals to progress_option. */
+/* --progress, --no-progress (progress.h), read by args_progress. */
 extern struct poptOption cli_progress_options[];
 
 #define CLI_INCLUDE(table, title) \
@@ -51,7 +47,7 @@ extern struct poptOption cli_progress_options[];
 #define CLI_HELP_TABLE CLI_INCLUDE(cli_help_options, "Help options:")
 #define TARGET_TABLE CLI_INCLUDE(cli_target_options, "Naming the object:")
 /* --key and --ftok for the commands that take several TARGETs (rm,
- * watch, dump): each names one more (targets_option); TARGET_TABLE's
+ * watch, dump): each names one more (args_targets); TARGET_TABLE's
  * name one. */
 #define CLI_TARGETS_ENTRIES \
 	{ "key", 'k', POPT_ARG_STRING, NULL, CLI_OPT_KEY, "System V key, decimal or 0x hex (repeatable)", "KEY" }, \
@@ -67,26 +63,13 @@ extern struct poptOption cli_progress_options[];
 	{ "shm", 'm', POPT_ARG_NONE, NULL, CLI_OPT_SHM, "shared memory segments", NULL }, \
 	{ "sems", 's', POPT_ARG_NONE, NULL, CLI_OPT_SEMS, "semaphore sets", NULL }
 
+/* The popt context of one command line (the runner's). */
 struct cli {
 	poptContext ctx;
-	const char **args;    /* positional arguments, NULL-terminated */
-	int nargs;
-	int next;             /* the first of them after the TARGET (command.c) */
-	const char **command; /* what follows `--`, NULL-terminated, or NULL */
 	char *prog;           /* "ipctool SUB", shown in --help */
 	const char **argv;    /* argv as handed to popt */
 };
 
-/* Called for each option: returns EXIT_OK to go on, or a status to stop. */
-typedef int (*cli_option_fn)(int val, const char *arg, void *data);
-
-/* Parse ARGV (ARGV[0] is the subcommand name).  Returns EXIT_OK,
- * CLI_HELP_SHOWN, or a status from the callback or a usage error.
- * --help prints SYNOPSIS (one form a line), SUMMARY and TABLE (usage.h).
- * cli_free must be called in every case. */
-int cli_parse(struct cli *cli, int argc, const char **argv,
-	      const struct poptOption *table, const char *synopsis, const char *summary,
-	      cli_option_fn on_option, void *data);
 void cli_free(struct cli *cli);
 /* The popt context for ARGV and TABLE, in CLI (the runner's first step);
  * cli_free must be called in every case. */
@@ -100,54 +83,17 @@ int cli_bad_option(poptContext ctx, int rc);
  * the first "--" in ARGV after ARGV[0] that is not the value of one of
  * TABLE's options (`--sep --`), or ARGC when there is none.  popt drops the
  * "--" from its leftovers, so a command that runs one splits ARGV here and
- * hands cli_parse only the part before it. */
+ * hands popt only the part before it. */
 int cli_command_start(int argc, const char **argv, const struct poptOption *table);
 /* Does WORD name an option of TABLE (its included tables too) that takes
  * its value from the next word?  "--name=VALUE" and "-xVALUE" do not. */
 bool cli_value_follows(const struct poptOption *table, const char *word);
-/* Map cli_parse's result to the exit status (help shown is 0). */
+/* The exit status of a run (help shown is 0). */
 int cli_status(int rc);
 
-/* Usage error for positional arguments left over. */
-int cli_extra_args(const struct cli *cli, int first_extra);
-
-/* --key/--ftok; CLI_UNHANDLED for other vals. */
-int target_option(struct target *t, int val, const char *arg);
-/* --key/--ftok as one more TARGET at the end of the array *V of *N;
- * CLI_UNHANDLED for other vals. */
-int targets_option(struct target **v, size_t *n, int val, const char *arg);
-/* Each positional argument of CLI as one more TARGET of *V. */
-int targets_from_args(struct target **v, size_t *n, const struct cli *cli);
 /* TARGETs or --all, one of the two (rm, dump: --all VERB by selection);
  * --user and --sysv/--posix select for --all only. */
 int targets_or_all_check(const struct target *v, size_t n, bool all, const struct select_options *s,
 			 const char *verb);
-/* The first positional argument as TARGET unless --key/--ftok gave one;
- * *NEXT becomes the index of the first argument after it. */
-int cli_target_finish(const struct cli *cli, struct target *t, bool required, int *next);
-
-void create_options_init(struct create_options *o);
-int create_option(struct create_options *o, int val, const char *arg);
-int wait_option(struct wait_options *o, int val, const char *arg);
-int select_option(struct select_options *o, int val, const char *arg);
-int table_option(struct table_format *f, int val);
-/* --progress/--no-progress into *MODE (the last given wins); CLI_UNHANDLED
- * for other vals. */
-int progress_option(enum progress_mode *mode, int val);
-/* An option's value ARG, range-checked into *OUT: 0, or a usage error
- * naming OPTION ("--count") and why ARG is no such value (parse.h).  So a
- * handler's case is one call, whatever the number's kind. */
-int cli_unsigned(const char *option, const char *arg, unsigned long long low, unsigned long long high,
-		 unsigned long long *out);
-int cli_signed(const char *option, const char *arg, long long low, long long high, long long *out);
-/* Bytes with K, M or G. */
-int cli_size(const char *option, const char *arg, unsigned long long low, unsigned long long high,
-	     unsigned long long *out);
-/* Seconds, as --timeout takes them. */
-int cli_duration(const char *option, const char *arg, struct timespec *out);
-/* --json, --raw and --export asked for together (repeating one is fine). */
-int table_options_check(const struct table_format *f);
-/* --nowait with --timeout contradict each other (ipctool-recv(1)). */
-int wait_options_check(const struct wait_options *o);
 
 #endif

@@ -9,81 +9,6 @@
 #include "lib/parse.h"
 #include "lib/signame.h"
 
-struct run {
-	const struct command *command;
-	char *opts;
-};
-
-static void *part(const struct run *r, size_t at)
-{
-	return r->opts + at - 1;
-}
-
-/* The shared parts' options first, then the command's own. */
-static int claim_option(int val, const char *arg, void *data)
-{
-	const struct run *r = data;
-	const struct command *c = r->command;
-	int rc;
-
-	if (c->target && (rc = target_option(part(r, c->target), val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if (c->create && (rc = create_option(part(r, c->create), val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if (c->wait && (rc = wait_option(part(r, c->wait), val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if (c->select && (rc = select_option(part(r, c->select), val, arg)) != CLI_UNHANDLED)
-		return rc;
-	if (c->format && (rc = table_option(part(r, c->format), val)) != CLI_UNHANDLED)
-		return rc;
-	return c->option ? c->option(val, arg, r->opts) : CLI_UNHANDLED;
-}
-
-static void init_parts(const struct run *r)
-{
-	const struct command *c = r->command;
-
-	if (c->target)
-		target_init(part(r, c->target));
-	if (c->create)
-		create_options_init(part(r, c->create));
-	if (c->init)
-		c->init(r->opts);
-}
-
-/* After parsing: the positional TARGET, and the shared parts' own rules. */
-static int finish_parts(const struct run *r, struct cli *cli)
-{
-	const struct command *c = r->command;
-	int rc;
-
-	if (c->target &&
-	    (rc = cli_target_finish(cli, part(r, c->target), c->target_use == TARGET_REQUIRED, &cli->next)))
-		return rc;
-	if (c->wait && (rc = wait_options_check(part(r, c->wait))))
-		return rc;
-	if (c->format && (rc = table_options_check(part(r, c->format))))
-		return rc;
-	return 0;
-}
-
-/* Where the COMMAND after `--` starts, or ARGC when there is none. */
-static int command_split(const struct command *c, int argc, const char **argv)
-{
-	if (!c->runs_command)
-		return argc;
-	int split = cli_command_start(argc, argv, c->table);
-	if (!c->command_after)
-		return split;
-	for (int i = 1; i < split; i++)
-		for (const char *const *w = c->command_after; *w; w++)
-			if (strcmp(argv[i], *w) == 0)
-				return split;
-	return argc;
-}
-
-/* ---- the new shape: every option into the bag (args.h) ---------------- */
-
 /* Is WORD written as kill(1) writes a signal or a process group: a dash,
  * then digits or a signal's name (-9, -TERM, -123)? */
 static bool kill_word(const char *word)
@@ -137,7 +62,6 @@ static void args_free(struct args *a)
 	for (size_t i = 0; i < a->ngiven; i++)
 		free(a->given[i].value);
 	free(a->given);
-	free(a->through);
 }
 
 /* Each option popt meets into A->given; --help shows the help. */
@@ -158,8 +82,9 @@ static int collect_options(const struct command *c, struct cli *cli, struct args
 	return rc < -1 ? cli_bad_option(cli->ctx, rc) : 0;
 }
 
-/* The positional words, and with them those after `--` (args.through). */
-static int collect_words(struct cli *cli, const char **command, struct args *a)
+/* The positional words, and with them those after `--` (args.through),
+ * in one array *STORE the caller frees. */
+static int collect_words(struct cli *cli, const char **command, struct args *a, const char ***store)
 {
 	const char **rest = poptGetArgs(cli->ctx);
 	int n = 0, ncommand = 0;
@@ -168,7 +93,7 @@ static int collect_words(struct cli *cli, const char **command, struct args *a)
 		n++;
 	while (command && command[ncommand])
 		ncommand++;
-	if (!(a->through = malloc(sizeof(*a->through) * (size_t)(2 * n + ncommand + 2))))
+	if (!(*store = a->through = malloc(sizeof(*a->through) * (size_t)(2 * n + ncommand + 2))))
 		return fail("out of memory");
 	/* words, NULL, then words again with the COMMAND after them, NULL */
 	for (int i = 0; i < n; i++)
@@ -185,11 +110,11 @@ static int collect_words(struct cli *cli, const char **command, struct args *a)
 	return 0;
 }
 
-static int run_args(const struct command *c, int argc, const char **argv)
+int command_run(const struct command *c, int argc, const char **argv)
 {
 	struct args a = { .table = c->table };
 	struct cli cli;
-	const char **order = NULL;
+	const char **order = NULL, **words = NULL;
 	int rc;
 
 	if ((c->flags & COMMAND_KILL_WORDS) && !(argv = order = kill_words_last(c, &argc, argv)))
@@ -199,42 +124,13 @@ static int run_args(const struct command *c, int argc, const char **argv)
 	if (rc == 0)
 		rc = collect_options(c, &cli, &a);
 	if (rc == 0)
-		rc = collect_words(&cli, split < argc ? argv + split + 1 : NULL, &a);
+		rc = collect_words(&cli, split < argc ? argv + split + 1 : NULL, &a, &words);
 	if (rc == 0)
 		rc = c->run(&a);
-	if (a.through)
-		a.through -= a.nwords + 1;
 	args_free(&a);
+	free(words);
 	cli_free(&cli);
 	free(order);
 	return cli_status(rc);
 }
 
-int command_run(const struct command *c, int argc, const char **argv)
-{
-	if (c->run)
-		return run_args(c, argc, argv);
-
-	struct cli cli;
-	int rc;
-
-	if (c->check_words && (rc = c->check_words(argc, argv, c->table)))
-		return rc;
-	struct run r = { .command = c, .opts = calloc(1, c->size ? c->size : 1) };
-	if (!r.opts)
-		return fail("out of memory");
-	init_parts(&r);
-	/* What follows `--` is the COMMAND to run, which popt must not see. */
-	int split = command_split(c, argc, argv);
-	rc = cli_parse(&cli, split, argv, c->table, c->synopsis, c->summary, claim_option, &r);
-	cli.command = split < argc ? argv + split + 1 : NULL;
-	if (rc == 0)
-		rc = finish_parts(&r, &cli);
-	if (rc == 0)
-		rc = c->old_run(r.opts, &cli);
-	if (c->done)
-		c->done(r.opts);
-	cli_free(&cli);
-	free(r.opts);
-	return cli_status(rc);
-}

@@ -20,7 +20,6 @@ enum table_mode { TABLE_PLAIN, TABLE_JSON, TABLE_RAW, TABLE_EXPORT };
 struct table_format {
 	enum table_mode mode;
 	bool noheadings;
-	int modes;            /* how many different modes the command line asked for */
 };
 
 /* A table named JSON_NAME (its key in a JSON document), or NULL when
