@@ -5,12 +5,19 @@
 
 #include "lib/command.h"
 
-extern const struct command command_mkq, command_send, command_recv;
-extern const struct command command_mkshm, command_shm_write, command_shm_read;
-extern const struct command command_mksem, command_sem_p, command_sem_v;
-extern const struct command command_fifo, command_pipe_run, command_sock;
-extern const struct command command_signal_send, command_signal_wait;
-extern const struct command command_list, command_rm, command_watch, command_metrics;
-extern const struct command command_dump, command_restore;
+/* Every subcommand, in the order --help lists them: adding one is its
+ * file and its name here (doc/ARCHITECTURE.md, "Where to add what").
+ * Each NAME is the file's `const struct command command_NAME`. */
+#define IPCTOOL_COMMANDS(X)                                          \
+	X(mkq) X(send) X(recv)                                       \
+	X(mkshm) X(shm_write) X(shm_read)                            \
+	X(mksem) X(sem_p) X(sem_v)                                   \
+	X(fifo) X(pipe_run) X(sock)                                  \
+	X(signal_send) X(signal_wait)                                \
+	X(list) X(rm) X(watch) X(metrics)                            \
+	X(dump) X(restore)
+
+#define COMMAND_DECLARE(name) extern const struct command command_##name;
+IPCTOOL_COMMANDS(COMMAND_DECLARE)
 
 #endif

@@ -25,8 +25,9 @@
  *      args_target, args_unsigned, ...), and its `const struct command`
  *      (command.h: name, summary, synopsis, table, complete, flags, run);
  *      a COMMAND it starts goes through spawn.h;
- *   2. add one line to `commands` below and one extern to commands.h:
- *      dispatch, --help, `ipctool help`, --list-commands read the table;
+ *   2. add its name to IPCTOOL_COMMANDS (commands.h), which declares it
+ *      and makes `commands` below: dispatch, --help, `ipctool help`,
+ *      --list-commands read that table;
  *   3. its manual page, man/ipctool-NAME.1, and its line in ipctool(1);
  *   4. run `make completions`: the bash, zsh and fish scripts are written
  *      from the tables and the entry's .complete (tools/gen-completions
@@ -69,14 +70,9 @@ static const struct command command_help = {
 
 /* Every subcommand, in the order --help lists them.  Dispatch, --help,
  * `ipctool help`, --list-commands and --dump-options all read this. */
+#define COMMAND_ADDRESS(name) &command_##name,
 static const struct command *const commands[] = {
-	&command_mkq, &command_send, &command_recv,
-	&command_mkshm, &command_shm_write, &command_shm_read,
-	&command_mksem, &command_sem_p, &command_sem_v,
-	&command_fifo, &command_pipe_run, &command_sock,
-	&command_signal_send, &command_signal_wait,
-	&command_list, &command_rm, &command_watch, &command_metrics,
-	&command_dump, &command_restore,
+	IPCTOOL_COMMANDS(COMMAND_ADDRESS)
 	&command_help,
 };
 
