@@ -55,3 +55,25 @@ top() { cd "$BATS_TEST_DIRNAME/.." && pwd; }
 	assert_equal "$status" 1
 	assert_output ""
 }
+
+@test "struct command is at most eight members, and every entry sets only those" {
+	# The members: the lines of struct command's body that end a declaration.
+	run awk '/^struct command \{/ { inside = 1; next } inside && /^\}/ { exit } inside && /;[[:space:]]*(\/\*.*)?$/ { n++ } END { print n }' "$(top)/src/lib/command.h"
+	assert_success
+	[ "$output" -ge 5 ] || fail "struct command not found: $output members"
+	[ "$output" -le 8 ] || fail "struct command has $output members"
+	# Each entry's designated members, all files together.
+	run bash -c "awk '/^(static )?const struct command command_[a-z_]+ = \{/ { inside = 1; next } inside && /^\};/ { inside = 0 } inside && /^\t\.[a-z_]+ =/ { sub(/^\t\./, \"\"); sub(/ =.*/, \"\"); print }' '$(top)'/src/cmd/*.c | sort -u"
+	assert_success
+	assert_output "$(printf '%s\n' complete flags name run summary synopsis table)"
+}
+
+@test "every entry defined in src/cmd is in the one table of subcommands, and the table names no other" {
+	run bash -c "sed -nE 's/^const struct command command_([a-z_]+) = \{/\1/p' '$(top)'/src/cmd/*.c | sort"
+	assert_success
+	defined=$output
+	run bash -c "sed -n '/define IPCTOOL_COMMANDS/,/^\$/p' '$(top)/src/cmd/commands.h' | grep -oE 'X\([a-z_]+\)' | sed -E 's/X\((.*)\)/\1/' | sort"
+	assert_success
+	[ -n "$output" ] || fail "IPCTOOL_COMMANDS not found"
+	assert_equal "$output" "$defined"
+}
