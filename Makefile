@@ -132,12 +132,12 @@ check-loaded: ipctool
 # fails on a crash, a sanitizer report or a reference mismatch.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES   := number key size mode duration age target ftok signal user jsonline records chunks dumpline
+FUZZ_NAMES   := number key size mode duration age target ftok signal user jsonline records chunks dumpline runner
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # The parsers and what they link against (error messages, option tables).
 FUZZ_DEPS    := lib/parse lib/target lib/signame inv/sysvobj lib/cli lib/error lib/wait lib/buf lib/nsenter \
                 lib/io lib/json lib/jsonline lib/records lib/chunks lib/dumpline lib/janssondl lib/usage \
-                lib/progress lib/size
+                lib/progress lib/size lib/args lib/command
 FUZZ_OBJS    := $(FUZZ_DEPS:%=build-fuzz/obj/%.o)
 FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/fuzz-%)
 # clang's -Wformat=2 also flags error.c's vfprintf of a checked format.

@@ -177,6 +177,14 @@ start_stubborn() {
 	assert_only_error 2 signal-send "unknown option"
 }
 
+@test "signal-send's short letters clustered (-gK 5) take their value as popt reads them, kill(1)'s words aside" {
+	# -K, the last of the cluster, takes the next word: 5 is no SIGNAL.
+	run_tool signal-send -gK 5 TERM 1
+	assert_error 2 signal-send "$(re_quote "process group 1 cannot be named")"
+	run_tool signal-send -gK5 -9 1
+	assert_only_error 2 signal-send "invalid signal '-9': write it without '-'"
+}
+
 @test "signal-send usage errors exit 2 and send nothing" {
 	# The waiter takes the first USR1 or USR2: the USR2 sent last is the
 	# one it reports only if no usage error sent it a USR1 before.

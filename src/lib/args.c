@@ -26,11 +26,10 @@ const char *args_value(const struct args *a, int val)
 
 const struct arg *args_next(const struct args *a, int val, const struct arg *after)
 {
-	const struct arg *end = a->given + a->ngiven;
-
-	for (const struct arg *g = after ? after + 1 : a->given; g < end; g++)
-		if (val == 0 || g->val == val)
-			return g;
+	/* Indices, not pointers: with no option given, GIVEN is NULL. */
+	for (size_t i = after ? (size_t)(after - a->given) + 1 : 0; i < a->ngiven; i++)
+		if (val == 0 || a->given[i].val == val)
+			return &a->given[i];
 	return NULL;
 }
 

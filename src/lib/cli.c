@@ -103,20 +103,46 @@ static bool option_takes_value(const struct poptOption *o)
 	return (o->argInfo & POPT_ARG_MASK) != POPT_ARG_NONE;
 }
 
-bool cli_value_follows(const struct poptOption *table, const char *word)
+/* TABLE's option (its included tables too) of short name C, or NULL. */
+static const struct poptOption *short_option(const struct poptOption *table, char c)
 {
 	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
 		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
-			if (cli_value_follows(o->arg, word))
-				return true;
-			continue;
+			const struct poptOption *found = short_option(o->arg, c);
+			if (found)
+				return found;
+		} else if (o->shortName == c) {
+			return o;
 		}
-		if (!option_takes_value(o))
-			continue;
-		if (word[1] == '-' && o->longName && strcmp(word + 2, o->longName) == 0)
-			return true;
-		if (word[1] != '-' && o->shortName && word[1] == o->shortName && word[2] == '\0')
-			return true;
+	}
+	return NULL;
+}
+
+static bool long_option_takes_value(const struct poptOption *table, const char *name)
+{
+	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
+		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
+			if (long_option_takes_value(o->arg, name))
+				return true;
+		} else if (o->longName && strcmp(name, o->longName) == 0) {
+			return option_takes_value(o);
+		}
+	}
+	return false;
+}
+
+bool cli_value_follows(const struct poptOption *table, const char *word)
+{
+	if (word[1] == '-')
+		return long_option_takes_value(table, word + 2);
+	/* Short options cluster (-gv): the first that takes a value takes the
+	 * rest of the word, or the next word when it ends the cluster. */
+	for (const char *c = word + 1; *c; c++) {
+		const struct poptOption *o = short_option(table, *c);
+		if (!o)
+			return false;
+		if (option_takes_value(o))
+			return c[1] == '\0';
 	}
 	return false;
 }

@@ -86,7 +86,8 @@ int cli_bad_option(poptContext ctx, int rc);
  * hands popt only the part before it. */
 int cli_command_start(int argc, const char **argv, const struct poptOption *table);
 /* Does WORD name an option of TABLE (its included tables too) that takes
- * its value from the next word?  "--name=VALUE" and "-xVALUE" do not. */
+ * its value from the next word: --name, -x, or a cluster -abx that -x
+ * ends?  "--name=VALUE", "-xVALUE" and "-xab" do not. */
 bool cli_value_follows(const struct poptOption *table, const char *word);
 /* The exit status of a run (help shown is 0). */
 int cli_status(int rc);
