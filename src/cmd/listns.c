@@ -34,13 +34,9 @@ static bool wants_column(const struct output *out, enum col c)
  * the listing is printed after going home. */
 static void read_capacities(struct sysv_obj *objs, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct msqid_ds ds;
-		if (objs[i].kind == IPC_KIND_QUEUE && msgctl(objs[i].id, IPC_STAT, &ds) == 0) {
-			objs[i].qbytes = ds.msg_qbytes;
-			objs[i].has_qbytes = true;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if (objs[i].kind == IPC_KIND_QUEUE)
+			objs[i].has_qbytes = sysv_queue_qbytes(objs[i].id, &objs[i].qbytes);
 }
 
 /* ---- which POSIX file systems count for which namespace ------------------ */

@@ -173,16 +173,10 @@ static int read_sem_values(struct watch_sample *s, struct watch_obj *o)
  * read it already, in the queue's namespace. */
 static void read_qbytes(struct watch_obj *o)
 {
-	struct msqid_ds ds;
-
-	o->has_qbytes = false;
-	if (o->row.sysv->has_qbytes) {
-		o->has_qbytes = true;
-		o->qbytes = o->row.sysv->qbytes;
-	} else if (msgctl(o->row.sysv->id, IPC_STAT, &ds) == 0) {
-		o->has_qbytes = true;
-		o->qbytes = ds.msg_qbytes;
-	}
+	o->has_qbytes = o->row.sysv->has_qbytes;
+	o->qbytes = o->row.sysv->qbytes;
+	if (!o->has_qbytes)
+		o->has_qbytes = sysv_queue_qbytes(o->row.sysv->id, &o->qbytes);
 }
 
 /* Only IPC_SET changes a capacity (or who may read it), and it sets the
