@@ -33,24 +33,15 @@ const struct arg *args_next(const struct args *a, int val, const struct arg *aft
 	return NULL;
 }
 
-static const struct poptOption *option_of(const struct poptOption *table, int val)
+static bool has_val(const struct poptOption *o, const void *val)
 {
-	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
-		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
-			const struct poptOption *found = option_of(o->arg, val);
-			if (found)
-				return found;
-		} else if (o->val == val) {
-			return o;
-		}
-	}
-	return NULL;
+	return o->val == *(const int *)val;
 }
 
 const char *args_name(const struct args *a, int val)
 {
 	static char name[64];
-	const struct poptOption *o = option_of(a->table, val);
+	const struct poptOption *o = cli_find_option(a->table, has_val, &val);
 
 	if (o && o->longName)
 		snprintf(name, sizeof(name), "--%s", o->longName);

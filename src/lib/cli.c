@@ -103,42 +103,41 @@ static bool option_takes_value(const struct poptOption *o)
 	return (o->argInfo & POPT_ARG_MASK) != POPT_ARG_NONE;
 }
 
-/* TABLE's option (its included tables too) of short name C, or NULL. */
-static const struct poptOption *short_option(const struct poptOption *table, char c)
+const struct poptOption *cli_find_option(const struct poptOption *table,
+					 bool (*is)(const struct poptOption *o, const void *key), const void *key)
 {
 	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
 		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
-			const struct poptOption *found = short_option(o->arg, c);
+			const struct poptOption *found = cli_find_option(o->arg, is, key);
 			if (found)
 				return found;
-		} else if (o->shortName == c) {
+		} else if (is(o, key)) {
 			return o;
 		}
 	}
 	return NULL;
 }
 
-static bool long_option_takes_value(const struct poptOption *table, const char *name)
+static bool has_short_name(const struct poptOption *o, const void *c)
 {
-	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
-		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
-			if (long_option_takes_value(o->arg, name))
-				return true;
-		} else if (o->longName && strcmp(name, o->longName) == 0) {
-			return option_takes_value(o);
-		}
-	}
-	return false;
+	return o->shortName && o->shortName == *(const char *)c;
+}
+
+static bool has_long_name(const struct poptOption *o, const void *name)
+{
+	return o->longName && strcmp(o->longName, name) == 0;
 }
 
 bool cli_value_follows(const struct poptOption *table, const char *word)
 {
-	if (word[1] == '-')
-		return long_option_takes_value(table, word + 2);
+	if (word[1] == '-') {
+		const struct poptOption *o = cli_find_option(table, has_long_name, word + 2);
+		return o && option_takes_value(o);
+	}
 	/* Short options cluster (-gv): the first that takes a value takes the
 	 * rest of the word, or the next word when it ends the cluster. */
 	for (const char *c = word + 1; *c; c++) {
-		const struct poptOption *o = short_option(table, *c);
+		const struct poptOption *o = cli_find_option(table, has_short_name, c);
 		if (!o)
 			return false;
 		if (option_takes_value(o))

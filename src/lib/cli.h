@@ -85,6 +85,10 @@ int cli_bad_option(poptContext ctx, int rc);
  * "--" from its leftovers, so a command that runs one splits ARGV here and
  * hands popt only the part before it. */
 int cli_command_start(int argc, const char **argv, const struct poptOption *table);
+/* The first option of TABLE (its included tables too) that IS says is the
+ * one KEY names, or NULL. */
+const struct poptOption *cli_find_option(const struct poptOption *table,
+					 bool (*is)(const struct poptOption *o, const void *key), const void *key);
 /* Does WORD name an option of TABLE (its included tables too) that takes
  * its value from the next word: --name, -x, or a cluster -abx that -x
  * ends?  "--name=VALUE", "-xVALUE" and "-xab" do not. */
