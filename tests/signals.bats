@@ -241,8 +241,11 @@ start_stubborn() {
 	run awk '{ print $3 }' "/proc/$pid/stat"
 	assert_success
 	assert_output Z
-	# A process that simply exits is gone too.
+	# A process that simply exits is gone too.  Signalled only once it is
+	# sleep: before its exec it is a copy of Bats, whose traps would take
+	# the TERM and report this test failed (seen under load).
 	bg_start sleep 60
+	wait_for "[ \"\$(cat /proc/$BG_PID/comm 2>/dev/null)\" = sleep ]" || fail "sleep did not start"
 	run timeout 20 ipctool signal-send TERM "$BG_PID" --wait 15
 	assert_success
 }

@@ -178,6 +178,11 @@ EOF
 	assert_error 2 list "unknown column 'KEY' in --output; valid columns with --connected: PATH,TYPE,STATE,INODE,PEER,PROCESSES,ENDPOINTS"
 	run_tool list --sockets --connected -o ''
 	assert_error 2 list "at least one column"
+	# A '+' that adds nothing names no column either, as for list's own.
+	run_tool list --sockets --connected -o +
+	assert_error 2 list "--output needs at least one column; valid columns with --connected: PATH,"
+	run_tool list -o +
+	assert_error 2 list "--output needs at least one column; valid columns: KEY,"
 	run_tool list --sockets --connected --namespaces
 	assert_error 2 list "--namespaces is a table of its own"
 	run_tool list --sockets --connected --ns 1

@@ -79,19 +79,6 @@ static struct poptOption list_table[] = {
 	POPT_TABLEEND
 };
 
-static const char *valid_columns(void)
-{
-	static char text[512];
-
-	text[0] = '\0';
-	for (int c = 0; c < NCOLS; c++) {
-		if (c)
-			strcat(text, ",");
-		strcat(text, columns[c].name);
-	}
-	return text;
-}
-
 static int print_column_help(void)
 {
 	for (int c = 0; c < NCOLS; c++) {
@@ -107,44 +94,22 @@ static int print_column_help(void)
 	return CLI_HELP_SHOWN;
 }
 
-static int unknown_column(const char *name, size_t len)
+static void keep_column(void *ctx, int index)
 {
-	char *copy = strndup(name, len);
+	struct output *out = ctx;
 
-	if (!copy)
-		return fail("out of memory");
-	int rc = usage_error("unknown column '%s' in --output; valid columns: %s", quote_input(copy),
-			     valid_columns());
-	free(copy);
-	return rc;
+	if (out->ncols < NCOLS)
+		out->cols[out->ncols++] = (enum col)index;
 }
 
 static int parse_columns(struct output *out, const char *arg)
 {
-	const char *p = arg;
-
 	if (strcmp(arg, "help") == 0)
 		return print_column_help();
-
 	out->cols_given = true;
-	out->cols_plus = *p == '+';
 	out->ncols = 0;
-	if (out->cols_plus)
-		p++;
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		int found = column_by_name(p, len);
-		if (found < 0)
-			return unknown_column(p, len);
-		if (out->ncols < NCOLS)
-			out->cols[out->ncols++] = (enum col)found;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	if (out->ncols == 0)
-		return usage_error("--output needs at least one column; valid columns: %s", valid_columns());
-	return 0;
+	return table_parse_columns(arg, &(struct column_list){ list_column_name, "valid columns", keep_column, out },
+				   &out->cols_plus);
 }
 
 /* The options, the TARGET, then the output format, in the order the

@@ -45,13 +45,6 @@ struct conn_cols {
 	size_t n;
 };
 
-static void valid_names(char *text, size_t size)
-{
-	text[0] = '\0';
-	for (int c = 0; c < NCONN_COLS; c++)
-		snprintf(text + strlen(text), size - strlen(text), "%s%s", c ? "," : "", conn_columns[c].name);
-}
-
 static int print_help(void)
 {
 	for (int c = 0; c < NCONN_COLS; c++)
@@ -59,56 +52,33 @@ static int print_help(void)
 	return CLI_HELP_SHOWN;
 }
 
-static int column_named(const char *name, size_t len)
+static void keep_column(void *ctx, int index)
 {
-	for (int c = 0; c < NCONN_COLS; c++)
-		if (strlen(conn_columns[c].name) == len && strncasecmp(conn_columns[c].name, name, len) == 0)
-			return c;
-	return -1;
-}
+	struct conn_cols *cols = ctx;
 
-static int bad_column(const char *name, size_t len)
-{
-	char valid[128], *copy = strndup(name, len);
-
-	if (!copy)
-		return fail("out of memory");
-	valid_names(valid, sizeof(valid));
-	int rc = usage_error("unknown column '%s' in --output; valid columns with --connected: %s",
-			     quote_input(copy), valid);
-	free(copy);
-	return rc;
+	if (cols->n < sizeof(cols->v) / sizeof(cols->v[0]))
+		cols->v[cols->n++] = (enum conn_col)index;
 }
 
 /* --output's COLS as list takes them: NAME,... or +NAME,... after the
  * default ones. */
 static int parse_cols(const char *text, struct conn_cols *cols)
 {
-	const char *p = text;
+	struct conn_cols named = { .n = 0 };
+	bool plus;
+	int rc;
 
 	cols->n = 0;
-	if (!text || *p == '+')
-		for (int c = 0; c < NCONN_COLS; c++)
-			cols->v[cols->n++] = (enum conn_col)c;
-	if (!text)
-		return 0;
-	if (strcmp(text, "help") == 0)
+	if (text && strcmp(text, "help") == 0)
 		return print_help();
-	p += *p == '+';
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		int c = column_named(p, len);
-		if (c < 0)
-			return bad_column(p, len);
-		if (cols->n < sizeof(cols->v) / sizeof(cols->v[0]))
-			cols->v[cols->n++] = (enum conn_col)c;
-		p += len + (p[len] == ',');
-	}
-	if (cols->n == 0) {
-		char valid[128];
-		valid_names(valid, sizeof(valid));
-		return usage_error("--output needs at least one column; valid columns with --connected: %s", valid);
-	}
+	if (text && (rc = table_parse_columns(text, &(struct column_list){ connected_column_name,
+			"valid columns with --connected", keep_column, &named }, &plus)))
+		return rc;
+	if (!text || plus)
+		for (int c = 0; c < NCONN_COLS; c++)
+			keep_column(cols, c);
+	for (size_t i = 0; i < named.n; i++)
+		keep_column(cols, named.v[i]);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "lib/buf.h"
@@ -451,4 +452,57 @@ int table_print_arena(struct table_printer *tp, struct libscols_table *tb, const
 		scols_table_enable_noheadings(tb, 1);
 	}
 	return rc;
+}
+
+/* NAMES's columns, comma-separated, into TEXT of SIZE. */
+static void column_names(const char *(*name_of)(size_t i), char *text, size_t size)
+{
+	const char *name;
+
+	text[0] = '\0';
+	for (size_t i = 0; (name = name_of(i)); i++)
+		snprintf(text + strlen(text), size - strlen(text), "%s%s", i ? "," : "", name);
+}
+
+static int column_index(const char *(*name_of)(size_t i), const char *name, size_t len)
+{
+	const char *c;
+
+	for (size_t i = 0; (c = name_of(i)); i++)
+		if (strlen(c) == len && strncasecmp(c, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int unknown_column(const struct column_list *list, const char *name, size_t len)
+{
+	char valid[1024], *copy = strndup(name, len);
+
+	if (!copy)
+		return fail("out of memory");
+	column_names(list->name_of, valid, sizeof(valid));
+	int rc = usage_error("unknown column '%s' in --output; %s: %s", quote_input(copy), list->valid, valid);
+	free(copy);
+	return rc;
+}
+
+int table_parse_columns(const char *text, const struct column_list *list, bool *plus)
+{
+	char valid[1024];
+	const char *p = text + (*text == '+');
+	bool any = false;
+
+	*plus = *text == '+';
+	for (; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		size_t len = strcspn(p, ",");
+		int c = column_index(list->name_of, p, len);
+		if (c < 0)
+			return unknown_column(list, p, len);
+		list->keep(list->ctx, c);
+		any = true;
+	}
+	if (any)
+		return 0;
+	column_names(list->name_of, valid, sizeof(valid));
+	return usage_error("--output needs at least one column; %s: %s", list->valid, valid);
 }

@@ -91,4 +91,18 @@ void table_arena_free(struct table_arena *a);
 int table_print_arena(struct table_printer *tp, struct libscols_table *tb, const struct table_arena *a,
 		      const char *title);
 
+/* The columns a --output COLS may name (list's, or --connected's). */
+struct column_list {
+	const char *(*name_of)(size_t i);  /* the I-th column's name; NULL past the last */
+	const char *valid;                 /* how the error introduces them: "valid columns" */
+	void (*keep)(void *ctx, int index); /* one more named column, in order */
+	void *ctx;
+};
+
+/* --output's COLS as lsipc takes them: NAME,... (any case), each handed
+ * to LIST's keep; a leading '+' (*PLUS) adds them to the default columns.
+ * 0, or a usage error naming an unknown column, or none, with the valid
+ * names. */
+int table_parse_columns(const char *text, const struct column_list *list, bool *plus);
+
 #endif
