@@ -373,7 +373,7 @@ static int receive(struct recv_options *o, const char *const *command)
 
 static int recv_run(const struct args *a)
 {
-	/* Two TARGETs and a path: on the heap, as the runner kept them. */
+	/* Two TARGETs (some 8 KiB each) and a path: on the heap, not the stack. */
 	struct recv_options *o = malloc(sizeof(*o));
 	int next, rc;
 

@@ -381,7 +381,7 @@ static int send_to_queue(struct send_options *o, const struct args *a, int next)
 
 static int send_run(const struct args *a)
 {
-	/* A TARGET is some 8 KiB: on the heap, as the runner kept it. */
+	/* A TARGET is some 8 KiB: the options go on the heap, not the stack. */
 	struct send_options *o = malloc(sizeof(*o));
 	int next, rc;
 

@@ -30,7 +30,7 @@ enum {
 	CLI_OPT_PROGRESS = 1060, CLI_OPT_NO_PROGRESS,
 };
 
-/* Returned by cli_parse when --help was shown: exit 0. */
+/* Returned by the runner when --help was shown: exit 0. */
 #define CLI_HELP_SHOWN (-2)
 
 extern struct poptOption cli_help_options[];
