@@ -191,38 +191,34 @@ static int find_users(const struct row *r, struct users *u, struct obj_users *w)
 	return rc ? fail("out of memory") : 0;
 }
 
-int detail_show_sysv(const struct sysv_obj *o, const struct output *out, bool peek)
+/* R's object in detail, its users found first; PEEK: a System V queue's
+ * messages too. */
+static int detail_show(const struct row *r, const struct output *out, bool peek)
 {
 	struct users u = { 0 };
 	struct obj_users w = { 0 };
 	struct libscols_table *users = NULL;
-	int rc = find_users(&(struct row){ .sysv = o }, &u, &w);
+	int rc = find_users(r, &u, &w);
 
 	if (rc == 0)
 		rc = users_table(&u, &w, out, &users);
 	if (rc == 0)
-		rc = detail_show_sysv_users(o, out, peek, &u, users);
+		rc = r->sysv ? detail_show_sysv_users(r->sysv, out, peek, &u, users)
+			     : detail_show_posix_users(r->posix, out, &u, users);
 	scols_unref_table(users);
 	obj_users_free(&w);
 	users_free(&u);
 	return rc;
 }
 
+int detail_show_sysv(const struct sysv_obj *o, const struct output *out, bool peek)
+{
+	return detail_show(&(struct row){ .sysv = o }, out, peek);
+}
+
 int detail_show_posix(const struct posix_obj *o, const struct output *out)
 {
-	struct users u = { 0 };
-	struct obj_users w = { 0 };
-	struct libscols_table *users = NULL;
-	int rc = find_users(&(struct row){ .posix = o }, &u, &w);
-
-	if (rc == 0)
-		rc = users_table(&u, &w, out, &users);
-	if (rc == 0)
-		rc = detail_show_posix_users(o, out, &u, users);
-	scols_unref_table(users);
-	obj_users_free(&w);
-	users_free(&u);
-	return rc;
+	return detail_show(&(struct row){ .posix = o }, out, false);
 }
 
 /* ---- the views ---------------------------------------------------------- */

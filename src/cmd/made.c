@@ -70,3 +70,12 @@ int made_told(const struct made *m)
 	return fail("cannot write the %s of %s to standard output: %s; it was new, so it is "
 		    "removed again", what, describe(&o), strerror(write_errno));
 }
+
+int made_report(const struct asked *asked, bool created)
+{
+	int rc = made_told(&(struct made){ asked->kind, asked->target, asked->id, created });
+
+	if (rc == 0 && !created)
+		unapplied_tell(asked);
+	return rc;
+}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "cmd/unapplied.h"
 #include "lib/target.h"
 
 struct made {
@@ -26,5 +27,9 @@ int made_check_target(const struct target *t);
  * line and flush it to stdout.  Returns EXIT_OK, or EXIT_FAIL after
  * removing a new object and reporting. */
 int made_told(const struct made *m);
+/* The whole report of an mk* command: the handle of what ASKED names
+ * (made_told), then, when it existed already (not CREATED), what was asked
+ * and not applied (unapplied_tell).  Returns made_told's status. */
+int made_report(const struct asked *asked, bool created);
 
 #endif

@@ -64,12 +64,8 @@ static int mkq_run(const struct args *a)
 	bool created;
 	if ((rc = queue_create(&target, &create, &limits, &id, &created)))
 		return rc;
-	if ((rc = made_told(&(struct made){ IPC_KIND_QUEUE, &target, id, created })))
-		return rc;
-	if (!created)
-		unapplied_tell(&(struct asked){ .kind = IPC_KIND_QUEUE, .target = &target, .id = id,
-						.create = &create });
-	return EXIT_OK;
+	return made_report(&(struct asked){ .kind = IPC_KIND_QUEUE, .target = &target, .id = id, .create = &create },
+			   created);
 }
 
 const struct command command_mkq = {

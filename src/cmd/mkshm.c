@@ -37,12 +37,9 @@ static int mkshm_run(const struct args *a)
 		return rc;
 	if (size == 0)
 		return usage_error("missing --size SIZE (bytes; K, M, G allowed)");
-	if ((rc = segment_create(&seg, &target, &create, size)) == 0) {
-		rc = made_told(&(struct made){ IPC_KIND_SHM, &seg.target, seg.id, seg.created });
-		if (rc == 0 && !seg.created)
-			unapplied_tell(&(struct asked){ .kind = IPC_KIND_SHM, .target = &seg.target, .id = seg.id,
-							.create = &create, .size = size });
-	}
+	if ((rc = segment_create(&seg, &target, &create, size)) == 0)
+		rc = made_report(&(struct asked){ .kind = IPC_KIND_SHM, .target = &seg.target, .id = seg.id,
+						  .create = &create, .size = size }, seg.created);
 	segment_close(&seg);
 	return rc;
 }

@@ -143,13 +143,10 @@ static int mksem_run(const struct args *a)
 	if ((rc = read_mksem(a, o)) || (rc = made_check_target(&o->target)) || (rc = mksem_check_kind(a, o)))
 		return rc;
 	rc = semaphore_create(&sem, &o->target, &o->create, o->nsems, o->value_given, o->value);
-	if (rc == 0) {
-		rc = made_told(&(struct made){ IPC_KIND_SEM, &sem.target, sem.id, sem.created });
-		if (rc == 0 && !sem.created)
-			unapplied_tell(&(struct asked){ .kind = IPC_KIND_SEM, .target = &sem.target, .id = sem.id,
-							.create = &o->create, .nsems = o->nsems_given ? o->nsems : 0,
-							.value_given = o->value_given, .value = o->value });
-	}
+	if (rc == 0)
+		rc = made_report(&(struct asked){ .kind = IPC_KIND_SEM, .target = &sem.target, .id = sem.id,
+						  .create = &o->create, .nsems = o->nsems_given ? o->nsems : 0,
+						  .value_given = o->value_given, .value = o->value }, sem.created);
 	semaphore_close(&sem);
 	return rc;
 }
