@@ -426,31 +426,35 @@ static int scan_again(struct second_look *l, const struct chosen *c)
  * just before it goes (its kernel record or file now, and the users a
  * scan of /proc at most a second old found): what is in use stays.
  * --force keeps nothing in use: no users are looked for then. */
+/* One chosen object, System V (S) or POSIX (P), looked at again and
+ * removed unless it is kept: EXIT_OK, or EXIT_FAIL when it was refused or
+ * could not go. */
+static int recheck_and_remove(struct rm_options *o, struct users *users, const struct sysv_obj *s,
+			      const struct posix_obj *p)
+{
+	pid_t who;
+	enum recheck r = s ? sysv_recheck(users, s, &o->filter, o->force, &who)
+			   : posix_recheck(users, p, &o->filter, o->force, &who);
+	int v = recheck_verdict(o, users, r, s ? sysv_describe(s) : posix_describe(p), who);
+
+	if (v < 0)
+		return EXIT_FAIL;
+	if (v == 0 && (s ? remove_one(o, s, true) : remove_posix(o, p, true)) != 0)
+		return EXIT_FAIL;
+	return EXIT_OK;
+}
+
 static int remove_rechecked(struct rm_options *o, const struct chosen *c)
 {
 	struct second_look look = { .scanned = false };
-	int status = EXIT_OK, v;
+	int status = EXIT_OK;
 	bool blind = false;       /* a scan failed (reported): nothing more goes */
-	pid_t who;
 
-	for (size_t i = 0; i < c->sysv.n && !blind; i++) {
-		const struct sysv_obj *obj = &c->sysv.objs[i];
+	for (size_t i = 0; i < c->sysv.n + c->posix.n; i++) {
+		const struct sysv_obj *s = i < c->sysv.n ? &c->sysv.objs[i] : NULL;
 		if (!o->force && (blind = scan_again(&look, c) != 0))
 			break;
-		enum recheck r = sysv_recheck(&look.users, obj, &o->filter, o->force, &who);
-		if ((v = recheck_verdict(o, &look.users, r, sysv_describe(obj), who)) < 0)
-			status = EXIT_FAIL;
-		else if (v == 0 && remove_one(o, obj, true) != 0)
-			status = EXIT_FAIL;
-	}
-	for (size_t i = 0; i < c->posix.n && !blind; i++) {
-		const struct posix_obj *obj = &c->posix.objs[i];
-		if (!o->force && (blind = scan_again(&look, c) != 0))
-			break;
-		enum recheck r = posix_recheck(&look.users, obj, &o->filter, o->force, &who);
-		if ((v = recheck_verdict(o, &look.users, r, posix_describe(obj), who)) < 0)
-			status = EXIT_FAIL;
-		else if (v == 0 && remove_posix(o, obj, true) != 0)
+		if (recheck_and_remove(o, &look.users, s, s ? NULL : &c->posix.objs[i - c->sysv.n]) != EXIT_OK)
 			status = EXIT_FAIL;
 	}
 	users_free(&look.users);
