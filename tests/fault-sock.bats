@@ -22,11 +22,6 @@ teardown() {
 	common_teardown
 }
 
-listen() {
-	bg_start ipctool sock s --listen "$@" >out 2>err
-	LISTENER=${BG_PIDS[-1]}
-	wait_for '[ -S s ]'
-}
 
 # faulty N ARGS...: ipctool ARGS with its Nth sendto failing with EPIPE.
 # (LeakSanitizer cannot run under ptrace: off for an ASan build.)

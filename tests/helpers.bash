@@ -152,6 +152,36 @@ wait_blocked() {
 	wait_for "in_kernel_wait $1 '$2'" ||
 		fail "process $1 did not block in $2 (state $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null), in $(cat "/proc/$1/wchan" 2>/dev/null))"
 }
+# listen ARGS...: `ipctool sock ${LISTEN_AT:-s} --listen ARGS` in the
+# background, in the current directory (stdout to out, stderr to err), its
+# pid in LISTENER, returned once it waits for peers: the socket file exists
+# and it sleeps in poll (the file appears at bind, before listen(2), so a
+# peer that came then would be refused).  listen_abstract: the same on the
+# abstract name $A.
+listen() {
+	bg_start ipctool sock "${LISTEN_AT:-s}" --listen "$@" >out 2>err
+	LISTENER=$BG_PID
+	wait_for '[ -S "${LISTEN_AT:-s}" ]'
+	wait_blocked "$LISTENER" poll
+}
+listen_abstract() {
+	bg_start ipctool sock "$A" --listen "$@" >out 2>err
+	LISTENER=$BG_PID
+	wait_for "grep -q ' ${A}\$' /proc/net/unix"
+	wait_blocked "$LISTENER" poll
+}
+# public_dir: a directory uid 65534 can reach, in PUBDIR (the teardown of
+# a file that uses it removes it).
+public_dir() {
+	PUBDIR=$(mktemp -d /tmp/ipctool-test.XXXXXX)
+	chmod 755 "$PUBDIR"
+}
+# finished: the listener ended by itself with status 0.
+finished() {
+	wait_exit "$LISTENER"
+	assert_equal "$EXIT_RC" 0
+}
+
 # Where a job blocks to wait for a message, for room, for a semaphore.
 WCHAN_MSGRCV=do_msgrcv
 WCHAN_MSGSND=do_msgsnd

@@ -23,13 +23,6 @@ teardown() {
 	common_teardown
 }
 
-# A directory uid 65534 can reach, removed in teardown; the test's own
-# may not be.
-public_dir() {
-	PUBDIR=$(mktemp -d /tmp/ipctool-hostile.XXXXXX)
-	chmod 755 "$PUBDIR"
-}
-
 qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
 
 # ignoring CMD...: run CMD as a daemon or CI runner can leave a program:

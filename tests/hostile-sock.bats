@@ -19,29 +19,6 @@ teardown() {
 	common_teardown
 }
 
-# listen ARGS...: a listener in the background on ./s (stdout to out,
-# stderr to err), once its socket is there.
-listen() {
-	bg_start ipctool sock s --listen "$@" >out 2>err
-	LISTENER=${BG_PIDS[-1]}
-	wait_for '[ -S s ]'
-}
-# listen_abstract ARGS...: the same on $A.
-listen_abstract() {
-	bg_start ipctool sock "$A" --listen "$@" >out 2>err
-	LISTENER=${BG_PIDS[-1]}
-	wait_for 'ss -xlH | grep -q -- " ${A} "' || wait_for 'grep -q " ${A}$" /proc/net/unix'
-}
-# finished: the listener ended by itself with status 0.
-finished() {
-	wait_exit "$LISTENER"
-	assert_equal "$EXIT_RC" 0
-}
-# A directory uid 65534 can reach.
-public_dir() {
-	PUBDIR=$(mktemp -d /tmp/ipctool-hostile.XXXXXX)
-	chmod 755 "$PUBDIR"
-}
 # client_in_background ARGS...: sock ARGS with stdin the FIFO ./in, which
 # this shell holds open on fd 7 (write to it with >&7); stdout to reply,
 # stderr to cerr, its status to rc once it ends.

@@ -19,16 +19,6 @@ teardown() {
 	common_teardown
 }
 
-listen() {
-	bg_start ipctool sock s --listen "$@" >out 2>err
-	LISTENER=${BG_PIDS[-1]}
-	wait_for '[ -S s ]'
-	wait_blocked "$LISTENER" poll
-}
-finished() {
-	wait_exit "$LISTENER"
-	assert_equal "$EXIT_RC" 0
-}
 
 # A python3 server on ./s of type $1 (stream, seqpacket, dgram): takes one
 # message with up to 253 descriptors and writes to ./got the data, how

@@ -9,6 +9,8 @@ load helpers
 setup() {
 	D=$BATS_TEST_TMPDIR
 	cd "$D"
+	# Its listeners' messages name the socket by its absolute path.
+	LISTEN_AT=$D/s
 }
 teardown() {
 	touch "$D/go"
@@ -16,11 +18,6 @@ teardown() {
 	common_teardown
 }
 
-listen() {
-	bg_start ipctool sock "$D/s" --listen "$@" >"$D/out" 2>"$D/err"
-	LISTENER=$BG_PID
-	wait_for '[ -S "$D/s" ]'
-}
 
 # A python3 client in the background: connects, sends $1 (may be empty),
 # keeps the connection open without sending more, and writes what it

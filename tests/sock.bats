@@ -18,38 +18,6 @@ teardown() {
 	common_teardown
 }
 
-# listening PID: the listener PID waits for peers in poll(2), so what it
-# does between bind and that wait (take the file as its own, set its mode,
-# listen(2)) is done: the file appears at bind, before the socket takes
-# connections or may be moved away under it.
-listening() {
-	wait_blocked "$1" poll
-}
-# listen ARGS...: a listener in the background on ./s (stdout to out,
-# stderr to err), once its socket is there and it waits for peers.
-listen() {
-	bg_start ipctool sock s --listen "$@" >out 2>err
-	LISTENER=${BG_PIDS[-1]}
-	wait_for '[ -S s ]'
-	listening "$LISTENER"
-}
-# listen_abstract ARGS...: the same on $A.
-listen_abstract() {
-	bg_start ipctool sock "$A" --listen "$@" >out 2>err
-	LISTENER=${BG_PIDS[-1]}
-	wait_for 'grep -q " ${A}$" /proc/net/unix'
-	listening "$LISTENER"
-}
-# finished: the listener ended by itself with status 0.
-finished() {
-	wait_exit "$LISTENER"
-	assert_equal "$EXIT_RC" 0
-}
-# A directory uid 65534 can reach.
-public_dir() {
-	PUBDIR=$(mktemp -d /tmp/ipctool-sock.XXXXXX)
-	chmod 755 "$PUBDIR"
-}
 stale_socket() {
 	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).bind(sys.argv[1])' "$1"
 }
@@ -354,7 +322,7 @@ stale_socket() {
 	bg_start bash -c 'cd sub && exec ipctool sock s --listen --count 1 --json' >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S sub/s ]'
-	listening "$LISTENER"
+	wait_blocked "$LISTENER" poll
 	run grep -c " $(re_quote "$D/sub/s")\$" /proc/net/unix
 	assert_output 1
 	run_tool sock sub/s --listen --timeout 1
@@ -595,7 +563,7 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock "$PUBDIR/s" --listen --count 1 >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S "$PUBDIR/s" ]'
-	listening "$LISTENER"
+	wait_blocked "$LISTENER" poll
 	run --separate-stderr as_nobody ipctool sock "$PUBDIR/s" --connect x
 	assert_equal "$status" 1
 	assert_regex "$stderr" "cannot connect to $PUBDIR/s: Permission denied"
@@ -668,11 +636,11 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock "$D/s" --listen >/dev/null 2>&1
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
-	listening "$LISTENER"
+	wait_blocked "$LISTENER" poll
 	bg_start ipctool sock "$A" --listen --dgram >/dev/null 2>&1
 	dgram=${BG_PIDS[-1]}
 	wait_for 'grep -q " ${A}$" /proc/net/unix'
-	listening "$dgram"
+	wait_blocked "$dgram" poll
 	run_tool list --sockets --json
 	assert_success
 	run jq -c --arg p "$D/s" '.sockets[] | select(.path == $p) | [.type, .state, .pid, .command]' <<<"$output"
@@ -705,7 +673,7 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock s -l --stream -c 1 -J -p 0640 >out 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
-	listening "$LISTENER"
+	wait_blocked "$LISTENER" poll
 	run stat -c %a s
 	assert_output 640
 	run_tool sock s -C --stream -t 5 short
@@ -725,7 +693,7 @@ print(repr(c.recv(10)), flush=True)
 	bg_start ipctool sock s --listen --count 1 >/dev/full 2>err
 	LISTENER=${BG_PIDS[-1]}
 	wait_for '[ -S s ]'
-	listening "$LISTENER"
+	wait_blocked "$LISTENER" poll
 	run_tool sock s --connect data
 	assert_success
 	wait_exit "$LISTENER"
