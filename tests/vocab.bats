@@ -244,6 +244,24 @@ wait_screen() {
 }
 # until_ms_since START MS: wait until MS milliseconds have passed since START.
 until_ms_since() { wait_for "[ \$((\$(now_ms) - $1)) -ge $2 ]"; }
+# slow_input SCRIPT ARGS...: `sh -c SCRIPT ARGS` in the background, reading
+# the FIFO $BATS_TEST_TMPDIR/in, fed "ab", then 1.2 s later "cd" and its
+# end; returns once the job exited 0.
+slow_input() {
+	local start job
+	rm -f "$BATS_TEST_TMPDIR/in"
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	start=$(now_ms)
+	bg_start sh -c "$@"
+	job=$BG_PID
+	exec 5>"$BATS_TEST_TMPDIR/in"
+	printf ab >&5
+	until_ms_since "$start" 1200
+	printf cd >&5
+	exec 5>&-
+	wait_exit "$job"
+	assert_equal "$EXIT_RC" 0
+}
 teardown() {
 	[ -z "$TMUX_SOCK" ] || tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
 	common_teardown
@@ -316,18 +334,7 @@ teardown() {
 @test "send of one message from a pipe draws the line only when forced, stderr being no terminal" {
 	q=$(ipctool mkq)
 	for mode in --progress ""; do
-		rm -f "$BATS_TEST_TMPDIR/in"
-		mkfifo "$BATS_TEST_TMPDIR/in"
-		start=$(now_ms)
-		bg_start sh -c 'exec ipctool send "$1" $2 <"$3/in" 2>"$3/err"' _ "$q" "$mode" "$BATS_TEST_TMPDIR"
-		sender=$BG_PID
-		exec 5>"$BATS_TEST_TMPDIR/in"
-		printf ab >&5
-		until_ms_since "$start" 1200
-		printf cd >&5
-		exec 5>&-
-		wait_exit "$sender"
-		assert_equal "$EXIT_RC" 0
+		slow_input 'exec ipctool send "$1" $2 <"$3/in" 2>"$3/err"' _ "$q" "$mode" "$BATS_TEST_TMPDIR"
 		run cat -v "$BATS_TEST_TMPDIR/err"
 		if [ -n "$mode" ]; then
 			assert_output --regexp '^\^Msend: 4B, [0-9.]+[BKMG]/s\^\[\[K\^M\^\[\[K$'
@@ -355,19 +362,9 @@ teardown() {
 @test "shm-write from a pipe and shm-read to a slow reader draw the line when forced, none by default" {
 	id=$(ipctool mkshm --size 4M)
 	for mode in --progress ""; do
-		rm -f "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
-		mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
-		start=$(now_ms)
-		# (The FIFOs are opened by the jobs: opened here they would wait.)
-		bg_start sh -c 'exec ipctool shm-write "$1" $2 <"$3/in" 2>"$3/err"' _ "$id" "$mode" "$BATS_TEST_TMPDIR"
-		writer=$BG_PID
-		exec 5>"$BATS_TEST_TMPDIR/in"
-		printf ab >&5
-		until_ms_since "$start" 1200
-		printf cd >&5
-		exec 5>&-
-		wait_exit "$writer"
-		assert_equal "$EXIT_RC" 0
+		rm -f "$BATS_TEST_TMPDIR/out"
+		mkfifo "$BATS_TEST_TMPDIR/out"
+		slow_input 'exec ipctool shm-write "$1" $2 <"$3/in" 2>"$3/err"' _ "$id" "$mode" "$BATS_TEST_TMPDIR"
 		run cat -v "$BATS_TEST_TMPDIR/err"
 		if [ -n "$mode" ]; then
 			assert_output --regexp '\^Mshm-write: 4B, [0-9.]+[BKMG]/s\^\[\[K\^M\^\[\[K$'
