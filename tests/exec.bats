@@ -12,8 +12,6 @@ teardown() {
 	common_teardown
 }
 
-qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
-
 # NUL-terminated records "N\n" for N in 1..COUNT, one message each, so
 # that `cat` as COMMAND writes one line per message.
 numbered() { seq 1 "$1" | tr '\n' '\0' | sed -z 's/$/\n/'; }

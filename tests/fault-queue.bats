@@ -307,12 +307,6 @@ pipe_term_attempt() {
 # a dead-letter send refused, a pipe that cannot say how full it is.
 # ASan's leak check does not run under ptrace.
 
-traced() {
-	command -v strace >/dev/null || fail "strace is missing (make deps)"
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -qq -o /dev/null "$@"
-}
-qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
-
 @test "fault: the third fork of recv --exec --dead-letter fails (EAGAIN): that message goes back, none is dead-lettered" {
 	Q=$(ipctool mkq)
 	local d

@@ -105,6 +105,15 @@ need_mq_budget() {
 }
 
 # Count System V objects of a kind in this namespace.
+# qnum ID: how many messages System V queue ID holds.
+qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
+# traced CMD...: CMD under strace, whose fault injection the caller asks
+# for (-e inject=...); the leak checker is off, as it cannot run under
+# ptrace.
+traced() {
+	command -v strace >/dev/null || fail "strace is missing (make deps)"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -qq -o /dev/null "$@"
+}
 count_queues() { tail -n +2 /proc/sysvipc/msg | wc -l; }
 count_shm() { tail -n +2 /proc/sysvipc/shm | wc -l; }
 count_sems() { tail -n +2 /proc/sysvipc/sem | wc -l; }

@@ -23,8 +23,6 @@ teardown() {
 	common_teardown
 }
 
-qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
-
 # ignoring CMD...: run CMD as a daemon or CI runner can leave a program:
 # SIGCHLD and SIGPIPE ignored, inherited through exec.
 ignoring() {

@@ -13,8 +13,6 @@ teardown() {
 	common_teardown
 }
 
-qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
-
 # The attempts file: one line "ATTEMPT MESSAGE" per run of COMMAND.
 # fail_until N: a COMMAND that fails its first N-1 attempts on a message.
 fail_until() {
@@ -69,11 +67,6 @@ fail_until() {
 
 # strace makes a fork fail, as a full process table would; ASan's leak
 # check does not run under ptrace.
-traced() {
-	command -v strace >/dev/null || fail "strace is missing (make deps)"
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -qq -o /dev/null "$@"
-}
-
 @test "recv --exec --retries: a retry that cannot start (fork fails, EAGAIN) puts the message back, never to --dead-letter" {
 	local q d
 	q=$(ipctool mkq 0x4d2)

@@ -11,8 +11,6 @@ teardown() {
 	common_teardown
 }
 
-qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
-
 @test "send --json: recv A --peek --count 0 --json | send B --json copies binary, empty and typed messages exactly" {
 	local a b
 	a=$(ipctool mkq 0x4d2)

@@ -15,7 +15,6 @@ teardown() { common_teardown; }
 qfield() { awk -v id="$1" -v col="$2" '$2 == id { print $col }' /proc/sysvipc/msg; }
 qperms() { qfield "$1" 3; }
 qbytes_used() { qfield "$1" 4; }
-qnum() { qfield "$1" 5; }
 qexists() { [ -n "$(qfield "$1" 2)" ]; }
 # msg_qbytes, the capacity (not in /proc/sysvipc/msg).
 qcapacity() { ipcs -q -i "$1" | sed -n 's/.*qbytes=\([0-9]*\).*/\1/p'; }

@@ -11,8 +11,6 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 
-qnum() { awk -v id="$1" '$2 == id { print $5 }' /proc/sysvipc/msg; }
-
 # ---- hints on the error path --------------------------------------------
 
 @test "an id that is no id but a key: status 1, and the error names the key's object and --key" {
