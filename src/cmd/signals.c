@@ -112,11 +112,7 @@ static int parse_pid(const char *text, bool group, pid_t *out)
  * over as words (COMMAND_KILL_WORDS), so the refusal can say why. */
 static int refuse_dashed_signal(const char *word)
 {
-	int sig;
-
-	if (word[0] != '-' || word[1] == '-' || word[1] == '\0')
-		return 0;
-	if (!is_all_digits(word + 1) && signal_parse(word + 1, true, &sig) != NULL)
+	if (!signal_dashed(word))
 		return 0;
 	return usage_error("invalid signal '%s': write it without '-' (%s%s)", quote_input(word),
 			   quote_input(word + 1), is_all_digits(word + 1) ? " or its name" : "");

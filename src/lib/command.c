@@ -6,19 +6,7 @@
 
 #include "lib/buf.h"
 #include "lib/error.h"
-#include "lib/parse.h"
 #include "lib/signame.h"
-
-/* Is WORD written as kill(1) writes a signal or a process group: a dash,
- * then digits or a signal's name (-9, -TERM, -123)? */
-static bool kill_word(const char *word)
-{
-	int sig;
-
-	if (word[0] != '-' || word[1] == '-' || word[1] == '\0')
-		return false;
-	return is_all_digits(word + 1) || signal_parse(word + 1, true, &sig) == NULL;
-}
 
 /* For COMMAND_KILL_WORDS: ARGV with its options first, then `--` and the
  * positional words in their order, kill's words among them, so popt takes
@@ -40,7 +28,7 @@ static const char **kill_words_last(const struct command *c, int *argc, const ch
 		if (strcmp(w, "--") == 0) {
 			while (++i < *argc)
 				words[nwords++] = argv[i];
-		} else if (w[0] != '-' || w[1] == '\0' || kill_word(w)) {
+		} else if (w[0] != '-' || w[1] == '\0' || signal_dashed(w)) {
 			words[nwords++] = w;
 		} else {
 			out[n++] = w;

@@ -121,3 +121,12 @@ bool signal_exists(int sig)
 {
 	return (sig >= 1 && sig <= CLASSIC_LAST) || (sig >= SIGRTMIN && sig <= SIGRTMAX);
 }
+
+bool signal_dashed(const char *word)
+{
+	int sig;
+
+	if (word[0] != '-' || word[1] == '-' || word[1] == '\0')
+		return false;
+	return is_all_digits(word + 1) || signal_parse(word + 1, true, &sig) == NULL;
+}
