@@ -244,10 +244,12 @@ PY
 	q=$(ipctool mkq 0x4d2)
 	d=$(ipctool mkq 0x4d3)
 	printf 'slow\nfast\nlater\n' | ipctool send 0x4d2 --lines
-	# "fast" fails at once and halts; "slow" fails after it, once halted.
+	# "fast" fails at once and halts; "slow" fails after it, once halted:
+	# once "fast" is on the dead-letter queue (key 0x4d3 = 1235), which
+	# recv does in the same step as it halts.  (A file "fast" made before
+	# exiting let "slow" end first under load.)
 	run_tool recv 0x4d2 --count 3 --jobs 2 --exec --dead-letter 0x4d3 --halt 1 -- \
-		sh -c 'm=$(cat); if [ "$m" = slow ]; then while [ ! -e "$0" ]; do sleep 0.05; done; fi; [ "$m" = fast ] && : >"$0"; exit 1' \
-		"$BATS_TEST_TMPDIR/halted"
+		sh -c 'm=$(cat); if [ "$m" = slow ]; then until awk '\''$1 == 1235 && $5 > 0 { f = 1 } END { exit !f }'\'' /proc/sysvipc/msg; do sleep 0.05; done; fi; exit 1'
 	assert_equal "$status" 1
 	assert_regex "${stderr_lines[-1]}" 'after 1 failed \(--halt 1\); messages failed since were put back$'
 	assert_equal "$(ipctool recv 0x4d3 --count 1 --nowait)" fast
